@@ -1,0 +1,8 @@
+//! Groundwork's application layer and HTTP surface. Only this crate knows HTTP (and, later, GraphQL); it turns
+//! requests into domain commands, loads the facts a decision needs, and commits the events through the store.
+
+pub mod config;
+pub mod demo;
+pub mod http;
+pub mod keys;
+pub mod service;

@@ -1,0 +1,528 @@
+//! The command service: the one path from a request to stored events. For each command it loads the
+//! aggregate (snapshot + later events), checks the version the client last saw, loads the facts the decision
+//! needs from other aggregates, runs the pure handler, and commits with the loaded version as the expected one.
+
+use crate::config::Settings;
+use crate::keys::resolve_master_key;
+use anyhow::Context as _;
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::Aggregate;
+use domain::campaign::{Campaign, CampaignCommand, CampaignContext, CampaignFacts};
+use domain::chapter::{Chapter, ChapterCommand, ChapterContext};
+use domain::ids::{CampaignId, ChapterId, PersonId, StructureTestId, TaskId};
+use domain::person::{Person, PersonCommand, PersonFacts};
+use domain::structure_test::{StructureTest, StructureTestCommand};
+use domain::task::{Task, TaskCommand};
+use domain::{Actor, Context, EventMetadata, StoredAggregate};
+use secrecy::ExposeSecret;
+use store::{
+    AggregateStore, AppendedEvent, BackendKind, Position, Store, StoreError, StoreOptions,
+};
+use tokio::io::AsyncWrite;
+
+/// How often a command without a client version is retried when a concurrent writer got in first.
+const CONFLICT_RETRIES: usize = 5;
+
+/// Why a command did not go through. Each kind is something a client handles differently.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The aggregate does not exist (or belongs to another chapter, which looks the same from outside).
+    #[error("{what} {id} was not found")]
+    NotFound { what: &'static str, id: String },
+    /// The domain refused the command; the message names the rule.
+    #[error("{0}")]
+    Rejected(String),
+    /// The client's version is stale: somebody else changed the same thing first.
+    #[error("{what} {id} has changed since version {expected}; it is now at version {current}")]
+    Conflict {
+        what: &'static str,
+        id: String,
+        expected: u64,
+        current: u64,
+    },
+    /// The store failed; the cause is logged, not shown.
+    #[error("the database failed to store the change")]
+    Store(#[from] StoreError),
+}
+
+/// What a successful command did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Committed {
+    /// The aggregate's version after the command: pass it back as the expected version of the next one.
+    pub version: u64,
+    /// Where the last new event sits in the global order (`None` when the command caused no event).
+    pub position: Option<Position>,
+    /// How many events the command caused.
+    pub events: usize,
+}
+
+/// The figures `/healthz` reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Health {
+    pub backend: &'static str,
+    /// The global position of the newest committed event.
+    pub position: i64,
+}
+
+/// One running Groundwork: the store and a typed view of it per aggregate.
+#[derive(Clone)]
+pub struct Groundwork {
+    store: Store,
+    chapters: AggregateStore<Chapter>,
+    campaigns: AggregateStore<Campaign>,
+    people: AggregateStore<Person>,
+    tasks: AggregateStore<Task>,
+    structure_tests: AggregateStore<StructureTest>,
+}
+
+impl Groundwork {
+    /// Opens the configured database with the configured master key (creating the key file on first start).
+    pub async fn open(settings: &Settings) -> anyhow::Result<Self> {
+        let master_key = resolve_master_key(settings)?;
+        let url = settings.database_url.expose_secret();
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if let Some(parent) = std::path::Path::new(path)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create the folder {}", parent.display()))?;
+            }
+        }
+        let options = StoreOptions {
+            snapshot_every: settings.snapshot_every,
+            ..StoreOptions::default()
+        };
+        let store = Store::connect(url, master_key, options).await?;
+        Ok(Self::with_store(store))
+    }
+
+    /// Wraps an already connected store (tests use this).
+    pub fn with_store(store: Store) -> Self {
+        Self {
+            chapters: AggregateStore::new(store.clone()),
+            campaigns: AggregateStore::new(store.clone()),
+            people: AggregateStore::new(store.clone()),
+            tasks: AggregateStore::new(store.clone()),
+            structure_tests: AggregateStore::new(store.clone()),
+            store,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        self.store.migrate().await
+    }
+
+    pub async fn health(&self) -> Result<Health, StoreError> {
+        let head = self.store.head().await?;
+        Ok(Health {
+            backend: match self.store.backend_kind() {
+                BackendKind::Sqlite => "sqlite",
+                BackendKind::Postgres => "postgres",
+            },
+            position: head.position,
+        })
+    }
+
+    /// Writes the whole log as JSON lines (the backup).
+    pub async fn export(&self, mut writer: impl AsyncWrite + Unpin + Send) -> anyhow::Result<()> {
+        use tokio::io::AsyncWriteExt as _;
+        self.store.export(&mut writer).await?;
+        writer.flush().await.context("cannot write the export")?;
+        Ok(())
+    }
+
+    /// Restores an export into this (empty) store; returns how many events it held.
+    pub async fn import(
+        &self,
+        reader: impl tokio::io::AsyncRead + Unpin + Send,
+    ) -> anyhow::Result<u64> {
+        let summary = self.store.import(tokio::io::BufReader::new(reader)).await?;
+        Ok(summary.events)
+    }
+
+    pub async fn execute_chapter(
+        &self,
+        actor: &Actor,
+        chapter: ChapterId,
+        expected: Option<u64>,
+        command: ChapterCommand,
+    ) -> Result<Committed, ServiceError> {
+        let context: ChapterContext = Context::new(actor.clone(), ());
+        execute(
+            &self.chapters,
+            "chapter",
+            &chapter.to_string(),
+            expected,
+            actor,
+            |_| Ok((command.clone(), context.clone())),
+        )
+        .await
+    }
+
+    pub async fn execute_campaign(
+        &self,
+        actor: &Actor,
+        campaign: CampaignId,
+        expected: Option<u64>,
+        command: CampaignCommand,
+    ) -> Result<Committed, ServiceError> {
+        let context: CampaignContext = Context::new(actor.clone(), ());
+        execute(
+            &self.campaigns,
+            "campaign",
+            &campaign.to_string(),
+            expected,
+            actor,
+            |_| Ok((command.clone(), context.clone())),
+        )
+        .await
+    }
+
+    /// Runs a command on a person. Loads the person's campaign (or, for `AddToCampaign`, the named one), the
+    /// structure test a step names, and the duplicate a merge names. A merge commits the survivor's
+    /// `DuplicateMerged` and the duplicate's `PersonMergedInto` in one transaction.
+    pub async fn execute_person(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        expected: Option<u64>,
+        command: PersonCommand,
+    ) -> Result<Committed, ServiceError> {
+        let id = person.to_string();
+        let campaign = match &command {
+            PersonCommand::AddToCampaign { campaign_id, .. } => *campaign_id,
+            _ => self
+                .people
+                .load(&id)
+                .await?
+                .aggregate()
+                .campaign()
+                .ok_or_else(|| ServiceError::NotFound {
+                    what: "person",
+                    id: id.clone(),
+                })?,
+        };
+        let mut facts = PersonFacts::new(self.campaign_facts_or_default(campaign).await?);
+        if let PersonCommand::RecordStructureTestStep { test_id, .. } = &command {
+            if let Some(test) = self
+                .structure_tests
+                .load(&test_id.to_string())
+                .await?
+                .aggregate()
+                .facts()
+            {
+                facts = facts.with_structure_test(test);
+            }
+        }
+        if let PersonCommand::MergeDuplicate { duplicate } = &command {
+            return self
+                .merge_people(actor, person, *duplicate, expected, facts)
+                .await;
+        }
+        if let PersonCommand::Forget = &command {
+            let committed = execute(&self.people, "person", &id, expected, actor, |_| {
+                Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
+            })
+            .await?;
+            self.store.forget_person(person.as_uuid()).await?;
+            return Ok(committed);
+        }
+        execute(&self.people, "person", &id, expected, actor, |_| {
+            Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
+        })
+        .await
+    }
+
+    /// The survivor absorbs the duplicate and the duplicate is marked merged, atomically: both streams are
+    /// appended in one transaction, each at the version that was loaded.
+    async fn merge_people(
+        &self,
+        actor: &Actor,
+        survivor: PersonId,
+        duplicate: PersonId,
+        expected: Option<u64>,
+        facts: PersonFacts,
+    ) -> Result<Committed, ServiceError> {
+        let survivor_id = survivor.to_string();
+        let duplicate_id = duplicate.to_string();
+        let metadata = EventMetadata::from(actor).to_map();
+        let survivor_loaded = self.people.load(&survivor_id).await?;
+        if let Some(expected) = expected.filter(|expected| *expected != survivor_loaded.version()) {
+            return Err(ServiceError::Conflict {
+                what: "person",
+                id: survivor_id,
+                expected,
+                current: survivor_loaded.version(),
+            });
+        }
+        let duplicate_loaded = self.people.load(&duplicate_id).await?;
+        let mut facts = facts;
+        if let Some(duplicate_facts) = duplicate_loaded.aggregate().duplicate_facts() {
+            facts = facts.with_duplicate(duplicate_facts);
+        }
+        let context = Context::new(actor.clone(), facts);
+        let (survivor_version, duplicate_version) =
+            (survivor_loaded.version(), duplicate_loaded.version());
+        let mut survivor_state = survivor_loaded.into_aggregate();
+        let survivor_events = decide_and_apply(
+            &mut survivor_state,
+            PersonCommand::MergeDuplicate { duplicate },
+            &context,
+        )
+        .await?;
+        let mut duplicate_state = duplicate_loaded.into_aggregate();
+        let duplicate_events = decide_and_apply(
+            &mut duplicate_state,
+            PersonCommand::MarkMergedInto { survivor },
+            &context,
+        )
+        .await?;
+        let batch = vec![
+            self.people.prepare(
+                &survivor_id,
+                survivor_version,
+                &survivor_events,
+                &metadata,
+                &survivor_state,
+            )?,
+            self.people.prepare(
+                &duplicate_id,
+                duplicate_version,
+                &duplicate_events,
+                &metadata,
+                &duplicate_state,
+            )?,
+        ];
+        match self.store.append(batch).await {
+            Ok(appended) => {
+                let survivor_appended: Vec<AppendedEvent> = appended
+                    .into_iter()
+                    .filter(|event| event.stream_id == survivor_id)
+                    .collect();
+                Ok(committed(survivor_version, &survivor_appended))
+            }
+            Err(StoreError::Conflict {
+                stream,
+                expected,
+                actual,
+            }) => Err(ServiceError::Conflict {
+                what: "person",
+                id: stream.rsplit('/').next().unwrap_or_default().to_string(),
+                expected,
+                current: actual,
+            }),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    pub async fn execute_task(
+        &self,
+        actor: &Actor,
+        task: TaskId,
+        expected: Option<u64>,
+        command: TaskCommand,
+    ) -> Result<Committed, ServiceError> {
+        let id = task.to_string();
+        let campaign = match &command {
+            TaskCommand::AssignTask { campaign_id, .. } => *campaign_id,
+            _ => self
+                .tasks
+                .load(&id)
+                .await?
+                .aggregate()
+                .campaign()
+                .ok_or_else(|| ServiceError::NotFound {
+                    what: "task",
+                    id: id.clone(),
+                })?,
+        };
+        let facts = self.campaign_facts_or_default(campaign).await?;
+        execute(&self.tasks, "task", &id, expected, actor, |_| {
+            Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
+        })
+        .await
+    }
+
+    pub async fn execute_structure_test(
+        &self,
+        actor: &Actor,
+        test: StructureTestId,
+        expected: Option<u64>,
+        command: StructureTestCommand,
+    ) -> Result<Committed, ServiceError> {
+        let id = test.to_string();
+        let campaign = match &command {
+            StructureTestCommand::CreateStructureTest { campaign_id, .. } => *campaign_id,
+            _ => self
+                .structure_tests
+                .load(&id)
+                .await?
+                .aggregate()
+                .campaign()
+                .ok_or_else(|| ServiceError::NotFound {
+                    what: "structure test",
+                    id: id.clone(),
+                })?,
+        };
+        let facts = self.campaign_facts_or_default(campaign).await?;
+        execute(
+            &self.structure_tests,
+            "structure test",
+            &id,
+            expected,
+            actor,
+            |_| Ok((command.clone(), Context::new(actor.clone(), facts.clone()))),
+        )
+        .await
+    }
+
+    /// Forgets a person on an operator's behalf (the CLI): the actor is a fixed operator identity in the
+    /// person's own chapter, since the operator holds the database itself.
+    pub async fn forget_person_as_operator(
+        &self,
+        person: PersonId,
+    ) -> Result<Committed, ServiceError> {
+        let loaded = self.people.load(&person.to_string()).await?;
+        let chapter = loaded
+            .aggregate()
+            .chapter()
+            .ok_or_else(|| ServiceError::NotFound {
+                what: "person",
+                id: person.to_string(),
+            })?;
+        let actor = Actor {
+            user: domain::ids::UserId::from_uuid(uuid::Uuid::nil()),
+            chapter,
+            at: chrono::Utc::now(),
+            correlation: domain::ids::CorrelationId::new_random(),
+        };
+        self.execute_person(&actor, person, None, PersonCommand::Forget)
+            .await
+    }
+
+    /// A campaign's facts; for a campaign that does not exist, facts the domain rejects with its own error
+    /// ("campaign not found"), so the message comes from one place.
+    async fn campaign_facts_or_default(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<CampaignFacts, ServiceError> {
+        self.campaign_facts(campaign).await
+    }
+
+    /// The facts of a campaign that other aggregates decide against.
+    pub async fn campaign_facts(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<CampaignFacts, ServiceError> {
+        self.campaigns
+            .load(&campaign.to_string())
+            .await?
+            .aggregate()
+            .facts()
+            .ok_or_else(|| ServiceError::NotFound {
+                what: "campaign",
+                id: campaign.to_string(),
+            })
+    }
+}
+
+/// Loads, checks the version, decides and commits; retries on a race when the client gave no version.
+///
+/// `prepare` sees the loaded aggregate and returns the command and its per-call services, so facts that depend
+/// on the aggregate's state (its campaign, say) are loaded fresh on each attempt.
+async fn execute<A, F>(
+    aggregates: &AggregateStore<A>,
+    what: &'static str,
+    id: &str,
+    expected: Option<u64>,
+    actor: &Actor,
+    mut prepare: F,
+) -> Result<Committed, ServiceError>
+where
+    A: StoredAggregate,
+    A::Error: std::fmt::Display,
+    F: FnMut(&A) -> Result<(A::Command, A::Services), ServiceError>,
+{
+    let metadata = EventMetadata::from(actor).to_map();
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let loaded = aggregates.load(id).await?;
+        let version = loaded.version();
+        if let Some(expected) = expected {
+            if expected != version {
+                return Err(ServiceError::Conflict {
+                    what,
+                    id: id.to_string(),
+                    expected,
+                    current: version,
+                });
+            }
+        }
+        let mut aggregate = loaded.into_aggregate();
+        let (command, services) = prepare(&aggregate)?;
+        let sink = EventSink::<A>::default();
+        aggregate
+            .handle(command, &services, &sink)
+            .await
+            .map_err(|error| ServiceError::Rejected(error.to_string()))?;
+        let events = sink.collect().await;
+        if events.is_empty() {
+            return Ok(Committed {
+                version,
+                position: None,
+                events: 0,
+            });
+        }
+        match aggregates
+            .commit_with_expected(id, version, &events, &metadata, &aggregate)
+            .await
+        {
+            Ok(appended) => return Ok(committed(version, &appended)),
+            Err(StoreError::Conflict { actual, .. }) => {
+                if expected.is_some() || attempt > CONFLICT_RETRIES {
+                    return Err(ServiceError::Conflict {
+                        what,
+                        id: id.to_string(),
+                        expected: version,
+                        current: actual,
+                    });
+                }
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
+
+/// Runs a handler on a loaded aggregate and returns the events it decided (already applied to the state).
+async fn decide_and_apply<A>(
+    aggregate: &mut A,
+    command: A::Command,
+    services: &A::Services,
+) -> Result<Vec<A::Event>, ServiceError>
+where
+    A: Aggregate,
+    A::Error: std::fmt::Display,
+{
+    let sink = EventSink::<A>::default();
+    aggregate
+        .handle(command, services, &sink)
+        .await
+        .map_err(|error| ServiceError::Rejected(error.to_string()))?;
+    Ok(sink.collect().await)
+}
+
+fn committed(version_before: u64, appended: &[AppendedEvent]) -> Committed {
+    Committed {
+        version: appended
+            .last()
+            .map_or(version_before, |event| event.stream_version),
+        position: appended.last().map(|event| event.position),
+        events: appended.len(),
+    }
+}

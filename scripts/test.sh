@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every check and test Groundwork has, on a fresh machine: starts PostgreSQL if it is not running,
+# then formatting, lints, and the whole test suite against both SQLite and PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+export GROUNDWORK_TEST_PG_URL="${GROUNDWORK_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "PostgreSQL"
+if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+  if command -v pg_ctlcluster >/dev/null 2>&1; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+  fi
+  for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+fi
+pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432"; exit 1; }
+if ! command -v pg_dump >/dev/null 2>&1; then
+  # The erasure test inspects a real dump; pg_dump comes with the PostgreSQL client package.
+  export PATH="$PATH:$(ls -d /usr/lib/postgresql/*/bin | tail -n1)"
+fi
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test (SQLite and PostgreSQL)"
+cargo test --workspace --locked --no-fail-fast -- --test-threads="${GROUNDWORK_TEST_THREADS:-4}"

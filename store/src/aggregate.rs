@@ -1,0 +1,287 @@
+//! cqrs-es integration: `AggregateStore<A>` loads aggregates from their newest snapshot plus later events
+//! (upcasting each stored event first), and commits new events with optimistic concurrency, writing a
+//! sealed snapshot every `snapshot_every` events. It implements `cqrs_es::EventStore`, and offers a richer
+//! API for the application layer: explicit expected versions, multi-stream commits and recorded positions.
+
+use cqrs_es::{
+    Aggregate, AggregateContext, AggregateError, DomainEvent, EventEnvelope, EventStore,
+};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::marker::PhantomData;
+
+use crate::error::StoreError;
+use crate::event::{AppendedEvent, NewEvent, NewSnapshot, RecordedEvent, StreamAppend};
+use crate::store::Store;
+use domain::StoredAggregate;
+
+/// An aggregate as loaded, with the stream version it reflects: the expected version of the next commit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedAggregate<A> {
+    id: String,
+    version: u64,
+    aggregate: A,
+}
+
+impl<A> LoadedAggregate<A> {
+    /// A loaded aggregate from its parts, e.g. after applying events to it in memory.
+    pub fn new(id: impl Into<String>, version: u64, aggregate: A) -> Self {
+        Self {
+            id: id.into(),
+            version,
+            aggregate,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// How many events of the stream the state includes.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    pub fn aggregate(&self) -> &A {
+        &self.aggregate
+    }
+
+    pub fn into_aggregate(self) -> A {
+        self.aggregate
+    }
+}
+
+impl<A: Aggregate> AggregateContext<A> for LoadedAggregate<A> {
+    fn aggregate(&mut self) -> &mut A {
+        &mut self.aggregate
+    }
+}
+
+/// The store, typed for one aggregate.
+pub struct AggregateStore<A> {
+    store: Store,
+    aggregate: PhantomData<fn() -> A>,
+}
+
+impl<A> Clone for AggregateStore<A> {
+    fn clone(&self) -> Self {
+        Self {
+            store: self.store.clone(),
+            aggregate: PhantomData,
+        }
+    }
+}
+
+impl<A> std::fmt::Debug for AggregateStore<A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AggregateStore")
+            .field("aggregate", &std::any::type_name::<A>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<A: StoredAggregate> AggregateStore<A> {
+    pub fn new(store: Store) -> Self {
+        Self {
+            store,
+            aggregate: PhantomData,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Brings a recorded event to the current schema and deserializes it.
+    pub fn decode_event(recorded: &RecordedEvent) -> Result<A::Event, StoreError> {
+        let payload = A::upcast(
+            &recorded.event_type,
+            recorded.schema_version,
+            recorded.payload.clone(),
+        )?;
+        serde_json::from_value(payload).map_err(|source| StoreError::Deserialize {
+            what: format!(
+                "event {} of {}/{} (version {})",
+                recorded.event_type,
+                recorded.stream_type,
+                recorded.stream_id,
+                recorded.stream_version
+            ),
+            source,
+        })
+    }
+
+    /// Every event of the stream, from the start (no snapshot).
+    pub async fn load_all_events(&self, id: &str) -> Result<Vec<EventEnvelope<A>>, StoreError> {
+        let recorded = self.store.read_stream(A::TYPE, id, 0).await?;
+        recorded
+            .iter()
+            .map(|event| {
+                Ok(EventEnvelope {
+                    aggregate_id: id.to_string(),
+                    sequence: usize::try_from(event.stream_version).unwrap_or(usize::MAX),
+                    payload: Self::decode_event(event)?,
+                    metadata: event.metadata.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// The aggregate from its newest usable snapshot plus the events after it. A snapshot written with
+    /// another `SNAPSHOT_VERSION` (or one that no longer deserializes) is ignored and the stream replayed.
+    pub async fn load(&self, id: &str) -> Result<LoadedAggregate<A>, StoreError> {
+        let snapshot = self
+            .store
+            .load_snapshot(A::TYPE, id, A::SNAPSHOT_VERSION)
+            .await?;
+        let (mut version, mut aggregate) = match snapshot {
+            Some((version, state)) => match serde_json::from_value::<A>(state) {
+                Ok(aggregate) => (version, aggregate),
+                Err(error) => {
+                    tracing::warn!(stream = %format!("{}/{id}", A::TYPE), %error, "ignoring unreadable snapshot");
+                    (0, A::default())
+                }
+            },
+            None => (0, A::default()),
+        };
+        for event in self.store.read_stream(A::TYPE, id, version).await? {
+            aggregate.apply(Self::decode_event(&event)?);
+            version = event.stream_version;
+        }
+        Ok(LoadedAggregate::new(id, version, aggregate))
+    }
+
+    /// Builds (but does not write) the append of `events` to stream `id`, expected at `expected_version`.
+    /// `state_after` is the aggregate with the events applied — what cqrs-es hands to `commit` — and is
+    /// snapshotted when this commit crosses a multiple of `snapshot_every`. Pass several of these to
+    /// `Store::append` to commit to several streams atomically.
+    pub fn prepare(
+        &self,
+        id: &str,
+        expected_version: u64,
+        events: &[A::Event],
+        metadata: &HashMap<String, String>,
+        state_after: &A,
+    ) -> Result<StreamAppend, StoreError> {
+        let new_events = events
+            .iter()
+            .map(|event| {
+                let event_type = event.event_type();
+                Ok(NewEvent {
+                    schema_version: A::event_schema_version(&event_type),
+                    payload: serde_json::to_value(event).map_err(|source| {
+                        StoreError::Serialize {
+                            what: format!("event {event_type}"),
+                            source,
+                        }
+                    })?,
+                    event_type,
+                    metadata: metadata.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let every = self.store.options().snapshot_every;
+        let new_version = expected_version + new_events.len() as u64;
+        let snapshot = if every > 0 && new_version / every > expected_version / every {
+            let state: Value =
+                serde_json::to_value(state_after).map_err(|source| StoreError::Serialize {
+                    what: format!("snapshot of {}/{id}", A::TYPE),
+                    source,
+                })?;
+            Some(NewSnapshot {
+                snapshot_version: A::SNAPSHOT_VERSION,
+                state,
+            })
+        } else {
+            None
+        };
+        Ok(StreamAppend {
+            stream_type: A::TYPE.to_string(),
+            stream_id: id.to_string(),
+            data_subject: A::data_subject(id),
+            expected_version,
+            events: new_events,
+            snapshot,
+        })
+    }
+
+    /// Appends `events` to stream `id` if it is still at `expected_version`.
+    pub async fn commit_with_expected(
+        &self,
+        id: &str,
+        expected_version: u64,
+        events: &[A::Event],
+        metadata: &HashMap<String, String>,
+        state_after: &A,
+    ) -> Result<Vec<AppendedEvent>, StoreError> {
+        let append = self.prepare(id, expected_version, events, metadata, state_after)?;
+        self.store.append(vec![append]).await
+    }
+}
+
+/// How store errors surface through cqrs-es.
+pub fn to_aggregate_error<E: std::error::Error>(error: StoreError) -> AggregateError<E> {
+    match error {
+        StoreError::Conflict { .. } => AggregateError::AggregateConflict,
+        StoreError::Deserialize { .. }
+        | StoreError::Upcast(_)
+        | StoreError::CorruptSealedData { .. } => {
+            AggregateError::DeserializationError(Box::new(error))
+        }
+        StoreError::Database(_)
+        | StoreError::Unreachable { .. }
+        | StoreError::ConnectionRefused { .. } => {
+            AggregateError::DatabaseConnectionError(Box::new(error))
+        }
+        other => AggregateError::UnexpectedError(Box::new(other)),
+    }
+}
+
+impl<A: StoredAggregate> EventStore<A> for AggregateStore<A> {
+    type AC = LoadedAggregate<A>;
+
+    async fn load_events(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
+        self.load_all_events(aggregate_id)
+            .await
+            .map_err(to_aggregate_error)
+    }
+
+    async fn load_aggregate(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<LoadedAggregate<A>, AggregateError<A::Error>> {
+        self.load(aggregate_id).await.map_err(to_aggregate_error)
+    }
+
+    /// cqrs-es has already applied `events` to `context`'s aggregate, so its state is the state after.
+    async fn commit(
+        &self,
+        events: Vec<A::Event>,
+        context: LoadedAggregate<A>,
+        metadata: HashMap<String, String>,
+    ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
+        let appended = self
+            .commit_with_expected(
+                &context.id,
+                context.version,
+                &events,
+                &metadata,
+                &context.aggregate,
+            )
+            .await
+            .map_err(to_aggregate_error)?;
+        Ok(events
+            .into_iter()
+            .zip(appended)
+            .map(|(payload, appended)| EventEnvelope {
+                aggregate_id: context.id.clone(),
+                sequence: usize::try_from(appended.stream_version).unwrap_or(usize::MAX),
+                payload,
+                metadata: metadata.clone(),
+            })
+            .collect())
+    }
+}

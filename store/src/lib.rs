@@ -1,0 +1,18 @@
+//! Groundwork's event store on SQLite and PostgreSQL: one global order that catch-up readers can follow,
+//! optimistic concurrency across several streams at once, snapshots, upcasting on load, and per-person
+//! encryption so that forgetting a person erases their personal data everywhere in the log.
+
+mod aggregate;
+mod backend;
+mod crypto;
+mod error;
+mod event;
+mod export;
+mod store;
+
+pub use aggregate::{to_aggregate_error, AggregateStore, LoadedAggregate};
+pub use crypto::{MasterKey, SEALED_MARKER};
+pub use error::StoreError;
+pub use event::{AppendedEvent, NewEvent, NewSnapshot, Position, RecordedEvent, StreamAppend};
+pub use export::TransferSummary;
+pub use store::{BackendKind, Store, StoreOptions};

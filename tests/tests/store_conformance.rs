@@ -1,0 +1,822 @@
+//! The event store's behaviour, identical on SQLite and PostgreSQL: every test here runs on both.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use cqrs_es::{AggregateError, CqrsFramework, EventStore};
+use domain::Sensitive;
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use store::{
+    AggregateStore, MasterKey, NewEvent, Position, Store, StoreError, StoreOptions, StreamAppend,
+};
+use tests::{backend_tests, metadata, Kind, Member, MemberCommand, MemberEvent, TestBackend};
+use uuid::Uuid;
+
+backend_tests!(
+    append_and_load_round_trip_with_metadata,
+    a_stale_expected_version_is_a_conflict,
+    a_catch_up_reader_sees_every_committed_event_exactly_once,
+    of_many_conflicting_appends_exactly_one_wins,
+    a_multi_stream_append_is_atomic,
+    a_snapshot_load_equals_a_full_replay,
+    a_long_stream_loads_about_as_fast_as_a_short_one,
+    an_older_event_schema_is_upcast_on_load,
+    personal_values_are_sealed_at_rest,
+    personal_data_on_a_stream_without_subject_is_refused,
+    forgetting_a_person_erases_their_personal_data,
+    export_then_import_then_export_is_byte_identical,
+    import_refuses_a_non_empty_store_and_a_wrong_master_key,
+    a_wrong_master_key_is_refused_at_start_up,
+    a_hundred_thousand_events_export_and_import_quickly,
+);
+
+fn cqrs(store: &Store, person: Uuid) -> CqrsFramework<Member, AggregateStore<Member>> {
+    CqrsFramework::new(AggregateStore::new(store.clone()), vec![], person)
+}
+
+async fn join(store: &Store, name: &str) -> Uuid {
+    let person = Uuid::new_v4();
+    cqrs(store, person)
+        .execute_with_metadata(
+            &person.to_string(),
+            MemberCommand::Join {
+                name: name.to_string(),
+            },
+            metadata(),
+        )
+        .await
+        .unwrap();
+    person
+}
+
+async fn add_points(store: &Store, person: Uuid, times: u64) {
+    let framework = cqrs(store, person);
+    for points in 1..=times {
+        framework
+            .execute_with_metadata(
+                &person.to_string(),
+                MemberCommand::AddPoints { points },
+                metadata(),
+            )
+            .await
+            .unwrap();
+    }
+}
+
+/// A plain event on a stream without a data subject.
+fn tick(stream: &str, expected_version: u64, count: usize) -> StreamAppend {
+    StreamAppend {
+        stream_type: "counter".to_string(),
+        stream_id: stream.to_string(),
+        data_subject: None,
+        expected_version,
+        events: (0..count)
+            .map(|n| NewEvent {
+                event_type: "Ticked".to_string(),
+                schema_version: 1,
+                payload: json!({"Ticked": {"n": n}}),
+                metadata: HashMap::new(),
+            })
+            .collect(),
+        snapshot: None,
+    }
+}
+
+/// Follows the log up to its head. On PostgreSQL `read_all` holds events back while an older transaction
+/// anywhere in the cluster (another test's, say) is still running, so an empty page is not the end yet.
+async fn read_everything(store: &Store) -> Vec<store::RecordedEvent> {
+    let head = store.head().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut all = Vec::new();
+    let mut after = Position::START;
+    while after < head {
+        let page = store.read_all(after, 100).await.unwrap();
+        match page.last() {
+            Some(last) => after = last.position,
+            None => {
+                assert!(
+                    Instant::now() < deadline,
+                    "the log never became readable up to {head:?}"
+                );
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+        all.extend(page);
+    }
+    all
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+async fn append_and_load_round_trip_with_metadata(backend: TestBackend) {
+    let key = MasterKey::generate();
+    let store = backend.store(&key).await;
+    let person = join(&store, "Ana Lima").await;
+    cqrs(&store, person)
+        .execute_with_metadata(
+            &person.to_string(),
+            MemberCommand::AddNickname {
+                nickname: "Aninha".into(),
+            },
+            metadata(),
+        )
+        .await
+        .unwrap();
+    add_points(&store, person, 3).await;
+
+    let loaded = AggregateStore::<Member>::new(store.clone())
+        .load(&person.to_string())
+        .await
+        .unwrap();
+    assert_eq!(loaded.version(), 5);
+    assert_eq!(
+        loaded.aggregate().name,
+        Some(Sensitive::new("Ana Lima".to_string()))
+    );
+    assert_eq!(
+        loaded.aggregate().nicknames,
+        vec![Sensitive::new("Aninha".to_string())]
+    );
+    assert_eq!(loaded.aggregate().points, 6);
+
+    let envelopes = AggregateStore::<Member>::new(store.clone())
+        .load_events(&person.to_string())
+        .await
+        .unwrap();
+    assert_eq!(envelopes.len(), 5);
+    assert_eq!(
+        envelopes.iter().map(|e| e.sequence).collect::<Vec<_>>(),
+        vec![1, 2, 3, 4, 5]
+    );
+    assert!(
+        domain::EventMetadata::from_map(&envelopes[0].metadata).is_ok(),
+        "metadata survives the trip"
+    );
+
+    let all = read_everything(&store).await;
+    assert_eq!(all.len(), 5);
+    assert_eq!(
+        all[0].payload,
+        json!({"Joined": {"person": person, "name": {"$personal": "Ana Lima"}}})
+    );
+    assert_eq!(all[0].data_subject, Some(person));
+    assert!(domain::EventMetadata::from_map(&all[0].metadata).is_ok());
+    assert!(all
+        .windows(2)
+        .all(|pair| pair[0].position < pair[1].position));
+}
+
+async fn a_stale_expected_version_is_a_conflict(backend: TestBackend) {
+    let store = backend.store(&MasterKey::generate()).await;
+    store.append(vec![tick("a", 0, 2)]).await.unwrap();
+    let error = store.append(vec![tick("a", 1, 1)]).await.unwrap_err();
+    assert!(
+        matches!(&error, StoreError::Conflict { stream, expected: 1, actual: 2 } if stream == "counter/a"),
+        "{error:?}"
+    );
+
+    // Through cqrs-es the same situation is an AggregateConflict.
+    let person = join(&store, "Bo").await;
+    let members = AggregateStore::<Member>::new(store.clone());
+    let stale = members.load_aggregate(&person.to_string()).await.unwrap();
+    add_points(&store, person, 1).await;
+    let result = members
+        .commit(
+            vec![MemberEvent::PointsAdded { points: 1 }],
+            stale,
+            metadata(),
+        )
+        .await;
+    assert!(matches!(result, Err(AggregateError::AggregateConflict)));
+}
+
+async fn a_catch_up_reader_sees_every_committed_event_exactly_once(backend: TestBackend) {
+    const WRITERS: usize = 8;
+    const COMMITS_PER_WRITER: usize = 30;
+    const STREAMS: usize = 12;
+    let store = backend.store(&MasterKey::generate()).await;
+    let committed = Arc::new(AtomicU64::new(0));
+
+    let reader = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut changes = store.subscribe();
+            let mut seen = Vec::new();
+            let mut after = Position::START;
+            let deadline = Instant::now() + Duration::from_secs(120);
+            loop {
+                let page = store.read_all(after, 37).await.unwrap();
+                if let Some(last) = page.last() {
+                    after = last.position;
+                    seen.extend(page);
+                    continue;
+                }
+                if seen.len() >= WRITERS * COMMITS_PER_WRITER * 2 || Instant::now() > deadline {
+                    break;
+                }
+                // Nothing new: wait for a commit, but also poll, as a reader must for other processes.
+                let _ = tokio::time::timeout(Duration::from_millis(50), changes.changed()).await;
+            }
+            seen
+        })
+    };
+
+    let mut writers = Vec::new();
+    for writer in 0..WRITERS {
+        let store = store.clone();
+        let committed = committed.clone();
+        writers.push(tokio::spawn(async move {
+            for commit in 0..COMMITS_PER_WRITER {
+                // Two events on one stream, or one event each on two streams, always with a retry on conflict.
+                loop {
+                    let first = format!("s{}", (writer * 7 + commit * 3) % STREAMS);
+                    let second = format!("s{}", (writer * 5 + commit * 11 + 1) % STREAMS);
+                    let first_version = store.stream_version("counter", &first).await.unwrap();
+                    let batch = if first == second || commit % 2 == 0 {
+                        vec![tick(&first, first_version, 2)]
+                    } else {
+                        let second_version =
+                            store.stream_version("counter", &second).await.unwrap();
+                        vec![
+                            tick(&first, first_version, 1),
+                            tick(&second, second_version, 1),
+                        ]
+                    };
+                    match store.append(batch).await {
+                        Ok(appended) => {
+                            committed.fetch_add(appended.len() as u64, Ordering::SeqCst);
+                            break;
+                        }
+                        Err(StoreError::Conflict { .. }) => continue,
+                        Err(error) => panic!("{error}"),
+                    }
+                }
+            }
+        }));
+    }
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let total = committed.load(Ordering::SeqCst) as usize;
+    assert_eq!(total, WRITERS * COMMITS_PER_WRITER * 2);
+    let seen = reader.await.unwrap();
+
+    assert_eq!(seen.len(), total, "every committed event, once");
+    let positions: HashSet<_> = seen.iter().map(|event| event.position.position).collect();
+    assert_eq!(positions.len(), total, "no event twice");
+    assert!(
+        seen.windows(2)
+            .all(|pair| pair[0].position < pair[1].position),
+        "global order only moves forward"
+    );
+    let mut versions: HashMap<&str, u64> = HashMap::new();
+    for event in &seen {
+        let version = versions.entry(event.stream_id.as_str()).or_default();
+        assert_eq!(
+            event.stream_version,
+            *version + 1,
+            "stream {} in order without gaps",
+            event.stream_id
+        );
+        *version = event.stream_version;
+    }
+    // The log agrees with what a fresh reader sees.
+    assert_eq!(read_everything(&store).await.len(), total);
+}
+
+async fn of_many_conflicting_appends_exactly_one_wins(backend: TestBackend) {
+    const CONTENDERS: usize = 10;
+    let store = backend.store(&MasterKey::generate()).await;
+    let barrier = Arc::new(tokio::sync::Barrier::new(CONTENDERS));
+    let mut tasks = Vec::new();
+    for _ in 0..CONTENDERS {
+        let store = store.clone();
+        let barrier = barrier.clone();
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            store.append(vec![tick("contested", 0, 3)]).await
+        }));
+    }
+    let mut winners = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => winners += 1,
+            Err(StoreError::Conflict {
+                expected: 0,
+                actual,
+                ..
+            }) => assert_eq!(actual, 3),
+            Err(error) => panic!("unexpected {error}"),
+        }
+    }
+    assert_eq!(winners, 1);
+    assert_eq!(
+        store.stream_version("counter", "contested").await.unwrap(),
+        3
+    );
+    assert_eq!(read_everything(&store).await.len(), 3);
+}
+
+async fn a_multi_stream_append_is_atomic(backend: TestBackend) {
+    let store = backend.store(&MasterKey::generate()).await;
+    store.append(vec![tick("left", 0, 1)]).await.unwrap();
+    let error = store
+        .append(vec![tick("left", 1, 2), tick("right", 5, 1)])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, StoreError::Conflict { stream, expected: 5, actual: 0 } if stream == "counter/right")
+    );
+    assert_eq!(
+        store.stream_version("counter", "left").await.unwrap(),
+        1,
+        "the good stream was rolled back"
+    );
+    assert_eq!(store.stream_version("counter", "right").await.unwrap(), 0);
+
+    let appended = store
+        .append(vec![tick("left", 1, 2), tick("right", 0, 1)])
+        .await
+        .unwrap();
+    assert_eq!(appended.len(), 3);
+    assert!(
+        appended
+            .iter()
+            .all(|event| event.position.tx == appended[0].position.tx),
+        "one transaction"
+    );
+    assert_eq!(store.stream_version("counter", "left").await.unwrap(), 3);
+    assert_eq!(store.stream_version("counter", "right").await.unwrap(), 1);
+
+    let error = store
+        .append(vec![tick("twice", 0, 1), tick("twice", 1, 1)])
+        .await
+        .unwrap_err();
+    assert!(matches!(error, StoreError::InvalidAppend { .. }));
+}
+
+async fn a_snapshot_load_equals_a_full_replay(backend: TestBackend) {
+    let options = StoreOptions {
+        snapshot_every: 10,
+        ..StoreOptions::default()
+    };
+    let store = backend.store_with(&MasterKey::generate(), options).await;
+    let person = join(&store, "Cy Snap").await;
+    add_points(&store, person, 24).await; // 25 events: snapshot at 20
+    let members = AggregateStore::<Member>::new(store.clone());
+    let id = person.to_string();
+
+    let mut replayed = Member::default();
+    for envelope in members.load_events(&id).await.unwrap() {
+        cqrs_es::Aggregate::apply(&mut replayed, envelope.payload);
+    }
+    let loaded = members.load(&id).await.unwrap();
+    assert_eq!(loaded.version(), 25);
+    assert_eq!(loaded.aggregate(), &replayed);
+
+    // The snapshot really is used: tamper with it and the load shows it.
+    let points_at_20: u64 = (1..=19).sum();
+    backend
+        .execute(&format!(
+            "UPDATE snapshots SET state = replace(state, '\"points\":{points_at_20}', '\"points\":100000')"
+        ))
+        .await;
+    let tampered = members.load(&id).await.unwrap();
+    assert_eq!(tampered.aggregate().points, 100000 + (20..=24).sum::<u64>());
+
+    // A snapshot of another format version is ignored.
+    backend.execute("DELETE FROM snapshots").await;
+    backend
+        .execute(&format!(
+            "INSERT INTO snapshots (stream_type, stream_id, snapshot_version, version, data_subject, state, taken_at) \
+             VALUES ('member', '{id}', 2, 25, NULL, '{{\"bogus\": true}}', '2026-01-01T00:00:00Z')"
+        ))
+        .await;
+    assert_eq!(members.load(&id).await.unwrap().aggregate(), &replayed);
+}
+
+async fn a_long_stream_loads_about_as_fast_as_a_short_one(backend: TestBackend) {
+    let store = backend.store(&MasterKey::generate()).await;
+    let members = AggregateStore::<Member>::new(store.clone());
+    let short = join(&store, "Short").await;
+    add_points(&store, short, 9).await;
+    let long = join(&store, "Long").await;
+    // 5,000 events in commits of 50, the way a busy person's history grows.
+    let mut loaded = members.load(&long.to_string()).await.unwrap();
+    for _ in 0..100 {
+        let events: Vec<_> = (0..50)
+            .map(|_| MemberEvent::PointsAdded { points: 1 })
+            .collect();
+        let mut state = loaded.aggregate().clone();
+        for event in &events {
+            cqrs_es::Aggregate::apply(&mut state, event.clone());
+        }
+        members
+            .commit_with_expected(
+                &long.to_string(),
+                loaded.version(),
+                &events,
+                &metadata(),
+                &state,
+            )
+            .await
+            .unwrap();
+        loaded = store::LoadedAggregate::new(long.to_string(), loaded.version() + 50, state);
+    }
+    let long_loaded = members.load(&long.to_string()).await.unwrap();
+    assert_eq!(long_loaded.version(), 5001);
+    assert_eq!(long_loaded.aggregate().points, 5000);
+
+    let time = |id: Uuid| {
+        let members = members.clone();
+        async move {
+            let mut best = Duration::MAX;
+            for _ in 0..5 {
+                let started = Instant::now();
+                members.load(&id.to_string()).await.unwrap();
+                best = best.min(started.elapsed());
+            }
+            best
+        }
+    };
+    let short_time = time(short).await;
+    let long_time = time(long).await;
+    assert!(
+        long_time < short_time * 10 + Duration::from_millis(20),
+        "5,001 events took {long_time:?}, 10 took {short_time:?}"
+    );
+}
+
+async fn an_older_event_schema_is_upcast_on_load(backend: TestBackend) {
+    let store = backend.store(&MasterKey::generate()).await;
+    let person = join(&store, "Dee Old").await;
+    // A version-1 PointsAdded as an older release wrote it: `amount`, not `points`.
+    backend
+        .execute(&format!(
+            "INSERT INTO events (tx_id, stream_type, stream_id, stream_version, event_type, schema_version, \
+             data_subject, payload, metadata, recorded_at) VALUES ((SELECT MAX(tx_id) + 1 FROM events), 'member', \
+             '{person}', 2, 'PointsAdded', 1, '{person}', '{{\"PointsAdded\":{{\"amount\":7}}}}', '{{}}', \
+             '2026-01-01T00:00:00Z')"
+        ))
+        .await;
+    add_points(&store, person, 1).await; // written at version 2 of the schema
+    let loaded = AggregateStore::<Member>::new(store.clone())
+        .load(&person.to_string())
+        .await
+        .unwrap();
+    assert_eq!(loaded.version(), 3);
+    assert_eq!(loaded.aggregate().points, 8);
+    let all = read_everything(&store).await;
+    assert_eq!(
+        all[1].schema_version, 1,
+        "read_all hands out events as stored, not upcast"
+    );
+    assert_eq!(all[2].schema_version, 2);
+}
+
+async fn personal_values_are_sealed_at_rest(backend: TestBackend) {
+    let options = StoreOptions {
+        snapshot_every: 2,
+        ..StoreOptions::default()
+    };
+    let store = backend.store_with(&MasterKey::generate(), options).await;
+    let secret = format!("Zebulon Quuxworth {}", Uuid::new_v4().simple());
+    let person = join(&store, &secret).await;
+    cqrs(&store, person)
+        .execute_with_metadata(
+            &person.to_string(),
+            MemberCommand::AddNickname {
+                nickname: secret.clone(),
+            },
+            metadata(),
+        )
+        .await
+        .unwrap(); // version 2: a snapshot is written too
+    store.close().await;
+
+    let raw = backend.raw_bytes();
+    assert!(
+        !contains(&raw, secret.as_bytes()),
+        "plaintext found at rest"
+    );
+    assert!(contains(&raw, b"$sealed"));
+}
+
+async fn personal_data_on_a_stream_without_subject_is_refused(backend: TestBackend) {
+    let store = backend.store(&MasterKey::generate()).await;
+    let mut append = tick("plain", 0, 1);
+    append.events[0].payload = json!({"Named": {"name": {"$personal": "Eve"}}});
+    let error = store.append(vec![append]).await.unwrap_err();
+    assert!(
+        matches!(error, StoreError::PersonalDataWithoutSubject { .. }),
+        "{error:?}"
+    );
+    // Erased values carry nothing personal and may be stored anywhere.
+    let mut append = tick("plain", 0, 1);
+    append.events[0].payload = json!({"Named": {"name": {"$personal": null}}});
+    store.append(vec![append]).await.unwrap();
+    // A member id that is not a person id has no data subject either.
+    let error = AggregateStore::<Member>::new(store.clone())
+        .commit_with_expected(
+            "not-a-uuid",
+            0,
+            &[MemberEvent::NicknameAdded {
+                nickname: Sensitive::new("Eve".into()),
+            }],
+            &metadata(),
+            &Member::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        StoreError::PersonalDataWithoutSubject { .. }
+    ));
+}
+
+async fn forgetting_a_person_erases_their_personal_data(backend: TestBackend) {
+    let key = MasterKey::generate();
+    let options = StoreOptions {
+        snapshot_every: 5,
+        ..StoreOptions::default()
+    };
+    let store = backend.store_with(&key, options.clone()).await;
+    let secret = format!("Forgettable {}", Uuid::new_v4().simple());
+    let person = join(&store, &secret).await;
+    add_points(&store, person, 6).await; // a snapshot at 5
+    let kept = join(&store, "Kept Person").await;
+    let wrapped_key = wrapped_key_of(&store, person).await;
+
+    store.forget_person(person).await.unwrap();
+
+    let members = AggregateStore::<Member>::new(store.clone());
+    let loaded = members.load(&person.to_string()).await.unwrap();
+    assert_eq!(loaded.aggregate().name, Some(Sensitive::Erased));
+    assert_eq!(loaded.aggregate().points, 21, "non-personal data survives");
+    assert_eq!(loaded.version(), 7);
+    let events = read_everything(&store).await;
+    assert_eq!(
+        events[0].payload["Joined"]["name"],
+        json!({"$personal": null})
+    );
+    assert_eq!(
+        members
+            .load(&kept.to_string())
+            .await
+            .unwrap()
+            .aggregate()
+            .name,
+        Some(Sensitive::new("Kept Person".to_string()))
+    );
+
+    // No new personal data for a forgotten person, from this process or a fresh one.
+    let error = members
+        .commit_with_expected(
+            &person.to_string(),
+            7,
+            &[MemberEvent::NicknameAdded {
+                nickname: Sensitive::new("again".into()),
+            }],
+            &metadata(),
+            loaded.aggregate(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, StoreError::PersonForgotten { .. }),
+        "{error:?}"
+    );
+    add_points(&store, person, 1).await;
+    store.close().await;
+
+    let fresh = backend.store_with(&key, options).await;
+    let reloaded = AggregateStore::<Member>::new(fresh.clone())
+        .load(&person.to_string())
+        .await
+        .unwrap();
+    assert_eq!(reloaded.aggregate().name, Some(Sensitive::Erased));
+    fresh.close().await;
+
+    let raw = backend.raw_bytes();
+    assert!(!contains(&raw, secret.as_bytes()));
+    assert!(
+        !contains(&raw, &wrapped_key),
+        "the wrapped key bytes are gone"
+    );
+    let hex: String = wrapped_key
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    assert!(
+        !contains(&raw, hex.as_bytes()),
+        "the wrapped key is not in the dump"
+    );
+}
+
+/// The wrapped key of a person, as the export shows it.
+async fn wrapped_key_of(store: &Store, person: Uuid) -> Vec<u8> {
+    let mut out = Vec::new();
+    store.export(&mut out).await.unwrap();
+    for line in String::from_utf8(out).unwrap().lines() {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        if value["kind"] == "person_key" && value["person_id"] == person.to_string() {
+            let wrapped = value["wrapped_key"].as_str().unwrap();
+            return tests::decode_base64(wrapped);
+        }
+    }
+    panic!("no key for {person}");
+}
+
+async fn export_bytes(store: &Store) -> Vec<u8> {
+    let mut out = Vec::new();
+    store.export(&mut out).await.unwrap();
+    out
+}
+
+async fn export_then_import_then_export_is_byte_identical(backend: TestBackend) {
+    let key = MasterKey::generate();
+    let store = backend
+        .store_with(
+            &key,
+            StoreOptions {
+                snapshot_every: 3,
+                ..StoreOptions::default()
+            },
+        )
+        .await;
+    let kept = join(&store, "Kept Kay").await;
+    add_points(&store, kept, 4).await;
+    let forgotten = join(&store, "Gone Gus").await;
+    add_points(&store, forgotten, 2).await;
+    store
+        .append(vec![tick("plain", 0, 3), tick("other", 0, 1)])
+        .await
+        .unwrap();
+    store.forget_person(forgotten).await.unwrap();
+    let first = export_bytes(&store).await;
+    let text = String::from_utf8(first.clone()).unwrap();
+    assert!(
+        !text.contains("Kept Kay") && !text.contains("Gone Gus"),
+        "no plaintext in an export"
+    );
+    assert_eq!(
+        text.lines().count(),
+        1 + 1 + 1 + 12 + 1,
+        "header, 1 key, 1 forgotten, 12 events, end"
+    );
+    let last_position = read_everything(&store).await.last().unwrap().position;
+
+    // Into a fresh store of the same backend and of the other one.
+    for kind in [
+        backend.kind,
+        if backend.kind == Kind::Sqlite {
+            Kind::Postgres
+        } else {
+            Kind::Sqlite
+        },
+    ] {
+        let target_backend = TestBackend::new(kind).await;
+        let target = target_backend.store(&key).await;
+        let summary = target.import(first.as_slice()).await.unwrap();
+        assert_eq!(
+            (
+                summary.person_keys,
+                summary.forgotten_people,
+                summary.events
+            ),
+            (1, 1, 12)
+        );
+        let second = export_bytes(&target).await;
+        assert!(
+            second == first,
+            "export → import → export differs on {kind:?}"
+        );
+
+        let members = AggregateStore::<Member>::new(target.clone());
+        assert_eq!(
+            members
+                .load(&kept.to_string())
+                .await
+                .unwrap()
+                .aggregate()
+                .name,
+            Some(Sensitive::new("Kept Kay".into()))
+        );
+        assert_eq!(
+            members
+                .load(&forgotten.to_string())
+                .await
+                .unwrap()
+                .aggregate()
+                .name,
+            Some(Sensitive::Erased)
+        );
+        assert!(target.forget_person(forgotten).await.is_ok());
+
+        // New commits sort after everything imported, so old checkpoints stay valid.
+        add_points(&target, kept, 1).await;
+        let everything = read_everything(&target).await;
+        assert_eq!(everything.len(), 13);
+        let after: Vec<_> = everything
+            .iter()
+            .filter(|event| event.position > last_position)
+            .collect();
+        assert_eq!(
+            after.len(),
+            1,
+            "only the new event sorts after the last imported checkpoint"
+        );
+        assert_eq!(after[0].stream_version, 6);
+    }
+}
+
+async fn import_refuses_a_non_empty_store_and_a_wrong_master_key(backend: TestBackend) {
+    let key = MasterKey::generate();
+    let store = backend.store(&key).await;
+    join(&store, "Ida").await;
+    let export = export_bytes(&store).await;
+
+    let error = store.import(export.as_slice()).await.unwrap_err();
+    assert!(
+        matches!(error, StoreError::ImportIntoNonEmptyStore { .. }),
+        "{error:?}"
+    );
+
+    let other_backend = TestBackend::new(backend.kind).await;
+    let other = other_backend.store(&MasterKey::generate()).await;
+    let error = other.import(export.as_slice()).await.unwrap_err();
+    assert!(
+        matches!(error, StoreError::WrongMasterKey { .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("master key"));
+    assert!(
+        read_everything(&other).await.is_empty(),
+        "a failed import leaves nothing behind"
+    );
+
+    let truncated = &export[..export.len() - 2];
+    let truncated = &truncated[..truncated.iter().rposition(|b| *b == b'\n').unwrap() + 1];
+    let right_key = TestBackend::new(backend.kind).await;
+    let target = right_key.store(&key).await;
+    let error = target.import(truncated).await.unwrap_err();
+    assert!(
+        matches!(error, StoreError::InvalidExport { .. }),
+        "{error:?}"
+    );
+    target.import(export.as_slice()).await.unwrap();
+}
+
+async fn a_wrong_master_key_is_refused_at_start_up(backend: TestBackend) {
+    let store = backend.store(&MasterKey::generate()).await;
+    join(&store, "Jo").await;
+    store.close().await;
+    let other = Store::connect(&backend.url, MasterKey::generate(), StoreOptions::default())
+        .await
+        .unwrap();
+    let error = other.migrate().await.unwrap_err();
+    assert!(
+        matches!(error, StoreError::WrongMasterKey { .. }),
+        "{error:?}"
+    );
+}
+
+/// An export of 100,000 events (as a big chapter's log might be) written by hand, imported, and exported again.
+async fn a_hundred_thousand_events_export_and_import_quickly(backend: TestBackend) {
+    const EVENTS: usize = 100_000;
+    let mut export =
+        String::from("{\"kind\":\"header\",\"format\":\"groundwork-event-store\",\"version\":1}\n");
+    for n in 0..EVENTS {
+        let (stream, version) = (n % 1000, n / 1000 + 1);
+        export.push_str(&format!(
+            "{{\"kind\":\"event\",\"position\":{},\"tx\":{},\"stream_type\":\"counter\",\"stream_id\":\"s{stream}\",\
+             \"stream_version\":{version},\"event_type\":\"Ticked\",\"schema_version\":1,\"data_subject\":null,\
+             \"recorded_at\":\"2026-01-01T00:00:00.000001Z\",\"metadata\":{{}},\"payload\":{{\"Ticked\":{{\"n\":{n}}}}}}}\n",
+            n + 1,
+            n / 10 + 1,
+        ));
+    }
+    export.push_str(&format!(
+        "{{\"kind\":\"end\",\"person_keys\":0,\"forgotten_people\":0,\"events\":{EVENTS}}}\n"
+    ));
+    let store = backend.store(&MasterKey::generate()).await;
+    let started = Instant::now();
+    store.import(export.as_bytes()).await.unwrap();
+    let imported_in = started.elapsed();
+    let started = Instant::now();
+    let again = export_bytes(&store).await;
+    let exported_in = started.elapsed();
+    eprintln!(
+        "{:?}: imported 100k events in {imported_in:?}, exported in {exported_in:?}",
+        backend.kind
+    );
+    assert!(again == export.as_bytes(), "the re-export differs");
+    assert!(imported_in < Duration::from_secs(60) && exported_in < Duration::from_secs(30));
+    assert_eq!(store.stream_version("counter", "s999").await.unwrap(), 100);
+}

@@ -1,0 +1,80 @@
+//! PostgreSQL-only behaviour: commits finish out of transaction order there, and a catch-up reader must
+//! still never skip the transaction that commits late.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use serde_json::json;
+use sqlx::Connection;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use store::{MasterKey, NewEvent, Position, StreamAppend};
+use tests::TestBackend;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_that_commits_late_is_not_skipped() {
+    let backend = TestBackend::postgres().await;
+    let store = backend.store(&MasterKey::generate()).await;
+
+    // An older writer: its transaction id is taken before the store's append, its commit comes after.
+    let mut late = sqlx::PgConnection::connect(&backend.url).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut late).await.unwrap();
+    let late_tx: i64 = sqlx::query_scalar("SELECT pg_current_xact_id()::text::bigint")
+        .fetch_one(&mut late)
+        .await
+        .unwrap();
+
+    let appended = store
+        .append(vec![StreamAppend {
+            stream_type: "counter".into(),
+            stream_id: "early".into(),
+            data_subject: None,
+            expected_version: 0,
+            events: vec![NewEvent {
+                event_type: "Ticked".into(),
+                schema_version: 1,
+                payload: json!({"Ticked": {}}),
+                metadata: HashMap::new(),
+            }],
+            snapshot: None,
+        }])
+        .await
+        .unwrap();
+    assert!(appended[0].position.tx > late_tx);
+    assert!(
+        store
+            .read_all(Position::START, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the newer commit is held back while an older transaction may still add events before it"
+    );
+
+    sqlx::query(
+        "INSERT INTO events (tx_id, stream_type, stream_id, stream_version, event_type, schema_version, \
+         data_subject, payload, metadata, recorded_at) \
+         VALUES ($1, 'counter', 'late', 1, 'Ticked', 1, NULL, '{\"Ticked\":{}}', '{}', now())",
+    )
+    .bind(late_tx)
+    .execute(&mut late)
+    .await
+    .unwrap();
+    sqlx::query("COMMIT").execute(&mut late).await.unwrap();
+
+    // Other tests' transactions elsewhere in the cluster can hold the horizon back for a moment.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let events = loop {
+        let events = store.read_all(Position::START, 10).await.unwrap();
+        if events.len() == 2 || Instant::now() > deadline {
+            break events;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    let streams: Vec<_> = events
+        .iter()
+        .map(|event| event.stream_id.as_str())
+        .collect();
+    assert_eq!(
+        streams,
+        ["late", "early"],
+        "the late transaction sorts first and is seen"
+    );
+}
