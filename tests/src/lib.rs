@@ -13,6 +13,8 @@ use uuid::Uuid;
 
 pub use store;
 
+pub mod world;
+
 /// The server the PostgreSQL tests create their databases on.
 pub fn postgres_server_url() -> String {
     std::env::var("GROUNDWORK_TEST_PG_URL")

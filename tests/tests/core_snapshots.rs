@@ -1,0 +1,164 @@
+//! Snapshots of a real aggregate are provably a cache: for any sequence of person commands, the person
+//! loaded from its newest snapshot plus later events equals the person replayed from its first event.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use cqrs_es::Aggregate;
+use domain::ids::{ContactPointId, NoteId, UserId};
+use domain::person::{Person, PersonCommand};
+use domain::values::{ContactLabel, ContactValue, Email, NoteText, PersonName, StepKind};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use store::AggregateStore;
+use tests::world::{level, World};
+use tests::{Kind, TestBackend};
+
+/// One thing an organizer can do to a person, in a form proptest can generate.
+#[derive(Debug, Clone)]
+enum Op {
+    Assess(u8),
+    ClearAssessment,
+    FlagFollowUp,
+    ClearFollowUp,
+    JoinUnit(usize),
+    LeaveUnit(usize),
+    AddEmail(u16),
+    AddNote(u16),
+    AssignOrganizer(usize),
+    UnassignOrganizer,
+    Step(u8),
+    OneOnOne,
+    PickStaffing,
+    DropStaffing,
+    Rename(u16),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (1u8..=6).prop_map(Op::Assess),
+        Just(Op::ClearAssessment),
+        Just(Op::FlagFollowUp),
+        Just(Op::ClearFollowUp),
+        (0usize..2).prop_map(Op::JoinUnit),
+        (0usize..2).prop_map(Op::LeaveUnit),
+        any::<u16>().prop_map(Op::AddEmail),
+        any::<u16>().prop_map(Op::AddNote),
+        (0usize..3).prop_map(Op::AssignOrganizer),
+        Just(Op::UnassignOrganizer),
+        (0u8..4).prop_map(Op::Step),
+        Just(Op::OneOnOne),
+        Just(Op::PickStaffing),
+        Just(Op::DropStaffing),
+        any::<u16>().prop_map(Op::Rename),
+    ]
+}
+
+fn command(world: &World, organizers: &[UserId], op: &Op) -> PersonCommand {
+    match *op {
+        Op::Assess(value) => PersonCommand::Assess {
+            level: level(value),
+            note: None,
+        },
+        Op::ClearAssessment => PersonCommand::ClearAssessment,
+        Op::FlagFollowUp => PersonCommand::FlagFollowUp,
+        Op::ClearFollowUp => PersonCommand::ClearFollowUp,
+        Op::JoinUnit(index) => PersonCommand::JoinUnit {
+            unit_id: world.departments[index],
+        },
+        Op::LeaveUnit(index) => PersonCommand::LeaveUnit {
+            unit_id: world.departments[index],
+        },
+        Op::AddEmail(n) => PersonCommand::AddContactPoint {
+            contact_point_id: ContactPointId::new_random(),
+            label: ContactLabel::Work,
+            value: ContactValue::Email(Email::parse(&format!("worker{n}@example.org")).unwrap()),
+            do_not_contact: n % 2 == 0,
+        },
+        Op::AddNote(n) => PersonCommand::AddNote {
+            note_id: NoteId::new_random(),
+            text: NoteText::parse(&format!("Note number {n}")).unwrap(),
+        },
+        Op::AssignOrganizer(index) => PersonCommand::AssignOrganizer {
+            organizer: organizers[index],
+        },
+        Op::UnassignOrganizer => PersonCommand::UnassignOrganizer,
+        Op::Step(step) => PersonCommand::RecordStructureTestStep {
+            test_id: world.petition,
+            step: [
+                StepKind::Asked,
+                StepKind::Committed,
+                StepKind::Participated,
+                StepKind::Declined,
+            ][usize::from(step)],
+        },
+        Op::OneOnOne => world.one_on_one(organizers[0], "Talked about the schedule"),
+        Op::PickStaffing => PersonCommand::AddFieldResponse {
+            field_id: world.issues_field,
+            response_id: world.staffing,
+        },
+        Op::DropStaffing => PersonCommand::RemoveFieldResponse {
+            field_id: world.issues_field,
+            response_id: world.staffing,
+        },
+        Op::Rename(n) => PersonCommand::ChangeName {
+            name: PersonName::parse("Renamed", &format!("Person {n}")).unwrap(),
+        },
+    }
+}
+
+/// Runs the commands (rejected ones are simply not stored) and compares snapshot load with full replay.
+async fn snapshot_equals_replay(
+    kind: Kind,
+    snapshot_every: u64,
+    ops: Vec<Op>,
+) -> Result<(), TestCaseError> {
+    let world = World::new(TestBackend::new(kind).await, snapshot_every).await;
+    let organizers: Vec<UserId> = (0..3).map(|_| UserId::new_random()).collect();
+    let person = world.add_person("Prop", "Test").await;
+    for op in &ops {
+        let _ = world
+            .person(organizers[0], person, command(&world, &organizers, op))
+            .await;
+    }
+    let people = AggregateStore::<Person>::new(world.groundwork.store().clone());
+    let loaded = people.load(&person.to_string()).await.unwrap();
+    let mut replayed = Person::default();
+    let events = people.load_all_events(&person.to_string()).await.unwrap();
+    prop_assert_eq!(events.len() as u64, loaded.version());
+    for envelope in events {
+        replayed.apply(envelope.payload);
+    }
+    prop_assert_eq!(loaded.aggregate(), &replayed);
+    Ok(())
+}
+
+fn run(kind: Kind, cases: u32) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let strategy = (
+        prop_oneof![Just(1u64), Just(2), Just(3), Just(7)],
+        prop::collection::vec(op(), 1..40),
+    );
+    runner
+        .run(&strategy, |(every, ops)| {
+            runtime.block_on(snapshot_equals_replay(kind, every, ops))
+        })
+        .unwrap();
+}
+
+#[test]
+fn sqlite_snapshot_state_equals_full_replay() {
+    run(Kind::Sqlite, 24);
+}
+
+#[test]
+fn postgres_snapshot_state_equals_full_replay() {
+    run(Kind::Postgres, 12);
+}
