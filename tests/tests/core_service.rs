@@ -381,15 +381,14 @@ async fn forgetting_a_person_leaves_no_plaintext(backend: TestBackend) {
         before + 1,
         "every event stays in the log"
     );
-    assert_eq!(
+    assert!(
         world
             .load(keep)
             .await
             .name()
             .and_then(Sensitive::value)
-            .map(|n| n.to_string())
             .is_some(),
-        true
+        "another person's name stays readable"
     );
 
     let bytes = world.backend.raw_bytes();
