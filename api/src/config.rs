@@ -2,7 +2,7 @@
 //! Secrets are held in `SecretString` so they never print.
 
 use anyhow::{bail, Context as _};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret as _, SecretString};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -80,6 +80,7 @@ impl Settings {
                     data_dir.join("groundwork.sqlite3").display()
                 ))
             });
+        check_database_url(database_url.expose_secret())?;
         let listen_text = env
             .var("GROUNDWORK_LISTEN")
             .or(file.listen)
@@ -112,6 +113,27 @@ impl Settings {
     }
 }
 
+/// Refuses a URL the store cannot open before anything else happens (such as creating a key file). Only the
+/// scheme is ever echoed: the rest of the URL may hold a password.
+fn check_database_url(url: &str) -> anyhow::Result<()> {
+    let scheme = url
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .filter(|scheme| {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        });
+    match scheme {
+        Some("sqlite" | "postgres" | "postgresql") => Ok(()),
+        Some(other) => bail!(
+            "invalid database URL: unsupported scheme `{other}`; use sqlite://FILE or postgres://…"
+        ),
+        None => bail!("invalid database URL: use sqlite://FILE or postgres://…"),
+    }
+}
+
 fn read_file(path: &Path) -> anyhow::Result<FileSettings> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
@@ -120,6 +142,7 @@ fn read_file(path: &Path) -> anyhow::Result<FileSettings> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 mod tests {
     use super::*;
     use secrecy::ExposeSecret;
@@ -159,6 +182,14 @@ mod tests {
             .expose_secret()
             .starts_with("postgres://"));
         assert!(!format!("{settings:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn an_unsupported_database_url_is_refused_without_echoing_it() {
+        let env = FakeEnvironment(HashMap::from([("DATABASE_URL", "mysql://gw:hunter2@db/x")]));
+        let error = format!("{:#}", Settings::load(None, &env).unwrap_err());
+        assert!(error.contains("unsupported scheme `mysql`"), "{error}");
+        assert!(!error.contains("hunter2"), "{error}");
     }
 
     #[test]

@@ -1,24 +1,478 @@
 //! The HTTP surface: `fn app(state) -> Router`, so tests drive it without a socket.
+//!
+//! - `POST /graphql` runs queries and mutations; `GET /graphql` serves GraphiQL (unless turned off).
+//! - `GET /graphql/ws` upgrades to a WebSocket for subscriptions (graphql-transport-ws / graphql-ws).
+//! - `GET /metrics` answers in Prometheus text; `GET /healthz` says whether the database answers.
 
+use crate::accounts::{AccountError, Accounts};
+use crate::config::Environment;
+use crate::graphql::authz::{Identity, Via};
+use crate::graphql::{self, GraphqlSettings, GroundworkSchema, SchemaDeps};
 use crate::service::Groundwork;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
+use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
 use axum::{Json, Router};
+use domain::ids::ChapterId;
+use projections::ReadModels;
+use secrecy::{ExposeSecret as _, SecretString};
+use serde::Deserialize;
 use serde_json::json;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-/// Builds the router for one running Groundwork.
+/// Where the GraphQL endpoint and its WebSocket live.
+pub const GRAPHQL_PATH: &str = "/graphql";
+pub const GRAPHQL_WS_PATH: &str = "/graphql/ws";
+/// The browser session's cookie.
+pub const SESSION_COOKIE: &str = "groundwork_session";
+/// The header a cookie-authenticated request must carry (any non-empty value). A cross-site form cannot
+/// set it, and a cross-site script cannot send it without a CORS preflight that Groundwork never grants.
+pub const CSRF_HEADER: &str = "x-groundwork-csrf";
+/// The largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// How the HTTP surface is set up.
+#[derive(Debug, Clone)]
+pub struct ApiOptions {
+    /// The identity of requests that carry neither a session nor a token. `None` (the default) refuses
+    /// them; only `GROUNDWORK_DEV_IDENTITY=true` sets one, for local demos.
+    pub dev_identity: Option<Identity>,
+    pub graphql: GraphqlSettings,
+    /// Whether the session cookie is marked `Secure` (everywhere but a server listening on localhost).
+    pub secure_cookies: bool,
+}
+
+impl Default for ApiOptions {
+    /// No development identity, secure cookies, the default GraphQL settings.
+    fn default() -> Self {
+        Self {
+            dev_identity: None,
+            graphql: GraphqlSettings::default(),
+            secure_cookies: true,
+        }
+    }
+}
+
+impl ApiOptions {
+    /// Requests without credentials run as the development identity (an admin of the development chapter):
+    /// for local demos and tests only.
+    pub fn development() -> Self {
+        Self {
+            dev_identity: Some(Identity::development()),
+            ..Self::default()
+        }
+    }
+
+    /// Reads `GROUNDWORK_DEV_IDENTITY` (with `GROUNDWORK_DEV_USER`, `GROUNDWORK_DEV_CHAPTER`,
+    /// `GROUNDWORK_DEV_ROLE`), `GROUNDWORK_GRAPHQL_INTROSPECTION` and `GROUNDWORK_GRAPHIQL`; cookies are
+    /// `Secure` unless `listen` is a loopback address.
+    pub fn from_environment(env: &dyn Environment, listen: SocketAddr) -> anyhow::Result<Self> {
+        let dev_identity = match env.var("GROUNDWORK_DEV_IDENTITY").as_deref() {
+            None | Some("false" | "0" | "off" | "no") => None,
+            Some("true" | "1" | "on" | "yes") => Some(Identity::from_environment(env)?),
+            Some(other) => {
+                anyhow::bail!("GROUNDWORK_DEV_IDENTITY `{other}` is neither true nor false")
+            }
+        };
+        Ok(Self {
+            dev_identity,
+            graphql: GraphqlSettings::from_environment(env)?,
+            secure_cookies: !listen.ip().is_loopback(),
+        })
+    }
+}
+
+#[derive(Clone)]
+struct AppState {
+    groundwork: Arc<Groundwork>,
+    read_models: ReadModels,
+    accounts: Arc<Accounts>,
+    schema: GroundworkSchema,
+    dev_identity: Option<Identity>,
+    secure_cookies: bool,
+}
+
+/// Builds the router with the default options (no development identity) and read models over the same
+/// store. Nothing projects into them unless a runner is started on them: servers use [`app_with`].
 pub fn app(groundwork: Arc<Groundwork>) -> Router {
+    let read_models = ReadModels::new(groundwork.store());
+    app_with(groundwork, read_models, ApiOptions::default())
+}
+
+/// Builds the router for one running Groundwork. `read_models` must be the instance its projection runner
+/// was started on, so that subscriptions see the runner's changes.
+pub fn app_with(
+    groundwork: Arc<Groundwork>,
+    read_models: ReadModels,
+    options: ApiOptions,
+) -> Router {
+    let accounts = Arc::new(Accounts::new(groundwork.store().clone()));
+    let graphiql = options.graphql.graphiql;
+    let schema = graphql::schema(SchemaDeps {
+        groundwork: groundwork.clone(),
+        read_models: read_models.clone(),
+        accounts: accounts.clone(),
+        settings: options.graphql,
+    });
+    let graphql_route = if graphiql {
+        get(graphiql_page).post(graphql_post)
+    } else {
+        post(graphql_post)
+    };
     Router::new()
+        .route(GRAPHQL_PATH, graphql_route)
+        .route(GRAPHQL_WS_PATH, get(graphql_ws))
+        .route("/auth/sign-in", post(sign_in))
+        .route("/auth/sign-out", post(sign_out))
+        .route("/auth/sign-out-everywhere", post(sign_out_everywhere))
+        .route("/auth/password", post(change_password))
+        .route("/metrics", get(metrics))
         .route("/healthz", get(healthz))
-        .with_state(groundwork)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(AppState {
+            groundwork,
+            read_models,
+            accounts,
+            schema,
+            dev_identity: options.dev_identity,
+            secure_cookies: options.secure_cookies,
+        })
+}
+
+/// Headers every response carries: no framing, no sniffing, no referrer leaking ids, and a content
+/// security policy that allows only Groundwork's own scripts (plus what the GraphiQL page loads).
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    let fixed = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; \
+             style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data:; \
+             connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// An answer for a request that has no (valid) credentials, in GraphQL's error shape.
+fn refusal(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        Json(json!({"errors": [{"message": message, "extensions": {"code": "FORBIDDEN"}}]})),
+    )
+        .into_response()
+}
+
+fn internal(error: &AccountError) -> Response {
+    let reference = uuid::Uuid::new_v4();
+    tracing::error!(%reference, error = %error, "account lookup failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Json(json!({"errors": [{
+            "message": "something went wrong inside Groundwork",
+            "extensions": {"code": "INTERNAL", "reference": reference.to_string()}
+        }]})),
+    )
+        .into_response()
+}
+
+/// The value of the session cookie, if the request has one.
+fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value)
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// Works out who is calling: a bearer token, else a session cookie (which must come with the CSRF header
+/// on anything but a GET), else the development identity when one is configured. Anything else is refused.
+async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    method: &Method,
+) -> Result<Identity, Response> {
+    if let Some(token) = bearer_token(headers) {
+        return match state.accounts.authenticate_token(token).await {
+            Ok(Some(identity)) => Ok(identity),
+            Ok(None) => Err(refusal(
+                StatusCode::UNAUTHORIZED,
+                "the API token is not valid (revoked, expired or mistyped)",
+            )),
+            Err(error) => Err(internal(&error)),
+        };
+    }
+    if let Some(cookie) = session_cookie(headers) {
+        if method != Method::GET && !headers.contains_key(CSRF_HEADER) {
+            return Err(refusal(
+                StatusCode::FORBIDDEN,
+                "a request signed in with a cookie must carry the X-Groundwork-CSRF header",
+            ));
+        }
+        return match state.accounts.authenticate_session(cookie).await {
+            Ok(Some(identity)) => Ok(identity),
+            Ok(None) => Err(refusal(
+                StatusCode::UNAUTHORIZED,
+                "the session has ended; sign in again",
+            )),
+            Err(error) => Err(internal(&error)),
+        };
+    }
+    match &state.dev_identity {
+        Some(identity) => Ok(identity.clone()),
+        None => Err(refusal(StatusCode::UNAUTHORIZED, "sign in first")),
+    }
+}
+
+async fn graphql_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
+    let identity = match authenticate(&state, &headers, &Method::POST).await {
+        Ok(identity) => identity,
+        Err(refused) => return refused,
+    };
+    let request = request.into_inner().data(identity);
+    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+}
+
+/// Upgrades to a WebSocket for subscriptions, running as the identity the upgrade request proved. A
+/// cookie-authenticated upgrade must come from a page of this server (same `Origin` as `Host`), so another
+/// site cannot open a socket with the user's cookie.
+async fn graphql_ws(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if session_cookie(&headers).is_some() && bearer_token(&headers).is_none() {
+        let origin = headers
+            .get(header::ORIGIN)
+            .and_then(|value| value.to_str().ok());
+        let host = headers
+            .get(header::HOST)
+            .and_then(|value| value.to_str().ok());
+        let same_origin = match (origin, host) {
+            (Some(origin), Some(host)) => origin
+                .split_once("://")
+                .is_some_and(|(_, rest)| rest == host),
+            _ => false,
+        };
+        if !same_origin {
+            return refusal(
+                StatusCode::FORBIDDEN,
+                "a cookie-authenticated WebSocket must come from this server's own pages",
+            );
+        }
+    }
+    let identity = match authenticate(&state, &headers, &Method::GET).await {
+        Ok(identity) => identity,
+        Err(refused) => return refused,
+    };
+    let mut data = async_graphql::Data::default();
+    data.insert(identity);
+    let schema = state.schema.clone();
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| {
+            GraphQLWebSocket::new(stream, schema, protocol)
+                .with_data(data)
+                .serve()
+        })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SignInBody {
+    email: String,
+    password: SecretString,
+    chapter_id: Option<String>,
+}
+
+/// `POST /auth/sign-in` `{"email", "password", "chapterId"?}`: sets the session cookie and answers with
+/// the identity. Wrong credentials, unknown and disabled users all get the same 401.
+async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    connect_info: Result<ConnectInfo<SocketAddr>, axum::extract::rejection::ExtensionRejection>,
+    Json(body): Json<SignInBody>,
+) -> Response {
+    if !headers.contains_key(CSRF_HEADER) {
+        return refusal(
+            StatusCode::FORBIDDEN,
+            "sign-in must carry the X-Groundwork-CSRF header",
+        );
+    }
+    let chapter = match body.chapter_id.as_deref().map(ChapterId::parse) {
+        None => None,
+        Some(Ok(chapter)) => Some(chapter),
+        Some(Err(_)) => return refusal(StatusCode::BAD_REQUEST, "chapterId is not a chapter id"),
+    };
+    let address = connect_info.ok().map(|ConnectInfo(address)| address.ip());
+    match state
+        .accounts
+        .sign_in(&body.email, &body.password, chapter, address)
+        .await
+    {
+        Ok((cookie, identity)) => {
+            tracing::info!(user = %identity.user, chapter = %identity.chapter, "signed in");
+            let mut response = Json(json!({
+                "userId": identity.user.to_string(),
+                "chapterId": identity.chapter.to_string(),
+                "role": identity.role.as_str(),
+            }))
+            .into_response();
+            set_cookie(
+                &mut response,
+                &session_cookie_header(&state, Some(&cookie.secret)),
+            );
+            response
+        }
+        Err(AccountError::Throttled) => refusal(
+            StatusCode::TOO_MANY_REQUESTS,
+            &AccountError::Throttled.to_string(),
+        ),
+        Err(error @ AccountError::BadCredentials) => {
+            refusal(StatusCode::UNAUTHORIZED, &error.to_string())
+        }
+        Err(error) => internal(&error),
+    }
+}
+
+/// The `Set-Cookie` value that sets the session (or clears it, with `None`).
+fn session_cookie_header(state: &AppState, value: Option<&SecretString>) -> String {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    match value {
+        Some(value) => format!(
+            "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            value.expose_secret(),
+            crate::accounts::SESSION_LIFETIME_DAYS * 24 * 3600
+        ),
+        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    }
+}
+
+fn set_cookie(response: &mut Response, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+}
+
+/// The identity of a cookie- or token-authenticated request to an `/auth/…` endpoint (never the
+/// development identity: these act on a real account).
+async fn account_caller(state: &AppState, headers: &HeaderMap) -> Result<Identity, Response> {
+    let identity = authenticate(state, headers, &Method::POST).await?;
+    if identity.via == Via::Development {
+        return Err(refusal(StatusCode::UNAUTHORIZED, "sign in first"));
+    }
+    Ok(identity)
+}
+
+/// `POST /auth/sign-out`: ends this session and clears the cookie.
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let identity = match account_caller(&state, &headers).await {
+        Ok(identity) => identity,
+        Err(refused) => return refused,
+    };
+    if let Via::Session(session) = &identity.via {
+        if let Err(error) = state.accounts.sign_out(session).await {
+            return internal(&error);
+        }
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    set_cookie(&mut response, &session_cookie_header(&state, None));
+    response
+}
+
+/// `POST /auth/sign-out-everywhere`: ends every session of the caller, on every device.
+async fn sign_out_everywhere(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let identity = match account_caller(&state, &headers).await {
+        Ok(identity) => identity,
+        Err(refused) => return refused,
+    };
+    match state.accounts.sign_out_everywhere(identity.user).await {
+        Ok(ended) => {
+            let mut response = Json(json!({"endedSessions": ended})).into_response();
+            set_cookie(&mut response, &session_cookie_header(&state, None));
+            response
+        }
+        Err(error) => internal(&error),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PasswordBody {
+    current_password: SecretString,
+    new_password: SecretString,
+}
+
+/// `POST /auth/password` `{"currentPassword", "newPassword"}`: changes the caller's password and ends all
+/// their sessions (sign in again with the new one).
+async fn change_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(body): Json<PasswordBody>,
+) -> Response {
+    let identity = match account_caller(&state, &headers).await {
+        Ok(identity) => identity,
+        Err(refused) => return refused,
+    };
+    match state
+        .accounts
+        .change_password(identity.user, &body.current_password, &body.new_password)
+        .await
+    {
+        Ok(()) => {
+            let mut response = StatusCode::NO_CONTENT.into_response();
+            set_cookie(&mut response, &session_cookie_header(&state, None));
+            response
+        }
+        Err(error @ AccountError::BadCredentials) => {
+            refusal(StatusCode::UNAUTHORIZED, &error.to_string())
+        }
+        Err(error @ AccountError::Invalid(_)) => {
+            refusal(StatusCode::BAD_REQUEST, &error.to_string())
+        }
+        Err(error) => internal(&error),
+    }
+}
+
+async fn graphiql_page() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint(GRAPHQL_PATH)
+            .subscription_endpoint(GRAPHQL_WS_PATH)
+            .title("Groundwork GraphQL")
+            .finish(),
+    )
 }
 
 /// Liveness and readiness: answers 200 when the database answers, 503 otherwise.
-async fn healthz(State(groundwork): State<Arc<Groundwork>>) -> Response {
-    match groundwork.health().await {
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.groundwork.health().await {
         Ok(health) => Json(json!({
             "status": "ok",
             "backend": health.backend,
@@ -34,4 +488,77 @@ async fn healthz(State(groundwork): State<Arc<Groundwork>>) -> Response {
                 .into_response()
         }
     }
+}
+
+/// Reads one figure of a projection's status as Prometheus text.
+type StatusFigure = fn(&projections::ProjectionStatus) -> String;
+
+/// Prometheus text exposition: the log's head, and each projection's position and lag.
+async fn metrics(State(state): State<AppState>) -> Response {
+    let figures = async {
+        let head = state
+            .groundwork
+            .store()
+            .head()
+            .await
+            .map_err(|error| error.to_string())?;
+        let statuses = state
+            .read_models
+            .status()
+            .await
+            .map_err(|error| error.to_string())?;
+        Ok::<_, String>((head, statuses))
+    };
+    let (head, statuses) = match figures.await {
+        Ok(figures) => figures,
+        Err(error) => {
+            tracing::warn!(error = %error, "metrics: the database does not answer");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "# the database does not answer\n",
+            )
+                .into_response();
+        }
+    };
+    let mut text = String::new();
+    text.push_str(
+        "# HELP groundwork_log_head_position Global position of the newest committed event.\n",
+    );
+    text.push_str("# TYPE groundwork_log_head_position gauge\n");
+    text.push_str(&format!("groundwork_log_head_position {}\n", head.position));
+    let families: [(&str, &str, StatusFigure); 3] = [
+        (
+            "groundwork_projection_position",
+            "Global position of the last event the projection applied.",
+            |status| status.position.position.to_string(),
+        ),
+        (
+            "groundwork_projection_lag_events",
+            "Events in the log the projection has not applied yet.",
+            |status| status.lag_events.to_string(),
+        ),
+        (
+            "groundwork_projection_lag_seconds",
+            "Age of the oldest event the projection has not applied yet.",
+            |status| status.lag_seconds.to_string(),
+        ),
+    ];
+    for (name, help, value) in families {
+        text.push_str(&format!("# HELP {name} {help}\n# TYPE {name} gauge\n"));
+        for status in &statuses {
+            text.push_str(&format!(
+                "{name}{{projection=\"{}\"}} {}\n",
+                status.name,
+                value(status)
+            ));
+        }
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response()
 }

@@ -8,21 +8,47 @@ use std::io::Write;
 use std::path::Path;
 use store::MasterKey;
 
-/// Resolves the master key for these settings, creating the key file when neither exists yet.
-pub fn resolve_master_key(settings: &Settings) -> anyhow::Result<MasterKey> {
+/// A master key, and where to save it if it was made just now.
+pub struct ResolvedKey {
+    pub key: MasterKey,
+    /// Set when no key existed: the caller saves the key here once the database has been reached, so a
+    /// failed start leaves no stray key file behind.
+    pub save_to: Option<std::path::PathBuf>,
+}
+
+impl ResolvedKey {
+    /// Writes a freshly made key to its key file (mode 0600); does nothing for an existing key.
+    pub fn save(&self) -> anyhow::Result<()> {
+        match &self.save_to {
+            Some(path) => create_key_file(path, &self.key),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Resolves the master key for these settings: `GROUNDWORK_MASTER_KEY`, else the key file, else a fresh key
+/// to be saved with [`ResolvedKey::save`].
+pub fn resolve_master_key(settings: &Settings) -> anyhow::Result<ResolvedKey> {
     if let Some(text) = &settings.master_key {
-        return MasterKey::from_base64(text.expose_secret().trim()).map_err(|_| {
+        let key = MasterKey::from_base64(text.expose_secret().trim()).map_err(|_| {
             anyhow::anyhow!(
                 "GROUNDWORK_MASTER_KEY is not a valid master key: expected 32 bytes in base64 \
                  (`groundwork keygen` prints a fresh one)"
             )
-        });
+        })?;
+        return Ok(ResolvedKey { key, save_to: None });
     }
     let path = &settings.key_file;
     if path.exists() {
-        read_key_file(path)
+        Ok(ResolvedKey {
+            key: read_key_file(path)?,
+            save_to: None,
+        })
     } else {
-        create_key_file(path)
+        Ok(ResolvedKey {
+            key: MasterKey::generate(),
+            save_to: Some(path.clone()),
+        })
     }
 }
 
@@ -62,7 +88,7 @@ fn check_permissions(_path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn create_key_file(path: &Path) -> anyhow::Result<MasterKey> {
+fn create_key_file(path: &Path, key: &MasterKey) -> anyhow::Result<()> {
     if let Some(parent) = path
         .parent()
         .filter(|parent| !parent.as_os_str().is_empty())
@@ -70,7 +96,6 @@ fn create_key_file(path: &Path) -> anyhow::Result<MasterKey> {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create the folder {}", parent.display()))?;
     }
-    let key = MasterKey::generate();
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -85,5 +110,5 @@ fn create_key_file(path: &Path) -> anyhow::Result<MasterKey> {
         .and_then(|()| file.sync_all())
         .with_context(|| format!("cannot write the key file {}", path.display()))?;
     tracing::info!(path = %path.display(), "created a new master key file; back it up with the database");
-    Ok(key)
+    Ok(())
 }

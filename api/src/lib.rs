@@ -1,8 +1,11 @@
-//! Groundwork's application layer and HTTP surface. Only this crate knows HTTP (and, later, GraphQL); it turns
+//! Groundwork's application layer and HTTP surface. Only this crate knows HTTP and GraphQL; it turns
 //! requests into domain commands, loads the facts a decision needs, and commits the events through the store.
 
+pub mod accounts;
 pub mod config;
 pub mod demo;
+pub mod error;
+pub mod graphql;
 pub mod http;
 pub mod keys;
 pub mod service;

@@ -1,10 +1,11 @@
-//! The `groundwork` binary: serve, migrate, demo, keygen, and the event log's backup and restore.
+//! The `groundwork` binary: serve, migrate, demo, keygen, the event log's backup and restore, and the GraphQL
+//! schema's SDL.
 
 use anyhow::Context as _;
 use api::config::{ProcessEnvironment, Settings};
 use api::service::Groundwork;
 use clap::{Parser, Subcommand};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -36,16 +37,39 @@ enum Command {
     },
     /// Prints a fresh master key for GROUNDWORK_MASTER_KEY.
     Keygen,
+    /// Prints the GraphQL schema (SDL), as committed in `schema.graphql`.
+    GraphqlSchema,
     /// The event log: backup and restore.
     Events {
         #[command(subcommand)]
         command: EventsCommand,
+    },
+    /// Accounts: the first admin of a chapter.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
     },
     /// People: erasure.
     People {
         #[command(subcommand)]
         command: PeopleCommand,
     },
+    /// The read models: rebuild from the log, or show how far each projection has got.
+    Projections {
+        #[command(subcommand)]
+        command: ProjectionsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ProjectionsCommand {
+    /// Empties a projection's read models and replays the whole log into them (all projections without NAME).
+    Rebuild {
+        /// The projection's name (see `groundwork projections status`).
+        name: Option<String>,
+    },
+    /// Each projection's position and lag behind the log.
+    Status,
 }
 
 #[derive(Debug, Subcommand)]
@@ -54,6 +78,20 @@ enum EventsCommand {
     Export,
     /// Reads an export into an empty store that uses the same master key.
     Import { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Creates a chapter and its first admin. The password is read from GROUNDWORK_ADMIN_PASSWORD, or else
+    /// from the first line of standard input; there is no default password.
+    Create {
+        /// The admin's email address (their sign-in name).
+        #[arg(long)]
+        email: String,
+        /// The new chapter's name.
+        #[arg(long)]
+        chapter_name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,9 +121,11 @@ async fn main() -> std::process::ExitCode {
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("GROUNDWORK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    // Colour codes only when a person watches: a log file or a pipe gets plain text.
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 }
 
@@ -97,10 +137,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         );
         return Ok(());
     }
+    if let Command::GraphqlSchema = cli.command {
+        print!("{}", api::graphql::sdl());
+        return Ok(());
+    }
+    // Refused before anything is opened, so a forgotten `--yes` leaves no key file or database behind.
+    if let Command::People {
+        command: PeopleCommand::Forget { yes: false, .. },
+    } = cli.command
+    {
+        anyhow::bail!("forgetting a person cannot be undone; add --yes to confirm");
+    }
     let settings = Settings::load(cli.config.as_deref(), &ProcessEnvironment)?;
     let groundwork = Groundwork::open(&settings).await?;
     match cli.command {
-        Command::Keygen => Ok(()),
+        Command::Keygen | Command::GraphqlSchema => Ok(()),
         Command::Migrate => {
             groundwork.migrate().await?;
             eprintln!("groundwork: the database is up to date");
@@ -130,12 +181,66 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("groundwork: imported {count} events");
             Ok(())
         }
-        Command::People {
-            command: PeopleCommand::Forget { person, yes },
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    email,
+                    chapter_name,
+                },
         } => {
-            if !yes {
-                anyhow::bail!("forgetting a person cannot be undone; add --yes to confirm");
+            groundwork.migrate().await?;
+            let password = admin_password().await?;
+            let (user, chapter) = api::accounts::create_chapter_with_admin(
+                &groundwork,
+                &email,
+                &chapter_name,
+                &password,
+            )
+            .await?;
+            eprintln!(
+                "groundwork: created chapter {chapter} and its admin {email} (user {user}); sign in at /auth/sign-in"
+            );
+            println!("{chapter}");
+            Ok(())
+        }
+        Command::Projections { command } => {
+            groundwork.migrate().await?;
+            let read_models = projections::ReadModels::new(groundwork.store());
+            match command {
+                ProjectionsCommand::Rebuild { name: Some(name) } => {
+                    let started = std::time::Instant::now();
+                    read_models.rebuild(&name).await?;
+                    eprintln!("groundwork: rebuilt {name} in {:.1?}", started.elapsed());
+                }
+                ProjectionsCommand::Rebuild { name: None } => {
+                    let started = std::time::Instant::now();
+                    read_models.rebuild_all().await?;
+                    eprintln!(
+                        "groundwork: rebuilt every projection in {:.1?}",
+                        started.elapsed()
+                    );
+                }
+                ProjectionsCommand::Status => {
+                    println!(
+                        "{:<12} {:>14} {:>12} {:>12}",
+                        "projection", "position", "lag events", "lag seconds"
+                    );
+                    for status in read_models.status().await? {
+                        println!(
+                            "{:<12} {:>14} {:>12} {:>12.1}",
+                            status.name,
+                            status.position.position,
+                            status.lag_events,
+                            status.lag_seconds
+                        );
+                    }
+                }
             }
+            Ok(())
+        }
+        Command::People {
+            command: PeopleCommand::Forget { person, .. },
+        } => {
             groundwork.migrate().await?;
             let person = domain::ids::PersonId::parse(&person)
                 .map_err(|_| anyhow::anyhow!("`{person}` is not a person id (a UUID)"))?;
@@ -146,17 +251,63 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// The new admin's password: GROUNDWORK_ADMIN_PASSWORD, or the first line of standard input.
+async fn admin_password() -> anyhow::Result<SecretString> {
+    if let Ok(password) = std::env::var("GROUNDWORK_ADMIN_PASSWORD") {
+        if !password.is_empty() {
+            return Ok(SecretString::from(password));
+        }
+    }
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        eprint!(
+            "password for the new admin (at least {} characters): ",
+            api::accounts::MIN_PASSWORD_LENGTH
+        );
+    }
+    let mut line = String::new();
+    tokio::io::AsyncBufReadExt::read_line(
+        &mut tokio::io::BufReader::new(tokio::io::stdin()),
+        &mut line,
+    )
+    .await
+    .context("cannot read the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    anyhow::ensure!(
+        !password.is_empty(),
+        "no password given: set GROUNDWORK_ADMIN_PASSWORD or write it on standard input"
+    );
+    Ok(SecretString::from(password))
+}
+
 async fn serve(settings: Settings, groundwork: Groundwork) -> anyhow::Result<()> {
+    let options = api::http::ApiOptions::from_environment(&ProcessEnvironment, settings.listen)?;
     groundwork.migrate().await?;
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
     tracing::info!(address = %settings.listen, "groundwork is serving");
     eprintln!("groundwork: serving on http://{}", settings.listen);
-    axum::serve(listener, api::http::app(Arc::new(groundwork)))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .context("the server stopped")
+    if let Some(identity) = &options.dev_identity {
+        tracing::warn!(
+            user = %identity.user,
+            chapter = %identity.chapter,
+            role = identity.role.as_str(),
+            "GROUNDWORK_DEV_IDENTITY is on: requests without credentials run as this identity; never do this in production"
+        );
+    }
+    // The projections run beside the server and feed the read models its queries and subscriptions use.
+    let read_models = projections::ReadModels::new(groundwork.store());
+    let runner = read_models.start(projections::RunnerOptions::default());
+    let served = axum::serve(
+        listener,
+        api::http::app_with(Arc::new(groundwork), read_models, options)
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .context("the server stopped");
+    runner.stop().await;
+    served
 }

@@ -13,7 +13,7 @@ use domain::ids::{CampaignId, ChapterId, PersonId, StructureTestId, TaskId};
 use domain::person::{Person, PersonCommand, PersonFacts};
 use domain::structure_test::{StructureTest, StructureTestCommand};
 use domain::task::{Task, TaskCommand};
-use domain::{Actor, Context, EventMetadata, StoredAggregate};
+use domain::{Actor, Context, EventMetadata, Rejection, StoredAggregate};
 use secrecy::ExposeSecret;
 use store::{
     AggregateStore, AppendedEvent, BackendKind, Position, Store, StoreError, StoreOptions,
@@ -29,6 +29,9 @@ pub enum ServiceError {
     /// The aggregate does not exist (or belongs to another chapter, which looks the same from outside).
     #[error("{what} {id} was not found")]
     NotFound { what: &'static str, id: String },
+    /// The command names something that does not exist (a unit, a field, a structure test, …).
+    #[error("{0}")]
+    Missing(String),
     /// The domain refused the command; the message names the rule.
     #[error("{0}")]
     Rejected(String),
@@ -78,7 +81,7 @@ pub struct Groundwork {
 impl Groundwork {
     /// Opens the configured database with the configured master key (creating the key file on first start).
     pub async fn open(settings: &Settings) -> anyhow::Result<Self> {
-        let master_key = resolve_master_key(settings)?;
+        let resolved = resolve_master_key(settings)?;
         let url = settings.database_url.expose_secret();
         if let Some(path) = url.strip_prefix("sqlite://") {
             if let Some(parent) = std::path::Path::new(path)
@@ -93,7 +96,8 @@ impl Groundwork {
             snapshot_every: settings.snapshot_every,
             ..StoreOptions::default()
         };
-        let store = Store::connect(url, master_key, options).await?;
+        let store = Store::connect(url, resolved.key.clone(), options).await?;
+        resolved.save()?;
         Ok(Self::with_store(store))
     }
 
@@ -445,7 +449,7 @@ async fn execute<A, F>(
 ) -> Result<Committed, ServiceError>
 where
     A: StoredAggregate,
-    A::Error: std::fmt::Display,
+    A::Error: Rejection,
     F: FnMut(&A) -> Result<(A::Command, A::Services), ServiceError>,
 {
     let metadata = EventMetadata::from(actor).to_map();
@@ -470,7 +474,7 @@ where
         aggregate
             .handle(command, &services, &sink)
             .await
-            .map_err(|error| ServiceError::Rejected(error.to_string()))?;
+            .map_err(rejection)?;
         let events = sink.collect().await;
         if events.is_empty() {
             return Ok(Committed {
@@ -507,14 +511,23 @@ async fn decide_and_apply<A>(
 ) -> Result<Vec<A::Event>, ServiceError>
 where
     A: Aggregate,
-    A::Error: std::fmt::Display,
+    A::Error: Rejection,
 {
     let sink = EventSink::<A>::default();
     aggregate
         .handle(command, services, &sink)
         .await
-        .map_err(|error| ServiceError::Rejected(error.to_string()))?;
+        .map_err(rejection)?;
     Ok(sink.collect().await)
+}
+
+/// A domain error as the service reports it.
+fn rejection<E: Rejection + std::fmt::Display>(error: E) -> ServiceError {
+    if error.is_not_found() {
+        ServiceError::Missing(error.to_string())
+    } else {
+        ServiceError::Rejected(error.to_string())
+    }
 }
 
 fn committed(version_before: u64, appended: &[AppendedEvent]) -> Committed {

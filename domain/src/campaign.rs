@@ -288,6 +288,20 @@ pub enum CampaignError {
     ResponseRetired,
 }
 
+impl crate::rejection::Rejection for CampaignError {
+    fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            Self::NotFound
+                | Self::UnitNotFound
+                | Self::ParentNotFound
+                | Self::SectionNotFound
+                | Self::FieldNotFound
+                | Self::ResponseNotFound
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct UnitState {
     name: Label,

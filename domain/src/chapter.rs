@@ -51,6 +51,12 @@ pub enum ChapterError {
     NotFound,
 }
 
+impl crate::rejection::Rejection for ChapterError {
+    fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotFound)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct ChapterState {
     id: ChapterId,

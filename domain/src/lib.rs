@@ -8,6 +8,7 @@ pub mod context;
 pub mod fixtures;
 pub mod ids;
 pub mod person;
+pub mod rejection;
 pub mod schema;
 pub mod sensitive;
 pub mod structure_test;
@@ -15,6 +16,7 @@ pub mod task;
 pub mod values;
 
 pub use context::{Actor, Context, EventMetadata};
+pub use rejection::Rejection;
 pub use schema::{StoredAggregate, UpcastError};
 pub use sensitive::Sensitive;
 

@@ -465,6 +465,23 @@ pub enum PersonError {
     DuplicateNotActive,
 }
 
+impl crate::rejection::Rejection for PersonError {
+    fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            Self::NotFound
+                | Self::CampaignNotFound
+                | Self::ContactPointNotFound
+                | Self::UnitNotFound
+                | Self::FieldNotFound
+                | Self::ResponseNotFound
+                | Self::ConnectionNotFound
+                | Self::StructureTestNotFound
+                | Self::DuplicateNotFound
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct ConnectionState {
     target: EntityRef,

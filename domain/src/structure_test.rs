@@ -95,6 +95,15 @@ pub enum StructureTestError {
     Closed,
 }
 
+impl crate::rejection::Rejection for StructureTestError {
+    fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            Self::NotFound | Self::CampaignNotFound | Self::UnitNotFound(..)
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct StructureTestState {
     id: StructureTestId,

@@ -114,6 +114,12 @@ pub enum TaskError {
     NotClosed,
 }
 
+impl crate::rejection::Rejection for TaskError {
+    fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotFound | Self::CampaignNotFound)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct TaskState {
     id: TaskId,

@@ -116,6 +116,14 @@ pub(crate) mod sqlite_specific {
         pool.begin().await
     }
 
+    /// Other processes cannot be woken through SQLite; readers in this process are woken by the store's
+    /// commit signal.
+    pub(crate) async fn notify_appended(
+        _tx: &mut Transaction<'static, Sqlite>,
+    ) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
     pub(crate) async fn after_import(
         _tx: &mut Transaction<'static, Sqlite>,
     ) -> Result<(), sqlx::Error> {
@@ -178,6 +186,17 @@ pub(crate) mod postgres_specific {
             .execute(&mut *tx)
             .await?;
         Ok(tx)
+    }
+
+    /// Wakes the projection runners of every process (LISTEN groundwork_events). NOTIFY is transactional:
+    /// it is delivered when the append commits, and not at all if it rolls back.
+    pub(crate) async fn notify_appended(
+        tx: &mut Transaction<'static, Postgres>,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT pg_notify('groundwork_events', '')")
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
     }
 
     /// Imported rows keep their positions and tx ids: move the identity sequence past them, and shift new
@@ -358,6 +377,10 @@ macro_rules! backend_queries {
 
             pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<Transaction<'static, Db>, sqlx::Error> {
                 specific::begin_write(pool).await
+            }
+
+            pub(crate) async fn notify_appended(tx: &mut Transaction<'static, Db>) -> Result<(), sqlx::Error> {
+                specific::notify_appended(tx).await
             }
 
             pub(crate) async fn next_tx_id(tx: &mut Transaction<'static, Db>) -> Result<i64, sqlx::Error> {

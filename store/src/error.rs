@@ -10,7 +10,7 @@ pub enum StoreError {
     InvalidUrl { reason: String },
 
     /// The database server or file could not be reached at all.
-    #[error("cannot reach the {backend} database: {source}")]
+    #[error("cannot reach the {backend} database")]
     Unreachable {
         backend: &'static str,
         #[source]
@@ -18,7 +18,7 @@ pub enum StoreError {
     },
 
     /// The database answered but refused the connection (authentication, missing database, …).
-    #[error("the {backend} database refused the connection: {source}")]
+    #[error("the {backend} database refused the connection")]
     ConnectionRefused {
         backend: &'static str,
         #[source]

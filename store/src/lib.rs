@@ -2,17 +2,21 @@
 //! optimistic concurrency across several streams at once, snapshots, upcasting on load, and per-person
 //! encryption so that forgetting a person erases their personal data everywhere in the log.
 
+mod accounts;
 mod aggregate;
 mod backend;
 mod crypto;
 mod error;
 mod event;
 mod export;
+mod idempotency;
 mod store;
 
+pub use accounts::{AccessLogRow, ApiTokenRow, MembershipRow, SessionRow, UserRow};
 pub use aggregate::{to_aggregate_error, AggregateStore, LoadedAggregate};
 pub use crypto::{MasterKey, SEALED_MARKER};
 pub use error::StoreError;
 pub use event::{AppendedEvent, NewEvent, NewSnapshot, Position, RecordedEvent, StreamAppend};
 pub use export::TransferSummary;
+pub use idempotency::IdempotencyClaim;
 pub use store::{BackendKind, Store, StoreOptions};

@@ -90,6 +90,14 @@ fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
+/// PostgreSQL's "database does not exist" (SQLSTATE 3D000).
+fn is_missing_database(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|database_error| database_error.code())
+        .is_some_and(|code| code == "3D000")
+}
+
 fn connect_error(backend: &'static str, error: sqlx::Error) -> StoreError {
     match error {
         sqlx::Error::Configuration(reason) => StoreError::InvalidUrl {
@@ -155,12 +163,25 @@ impl Store {
                 })?
                 // A commit is acknowledged only once it is durable, whatever the server default says.
                 .options([("synchronous_commit", "on")]);
-            let pool = PgPoolOptions::new()
+            let pool_options = PgPoolOptions::new()
                 .max_connections(options.max_connections)
-                .acquire_timeout(options.acquire_timeout)
-                .connect_with(connect_options)
+                .acquire_timeout(options.acquire_timeout);
+            let pool = match pool_options
+                .clone()
+                .connect_with(connect_options.clone())
                 .await
-                .map_err(|error| connect_error(postgres::NAME, error))?;
+            {
+                Err(error) if is_missing_database(&error) => {
+                    // Like the embedded file, a missing database is created on first start.
+                    <sqlx::Postgres as sqlx::migrate::MigrateDatabase>::create_database(url)
+                        .await
+                        .map_err(|error| connect_error(postgres::NAME, error))?;
+                    tracing::info!("created the PostgreSQL database");
+                    pool_options.connect_with(connect_options).await
+                }
+                other => other,
+            }
+            .map_err(|error| connect_error(postgres::NAME, error))?;
             Backend::Postgres(pool)
         } else {
             let scheme = url.split(':').next().unwrap_or_default();
@@ -352,6 +373,7 @@ impl Store {
                         .collect();
                 }
                 let appended: Vec<AppendedEvent> = written_by_index.into_iter().flatten().collect();
+                backend::$module::notify_appended(&mut tx).await?;
                 tx.commit().await?;
                 // Only keys that are durably stored may be cached: a key cached from a rolled-back
                 // transaction would seal data that nobody could ever open again.

@@ -186,7 +186,7 @@ async fn rejections_store_nothing(backend: TestBackend) {
         .await
         .unwrap_err();
     assert!(
-        matches!(unknown_unit, ServiceError::Rejected(_)),
+        matches!(unknown_unit, ServiceError::Missing(_)),
         "{unknown_unit:?}"
     );
     world
@@ -223,7 +223,7 @@ async fn rejections_store_nothing(backend: TestBackend) {
     assert!(
         matches!(
             other_chapter,
-            ServiceError::Rejected(_) | ServiceError::NotFound { .. }
+            ServiceError::Missing(_) | ServiceError::NotFound { .. }
         ),
         "another chapter sees nothing: {other_chapter:?}"
     );

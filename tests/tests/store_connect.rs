@@ -70,3 +70,28 @@ fn a_master_key_never_prints() {
     assert_eq!(format!("{key:?}"), "[redacted]");
     assert!(MasterKey::from_base64("not base64!").is_err());
 }
+
+#[tokio::test]
+async fn a_missing_postgres_database_is_created() {
+    let server = tests::postgres_server_url();
+    let name = format!("gw_test_created_{}", uuid::Uuid::new_v4().simple());
+    let url = match server.rfind('/') {
+        Some(slash) => format!("{}/{name}", &server[..slash]),
+        None => format!("{server}/{name}"),
+    };
+    let store = Store::connect(&url, MasterKey::generate(), StoreOptions::default())
+        .await
+        .expect("a missing database is created on first start");
+    store.migrate().await.expect("the new database migrates");
+    store.close().await;
+    use sqlx::Connection as _;
+    let mut admin = sqlx::PgConnection::connect(&server)
+        .await
+        .expect("the server answers");
+    sqlx::Executor::execute(
+        &mut admin,
+        format!("DROP DATABASE {name} WITH (FORCE)").as_str(),
+    )
+    .await
+    .expect("the test database is dropped");
+}

@@ -1,0 +1,381 @@
+//! Users, roles and personal API tokens of the caller's chapter. Managing users needs `ManageUsers`
+//! (admins); one's own tokens need only `ReadOwn`. A user of another chapter looks exactly like no user.
+
+use super::authz::{AccountsAccess, Permission, Policy, Role};
+use crate::accounts::NewAccount;
+use crate::error::ApiError;
+use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use domain::ids::UserId;
+use secrecy::{ExposeSecret as _, SecretString};
+use store::{ApiTokenRow, MembershipRow, UserRow};
+
+/// A user of the caller's chapter.
+#[derive(SimpleObject)]
+pub struct ChapterUser {
+    pub id: ID,
+    pub email: String,
+    pub role: Role,
+    /// Whether personal fields are shown unmasked to this user when they are an analyst.
+    pub personal_data: bool,
+    pub can_export: bool,
+    pub disabled: bool,
+}
+
+impl ChapterUser {
+    fn from_rows(membership: &MembershipRow, user: &UserRow) -> Result<Self, ApiError> {
+        Ok(Self {
+            id: ID(user.id.clone()),
+            email: user.email.clone(),
+            role: Role::parse(&membership.role)
+                .ok_or_else(|| ApiError::internal(format!("stored role `{}`", membership.role)))?,
+            personal_data: membership.personal_data,
+            can_export: membership.can_export,
+            disabled: user.disabled_at.is_some(),
+        })
+    }
+}
+
+/// A personal API token, without its secret (which is shown only once, when it is created).
+#[derive(SimpleObject)]
+pub struct ApiToken {
+    pub id: ID,
+    pub name: String,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<&ApiTokenRow> for ApiToken {
+    type Error = ApiError;
+
+    fn try_from(row: &ApiTokenRow) -> Result<Self, ApiError> {
+        Ok(Self {
+            id: ID(row.id.clone()),
+            name: row.name.clone(),
+            role: Role::parse(&row.role)
+                .ok_or_else(|| ApiError::internal(format!("stored role `{}`", row.role)))?,
+            created_at: row.created_at,
+            last_used_at: row.last_used_at,
+            revoked_at: row.revoked_at,
+        })
+    }
+}
+
+/// A new token: `token` is the secret to put in `Authorization: Bearer …`. It is shown this once.
+#[derive(SimpleObject)]
+pub struct CreatedApiToken {
+    pub token: String,
+    pub api_token: ApiToken,
+}
+
+/// A user added to the chapter. `temporaryPassword` is set (once) when a new account was created; the
+/// user should change it after signing in.
+#[derive(SimpleObject)]
+pub struct AddedUser {
+    pub user: ChapterUser,
+    pub temporary_password: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct AddUserInput {
+    pub email: String,
+    pub role: Role,
+    #[graphql(default)]
+    pub personal_data: bool,
+    #[graphql(default)]
+    pub can_export: bool,
+}
+
+#[derive(InputObject)]
+pub struct SetUserRoleInput {
+    pub user_id: ID,
+    pub role: Role,
+    #[graphql(default)]
+    pub personal_data: bool,
+    #[graphql(default)]
+    pub can_export: bool,
+}
+
+#[derive(InputObject)]
+pub struct CreateApiTokenInput {
+    pub name: String,
+    /// The token's role: at most the caller's own.
+    pub role: Role,
+}
+
+/// One entry of the access log: who saw or did what sensitive thing, when.
+#[derive(SimpleObject)]
+pub struct AccessLogEntry {
+    pub at: DateTime<Utc>,
+    pub user_id: ID,
+    /// `READ_CONTACT_POINTS` or `FORGET_PERSON`.
+    pub action: String,
+    pub subject_id: Option<ID>,
+}
+
+#[derive(Default)]
+pub struct AccountsQuery;
+
+#[Object]
+impl AccountsQuery {
+    /// The chapter's users and their roles (admins only).
+    async fn users(&self, ctx: &Context<'_>) -> Result<Vec<ChapterUser>, ApiError> {
+        let access = Policy::accounts(ctx, Permission::ManageUsers)?;
+        let members = access
+            .accounts()
+            .store()
+            .members_of_chapter(&access.identity.chapter.to_string())
+            .await?;
+        members
+            .iter()
+            .map(|(membership, user)| ChapterUser::from_rows(membership, user))
+            .collect()
+    }
+
+    /// The chapter's access log, newest first (admins only; `first` at most 500).
+    async fn access_log(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 100)] first: i32,
+    ) -> Result<Vec<AccessLogEntry>, ApiError> {
+        let access = Policy::accounts(ctx, Permission::ManageUsers)?;
+        if !(1..=500).contains(&first) {
+            return Err(ApiError::invalid("first", "give 1 to 500"));
+        }
+        let rows = access
+            .accounts()
+            .store()
+            .access_log(&access.identity.chapter.to_string(), i64::from(first))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| AccessLogEntry {
+                at: row.at,
+                user_id: ID(row.user_id),
+                action: row.action,
+                subject_id: row.subject_id.map(ID),
+            })
+            .collect())
+    }
+
+    /// The caller's own API tokens in this chapter, revoked ones included.
+    async fn my_api_tokens(&self, ctx: &Context<'_>) -> Result<Vec<ApiToken>, ApiError> {
+        let access = Policy::accounts(ctx, Permission::ReadOwn)?;
+        let rows = access
+            .accounts()
+            .store()
+            .api_tokens_of_user(
+                &access.identity.user.to_string(),
+                &access.identity.chapter.to_string(),
+            )
+            .await?;
+        rows.iter().map(ApiToken::try_from).collect()
+    }
+}
+
+/// The member `user_id` of the caller's chapter, or NOT_FOUND (also for members of other chapters).
+async fn member(
+    access: &AccountsAccess<'_>,
+    user_id: &ID,
+) -> Result<(UserId, ChapterUser), ApiError> {
+    let not_found = || ApiError::not_found(format!("no user {} in this chapter", user_id.as_str()));
+    let user = UserId::parse(user_id.as_str()).map_err(|_| not_found())?;
+    let store = access.accounts().store();
+    let membership = store
+        .membership(&user.to_string(), &access.identity.chapter.to_string())
+        .await?
+        .ok_or_else(not_found)?;
+    let row = store
+        .user_by_id(&user.to_string())
+        .await?
+        .ok_or_else(not_found)?;
+    Ok((user, ChapterUser::from_rows(&membership, &row)?))
+}
+
+fn temporary_password() -> SecretString {
+    use base64::Engine as _;
+    use rand::RngCore as _;
+    let mut bytes = [0_u8; 18];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    SecretString::from(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+#[derive(Default)]
+pub struct AccountsMutation;
+
+#[Object]
+impl AccountsMutation {
+    /// Adds a user to the caller's chapter with a role. A new account gets a temporary password, shown once;
+    /// an existing account (of another chapter) just gains the role here.
+    async fn add_user(
+        &self,
+        ctx: &Context<'_>,
+        input: AddUserInput,
+    ) -> Result<AddedUser, ApiError> {
+        let access = Policy::accounts(ctx, Permission::ManageUsers)?;
+        let accounts = access.accounts();
+        let email = crate::accounts::normalize_email(&input.email)
+            .map_err(|error| ApiError::invalid("input.email", error))?;
+        let chapter = access.identity.chapter;
+        let (user, temporary) = match accounts.store().user_by_email(&email).await? {
+            Some(existing) => {
+                let user = UserId::parse(&existing.id).map_err(ApiError::internal)?;
+                accounts
+                    .put_membership(
+                        user,
+                        chapter,
+                        input.role,
+                        input.personal_data,
+                        input.can_export,
+                    )
+                    .await?;
+                (user, None)
+            }
+            None => {
+                let password = temporary_password();
+                let user = accounts
+                    .create_user(NewAccount {
+                        email: &email,
+                        password: Some(&password),
+                        chapter,
+                        role: input.role,
+                        personal_data: input.personal_data,
+                        can_export: input.can_export,
+                    })
+                    .await?;
+                (user, Some(password.expose_secret().to_string()))
+            }
+        };
+        tracing::info!(by = %access.identity.user, %user, role = input.role.as_str(), "user added to the chapter");
+        let (_, added) = member(&access, &ID(user.to_string())).await?;
+        Ok(AddedUser {
+            user: added,
+            temporary_password: temporary,
+        })
+    }
+
+    /// Changes a member's role (and their personal-data and export grants). Takes effect on their next
+    /// request; their tokens never exceed the new role.
+    async fn set_user_role(
+        &self,
+        ctx: &Context<'_>,
+        input: SetUserRoleInput,
+    ) -> Result<ChapterUser, ApiError> {
+        let access = Policy::accounts(ctx, Permission::ManageUsers)?;
+        let (user, _) = member(&access, &input.user_id).await?;
+        access
+            .accounts()
+            .put_membership(
+                user,
+                access.identity.chapter,
+                input.role,
+                input.personal_data,
+                input.can_export,
+            )
+            .await?;
+        Ok(member(&access, &input.user_id).await?.1)
+    }
+
+    /// Removes a member from the chapter, ending their sessions and tokens here.
+    async fn remove_user(&self, ctx: &Context<'_>, user_id: ID) -> Result<bool, ApiError> {
+        let access = Policy::accounts(ctx, Permission::ManageUsers)?;
+        let (user, _) = member(&access, &user_id).await?;
+        access
+            .accounts()
+            .store()
+            .delete_membership(&user.to_string(), &access.identity.chapter.to_string())
+            .await?;
+        Ok(true)
+    }
+
+    /// Gives a member a new temporary password (shown once) and ends all their sessions.
+    async fn reset_user_password(
+        &self,
+        ctx: &Context<'_>,
+        user_id: ID,
+    ) -> Result<String, ApiError> {
+        let access = Policy::accounts(ctx, Permission::ManageUsers)?;
+        let (user, _) = member(&access, &user_id).await?;
+        let password = temporary_password();
+        access.accounts().set_password(user, &password).await?;
+        tracing::info!(by = %access.identity.user, %user, "password reset by an admin");
+        Ok(password.expose_secret().to_string())
+    }
+
+    /// Disables a member: every session and token of theirs stops working at once. Only for users who
+    /// belong to no other chapter (an admin of one chapter has no say over another); otherwise use
+    /// `removeUser`.
+    async fn disable_user(&self, ctx: &Context<'_>, user_id: ID) -> Result<ChapterUser, ApiError> {
+        set_disabled(ctx, user_id, true).await
+    }
+
+    /// Enables a disabled member again (their revoked tokens stay revoked).
+    async fn enable_user(&self, ctx: &Context<'_>, user_id: ID) -> Result<ChapterUser, ApiError> {
+        set_disabled(ctx, user_id, false).await
+    }
+
+    /// Creates a personal API token for the caller in this chapter, with a role no higher than theirs.
+    async fn create_api_token(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateApiTokenInput,
+    ) -> Result<CreatedApiToken, ApiError> {
+        let access = Policy::accounts(ctx, Permission::ReadOwn)?;
+        let (row, token) = access
+            .accounts()
+            .create_token(access.identity, &input.name, input.role)
+            .await?;
+        Ok(CreatedApiToken {
+            token: token.expose_secret().to_string(),
+            api_token: ApiToken::try_from(&row)?,
+        })
+    }
+
+    /// Revokes one of the caller's tokens; it stops working at once.
+    async fn revoke_api_token(&self, ctx: &Context<'_>, id: ID) -> Result<ApiToken, ApiError> {
+        let access = Policy::accounts(ctx, Permission::ReadOwn)?;
+        let store = access.accounts().store();
+        let not_found = || ApiError::not_found(format!("no token {} of yours", id.as_str()));
+        let row = store.api_token(id.as_str()).await?.ok_or_else(not_found)?;
+        if row.user_id != access.identity.user.to_string()
+            || row.chapter_id != access.identity.chapter.to_string()
+        {
+            return Err(not_found());
+        }
+        store
+            .revoke_api_token(&row.id, &row.user_id, Utc::now())
+            .await?;
+        let row = store.api_token(&row.id).await?.ok_or_else(not_found)?;
+        ApiToken::try_from(&row)
+    }
+}
+
+async fn set_disabled(
+    ctx: &Context<'_>,
+    user_id: ID,
+    disabled: bool,
+) -> Result<ChapterUser, ApiError> {
+    let access = Policy::accounts(ctx, Permission::ManageUsers)?;
+    let (user, _) = member(&access, &user_id).await?;
+    if user == access.identity.user {
+        return Err(ApiError::forbidden("you cannot disable your own account"));
+    }
+    let chapters = access
+        .accounts()
+        .store()
+        .memberships_of_user(&user.to_string())
+        .await?;
+    if chapters
+        .iter()
+        .any(|membership| membership.chapter_id != access.identity.chapter.to_string())
+    {
+        return Err(ApiError::forbidden(
+            "this user belongs to other chapters too; remove them from this chapter instead",
+        ));
+    }
+    access.accounts().set_disabled(user, disabled).await?;
+    tracing::info!(by = %access.identity.user, %user, disabled, "user disabled or enabled");
+    Ok(member(&access, &user_id).await?.1)
+}

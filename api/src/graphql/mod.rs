@@ -1,0 +1,144 @@
+//! The GraphQL API: `fn schema(deps) -> Schema`, with its roots split per area. Conventions (naming, error
+//! codes, pagination, versions, idempotency, limits) are written down in `docs/api.md`.
+
+mod accounts;
+pub mod authz;
+mod boundary;
+mod campaign;
+mod chapter;
+pub mod pagination;
+pub mod parse;
+mod person;
+mod query;
+mod read;
+mod structure_test;
+mod subscription;
+mod task;
+pub mod write;
+
+use crate::accounts::Accounts;
+use crate::config::Environment;
+use crate::service::Groundwork;
+use async_graphql::{MergedObject, MergedSubscription, Schema};
+use authz::Gate;
+use projections::ReadModels;
+use std::sync::Arc;
+
+pub use pagination::MAX_PAGE_SIZE;
+
+/// The query root: one part per area.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    query::CallerQuery,
+    query::StatusQuery,
+    read::ReadQuery,
+    accounts::AccountsQuery,
+);
+
+/// The mutation root: one part per aggregate.
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    chapter::ChapterMutation,
+    campaign::CampaignMutation,
+    person::PersonMutation,
+    task::TaskMutation,
+    structure_test::StructureTestMutation,
+    accounts::AccountsMutation,
+);
+
+/// The subscription root.
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(
+    subscription::LogSubscription,
+    subscription::ChangeSubscription,
+);
+
+pub type GroundworkSchema = Schema<Query, Mutation, Subscription>;
+
+/// Limits and switches of the GraphQL endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlSettings {
+    /// Whether the schema answers introspection queries (`GROUNDWORK_GRAPHQL_INTROSPECTION`).
+    pub introspection: bool,
+    /// Whether `GET /graphql` serves the GraphiQL page (`GROUNDWORK_GRAPHIQL`).
+    pub graphiql: bool,
+    /// The deepest selection a query may nest.
+    pub max_depth: usize,
+    /// The most fields one query may select; a connection's fields count once per item of its page.
+    pub max_complexity: usize,
+}
+
+impl Default for GraphqlSettings {
+    fn default() -> Self {
+        Self {
+            introspection: true,
+            graphiql: true,
+            // Deep enough for GraphiQL's own introspection query, which nests `ofType` seven times.
+            max_depth: 15,
+            // A page of 100 people with a dozen fields each fits; ten such pages in one query do not.
+            max_complexity: 2_000,
+        }
+    }
+}
+
+impl GraphqlSettings {
+    /// Defaults, with `GROUNDWORK_GRAPHQL_INTROSPECTION=false` and `GROUNDWORK_GRAPHIQL=false` to turn the
+    /// two off (for a public deployment).
+    pub fn from_environment(env: &dyn Environment) -> anyhow::Result<Self> {
+        let flag = |name: &str, default: bool| -> anyhow::Result<bool> {
+            match env.var(name).map(|value| value.to_ascii_lowercase()) {
+                None => Ok(default),
+                Some(value) if matches!(value.as_str(), "true" | "1" | "on" | "yes") => Ok(true),
+                Some(value) if matches!(value.as_str(), "false" | "0" | "off" | "no") => Ok(false),
+                Some(value) => anyhow::bail!("{name} `{value}` is neither true nor false"),
+            }
+        };
+        let defaults = Self::default();
+        Ok(Self {
+            introspection: flag("GROUNDWORK_GRAPHQL_INTROSPECTION", defaults.introspection)?,
+            graphiql: flag("GROUNDWORK_GRAPHIQL", defaults.graphiql)?,
+            ..defaults
+        })
+    }
+}
+
+/// What the schema needs to run.
+pub struct SchemaDeps {
+    pub groundwork: Arc<Groundwork>,
+    /// The read API; its runner (started by whoever owns the process) keeps it projected.
+    pub read_models: ReadModels,
+    /// Sessions, tokens and users; each request's identity is attached to the request, not the schema.
+    pub accounts: Arc<Accounts>,
+    pub settings: GraphqlSettings,
+}
+
+/// Builds the schema: roots, the boundary extension (error codes), one tracing span per resolver, limits.
+pub fn schema(deps: SchemaDeps) -> GroundworkSchema {
+    let builder =
+        builder(&deps.settings).data(Gate::new(deps.groundwork, deps.read_models, deps.accounts));
+    builder.finish()
+}
+
+/// The schema's SDL, as committed in `schema.graphql`. Needs no database.
+pub fn sdl() -> String {
+    builder(&GraphqlSettings::default()).finish().sdl()
+}
+
+fn builder(
+    settings: &GraphqlSettings,
+) -> async_graphql::SchemaBuilder<Query, Mutation, Subscription> {
+    let builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .extension(boundary::ErrorCodes)
+    .extension(async_graphql::extensions::Tracing)
+    .limit_depth(settings.max_depth)
+    .limit_complexity(settings.max_complexity);
+    if settings.introspection {
+        builder
+    } else {
+        builder.disable_introspection()
+    }
+}

@@ -1,0 +1,1108 @@
+//! Queries over the read models: campaigns, the people connection, the wall chart, a person with their full
+//! history, tasks, structure tests, the activity feed, analyst series and projection status. Every resolver
+//! reads through [`Policy::read`], scoped to the caller's chapter; `asOf` arguments time-travel.
+
+use super::authz::{Masked, Permission, Policy};
+use super::pagination::{connection, page_request};
+use super::parse;
+use super::person::StepKind;
+use super::task::{TaskKind, TaskStatus};
+use crate::error::ApiError;
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
+use chrono::{DateTime, NaiveDate, Utc};
+use projections::queries as q;
+
+fn id(value: impl ToString) -> ID {
+    ID(value.to_string())
+}
+
+/// A person's standing in their campaign.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "projections::queries::PersonStatusView")]
+pub enum PersonStatus {
+    Active,
+    Removed,
+    Merged,
+    Forgotten,
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ScaleLevel {
+    pub level: u8,
+    pub label: String,
+    pub colour: String,
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Campaign {
+    pub id: ID,
+    pub chapter_id: ID,
+    pub name: String,
+    pub goal: i64,
+    pub archived: bool,
+    pub scale: Vec<ScaleLevel>,
+}
+
+impl From<q::CampaignView> for Campaign {
+    fn from(view: q::CampaignView) -> Self {
+        Self {
+            id: id(view.campaign_id),
+            chapter_id: id(view.chapter_id),
+            name: view.name,
+            goal: view.goal,
+            archived: view.archived,
+            scale: view
+                .scale
+                .into_iter()
+                .map(|level| ScaleLevel {
+                    level: level.level,
+                    label: level.label,
+                    colour: level.colour,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Masked for PersonSummary {
+    fn mask(self) -> Self {
+        Self {
+            name: None,
+            preferred_language: None,
+            ..self
+        }
+    }
+}
+
+impl Masked for PersonConnection {
+    fn mask(mut self) -> Self {
+        for edge in &mut self.edges {
+            edge.node = edge.node.clone().mask();
+        }
+        self
+    }
+}
+
+impl Masked for PersonCell {
+    fn mask(self) -> Self {
+        Self { name: None, ..self }
+    }
+}
+
+impl Masked for WallChart {
+    fn mask(mut self) -> Self {
+        for unit in &mut self.units {
+            unit.people = unit.people.drain(..).map(Masked::mask).collect();
+        }
+        self.unplaced = self.unplaced.drain(..).map(Masked::mask).collect();
+        self
+    }
+}
+
+impl Masked for Activity {
+    fn mask(self) -> Self {
+        if self.person_id.is_some() {
+            Self {
+                summary: format!("{} (details masked)", self.kind),
+                ..self
+            }
+        } else {
+            self
+        }
+    }
+}
+
+impl Masked for ActivityConnection {
+    fn mask(mut self) -> Self {
+        for edge in &mut self.edges {
+            edge.node = edge.node.clone().mask();
+        }
+        self
+    }
+}
+
+impl Masked for Person {
+    fn mask(self) -> Self {
+        Self {
+            name: None,
+            preferred_language: None,
+            contact_points: Vec::new(),
+            history: self.history.into_iter().map(Masked::mask).collect(),
+            ..self
+        }
+    }
+}
+
+impl Masked for StructureTest {
+    fn mask(mut self) -> Self {
+        for person in &mut self.people {
+            person.name = None;
+        }
+        self
+    }
+}
+
+/// A person as the people list shows them.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct PersonSummary {
+    pub id: ID,
+    pub campaign_id: ID,
+    /// Null once the person was forgotten.
+    pub name: Option<String>,
+    pub level: Option<u8>,
+    pub organizer_id: Option<ID>,
+    pub follow_up: bool,
+    pub status: PersonStatus,
+    pub preferred_language: Option<String>,
+    pub unit_ids: Vec<ID>,
+}
+
+impl From<q::PersonRow> for PersonSummary {
+    fn from(row: q::PersonRow) -> Self {
+        Self {
+            id: id(row.person_id),
+            campaign_id: id(row.campaign_id),
+            name: row.name,
+            level: row.level,
+            organizer_id: row.organizer.map(id),
+            follow_up: row.follow_up,
+            status: row.status.into(),
+            preferred_language: row.preferred_language,
+            unit_ids: row.units.into_iter().map(id).collect(),
+        }
+    }
+}
+
+connection!(PersonConnection, PersonEdge, PersonSummary);
+
+/// A person as a wall-chart cell.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct PersonCell {
+    pub person_id: ID,
+    pub name: Option<String>,
+    pub level: Option<u8>,
+    pub organizer_id: Option<ID>,
+    pub follow_up: bool,
+    /// The latest step in the chart's structure test, if one was chosen.
+    pub step: Option<StepKind>,
+}
+
+impl From<q::PersonCell> for PersonCell {
+    fn from(cell: q::PersonCell) -> Self {
+        Self {
+            person_id: id(cell.person_id),
+            name: cell.name,
+            level: cell.level,
+            organizer_id: cell.organizer.map(id),
+            follow_up: cell.follow_up,
+            step: cell.step.map(Into::into),
+        }
+    }
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct LevelCount {
+    pub level: u8,
+    pub count: u32,
+}
+
+impl From<q::LevelCount> for LevelCount {
+    fn from(count: q::LevelCount) -> Self {
+        Self {
+            level: count.level,
+            count: count.count,
+        }
+    }
+}
+
+/// Participation in a structure test among some people.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct TestFigures {
+    pub in_scope: u32,
+    pub asked: u32,
+    pub committed: u32,
+    pub participated: u32,
+    pub declined: u32,
+    /// Participated / in scope, 0 to 1.
+    pub participation: f64,
+    pub goal_reached: bool,
+}
+
+impl From<q::TestFigures> for TestFigures {
+    fn from(figures: q::TestFigures) -> Self {
+        Self {
+            in_scope: figures.in_scope,
+            asked: figures.asked,
+            committed: figures.committed,
+            participated: figures.participated,
+            declined: figures.declined,
+            participation: figures.participation,
+            goal_reached: figures.goal_reached,
+        }
+    }
+}
+
+/// The figures of a unit (with its sub-units) or of the campaign.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct UnitFigures {
+    pub people: u32,
+    pub assessed: u32,
+    pub per_level: Vec<LevelCount>,
+    /// Share of people at level 1 or 2, 0 to 1.
+    pub share_ones_and_twos: f64,
+    pub uncovered: u32,
+    pub structure_test: Option<TestFigures>,
+    /// More than half are 1s and 2s.
+    pub majority: bool,
+    /// At least two thirds are 1s and 2s.
+    pub supermajority: bool,
+}
+
+impl From<q::UnitFigures> for UnitFigures {
+    fn from(figures: q::UnitFigures) -> Self {
+        Self {
+            people: figures.people,
+            assessed: figures.assessed,
+            per_level: figures.per_level.into_iter().map(Into::into).collect(),
+            share_ones_and_twos: figures.share_ones_and_twos,
+            uncovered: figures.uncovered,
+            structure_test: figures.test.map(Into::into),
+            majority: figures.majority,
+            supermajority: figures.supermajority,
+        }
+    }
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct WallChartUnit {
+    pub id: ID,
+    pub parent_id: Option<ID>,
+    /// 0 for a top-level unit.
+    pub depth: u32,
+    pub name: String,
+    pub kind: String,
+    pub retired: bool,
+    /// People directly in this unit.
+    pub people: Vec<PersonCell>,
+    pub figures: UnitFigures,
+}
+
+/// The campaign at a glance: units in tree order, people as cells, figures per unit and in total.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct WallChart {
+    pub campaign: Campaign,
+    pub as_of: Option<DateTime<Utc>>,
+    pub structure_test_id: Option<ID>,
+    pub units: Vec<WallChartUnit>,
+    /// Active people in no unit.
+    pub unplaced: Vec<PersonCell>,
+    pub totals: UnitFigures,
+}
+
+impl From<q::WallChart> for WallChart {
+    fn from(chart: q::WallChart) -> Self {
+        Self {
+            campaign: chart.campaign.into(),
+            as_of: chart.as_of,
+            structure_test_id: chart.test.map(id),
+            units: chart
+                .units
+                .into_iter()
+                .map(|unit| WallChartUnit {
+                    id: id(unit.unit_id),
+                    parent_id: unit.parent.map(id),
+                    depth: unit.depth,
+                    name: unit.name,
+                    kind: unit.kind,
+                    retired: unit.retired,
+                    people: unit.people.into_iter().map(Into::into).collect(),
+                    figures: unit.figures.into(),
+                })
+                .collect(),
+            unplaced: chart.unplaced.into_iter().map(Into::into).collect(),
+            totals: chart.totals.into(),
+        }
+    }
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ContactPoint {
+    pub id: ID,
+    pub kind: String,
+    pub label: String,
+    /// Null once the person was forgotten.
+    pub value: Option<String>,
+    pub do_not_contact: bool,
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Assessment {
+    pub level: Option<u8>,
+    pub previous_level: Option<u8>,
+    pub assessed_by_id: ID,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Connection {
+    pub id: ID,
+    /// `person` or `unit`.
+    pub target_kind: String,
+    pub target_id: ID,
+    pub kind: String,
+    pub active: bool,
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct OneOnOne {
+    pub id: ID,
+    pub person_id: ID,
+    pub organizer_id: ID,
+    pub held_at: DateTime<Utc>,
+    pub assessment: Option<u8>,
+    pub logged_by_id: ID,
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Step {
+    pub structure_test_id: ID,
+    pub step: StepKind,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct FieldResponse {
+    pub field_id: ID,
+    pub response_id: ID,
+}
+
+/// A change: who did what, when (without personal data).
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Activity {
+    /// The event's place in the log (a 64-bit number as a string).
+    pub position: String,
+    pub campaign_id: Option<ID>,
+    pub actor_id: ID,
+    pub at: DateTime<Utc>,
+    /// The event type, e.g. `PersonAssessed`.
+    pub kind: String,
+    pub person_id: Option<ID>,
+    pub task_id: Option<ID>,
+    pub structure_test_id: Option<ID>,
+    /// What happened, old → new.
+    pub summary: String,
+}
+
+impl From<q::ActivityItem> for Activity {
+    fn from(item: q::ActivityItem) -> Self {
+        Self {
+            position: item.position.position.to_string(),
+            campaign_id: item.campaign_id.map(id),
+            actor_id: id(item.actor),
+            at: item.at,
+            kind: item.kind,
+            person_id: item.person_id.map(id),
+            task_id: item.task_id.map(id),
+            structure_test_id: item.test_id.map(id),
+            summary: item.summary,
+        }
+    }
+}
+
+connection!(ActivityConnection, ActivityEdge, Activity);
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Task {
+    pub id: ID,
+    pub campaign_id: ID,
+    pub kind: TaskKind,
+    pub title: String,
+    pub assignee_id: ID,
+    pub assigned_by_id: ID,
+    pub due: Option<NaiveDate>,
+    pub status: TaskStatus,
+    pub subject_ids: Vec<ID>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<q::TaskRow> for Task {
+    fn from(row: q::TaskRow) -> Self {
+        Self {
+            id: id(row.task_id),
+            campaign_id: id(row.campaign_id),
+            kind: row.kind.into(),
+            title: row.title,
+            assignee_id: id(row.assignee),
+            assigned_by_id: id(row.assigned_by),
+            due: row.due,
+            status: row.status.into(),
+            subject_ids: row.subjects.into_iter().map(id).collect(),
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+connection!(TaskConnection, TaskEdge, Task);
+
+/// Everything about one person, with the full change history.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Person {
+    pub id: ID,
+    pub campaign_id: ID,
+    pub name: Option<String>,
+    pub status: PersonStatus,
+    pub merged_into_id: Option<ID>,
+    pub preferred_language: Option<String>,
+    pub level: Option<u8>,
+    pub organizer_id: Option<ID>,
+    pub follow_up: bool,
+    /// Current contact points (not time-travelled).
+    pub contact_points: Vec<ContactPoint>,
+    pub unit_ids: Vec<ID>,
+    /// Current field responses (not time-travelled).
+    pub responses: Vec<FieldResponse>,
+    pub assessments: Vec<Assessment>,
+    pub connections: Vec<Connection>,
+    pub one_on_ones: Vec<OneOnOne>,
+    pub tasks: Vec<Task>,
+    pub steps: Vec<Step>,
+    /// Every change of the person, oldest first.
+    pub history: Vec<Activity>,
+}
+
+impl From<q::PersonDetail> for Person {
+    fn from(detail: q::PersonDetail) -> Self {
+        Self {
+            id: id(detail.person_id),
+            campaign_id: id(detail.campaign_id),
+            name: detail.name,
+            status: detail.status.into(),
+            merged_into_id: detail.merged_into.map(id),
+            preferred_language: detail.preferred_language,
+            level: detail.level,
+            organizer_id: detail.organizer.map(id),
+            follow_up: detail.follow_up,
+            contact_points: detail
+                .contact_points
+                .into_iter()
+                .map(|point| ContactPoint {
+                    id: id(point.contact_point_id),
+                    kind: point.kind,
+                    label: point.label,
+                    value: point.value,
+                    do_not_contact: point.do_not_contact,
+                })
+                .collect(),
+            unit_ids: detail.units.into_iter().map(id).collect(),
+            responses: detail
+                .responses
+                .into_iter()
+                .map(|(field, response)| FieldResponse {
+                    field_id: id(field),
+                    response_id: id(response),
+                })
+                .collect(),
+            assessments: detail
+                .assessments
+                .into_iter()
+                .map(|assessment| Assessment {
+                    level: assessment.level,
+                    previous_level: assessment.previous_level,
+                    assessed_by_id: id(assessment.assessed_by),
+                    at: assessment.at,
+                })
+                .collect(),
+            connections: detail
+                .connections
+                .into_iter()
+                .map(|connection| Connection {
+                    id: id(connection.connection_id),
+                    target_kind: connection.target_kind,
+                    target_id: ID(connection.target_id),
+                    kind: connection.kind,
+                    active: connection.active,
+                })
+                .collect(),
+            one_on_ones: detail
+                .one_on_ones
+                .into_iter()
+                .map(|talk| OneOnOne {
+                    id: id(talk.conversation_id),
+                    person_id: id(talk.person_id),
+                    organizer_id: id(talk.organizer),
+                    held_at: talk.held_at,
+                    assessment: talk.assessment,
+                    logged_by_id: id(talk.logged_by),
+                })
+                .collect(),
+            tasks: detail.tasks.into_iter().map(Into::into).collect(),
+            steps: detail
+                .steps
+                .into_iter()
+                .map(|step| Step {
+                    structure_test_id: id(step.test_id),
+                    step: step.step.into(),
+                    at: step.at,
+                })
+                .collect(),
+            history: detail.history.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct UnitTestProgress {
+    pub unit_id: ID,
+    pub name: String,
+    pub depth: u32,
+    pub figures: TestFigures,
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct PersonStep {
+    pub person_id: ID,
+    pub name: Option<String>,
+    pub unit_ids: Vec<ID>,
+    /// Null: not asked.
+    pub step: Option<StepKind>,
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct StructureTest {
+    pub id: ID,
+    pub campaign_id: ID,
+    pub name: String,
+    pub goal_percent: u8,
+    pub deadline: NaiveDate,
+    pub closed: bool,
+    /// Empty: the whole campaign.
+    pub scope_unit_ids: Vec<ID>,
+    pub as_of: Option<DateTime<Utc>>,
+    pub totals: TestFigures,
+    pub units: Vec<UnitTestProgress>,
+    pub people: Vec<PersonStep>,
+}
+
+impl From<q::StructureTestView> for StructureTest {
+    fn from(view: q::StructureTestView) -> Self {
+        Self {
+            id: id(view.test_id),
+            campaign_id: id(view.campaign_id),
+            name: view.name,
+            goal_percent: view.goal_percent,
+            deadline: view.deadline,
+            closed: view.closed,
+            scope_unit_ids: view.scope.into_iter().map(id).collect(),
+            as_of: view.as_of,
+            totals: view.totals.into(),
+            units: view
+                .units
+                .into_iter()
+                .map(|unit| UnitTestProgress {
+                    unit_id: id(unit.unit_id),
+                    name: unit.name,
+                    depth: unit.depth,
+                    figures: unit.figures.into(),
+                })
+                .collect(),
+            people: view
+                .people
+                .into_iter()
+                .map(|person| PersonStep {
+                    person_id: id(person.person_id),
+                    name: person.name,
+                    unit_ids: person.units.into_iter().map(id).collect(),
+                    step: person.step.map(Into::into),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct AssessmentWeek {
+    /// The Monday the week starts on; counts are as of the end of the week.
+    pub week_start: NaiveDate,
+    pub per_level: Vec<LevelCount>,
+    pub unassessed: u32,
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct OrganizerWeek {
+    pub week_start: NaiveDate,
+    pub organizer_id: ID,
+    pub one_on_ones: u32,
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct CoverageWeek {
+    pub week_start: NaiveDate,
+    pub people: u32,
+    pub covered: u32,
+    pub uncovered: u32,
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ParticipationDay {
+    /// Counts as of the end of this day (UTC).
+    pub day: NaiveDate,
+    pub asked: u32,
+    pub committed: u32,
+    pub participated: u32,
+    pub declined: u32,
+}
+
+/// Where a projection stands and how far it lags the log.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ProjectionStatus {
+    pub name: String,
+    /// The last projected event's place in the log (a 64-bit number as a string).
+    pub position: String,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub lag_events: i64,
+    pub lag_seconds: f64,
+}
+
+impl From<projections::ProjectionStatus> for ProjectionStatus {
+    fn from(status: projections::ProjectionStatus) -> Self {
+        Self {
+            name: status.name,
+            position: status.position.position.to_string(),
+            updated_at: status.updated_at,
+            lag_events: status.lag_events,
+            lag_seconds: status.lag_seconds,
+        }
+    }
+}
+
+/// How the people list is ordered.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[graphql(remote = "projections::queries::PeopleSort")]
+pub enum PeopleSort {
+    #[default]
+    NameAsc,
+    NameDesc,
+    LevelAsc,
+    LevelDesc,
+    RecentlyChanged,
+}
+
+/// Filters of the people list; every given condition must hold.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct PeopleFilter {
+    /// People in this unit or any of its sub-units.
+    pub unit_id: Option<ID>,
+    /// Any of these levels.
+    #[graphql(default)]
+    pub levels: Vec<i32>,
+    /// Include unassessed people (with `levels`, in addition to them).
+    #[graphql(default)]
+    pub unassessed: bool,
+    /// People with every one of these responses.
+    #[graphql(default)]
+    pub responses_all: Vec<ID>,
+    /// People with at least one of these responses.
+    #[graphql(default)]
+    pub responses_any: Vec<ID>,
+    pub organizer_id: Option<ID>,
+    /// True: only people without an organizer; false: only covered people.
+    pub uncovered: Option<bool>,
+    pub follow_up: Option<bool>,
+    /// With `structureTestStep` (null: not asked): people whose latest step in this test is that one.
+    pub structure_test_id: Option<ID>,
+    pub structure_test_step: Option<StepKind>,
+    /// Part of the name, any case.
+    pub name_search: Option<String>,
+    /// Also removed, merged and forgotten people.
+    #[graphql(default)]
+    pub include_inactive: bool,
+}
+
+impl PeopleFilter {
+    fn parse(&self) -> Result<q::PeopleFilter, ApiError> {
+        let mut levels: Vec<Option<u8>> = self
+            .levels
+            .iter()
+            .enumerate()
+            .map(|(index, level)| {
+                parse::level(&format!("filter.levels[{index}]"), *level)
+                    .map(|level| Some(level.get()))
+            })
+            .collect::<Result<_, _>>()?;
+        if self.unassessed {
+            levels.push(None);
+        }
+        Ok(q::PeopleFilter {
+            unit: parse::optional_id("filter.unitId", self.unit_id.as_ref())?,
+            levels,
+            responses_all: parse::ids("filter.responsesAll", &self.responses_all)?,
+            responses_any: parse::ids("filter.responsesAny", &self.responses_any)?,
+            organizer: parse::optional_id("filter.organizerId", self.organizer_id.as_ref())?,
+            uncovered: self.uncovered,
+            follow_up: self.follow_up,
+            test_step: parse::optional_id(
+                "filter.structureTestId",
+                self.structure_test_id.as_ref(),
+            )?
+            .map(|test| (test, self.structure_test_step.map(Into::into))),
+            name_search: self
+                .name_search
+                .clone()
+                .filter(|text| !text.trim().is_empty()),
+            include_inactive: self.include_inactive,
+        })
+    }
+}
+
+/// Filters of a task list.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct TaskFilter {
+    pub campaign_id: Option<ID>,
+    pub assignee_id: Option<ID>,
+    pub status: Option<TaskStatus>,
+    /// Due on or before this date.
+    pub due_before: Option<NaiveDate>,
+    /// Open and due before this date.
+    pub overdue_at: Option<NaiveDate>,
+    pub subject_id: Option<ID>,
+}
+
+impl TaskFilter {
+    fn parse(&self) -> Result<q::TaskFilter, ApiError> {
+        Ok(q::TaskFilter {
+            campaign: parse::optional_id("filter.campaignId", self.campaign_id.as_ref())?,
+            assignee: parse::optional_id("filter.assigneeId", self.assignee_id.as_ref())?,
+            status: self.status.map(Into::into),
+            due_before: self.due_before,
+            overdue_at: self.overdue_at,
+            subject: parse::optional_id("filter.subjectId", self.subject_id.as_ref())?,
+        })
+    }
+}
+
+/// Filters of the activity feed.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct ActivityFilter {
+    pub actor_id: Option<ID>,
+    /// Any of these event types, e.g. `PersonAssessed` (empty: all).
+    #[graphql(default)]
+    pub kinds: Vec<String>,
+    pub from: Option<DateTime<Utc>>,
+    /// Exclusive.
+    pub to: Option<DateTime<Utc>>,
+    pub person_id: Option<ID>,
+}
+
+impl ActivityFilter {
+    fn parse(&self) -> Result<q::ActivityFilter, ApiError> {
+        Ok(q::ActivityFilter {
+            actor: parse::optional_id("filter.actorId", self.actor_id.as_ref())?,
+            kinds: self.kinds.clone(),
+            from: self.from,
+            to: self.to,
+            person: parse::optional_id("filter.personId", self.person_id.as_ref())?,
+        })
+    }
+}
+
+/// The longest series an analyst query returns.
+const MAX_WEEKS: u32 = 260;
+
+fn weeks(weeks: i32) -> Result<u32, ApiError> {
+    u32::try_from(weeks)
+        .ok()
+        .filter(|weeks| (1..=MAX_WEEKS).contains(weeks))
+        .ok_or_else(|| ApiError::invalid("weeks", format!("give 1 to {MAX_WEEKS} weeks")))
+}
+
+#[derive(Default)]
+pub struct ReadQuery;
+
+#[Object]
+impl ReadQuery {
+    /// The chapter's campaigns.
+    async fn campaigns(&self, ctx: &Context<'_>) -> Result<Vec<Campaign>, ApiError> {
+        let access = Policy::read(ctx, Permission::ReadTurf)?;
+        let views = access.read_models().campaigns(access.chapter()).await?;
+        Ok(views.into_iter().map(Into::into).collect())
+    }
+
+    /// A campaign of the chapter; null when there is none with this id.
+    async fn campaign(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Campaign>, ApiError> {
+        let access = Policy::read(ctx, Permission::ReadTurf)?;
+        let campaign = parse::id("id", &id)?;
+        let view = access
+            .read_models()
+            .campaign(access.chapter(), campaign)
+            .await?;
+        Ok(view.map(Into::into))
+    }
+
+    /// The people of a campaign, filtered and sorted, as a Relay connection (`first` at most 100).
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "super::pagination::page_complexity(first, child_complexity)")]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        campaign_id: ID,
+        filter: Option<PeopleFilter>,
+        #[graphql(default)] sort: PeopleSort,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<PersonConnection, ApiError> {
+        let page = page_request(first, after)?;
+        let (access, turf) = Policy::read_turf(ctx)?;
+        let campaign = parse::id("campaignId", &campaign_id)?;
+        let mut filter = filter.unwrap_or_default().parse()?;
+        if let Some(me) = turf {
+            filter.organizer = Some(me);
+            filter.uncovered = None;
+        }
+        let people = access
+            .read_models()
+            .people(access.chapter(), campaign, &filter, sort.into(), &page)
+            .await?;
+        Ok(access.masked(PersonConnection::from(people)))
+    }
+
+    /// The wall chart of a campaign, live or as it was at `asOf`; with `structureTestId`, participation in
+    /// that test is part of every unit's figures.
+    async fn wall_chart(
+        &self,
+        ctx: &Context<'_>,
+        campaign_id: ID,
+        structure_test_id: Option<ID>,
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<Option<WallChart>, ApiError> {
+        let access = Policy::read(ctx, Permission::Read)?;
+        let campaign = parse::id("campaignId", &campaign_id)?;
+        let test = parse::optional_id("structureTestId", structure_test_id.as_ref())?;
+        let chart = access
+            .read_models()
+            .wall_chart(access.chapter(), campaign, test, as_of)
+            .await?;
+        Ok(chart.map(|chart| access.masked(WallChart::from(chart))))
+    }
+
+    /// A person with their history, live or as they were at `asOf`.
+    async fn person(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<Option<Person>, ApiError> {
+        let (access, turf) = Policy::read_turf(ctx)?;
+        let person = parse::id("id", &id)?;
+        let detail = access
+            .read_models()
+            .person(access.chapter(), person, as_of)
+            .await?;
+        // Someone outside the caller's turf looks exactly like no one.
+        let detail = detail.filter(|detail| turf.is_none() || detail.organizer == turf);
+        if let Some(detail) = &detail {
+            if !access.masks_personal_data() && ctx.look_ahead().field("contactPoints").exists() {
+                super::authz::record_access(
+                    access.store(),
+                    access.identity,
+                    "READ_CONTACT_POINTS",
+                    Some(detail.person_id.to_string()),
+                )
+                .await?;
+            }
+        }
+        Ok(detail.map(|detail| access.masked(Person::from(detail))))
+    }
+
+    /// Tasks of the chapter (`first` at most 100).
+    #[graphql(complexity = "super::pagination::page_complexity(first, child_complexity)")]
+    async fn tasks(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TaskFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<TaskConnection, ApiError> {
+        let page = page_request(first, after)?;
+        let access = Policy::read(ctx, Permission::Read)?;
+        let filter = filter.unwrap_or_default().parse()?;
+        let tasks = access
+            .read_models()
+            .tasks(access.chapter(), &filter, &page)
+            .await?;
+        Ok(tasks.into())
+    }
+
+    /// The caller's tasks (`filter.assigneeId` is ignored).
+    #[graphql(complexity = "super::pagination::page_complexity(first, child_complexity)")]
+    async fn my_tasks(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TaskFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<TaskConnection, ApiError> {
+        let page = page_request(first, after)?;
+        let access = Policy::read(ctx, Permission::ReadOwn)?;
+        let mut filter = filter.unwrap_or_default().parse()?;
+        filter.assignee = Some(access.identity.user);
+        let tasks = access
+            .read_models()
+            .tasks(access.chapter(), &filter, &page)
+            .await?;
+        Ok(tasks.into())
+    }
+
+    /// A structure test per unit and per person, live or as it was at `asOf`.
+    async fn structure_test(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<Option<StructureTest>, ApiError> {
+        let access = Policy::read(ctx, Permission::Read)?;
+        let test = parse::id("id", &id)?;
+        let view = access
+            .read_models()
+            .structure_test(access.chapter(), test, as_of)
+            .await?;
+        Ok(view.map(|view| access.masked(StructureTest::from(view))))
+    }
+
+    /// Every change in a campaign, newest first, with its actor (`first` at most 100).
+    #[graphql(complexity = "super::pagination::page_complexity(first, child_complexity)")]
+    async fn activity(
+        &self,
+        ctx: &Context<'_>,
+        campaign_id: ID,
+        filter: Option<ActivityFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<ActivityConnection, ApiError> {
+        let page = page_request(first, after)?;
+        let access = Policy::read(ctx, Permission::Read)?;
+        let campaign = parse::id("campaignId", &campaign_id)?;
+        let filter = filter.unwrap_or_default().parse()?;
+        let items = access
+            .read_models()
+            .activity(access.chapter(), campaign, &filter, &page)
+            .await?;
+        Ok(access.masked(ActivityConnection::from(items)))
+    }
+
+    /// Analyst: the assessment distribution at the end of each week.
+    async fn assessment_distribution_weekly(
+        &self,
+        ctx: &Context<'_>,
+        campaign_id: ID,
+        from: NaiveDate,
+        weeks: i32,
+    ) -> Result<Vec<AssessmentWeek>, ApiError> {
+        let access = Policy::read(ctx, Permission::Analyze)?;
+        let campaign = parse::id("campaignId", &campaign_id)?;
+        let series = access
+            .read_models()
+            .assessment_distribution_weekly(access.chapter(), campaign, from, self::weeks(weeks)?)
+            .await?;
+        Ok(series
+            .into_iter()
+            .map(|week| AssessmentWeek {
+                week_start: week.week_start,
+                per_level: week.per_level.into_iter().map(Into::into).collect(),
+                unassessed: week.unassessed,
+            })
+            .collect())
+    }
+
+    /// Analyst: 1:1s per organizer per week in `[from, to)`.
+    async fn one_on_ones_per_organizer_weekly(
+        &self,
+        ctx: &Context<'_>,
+        campaign_id: ID,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<OrganizerWeek>, ApiError> {
+        let access = Policy::read(ctx, Permission::Analyze)?;
+        let campaign = parse::id("campaignId", &campaign_id)?;
+        let series = access
+            .read_models()
+            .one_on_ones_per_organizer_weekly(access.chapter(), campaign, from, to)
+            .await?;
+        Ok(series
+            .into_iter()
+            .map(|week| OrganizerWeek {
+                week_start: week.week_start,
+                organizer_id: id(week.organizer),
+                one_on_ones: week.one_on_ones,
+            })
+            .collect())
+    }
+
+    /// Analyst: covered and uncovered people at the end of each week.
+    async fn coverage_weekly(
+        &self,
+        ctx: &Context<'_>,
+        campaign_id: ID,
+        from: NaiveDate,
+        weeks: i32,
+    ) -> Result<Vec<CoverageWeek>, ApiError> {
+        let access = Policy::read(ctx, Permission::Analyze)?;
+        let campaign = parse::id("campaignId", &campaign_id)?;
+        let series = access
+            .read_models()
+            .coverage_weekly(access.chapter(), campaign, from, self::weeks(weeks)?)
+            .await?;
+        Ok(series
+            .into_iter()
+            .map(|week| CoverageWeek {
+                week_start: week.week_start,
+                people: week.people,
+                covered: week.covered,
+                uncovered: week.uncovered,
+            })
+            .collect())
+    }
+
+    /// Analyst: a structure test's participation at the end of each day in `[from, to]`.
+    async fn structure_test_participation_curve(
+        &self,
+        ctx: &Context<'_>,
+        structure_test_id: ID,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<ParticipationDay>, ApiError> {
+        let access = Policy::read(ctx, Permission::Analyze)?;
+        let test = parse::id("structureTestId", &structure_test_id)?;
+        if to < from || (to - from).num_days() > i64::from(MAX_WEEKS) * 7 {
+            return Err(ApiError::invalid(
+                "to",
+                format!("give a range of 0 to {} days after from", MAX_WEEKS * 7),
+            ));
+        }
+        let series = access
+            .read_models()
+            .structure_test_curve(access.chapter(), test, from, to)
+            .await?;
+        Ok(series
+            .into_iter()
+            .map(|point| ParticipationDay {
+                day: point.day,
+                asked: point.asked,
+                committed: point.committed,
+                participated: point.participated,
+                declined: point.declined,
+            })
+            .collect())
+    }
+
+    /// Where each projection stands and how far it lags the log.
+    async fn projection_status(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<ProjectionStatus>, ApiError> {
+        let access = Policy::read(ctx, Permission::Read)?;
+        let statuses = access.read_models().status().await?;
+        Ok(statuses.into_iter().map(Into::into).collect())
+    }
+}

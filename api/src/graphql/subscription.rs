@@ -1,0 +1,209 @@
+//! Subscriptions (graphql-ws over WebSocket at `/graphql/ws`): the log's head, wall-chart changes of a
+//! campaign, and changes to the caller's tasks.
+
+use super::authz::{Permission, Policy, Revalidation};
+use super::parse;
+use super::query::LogPosition;
+use super::read::{PersonCell, UnitFigures};
+use crate::error::ApiError;
+use async_graphql::futures_util::{stream, Stream, StreamExt as _};
+use async_graphql::{Context, Subscription, ID};
+use domain::ids::CampaignId;
+use projections::ReadModelChange;
+use tokio::sync::broadcast;
+
+#[derive(Default)]
+pub struct LogSubscription;
+
+#[Subscription]
+impl LogSubscription {
+    /// Fires whenever this server commits events, with the newest position it committed.
+    async fn log_head_changes(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<impl Stream<Item = LogPosition>, ApiError> {
+        let access = Policy::read(ctx, Permission::Read)?;
+        let revalidation = Policy::revalidation(ctx)?;
+        let committed = access.store().subscribe();
+        let positions = stream::unfold(committed, |mut committed| async move {
+            committed.changed().await.ok()?;
+            let position = *committed.borrow_and_update();
+            Some((LogPosition::from(position), committed))
+        });
+        Ok(while_allowed(positions, revalidation))
+    }
+}
+
+/// What changed on a wall chart: a person's cell or a unit's figures (never the whole chart).
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WallChartChangeKind {
+    PersonCell,
+    UnitFigures,
+}
+
+/// One wall-chart change. `cell` and `figures` read the current state when selected.
+#[derive(async_graphql::SimpleObject, Debug, Clone)]
+#[graphql(complex)]
+pub struct WallChartChange {
+    pub kind: WallChartChangeKind,
+    pub campaign_id: ID,
+    /// The person whose cell changed (PERSON_CELL).
+    pub person_id: Option<ID>,
+    /// The unit whose figures changed (UNIT_FIGURES).
+    pub unit_id: Option<ID>,
+}
+
+#[async_graphql::ComplexObject]
+impl WallChartChange {
+    /// The person's cell now (PERSON_CELL only).
+    async fn cell(&self, ctx: &Context<'_>) -> Result<Option<PersonCell>, ApiError> {
+        let Some(person) = &self.person_id else {
+            return Ok(None);
+        };
+        let access = Policy::read(ctx, Permission::Read)?;
+        let person = parse::id("personId", person)?;
+        let detail = access
+            .read_models()
+            .person(access.chapter(), person, None)
+            .await?;
+        Ok(detail.map(|detail| {
+            access.masked(PersonCell {
+                person_id: ID(detail.person_id.to_string()),
+                name: detail.name,
+                level: detail.level,
+                organizer_id: detail.organizer.map(|organizer| ID(organizer.to_string())),
+                follow_up: detail.follow_up,
+                step: None,
+            })
+        }))
+    }
+
+    /// The unit's figures now (UNIT_FIGURES only).
+    async fn figures(&self, ctx: &Context<'_>) -> Result<Option<UnitFigures>, ApiError> {
+        let Some(unit) = &self.unit_id else {
+            return Ok(None);
+        };
+        let access = Policy::read(ctx, Permission::Read)?;
+        let campaign = parse::id("campaignId", &self.campaign_id)?;
+        let chart = access
+            .read_models()
+            .wall_chart(access.chapter(), campaign, None, None)
+            .await?;
+        Ok(chart.and_then(|chart| {
+            chart
+                .units
+                .into_iter()
+                .find(|candidate| candidate.unit_id.to_string() == unit.as_str())
+                .map(|found| found.figures.into())
+        }))
+    }
+}
+
+/// A change to one of the caller's tasks. `stillMine` is false when it was reassigned to someone else.
+#[derive(async_graphql::SimpleObject, Debug, Clone)]
+pub struct MyTaskChange {
+    pub task_id: ID,
+    pub campaign_id: ID,
+    pub still_mine: bool,
+}
+
+/// Ends `items` as soon as its subscriber may no longer see them (session ended, token revoked, user
+/// disabled, role changed): each item is delivered only after the caller was re-checked.
+fn while_allowed<S: Stream + Send + 'static>(
+    items: S,
+    revalidation: Revalidation,
+) -> impl Stream<Item = S::Item> + Send + 'static
+where
+    S::Item: Send,
+{
+    items.take_while(move |_| {
+        let revalidation = revalidation.clone();
+        async move { revalidation.still_allowed().await }
+    })
+}
+
+/// The read models' changes as a stream, skipping what a slow subscriber missed.
+fn changes(
+    read_models: &projections::ReadModels,
+) -> impl Stream<Item = ReadModelChange> + Send + 'static {
+    stream::unfold(read_models.changes(), |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                Ok(change) => return Some((change, receiver)),
+                Err(broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "a subscriber fell behind and missed changes");
+                }
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    })
+}
+
+#[derive(Default)]
+pub struct ChangeSubscription;
+
+#[Subscription]
+impl ChangeSubscription {
+    /// Cell and unit-figure updates of a campaign's wall chart, as they are projected.
+    async fn wall_chart_changes(
+        &self,
+        ctx: &Context<'_>,
+        campaign_id: ID,
+    ) -> Result<impl Stream<Item = WallChartChange>, ApiError> {
+        let access = Policy::read(ctx, Permission::Read)?;
+        let campaign: CampaignId = parse::id("campaignId", &campaign_id)?;
+        let chapter = access.chapter();
+        let revalidation = Policy::revalidation(ctx)?;
+        let updates = changes(access.read_models()).filter_map(move |change| {
+            let relevant = change.chapter() == chapter && change.campaign() == campaign;
+            let update = match change {
+                ReadModelChange::PersonCell { person, .. } if relevant => Some(WallChartChange {
+                    kind: WallChartChangeKind::PersonCell,
+                    campaign_id: ID(campaign.to_string()),
+                    person_id: Some(ID(person.to_string())),
+                    unit_id: None,
+                }),
+                ReadModelChange::UnitFigures { unit, .. } if relevant => Some(WallChartChange {
+                    kind: WallChartChangeKind::UnitFigures,
+                    campaign_id: ID(campaign.to_string()),
+                    person_id: None,
+                    unit_id: Some(ID(unit.to_string())),
+                }),
+                _ => None,
+            };
+            std::future::ready(update)
+        });
+        Ok(while_allowed(updates, revalidation))
+    }
+
+    /// Changes to the caller's tasks (assigned to them, or just taken away from them).
+    async fn my_task_changes(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<impl Stream<Item = MyTaskChange>, ApiError> {
+        let access = Policy::read(ctx, Permission::ReadOwn)?;
+        let chapter = access.chapter();
+        let me = access.identity.user;
+        let revalidation = Policy::revalidation(ctx)?;
+        let updates = changes(access.read_models()).filter_map(move |change| {
+            let update = match change {
+                ReadModelChange::Task {
+                    chapter: in_chapter,
+                    campaign,
+                    task,
+                    assignee,
+                    previous_assignee,
+                } if in_chapter == chapter && (assignee == me || previous_assignee == Some(me)) => {
+                    Some(MyTaskChange {
+                        task_id: ID(task.to_string()),
+                        campaign_id: ID(campaign.to_string()),
+                        still_mine: assignee == me,
+                    })
+                }
+                _ => None,
+            };
+            std::future::ready(update)
+        });
+        Ok(while_allowed(updates, revalidation))
+    }
+}

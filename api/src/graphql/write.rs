@@ -1,0 +1,387 @@
+//! How every mutation runs: the parsed command goes through the policy (its permission follows from the
+//! command), the expected version and the idempotency key are honoured, and the outcome is what the client
+//! gets back (the same outcome again when a keyed mutation is retried).
+
+use super::authz::{Permission, Policy};
+use crate::error::ApiError;
+use async_graphql::{Context, SimpleObject, ID};
+use domain::campaign::CampaignCommand;
+use domain::chapter::ChapterCommand;
+use domain::ids::{CampaignId, ChapterId, PersonId, StructureTestId, TaskId};
+use domain::person::PersonCommand;
+use domain::structure_test::StructureTestCommand;
+use domain::task::TaskCommand;
+use serde::{Deserialize, Serialize};
+use store::IdempotencyClaim;
+
+/// The longest idempotency key accepted.
+pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 200;
+
+/// A parsed command and the aggregate it is for.
+pub enum Command {
+    Chapter(ChapterId, ChapterCommand),
+    Campaign(CampaignId, CampaignCommand),
+    Person(PersonId, PersonCommand),
+    Task(TaskId, TaskCommand),
+    StructureTest(StructureTestId, StructureTestCommand),
+}
+
+impl Command {
+    /// The policy's view of a command: the one permission it needs.
+    fn permission(&self) -> Permission {
+        use Permission as P;
+        match self {
+            Self::Chapter(..) => P::ManageChapter,
+            Self::Campaign(..) | Self::StructureTest(..) => P::ManageCampaigns,
+            Self::Person(_, command) => match command {
+                PersonCommand::AssignOrganizer { .. } | PersonCommand::UnassignOrganizer => {
+                    P::AssignWork
+                }
+                PersonCommand::MergeDuplicate { .. } | PersonCommand::MarkMergedInto { .. } => {
+                    P::MergePeople
+                }
+                PersonCommand::Forget => P::ForgetPeople,
+                _ => P::EditPeople,
+            },
+            Self::Task(_, command) => match command {
+                TaskCommand::CompleteTask | TaskCommand::CancelTask | TaskCommand::ReopenTask => {
+                    P::WorkTasks
+                }
+                _ => P::AssignWork,
+            },
+        }
+    }
+
+    /// The id of the part a command adds inside its aggregate (a unit, field, contact point, 1:1, …).
+    fn created(&self) -> Option<String> {
+        use CampaignCommand as C;
+        use PersonCommand as P;
+        match self {
+            Self::Campaign(_, command) => match command {
+                C::AddUnit { unit_id, .. } => Some(unit_id.to_string()),
+                C::AddSection { section_id, .. } => Some(section_id.to_string()),
+                C::AddField { field_id, .. } => Some(field_id.to_string()),
+                C::AddResponse { response_id, .. } => Some(response_id.to_string()),
+                _ => None,
+            },
+            Self::Person(_, command) => match command {
+                P::AddContactPoint {
+                    contact_point_id, ..
+                } => Some(contact_point_id.to_string()),
+                P::AddNote { note_id, .. } => Some(note_id.to_string()),
+                P::Connect { connection_id, .. } => Some(connection_id.to_string()),
+                P::LogOneOnOne(one_on_one) => Some(one_on_one.conversation_id.to_string()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn target(&self) -> Target {
+        match self {
+            Self::Chapter(..) => Target::Chapter,
+            Self::Campaign(..) => Target::Campaign,
+            Self::Person(..) => Target::Person,
+            Self::Task(..) => Target::Task,
+            Self::StructureTest(..) => Target::StructureTest,
+        }
+    }
+
+    fn id(&self) -> String {
+        match self {
+            Self::Chapter(id, _) => id.to_string(),
+            Self::Campaign(id, _) => id.to_string(),
+            Self::Person(id, _) => id.to_string(),
+            Self::Task(id, _) => id.to_string(),
+            Self::StructureTest(id, _) => id.to_string(),
+        }
+    }
+}
+
+/// Which kind of aggregate a mutation changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Target {
+    Chapter,
+    Campaign,
+    Person,
+    Task,
+    StructureTest,
+}
+
+/// What a mutation did; stored as the answer of an idempotency key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Outcome {
+    pub target: Target,
+    pub id: String,
+    #[serde(default)]
+    pub created_id: Option<String>,
+    pub version: u64,
+    /// Where the command's last event sits in the global order, when it caused one.
+    pub position: Option<store::Position>,
+    /// True when this is the stored answer of an earlier request with the same idempotency key.
+    #[serde(skip)]
+    pub replayed: bool,
+}
+
+/// What every mutation returns: the new version, and the changed object as the read models show it once
+/// the mutation's events are projected (so a client reads its own write).
+#[derive(SimpleObject, Debug, Clone)]
+#[graphql(complex)]
+pub struct MutationResult {
+    #[graphql(skip)]
+    pub target: Target,
+    #[graphql(skip)]
+    pub position: Option<store::Position>,
+    /// The id of the changed (or created) aggregate: chapter, campaign, person, task or structure test.
+    pub id: ID,
+    /// The id of the part the mutation added inside it (a unit, field, response, contact point, note,
+    /// connection or 1:1), if any.
+    pub created_id: Option<ID>,
+    /// Its version after the mutation: pass it as `expectedVersion` next time.
+    pub version: i32,
+    /// True when an earlier request with the same idempotency key already applied this mutation.
+    pub replayed: bool,
+}
+
+impl From<Outcome> for MutationResult {
+    fn from(outcome: Outcome) -> Self {
+        Self {
+            target: outcome.target,
+            position: outcome.position,
+            id: ID(outcome.id),
+            created_id: outcome.created_id.map(ID),
+            version: i32::try_from(outcome.version).unwrap_or(i32::MAX),
+            replayed: outcome.replayed,
+        }
+    }
+}
+
+/// Runs a mutation: `command` is the already parsed input (a parse error ends the mutation before anything
+/// is written).
+pub async fn mutate(
+    ctx: &Context<'_>,
+    command: Result<Command, ApiError>,
+    expected_version: Option<i32>,
+    idempotency_key: Option<String>,
+) -> Result<MutationResult, ApiError> {
+    let command = command?;
+    let access = Policy::write(ctx, command.permission())?;
+    let expected = expected_version
+        .map(|version| {
+            u64::try_from(version)
+                .map_err(|_| ApiError::invalid("expectedVersion", "a version is never negative"))
+        })
+        .transpose()?;
+    let Some(key) = idempotency_key else {
+        return execute(
+            access.groundwork(),
+            &access.identity.actor(),
+            command,
+            expected,
+        )
+        .await
+        .map(MutationResult::from);
+    };
+    let key = key.trim().to_string();
+    if key.is_empty() || key.chars().count() > MAX_IDEMPOTENCY_KEY_CHARS {
+        return Err(ApiError::invalid(
+            "idempotencyKey",
+            format!("a key has 1 to {MAX_IDEMPOTENCY_KEY_CHARS} characters"),
+        ));
+    }
+    let store = access.groundwork().store();
+    let scope = format!("{}/{}", access.identity.chapter, access.identity.user);
+    let fingerprint = fingerprint(ctx);
+    match store
+        .claim_idempotency_key(&scope, &key, &fingerprint)
+        .await?
+    {
+        IdempotencyClaim::Claimed => {}
+        IdempotencyClaim::Completed {
+            fingerprint: first,
+            response,
+        } => {
+            if first != fingerprint {
+                return Err(reused_key());
+            }
+            let mut outcome: Outcome =
+                serde_json::from_str(&response).map_err(ApiError::internal)?;
+            outcome.replayed = true;
+            return Ok(outcome.into());
+        }
+        IdempotencyClaim::Pending { fingerprint: first } => {
+            if first != fingerprint {
+                return Err(reused_key());
+            }
+            return Err(ApiError::Conflict {
+                message: "a request with this idempotency key is still running; retry shortly"
+                    .to_string(),
+                current: 0,
+            });
+        }
+    }
+    match execute(
+        access.groundwork(),
+        &access.identity.actor(),
+        command,
+        expected,
+    )
+    .await
+    {
+        Ok(outcome) => {
+            let response = serde_json::to_string(&outcome).map_err(ApiError::internal)?;
+            store
+                .complete_idempotency_key(&scope, &key, &response)
+                .await?;
+            Ok(outcome.into())
+        }
+        Err(error) => {
+            store.release_idempotency_key(&scope, &key).await?;
+            Err(error)
+        }
+    }
+}
+
+fn reused_key() -> ApiError {
+    ApiError::invalid(
+        "idempotencyKey",
+        "this key was already used for a different mutation",
+    )
+}
+
+/// The mutation's name and arguments (without the key itself), to tell a retry from a reused key.
+fn fingerprint(ctx: &Context<'_>) -> String {
+    let field = ctx.field();
+    let arguments: std::collections::BTreeMap<String, async_graphql::Value> = field
+        .arguments()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(name, _)| name.as_str() != "idempotencyKey")
+        .map(|(name, value)| (name.to_string(), value))
+        .collect();
+    format!(
+        "{}:{}",
+        field.name(),
+        serde_json::to_string(&arguments).unwrap_or_default()
+    )
+}
+
+async fn execute(
+    groundwork: &crate::service::Groundwork,
+    actor: &domain::Actor,
+    command: Command,
+    expected: Option<u64>,
+) -> Result<Outcome, ApiError> {
+    let id = command.id();
+    let created_id = command.created();
+    let target = command.target();
+    let committed = match command {
+        Command::Chapter(target, command) => {
+            groundwork
+                .execute_chapter(actor, target, expected, command)
+                .await
+        }
+        Command::Campaign(target, command) => {
+            groundwork
+                .execute_campaign(actor, target, expected, command)
+                .await
+        }
+        Command::Person(target, command) => {
+            groundwork
+                .execute_person(actor, target, expected, command)
+                .await
+        }
+        Command::Task(target, command) => {
+            groundwork
+                .execute_task(actor, target, expected, command)
+                .await
+        }
+        Command::StructureTest(target, command) => {
+            groundwork
+                .execute_structure_test(actor, target, expected, command)
+                .await
+        }
+    }?;
+    Ok(Outcome {
+        target,
+        id,
+        created_id,
+        version: committed.version,
+        position: committed.position,
+        replayed: false,
+    })
+}
+
+/// How long a mutation's answer waits for its events to be projected before it answers without them.
+const READ_YOUR_WRITE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl MutationResult {
+    /// Waits until the read models have projected this mutation's events.
+    async fn projected(&self, access: &super::authz::ReadAccess<'_>) -> Result<(), ApiError> {
+        if let Some(position) = self.position {
+            let caught_up = access
+                .read_models()
+                .wait_until(position, READ_YOUR_WRITE_TIMEOUT)
+                .await?;
+            if !caught_up {
+                tracing::warn!(?position, "the read models did not catch up in time");
+            }
+        }
+        Ok(())
+    }
+
+    fn target_id<T: super::parse::DomainId>(&self, target: Target) -> Result<Option<T>, ApiError> {
+        if self.target != target {
+            return Ok(None);
+        }
+        super::parse::id("id", &self.id).map(Some)
+    }
+}
+
+#[async_graphql::ComplexObject]
+impl MutationResult {
+    /// The campaign after the mutation (campaign mutations only).
+    async fn campaign(&self, ctx: &Context<'_>) -> Result<Option<super::read::Campaign>, ApiError> {
+        let Some(campaign) = self.target_id(Target::Campaign)? else {
+            return Ok(None);
+        };
+        let access = Policy::read(ctx, Permission::Read)?;
+        self.projected(&access).await?;
+        let view = access
+            .read_models()
+            .campaign(access.chapter(), campaign)
+            .await?;
+        Ok(view.map(Into::into))
+    }
+
+    /// The person after the mutation (person mutations only; the survivor of a merge).
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<super::read::Person>, ApiError> {
+        let Some(person) = self.target_id(Target::Person)? else {
+            return Ok(None);
+        };
+        let access = Policy::read(ctx, Permission::Read)?;
+        self.projected(&access).await?;
+        let detail = access
+            .read_models()
+            .person(access.chapter(), person, None)
+            .await?;
+        Ok(detail.map(Into::into))
+    }
+
+    /// The structure test after the mutation (structure-test mutations only).
+    async fn structure_test(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<super::read::StructureTest>, ApiError> {
+        let Some(test) = self.target_id(Target::StructureTest)? else {
+            return Ok(None);
+        };
+        let access = Policy::read(ctx, Permission::Read)?;
+        self.projected(&access).await?;
+        let view = access
+            .read_models()
+            .structure_test(access.chapter(), test, None)
+            .await?;
+        Ok(view.map(Into::into))
+    }
+}

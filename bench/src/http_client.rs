@@ -1,0 +1,104 @@
+//! A minimal HTTP/1.1 client over one kept-alive TCP connection: enough to POST GraphQL and GET `/healthz`
+//! against the server the bench starts, without pulling a client library into the workspace.
+
+use anyhow::Context as _;
+use std::net::SocketAddr;
+use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _, BufReader};
+use tokio::net::TcpStream;
+
+pub struct HttpConnection {
+    stream: BufReader<TcpStream>,
+    host: String,
+}
+
+/// A response: its status code and body.
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+impl HttpConnection {
+    pub async fn open(address: SocketAddr) -> anyhow::Result<Self> {
+        let stream = TcpStream::connect(address)
+            .await
+            .with_context(|| format!("cannot connect to {address}"))?;
+        stream.set_nodelay(true)?;
+        Ok(Self {
+            stream: BufReader::new(stream),
+            host: address.to_string(),
+        })
+    }
+
+    pub async fn post_json(&mut self, path: &str, body: &[u8]) -> anyhow::Result<Answer> {
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: {}\r\n\r\n",
+            self.host,
+            body.len()
+        );
+        let writer = self.stream.get_mut();
+        writer.write_all(head.as_bytes()).await?;
+        writer.write_all(body).await?;
+        writer.flush().await?;
+        self.read_answer().await
+    }
+
+    pub async fn get(&mut self, path: &str) -> anyhow::Result<Answer> {
+        let head = format!("GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n", self.host);
+        let writer = self.stream.get_mut();
+        writer.write_all(head.as_bytes()).await?;
+        writer.flush().await?;
+        self.read_answer().await
+    }
+
+    async fn read_answer(&mut self) -> anyhow::Result<Answer> {
+        let mut line = String::new();
+        self.stream.read_line(&mut line).await?;
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .with_context(|| format!("not an HTTP status line: {line:?}"))?;
+        let mut length: Option<usize> = None;
+        let mut chunked = false;
+        loop {
+            line.clear();
+            if self.stream.read_line(&mut line).await? == 0 {
+                anyhow::bail!("the server closed the connection mid-answer");
+            }
+            let header = line.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':') {
+                let value = value.trim();
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.parse().ok();
+                } else if name.eq_ignore_ascii_case("transfer-encoding")
+                    && value.eq_ignore_ascii_case("chunked")
+                {
+                    chunked = true;
+                }
+            }
+        }
+        let mut body = Vec::new();
+        if chunked {
+            loop {
+                line.clear();
+                self.stream.read_line(&mut line).await?;
+                let size = usize::from_str_radix(line.trim().split(';').next().unwrap_or("0"), 16)
+                    .with_context(|| format!("not a chunk size: {line:?}"))?;
+                let mut chunk = vec![0; size + 2];
+                self.stream.read_exact(&mut chunk).await?;
+                chunk.truncate(size);
+                body.extend(chunk);
+                if size == 0 {
+                    break;
+                }
+            }
+        } else if let Some(length) = length {
+            body.resize(length, 0);
+            self.stream.read_exact(&mut body).await?;
+        }
+        Ok(Answer { status, body })
+    }
+}

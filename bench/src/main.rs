@@ -1,0 +1,425 @@
+//! `groundwork-bench`: builds a synthetic campaign through the real commands on a fresh database per
+//! backend, measures Groundwork beside the database's own limits on the same machine, and prints one table.
+//!
+//! ```text
+//! cargo run --release -p bench -- [--quick] [--size 10000|100000] [--backend sqlite|postgres|both]
+//! ```
+//!
+//! See `docs/performance.md` for what each figure means and the targets of issue 5.
+
+mod campaign;
+mod database;
+mod figures;
+mod graphql;
+mod http_client;
+mod probes;
+mod server;
+mod workloads;
+
+use anyhow::Context as _;
+use api::service::Groundwork;
+use clap::{Parser, Subcommand, ValueEnum};
+use database::{BackendChoice, FreshDatabase};
+use figures::{BackendReport, Conditions, Rate, Row};
+use projections::{ReadModels, RunnerOptions, PROJECTIONS};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use store::{MasterKey, Store, StoreOptions};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "groundwork-bench",
+    about = "Groundwork's figures beside the database's own limits"
+)]
+struct Cli {
+    /// A small run for CI (under a minute in a debug build): 60 people, short timed phases.
+    #[arg(long)]
+    quick: bool,
+    /// How many people the synthetic campaign has (ignored with --quick).
+    #[arg(long, default_value_t = 10_000)]
+    size: usize,
+    #[arg(long, value_enum, default_value_t = BackendArgument::Both)]
+    backend: BackendArgument,
+    /// The PostgreSQL server the bench creates its database on.
+    #[arg(
+        long,
+        env = "GROUNDWORK_BENCH_PG_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    postgres: String,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BackendArgument {
+    Sqlite,
+    Postgres,
+    Both,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Internal: the server under test, started by the bench as a child process.
+    #[command(hide = true)]
+    ServeChild {
+        #[arg(long)]
+        database_url: String,
+    },
+}
+
+/// How big and how long each phase is.
+#[derive(Debug, Clone)]
+struct Plan {
+    quick: bool,
+    people: usize,
+    histories: [usize; 3],
+    latency_samples: usize,
+    probe_time: Duration,
+    throughput_time: Duration,
+    lag_time: Duration,
+    lag_rate: u32,
+    graphql_requests: usize,
+}
+
+impl Plan {
+    fn new(cli: &Cli) -> Self {
+        if cli.quick {
+            Self {
+                quick: true,
+                people: 60,
+                histories: [10, 50, 200],
+                latency_samples: 20,
+                probe_time: Duration::from_millis(300),
+                throughput_time: Duration::from_millis(500),
+                lag_time: Duration::from_millis(500),
+                lag_rate: 1_000,
+                graphql_requests: 5,
+            }
+        } else {
+            Self {
+                quick: false,
+                people: cli.size.max(100),
+                histories: [10, 1_000, 10_000],
+                latency_samples: 200,
+                probe_time: Duration::from_secs(3),
+                throughput_time: Duration::from_secs(5),
+                lag_time: Duration::from_secs(5),
+                lag_rate: 1_000,
+                graphql_requests: if cli.size > 20_000 { 20 } else { 50 },
+            }
+        }
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the Tokio runtime")?;
+    if let Some(Command::ServeChild { database_url }) = &cli.command {
+        return runtime.block_on(server::serve_child(database_url));
+    }
+    runtime.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let plan = Plan::new(&cli);
+    let backends = match cli.backend {
+        BackendArgument::Sqlite => vec![BackendChoice::Sqlite],
+        BackendArgument::Postgres => vec![BackendChoice::Postgres],
+        BackendArgument::Both => vec![BackendChoice::Sqlite, BackendChoice::Postgres],
+    };
+    let conditions = Conditions::of_this_machine(if plan.quick {
+        "--quick".to_string()
+    } else {
+        format!("--size {}", plan.people)
+    });
+    let mut reports = Vec::new();
+    for backend in backends {
+        let started = Instant::now();
+        eprintln!("groundwork-bench: {} …", backend.name());
+        let database = FreshDatabase::create(backend, &cli.postgres).await?;
+        let outcome = run_backend(&database.url, &plan).await;
+        database.remove().await?;
+        let rows = outcome.with_context(|| format!("the {} run failed", backend.name()))?;
+        eprintln!(
+            "groundwork-bench: {} done in {:.1} s",
+            backend.name(),
+            started.elapsed().as_secs_f64()
+        );
+        reports.push(BackendReport {
+            backend: backend.name(),
+            people: plan.people,
+            rows,
+        });
+    }
+    print!("{}", figures::render(&conditions, &reports));
+    Ok(())
+}
+
+fn log(step: &str) {
+    eprintln!("groundwork-bench:   {step}");
+}
+
+/// Every figure of one backend, on one fresh database.
+async fn run_backend(url: &str, plan: &Plan) -> anyhow::Result<Vec<Row>> {
+    let key = MasterKey::generate();
+    let options = StoreOptions {
+        max_connections: 24,
+        ..StoreOptions::default()
+    };
+    let store = Store::connect(url, key.clone(), options).await?;
+    store.migrate().await?;
+    let groundwork = Arc::new(Groundwork::with_store(store.clone()));
+    let read_models = ReadModels::new(&store);
+    let mut rows = Vec::new();
+
+    // 1. Raw limits, on a scratch table of the same database before anything else is in it.
+    log("raw probes");
+    probes::create_probe_table(&store).await?;
+    let single_1 = probes::single_inserts(&store, 1, plan.probe_time).await?;
+    let single_8 = probes::single_inserts(&store, 8, plan.probe_time).await?;
+    let batch = probes::batch_inserts(&store, plan.probe_time).await?;
+    probes::drop_probe_table(&store).await?;
+    rows.push(
+        Row::new("1", "raw single-row INSERT txns")
+            .clients(1)
+            .rate(single_1.rate.clone())
+            .latency(&single_1.latency),
+    );
+    rows.push(
+        Row::new("1", "raw single-row INSERT txns")
+            .clients(8)
+            .rate(single_8.rate.clone())
+            .latency(&single_8.latency),
+    );
+    rows.push(
+        Row::new("1", "raw 100-row batch INSERT")
+            .clients(1)
+            .rate(batch.rate.clone())
+            .latency(&batch.latency)
+            .note("latency per batch"),
+    );
+
+    // 4. Bulk load through the command path, fully projected.
+    log("bulk load (building the campaign)");
+    let runner = read_models.start(RunnerOptions::default());
+    let started = Instant::now();
+    let world = campaign::build(&groundwork, plan.people, 8).await?;
+    let built = started.elapsed();
+    workloads::wait_projected(&groundwork, &read_models).await?;
+    let loaded = started.elapsed();
+    let events_rate = Rate::new(world.events as f64, loaded, "events");
+    rows.push(
+        Row::new("4", "bulk load, fully projected")
+            .clients(8)
+            .rate(Rate::new(world.people.len() as f64, loaded, "people"))
+            .ratio(
+                events_rate.per_second / batch.rate.per_second,
+                "events/s ÷ raw batch rows/s",
+            )
+            .note(format!(
+                "{:.0} events/s, {:.0} commands/s; {} units in 4 levels, {} commands, {} events; \
+                 {:.1} s to commit + {:.1} s to project the rest",
+                events_rate.per_second,
+                world.commands as f64 / loaded.as_secs_f64(),
+                world.units,
+                world.commands,
+                world.events,
+                built.as_secs_f64(),
+                (loaded - built).as_secs_f64()
+            )),
+    );
+
+    // 1 (cont.). The ordered read of the events table, now that it holds the campaign.
+    log("raw ordered read");
+    let ordered = probes::ordered_read(&store, 3).await?;
+    rows.insert(
+        3,
+        Row::new("1", "raw ordered read of events")
+            .clients(1)
+            .rate(ordered.rate.clone())
+            .latency(&ordered.latency)
+            .note(format!("{} events; latency per full scan", world.events)),
+    );
+
+    // 2. Command throughput.
+    for clients in [1, 8] {
+        log(&format!("command throughput, {clients} clients"));
+        let done =
+            workloads::throughput(&groundwork, &world, clients, plan.throughput_time).await?;
+        let probe = if clients == 1 { &single_1 } else { &single_8 };
+        let commands = Rate::new(done.commands as f64, done.elapsed, "cmd");
+        let events = Rate::new(done.events as f64, done.elapsed, "events");
+        rows.push(
+            Row::new("2", "command throughput (Assess)")
+                .clients(clients)
+                .rate(commands.clone())
+                .latency(&done.latency)
+                .ratio(
+                    events.per_second / probe.rate.per_second,
+                    format!("events/s ÷ raw {clients}-conn inserts/s"),
+                )
+                .note(format!(
+                    "{:.0} events/s; projection runner running",
+                    events.per_second
+                )),
+        );
+    }
+
+    // Where a command's time goes (one client, nothing else running but the projection runner).
+    log("command breakdown");
+    let parts = workloads::breakdown(&groundwork, &world, plan.latency_samples).await?;
+    let whole = parts.command.median().unwrap_or(f64::NAN);
+    for (figure, samples) in [
+        ("  of which: load person aggregate", &parts.load_person),
+        ("  of which: load campaign facts", &parts.load_campaign),
+    ] {
+        rows.push(Row::new("2", figure).clients(1).latency(samples).ratio(
+            samples.median().unwrap_or(f64::NAN) / whole,
+            "of a whole command's median",
+        ));
+    }
+    rows.push(
+        Row::new("2", "  whole command, same people")
+            .clients(1)
+            .latency(&parts.command)
+            .ratio(
+                parts.command.median().unwrap_or(f64::NAN)
+                    / single_1.latency.median().unwrap_or(f64::NAN),
+                "÷ raw 1-conn INSERT median",
+            ),
+    );
+
+    // 3. Command latency against history length.
+    let mut base_p99 = None;
+    let mut base_median = None;
+    for history in plan.histories {
+        log(&format!("latency on a person with {history} prior events"));
+        let person = workloads::person_with_history(&groundwork, &world, history).await?;
+        let latency =
+            workloads::latency_on(&groundwork, &world, person, plan.latency_samples).await?;
+        let mut row = Row::new("3", format!("command latency, {history} prior events"))
+            .clients(1)
+            .latency(&latency);
+        match (base_median, base_p99, latency.median(), latency.p99()) {
+            (Some(base_median), Some(base_p99), Some(median), Some(p99)) => {
+                row = row
+                    .ratio(p99 / base_p99, "p99 ÷ p99 at 10 events")
+                    .note(format!("median ratio {:.2}x", median / base_median));
+            }
+            _ => {
+                base_median = latency.median();
+                base_p99 = latency.p99();
+            }
+        }
+        rows.push(row);
+    }
+
+    // 6. Projection lag under a steady rate.
+    log("projection lag");
+    workloads::wait_projected(&groundwork, &read_models).await?;
+    let lag = workloads::projection_lag(
+        &groundwork,
+        &read_models,
+        &world,
+        plan.lag_rate,
+        plan.lag_time,
+    )
+    .await?;
+    let achieved = lag.commands as f64 / lag.elapsed.as_secs_f64();
+    rows.push(
+        Row::new("6", "projection lag commit→visible")
+            .clients(8)
+            .rate(Rate::new(lag.commands as f64, lag.elapsed, "cmd"))
+            .latency(&lag.lag)
+            .note(if achieved >= f64::from(plan.lag_rate) * 0.95 {
+                format!("steady {} cmd/s target held", plan.lag_rate)
+            } else {
+                format!(
+                    "target {} cmd/s not reachable: max achievable {achieved:.0} cmd/s",
+                    plan.lag_rate
+                )
+            }),
+    );
+
+    // 5. Projection rebuild from position zero.
+    log("projection rebuild");
+    runner.stop().await;
+    let head_events = probes::count_events(&store).await?;
+    let started = Instant::now();
+    read_models.rebuild_all().await?;
+    let rebuilt = started.elapsed();
+    let rebuild_rate = Rate::new(head_events as f64, rebuilt, "events");
+    rows.push(
+        Row::new("5", "projection rebuild, all projections")
+            .clients(1)
+            .rate(rebuild_rate.clone())
+            .ratio(
+                rebuild_rate.per_second / ordered.rate.per_second,
+                "÷ raw ordered read",
+            )
+            .note(format!(
+                "{head_events} events × {} projections in {:.1} s (each reads the log)",
+                PROJECTIONS.len(),
+                rebuilt.as_secs_f64()
+            )),
+    );
+
+    // 7 and 8. The server as a child process: cold start, GraphQL over HTTP, peak memory.
+    log("server: cold start, GraphQL, memory");
+    let server = server::ServerChild::start(url, &key).await?;
+    rows.push(
+        Row::new("8", "cold start to serving")
+            .note(format!(
+                "{:.0} ms from spawn to first /healthz 200 (migrations already applied)",
+                server.cold_start.as_secs_f64() * 1000.0
+            ))
+            .single(server.cold_start),
+    );
+    let queries = graphql::queries(&world)?;
+    let mut live_p99 = std::collections::HashMap::new();
+    for query in &queries {
+        for clients in [1, 8] {
+            let measured =
+                graphql::measure(server.address, query, clients, plan.graphql_requests).await;
+            let (latency, rate, size) = match measured {
+                Ok(measured) => measured,
+                Err(error) => {
+                    rows.push(
+                        Row::unavailable(
+                            "7",
+                            format!("GraphQL {}", query.name),
+                            &format!("{error:#}"),
+                        )
+                        .clients(clients),
+                    );
+                    continue;
+                }
+            };
+            let mut row = Row::new("7", format!("GraphQL {}", query.name))
+                .clients(clients)
+                .rate(rate)
+                .latency(&latency)
+                .note(format!("{} KiB answer", size / 1024));
+            if query.name == "full wall chart" {
+                live_p99.insert(clients, latency.p99());
+            }
+            if query.name.starts_with("wall chart asOf") {
+                if let (Some(Some(live)), Some(past)) = (live_p99.get(&clients), latency.p99()) {
+                    row = row.ratio(past / live, "p99 ÷ live wall chart p99");
+                }
+            }
+            rows.push(row);
+        }
+    }
+    let (peak, resident) = server.memory()?;
+    rows.push(Row::new("8", "server peak resident size").note(format!(
+        "VmHWM {peak:.0} MiB (VmRSS {resident:.0} MiB) after the GraphQL runs"
+    )));
+    drop(server);
+    store.close().await;
+    Ok(rows)
+}

@@ -1,0 +1,594 @@
+//! The projection runner: follows the store's global order from each projection's durable checkpoint.
+//!
+//! A batch is applied in one database transaction together with the checkpoint move, so a crash at any
+//! point neither loses nor doubles an update: the next run starts from the last committed checkpoint. The
+//! checkpoint row is locked for the batch (`FOR UPDATE` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite), so two
+//! runners of one projection, or a runner and a rebuild, take turns instead of interleaving.
+//!
+//! Runners wake on this process's commit signal, on PostgreSQL `NOTIFY groundwork_events` (sent by every
+//! append, in any process) and, as a fallback, on a slow poll. On PostgreSQL each projection runs in exactly
+//! one process: the runner holds a session advisory lock on a dedicated connection for as long as it runs;
+//! other processes retry every second and take over when the holder's connection dies.
+
+use crate::apply::{self, BatchEffects, ACTIVITY, CAMPAIGNS};
+use crate::db::{args, Db, Tx};
+use crate::error::ProjectionError;
+use crate::events;
+use crate::queries::ReadModels;
+use chrono::{DateTime, Utc};
+use domain::ids::{CampaignId, ChapterId, PersonId, TaskId, UnitId, UserId};
+use serde::{Deserialize, Serialize};
+use sqlx::postgres::PgListener;
+use sqlx::{Connection, PgConnection};
+use std::time::Duration;
+use store::{BackendKind, Position};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Every projection, by name: `campaigns` (campaigns, units, people, tasks, structure tests, 1:1s and their
+/// histories) and `activity` (the change explorer).
+pub const PROJECTIONS: &[&str] = &[CAMPAIGNS, ACTIVITY];
+
+/// The read-model tables a projection owns (emptied by a rebuild).
+pub fn projection_tables(projection: &str) -> &'static [&'static str] {
+    apply::tables(projection)
+}
+
+/// The channel appends notify on PostgreSQL.
+pub const EVENTS_CHANNEL: &str = "groundwork_events";
+/// The channel committed read-model changes are published on PostgreSQL, as JSON [`ReadModelChange`]s.
+pub const CHANGES_CHANNEL: &str = "groundwork_read_models";
+
+/// What changed in the read models of a campaign, published after each committed batch (subscriptions).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ReadModelChange {
+    /// A person's wall-chart cell (name, level, organizer, follow-up, units, status, steps) changed.
+    PersonCell {
+        chapter: ChapterId,
+        campaign: CampaignId,
+        person: PersonId,
+    },
+    /// The figures of a unit changed because one of its people changed.
+    UnitFigures {
+        chapter: ChapterId,
+        campaign: CampaignId,
+        unit: UnitId,
+    },
+    /// A task changed; `previous_assignee` is its assignee before the batch, if it existed.
+    Task {
+        chapter: ChapterId,
+        campaign: CampaignId,
+        task: TaskId,
+        assignee: UserId,
+        previous_assignee: Option<UserId>,
+    },
+}
+
+impl ReadModelChange {
+    pub fn chapter(&self) -> ChapterId {
+        match self {
+            Self::PersonCell { chapter, .. }
+            | Self::UnitFigures { chapter, .. }
+            | Self::Task { chapter, .. } => *chapter,
+        }
+    }
+
+    pub fn campaign(&self) -> CampaignId {
+        match self {
+            Self::PersonCell { campaign, .. }
+            | Self::UnitFigures { campaign, .. }
+            | Self::Task { campaign, .. } => *campaign,
+        }
+    }
+}
+
+/// Where a projection stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectionStatus {
+    pub name: String,
+    pub position: Position,
+    /// When the checkpoint last moved.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Events in the log after the checkpoint.
+    pub lag_events: i64,
+    /// Age of the oldest event not yet projected (0 when caught up).
+    pub lag_seconds: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunnerOptions {
+    /// Events per transaction.
+    pub batch_size: u32,
+    /// How often a runner looks for new events when nothing woke it (other processes on SQLite, lost
+    /// notifications).
+    pub fallback_poll: Duration,
+    /// How often a process without a projection's lock tries to take it over (PostgreSQL).
+    pub lock_retry: Duration,
+    /// Which projections this runner runs (all by default).
+    pub projections: Vec<String>,
+    /// Tests only: every this-many batches fails after its writes and before its commit, as a crash would.
+    #[doc(hidden)]
+    pub fault_every: Option<u32>,
+}
+
+impl Default for RunnerOptions {
+    fn default() -> Self {
+        Self {
+            batch_size: 200,
+            fallback_poll: Duration::from_secs(2),
+            lock_retry: Duration::from_secs(1),
+            projections: PROJECTIONS.iter().map(ToString::to_string).collect(),
+            fault_every: None,
+        }
+    }
+}
+
+/// The running projections of this process. Dropping it leaves them running; call [`Runner::stop`].
+pub struct Runner {
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Runner {
+    /// Asks every projection to stop after its current batch, and waits.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+
+    /// Kills the runner where it stands, as a crash would: an open batch transaction is rolled back.
+    pub fn abort(self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+/// A stable advisory-lock key per projection (FNV-1a of its name).
+fn lock_key(projection: &str) -> i64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in format!("groundwork.projection.{projection}").bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    i64::from_ne_bytes(hash.to_ne_bytes())
+}
+
+pub(crate) fn start(models: &ReadModels, options: RunnerOptions) -> Runner {
+    let (shutdown, _) = watch::channel(false);
+    models.set_fault_every(options.fault_every);
+    let mut tasks = Vec::new();
+    if models.db().kind() == BackendKind::Postgres {
+        tasks.push(tokio::spawn(listen(models.clone(), shutdown.subscribe())));
+    }
+    for name in &options.projections {
+        tasks.push(tokio::spawn(run_projection(
+            models.clone(),
+            name.clone(),
+            options.clone(),
+            shutdown.subscribe(),
+        )));
+    }
+    Runner { shutdown, tasks }
+}
+
+/// Holds a projection's advisory lock on its own connection; the lock goes when the connection does.
+async fn acquire_lease(
+    models: &ReadModels,
+    projection: &str,
+    options: &RunnerOptions,
+    shutdown: &mut watch::Receiver<bool>,
+) -> Option<PgConnection> {
+    let Db::Postgres(pool) = models.db() else {
+        return None;
+    };
+    loop {
+        if *shutdown.borrow() {
+            return None;
+        }
+        let attempt = async {
+            let mut connection = pool.acquire().await?.detach();
+            let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                .bind(lock_key(projection))
+                .fetch_one(&mut connection)
+                .await?;
+            Ok::<_, sqlx::Error>(locked.then_some(connection))
+        };
+        match attempt.await {
+            Ok(Some(connection)) => {
+                tracing::info!(projection, "took the projection's lock");
+                return Some(connection);
+            }
+            Ok(None) => {}
+            Err(error) => tracing::warn!(projection, %error, "cannot try the projection's lock"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(options.lock_retry) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+}
+
+async fn run_projection(
+    models: ReadModels,
+    projection: String,
+    options: RunnerOptions,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut commits = models.store().subscribe();
+    let mut wake = models.wake_signal();
+    loop {
+        let mut lease = None;
+        if models.db().kind() == BackendKind::Postgres {
+            match acquire_lease(&models, &projection, &options, &mut shutdown).await {
+                Some(connection) => lease = Some(connection),
+                None => return,
+            }
+        }
+        loop {
+            if *shutdown.borrow() {
+                if let Some(lease) = lease {
+                    let _ = lease.close().await;
+                }
+                return;
+            }
+            match models.catch_up_once(&projection, options.batch_size).await {
+                // A full batch: there is probably more right away.
+                Ok(applied) if applied >= options.batch_size as usize => continue,
+                Ok(_) => {}
+                Err(error) => {
+                    tracing::error!(projection, %error, "a projection batch failed; retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    continue;
+                }
+            }
+            if let Some(connection) = lease.as_mut() {
+                if connection.ping().await.is_err() {
+                    tracing::warn!(projection, "lost the projection's lock connection");
+                    break;
+                }
+            }
+            tokio::select! {
+                _ = commits.changed() => {}
+                _ = wake.changed() => {}
+                _ = tokio::time::sleep(options.fallback_poll) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+    }
+}
+
+/// PostgreSQL only: wakes runners on appends anywhere, and rebroadcasts every process's read-model changes
+/// to this process's subscribers.
+async fn listen(models: ReadModels, mut shutdown: watch::Receiver<bool>) {
+    let Db::Postgres(pool) = models.db().clone() else {
+        return;
+    };
+    let mut listener = loop {
+        let connected = async {
+            let mut listener = PgListener::connect_with(&pool).await?;
+            listener
+                .listen_all([EVENTS_CHANNEL, CHANGES_CHANNEL])
+                .await?;
+            Ok::<_, sqlx::Error>(listener)
+        };
+        match connected.await {
+            Ok(listener) => break listener,
+            Err(error) => {
+                tracing::warn!(%error, "cannot LISTEN for new events; retrying");
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    _ = shutdown.changed() => return,
+                }
+            }
+        }
+    };
+    loop {
+        tokio::select! {
+            _ = shutdown.changed() => return,
+            notification = listener.recv() => match notification {
+                Ok(notification) if notification.channel() == EVENTS_CHANNEL => models.wake(),
+                Ok(notification) => {
+                    match serde_json::from_str::<ReadModelChange>(notification.payload()) {
+                        Ok(change) => models.publish(change),
+                        Err(error) => tracing::warn!(%error, "unreadable read-model change notification"),
+                    }
+                    models.projected();
+                }
+                Err(error) => {
+                    // The listener reconnects on the next recv; anything missed meanwhile is found by polling.
+                    tracing::warn!(%error, "lost the LISTEN connection");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    models.wake();
+                }
+            },
+        }
+    }
+}
+
+/// Makes sure the projection has a checkpoint row, locks it for this transaction and reads it.
+async fn lock_checkpoint(tx: &mut Tx, projection: &str) -> Result<Position, sqlx::Error> {
+    tx.execute(
+        "INSERT INTO projection_checkpoints (name, tx, position, updated_at) VALUES ($1, 0, 0, $2) \
+         ON CONFLICT (name) DO NOTHING",
+        &args![projection, Utc::now()],
+    )
+    .await?;
+    let sql = match tx.kind() {
+        BackendKind::Postgres => {
+            "SELECT tx, position FROM projection_checkpoints WHERE name = $1 FOR UPDATE"
+        }
+        BackendKind::Sqlite => "SELECT tx, position FROM projection_checkpoints WHERE name = $1",
+    };
+    let row = tx.fetch_optional(sql, &args![projection]).await?;
+    Ok(match row {
+        Some(row) => Position {
+            tx: row.int("tx")?,
+            position: row.int("position")?,
+        },
+        None => Position::START,
+    })
+}
+
+impl ReadModels {
+    /// Applies at most one batch of the projection in one transaction; returns how many events it read.
+    ///
+    /// The batch runs in a task of its own, so a caller that is cancelled (a dropped request, a stopped
+    /// runner) never abandons a transaction half-way: sqlx cannot always roll back a transaction whose
+    /// future was dropped at the wrong moment, and on SQLite the leaked write lock would stall every writer.
+    pub(crate) async fn catch_up_once(
+        &self,
+        projection: &str,
+        batch_size: u32,
+    ) -> Result<usize, ProjectionError> {
+        if !PROJECTIONS.contains(&projection) {
+            return Err(ProjectionError::UnknownProjection(projection.to_string()));
+        }
+        let models = self.clone();
+        let name = projection.to_string();
+        tokio::spawn(async move { models.apply_one_batch(&name, batch_size).await })
+            .await
+            .map_err(|error| ProjectionError::Interrupted(error.to_string()))?
+    }
+
+    async fn apply_one_batch(
+        &self,
+        projection: &str,
+        batch_size: u32,
+    ) -> Result<usize, ProjectionError> {
+        // A cheap look without any lock first: most wake-ups of an idle runner end here.
+        let unlocked = self
+            .db()
+            .fetch_optional(
+                "SELECT tx, position FROM projection_checkpoints WHERE name = $1",
+                &args![projection],
+            )
+            .await?;
+        if let Some(row) = unlocked {
+            let checkpoint = Position {
+                tx: row.int("tx")?,
+                position: row.int("position")?,
+            };
+            if self.store().read_all(checkpoint, 1).await?.is_empty() {
+                return Ok(0);
+            }
+        }
+        let mut tx = self.db().begin().await?;
+        let checkpoint = lock_checkpoint(&mut tx, projection).await?;
+        let recorded = self.store().read_all(checkpoint, batch_size).await?;
+        let Some(last) = recorded.last().map(|event| event.position) else {
+            return Ok(0);
+        };
+        let mut effects = BatchEffects::default();
+        for event in &recorded {
+            if let Some(envelope) = events::decode(event)? {
+                apply::apply(projection, &mut tx, &envelope, &mut effects).await?;
+            }
+        }
+        if self.inject_fault() {
+            // Tests: a crash after the read-model writes and before the commit; dropping the transaction
+            // rolls it back, as a dead process's would be.
+            return Err(ProjectionError::Interrupted(
+                "injected fault before commit".to_string(),
+            ));
+        }
+        tx.execute(
+            "UPDATE projection_checkpoints SET tx = $2, position = $3, updated_at = $4 WHERE name = $1",
+            &args![projection, last.tx, last.position, Utc::now()],
+        )
+        .await?;
+        if tx.kind() == BackendKind::Postgres {
+            // Delivered to every process's listener when (and only if) the batch commits.
+            for change in &effects.changes {
+                let payload = serde_json::to_string(change).unwrap_or_default();
+                tx.execute("SELECT pg_notify($1, $2)", &args![CHANGES_CHANNEL, payload])
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        if effects.erased {
+            self.scrub(projection).await?;
+        }
+        if self.db().kind() == BackendKind::Sqlite {
+            for change in effects.changes {
+                self.publish(change);
+            }
+        }
+        self.projected();
+        Ok(recorded.len())
+    }
+
+    /// Applies batches until the projection has read everything the log hands out.
+    pub async fn catch_up(&self, projection: &str) -> Result<(), ProjectionError> {
+        while self.catch_up_once(projection, 500).await? > 0 {}
+        Ok(())
+    }
+
+    /// Empties the projection's tables, resets its checkpoint and catches up from position zero.
+    pub async fn rebuild(&self, projection: &str) -> Result<(), ProjectionError> {
+        if !PROJECTIONS.contains(&projection) {
+            return Err(ProjectionError::UnknownProjection(projection.to_string()));
+        }
+        let models = self.clone();
+        let name = projection.to_string();
+        tokio::spawn(async move { models.reset(&name).await })
+            .await
+            .map_err(|error| ProjectionError::Interrupted(error.to_string()))??;
+        self.catch_up(projection).await?;
+        self.wake();
+        Ok(())
+    }
+
+    /// Empties the projection's tables and resets its checkpoint, in one transaction.
+    async fn reset(&self, projection: &str) -> Result<(), ProjectionError> {
+        let mut tx = self.db().begin().await?;
+        lock_checkpoint(&mut tx, projection).await?;
+        for table in apply::tables(projection) {
+            tx.execute(&format!("DELETE FROM {table}"), &[]).await?;
+        }
+        tx.execute(
+            "UPDATE projection_checkpoints SET tx = 0, position = 0, updated_at = $2 WHERE name = $1",
+            &args![projection, Utc::now()],
+        )
+        .await?;
+        tx.commit().await?;
+        // The deleted rows may hold personal data of people forgotten since: scrub them too.
+        self.scrub(projection).await?;
+        Ok(())
+    }
+
+    /// Rebuilds every projection.
+    pub async fn rebuild_all(&self) -> Result<(), ProjectionError> {
+        for projection in PROJECTIONS {
+            self.rebuild(projection).await?;
+        }
+        Ok(())
+    }
+
+    /// After a forgotten person's personal columns were nulled: SQLite has already zeroed the old cells
+    /// (secure_delete), but older page images stay in the write-ahead log until it is checkpointed;
+    /// PostgreSQL keeps the old row versions until VACUUM.
+    async fn scrub(&self, projection: &str) -> Result<(), ProjectionError> {
+        match self.db() {
+            Db::Sqlite(pool) => {
+                for _attempt in 0..50 {
+                    let (busy, _, _): (i64, i64, i64) =
+                        sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                            .fetch_one(pool)
+                            .await?;
+                    if busy == 0 {
+                        return Ok(());
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                tracing::warn!(
+                    "the WAL could not be truncated after erasing a person: readers kept it busy"
+                );
+            }
+            Db::Postgres(pool) => {
+                for table in apply::tables(projection) {
+                    sqlx::raw_sql(&format!("VACUUM {table}"))
+                        .execute(pool)
+                        .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Where each projection stands, and how far behind the log it is.
+    pub async fn status(&self) -> Result<Vec<ProjectionStatus>, ProjectionError> {
+        let mut statuses = Vec::new();
+        for name in PROJECTIONS {
+            let row = self
+                .db()
+                .fetch_optional(
+                    "SELECT tx, position, updated_at FROM projection_checkpoints WHERE name = $1",
+                    &args![*name],
+                )
+                .await?;
+            let (position, updated_at) = match row {
+                Some(row) => (
+                    Position {
+                        tx: row.int("tx")?,
+                        position: row.int("position")?,
+                    },
+                    Some(row.time("updated_at")?),
+                ),
+                None => (Position::START, None),
+            };
+            let lag = self
+                .db()
+                .fetch_optional(
+                    "SELECT COUNT(*) AS behind, MIN(recorded_at) AS oldest FROM events \
+                     WHERE tx_id > $1 OR (tx_id = $1 AND position > $2)",
+                    &args![position.tx, position.position],
+                )
+                .await?;
+            let (lag_events, oldest) = match lag {
+                Some(row) => (row.int("behind")?, row.opt_time("oldest")?),
+                None => (0, None),
+            };
+            let lag_seconds = oldest
+                .map(|oldest| (Utc::now() - oldest).num_milliseconds().max(0) as f64 / 1000.0)
+                .unwrap_or(0.0);
+            statuses.push(ProjectionStatus {
+                name: name.to_string(),
+                position,
+                updated_at,
+                lag_events,
+                lag_seconds,
+            });
+        }
+        Ok(statuses)
+    }
+
+    /// The position every projection has reached (the smallest of their checkpoints).
+    pub async fn projected_position(&self) -> Result<Position, ProjectionError> {
+        let rows = self
+            .db()
+            .fetch("SELECT name, tx, position FROM projection_checkpoints", &[])
+            .await?;
+        let mut reached = Vec::new();
+        for name in PROJECTIONS {
+            let mut position = Position::START;
+            for row in &rows {
+                if row.text("name")? == *name {
+                    position = Position {
+                        tx: row.int("tx")?,
+                        position: row.int("position")?,
+                    };
+                }
+            }
+            reached.push(position);
+        }
+        Ok(reached.into_iter().min().unwrap_or(Position::START))
+    }
+
+    /// Waits until every projection has passed `position` (a mutation's `Committed::position`), so the API
+    /// can read its own writes. Returns `false` on timeout.
+    pub async fn wait_until(
+        &self,
+        position: Position,
+        timeout: Duration,
+    ) -> Result<bool, ProjectionError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut projected = self.projected_signal();
+        loop {
+            if self.projected_position().await? >= position {
+                return Ok(true);
+            }
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                return Ok(false);
+            }
+            let pause = (deadline - now).min(Duration::from_millis(25));
+            tokio::select! {
+                _ = projected.changed() => {}
+                _ = tokio::time::sleep(pause) => {}
+            }
+        }
+    }
+}

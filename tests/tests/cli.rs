@@ -1,0 +1,823 @@
+//! The `groundwork` binary as an operator runs it: real processes, a temporary working directory and data
+//! directory per test, and a fresh PostgreSQL database where the test runs on PostgreSQL.
+//!
+//! The binary belongs to the `api` package, so Cargo gives this crate no `CARGO_BIN_EXE_groundwork`. The
+//! tests build it once per run with the same Cargo and profile that built them (`cargo build -p api --bin
+//! groundwork`, a no-op when it is fresh) and run it from the profile directory next to this test executable.
+//! `GROUNDWORK_TEST_BIN` points at a prebuilt binary instead.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
+use std::io::{Read as _, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+use tests::{decode_base64, Kind, TestBackend};
+
+/// Long enough for a debug build to load a demo on PostgreSQL on a busy machine; short enough that a hang
+/// fails the test instead of the whole run.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Plain text the demo writes into personal fields (every demo person has an `@example.org` address; the
+/// names are among the demo's family names and long enough not to turn up by chance in base64).
+const DEMO_PLAINTEXT: &[&str] = &[
+    "example.org",
+    "+1 555",
+    "asked to be called after 6 pm",
+    "Johnson",
+    "Williams",
+    "Kowalski",
+    "Hernández",
+    "Martínez",
+    "Okafor",
+];
+
+fn groundwork_binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        if let Some(binary) = std::env::var_os("GROUNDWORK_TEST_BIN") {
+            return PathBuf::from(binary);
+        }
+        // target/<profile>/deps/cli-<hash> → target/<profile>
+        let test_executable = std::env::current_exe().unwrap();
+        let profile_dir = test_executable.parent().unwrap().parent().unwrap();
+        let profile = match profile_dir.file_name().and_then(|name| name.to_str()) {
+            Some("debug") | None => "dev",
+            Some(other) => other,
+        };
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let output = Command::new(cargo)
+            .args(["build", "--quiet", "-p", "api", "--bin", "groundwork"])
+            .args(["--profile", profile, "--manifest-path"])
+            .arg(workspace.join("Cargo.toml"))
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "building the groundwork binary failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let binary = profile_dir.join(format!("groundwork{}", std::env::consts::EXE_SUFFIX));
+        assert!(
+            binary.exists(),
+            "cargo built groundwork but it is not at {}",
+            binary.display()
+        );
+        binary
+    })
+}
+
+/// What a finished command printed and how it ended.
+#[derive(Debug)]
+struct Finished {
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+impl Finished {
+    fn assert_success(&self) -> &Self {
+        assert!(self.status.success(), "expected success: {self:#?}");
+        self
+    }
+
+    /// Asserts a failure whose message names the problem, and returns the message.
+    fn assert_failure_naming(&self, needle: &str) -> &str {
+        assert!(!self.status.success(), "expected a failure: {self:#?}");
+        assert!(
+            self.stderr.contains(needle),
+            "expected stderr to name `{needle}`: {self:#?}"
+        );
+        &self.stderr
+    }
+
+    fn assert_never_shows(&self, secret: &str) {
+        assert!(
+            !self.stdout.contains(secret) && !self.stderr.contains(secret),
+            "a secret was printed: {self:#?}"
+        );
+    }
+}
+
+/// A running child process that is killed when dropped, so a failed assertion never leaves it behind.
+struct ChildGuard {
+    child: Child,
+    stdout: PathBuf,
+    stderr: PathBuf,
+}
+
+impl ChildGuard {
+    /// Waits for the child to end on its own; kills it and fails the test after `timeout`.
+    fn wait(mut self, timeout: Duration) -> Finished {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return self.finished(status);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "groundwork did not finish within {timeout:?}; stderr so far:\n{}",
+                std::fs::read_to_string(&self.stderr).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Kills the child and collects what it printed.
+    fn kill(mut self) -> Finished {
+        let _ = self.child.kill();
+        let status = self.child.wait().unwrap();
+        self.finished(status)
+    }
+
+    fn exited(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().unwrap()
+    }
+
+    fn finished(&self, status: ExitStatus) -> Finished {
+        Finished {
+            status,
+            stdout: std::fs::read_to_string(&self.stdout).unwrap(),
+            stderr: std::fs::read_to_string(&self.stderr).unwrap(),
+        }
+    }
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// One operator's machine: a working directory with a data directory in it, and for PostgreSQL a fresh
+/// database (dropped with the sandbox).
+struct Sandbox {
+    dir: tempfile::TempDir,
+    database: Option<TestBackend>,
+    environment: Vec<(String, String)>,
+}
+
+impl Sandbox {
+    fn new(kind: Kind) -> Self {
+        let database = match kind {
+            Kind::Sqlite => None,
+            Kind::Postgres => Some(
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap()
+                    .block_on(TestBackend::postgres()),
+            ),
+        };
+        let mut sandbox = Self {
+            dir: tempfile::tempdir().unwrap(),
+            database,
+            environment: Vec::new(),
+        };
+        if let Some(database) = &sandbox.database {
+            let url = database.url.clone();
+            sandbox.set("DATABASE_URL", &url);
+        }
+        sandbox
+    }
+
+    /// Sets an environment variable for every later command of this sandbox.
+    fn set(&mut self, name: &str, value: &str) -> &mut Self {
+        self.environment.retain(|(existing, _)| existing != name);
+        self.environment.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.path().join("groundwork-data")
+    }
+
+    fn key_file(&self) -> PathBuf {
+        self.data_dir().join("master.key")
+    }
+
+    fn key_text(&self) -> String {
+        std::fs::read_to_string(self.key_file())
+            .unwrap()
+            .trim()
+            .to_string()
+    }
+
+    fn spawn(&self, args: &[&str]) -> ChildGuard {
+        static RUNS: AtomicUsize = AtomicUsize::new(0);
+        let run = RUNS.fetch_add(1, Ordering::Relaxed);
+        let stdout = self.path().join(format!(".run-{run}.stdout"));
+        let stderr = self.path().join(format!(".run-{run}.stderr"));
+        let mut command = Command::new(groundwork_binary());
+        command
+            .args(args)
+            .current_dir(self.path())
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(&stdout).unwrap())
+            .stderr(std::fs::File::create(&stderr).unwrap());
+        // The developer's own settings must not leak into a test.
+        for (name, _) in std::env::vars_os() {
+            let setting = name.to_string_lossy();
+            if setting.starts_with("GROUNDWORK_") || setting == "DATABASE_URL" {
+                command.env_remove(&name);
+            }
+        }
+        command.env("GROUNDWORK_DATA_DIR", self.data_dir());
+        for (name, value) in &self.environment {
+            command.env(name, value);
+        }
+        ChildGuard {
+            child: command.spawn().unwrap(),
+            stdout,
+            stderr,
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Finished {
+        self.spawn(args).wait(COMMAND_TIMEOUT)
+    }
+
+    fn export(&self) -> String {
+        self.run(&["events", "export"])
+            .assert_success()
+            .stdout
+            .clone()
+    }
+
+    /// Writes `text` into the sandbox and returns its path, for `events import`.
+    fn write(&self, name: &str, text: &str) -> String {
+        let path = self.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    }
+
+    fn write_key_file(&self, text: &str, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::create_dir_all(self.data_dir()).unwrap();
+        std::fs::write(self.key_file(), text).unwrap();
+        std::fs::set_permissions(self.key_file(), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+}
+
+fn mode_of(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A bare HTTP/1.1 GET: the status code and the body, or `None` while nothing listens yet.
+fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(1)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let (head, body) = response.split_once("\r\n\r\n")?;
+    let status = head.split(' ').nth(1)?.parse().ok()?;
+    Some((status, body.to_string()))
+}
+
+/// Starts `serve` on a free port and waits until `/healthz` answers; returns the server and the answer.
+fn serve(sandbox: &mut Sandbox) -> (ChildGuard, u16, serde_json::Value) {
+    let port = free_port();
+    sandbox.set("GROUNDWORK_LISTEN", &format!("127.0.0.1:{port}"));
+    let mut server = sandbox.spawn(&["serve"]);
+    let deadline = Instant::now() + COMMAND_TIMEOUT;
+    loop {
+        if let Some((status, body)) = http_get(port, "/healthz") {
+            assert_eq!(status, 200, "healthz: {body}");
+            return (server, port, serde_json::from_str(&body).unwrap());
+        }
+        if server.exited().is_some() {
+            panic!("serve stopped early: {:#?}", server.kill());
+        }
+        assert!(Instant::now() < deadline, "serve never answered /healthz");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn backend_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Sqlite => "sqlite",
+        Kind::Postgres => "postgres",
+    }
+}
+
+/// The export's lines of one kind, parsed.
+fn lines_of_kind(export: &str, kind: &str) -> Vec<serde_json::Value> {
+    export
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .filter(|line| line["kind"] == kind)
+        .collect()
+}
+
+fn person_key_ids(export: &str) -> Vec<String> {
+    lines_of_kind(export, "person_key")
+        .iter()
+        .map(|line| line["person_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A person the demo added to its campaign.
+fn some_demo_person(export: &str) -> String {
+    lines_of_kind(export, "event")
+        .iter()
+        .find(|line| line["event_type"] == "PersonAddedToCampaign")
+        .map(|line| line["stream_id"].as_str().unwrap().to_string())
+        .expect("the demo adds people to its campaign")
+}
+
+/// Runs each listed `fn name(kind: Kind)` once per backend, as `sqlite::name` and `postgres::name`.
+macro_rules! on_each_backend {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test] fn $name() { super::$name(tests::Kind::Sqlite) })*
+        }
+        mod postgres {
+            $(#[test] fn $name() { super::$name(tests::Kind::Postgres) })*
+        }
+    };
+}
+
+on_each_backend!(
+    migrate_creates_the_database_and_a_private_key_file_and_can_run_again,
+    serve_answers_healthz_with_its_backend,
+    demo_exports_and_imports_into_a_fresh_store_byte_for_byte,
+    import_refuses_a_non_empty_store_and_a_wrong_master_key,
+    forget_destroys_the_persons_key_and_needs_yes,
+    the_master_key_never_prints,
+    a_corrupt_key_file_is_refused,
+    a_key_file_others_can_read_is_refused_with_chmod,
+    a_master_key_that_is_not_base64_is_refused,
+    a_listen_address_that_is_not_one_is_refused,
+    admin_create_makes_a_first_admin_who_can_sign_in,
+);
+
+#[test]
+fn keygen_prints_a_fresh_32_byte_key_each_time() {
+    let sandbox = Sandbox::new(Kind::Sqlite);
+    let first = sandbox.run(&["keygen"]);
+    let second = sandbox.run(&["keygen"]);
+    for run in [&first, &second] {
+        run.assert_success();
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        assert_eq!(lines.len(), 1, "{run:#?}");
+        assert!(lines[0]
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"+/=".contains(&byte)));
+        assert_eq!(decode_base64(lines[0]).len(), 32, "{run:#?}");
+    }
+    assert_ne!(first.stdout, second.stdout);
+    assert!(
+        !sandbox.data_dir().exists(),
+        "keygen must not create a data directory"
+    );
+}
+
+fn migrate_creates_the_database_and_a_private_key_file_and_can_run_again(kind: Kind) {
+    let sandbox = Sandbox::new(kind);
+    sandbox.run(&["migrate"]).assert_success();
+    assert_eq!(mode_of(&sandbox.key_file()), 0o600);
+    let sqlite_file = sandbox.data_dir().join("groundwork.sqlite3");
+    assert_eq!(sqlite_file.exists(), kind == Kind::Sqlite);
+    let key = sandbox.key_text();
+    assert_eq!(decode_base64(&key).len(), 32);
+
+    sandbox.run(&["migrate"]).assert_success();
+    assert_eq!(sandbox.key_text(), key, "a second run keeps the key");
+}
+
+fn serve_answers_healthz_with_its_backend(kind: Kind) {
+    let mut sandbox = Sandbox::new(kind);
+    let (server, port, health) = serve(&mut sandbox);
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["backend"], backend_name(kind));
+    assert_eq!(
+        http_get(port, "/no-such-page").map(|(status, _)| status),
+        Some(404)
+    );
+    let finished = server.kill();
+    assert!(finished.stderr.contains(&format!("127.0.0.1:{port}")));
+    assert!(
+        !finished.stderr.contains('\u{1b}'),
+        "no colour codes when stderr is not a terminal: {finished:#?}"
+    );
+}
+
+fn demo_exports_and_imports_into_a_fresh_store_byte_for_byte(kind: Kind) {
+    let source = Sandbox::new(kind);
+    let demo = source.run(&["demo", "--people", "30"]);
+    assert!(
+        demo.assert_success().stdout.contains("30 people"),
+        "{demo:#?}"
+    );
+    let export = source.export();
+    assert_eq!(person_key_ids(&export).len(), 30);
+    let key = source.key_text();
+    for secret in std::iter::once(key.as_str()).chain(DEMO_PLAINTEXT.iter().copied()) {
+        assert!(!export.contains(secret), "the export shows `{secret}`");
+    }
+
+    // The same key by copying the key file (std::fs::copy keeps its mode).
+    let copy = Sandbox::new(kind);
+    std::fs::create_dir_all(copy.data_dir()).unwrap();
+    std::fs::copy(source.key_file(), copy.key_file()).unwrap();
+    let file = copy.write("a.jsonl", &export);
+    let import = copy.run(&["events", "import", &file]);
+    assert!(import.assert_success().stderr.contains("imported"));
+    assert_eq!(copy.export(), export);
+
+    // The same key given in the environment.
+    let mut by_environment = Sandbox::new(kind);
+    by_environment.set("GROUNDWORK_MASTER_KEY", &key);
+    let file = by_environment.write("a.jsonl", &export);
+    by_environment
+        .run(&["events", "import", &file])
+        .assert_success();
+    assert_eq!(by_environment.export(), export);
+}
+
+fn import_refuses_a_non_empty_store_and_a_wrong_master_key(kind: Kind) {
+    let source = Sandbox::new(kind);
+    source.run(&["demo", "--people", "5"]).assert_success();
+    let export = source.export();
+
+    let file = source.write("a.jsonl", &export);
+    source
+        .run(&["events", "import", &file])
+        .assert_failure_naming("not empty");
+    assert_eq!(source.export(), export, "a refused import changes nothing");
+
+    let mut other = Sandbox::new(kind);
+    let file = other.write("a.jsonl", &export);
+    other
+        .run(&["events", "import", &file])
+        .assert_failure_naming("wrong master key");
+    // The failed import left nothing behind: the right key imports into the same store.
+    other.set("GROUNDWORK_MASTER_KEY", &source.key_text());
+    other.run(&["events", "import", &file]).assert_success();
+    assert_eq!(other.export(), export);
+}
+
+fn forget_destroys_the_persons_key_and_needs_yes(kind: Kind) {
+    let sandbox = Sandbox::new(kind);
+    sandbox.run(&["demo", "--people", "5"]).assert_success();
+    let before = sandbox.export();
+    let person = some_demo_person(&before);
+    assert!(person_key_ids(&before).contains(&person));
+
+    sandbox
+        .run(&["people", "forget", &person])
+        .assert_failure_naming("--yes");
+    assert_eq!(sandbox.export(), before, "without --yes nothing changes");
+
+    let forget = sandbox.run(&["people", "forget", &person, "--yes"]);
+    assert!(forget.assert_success().stderr.contains(&person));
+    let after = sandbox.export();
+    assert!(!person_key_ids(&after).contains(&person));
+    assert_eq!(person_key_ids(&after).len(), 4);
+    let forgotten = lines_of_kind(&after, "forgotten_person");
+    assert_eq!(forgotten.len(), 1);
+    assert_eq!(forgotten[0]["person_id"], person.as_str());
+
+    sandbox
+        .run(&["people", "forget", &person, "--yes"])
+        .assert_failure_naming("already been forgotten");
+    sandbox
+        .run(&["people", "forget", "not-a-uuid", "--yes"])
+        .assert_failure_naming("not a person id");
+}
+
+#[test]
+fn forget_without_yes_touches_nothing() {
+    let sandbox = Sandbox::new(Kind::Sqlite);
+    sandbox
+        .run(&["people", "forget", "00000000-0000-0000-0000-000000000001"])
+        .assert_failure_naming("--yes");
+    assert!(!sandbox.data_dir().exists());
+}
+
+fn the_master_key_never_prints(kind: Kind) {
+    // The key from a key file, with every log line the binary can write.
+    let mut sandbox = Sandbox::new(kind);
+    sandbox.set("GROUNDWORK_LOG", "trace");
+    let mut runs = vec![sandbox.run(&["migrate"])];
+    runs.push(sandbox.run(&["demo", "--people", "3"]));
+    let (server, _, _) = serve(&mut sandbox);
+    runs.push(server.kill());
+    let key = sandbox.key_text();
+    for run in &runs {
+        run.assert_never_shows(&key);
+    }
+    assert!(runs[1].stdout.contains("3 people"));
+
+    // The key from the environment.
+    let key = Sandbox::new(Kind::Sqlite)
+        .run(&["keygen"])
+        .stdout
+        .trim()
+        .to_string();
+    let mut sandbox = Sandbox::new(kind);
+    sandbox.set("GROUNDWORK_LOG", "trace");
+    sandbox.set("GROUNDWORK_MASTER_KEY", &key);
+    let mut runs = vec![sandbox.run(&["migrate"])];
+    runs.push(sandbox.run(&["demo", "--people", "3"]));
+    let (server, _, _) = serve(&mut sandbox);
+    runs.push(server.kill());
+    for run in &runs {
+        run.assert_never_shows(&key);
+    }
+    assert!(
+        !sandbox.key_file().exists(),
+        "a given key writes no key file"
+    );
+}
+
+fn a_corrupt_key_file_is_refused(kind: Kind) {
+    let sandbox = Sandbox::new(kind);
+    sandbox.write_key_file("this-is-garbage-not-a-key\n", 0o600);
+    let failure = sandbox.run(&["migrate"]);
+    failure.assert_failure_naming("is corrupt");
+    failure.assert_never_shows("this-is-garbage");
+}
+
+fn a_key_file_others_can_read_is_refused_with_chmod(kind: Kind) {
+    let key = Sandbox::new(Kind::Sqlite)
+        .run(&["keygen"])
+        .stdout
+        .trim()
+        .to_string();
+    let sandbox = Sandbox::new(kind);
+    sandbox.write_key_file(&format!("{key}\n"), 0o644);
+    let failure = sandbox.run(&["migrate"]);
+    failure.assert_failure_naming("chmod 600");
+    failure.assert_never_shows(&key);
+}
+
+fn a_master_key_that_is_not_base64_is_refused(kind: Kind) {
+    let mut sandbox = Sandbox::new(kind);
+    sandbox.set("GROUNDWORK_MASTER_KEY", "notbase64");
+    let failure = sandbox.run(&["migrate"]);
+    failure.assert_failure_naming("GROUNDWORK_MASTER_KEY is not a valid master key");
+    failure.assert_never_shows("notbase64");
+}
+
+fn a_listen_address_that_is_not_one_is_refused(kind: Kind) {
+    let mut sandbox = Sandbox::new(kind);
+    sandbox.set("GROUNDWORK_LISTEN", "nonsense");
+    sandbox
+        .run(&["serve"])
+        .assert_failure_naming("GROUNDWORK_LISTEN `nonsense`");
+}
+
+#[test]
+fn a_database_url_of_another_kind_is_refused_before_anything_is_created() {
+    let mut sandbox = Sandbox::new(Kind::Sqlite);
+    sandbox.set("DATABASE_URL", "mysql://gw:s3cretpw@x/db");
+    let failure = sandbox.run(&["migrate"]);
+    failure.assert_failure_naming("unsupported scheme `mysql`");
+    failure.assert_never_shows("s3cretpw");
+    assert!(!sandbox.key_file().exists(), "no key file for a bad URL");
+}
+
+#[test]
+fn an_unreachable_postgres_is_named_without_its_password() {
+    let mut sandbox = Sandbox::new(Kind::Sqlite);
+    sandbox.set("DATABASE_URL", "postgres://postgres:s3cretpw@127.0.0.1:1/x");
+    let failure = sandbox.run(&["migrate"]);
+    failure.assert_failure_naming("cannot reach the PostgreSQL database");
+    failure.assert_never_shows("s3cretpw");
+}
+
+#[test]
+fn a_postgres_role_that_does_not_exist_is_named_without_the_password() {
+    let mut sandbox = Sandbox::new(Kind::Sqlite);
+    let server = tests::postgres_server_url();
+    let host = server.split_once('@').unwrap().1.split('/').next().unwrap();
+    let url = format!("postgres://gw_test_no_such_role:s3cretpw@{host}/postgres");
+    sandbox.set("DATABASE_URL", &url);
+    let failure = sandbox.run(&["migrate"]);
+    failure.assert_failure_naming("refused the connection");
+    failure.assert_never_shows("s3cretpw");
+}
+
+/// A bare HTTP/1.1 POST of a GraphQL request; the answer's JSON body.
+fn post_graphql(port: u16, query: &str, variables: serde_json::Value) -> serde_json::Value {
+    let body = serde_json::json!({"query": query, "variables": variables}).to_string();
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    // The server may answer in chunks; a GraphQL answer is one JSON object, so take it from the first brace.
+    let json = body
+        .find('{')
+        .and_then(|start| body.rfind('}').map(|end| &body[start..=end]))
+        .unwrap_or_else(|| panic!("no JSON in the answer: {head}\n{body}"));
+    let answer: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert!(
+        answer.get("errors").is_none(),
+        "the mutation failed: {answer}"
+    );
+    answer
+}
+
+/// Two `groundwork serve` processes on one PostgreSQL: only one of them runs the projections, yet a
+/// mutation sent to the first reaches a wall-chart subscription on the second.
+#[test]
+fn two_servers_on_one_postgres_share_subscriptions() {
+    use futures::{SinkExt as _, StreamExt as _};
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let mut sandbox = Sandbox::new(Kind::Postgres);
+    let key = sandbox
+        .run(&["keygen"])
+        .assert_success()
+        .stdout
+        .trim()
+        .to_string();
+    sandbox.set("GROUNDWORK_MASTER_KEY", &key);
+    sandbox.set("GROUNDWORK_DEV_IDENTITY", "true");
+    let (_first, first_port, _) = serve(&mut sandbox);
+    let (_second, second_port, _) = serve(&mut sandbox);
+
+    let created = post_graphql(
+        first_port,
+        "mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }",
+        serde_json::json!({"input": {"name": "Two servers", "goal": 10}}),
+    );
+    let campaign = created["data"]["createCampaign"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut request = format!("ws://127.0.0.1:{second_port}/graphql/ws")
+            .into_client_request()
+            .unwrap();
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+        let text = |value: serde_json::Value| Message::Text(value.to_string().into());
+        socket
+            .send(text(serde_json::json!({"type": "connection_init"})))
+            .await
+            .unwrap();
+        socket
+            .send(text(serde_json::json!({
+                "id": "1", "type": "subscribe",
+                "payload": {
+                    "query": "subscription($c: ID!) { wallChartChanges(campaignId: $c) { kind personId } }",
+                    "variables": {"c": campaign}
+                }
+            })))
+            .await
+            .unwrap();
+        // Give the second server a moment to register the subscription before the change happens.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+
+        let port = first_port;
+        let campaign_id = campaign.clone();
+        let person = tokio::task::spawn_blocking(move || {
+            let added = post_graphql(
+                port,
+                "mutation($input: AddPersonInput!) { addPerson(input: $input) { id } }",
+                serde_json::json!({"input": {"campaignId": campaign_id, "givenName": "Ana", "familyName": "Silva"}}),
+            );
+            added["data"]["addPerson"]["id"].as_str().unwrap().to_string()
+        })
+        .await
+        .unwrap();
+
+        let seen = tokio::time::timeout(Duration::from_secs(20), async {
+            loop {
+                let Some(Ok(Message::Text(message))) = socket.next().await else {
+                    panic!("the second server closed the subscription");
+                };
+                let message: serde_json::Value = serde_json::from_str(&message).unwrap();
+                let change = &message["payload"]["data"]["wallChartChanges"];
+                if change["kind"] == "PERSON_CELL" && change["personId"] == person.as_str() {
+                    return;
+                }
+            }
+        })
+        .await;
+        assert!(seen.is_ok(), "the second server never delivered the first server's change");
+    });
+}
+
+/// A bare HTTP/1.1 POST; the status and the raw head and body of the answer.
+fn post_raw(port: u16, path: &str, extra_headers: &str, body: &str) -> (u16, String, String) {
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
+         {extra_headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, head.to_string(), body.to_string())
+}
+
+fn admin_create_makes_a_first_admin_who_can_sign_in(kind: Kind) {
+    let mut sandbox = Sandbox::new(kind);
+    let create = [
+        "admin",
+        "create",
+        "--email",
+        "first@example.org",
+        "--chapter-name",
+        "Riverside tenants",
+    ];
+    // No password anywhere: refused (standard input is empty).
+    sandbox
+        .run(&create)
+        .assert_failure_naming("no password given");
+    sandbox.set("GROUNDWORK_ADMIN_PASSWORD", "first admin passphrase 2291");
+    let created = sandbox.run(&create);
+    created.assert_success();
+    created.assert_never_shows("first admin passphrase 2291");
+    let chapter = created.stdout.trim().to_string();
+    assert_eq!(chapter.len(), 36, "the chapter id: {chapter}");
+
+    let (_server, port, _) = serve(&mut sandbox);
+    let (status, _, _) = post_raw(port, "/graphql", "", r#"{"query": "{ me { role } }"}"#);
+    assert_eq!(status, 401, "nothing without an identity");
+    let (status, head, body) = post_raw(
+        port,
+        "/auth/sign-in",
+        "X-Groundwork-CSRF: 1\r\n",
+        r#"{"email": "first@example.org", "password": "first admin passphrase 2291"}"#,
+    );
+    assert_eq!(status, 200, "{head}\n{body}");
+    assert!(body.contains(&chapter) && body.contains("admin"), "{body}");
+    let cookie_line = head
+        .lines()
+        .find(|line| line.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap();
+    assert!(cookie_line.contains("HttpOnly") && cookie_line.contains("SameSite=Lax"));
+    assert!(
+        !cookie_line.contains("Secure"),
+        "a server on 127.0.0.1 serves plain http: {cookie_line}"
+    );
+    for header in [
+        "content-security-policy",
+        "x-content-type-options",
+        "referrer-policy",
+    ] {
+        assert!(
+            head.to_ascii_lowercase().contains(header),
+            "{header} missing: {head}"
+        );
+    }
+}

@@ -1,0 +1,191 @@
+//! The GraphQL endpoint's HTTP surface and limits, on every backend: GraphiQL, `/metrics`, the depth limit,
+//! introspection switched off, and subscriptions over a real WebSocket (graphql-transport-ws).
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
+mod graphql_support;
+
+use api::graphql::GraphqlSettings;
+use api::http::ApiOptions;
+use axum::http::StatusCode;
+use futures::{SinkExt as _, StreamExt as _};
+use graphql_support::{post_graphql, TestApi};
+use serde_json::{json, Value};
+use tests::{backend_tests, TestBackend};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+use tokio_tungstenite::tungstenite::Message;
+
+backend_tests!(
+    graphiql_and_metrics_are_served,
+    a_query_over_the_depth_limit_is_refused,
+    a_query_over_the_complexity_limit_is_refused,
+    graphiql_introspection_fits_the_limits,
+    introspection_can_be_turned_off,
+    a_subscription_sees_a_mutation_over_a_websocket,
+);
+
+async fn graphiql_and_metrics_are_served(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let (status, page) = api.get("/graphql").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("graphiql"), "not the GraphiQL page");
+
+    api.create_campaign("Drive").await;
+    let (status, metrics) = api.get("/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    let head = api.log_head().await.position;
+    assert!(
+        metrics.contains(&format!("groundwork_log_head_position {head}")),
+        "{metrics}"
+    );
+}
+
+async fn a_query_over_the_depth_limit_is_refused(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let mut selection = "name".to_string();
+    for _ in 0..20 {
+        selection = format!("ofType {{ {selection} }}");
+    }
+    let too_deep = api
+        .graphql(
+            &format!("{{ __type(name: \"Query\") {{ {selection} }} }}"),
+            json!({}),
+        )
+        .await;
+    assert!(
+        too_deep.error_message().contains("nested too deep"),
+        "{:#}",
+        too_deep.0
+    );
+    // GraphiQL's own introspection query stays within the limit.
+    let shallow = api
+        .graphql(
+            "{ __schema { types { name fields { name type { name ofType { name } } } } } }",
+            json!({}),
+        )
+        .await;
+    assert!(shallow.data()["__schema"]["types"].is_array());
+}
+
+async fn a_query_over_the_complexity_limit_is_refused(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Drive").await;
+    // Ten pages of 100 people with three fields each: 10 × 100 × (edges + node + 3) > 2000.
+    let pages: Vec<String> = (0..10)
+        .map(|page| {
+            format!("p{page}: people(campaignId: $c, first: 100) {{ edges {{ node {{ id name level }} }} }}")
+        })
+        .collect();
+    let query = format!("query($c: ID!) {{ {} }}", pages.join(" "));
+    let answer = api.graphql(&query, json!({"c": campaign})).await;
+    assert!(answer.error_message().contains("complex"), "{:#}", answer.0);
+}
+
+async fn graphiql_introspection_fits_the_limits(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let answer = api.graphql(INTROSPECTION_QUERY, json!({})).await;
+    assert!(answer.data()["__schema"]["types"].as_array().unwrap().len() > 50);
+}
+
+/// The introspection query GraphiQL and code generators send (graphql-js `getIntrospectionQuery`).
+const INTROSPECTION_QUERY: &str = r#"
+query IntrospectionQuery {
+  __schema {
+    queryType { name }
+    mutationType { name }
+    subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) {
+    name description
+    args { ...InputValue }
+    type { ...TypeRef }
+    isDeprecated deprecationReason
+  }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+    ofType { kind name ofType { kind name ofType { kind name } } } } } } }
+}
+"#;
+
+async fn introspection_can_be_turned_off(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let locked = api.with_other_options(ApiOptions {
+        graphql: GraphqlSettings {
+            introspection: false,
+            graphiql: false,
+            ..GraphqlSettings::default()
+        },
+        ..ApiOptions::development()
+    });
+    let answer = post_graphql(&locked, "{ __schema { types { name } } }", json!({})).await;
+    assert!(answer.0.get("errors").is_some() || answer.0["data"]["__schema"].is_null());
+    let me = post_graphql(&locked, "{ me { role } }", json!({})).await;
+    assert_eq!(me.data()["me"]["role"], "ADMIN");
+}
+
+async fn a_subscription_sees_a_mutation_over_a_websocket(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let router = api.router.clone();
+    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let mut request = format!("ws://{address}/graphql/ws")
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let send = |value: Value| Message::Text(value.to_string().into());
+    socket
+        .send(send(json!({"type": "connection_init"})))
+        .await
+        .unwrap();
+    let ack = next_json(&mut socket).await;
+    assert_eq!(ack["type"], "connection_ack");
+    socket
+        .send(send(json!({
+            "id": "1", "type": "subscribe",
+            "payload": {"query": "subscription { logHeadChanges { position } }"}
+        })))
+        .await
+        .unwrap();
+    // The subscription is registered once the server has read the message; give it a moment.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    api.create_campaign("Drive").await;
+
+    let event = tokio::time::timeout(std::time::Duration::from_secs(10), next_json(&mut socket))
+        .await
+        .expect("no subscription event within 10 s");
+    assert_eq!(event["type"], "next", "{event:#}");
+    let head = api.log_head().await.position.to_string();
+    assert_eq!(event["payload"]["data"]["logHeadChanges"]["position"], head);
+    server.abort();
+}
+
+async fn next_json<S>(socket: &mut S) -> Value
+where
+    S: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    loop {
+        match socket.next().await.unwrap().unwrap() {
+            Message::Text(text) => return serde_json::from_str(&text).unwrap(),
+            Message::Ping(_) | Message::Pong(_) => continue,
+            other => panic!("unexpected message {other:?}"),
+        }
+    }
+}

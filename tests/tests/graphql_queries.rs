@@ -1,0 +1,406 @@
+//! The GraphQL queries over the read models, on every backend: a mutation's answer shows its own write,
+//! the people connection pages with cursors within the maximum page size, the wall chart and a person's
+//! history, projection status, and wall-chart changes over a WebSocket subscription.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
+mod graphql_support;
+
+use futures::{SinkExt as _, StreamExt as _};
+use graphql_support::TestApi;
+use serde_json::{json, Value};
+use tests::{backend_tests, TestBackend};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+use tokio_tungstenite::tungstenite::Message;
+
+backend_tests!(
+    a_mutation_answers_with_the_projected_object,
+    people_page_through_relay_cursors,
+    an_oversized_page_is_a_validation_error,
+    the_wall_chart_shows_units_people_and_figures,
+    projection_status_and_metrics_report_the_runner,
+    wall_chart_changes_arrive_over_a_websocket,
+    the_wall_chart_travels_back_in_time,
+    my_tasks_and_their_changes,
+);
+
+/// Two servers on one PostgreSQL: a mutation sent to one appears in a subscription on the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_mutation_on_one_server_reaches_a_subscription_on_another() {
+    let api = TestApi::start(TestBackend::new(tests::Kind::Postgres).await).await;
+    let (other, other_runner) = api.second_server().await;
+    let campaign = api.create_campaign("Drive").await;
+    let ana = api.add_person(&campaign, "Ana", "").await;
+    let (mut socket, server) = subscribe(
+        other,
+        "subscription($c: ID!) { wallChartChanges(campaignId: $c) { kind personId } }",
+        json!({"c": campaign}),
+    )
+    .await;
+
+    api.assess(&ana, 1, None).await.data();
+
+    let change = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            let message = next_json(&mut socket).await;
+            let change = message["payload"]["data"]["wallChartChanges"].clone();
+            if change["kind"] == "PERSON_CELL" {
+                return change;
+            }
+        }
+    })
+    .await
+    .expect("the other server saw no change within 10 s");
+    assert_eq!(change["personId"], Value::String(ana));
+    server.abort();
+    other_runner.stop().await;
+    api.stop().await;
+}
+
+/// Serves `router` on a real socket and subscribes to `query` over graphql-transport-ws.
+async fn subscribe(
+    router: axum::Router,
+    query: &str,
+    variables: Value,
+) -> (
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    let mut request = format!("ws://{address}/graphql/ws")
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let send = |value: Value| Message::Text(value.to_string().into());
+    socket
+        .send(send(json!({"type": "connection_init"})))
+        .await
+        .unwrap();
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    socket
+        .send(send(json!({
+            "id": "1", "type": "subscribe",
+            "payload": {"query": query, "variables": variables}
+        })))
+        .await
+        .unwrap();
+    // The subscription is registered once the server has read the message.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    (socket, server)
+}
+
+async fn the_wall_chart_travels_back_in_time(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Drive").await;
+    let ana = api.add_person(&campaign, "Ana", "").await;
+    let assess = "mutation($person: ID!, $level: Int!) {
+        assessPerson(input: {personId: $person, level: $level}) { person { level } }
+    }";
+    api.graphql(assess, json!({"person": ana, "level": 3}))
+        .await
+        .data();
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let between = chrono::Utc::now();
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    api.graphql(assess, json!({"person": ana, "level": 1}))
+        .await
+        .data();
+
+    let chart = "query($c: ID!, $at: DateTime) {
+        wallChart(campaignId: $c, asOf: $at) { unplaced { level } totals { assessed majority } }
+    }";
+    let now = api.graphql(chart, json!({"c": campaign})).await;
+    assert_eq!(now.data()["wallChart"]["unplaced"][0]["level"], 1);
+    let then = api
+        .graphql(chart, json!({"c": campaign, "at": between.to_rfc3339()}))
+        .await;
+    assert_eq!(then.data()["wallChart"]["unplaced"][0]["level"], 3);
+    assert_eq!(then.data()["wallChart"]["totals"]["majority"], false);
+    api.stop().await;
+}
+
+async fn my_tasks_and_their_changes(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Drive").await;
+    let ana = api.add_person(&campaign, "Ana", "").await;
+    let me = api.graphql("{ me { userId } }", json!({})).await;
+    let me = me.data()["me"]["userId"].as_str().unwrap().to_string();
+    let (mut socket, server) = subscribe(
+        api.router.clone(),
+        "subscription { myTaskChanges { taskId stillMine } }",
+        json!({}),
+    )
+    .await;
+
+    let assigned = api
+        .graphql(
+            "mutation($input: AssignTaskInput!) { assignTask(input: $input) { id } }",
+            json!({"input": {
+                "campaignId": campaign, "kind": "ONE_ON_ONE", "title": "Talk to Ana",
+                "assigneeId": me, "subjectIds": [ana]
+            }}),
+        )
+        .await;
+    let task = assigned.data()["assignTask"]["id"].clone();
+
+    let change = tokio::time::timeout(std::time::Duration::from_secs(10), next_json(&mut socket))
+        .await
+        .expect("no task change within 10 s");
+    assert_eq!(change["payload"]["data"]["myTaskChanges"]["taskId"], task);
+    assert_eq!(
+        change["payload"]["data"]["myTaskChanges"]["stillMine"],
+        true
+    );
+
+    let mine = api
+        .graphql(
+            "{ myTasks(first: 10) { totalCount edges { node { id title status subjectIds } } } }",
+            json!({}),
+        )
+        .await;
+    let node = &mine.data()["myTasks"]["edges"][0]["node"];
+    assert_eq!(node["id"], task);
+    assert_eq!(node["status"], "OPEN");
+    assert_eq!(node["subjectIds"][0], Value::String(ana));
+    server.abort();
+    api.stop().await;
+}
+
+async fn a_mutation_answers_with_the_projected_object(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Drive").await;
+    let ana = api.add_person(&campaign, "Ana", "García").await;
+    let answer = api
+        .graphql(
+            "mutation($person: ID!) {
+                assessPerson(input: {personId: $person, level: 2}, expectedVersion: 1) {
+                    version
+                    person { name level }
+                }
+            }",
+            json!({"person": ana}),
+        )
+        .await;
+    let person = &answer.data()["assessPerson"]["person"];
+    assert_eq!(person["name"], "Ana García");
+    assert_eq!(person["level"], 2);
+    api.stop().await;
+}
+
+async fn people_page_through_relay_cursors(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Drive").await;
+    for name in ["Ana", "Ben", "Cleo"] {
+        api.add_person(&campaign, name, "").await;
+    }
+    let query = "query($campaign: ID!, $after: String) {
+        people(campaignId: $campaign, first: 2, after: $after) {
+            totalCount
+            pageInfo { hasNextPage endCursor }
+            edges { cursor node { name } }
+        }
+        me { userId }
+    }";
+    // The last addPerson asked for no object, so wait for the projection through a query that does.
+    let first = wait_for(&api, query, json!({"campaign": campaign}), |data| {
+        data["people"]["totalCount"] == 3
+    })
+    .await;
+    let names = |data: &Value| -> Vec<String> {
+        data["people"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|edge| edge["node"]["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names(&first), ["Ana", "Ben"]);
+    assert_eq!(first["people"]["pageInfo"]["hasNextPage"], true);
+    let cursor = first["people"]["pageInfo"]["endCursor"].clone();
+    let second = api
+        .graphql(query, json!({"campaign": campaign, "after": cursor}))
+        .await;
+    assert_eq!(names(second.data()), ["Cleo"]);
+    assert_eq!(second.data()["people"]["pageInfo"]["hasNextPage"], false);
+    api.stop().await;
+}
+
+async fn an_oversized_page_is_a_validation_error(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Drive").await;
+    let answer = api
+        .graphql(
+            "query($campaign: ID!) { people(campaignId: $campaign, first: 101) { totalCount } }",
+            json!({"campaign": campaign}),
+        )
+        .await;
+    assert_eq!(answer.error_code(), "VALIDATION");
+    assert_eq!(answer.first_error()["extensions"]["field"], "first");
+    assert!(answer.error_message().contains("at most 100"));
+    api.stop().await;
+}
+
+async fn the_wall_chart_shows_units_people_and_figures(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Drive").await;
+    let site = api.add_unit(&campaign, "North site", None).await;
+    let night = api.add_unit(&campaign, "Night shift", Some(&site)).await;
+    let ana = api.add_person(&campaign, "Ana", "").await;
+    api.graphql(
+        "mutation($input: JoinUnitInput!) { joinUnit(input: $input) { version } }",
+        json!({"input": {"personId": ana, "unitId": night}}),
+    )
+    .await
+    .data();
+    // Asking for the person makes the answer wait until the assessment is projected.
+    api.graphql(
+        "mutation($person: ID!) { assessPerson(input: {personId: $person, level: 1}) { person { level } } }",
+        json!({"person": ana}),
+    )
+    .await
+    .data();
+
+    let chart = api
+        .graphql(
+            "query($campaign: ID!) { wallChart(campaignId: $campaign) {
+                campaign { name }
+                units { name depth people { name level } figures { people assessed majority } }
+                totals { people assessed shareOnesAndTwos }
+            } }",
+            json!({"campaign": campaign}),
+        )
+        .await;
+    let chart = &chart.data()["wallChart"];
+    assert_eq!(chart["campaign"]["name"], "Drive");
+    assert_eq!(chart["units"][0]["name"], "North site");
+    assert_eq!(chart["units"][0]["figures"]["people"], 1);
+    assert_eq!(chart["units"][1]["name"], "Night shift");
+    assert_eq!(chart["units"][1]["depth"], 1);
+    assert_eq!(chart["units"][1]["people"][0]["level"], 1);
+    assert_eq!(chart["units"][1]["figures"]["majority"], true);
+    assert_eq!(chart["totals"]["assessed"], 1);
+    api.stop().await;
+}
+
+async fn projection_status_and_metrics_report_the_runner(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Drive").await;
+    api.graphql(
+        "mutation($c: ID!) { renameCampaign(input: {campaignId: $c, name: \"Drive 2\"}) { campaign { name } } }",
+        json!({"c": campaign}),
+    )
+    .await
+    .data();
+    let status = api
+        .graphql(
+            "{ projectionStatus { name position lagEvents } }",
+            json!({}),
+        )
+        .await;
+    let statuses = status.data()["projectionStatus"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(!statuses.is_empty());
+    let (_, metrics) = api.get("/metrics").await;
+    for status in &statuses {
+        let name = status["name"].as_str().unwrap();
+        assert!(
+            metrics.contains(&format!(
+                "groundwork_projection_lag_events{{projection=\"{name}\"}}"
+            )),
+            "{metrics}"
+        );
+    }
+    api.stop().await;
+}
+
+async fn wall_chart_changes_arrive_over_a_websocket(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Drive").await;
+    let ana = api.add_person(&campaign, "Ana", "").await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let router = api.router.clone();
+    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let mut request = format!("ws://{address}/graphql/ws")
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let send = |value: Value| Message::Text(value.to_string().into());
+    socket
+        .send(send(json!({"type": "connection_init"})))
+        .await
+        .unwrap();
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    socket
+        .send(send(json!({
+            "id": "chart", "type": "subscribe",
+            "payload": {
+                "query": "subscription($c: ID!) { wallChartChanges(campaignId: $c) { kind personId cell { level } } }",
+                "variables": {"c": campaign}
+            }
+        })))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    api.assess(&ana, 2, None).await.data();
+
+    let deadline = std::time::Duration::from_secs(10);
+    let change = tokio::time::timeout(deadline, async {
+        loop {
+            let message = next_json(&mut socket).await;
+            assert_eq!(message["type"], "next", "{message:#}");
+            let change = message["payload"]["data"]["wallChartChanges"].clone();
+            if change["kind"] == "PERSON_CELL" && change["cell"]["level"] == 2 {
+                return change;
+            }
+        }
+    })
+    .await
+    .expect("no wall-chart change within 10 s");
+    assert_eq!(change["personId"], Value::String(ana));
+    server.abort();
+    api.stop().await;
+}
+
+/// Repeats a query until `ready` holds for its data (the read models catch up within milliseconds).
+async fn wait_for(
+    api: &TestApi,
+    query: &str,
+    variables: Value,
+    ready: impl Fn(&Value) -> bool,
+) -> Value {
+    for _ in 0..200 {
+        let answer = api.graphql(query, variables.clone()).await;
+        if ready(answer.data()) {
+            return answer.data().clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the read models did not catch up");
+}
+
+async fn next_json<S>(socket: &mut S) -> Value
+where
+    S: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    loop {
+        match socket.next().await.unwrap().unwrap() {
+            Message::Text(text) => return serde_json::from_str(&text).unwrap(),
+            Message::Ping(_) | Message::Pong(_) => continue,
+            other => panic!("unexpected message {other:?}"),
+        }
+    }
+}

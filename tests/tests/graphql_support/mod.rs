@@ -1,0 +1,210 @@
+//! Driving the GraphQL API as a client would: a `TestApi` over a fresh database with typed helpers
+//! (`create_campaign`, `add_unit`, `add_person`, `assess`) that return ids and versions.
+#![allow(clippy::unwrap_used, dead_code)] // test helpers: a failed unwrap is a failed test
+
+use api::http::{app_with, ApiOptions};
+use api::service::Groundwork;
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use projections::{ReadModels, RunnerOptions};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use store::MasterKey;
+use tests::TestBackend;
+use tower::ServiceExt as _;
+
+pub struct TestApi {
+    pub router: Router,
+    pub groundwork: Arc<Groundwork>,
+    pub read_models: ReadModels,
+    /// The projection runner feeding `read_models`; stopped when the test ends.
+    pub runner: Option<projections::Runner>,
+    pub master_key: MasterKey,
+    pub backend: TestBackend,
+}
+
+/// A GraphQL response: `data` and `errors` as JSON.
+#[derive(Debug, Clone)]
+pub struct Answer(pub Value);
+
+impl Answer {
+    pub fn data(&self) -> &Value {
+        assert!(
+            self.0.get("errors").is_none(),
+            "expected no errors, got {:#}",
+            self.0
+        );
+        &self.0["data"]
+    }
+
+    /// The code of the first error (`extensions.code`); panics when there is no error.
+    pub fn error_code(&self) -> String {
+        self.first_error()["extensions"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub fn first_error(&self) -> &Value {
+        self.0["errors"]
+            .get(0)
+            .unwrap_or_else(|| panic!("expected an error, got {:#}", self.0))
+    }
+
+    pub fn error_message(&self) -> String {
+        self.first_error()["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+impl TestApi {
+    pub async fn start(backend: TestBackend) -> Self {
+        Self::with_options(backend, ApiOptions::development()).await
+    }
+
+    pub async fn with_options(backend: TestBackend, options: ApiOptions) -> Self {
+        let master_key = MasterKey::generate();
+        let store = backend.store(&master_key).await;
+        let groundwork = Arc::new(Groundwork::with_store(store));
+        let read_models = ReadModels::new(groundwork.store());
+        let runner = read_models.start(RunnerOptions::default());
+        let router = app_with(groundwork.clone(), read_models.clone(), options);
+        Self {
+            router,
+            groundwork,
+            read_models,
+            runner: Some(runner),
+            master_key,
+            backend,
+        }
+    }
+
+    /// Another API over the same database and read models, with other options (another identity, say).
+    pub fn with_other_options(&self, options: ApiOptions) -> Router {
+        app_with(self.groundwork.clone(), self.read_models.clone(), options)
+    }
+
+    /// A second server on the same database, as another `groundwork serve` process would be: its own pool,
+    /// read models and projection runner. Returns its router and runner.
+    pub async fn second_server(&self) -> (Router, projections::Runner) {
+        let store = self.backend.store(&self.master_key).await;
+        let groundwork = Arc::new(Groundwork::with_store(store));
+        let read_models = ReadModels::new(groundwork.store());
+        let runner = read_models.start(RunnerOptions::default());
+        (
+            app_with(groundwork, read_models, ApiOptions::development()),
+            runner,
+        )
+    }
+
+    /// Stops the projection runner (call at the end of a test that started one on PostgreSQL, so the
+    /// database can be dropped cleanly).
+    pub async fn stop(mut self) {
+        if let Some(runner) = self.runner.take() {
+            runner.stop().await;
+        }
+    }
+
+    /// POSTs a GraphQL request and returns the JSON answer (GraphQL answers 200 even with errors).
+    pub async fn graphql(&self, query: &str, variables: Value) -> Answer {
+        post_graphql(&self.router, query, variables).await
+    }
+
+    /// The newest position of the log: unchanged when a request changed nothing.
+    pub async fn log_head(&self) -> store::Position {
+        self.groundwork.store().head().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let response = self
+            .router
+            .clone()
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// Creates a campaign and returns its id.
+    pub async fn create_campaign(&self, name: &str) -> String {
+        let answer = self
+            .graphql(
+                "mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id version } }",
+                json!({"input": {"name": name, "goal": 100}}),
+            )
+            .await;
+        answer.data()["createCampaign"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Adds a unit (under `parent` when given) and returns its id.
+    pub async fn add_unit(&self, campaign: &str, name: &str, parent: Option<&str>) -> String {
+        let answer = self
+            .graphql(
+                "mutation($input: AddUnitInput!) { addUnit(input: $input) { createdId } }",
+                json!({"input": {"campaignId": campaign, "name": name, "kind": "Department", "parentId": parent}}),
+            )
+            .await;
+        answer.data()["addUnit"]["createdId"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Adds a person to the campaign and returns their id.
+    pub async fn add_person(&self, campaign: &str, given: &str, family: &str) -> String {
+        let answer = self
+            .graphql(
+                "mutation($input: AddPersonInput!) { addPerson(input: $input) { id version } }",
+                json!({"input": {"campaignId": campaign, "givenName": given, "familyName": family}}),
+            )
+            .await;
+        answer.data()["addPerson"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Assesses a person; returns the whole answer so callers can look at errors.
+    pub async fn assess(&self, person: &str, level: i64, expected_version: Option<i64>) -> Answer {
+        self.graphql(
+            "mutation($input: AssessPersonInput!, $expected: Int) {
+                assessPerson(input: $input, expectedVersion: $expected) { id version replayed }
+            }",
+            json!({"input": {"personId": person, "level": level}, "expected": expected_version}),
+        )
+        .await
+    }
+}
+
+pub async fn post_graphql(router: &Router, query: &str, variables: Value) -> Answer {
+    let body = json!({"query": query, "variables": variables}).to_string();
+    let response = router
+        .clone()
+        .oneshot(
+            Request::builder()
+                .method(Method::POST)
+                .uri("/graphql")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let value: Value = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| panic!("not JSON ({status}): {}", String::from_utf8_lossy(&bytes)));
+    Answer(value)
+}
