@@ -621,7 +621,9 @@ impl Throttle {
         };
         let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
         Self::keys(email, address).iter().all(|(key, limit)| {
-            let recent = failures.entry(key.clone()).or_default();
+            let Some(recent) = failures.get_mut(key) else {
+                return true;
+            };
             recent.retain(|at| *at > since);
             recent.len() < *limit
         })
@@ -629,6 +631,11 @@ impl Throttle {
 
     fn failed(&self, email: &str, address: Option<IpAddr>, now: DateTime<Utc>) {
         if let Ok(mut failures) = self.failures.lock() {
+            // Guessing at many addresses must not grow the table without bound: forget expired entries.
+            if failures.len() > 10_000 {
+                let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
+                failures.retain(|_, recent| recent.iter().any(|at| *at > since));
+            }
             for (key, _) in Self::keys(email, address) {
                 failures.entry(key).or_default().push(now);
             }

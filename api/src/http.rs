@@ -10,7 +10,7 @@ use crate::graphql::authz::{Identity, Via};
 use crate::graphql::{self, GraphqlSettings, GroundworkSchema, SchemaDeps};
 use crate::service::Groundwork;
 use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
-use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -245,16 +245,28 @@ async fn authenticate(
     }
 }
 
+/// `POST /graphql`. The body is read through axum's own extractor so that [`MAX_BODY_BYTES`] applies
+/// (a larger body gets 413 before anything is parsed).
 async fn graphql_post(
     State(state): State<AppState>,
     headers: HeaderMap,
-    request: GraphQLRequest,
+    body: axum::body::Bytes,
 ) -> Response {
     let identity = match authenticate(&state, &headers, &Method::POST).await {
         Ok(identity) => identity,
         Err(refused) => return refused,
     };
-    let request = request.into_inner().data(identity);
+    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(error) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"errors": [{"message": format!("the body is not a GraphQL request: {error}")}]})),
+            )
+                .into_response()
+        }
+    };
+    let request = request.data(identity);
     GraphQLResponse::from(state.schema.execute(request).await).into_response()
 }
 

@@ -299,6 +299,8 @@ async fn run_backend(url: &str, plan: &Plan) -> anyhow::Result<Vec<Row>> {
     for history in plan.histories {
         log(&format!("latency on a person with {history} prior events"));
         let person = workloads::person_with_history(&groundwork, &world, history).await?;
+        // Measured with the projection runner idle, so the figure is the command's and not the backlog's.
+        workloads::wait_projected(&groundwork, &read_models).await?;
         let latency =
             workloads::latency_on(&groundwork, &world, person, plan.latency_samples).await?;
         let mut row = Row::new("3", format!("command latency, {history} prior events"))

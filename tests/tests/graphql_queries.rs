@@ -21,6 +21,7 @@ backend_tests!(
     wall_chart_changes_arrive_over_a_websocket,
     the_wall_chart_travels_back_in_time,
     my_tasks_and_their_changes,
+    a_person_shows_assessment_history_and_every_change,
 );
 
 /// Two servers on one PostgreSQL: a mutation sent to one appears in a subscription on the other.
@@ -403,4 +404,59 @@ where
             other => panic!("unexpected message {other:?}"),
         }
     }
+}
+
+/// A person's assessments keep who gave each and the previous level, and the change history names every
+/// change with its actor, old → new.
+async fn a_person_shows_assessment_history_and_every_change(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("History").await;
+    let person = api.add_person(&campaign, "Lucía", "Flores").await;
+    api.assess(&person, 3, None).await.data();
+    // Selecting the person in the mutation's answer waits until the change is projected: the client reads
+    // its own write in the queries that follow.
+    let assessed = api
+        .graphql(
+            "mutation($input: AssessPersonInput!) { assessPerson(input: $input) { person { level } } }",
+            json!({"input": {"personId": person, "level": 1}}),
+        )
+        .await;
+    assert_eq!(assessed.data()["assessPerson"]["person"]["level"], 1);
+    let answer = api
+        .graphql(
+            "query($id: ID!) { person(id: $id) { name level assessments { level previousLevel assessedById at } \
+             history { kind actorId summary } } }",
+            json!({"id": person}),
+        )
+        .await;
+    let detail = &answer.data()["person"];
+    assert_eq!(detail["level"], 1);
+    let assessments = detail["assessments"].as_array().unwrap();
+    assert_eq!(assessments.len(), 2, "{detail}");
+    assert_eq!(assessments[0]["level"], 3);
+    assert_eq!(assessments[1]["level"], 1);
+    assert_eq!(assessments[1]["previousLevel"], 3);
+    assert!(assessments.iter().all(|a| a["assessedById"].is_string()));
+    let history = detail["history"].as_array().unwrap();
+    let kinds: Vec<&str> = history.iter().filter_map(|h| h["kind"].as_str()).collect();
+    assert!(kinds.contains(&"PersonAddedToCampaign"), "{kinds:?}");
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|kind| **kind == "PersonAssessed")
+            .count(),
+        2,
+        "{kinds:?}"
+    );
+    let last = history
+        .iter()
+        .rev()
+        .find(|h| h["kind"] == "PersonAssessed")
+        .unwrap();
+    let summary = last["summary"].as_str().unwrap();
+    assert!(
+        summary.contains('3') && summary.contains('1'),
+        "old → new in the summary: {summary}"
+    );
+    api.stop().await;
 }
