@@ -150,9 +150,27 @@ pub async fn load_at(
     people: usize,
     now: DateTime<Utc>,
 ) -> Result<DemoSummary, DemoError> {
+    load_into(
+        groundwork,
+        ChapterId::new_random(),
+        UserId::new_random(),
+        people,
+        now,
+    )
+    .await
+}
+
+/// Loads the demo into `chapter` (created unless it exists already), with `lead` as the campaign lead who
+/// sets it up and assigns the tasks. `groundwork demo` uses the development identity's chapter and user, so
+/// a server started with `GROUNDWORK_DEV_IDENTITY=true` shows the demo at once.
+pub async fn load_into(
+    groundwork: &Groundwork,
+    chapter: ChapterId,
+    lead: UserId,
+    people: usize,
+    now: DateTime<Utc>,
+) -> Result<DemoSummary, DemoError> {
     let mut rng = StdRng::seed_from_u64(12);
-    let chapter = ChapterId::new_random();
-    let lead = UserId::new_random();
     let organizers: Vec<UserId> = (0..6).map(|_| UserId::new_random()).collect();
     let history = Duration::days(60);
     // Spread the commands over the sixty days, leaving the last hour of the window free.
@@ -179,9 +197,9 @@ pub async fn load_at(
     }
 
     let actor = clock.actor(lead, tick);
-    run!(
-        "create the chapter",
-        groundwork.execute_chapter(
+    summary.commands += 1;
+    match groundwork
+        .execute_chapter(
             &actor,
             chapter,
             None,
@@ -190,7 +208,17 @@ pub async fn load_at(
                 name: label("Riverside Health Workers United"),
             },
         )
-    );
+        .await
+    {
+        // A second demo goes into the same chapter as a second campaign.
+        Ok(_) | Err(ServiceError::Rejected(_)) => {}
+        Err(source) => {
+            return Err(DemoError {
+                step: "create the chapter".to_string(),
+                source,
+            })
+        }
+    }
 
     let campaign = CampaignId::new_random();
     summary.campaign = Some(campaign);

@@ -160,7 +160,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve(settings, groundwork).await,
         Command::Demo { people } => {
             groundwork.migrate().await?;
-            let summary = api::demo::load(&groundwork, people).await?;
+            let identity = api::graphql::authz::Identity::from_environment(&ProcessEnvironment)?;
+            let summary = api::demo::load_into(
+                &groundwork,
+                identity.chapter,
+                identity.user,
+                people,
+                chrono::Utc::now(),
+            )
+            .await?;
             println!("{summary}");
             Ok(())
         }

@@ -255,3 +255,8 @@ CREATE TABLE rm_activity (
 );
 CREATE INDEX rm_activity_campaign ON rm_activity (chapter_id, campaign_id, tx, position);
 CREATE INDEX rm_activity_actor ON rm_activity (chapter_id, actor);
+-- The projection finds an aggregate's campaign from its first activity row (person, task, structure test):
+-- without these, every event would scan the feed.
+CREATE INDEX rm_activity_person ON rm_activity (person_id, tx, position);
+CREATE INDEX rm_activity_task ON rm_activity (task_id, tx, position);
+CREATE INDEX rm_activity_test ON rm_activity (test_id, tx, position);

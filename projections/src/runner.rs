@@ -27,6 +27,10 @@ use tokio::task::JoinHandle;
 
 /// Every projection, by name: `campaigns` (campaigns, units, people, tasks, structure tests, 1:1s and their
 /// histories) and `activity` (the change explorer).
+/// How often, and how far apart, the runner looks again after activity (see `run_projection`).
+const QUICK_LOOKS: u32 = 50;
+const QUICK_LOOK_INTERVAL: Duration = Duration::from_millis(4);
+
 pub const PROJECTIONS: &[&str] = &[CAMPAIGNS, ACTIVITY];
 
 /// The read-model tables a projection owns (emptied by a rebuild).
@@ -227,6 +231,11 @@ async fn run_projection(
                 None => return,
             }
         }
+        // After a signal, events may still be hidden behind transactions that have not committed yet (on
+        // PostgreSQL a reader only sees below the oldest running transaction), and nothing signals again
+        // when those commit. So for a short while after any activity the runner looks again every few
+        // milliseconds instead of waiting for the slow fallback poll.
+        let mut quick_looks = 0u32;
         loop {
             if *shutdown.borrow() {
                 if let Some(lease) = lease {
@@ -237,7 +246,16 @@ async fn run_projection(
             match models.catch_up_once(&projection, options.batch_size).await {
                 // A full batch: there is probably more right away.
                 Ok(applied) if applied >= options.batch_size as usize => continue,
-                Ok(_) => {}
+                Ok(applied) => {
+                    if applied > 0 {
+                        quick_looks = QUICK_LOOKS;
+                    }
+                    if quick_looks > 0 {
+                        quick_looks -= 1;
+                        tokio::time::sleep(QUICK_LOOK_INTERVAL).await;
+                        continue;
+                    }
+                }
                 Err(error) => {
                     tracing::error!(projection, %error, "a projection batch failed; retrying");
                     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -251,8 +269,8 @@ async fn run_projection(
                 }
             }
             tokio::select! {
-                _ = commits.changed() => {}
-                _ = wake.changed() => {}
+                _ = commits.changed() => quick_looks = QUICK_LOOKS,
+                _ = wake.changed() => quick_looks = QUICK_LOOKS,
                 _ = tokio::time::sleep(options.fallback_poll) => {}
                 _ = shutdown.changed() => {}
             }
