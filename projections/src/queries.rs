@@ -132,6 +132,23 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A page of `nodes` that starts `offset` items into the whole list of `total_count` items.
+    fn at_offset(nodes: Vec<T>, offset: u64, has_next_page: bool, total_count: i64) -> Self {
+        Self {
+            edges: nodes
+                .into_iter()
+                .enumerate()
+                .map(|(index, node)| Edge {
+                    cursor: cursor(offset + index as u64),
+                    node,
+                })
+                .collect(),
+            has_next_page,
+            has_previous_page: offset > 0,
+            total_count,
+        }
+    }
+
     pub fn nodes(&self) -> impl Iterator<Item = &T> {
         self.edges.iter().map(|edge| &edge.node)
     }
@@ -1316,19 +1333,7 @@ impl ReadModels {
                 person.units = units.remove(&person.person_id).unwrap_or_default();
             }
         }
-        Ok(Page {
-            edges: people
-                .into_iter()
-                .enumerate()
-                .map(|(index, node)| Edge {
-                    cursor: cursor(offset + index as u64),
-                    node,
-                })
-                .collect(),
-            has_next_page,
-            has_previous_page: offset > 0,
-            total_count: total,
-        })
+        Ok(Page::at_offset(people, offset, has_next_page, total))
     }
 
     /// One person of the caller's chapter, live or as of a moment (their wall-chart state, units, steps,
@@ -1691,19 +1696,7 @@ impl ReadModels {
                 task.subjects = subjects.remove(&task.task_id).unwrap_or_default();
             }
         }
-        Ok(Page {
-            edges: tasks
-                .into_iter()
-                .enumerate()
-                .map(|(index, node)| Edge {
-                    cursor: cursor(offset + index as u64),
-                    node,
-                })
-                .collect(),
-            has_next_page,
-            has_previous_page: offset > 0,
-            total_count: total,
-        })
+        Ok(Page::at_offset(tasks, offset, has_next_page, total))
     }
 
     /// A structure test, live or as of a moment: per unit and per person in scope.
@@ -1858,19 +1851,7 @@ impl ReadModels {
         let mut items = self.activity_rows(&sql.text, &sql.args).await?;
         let has_next_page = items.len() > first as usize;
         items.truncate(first as usize);
-        Ok(Page {
-            edges: items
-                .into_iter()
-                .enumerate()
-                .map(|(index, node)| Edge {
-                    cursor: cursor(offset + index as u64),
-                    node,
-                })
-                .collect(),
-            has_next_page,
-            has_previous_page: offset > 0,
-            total_count: total,
-        })
+        Ok(Page::at_offset(items, offset, has_next_page, total))
     }
 
     /// The wall-chart history rows of a campaign's people that overlap `[from, to)`.
