@@ -15,6 +15,8 @@ use domain::structure_test::{StructureTest, StructureTestCommand};
 use domain::task::{Task, TaskCommand};
 use domain::{Actor, Context, EventMetadata, Rejection, StoredAggregate};
 use secrecy::ExposeSecret;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 use store::{
     AggregateStore, AppendedEvent, BackendKind, Position, Store, StoreError, StoreOptions,
 };
@@ -76,6 +78,11 @@ pub struct Groundwork {
     people: AggregateStore<Person>,
     tasks: AggregateStore<Task>,
     structure_tests: AggregateStore<StructureTest>,
+    /// A person's campaign never changes, so it is looked up once per person rather than on every command.
+    person_campaigns: Arc<RwLock<HashMap<PersonId, CampaignId>>>,
+    /// Campaign facts with the campaign version they were built at; reused while the campaign's stream is
+    /// still at that version (one indexed look-up instead of loading and deserializing the campaign).
+    campaign_facts: Arc<RwLock<HashMap<CampaignId, (u64, CampaignFacts)>>>,
 }
 
 impl Groundwork {
@@ -109,6 +116,8 @@ impl Groundwork {
             people: AggregateStore::new(store.clone()),
             tasks: AggregateStore::new(store.clone()),
             structure_tests: AggregateStore::new(store.clone()),
+            person_campaigns: Arc::default(),
+            campaign_facts: Arc::default(),
             store,
         }
     }
@@ -200,16 +209,7 @@ impl Groundwork {
         let id = person.to_string();
         let campaign = match &command {
             PersonCommand::AddToCampaign { campaign_id, .. } => *campaign_id,
-            _ => self
-                .people
-                .load(&id)
-                .await?
-                .aggregate()
-                .campaign()
-                .ok_or_else(|| ServiceError::NotFound {
-                    what: "person",
-                    id: id.clone(),
-                })?,
+            _ => self.campaign_of(person).await?,
         };
         let mut facts = PersonFacts::new(self.campaign_facts_or_default(campaign).await?);
         if let PersonCommand::RecordStructureTestStep { test_id, .. } = &command {
@@ -418,20 +418,58 @@ impl Groundwork {
         self.campaign_facts(campaign).await
     }
 
-    /// The facts of a campaign that other aggregates decide against.
+    /// The facts of a campaign that other aggregates decide against, as of the campaign's newest event.
     pub async fn campaign_facts(
         &self,
         campaign: CampaignId,
     ) -> Result<CampaignFacts, ServiceError> {
-        self.campaigns
-            .load(&campaign.to_string())
-            .await?
+        let id = campaign.to_string();
+        let version = self.store.stream_version(Campaign::TYPE, &id).await?;
+        if let Ok(cache) = self.campaign_facts.read() {
+            if let Some((cached_version, facts)) = cache.get(&campaign) {
+                if *cached_version == version {
+                    return Ok(facts.clone());
+                }
+            }
+        }
+        let loaded = self.campaigns.load(&id).await?;
+        let facts = loaded
             .aggregate()
             .facts()
             .ok_or_else(|| ServiceError::NotFound {
                 what: "campaign",
-                id: campaign.to_string(),
-            })
+                id: id.clone(),
+            })?;
+        if let Ok(mut cache) = self.campaign_facts.write() {
+            cache.insert(campaign, (loaded.version(), facts.clone()));
+        }
+        Ok(facts)
+    }
+
+    /// The campaign a person belongs to (which never changes once they are added).
+    async fn campaign_of(&self, person: PersonId) -> Result<CampaignId, ServiceError> {
+        if let Some(campaign) = self
+            .person_campaigns
+            .read()
+            .ok()
+            .and_then(|known| known.get(&person).copied())
+        {
+            return Ok(campaign);
+        }
+        let campaign = self
+            .people
+            .load(&person.to_string())
+            .await?
+            .aggregate()
+            .campaign()
+            .ok_or_else(|| ServiceError::NotFound {
+                what: "person",
+                id: person.to_string(),
+            })?;
+        if let Ok(mut known) = self.person_campaigns.write() {
+            known.insert(person, campaign);
+        }
+        Ok(campaign)
     }
 }
 

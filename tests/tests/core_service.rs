@@ -440,4 +440,62 @@ backend_tests!(
     an_old_assessment_event_loads_through_its_upcaster,
     forgetting_a_person_leaves_no_plaintext,
     the_demo_loads,
+    a_person_command_decides_against_the_campaign_as_it_is_now,
 );
+
+/// Campaign facts are cached between commands, yet a unit added a moment ago is already known to the next
+/// person command, and a unit retired a moment ago already refuses new members.
+async fn a_person_command_decides_against_the_campaign_as_it_is_now(backend: TestBackend) {
+    let world = World::new(backend, 100).await;
+    let person = world.add_person("Nadia", "Rossi").await;
+    let night_shift = UnitId::new_random();
+    world
+        .groundwork
+        .execute_campaign(
+            &world.actor(world.lead),
+            world.campaign,
+            None,
+            domain::campaign::CampaignCommand::AddUnit {
+                unit_id: night_shift,
+                name: label("Night shift"),
+                kind: label("Shift"),
+                parent: Some(world.departments[1]),
+            },
+        )
+        .await
+        .unwrap();
+    world
+        .person(
+            world.lead,
+            person,
+            PersonCommand::JoinUnit {
+                unit_id: night_shift,
+            },
+        )
+        .await
+        .expect("the new unit is known at once");
+    let other = world.add_person("Joy", "Moore").await;
+    world
+        .groundwork
+        .execute_campaign(
+            &world.actor(world.lead),
+            world.campaign,
+            None,
+            domain::campaign::CampaignCommand::RetireUnit {
+                unit_id: night_shift,
+            },
+        )
+        .await
+        .unwrap();
+    let refused = world
+        .person(
+            world.lead,
+            other,
+            PersonCommand::JoinUnit {
+                unit_id: night_shift,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, ServiceError::Rejected(_)), "{refused:?}");
+}
