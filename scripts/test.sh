@@ -22,6 +22,21 @@ if ! command -v pg_dump >/dev/null 2>&1; then
   export PATH="$PATH:$(ls -d /usr/lib/postgresql/*/bin | tail -n1)"
 fi
 
+step "Node.js and the test OpenID Connect provider"
+# The single sign-on tests sign in against a real provider (tests/oidc-provider, panva's oidc-provider).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
+  fi
+fi
+command -v node >/dev/null 2>&1 || { echo "Node.js is needed for the single sign-on tests; install node and npm"; exit 1; }
+if [ ! -f tests/oidc-provider/node_modules/.package-lock.json ] \
+  || [ tests/oidc-provider/package-lock.json -nt tests/oidc-provider/node_modules/.package-lock.json ]; then
+  npm ci --prefix tests/oidc-provider --no-audit --no-fund
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

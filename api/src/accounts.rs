@@ -6,17 +6,16 @@
 //! chapter or lowering their role takes effect on their very next request.
 
 use crate::graphql::authz::{Identity, Role, Via};
+use crate::throttle::Throttle;
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _, SaltString};
 use argon2::{Argon2, PasswordHash};
 use base64::Engine as _;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use domain::ids::{ChapterId, UserId};
 use rand::RngCore as _;
 use secrecy::{ExposeSecret as _, SecretString};
 use sha2::{Digest as _, Sha256};
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
 use store::{ApiTokenRow, MembershipRow, SessionRow, Store, StoreError, UserRow};
 use subtle::ConstantTimeEq as _;
 use uuid::Uuid;
@@ -84,8 +83,8 @@ pub struct Accounts {
 impl Accounts {
     pub fn new(store: Store) -> Self {
         Self {
+            throttle: Throttle::new(store.clone()),
             store,
-            throttle: Throttle::default(),
         }
     }
 
@@ -163,7 +162,7 @@ impl Accounts {
     ) -> Result<(IssuedSecret, Identity), AccountError> {
         let email = email.trim().to_lowercase();
         let now = Utc::now();
-        if !self.throttle.allows(&email, address, now) {
+        if !self.throttle.allows(&email, address, now).await? {
             return Err(AccountError::Throttled);
         }
         let user = self.store.user_by_email(&email).await?;
@@ -173,11 +172,11 @@ impl Accounts {
         let user = match user {
             Some(user) if verified && user.disabled_at.is_none() => user,
             _ => {
-                self.throttle.failed(&email, address, now);
+                self.throttle.failed(&email, address, now).await?;
                 return Err(AccountError::BadCredentials);
             }
         };
-        self.throttle.succeeded(&email);
+        self.throttle.succeeded(&email).await?;
         self.open_session(&user, chapter).await
     }
 
@@ -593,61 +592,13 @@ fn identity_from(
     })
 }
 
-/// Failed sign-ins per account and per address within a window; past the limit, sign-in is refused until
-/// the window has passed.
-#[derive(Default)]
-struct Throttle {
-    failures: Mutex<HashMap<String, Vec<DateTime<Utc>>>>,
-}
+// The limits of the sign-in throttle, which counts failures in the database (see `crate::throttle`).
 
 /// Failures allowed per account within [`THROTTLE_WINDOW_MINUTES`].
 pub const FAILURES_PER_ACCOUNT: usize = 5;
 /// Failures allowed per address within [`THROTTLE_WINDOW_MINUTES`].
 pub const FAILURES_PER_ADDRESS: usize = 20;
 pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
-
-impl Throttle {
-    fn keys(email: &str, address: Option<IpAddr>) -> Vec<(String, usize)> {
-        let mut keys = vec![(format!("account:{email}"), FAILURES_PER_ACCOUNT)];
-        if let Some(address) = address {
-            keys.push((format!("address:{address}"), FAILURES_PER_ADDRESS));
-        }
-        keys
-    }
-
-    fn allows(&self, email: &str, address: Option<IpAddr>, now: DateTime<Utc>) -> bool {
-        let Ok(mut failures) = self.failures.lock() else {
-            return false;
-        };
-        let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-        Self::keys(email, address).iter().all(|(key, limit)| {
-            let Some(recent) = failures.get_mut(key) else {
-                return true;
-            };
-            recent.retain(|at| *at > since);
-            recent.len() < *limit
-        })
-    }
-
-    fn failed(&self, email: &str, address: Option<IpAddr>, now: DateTime<Utc>) {
-        if let Ok(mut failures) = self.failures.lock() {
-            // Guessing at many addresses must not grow the table without bound: forget expired entries.
-            if failures.len() > 10_000 {
-                let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-                failures.retain(|_, recent| recent.iter().any(|at| *at > since));
-            }
-            for (key, _) in Self::keys(email, address) {
-                failures.entry(key).or_default().push(now);
-            }
-        }
-    }
-
-    fn succeeded(&self, email: &str) {
-        if let Ok(mut failures) = self.failures.lock() {
-            failures.remove(&format!("account:{email}"));
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -680,22 +631,5 @@ mod tests {
         let stored = digest(&secret);
         assert!(digest_matches(secret.expose_secret(), &stored));
         assert!(!digest_matches("something else", &stored));
-    }
-
-    #[test]
-    fn the_throttle_stops_an_account_after_five_failures() {
-        let throttle = Throttle::default();
-        let now = Utc::now();
-        for _ in 0..FAILURES_PER_ACCOUNT {
-            assert!(throttle.allows("a@example.org", None, now));
-            throttle.failed("a@example.org", None, now);
-        }
-        assert!(!throttle.allows("a@example.org", None, now));
-        assert!(throttle.allows("b@example.org", Some([10, 0, 0, 1].into()), now));
-        assert!(throttle.allows(
-            "a@example.org",
-            None,
-            now + Duration::minutes(THROTTLE_WINDOW_MINUTES + 1)
-        ));
     }
 }

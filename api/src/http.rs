@@ -2,12 +2,15 @@
 //!
 //! - `POST /graphql` runs queries and mutations; `GET /graphql` serves GraphiQL (unless turned off).
 //! - `GET /graphql/ws` upgrades to a WebSocket for subscriptions (graphql-transport-ws / graphql-ws).
+//! - `POST /auth/sign-in`, `/auth/sign-out`, `/auth/sign-out-everywhere`, `/auth/password`: password accounts.
+//! - `GET /auth/providers`, `/auth/oidc/start`, `/auth/oidc/callback`: single sign-on (see [`crate::oidc`]).
 //! - `GET /metrics` answers in Prometheus text; `GET /healthz` says whether the database answers.
 
 use crate::accounts::{AccountError, Accounts};
-use crate::config::Environment;
+use crate::config::{Environment, OidcSettings};
 use crate::graphql::authz::{Identity, Via};
 use crate::graphql::{self, GraphqlSettings, GroundworkSchema, SchemaDeps};
+use crate::oidc::{self, Oidc, OidcRoutes};
 use crate::service::Groundwork;
 use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
 use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
@@ -45,6 +48,8 @@ pub struct ApiOptions {
     pub graphql: GraphqlSettings,
     /// Whether the session cookie is marked `Secure` (everywhere but a server listening on localhost).
     pub secure_cookies: bool,
+    /// Single sign-on through an OpenID Connect provider, when configured.
+    pub oidc: Option<OidcSettings>,
 }
 
 impl Default for ApiOptions {
@@ -54,6 +59,7 @@ impl Default for ApiOptions {
             dev_identity: None,
             graphql: GraphqlSettings::default(),
             secure_cookies: true,
+            oidc: None,
         }
     }
 }
@@ -69,8 +75,8 @@ impl ApiOptions {
     }
 
     /// Reads `GROUNDWORK_DEV_IDENTITY` (with `GROUNDWORK_DEV_USER`, `GROUNDWORK_DEV_CHAPTER`,
-    /// `GROUNDWORK_DEV_ROLE`), `GROUNDWORK_GRAPHQL_INTROSPECTION` and `GROUNDWORK_GRAPHIQL`; cookies are
-    /// `Secure` unless `listen` is a loopback address.
+    /// `GROUNDWORK_DEV_ROLE`), `GROUNDWORK_GRAPHQL_INTROSPECTION`, `GROUNDWORK_GRAPHIQL` and
+    /// `GROUNDWORK_OIDC_*`; cookies are `Secure` unless `listen` is a loopback address.
     pub fn from_environment(env: &dyn Environment, listen: SocketAddr) -> anyhow::Result<Self> {
         let dev_identity = match env.var("GROUNDWORK_DEV_IDENTITY").as_deref() {
             None | Some("false" | "0" | "off" | "no") => None,
@@ -83,6 +89,7 @@ impl ApiOptions {
             dev_identity,
             graphql: GraphqlSettings::from_environment(env)?,
             secure_cookies: !listen.ip().is_loopback(),
+            oidc: OidcSettings::from_environment(env, listen)?,
         })
     }
 }
@@ -112,6 +119,16 @@ pub fn app_with(
     options: ApiOptions,
 ) -> Router {
     let accounts = Arc::new(Accounts::new(groundwork.store().clone()));
+    let oidc =
+        options.oidc.and_then(
+            |settings| match Oidc::new(settings, groundwork.store().clone()) {
+                Ok(oidc) => Some(Arc::new(oidc)),
+                Err(error) => {
+                    tracing::error!(error = %error, "single sign-on is off: it cannot be set up");
+                    None
+                }
+            },
+        );
     let graphiql = options.graphql.graphiql;
     let schema = graphql::schema(SchemaDeps {
         groundwork: groundwork.clone(),
@@ -133,16 +150,21 @@ pub fn app_with(
         .route("/auth/password", post(change_password))
         .route("/metrics", get(metrics))
         .route("/healthz", get(healthz))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::map_response(security_headers))
         .with_state(AppState {
-            groundwork,
+            groundwork: groundwork.clone(),
             read_models,
-            accounts,
+            accounts: accounts.clone(),
             schema,
             dev_identity: options.dev_identity,
             secure_cookies: options.secure_cookies,
         })
+        .merge(oidc::router(OidcRoutes {
+            oidc,
+            accounts,
+            secure_cookies: options.secure_cookies,
+        }))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::map_response(security_headers))
 }
 
 /// Headers every response carries: no framing, no sniffing, no referrer leaking ids, and a content
@@ -375,7 +397,13 @@ async fn sign_in(
 
 /// The `Set-Cookie` value that sets the session (or clears it, with `None`).
 fn session_cookie_header(state: &AppState, value: Option<&SecretString>) -> String {
-    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    session_cookie_value(state.secure_cookies, value)
+}
+
+/// The `Set-Cookie` value that sets the session (or clears it, with `None`), for password and single
+/// sign-on alike.
+pub(crate) fn session_cookie_value(secure: bool, value: Option<&SecretString>) -> String {
+    let secure = if secure { "; Secure" } else { "" };
     match value {
         Some(value) => format!(
             "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",

@@ -8,4 +8,6 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod keys;
+pub mod oidc;
 pub mod service;
+pub mod throttle;

@@ -10,6 +10,7 @@ mod error;
 mod event;
 mod export;
 mod idempotency;
+mod oidc;
 mod store;
 
 pub use accounts::{AccessLogRow, ApiTokenRow, MembershipRow, SessionRow, UserRow};
@@ -19,4 +20,5 @@ pub use error::StoreError;
 pub use event::{AppendedEvent, NewEvent, NewSnapshot, Position, RecordedEvent, StreamAppend};
 pub use export::TransferSummary;
 pub use idempotency::IdempotencyClaim;
+pub use oidc::OidcSignInRow;
 pub use store::{BackendKind, Store, StoreOptions};

@@ -1,0 +1,813 @@
+//! Single sign-on against a real OpenID Connect provider, on every backend: panva's `oidc-provider` (npm)
+//! runs as a child process (tests/oidc-provider/provider.mjs), a plain HTTP client with a cookie jar plays
+//! the browser at the provider, and Groundwork's router answers the start and the callback in-process.
+//! Also: sign-in throttling is shared by two server processes on one database.
+//!
+//! The provider's node modules must be installed (`npm ci --prefix tests/oidc-provider`, which
+//! scripts/test.sh does); without them these tests fail and say so.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
+mod graphql_support;
+
+use api::accounts::{Accounts, NewAccount};
+use api::config::{OidcSettings, RoleGrant};
+use api::graphql::authz::Role;
+use api::http::{ApiOptions, CSRF_HEADER};
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use graphql_support::TestApi;
+use secrecy::SecretString;
+use serde_json::{json, Value};
+use std::io::BufRead as _;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
+use tests::{backend_tests, TestBackend};
+use tower::ServiceExt as _;
+
+backend_tests!(
+    a_verified_email_finds_the_account_and_the_subject_is_linked,
+    refused_sign_ins_say_why_and_create_nothing,
+    the_state_works_once_and_only_in_its_own_browser,
+    groups_in_the_role_map_create_an_account,
+    sign_in_failures_are_shared_by_every_server_process,
+);
+
+/// Where the provider sends the browser back; the test catches the redirect and hands it to the router.
+const REDIRECT_URL: &str = "http://groundwork.test/auth/oidc/callback";
+const CLIENT_ID: &str = "groundwork-tests";
+const PASSWORD: &str = "a long enough passphrase";
+
+// ---------------------------------------------------------------------------------------------------------
+// The provider
+
+/// The node provider, killed when dropped.
+struct Provider {
+    child: Child,
+    issuer: String,
+}
+
+impl Provider {
+    /// Starts tests/oidc-provider/provider.mjs with one client, and waits until it listens.
+    async fn start(client_secret: &str) -> Self {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("oidc-provider");
+        assert!(
+            dir.join("node_modules/oidc-provider/package.json").exists(),
+            "the test OpenID Connect provider's node modules are missing: run `npm ci --prefix \
+             tests/oidc-provider` (scripts/test.sh does this)"
+        );
+        let mut child = Command::new("node")
+            .arg(dir.join("provider.mjs"))
+            .env("OIDC_CLIENT_ID", CLIENT_ID)
+            .env("OIDC_CLIENT_SECRET", client_secret)
+            .env("OIDC_REDIRECT_URI", REDIRECT_URL)
+            .env("OIDC_PORT", "0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|error| {
+                panic!("cannot start `node` for the test OpenID Connect provider (install Node.js 20 or later): {error}")
+            });
+        let stdout = child.stdout.take().unwrap();
+        let issuer = tokio::task::spawn_blocking(move || {
+            let mut lines = std::io::BufReader::new(stdout).lines();
+            let issuer = lines
+                .by_ref()
+                .find_map(|line| line.ok()?.strip_prefix("listening ").map(str::to_string));
+            // Keep draining the provider's notices so it never blocks on a full pipe.
+            std::thread::spawn(move || lines.for_each(drop));
+            issuer
+        })
+        .await
+        .unwrap()
+        .expect("the test OpenID Connect provider stopped before listening");
+        Self { child, issuer }
+    }
+}
+
+impl Drop for Provider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Who signs in at the provider.
+struct Login<'a> {
+    sub: &'a str,
+    email: &'a str,
+    verified: bool,
+    groups: &'a [&'a str],
+}
+
+/// Plays the browser at the provider: follows its redirects with a cookie jar, signs `login` in at the
+/// interaction (or refuses, with `login = None`), and returns the callback URL the provider sends back.
+async fn at_provider(authorize_url: &str, login: Option<&Login<'_>>) -> reqwest::Url {
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        // Not a timed assertion: only so that a stuck provider fails the test instead of hanging it.
+        .timeout(std::time::Duration::from_secs(120))
+        .build()
+        .unwrap();
+    let mut url = reqwest::Url::parse(authorize_url).unwrap();
+    let mut answered = false;
+    for _ in 0..20 {
+        let response = browser.get(url.clone()).send().await.unwrap();
+        if response.status().is_redirection() {
+            let location = response.headers()[header::LOCATION.as_str()]
+                .to_str()
+                .unwrap()
+                .to_string();
+            let next = url.join(&location).unwrap();
+            if next.as_str().starts_with(REDIRECT_URL) {
+                return next;
+            }
+            url = next;
+            continue;
+        }
+        let status = response.status();
+        let body = response.text().await.unwrap();
+        assert!(
+            status == reqwest::StatusCode::OK
+                && url.path().starts_with("/interaction/")
+                && !answered,
+            "unexpected answer from the provider at {url}: {status} {body}"
+        );
+        answered = true;
+        match login {
+            Some(login) => {
+                url.query_pairs_mut()
+                    .append_pair("sub", login.sub)
+                    .append_pair("email", login.email)
+                    .append_pair("email_verified", &login.verified.to_string())
+                    .append_pair("groups", &login.groups.join(","));
+            }
+            None => {
+                url.query_pairs_mut().append_pair("deny", "1");
+            }
+        }
+    }
+    panic!("the provider never sent the browser back");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Groundwork's side
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    /// The `name=value` of a cookie this reply sets (with a value), if any.
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .filter_map(|value| value.split(';').next())
+            .find(|pair| {
+                pair.split_once('=')
+                    .is_some_and(|(key, value)| key == name && !value.is_empty())
+            })
+            .map(str::to_string)
+    }
+}
+
+async fn call(
+    router: &Router,
+    method: Method,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Value,
+) -> Reply {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::CONTENT_TYPE, "application/json");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = router
+        .clone()
+        .oneshot(request.body(Body::from(body.to_string())).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// The start of a sign-in: where the browser goes, and the binding cookie it carries.
+struct Started {
+    authorize_url: String,
+    browser_cookie: String,
+}
+
+async fn start(router: &Router) -> Started {
+    let reply = call(router, Method::GET, "/auth/oidc/start", &[], Value::Null).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let browser_cookie = reply.cookie("groundwork_oidc").expect("the binding cookie");
+    let set_cookie = reply.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+        "{set_cookie}"
+    );
+    Started {
+        authorize_url: reply.headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_string(),
+        browser_cookie,
+    }
+}
+
+/// Hands the provider's answer to Groundwork, as the browser following the redirect would.
+async fn callback(router: &Router, answer: &reqwest::Url, browser_cookie: Option<&str>) -> Reply {
+    let path = format!("{}?{}", answer.path(), answer.query().unwrap_or_default());
+    let headers: Vec<(&str, &str)> = browser_cookie
+        .map(|cookie| ("cookie", cookie))
+        .into_iter()
+        .collect();
+    call(router, Method::GET, &path, &headers, Value::Null).await
+}
+
+/// A whole sign-in through the provider; the callback's reply.
+async fn sign_in_via_provider(router: &Router, login: &Login<'_>) -> Reply {
+    let started = start(router).await;
+    let answer = at_provider(&started.authorize_url, Some(login)).await;
+    callback(router, &answer, Some(&started.browser_cookie)).await
+}
+
+/// The session cookie of a successful sign-in (which redirects to `/`).
+fn session_of(reply: &Reply) -> String {
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(reply.headers[header::LOCATION], "/");
+    reply
+        .cookie("groundwork_session")
+        .expect("a session cookie")
+}
+
+/// A refused sign-in: its status and page, and no session.
+fn refused(reply: &Reply, status: StatusCode, says: &str) {
+    assert_eq!(reply.status, status, "{}", reply.body);
+    assert!(
+        reply.body.contains(says),
+        "expected `{says}` in {}",
+        reply.body
+    );
+    assert!(
+        reply.cookie("groundwork_session").is_none(),
+        "a refusal set a session"
+    );
+}
+
+async fn me(router: &Router, session: &str) -> Value {
+    let reply = call(
+        router,
+        Method::POST,
+        "/graphql",
+        &[("cookie", session), (CSRF_HEADER, "1")],
+        json!({"query": "{ me { userId chapterId role } }"}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let body: Value = serde_json::from_str(&reply.body).unwrap();
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"]["me"].clone()
+}
+
+fn settings(issuer: &str, client_secret: &str, role_map: Vec<RoleGrant>) -> OidcSettings {
+    OidcSettings {
+        issuer: issuer.to_string(),
+        client_id: CLIENT_ID.to_string(),
+        client_secret: SecretString::from(client_secret.to_string()),
+        redirect_url: REDIRECT_URL.to_string(),
+        scopes: vec!["email".to_string(), "groups".to_string()],
+        groups_claim: "groups".to_string(),
+        role_map,
+    }
+}
+
+/// A provider, and Groundwork (no development identity) with a chapter and its admin, admin@example.org.
+struct Setup {
+    provider: Provider,
+    api: TestApi,
+    router: Router,
+    client_secret: String,
+    admin: domain::ids::UserId,
+    chapter: domain::ids::ChapterId,
+}
+
+async fn setup(
+    backend: TestBackend,
+    role_map: impl FnOnce(domain::ids::ChapterId) -> Vec<RoleGrant>,
+) -> Setup {
+    captured();
+    let client_secret = format!("client-secret-{}", uuid::Uuid::new_v4().simple());
+    let provider = Provider::start(&client_secret).await;
+    let api = TestApi::with_options(backend, ApiOptions::default()).await;
+    let (admin, chapter) = api::accounts::create_chapter_with_admin(
+        &api.groundwork,
+        "Admin@Example.org",
+        "Riverside tenants",
+        &SecretString::from(PASSWORD),
+    )
+    .await
+    .unwrap();
+    let router = api.with_other_options(ApiOptions {
+        oidc: Some(settings(
+            &provider.issuer,
+            &client_secret,
+            role_map(chapter),
+        )),
+        ..ApiOptions::default()
+    });
+    Setup {
+        provider,
+        api,
+        router,
+        client_secret,
+        admin,
+        chapter,
+    }
+}
+
+impl Setup {
+    fn accounts(&self) -> Accounts {
+        Accounts::new(self.api.groundwork.store().clone())
+    }
+
+    async fn user(&self, email: &str) -> Option<store::UserRow> {
+        self.api
+            .groundwork
+            .store()
+            .user_by_email(email)
+            .await
+            .unwrap()
+    }
+
+    /// Ends the test: the client secret must not have reached the logs.
+    async fn finish(self) {
+        let text = String::from_utf8(captured().lock().unwrap().clone()).unwrap();
+        assert!(
+            text.contains("identity provider"),
+            "the logs were not captured"
+        );
+        assert!(
+            !text.contains(&self.client_secret),
+            "the client secret appears in the logs"
+        );
+        drop(self.provider);
+        self.api.stop().await;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tests
+
+async fn a_verified_email_finds_the_account_and_the_subject_is_linked(backend: TestBackend) {
+    let setup = setup(backend, |_| Vec::new()).await;
+    let router = &setup.router;
+
+    // The sign-in page learns that single sign-on is there.
+    let providers = call(router, Method::GET, "/auth/providers", &[], Value::Null).await;
+    let providers: Value = serde_json::from_str(&providers.body).unwrap();
+    assert_eq!(providers["oidc"]["startUrl"], "/auth/oidc/start");
+    assert_eq!(providers["password"], true);
+
+    // Matched by the verified email address (in another case), then linked to the subject.
+    let reply = sign_in_via_provider(
+        router,
+        &Login {
+            sub: "idp-ada",
+            email: "ADMIN@example.org",
+            verified: true,
+            groups: &[],
+        },
+    )
+    .await;
+    let session = session_of(&reply);
+    let set_cookie = reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect::<Vec<_>>();
+    assert!(
+        set_cookie
+            .iter()
+            .any(|c| c.starts_with("groundwork_session=") && c.contains("HttpOnly")),
+        "{set_cookie:?}"
+    );
+    let identity = me(router, &session).await;
+    assert_eq!(identity["userId"], setup.admin.to_string());
+    assert_eq!(identity["chapterId"], setup.chapter.to_string());
+    assert_eq!(identity["role"], "ADMIN");
+    let admin = setup.user("admin@example.org").await.unwrap();
+    assert_eq!(admin.oidc_subject.as_deref(), Some("idp-ada"));
+
+    // The second sign-in finds the account by its subject, whatever the email now says.
+    let again = sign_in_via_provider(
+        router,
+        &Login {
+            sub: "idp-ada",
+            email: "ada.renamed@example.org",
+            verified: false,
+            groups: &[],
+        },
+    )
+    .await;
+    let second = session_of(&again);
+    assert_ne!(second, session);
+    assert_eq!(me(router, &second).await["userId"], setup.admin.to_string());
+    assert!(setup.user("ada.renamed@example.org").await.is_none());
+
+    // Another identity at the provider claiming the same (verified) address is not let in.
+    let other = sign_in_via_provider(
+        router,
+        &Login {
+            sub: "idp-mallory",
+            email: "admin@example.org",
+            verified: true,
+            groups: &[],
+        },
+    )
+    .await;
+    refused(
+        &other,
+        StatusCode::FORBIDDEN,
+        "is linked to another identity at your provider",
+    );
+    assert_eq!(
+        setup
+            .user("admin@example.org")
+            .await
+            .unwrap()
+            .oidc_subject
+            .as_deref(),
+        Some("idp-ada")
+    );
+
+    // The password still works beside single sign-on.
+    let password = call(
+        router,
+        Method::POST,
+        "/auth/sign-in",
+        &[(CSRF_HEADER, "1")],
+        json!({"email": "admin@example.org", "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(password.status, StatusCode::OK, "{}", password.body);
+    setup.finish().await;
+}
+
+async fn refused_sign_ins_say_why_and_create_nothing(backend: TestBackend) {
+    let setup = setup(backend, |_| Vec::new()).await;
+    let router = &setup.router;
+    let accounts = setup.accounts();
+    let organizer = accounts
+        .create_user(NewAccount {
+            email: "org@example.org",
+            password: None,
+            chapter: setup.chapter,
+            role: Role::Organizer,
+            personal_data: false,
+            can_export: false,
+        })
+        .await
+        .unwrap();
+
+    // An unverified email address matches nobody.
+    let unverified = sign_in_via_provider(
+        router,
+        &Login {
+            sub: "idp-org",
+            email: "org@example.org",
+            verified: false,
+            groups: &[],
+        },
+    )
+    .await;
+    refused(
+        &unverified,
+        StatusCode::FORBIDDEN,
+        "has not verified the email address org@example.org",
+    );
+    assert_eq!(
+        setup.user("org@example.org").await.unwrap().oidc_subject,
+        None
+    );
+
+    // Someone without an account, and no role map: refused, nothing created.
+    let stranger = sign_in_via_provider(
+        router,
+        &Login {
+            sub: "idp-stranger",
+            email: "stranger@example.org",
+            verified: true,
+            groups: &["staff"],
+        },
+    )
+    .await;
+    refused(
+        &stranger,
+        StatusCode::FORBIDDEN,
+        "there is no Groundwork account for stranger@example.org",
+    );
+    assert!(setup.user("stranger@example.org").await.is_none());
+
+    // The provider says no: its error is shown.
+    let started = start(router).await;
+    let answer = at_provider(&started.authorize_url, None).await;
+    let denied = callback(router, &answer, Some(&started.browser_cookie)).await;
+    refused(
+        &denied,
+        StatusCode::UNAUTHORIZED,
+        "did not sign you in: access_denied",
+    );
+
+    // A disabled user is refused, whether matched by email or (once linked) by subject.
+    accounts.set_disabled(organizer, true).await.unwrap();
+    let disabled = sign_in_via_provider(
+        router,
+        &Login {
+            sub: "idp-org",
+            email: "org@example.org",
+            verified: true,
+            groups: &[],
+        },
+    )
+    .await;
+    refused(
+        &disabled,
+        StatusCode::FORBIDDEN,
+        "this Groundwork account is disabled",
+    );
+    assert_eq!(
+        setup.user("org@example.org").await.unwrap().oidc_subject,
+        None
+    );
+    accounts.set_disabled(organizer, false).await.unwrap();
+    let linked = sign_in_via_provider(
+        router,
+        &Login {
+            sub: "idp-org",
+            email: "org@example.org",
+            verified: true,
+            groups: &[],
+        },
+    )
+    .await;
+    let session = session_of(&linked);
+    assert_eq!(me(router, &session).await["role"], "ORGANIZER");
+    accounts.set_disabled(organizer, true).await.unwrap();
+    let by_subject = sign_in_via_provider(
+        router,
+        &Login {
+            sub: "idp-org",
+            email: "org@example.org",
+            verified: true,
+            groups: &[],
+        },
+    )
+    .await;
+    refused(
+        &by_subject,
+        StatusCode::FORBIDDEN,
+        "this Groundwork account is disabled",
+    );
+
+    // Without single sign-on configured, the routes say so.
+    let plain = &setup.api.router;
+    let providers = call(plain, Method::GET, "/auth/providers", &[], Value::Null).await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&providers.body).unwrap()["oidc"],
+        Value::Null
+    );
+    let off = call(plain, Method::GET, "/auth/oidc/start", &[], Value::Null).await;
+    refused(
+        &off,
+        StatusCode::NOT_FOUND,
+        "single sign-on is not configured",
+    );
+    setup.finish().await;
+}
+
+async fn the_state_works_once_and_only_in_its_own_browser(backend: TestBackend) {
+    let setup = setup(backend, |_| Vec::new()).await;
+    let router = &setup.router;
+    let ada = Login {
+        sub: "idp-ada",
+        email: "admin@example.org",
+        verified: true,
+        groups: &[],
+    };
+
+    // A state Groundwork never issued.
+    let started = start(router).await;
+    let bogus = reqwest::Url::parse(&format!("{REDIRECT_URL}?code=made-up&state=made-up")).unwrap();
+    refused(
+        &callback(router, &bogus, Some(&started.browser_cookie)).await,
+        StatusCode::BAD_REQUEST,
+        "this sign-in has expired or was used already",
+    );
+
+    // A real answer replayed after it was used.
+    let started = start(router).await;
+    let answer = at_provider(&started.authorize_url, Some(&ada)).await;
+    let first = callback(router, &answer, Some(&started.browser_cookie)).await;
+    session_of(&first);
+    let replayed = callback(router, &answer, Some(&started.browser_cookie)).await;
+    refused(
+        &replayed,
+        StatusCode::BAD_REQUEST,
+        "this sign-in has expired or was used already",
+    );
+
+    // A real answer brought by another browser (say, a link an attacker sent) does not sign that browser
+    // in, and the state is spent.
+    let started = start(router).await;
+    let answer = at_provider(&started.authorize_url, Some(&ada)).await;
+    let elsewhere = callback(router, &answer, None).await;
+    refused(
+        &elsewhere,
+        StatusCode::BAD_REQUEST,
+        "started in another browser",
+    );
+    let other_cookie = start(router).await.browser_cookie;
+    let with_wrong_cookie = callback(router, &answer, Some(&other_cookie)).await;
+    refused(
+        &with_wrong_cookie,
+        StatusCode::BAD_REQUEST,
+        "this sign-in has expired or was used already",
+    );
+    let late = callback(router, &answer, Some(&started.browser_cookie)).await;
+    refused(
+        &late,
+        StatusCode::BAD_REQUEST,
+        "this sign-in has expired or was used already",
+    );
+    setup.finish().await;
+}
+
+async fn groups_in_the_role_map_create_an_account(backend: TestBackend) {
+    let setup = setup(backend, |chapter| {
+        vec![
+            RoleGrant {
+                group: "riverside-organizers".to_string(),
+                chapter,
+                role: Role::Organizer,
+            },
+            RoleGrant {
+                group: "riverside-staff".to_string(),
+                chapter,
+                role: Role::Admin,
+            },
+        ]
+    })
+    .await;
+    let router = &setup.router;
+
+    // In both groups: the first entry for the chapter wins.
+    let reply = sign_in_via_provider(
+        router,
+        &Login {
+            sub: "idp-new",
+            email: "New.Member@example.org",
+            verified: true,
+            groups: &["everyone", "riverside-organizers", "riverside-staff"],
+        },
+    )
+    .await;
+    let session = session_of(&reply);
+    let identity = me(router, &session).await;
+    assert_eq!(identity["role"], "ORGANIZER");
+    assert_eq!(identity["chapterId"], setup.chapter.to_string());
+    let created = setup.user("new.member@example.org").await.unwrap();
+    assert_eq!(created.oidc_subject.as_deref(), Some("idp-new"));
+    assert_eq!(created.password_hash, None);
+    assert_eq!(identity["userId"], created.id);
+
+    // Groups the map does not name give nothing; an unverified address gets no account either.
+    let outsider = sign_in_via_provider(
+        router,
+        &Login {
+            sub: "idp-out",
+            email: "out@example.org",
+            verified: true,
+            groups: &["everyone"],
+        },
+    )
+    .await;
+    refused(
+        &outsider,
+        StatusCode::FORBIDDEN,
+        "there is no Groundwork account for out@example.org",
+    );
+    let unverified = sign_in_via_provider(
+        router,
+        &Login {
+            sub: "idp-unv",
+            email: "unv@example.org",
+            verified: false,
+            groups: &["riverside-staff"],
+        },
+    )
+    .await;
+    refused(
+        &unverified,
+        StatusCode::FORBIDDEN,
+        "has not verified the email address unv@example.org",
+    );
+    assert!(setup.user("out@example.org").await.is_none());
+    assert!(setup.user("unv@example.org").await.is_none());
+    setup.finish().await;
+}
+
+async fn sign_in_failures_are_shared_by_every_server_process(backend: TestBackend) {
+    let api = TestApi::with_options(backend, ApiOptions::default()).await;
+    api::accounts::create_chapter_with_admin(
+        &api.groundwork,
+        "admin@example.org",
+        "Riverside tenants",
+        &SecretString::from(PASSWORD),
+    )
+    .await
+    .unwrap();
+    let (second, runner) = api.second_server().await;
+    let attempt = |router: Router, password: &'static str| async move {
+        call(
+            &router,
+            Method::POST,
+            "/auth/sign-in",
+            &[(CSRF_HEADER, "1")],
+            json!({"email": "admin@example.org", "password": password}),
+        )
+        .await
+        .status
+    };
+    // The second process signs the admin in while the account has no failures.
+    assert_eq!(attempt(second.clone(), PASSWORD).await, StatusCode::OK);
+    for _ in 0..api::accounts::FAILURES_PER_ACCOUNT {
+        assert_eq!(
+            attempt(api.router.clone(), "guessing passwords now").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // The first process's failures stop the second one too, even with the right password.
+    assert_eq!(
+        attempt(second.clone(), PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        attempt(api.router.clone(), PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    runner.stop().await;
+    api.stop().await;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Log capture
+
+/// Everything logged by this test binary, at every level.
+fn captured() -> Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let writer = CaptureWriter(logs.clone());
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("trace"))
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .init();
+        logs
+    })
+    .clone()
+}
+
+#[derive(Clone)]
+struct CaptureWriter(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for CaptureWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
