@@ -386,6 +386,13 @@ async fn a_verified_email_finds_the_account_and_the_subject_is_linked(backend: T
     let providers: Value = serde_json::from_str(&providers.body).unwrap();
     assert_eq!(providers["oidc"]["startUrl"], "/auth/oidc/start");
     assert_eq!(providers["password"], true);
+    let started = call(router, Method::GET, "/auth/oidc/start", &[], Value::Null).await;
+    assert!(
+        started
+            .headers
+            .contains_key(header::CONTENT_SECURITY_POLICY),
+        "the security headers apply to the single sign-on routes too"
+    );
 
     // Matched by the verified email address (in another case), then linked to the subject.
     let reply = sign_in_via_provider(
@@ -588,6 +595,30 @@ async fn refused_sign_ins_say_why_and_create_nothing(backend: TestBackend) {
         StatusCode::FORBIDDEN,
         "this Groundwork account is disabled",
     );
+
+    // A provider that cannot be reached: a clear page, nothing kept.
+    let unreachable = setup.api.with_other_options(ApiOptions {
+        oidc: Some(settings(
+            "http://127.0.0.1:9",
+            &setup.client_secret,
+            Vec::new(),
+        )),
+        ..ApiOptions::default()
+    });
+    let down = call(
+        &unreachable,
+        Method::GET,
+        "/auth/oidc/start",
+        &[],
+        Value::Null,
+    )
+    .await;
+    refused(
+        &down,
+        StatusCode::BAD_GATEWAY,
+        "the identity provider cannot be reached",
+    );
+    assert!(down.cookie("groundwork_oidc").is_none());
 
     // Without single sign-on configured, the routes say so.
     let plain = &setup.api.router;
