@@ -806,6 +806,39 @@ async fn sign_in_failures_are_shared_by_every_server_process(backend: TestBacken
         attempt(api.router.clone(), PASSWORD).await,
         StatusCode::TOO_MANY_REQUESTS
     );
+
+    // The window, and the limit per address, as any process sees them in the database.
+    let throttle = api::throttle::Throttle::new(api.groundwork.store().clone());
+    let now = chrono::Utc::now();
+    let window = chrono::Duration::minutes(api::accounts::THROTTLE_WINDOW_MINUTES + 1);
+    assert!(!throttle
+        .allows("admin@example.org", None, now)
+        .await
+        .unwrap());
+    assert!(throttle
+        .allows("admin@example.org", None, now + window)
+        .await
+        .unwrap());
+    assert!(throttle
+        .allows("someone.else@example.org", None, now)
+        .await
+        .unwrap());
+    let address = Some(std::net::IpAddr::from([10, 0, 0, 1]));
+    for guess in 0..api::accounts::FAILURES_PER_ADDRESS {
+        throttle
+            .failed(&format!("guess{guess}@example.org"), address, now)
+            .await
+            .unwrap();
+    }
+    assert!(!throttle
+        .allows("fresh@example.org", address, now)
+        .await
+        .unwrap());
+    let other_address = Some(std::net::IpAddr::from([10, 0, 0, 2]));
+    assert!(throttle
+        .allows("fresh@example.org", other_address, now)
+        .await
+        .unwrap());
     runner.stop().await;
     api.stop().await;
 }
