@@ -12,6 +12,7 @@ mod export;
 mod idempotency;
 mod store;
 
+pub use accounts::{AccessLogDetailRow, TurfUnitRow};
 pub use accounts::{AccessLogRow, ApiTokenRow, MembershipRow, SessionRow, UserRow};
 pub use aggregate::{to_aggregate_error, AggregateStore, LoadedAggregate};
 pub use crypto::{MasterKey, SEALED_MARKER};
