@@ -483,7 +483,7 @@ async fn narrowed(world: &World, role: Role) -> Identity {
         .set_membership_campaigns(
             &user.to_string(),
             &world.chapter.to_string(),
-            &[world.other_campaign.clone()],
+            std::slice::from_ref(&world.other_campaign),
             chrono::Utc::now(),
         )
         .await
