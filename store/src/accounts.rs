@@ -453,9 +453,8 @@ impl Store {
         user: &str,
         chapter: &str,
     ) -> Result<Vec<String>, StoreError> {
-        let rows: Vec<(String,)> =
-            on_backend!(self, |pool| {
-                sqlx::query_as(
+        let rows: Vec<(String,)> = on_backend!(self, |pool| {
+            sqlx::query_as(
             "SELECT campaign_id FROM membership_campaigns WHERE user_id = $1 AND chapter_id = $2 \
              ORDER BY campaign_id"
         )
@@ -463,7 +462,7 @@ impl Store {
         .bind(chapter)
         .fetch_all(pool)
         .await?
-            });
+        });
         Ok(rows.into_iter().map(|(campaign,)| campaign).collect())
     }
 

@@ -20,6 +20,7 @@ backend_tests!(
     notes_are_read_from_the_person_stream_and_logged,
     an_export_needs_the_export_grant_and_shows_only_what_its_caller_may_read,
     an_admin_cannot_take_over_a_member_of_another_chapter,
+    a_subscription_ends_when_its_members_campaigns_change,
 );
 
 struct Scene {
@@ -753,5 +754,54 @@ async fn an_admin_cannot_take_over_a_member_of_another_chapter(backend: TestBack
         .sign_in("b-admin@example.org", &password, None, None)
         .await;
     assert!(signed_in.is_ok(), "B's admin keeps their password");
+    scene.api.stop().await;
+}
+
+async fn a_subscription_ends_when_its_members_campaigns_change(backend: TestBackend) {
+    use futures::StreamExt as _;
+    let scene = scene(backend).await;
+    let organizer = scene.member("org@example.org", "organizer").await;
+    let mut changes = scene.schema.execute_stream(
+        async_graphql::Request::new("subscription { myTaskChanges { taskId stillMine } }")
+            .data(organizer.clone()),
+    );
+    // The first poll starts the subscription; nothing has happened yet.
+    let nothing_yet =
+        tokio::time::timeout(std::time::Duration::from_millis(200), changes.next()).await;
+    assert!(nothing_yet.is_err(), "{nothing_yet:?}");
+    let assign = |campaign: String| {
+        let scene = &scene;
+        let user = organizer.user;
+        async move {
+            scene
+                .as_admin(
+                    "mutation($c: ID!, $a: ID!) { assignTask(input: {campaignId: $c, kind: FOLLOW_UP, title: \"Call\", assigneeId: $a}) { id } }",
+                    json!({"c": campaign, "a": user.to_string()}),
+                )
+                .await["assignTask"]["id"]
+                .clone()
+        }
+    };
+    // A guard against hanging, not a timed assertion.
+    let patience = std::time::Duration::from_secs(60);
+    let task = assign(scene.campaign.clone()).await;
+    let delivered = tokio::time::timeout(patience, changes.next())
+        .await
+        .unwrap()
+        .unwrap();
+    let delivered = serde_json::to_value(delivered).unwrap();
+    assert_eq!(delivered["data"]["myTaskChanges"]["taskId"], task);
+    // Narrowed: the subscription ends at its next delivery, even for a task of a campaign still reached.
+    scene
+        .as_admin(
+            "mutation($u: ID!, $c: [ID!]!) { setUserCampaigns(input: {userId: $u, campaignIds: $c}) { id } }",
+            json!({"u": organizer.user.to_string(), "c": [scene.other_campaign]}),
+        )
+        .await;
+    assign(scene.other_campaign.clone()).await;
+    let ended = tokio::time::timeout(patience, changes.next())
+        .await
+        .unwrap();
+    assert!(ended.is_none(), "{ended:?}");
     scene.api.stop().await;
 }
