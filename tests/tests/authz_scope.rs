@@ -331,6 +331,20 @@ async fn a_narrowed_member_sees_and_changes_only_their_campaigns(backend: TestBa
     )
     .await;
     assert_eq!(code(&unknown), "NOT_FOUND", "{unknown:#}");
+    // Narrowed to both campaigns, a task list names the campaign it is about.
+    narrow(vec![scene.campaign.clone(), scene.other_campaign.clone()]).await;
+    let unnamed = ask("{ tasks { totalCount } }", json!({})).await;
+    assert_eq!(code(&unnamed), "VALIDATION", "{unnamed:#}");
+    let named = ask(
+        "query($c: ID!) { tasks(filter: {campaignId: $c}) { edges { node { title } } } }",
+        json!({"c": scene.campaign}),
+    )
+    .await;
+    assert_eq!(
+        data(&named)["tasks"]["edges"][0]["node"]["title"],
+        "First",
+        "{named:#}"
+    );
     // Widened again: the whole chapter.
     assert!(narrow(Vec::new()).await.is_null());
     let campaigns = ask("{ campaigns { id } }", json!({})).await;
