@@ -257,6 +257,9 @@ pub struct PeopleFilter {
     pub name_search: Option<String>,
     /// Also removed, merged and forgotten people.
     pub include_inactive: bool,
+    /// Only the people of a turf: those this user organizes, or in one of these units (the caller expands
+    /// sub-units).
+    pub turf: Option<(UserId, Vec<UnitId>)>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -1277,6 +1280,13 @@ impl ReadModels {
                 .replace('_', "\\_");
             let pattern = sql.arg(format!("%{escaped}%"));
             conditions.push(format!("p.name_search LIKE {pattern} ESCAPE '\\'"));
+        }
+        if let Some((organizer, units)) = &filter.turf {
+            let organizer = sql.arg(organizer.to_string());
+            let units = sql.list(units.iter().map(ToString::to_string));
+            conditions.push(format!(
+                "(p.organizer = {organizer} OR EXISTS (SELECT 1 FROM rm_person_units pu WHERE pu.person_id = p.person_id AND pu.unit_id IN ({units})))"
+            ));
         }
         let filter_sql = conditions.join(" AND ");
         let order = match sort {

@@ -421,3 +421,199 @@ impl Store {
         .await?))
     }
 }
+
+/// A unit assigned to a member as part of their turf.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TurfUnitRow {
+    pub user_id: String,
+    pub chapter_id: String,
+    pub campaign_id: String,
+    pub unit_id: String,
+    pub assigned_by: String,
+    pub assigned_at: DateTime<Utc>,
+}
+
+/// One entry of the access log with its detail (an export's row count).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AccessLogDetailRow {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    pub user_id: String,
+    pub chapter_id: String,
+    pub action: String,
+    pub subject_id: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// Campaign narrowing and turf units of memberships (migration `20260601000000_campaign_roles_and_turf`).
+impl Store {
+    /// The campaigns a member is narrowed to in a chapter; empty when they work in every campaign.
+    pub async fn membership_campaigns(
+        &self,
+        user: &str,
+        chapter: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> = on_backend!(self, |pool| {
+            sqlx::query_as(
+            "SELECT campaign_id FROM membership_campaigns WHERE user_id = $1 AND chapter_id = $2 \
+             ORDER BY campaign_id"
+        )
+        .bind(user)
+        .bind(chapter)
+        .fetch_all(pool)
+        .await?
+        });
+        Ok(rows.into_iter().map(|(campaign,)| campaign).collect())
+    }
+
+    /// Replaces the campaigns a member is narrowed to (none: every campaign), in one transaction.
+    pub async fn set_membership_campaigns(
+        &self,
+        user: &str,
+        chapter: &str,
+        campaigns: &[String],
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM membership_campaigns WHERE user_id = $1 AND chapter_id = $2")
+                .bind(user)
+                .bind(chapter)
+                .execute(&mut *tx)
+                .await?;
+            for campaign in campaigns {
+                sqlx::query(
+                    "INSERT INTO membership_campaigns (user_id, chapter_id, campaign_id, created_at) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(user)
+                .bind(chapter)
+                .bind(campaign)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The units assigned to a member in a chapter as turf.
+    pub async fn turf_units(
+        &self,
+        user: &str,
+        chapter: &str,
+    ) -> Result<Vec<TurfUnitRow>, StoreError> {
+        Ok(on_backend!(self, |pool| {
+            sqlx::query_as(
+            "SELECT user_id, chapter_id, campaign_id, unit_id, assigned_by, assigned_at FROM turf_units \
+             WHERE user_id = $1 AND chapter_id = $2 ORDER BY campaign_id, unit_id"
+        )
+        .bind(user)
+        .bind(chapter)
+        .fetch_all(pool)
+        .await?
+        }))
+    }
+
+    /// Assigns a unit to a member's turf (again: nothing changes).
+    pub async fn assign_turf_unit(&self, row: &TurfUnitRow) -> Result<(), StoreError> {
+        on_backend!(self, |pool| {
+            sqlx::query(
+            "INSERT INTO turf_units (user_id, chapter_id, campaign_id, unit_id, assigned_by, assigned_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING"
+        )
+        .bind(&row.user_id)
+        .bind(&row.chapter_id)
+        .bind(&row.campaign_id)
+        .bind(&row.unit_id)
+        .bind(&row.assigned_by)
+        .bind(row.assigned_at)
+        .execute(pool)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Takes a unit out of a member's turf; `false` when it was not in it.
+    pub async fn unassign_turf_unit(
+        &self,
+        user: &str,
+        chapter: &str,
+        unit: &str,
+    ) -> Result<bool, StoreError> {
+        let removed = on_backend!(self, |pool| sqlx::query(
+            "DELETE FROM turf_units WHERE user_id = $1 AND chapter_id = $2 AND unit_id = $3"
+        )
+        .bind(user)
+        .bind(chapter)
+        .bind(unit)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(removed == 1)
+    }
+
+    /// Forgets a member's campaign narrowing and turf units in a chapter (when they leave it).
+    pub async fn clear_membership_scope(
+        &self,
+        user: &str,
+        chapter: &str,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for sql in [
+                "DELETE FROM membership_campaigns WHERE user_id = $1 AND chapter_id = $2",
+                "DELETE FROM turf_units WHERE user_id = $1 AND chapter_id = $2",
+            ] {
+                sqlx::query(sql)
+                    .bind(user)
+                    .bind(chapter)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Records a sensitive read or action with a detail (an export's row count).
+    pub async fn record_access_detail(
+        &self,
+        entry: &AccessLogRow,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, |pool| sqlx::query(
+            "INSERT INTO access_log (id, at, user_id, chapter_id, action, subject_id, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        )
+        .bind(&entry.id)
+        .bind(entry.at)
+        .bind(&entry.user_id)
+        .bind(&entry.chapter_id)
+        .bind(&entry.action)
+        .bind(&entry.subject_id)
+        .bind(detail)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// A chapter's access log with details, newest first, at most `limit` entries.
+    pub async fn access_log_with_details(
+        &self,
+        chapter: &str,
+        limit: i64,
+    ) -> Result<Vec<AccessLogDetailRow>, StoreError> {
+        Ok(on_backend!(self, |pool| sqlx::query_as(
+            "SELECT id, at, user_id, chapter_id, action, subject_id, detail FROM access_log \
+             WHERE chapter_id = $1 ORDER BY at DESC, id LIMIT $2"
+        )
+        .bind(chapter)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?))
+    }
+}

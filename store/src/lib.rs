@@ -13,6 +13,7 @@ mod idempotency;
 mod oidc;
 mod store;
 
+pub use accounts::{AccessLogDetailRow, TurfUnitRow};
 pub use accounts::{AccessLogRow, ApiTokenRow, MembershipRow, SessionRow, UserRow};
 pub use aggregate::{to_aggregate_error, AggregateStore, LoadedAggregate};
 pub use crypto::{MasterKey, SEALED_MARKER};

@@ -1,7 +1,8 @@
 //! The authorization matrix, on every backend: every Query, Mutation and Subscription field of the committed
 //! `schema.graphql` × every role, in the role's own chapter (allowed or FORBIDDEN as `tests/authz_matrix.toml`
 //! says) and against another chapter's ids (never an answer with its data, never a change to it); and an
-//! activist's own turf against someone else's. An operation missing from the table fails the test.
+//! activist's own turf against someone else's, and members narrowed to another campaign of the same chapter
+//! (who must reach nothing of chapter A's campaign either). An operation missing from the table fails the test.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod graphql_support;
@@ -23,6 +24,7 @@ backend_tests!(
     every_operation_answers_every_role_as_the_matrix_says,
     another_chapters_ids_reach_nothing,
     an_activist_sees_only_their_turf,
+    an_activist_works_only_their_turf_as_the_matrix_says,
 );
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,6 +96,10 @@ fn read_schema() -> Schema {
 struct Matrix {
     allowed: BTreeMap<(String, String), Vec<Role>>,
     arguments: Map<String, Value>,
+    /// Operations that need a grant of the membership (`canExport`) besides the role.
+    grants: BTreeMap<String, String>,
+    /// What an activist may do on their own turf: operation → the argument naming the person.
+    turf: BTreeMap<String, String>,
 }
 
 fn read_matrix() -> Matrix {
@@ -115,9 +121,28 @@ fn read_matrix() -> Matrix {
         Some(arguments) => serde_json::to_value(arguments).unwrap(),
         None => json!({}),
     };
+    let names = |section: &str| -> BTreeMap<String, String> {
+        table
+            .get(section)
+            .and_then(toml::Value::as_table)
+            .map(|entries| {
+                entries
+                    .iter()
+                    .map(|(name, value)| (name.clone(), value.as_str().unwrap().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let grants = names("grants");
+    assert!(
+        grants.values().all(|grant| grant == "canExport"),
+        "unknown grant in [grants]: {grants:?}"
+    );
     Matrix {
         allowed,
         arguments: arguments.as_object().cloned().unwrap_or_default(),
+        grants,
+        turf: names("turf"),
     }
 }
 
@@ -261,6 +286,14 @@ fn identity(user: UserId, chapter: ChapterId, role: Role) -> Identity {
     }
 }
 
+/// `identity` with the grants `operation` needs (per `[grants]`).
+fn granted(matrix: &Matrix, operation: &str, identity: Identity) -> Identity {
+    Identity {
+        can_export: identity.can_export || matrix.grants.contains_key(operation),
+        ..identity
+    }
+}
+
 /// Runs a request as `identity`; subscriptions answer with their first event, or `null` when none comes
 /// within a moment (a refused subscription answers at once).
 async fn run(
@@ -270,6 +303,12 @@ async fn run(
     variables: Value,
     identity: Identity,
 ) -> Value {
+    // `$role` in the matrix's arguments is the calling role (a token's role may not exceed its owner's).
+    let variables: Value = serde_json::from_str(&variables.to_string().replace(
+        "\"$role\"",
+        &format!("\"{}\"", identity.role.as_str().to_uppercase()),
+    ))
+    .unwrap();
     let request = async_graphql::Request::new(query)
         .variables(async_graphql::Variables::from_json(variables))
         .data(identity);
@@ -310,6 +349,8 @@ struct World {
     ids: HashMap<String, String>,
     own_turf_person: String,
     other_turf_person: String,
+    /// A second campaign of chapter A, the one narrowed members are limited to.
+    other_campaign: String,
 }
 
 async fn world(backend: TestBackend) -> World {
@@ -353,6 +394,14 @@ async fn world(backend: TestBackend) -> World {
     };
     let campaign = mutate(
         "mutation { createCampaign(input: {name: \"Drive\", goal: 10}) { id } }",
+        json!({}),
+    )
+    .await["createCampaign"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let other_campaign = mutate(
+        "mutation { createCampaign(input: {name: \"Other drive\", goal: 5}) { id } }",
         json!({}),
     )
     .await["createCampaign"]["id"]
@@ -420,7 +469,26 @@ async fn world(backend: TestBackend) -> World {
         ids,
         own_turf_person,
         other_turf_person,
+        other_campaign,
     }
+}
+
+/// A new member of chapter A with `role`, narrowed to the other campaign.
+async fn narrowed(world: &World, role: Role) -> Identity {
+    let user = UserId::new_random();
+    world
+        .api
+        .groundwork
+        .store()
+        .set_membership_campaigns(
+            &user.to_string(),
+            &world.chapter.to_string(),
+            std::slice::from_ref(&world.other_campaign),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    identity(user, world.chapter, role)
 }
 
 async fn every_operation_answers_every_role_as_the_matrix_says(backend: TestBackend) {
@@ -443,12 +511,35 @@ async fn every_operation_answers_every_role_as_the_matrix_says(backend: TestBack
             } else {
                 UserId::new_random()
             };
+            if matrix.grants.contains_key(&operation.name) {
+                let ungranted = run(
+                    &world.schema,
+                    operation.root,
+                    &query,
+                    variables.clone(),
+                    identity(user, world.chapter, role),
+                )
+                .await;
+                if code(&ungranted) != Some("FORBIDDEN") {
+                    wrong.push(format!(
+                        "{}.{} as {} without {}: expected FORBIDDEN, got {ungranted}",
+                        key.0,
+                        key.1,
+                        role.as_str(),
+                        matrix.grants[&operation.name]
+                    ));
+                }
+            }
             let answer = run(
                 &world.schema,
                 operation.root,
                 &query,
                 variables,
-                identity(user, world.chapter, role),
+                granted(
+                    &matrix,
+                    &operation.name,
+                    identity(user, world.chapter, role),
+                ),
             )
             .await;
             let refused = code(&answer) == Some("FORBIDDEN");
@@ -525,37 +616,64 @@ async fn another_chapters_ids_reach_nothing(backend: TestBackend) {
             continue;
         }
         for role in Role::ALL {
-            let (query, variables) = request(&schema, &matrix, operation, &ids);
-            let answer = run(
-                &world.schema,
-                operation.root,
-                &query,
-                variables,
+            let mut callers = vec![(
+                "of another chapter",
                 identity(UserId::new_random(), world.other_chapter, role),
-            )
-            .await;
-            let has_errors = answer["errors"]
-                .as_array()
-                .is_some_and(|errors| !errors.is_empty());
-            let data = &answer["data"][&operation.name];
-            let empty = data.is_null()
-                || data.as_array().is_some_and(Vec::is_empty)
-                || data["totalCount"] == json!(0)
-                || all_counts_zero(data);
-            if !has_errors && !empty {
-                leaks.push(format!(
-                    "{} as {} of another chapter: {answer}",
-                    operation.name,
-                    role.as_str()
-                ));
+            )];
+            // Admins are never narrowed.
+            if role != Role::Admin {
+                callers.push(("narrowed to another campaign", narrowed(&world, role).await));
+            }
+            for (who, caller) in callers {
+                let (query, variables) = request(&schema, &matrix, operation, &ids);
+                let answer = run(
+                    &world.schema,
+                    operation.root,
+                    &query,
+                    variables,
+                    granted(&matrix, &operation.name, caller),
+                )
+                .await;
+                let has_errors = answer["errors"]
+                    .as_array()
+                    .is_some_and(|errors| !errors.is_empty());
+                let data = &answer["data"][&operation.name];
+                let empty = data.is_null()
+                    || data.as_array().is_some_and(Vec::is_empty)
+                    || data["totalCount"] == json!(0)
+                    || all_counts_zero(data);
+                if !has_errors && !empty {
+                    leaks.push(format!(
+                        "{} as {} {who}: {answer}",
+                        operation.name,
+                        role.as_str()
+                    ));
+                }
             }
         }
     }
     assert!(
         leaks.is_empty(),
-        "another chapter reached chapter A:\n{}",
+        "another chapter or another campaign reached chapter A's campaign:\n{}",
         leaks.join("\n")
     );
+    // Chapter-wide lists are narrowed too: a narrowed member's campaigns are only theirs.
+    for role in [Role::Activist, Role::Organizer, Role::Analyst, Role::Lead] {
+        let caller = narrowed(&world, role).await;
+        let answer = run(
+            &world.schema,
+            Root::Query,
+            "{ campaigns { id } }",
+            json!({}),
+            caller,
+        )
+        .await;
+        assert_eq!(
+            answer["data"]["campaigns"],
+            json!([{"id": world.other_campaign}]),
+            "{role:?}: {answer:#}"
+        );
+    }
     let after = snapshot(world.schema.clone(), as_admin, world.ids.clone()).await;
     assert_eq!(before, after, "another chapter changed chapter A");
     world.api.stop().await;
@@ -629,5 +747,85 @@ async fn an_activist_sees_only_their_turf(backend: TestBackend) {
     )
     .await;
     assert_eq!(granted["data"]["person"]["name"], "Ana Rivera");
+    world.api.stop().await;
+}
+
+async fn an_activist_works_only_their_turf_as_the_matrix_says(backend: TestBackend) {
+    let world = world(backend).await;
+    let schema = read_schema();
+    let matrix = read_matrix();
+    for name in matrix.turf.keys() {
+        assert!(
+            schema
+                .operations
+                .iter()
+                .any(|operation| &operation.name == name),
+            "[turf] names `{name}`, which schema.graphql does not have"
+        );
+    }
+    let activist = identity(world.activist, world.chapter, Role::Activist);
+    let mut wrong = Vec::new();
+    for operation in schema
+        .operations
+        .iter()
+        .filter(|operation| operation.root != Root::Subscription)
+    {
+        let key = (root_key(operation.root).to_string(), operation.name.clone());
+        let allowed = matrix.allowed[&key].contains(&Role::Activist);
+        let on_turf = matrix.turf.get(&operation.name);
+        // Every operation, with every person argument naming the activist's own person.
+        let mut own = world.ids.clone();
+        own.insert("personId".to_string(), world.own_turf_person.clone());
+        own.insert("id".to_string(), world.own_turf_person.clone());
+        let (query, variables) = request(&schema, &matrix, operation, &own);
+        let answer = run(
+            &world.schema,
+            operation.root,
+            &query,
+            variables,
+            granted(&matrix, &operation.name, activist.clone()),
+        )
+        .await;
+        let refused = code(&answer) == Some("FORBIDDEN");
+        if refused != (!allowed && on_turf.is_none()) {
+            wrong.push(format!("{} on own turf: {answer}", operation.name));
+        }
+        let Some(argument) = on_turf else {
+            continue;
+        };
+        if operation.root == Root::Query && answer["data"][&operation.name].is_null() {
+            wrong.push(format!(
+                "{} on own turf answered nothing: {answer}",
+                operation.name
+            ));
+        }
+        let mut other = world.ids.clone();
+        other.insert(argument.clone(), world.other_turf_person.clone());
+        let (query, variables) = request(&schema, &matrix, operation, &other);
+        let answer = run(
+            &world.schema,
+            operation.root,
+            &query,
+            variables,
+            granted(&matrix, &operation.name, activist.clone()),
+        )
+        .await;
+        let kept_out = match operation.root {
+            Root::Mutation => code(&answer) == Some("FORBIDDEN"),
+            _ => answer["data"][&operation.name].is_null(),
+        };
+        if !kept_out {
+            wrong.push(format!(
+                "{} on someone else's turf: {answer}",
+                operation.name
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} mismatches:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
     world.api.stop().await;
 }

@@ -12,6 +12,7 @@ use store::{ApiTokenRow, MembershipRow, UserRow};
 
 /// A user of the caller's chapter.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ChapterUser {
     pub id: ID,
     pub email: String,
@@ -34,6 +35,92 @@ impl ChapterUser {
             disabled: user.disabled_at.is_some(),
         })
     }
+}
+
+#[async_graphql::ComplexObject]
+impl ChapterUser {
+    /// The campaigns this member is narrowed to; null when they work in every campaign of the chapter
+    /// (admins always do).
+    async fn campaign_ids(&self, ctx: &Context<'_>) -> Result<Option<Vec<ID>>, ApiError> {
+        let access = Policy::accounts(ctx, Permission::ReadOwn)?;
+        if self.role == Role::Admin {
+            return Ok(None);
+        }
+        let campaigns = access
+            .accounts()
+            .store()
+            .membership_campaigns(self.id.as_str(), &access.identity.chapter.to_string())
+            .await?;
+        Ok((!campaigns.is_empty()).then(|| campaigns.into_iter().map(ID).collect()))
+    }
+
+    /// The units assigned to this member as turf (their sub-units belong to it too).
+    async fn turf_units(&self, ctx: &Context<'_>) -> Result<Vec<TurfUnit>, ApiError> {
+        let access = Policy::accounts(ctx, Permission::ReadOwn)?;
+        let rows = access
+            .accounts()
+            .store()
+            .turf_units(self.id.as_str(), &access.identity.chapter.to_string())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| TurfUnit {
+                campaign_id: ID(row.campaign_id),
+                unit_id: ID(row.unit_id),
+                assigned_by_id: ID(row.assigned_by),
+                assigned_at: row.assigned_at,
+            })
+            .collect())
+    }
+}
+
+/// A unit assigned to a member as turf.
+#[derive(SimpleObject)]
+pub struct TurfUnit {
+    pub campaign_id: ID,
+    pub unit_id: ID,
+    pub assigned_by_id: ID,
+    pub assigned_at: DateTime<Utc>,
+}
+
+#[derive(InputObject)]
+pub struct SetUserCampaignsInput {
+    pub user_id: ID,
+    /// The campaigns the member may work in; empty: every campaign of the chapter.
+    pub campaign_ids: Vec<ID>,
+}
+
+#[derive(InputObject)]
+pub struct TurfUnitInput {
+    pub user_id: ID,
+    pub campaign_id: ID,
+    /// The unit (with all its sub-units) whose people join the member's turf.
+    pub unit_id: ID,
+}
+
+/// The campaign's facts if it is a campaign of `chapter`, else NOT_FOUND (another chapter's campaigns look
+/// like none).
+async fn campaign_of_chapter(
+    store: &store::Store,
+    chapter: domain::ids::ChapterId,
+    campaign_id: &ID,
+    field: &str,
+) -> Result<domain::campaign::CampaignFacts, ApiError> {
+    let not_found = || {
+        ApiError::not_found(format!(
+            "{field}: no campaign {} in this chapter",
+            campaign_id.as_str()
+        ))
+    };
+    let campaign: domain::ids::CampaignId =
+        super::parse::id(field, campaign_id).map_err(|_| not_found())?;
+    store::AggregateStore::<domain::campaign::Campaign>::new(store.clone())
+        .load(&campaign.to_string())
+        .await?
+        .aggregate()
+        .facts()
+        .filter(|facts| facts.chapter == chapter)
+        .ok_or_else(not_found)
 }
 
 /// A personal API token, without its secret (which is shown only once, when it is created).
@@ -110,9 +197,11 @@ pub struct CreateApiTokenInput {
 pub struct AccessLogEntry {
     pub at: DateTime<Utc>,
     pub user_id: ID,
-    /// `READ_CONTACT_POINTS` or `FORGET_PERSON`.
+    /// `READ_CONTACT_POINTS`, `READ_NOTES`, `EXPORT` or `FORGET_PERSON`.
     pub action: String,
     pub subject_id: Option<ID>,
+    /// More about the entry: an export's row count.
+    pub detail: Option<String>,
 }
 
 #[derive(Default)]
@@ -147,7 +236,7 @@ impl AccountsQuery {
         let rows = access
             .accounts()
             .store()
-            .access_log(&access.identity.chapter.to_string(), i64::from(first))
+            .access_log_with_details(&access.identity.chapter.to_string(), i64::from(first))
             .await?;
         Ok(rows
             .into_iter()
@@ -156,6 +245,7 @@ impl AccountsQuery {
                 user_id: ID(row.user_id),
                 action: row.action,
                 subject_id: row.subject_id.map(ID),
+                detail: row.detail,
             })
             .collect())
     }
@@ -282,15 +372,17 @@ impl AccountsMutation {
     async fn remove_user(&self, ctx: &Context<'_>, user_id: ID) -> Result<bool, ApiError> {
         let access = Policy::accounts(ctx, Permission::ManageUsers)?;
         let (user, _) = member(&access, &user_id).await?;
-        access
-            .accounts()
-            .store()
-            .delete_membership(&user.to_string(), &access.identity.chapter.to_string())
+        let store = access.accounts().store();
+        let chapter = access.identity.chapter.to_string();
+        store.delete_membership(&user.to_string(), &chapter).await?;
+        store
+            .clear_membership_scope(&user.to_string(), &chapter)
             .await?;
         Ok(true)
     }
 
-    /// Gives a member a new temporary password (shown once) and ends all their sessions.
+    /// Gives a member a new temporary password (shown once) and ends all their sessions. Only for users who
+    /// belong to no other chapter.
     async fn reset_user_password(
         &self,
         ctx: &Context<'_>,
@@ -298,6 +390,12 @@ impl AccountsMutation {
     ) -> Result<String, ApiError> {
         let access = Policy::accounts(ctx, Permission::ManageUsers)?;
         let (user, _) = member(&access, &user_id).await?;
+        // A new password would sign in to every chapter of the user: an admin of one has no say over another.
+        if belongs_elsewhere(&access, user).await? {
+            return Err(ApiError::forbidden(
+                "this user belongs to other chapters too; they reset their password themselves",
+            ));
+        }
         let password = temporary_password();
         access.accounts().set_password(user, &password).await?;
         tracing::info!(by = %access.identity.user, %user, "password reset by an admin");
@@ -314,6 +412,135 @@ impl AccountsMutation {
     /// Enables a disabled member again (their revoked tokens stay revoked).
     async fn enable_user(&self, ctx: &Context<'_>, user_id: ID) -> Result<ChapterUser, ApiError> {
         set_disabled(ctx, user_id, false).await
+    }
+
+    /// Narrows a member to some campaigns of the chapter (admins only): they then see and change nothing of
+    /// the other campaigns. An empty list gives them the whole chapter again. Admins cannot be narrowed.
+    async fn set_user_campaigns(
+        &self,
+        ctx: &Context<'_>,
+        input: SetUserCampaignsInput,
+    ) -> Result<ChapterUser, ApiError> {
+        let access = Policy::accounts(ctx, Permission::ManageUsers)?;
+        let (user, member_now) = member(&access, &input.user_id).await?;
+        if member_now.role == Role::Admin && !input.campaign_ids.is_empty() {
+            return Err(ApiError::invalid(
+                "input.userId",
+                "an admin works in the whole chapter and cannot be narrowed to campaigns",
+            ));
+        }
+        let store = access.accounts().store();
+        let mut campaigns = std::collections::BTreeSet::new();
+        for (index, campaign) in input.campaign_ids.iter().enumerate() {
+            let facts = campaign_of_chapter(
+                store,
+                access.identity.chapter,
+                campaign,
+                &format!("input.campaignIds[{index}]"),
+            )
+            .await?;
+            campaigns.insert(facts.campaign_id.to_string());
+        }
+        let campaigns: Vec<String> = campaigns.into_iter().collect();
+        store
+            .set_membership_campaigns(
+                &user.to_string(),
+                &access.identity.chapter.to_string(),
+                &campaigns,
+                Utc::now(),
+            )
+            .await?;
+        tracing::info!(by = %access.identity.user, %user, campaigns = campaigns.len(), "member's campaigns set");
+        Ok(member(&access, &input.user_id).await?.1)
+    }
+
+    /// Adds a unit (with its sub-units) to a member's turf (admins and leads; a lead narrowed to some
+    /// campaigns only in those).
+    async fn assign_turf_unit(
+        &self,
+        ctx: &Context<'_>,
+        input: TurfUnitInput,
+    ) -> Result<ChapterUser, ApiError> {
+        let access = Policy::accounts(ctx, Permission::AssignWork)?;
+        let (user, _) = member(&access, &input.user_id).await?;
+        let store = access.accounts().store();
+        let facts = campaign_of_chapter(
+            store,
+            access.identity.chapter,
+            &input.campaign_id,
+            "input.campaignId",
+        )
+        .await?;
+        let scope = super::authz::Scope::load(store, access.identity).await?;
+        if !scope.reaches(facts.campaign_id) {
+            return Err(ApiError::not_found(format!(
+                "input.campaignId: no campaign {} in this chapter",
+                input.campaign_id.as_str()
+            )));
+        }
+        let unit: domain::ids::UnitId = super::parse::id("input.unitId", &input.unit_id)?;
+        if !facts.is_active_unit(unit) {
+            return Err(ApiError::not_found(format!(
+                "input.unitId: no unit {} in this campaign",
+                input.unit_id.as_str()
+            )));
+        }
+        store
+            .assign_turf_unit(&store::TurfUnitRow {
+                user_id: user.to_string(),
+                chapter_id: access.identity.chapter.to_string(),
+                campaign_id: facts.campaign_id.to_string(),
+                unit_id: unit.to_string(),
+                assigned_by: access.identity.user.to_string(),
+                assigned_at: Utc::now(),
+            })
+            .await?;
+        Ok(member(&access, &input.user_id).await?.1)
+    }
+
+    /// Takes a unit out of a member's turf (admins and leads).
+    async fn unassign_turf_unit(
+        &self,
+        ctx: &Context<'_>,
+        input: TurfUnitInput,
+    ) -> Result<ChapterUser, ApiError> {
+        let access = Policy::accounts(ctx, Permission::AssignWork)?;
+        let (user, _) = member(&access, &input.user_id).await?;
+        let store = access.accounts().store();
+        let facts = campaign_of_chapter(
+            store,
+            access.identity.chapter,
+            &input.campaign_id,
+            "input.campaignId",
+        )
+        .await?;
+        let scope = super::authz::Scope::load(store, access.identity).await?;
+        if !scope.reaches(facts.campaign_id) {
+            return Err(ApiError::not_found(format!(
+                "input.campaignId: no campaign {} in this chapter",
+                input.campaign_id.as_str()
+            )));
+        }
+        let chapter = access.identity.chapter.to_string();
+        let held = store
+            .turf_units(&user.to_string(), &chapter)
+            .await?
+            .into_iter()
+            .any(|row| {
+                row.unit_id == input.unit_id.as_str()
+                    && row.campaign_id == facts.campaign_id.to_string()
+            });
+        let removed = held
+            && store
+                .unassign_turf_unit(&user.to_string(), &chapter, input.unit_id.as_str())
+                .await?;
+        if !removed {
+            return Err(ApiError::not_found(format!(
+                "input.unitId: unit {} is not in this member's turf",
+                input.unit_id.as_str()
+            )));
+        }
+        Ok(member(&access, &input.user_id).await?.1)
     }
 
     /// Creates a personal API token for the caller in this chapter, with a role no higher than theirs.
@@ -352,6 +579,18 @@ impl AccountsMutation {
     }
 }
 
+/// Whether `user` is a member of another chapter too.
+async fn belongs_elsewhere(access: &AccountsAccess<'_>, user: UserId) -> Result<bool, ApiError> {
+    let chapters = access
+        .accounts()
+        .store()
+        .memberships_of_user(&user.to_string())
+        .await?;
+    Ok(chapters
+        .iter()
+        .any(|membership| membership.chapter_id != access.identity.chapter.to_string()))
+}
+
 async fn set_disabled(
     ctx: &Context<'_>,
     user_id: ID,
@@ -362,15 +601,7 @@ async fn set_disabled(
     if user == access.identity.user {
         return Err(ApiError::forbidden("you cannot disable your own account"));
     }
-    let chapters = access
-        .accounts()
-        .store()
-        .memberships_of_user(&user.to_string())
-        .await?;
-    if chapters
-        .iter()
-        .any(|membership| membership.chapter_id != access.identity.chapter.to_string())
-    {
+    if belongs_elsewhere(&access, user).await? {
         return Err(ApiError::forbidden(
             "this user belongs to other chapters too; remove them from this chapter instead",
         ));

@@ -11,6 +11,7 @@ pub mod parse;
 mod person;
 mod query;
 mod read;
+mod sensitive;
 mod structure_test;
 mod subscription;
 mod task;
@@ -32,6 +33,7 @@ pub struct Query(
     query::CallerQuery,
     query::StatusQuery,
     read::ReadQuery,
+    sensitive::SensitiveQuery,
     accounts::AccountsQuery,
 );
 

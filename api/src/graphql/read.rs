@@ -721,7 +721,7 @@ pub struct PeopleFilter {
 }
 
 impl PeopleFilter {
-    fn parse(&self) -> Result<q::PeopleFilter, ApiError> {
+    pub(super) fn parse(&self) -> Result<q::PeopleFilter, ApiError> {
         let mut levels: Vec<Option<u8>> = self
             .levels
             .iter()
@@ -752,6 +752,7 @@ impl PeopleFilter {
                 .clone()
                 .filter(|text| !text.trim().is_empty()),
             include_inactive: self.include_inactive,
+            turf: None,
         })
     }
 }
@@ -807,6 +808,39 @@ impl ActivityFilter {
     }
 }
 
+/// A page with nothing on it: what a campaign outside the caller's scope holds.
+fn empty_page<T>() -> q::Page<T> {
+    q::Page {
+        edges: Vec::new(),
+        has_next_page: false,
+        has_previous_page: false,
+        total_count: 0,
+    }
+}
+
+/// Narrows a task filter to the caller's campaigns. `false` when the filter names a campaign outside them
+/// (nothing to show). A member narrowed to several campaigns names one of them in `filter.campaignId`.
+async fn narrow_tasks(
+    access: &super::authz::ReadAccess<'_>,
+    filter: &mut q::TaskFilter,
+) -> Result<bool, ApiError> {
+    let scope = access.scope().await?;
+    let Some(campaigns) = &scope.campaigns else {
+        return Ok(true);
+    };
+    match filter.campaign {
+        Some(campaign) => Ok(scope.reaches(campaign)),
+        None if campaigns.len() == 1 => {
+            filter.campaign = campaigns.iter().next().copied();
+            Ok(true)
+        }
+        None => Err(ApiError::invalid(
+            "filter.campaignId",
+            "you work in several campaigns of this chapter: name one",
+        )),
+    }
+}
+
 /// The longest series an analyst query returns.
 const MAX_WEEKS: u32 = 260;
 
@@ -826,13 +860,21 @@ impl ReadQuery {
     async fn campaigns(&self, ctx: &Context<'_>) -> Result<Vec<Campaign>, ApiError> {
         let access = Policy::read(ctx, Permission::ReadTurf)?;
         let views = access.read_models().campaigns(access.chapter()).await?;
-        Ok(views.into_iter().map(Into::into).collect())
+        let scope = access.scope().await?;
+        Ok(views
+            .into_iter()
+            .filter(|view| scope.reaches(view.campaign_id))
+            .map(Into::into)
+            .collect())
     }
 
     /// A campaign of the chapter; null when there is none with this id.
     async fn campaign(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Campaign>, ApiError> {
         let access = Policy::read(ctx, Permission::ReadTurf)?;
         let campaign = parse::id("id", &id)?;
+        if !access.reaches(campaign).await? {
+            return Ok(None);
+        }
         let view = access
             .read_models()
             .campaign(access.chapter(), campaign)
@@ -853,12 +895,15 @@ impl ReadQuery {
         after: Option<String>,
     ) -> Result<PersonConnection, ApiError> {
         let page = page_request(first, after)?;
-        let (access, turf) = Policy::read_turf(ctx)?;
+        let access = Policy::read_people(ctx)?;
         let campaign = parse::id("campaignId", &campaign_id)?;
         let mut filter = filter.unwrap_or_default().parse()?;
-        if let Some(me) = turf {
-            filter.organizer = Some(me);
-            filter.uncovered = None;
+        // A campaign outside a narrowed membership looks like one of another chapter: no one in it.
+        if !access.reaches(campaign).await? {
+            return Ok(PersonConnection::from(empty_page::<q::PersonRow>()));
+        }
+        if let Some(turf) = access.turf(campaign).await? {
+            filter.turf = Some((turf.organizer, turf.units.into_iter().collect()));
         }
         let people = access
             .read_models()
@@ -879,6 +924,9 @@ impl ReadQuery {
         let access = Policy::read(ctx, Permission::Read)?;
         let campaign = parse::id("campaignId", &campaign_id)?;
         let test = parse::optional_id("structureTestId", structure_test_id.as_ref())?;
+        if !access.reaches(campaign).await? {
+            return Ok(None);
+        }
         let chart = access
             .read_models()
             .wall_chart(access.chapter(), campaign, test, as_of)
@@ -893,14 +941,36 @@ impl ReadQuery {
         id: ID,
         as_of: Option<DateTime<Utc>>,
     ) -> Result<Option<Person>, ApiError> {
-        let (access, turf) = Policy::read_turf(ctx)?;
+        let access = Policy::read_people(ctx)?;
         let person = parse::id("id", &id)?;
         let detail = access
             .read_models()
             .person(access.chapter(), person, as_of)
             .await?;
-        // Someone outside the caller's turf looks exactly like no one.
-        let detail = detail.filter(|detail| turf.is_none() || detail.organizer == turf);
+        // Someone outside the caller's campaigns or turf looks exactly like no one. The turf is today's (a
+        // time-travelled answer shows the person as they were, to whoever may see them now).
+        let detail = match detail {
+            Some(detail) => {
+                let now = match as_of {
+                    None => Some((detail.organizer, detail.units.clone())),
+                    Some(_) => access
+                        .read_models()
+                        .person(access.chapter(), person, None)
+                        .await?
+                        .map(|current| (current.organizer, current.units)),
+                };
+                let visible = match now {
+                    Some((organizer, units)) => {
+                        access
+                            .sees_person(detail.campaign_id, organizer, &units)
+                            .await?
+                    }
+                    None => false,
+                };
+                visible.then_some(detail)
+            }
+            None => None,
+        };
         if let Some(detail) = &detail {
             if !access.masks_personal_data() && ctx.look_ahead().field("contactPoints").exists() {
                 super::authz::record_access(
@@ -926,7 +996,10 @@ impl ReadQuery {
     ) -> Result<TaskConnection, ApiError> {
         let page = page_request(first, after)?;
         let access = Policy::read(ctx, Permission::Read)?;
-        let filter = filter.unwrap_or_default().parse()?;
+        let mut filter = filter.unwrap_or_default().parse()?;
+        if !narrow_tasks(&access, &mut filter).await? {
+            return Ok(TaskConnection::from(empty_page::<q::TaskRow>()));
+        }
         let tasks = access
             .read_models()
             .tasks(access.chapter(), &filter, &page)
@@ -947,6 +1020,9 @@ impl ReadQuery {
         let access = Policy::read(ctx, Permission::ReadOwn)?;
         let mut filter = filter.unwrap_or_default().parse()?;
         filter.assignee = Some(access.identity.user);
+        if !narrow_tasks(&access, &mut filter).await? {
+            return Ok(TaskConnection::from(empty_page::<q::TaskRow>()));
+        }
         let tasks = access
             .read_models()
             .tasks(access.chapter(), &filter, &page)
@@ -967,7 +1043,12 @@ impl ReadQuery {
             .read_models()
             .structure_test(access.chapter(), test, as_of)
             .await?;
-        Ok(view.map(|view| access.masked(StructureTest::from(view))))
+        match view {
+            Some(view) if access.reaches(view.campaign_id).await? => {
+                Ok(Some(access.masked(StructureTest::from(view))))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// Every change in a campaign, newest first, with its actor (`first` at most 100).
@@ -984,6 +1065,9 @@ impl ReadQuery {
         let access = Policy::read(ctx, Permission::Read)?;
         let campaign = parse::id("campaignId", &campaign_id)?;
         let filter = filter.unwrap_or_default().parse()?;
+        if !access.reaches(campaign).await? {
+            return Ok(ActivityConnection::from(empty_page::<q::ActivityItem>()));
+        }
         let items = access
             .read_models()
             .activity(access.chapter(), campaign, &filter, &page)
@@ -1001,6 +1085,12 @@ impl ReadQuery {
     ) -> Result<Vec<AssessmentWeek>, ApiError> {
         let access = Policy::read(ctx, Permission::Analyze)?;
         let campaign = parse::id("campaignId", &campaign_id)?;
+        if !access.reaches(campaign).await? {
+            return Err(ApiError::not_found(format!(
+                "no campaign {} in this chapter",
+                campaign_id.as_str()
+            )));
+        }
         let series = access
             .read_models()
             .assessment_distribution_weekly(access.chapter(), campaign, from, self::weeks(weeks)?)
@@ -1025,6 +1115,12 @@ impl ReadQuery {
     ) -> Result<Vec<OrganizerWeek>, ApiError> {
         let access = Policy::read(ctx, Permission::Analyze)?;
         let campaign = parse::id("campaignId", &campaign_id)?;
+        if !access.reaches(campaign).await? {
+            return Err(ApiError::not_found(format!(
+                "no campaign {} in this chapter",
+                campaign_id.as_str()
+            )));
+        }
         let series = access
             .read_models()
             .one_on_ones_per_organizer_weekly(access.chapter(), campaign, from, to)
@@ -1049,6 +1145,12 @@ impl ReadQuery {
     ) -> Result<Vec<CoverageWeek>, ApiError> {
         let access = Policy::read(ctx, Permission::Analyze)?;
         let campaign = parse::id("campaignId", &campaign_id)?;
+        if !access.reaches(campaign).await? {
+            return Err(ApiError::not_found(format!(
+                "no campaign {} in this chapter",
+                campaign_id.as_str()
+            )));
+        }
         let series = access
             .read_models()
             .coverage_weekly(access.chapter(), campaign, from, self::weeks(weeks)?)
@@ -1074,6 +1176,19 @@ impl ReadQuery {
     ) -> Result<Vec<ParticipationDay>, ApiError> {
         let access = Policy::read(ctx, Permission::Analyze)?;
         let test = parse::id("structureTestId", &structure_test_id)?;
+        let campaign = access
+            .read_models()
+            .structure_test(access.chapter(), test, None)
+            .await?
+            .map(|view| view.campaign_id);
+        if let Some(campaign) = campaign {
+            if !access.reaches(campaign).await? {
+                return Err(ApiError::not_found(format!(
+                    "no structure test {} in this chapter",
+                    structure_test_id.as_str()
+                )));
+            }
+        }
         if to < from || (to - from).num_days() > i64::from(MAX_WEEKS) * 7 {
             return Err(ApiError::invalid(
                 "to",

@@ -23,7 +23,7 @@ impl LogSubscription {
         ctx: &Context<'_>,
     ) -> Result<impl Stream<Item = LogPosition>, ApiError> {
         let access = Policy::read(ctx, Permission::Read)?;
-        let revalidation = Policy::revalidation(ctx)?;
+        let revalidation = Policy::revalidation(ctx).await?;
         let committed = access.store().subscribe();
         let positions = stream::unfold(committed, |mut committed| async move {
             committed.changed().await.ok()?;
@@ -66,16 +66,20 @@ impl WallChartChange {
             .read_models()
             .person(access.chapter(), person, None)
             .await?;
-        Ok(detail.map(|detail| {
-            access.masked(PersonCell {
-                person_id: ID(detail.person_id.to_string()),
-                name: detail.name,
-                level: detail.level,
-                organizer_id: detail.organizer.map(|organizer| ID(organizer.to_string())),
-                follow_up: detail.follow_up,
-                step: None,
-            })
-        }))
+        let Some(detail) = detail else {
+            return Ok(None);
+        };
+        if !access.reaches(detail.campaign_id).await? {
+            return Ok(None);
+        }
+        Ok(Some(access.masked(PersonCell {
+            person_id: ID(detail.person_id.to_string()),
+            name: detail.name,
+            level: detail.level,
+            organizer_id: detail.organizer.map(|organizer| ID(organizer.to_string())),
+            follow_up: detail.follow_up,
+            step: None,
+        })))
     }
 
     /// The unit's figures now (UNIT_FIGURES only).
@@ -85,6 +89,9 @@ impl WallChartChange {
         };
         let access = Policy::read(ctx, Permission::Read)?;
         let campaign = parse::id("campaignId", &self.campaign_id)?;
+        if !access.reaches(campaign).await? {
+            return Ok(None);
+        }
         let chart = access
             .read_models()
             .wall_chart(access.chapter(), campaign, None, None)
@@ -153,9 +160,11 @@ impl ChangeSubscription {
         let access = Policy::read(ctx, Permission::Read)?;
         let campaign: CampaignId = parse::id("campaignId", &campaign_id)?;
         let chapter = access.chapter();
-        let revalidation = Policy::revalidation(ctx)?;
+        let revalidation = Policy::revalidation(ctx).await?;
+        // A campaign outside a narrowed membership never changes, as far as its subscriber can tell.
+        let reached = revalidation.scope().reaches(campaign);
         let updates = changes(access.read_models()).filter_map(move |change| {
-            let relevant = change.chapter() == chapter && change.campaign() == campaign;
+            let relevant = reached && change.chapter() == chapter && change.campaign() == campaign;
             let update = match change {
                 ReadModelChange::PersonCell { person, .. } if relevant => Some(WallChartChange {
                     kind: WallChartChangeKind::PersonCell,
@@ -184,7 +193,8 @@ impl ChangeSubscription {
         let access = Policy::read(ctx, Permission::ReadOwn)?;
         let chapter = access.chapter();
         let me = access.identity.user;
-        let revalidation = Policy::revalidation(ctx)?;
+        let revalidation = Policy::revalidation(ctx).await?;
+        let scope = revalidation.scope().clone();
         let updates = changes(access.read_models()).filter_map(move |change| {
             let update = match change {
                 ReadModelChange::Task {
@@ -193,7 +203,10 @@ impl ChangeSubscription {
                     task,
                     assignee,
                     previous_assignee,
-                } if in_chapter == chapter && (assignee == me || previous_assignee == Some(me)) => {
+                } if in_chapter == chapter
+                    && scope.reaches(campaign)
+                    && (assignee == me || previous_assignee == Some(me)) =>
+                {
                     Some(MyTaskChange {
                         task_id: ID(task.to_string()),
                         campaign_id: ID(campaign.to_string()),

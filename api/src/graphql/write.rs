@@ -2,7 +2,7 @@
 //! command), the expected version and the idempotency key are honoured, and the outcome is what the client
 //! gets back (the same outcome again when a keyed mutation is retried).
 
-use super::authz::{Permission, Policy};
+use super::authz::{Demand, Permission, Policy, TurfWork, Within};
 use crate::error::ApiError;
 use async_graphql::{Context, SimpleObject, ID};
 use domain::campaign::CampaignCommand;
@@ -49,6 +49,55 @@ impl Command {
                 }
                 _ => P::AssignWork,
             },
+        }
+    }
+
+    /// What the policy needs to know of a command: its permission, what it acts on (for campaign narrowing)
+    /// and whether an activist may run it on their own turf or task.
+    fn demand(&self) -> Demand {
+        use CampaignCommand as C;
+        use StructureTestCommand as S;
+        let within = match self {
+            Self::Chapter(..) | Self::Campaign(_, C::CreateCampaign { .. }) => Within::Chapter,
+            Self::Campaign(campaign, _) => Within::Campaign(*campaign),
+            Self::Person(_, PersonCommand::AddToCampaign { campaign_id, .. }) => {
+                Within::Campaign(*campaign_id)
+            }
+            Self::Person(person, _) => Within::Person(*person),
+            Self::Task(_, TaskCommand::AssignTask { campaign_id, .. }) => {
+                Within::Campaign(*campaign_id)
+            }
+            Self::Task(task, _) => Within::Task(*task),
+            Self::StructureTest(_, S::CreateStructureTest { campaign_id, .. }) => {
+                Within::Campaign(*campaign_id)
+            }
+            Self::StructureTest(test, _) => Within::StructureTest(*test),
+        };
+        // An activist's writes: a note, a 1:1 they held, a structure-test step, for a person of their turf;
+        // completing or reopening a task of their own. Nothing else.
+        let turf_work = match self {
+            Self::Person(
+                person,
+                PersonCommand::AddNote { .. } | PersonCommand::RecordStructureTestStep { .. },
+            ) => Some(TurfWork::Person {
+                person: *person,
+                as_organizer: None,
+            }),
+            Self::Person(person, PersonCommand::LogOneOnOne(one_on_one)) => {
+                Some(TurfWork::Person {
+                    person: *person,
+                    as_organizer: Some(one_on_one.organizer),
+                })
+            }
+            Self::Task(task, TaskCommand::CompleteTask | TaskCommand::ReopenTask) => {
+                Some(TurfWork::OwnTask(*task))
+            }
+            _ => None,
+        };
+        Demand {
+            permission: self.permission(),
+            within,
+            turf_work,
         }
     }
 
@@ -165,7 +214,7 @@ pub async fn mutate(
     idempotency_key: Option<String>,
 ) -> Result<MutationResult, ApiError> {
     let command = command?;
-    let access = Policy::write(ctx, command.permission())?;
+    let access = Policy::write(ctx, &command.demand()).await?;
     let expected = expected_version
         .map(|version| {
             u64::try_from(version)
@@ -345,7 +394,10 @@ impl MutationResult {
         let Some(campaign) = self.target_id(Target::Campaign)? else {
             return Ok(None);
         };
-        let access = Policy::read(ctx, Permission::Read)?;
+        let access = Policy::read(ctx, Permission::ReadTurf)?;
+        if !access.reaches(campaign).await? {
+            return Ok(None);
+        }
         self.projected(&access).await?;
         let view = access
             .read_models()
@@ -359,13 +411,22 @@ impl MutationResult {
         let Some(person) = self.target_id(Target::Person)? else {
             return Ok(None);
         };
-        let access = Policy::read(ctx, Permission::Read)?;
+        let access = Policy::read_people(ctx)?;
         self.projected(&access).await?;
         let detail = access
             .read_models()
             .person(access.chapter(), person, None)
             .await?;
-        Ok(detail.map(Into::into))
+        let Some(detail) = detail else {
+            return Ok(None);
+        };
+        if !access
+            .sees_person(detail.campaign_id, detail.organizer, &detail.units)
+            .await?
+        {
+            return Ok(None);
+        }
+        Ok(Some(access.masked(super::read::Person::from(detail))))
     }
 
     /// The structure test after the mutation (structure-test mutations only).
@@ -382,6 +443,11 @@ impl MutationResult {
             .read_models()
             .structure_test(access.chapter(), test, None)
             .await?;
-        Ok(view.map(Into::into))
+        match view {
+            Some(view) if access.reaches(view.campaign_id).await? => {
+                Ok(Some(access.masked(super::read::StructureTest::from(view))))
+            }
+            _ => Ok(None),
+        }
     }
 }

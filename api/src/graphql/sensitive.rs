@@ -1,0 +1,320 @@
+//! Sensitive reads: a person's notes and exports. Notes are never projected into read-model tables: they are
+//! read here from the person's own event stream, opened with the person's key by the store, so a forgotten
+//! person's notes read as erased. Every notes read and every export is recorded in the access log first;
+//! a read whose record cannot be written shows nothing.
+
+use super::authz::{record_access, Policy, ReadAccess};
+use super::parse;
+use super::read::{PeopleFilter, PeopleSort, PersonSummary};
+use crate::error::ApiError;
+use async_graphql::{Context, Enum, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use domain::context::EventMetadata;
+use domain::ids::{CampaignId, PersonId};
+use domain::person::{Person, PersonEvent};
+use domain::sensitive::Sensitive;
+use domain::values::NoteText;
+use projections::queries as q;
+use store::AggregateStore;
+
+/// Where a note was written.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteKind {
+    /// A note added on its own (`addNote`).
+    Note,
+    /// The notes of a 1:1 (`logOneOnOne`).
+    OneOnOne,
+    /// The next step agreed in a 1:1.
+    NextStep,
+    /// The note given with an assessment.
+    Assessment,
+}
+
+/// One note about a person.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct PersonNote {
+    /// The note's id (for a 1:1's notes and next step, the conversation's id).
+    pub id: Option<ID>,
+    pub kind: NoteKind,
+    /// Null once the person was forgotten.
+    pub text: Option<String>,
+    /// True when the person was forgotten and the text is gone for good.
+    pub erased: bool,
+    /// Who wrote it (who logged the 1:1, who assessed).
+    pub written_by_id: ID,
+    /// When it was recorded.
+    pub at: DateTime<Utc>,
+}
+
+/// People of a campaign as CSV text, one row per person.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct PeopleExport {
+    pub campaign_id: ID,
+    /// The number of people (rows after the header).
+    pub rows: i32,
+    /// `person_id,name,level,organizer_id,follow_up,status,preferred_language,unit_ids` and one line per
+    /// person (RFC 4180 quoting; cells starting with `=`, `+`, `-` or `@` get a leading `'` so a
+    /// spreadsheet does not run them).
+    pub csv: String,
+}
+
+/// The most people one export holds.
+pub const MAX_EXPORT_ROWS: usize = 100_000;
+
+#[derive(Default)]
+pub struct SensitiveQuery;
+
+#[Object]
+impl SensitiveQuery {
+    /// The notes about a person (standalone notes, 1:1 notes and next steps, assessment notes), oldest
+    /// first; null when there is no such person the caller may see. Activists see only the notes they wrote
+    /// themselves; analysts only with the personal-data grant. Every read is recorded in the access log
+    /// (`READ_NOTES`).
+    async fn person_notes(
+        &self,
+        ctx: &Context<'_>,
+        person_id: ID,
+    ) -> Result<Option<Vec<PersonNote>>, ApiError> {
+        let access = Policy::read_people(ctx)?;
+        if access.masks_personal_data() {
+            return Err(ApiError::forbidden(
+                "an analyst reads notes only with the personal-data grant",
+            ));
+        }
+        let person: PersonId = parse::id("personId", &person_id)?;
+        let people = AggregateStore::<Person>::new(access.store().clone());
+        let loaded = people.load(&person.to_string()).await?;
+        let state = loaded.aggregate();
+        let (Some(chapter), Some(campaign)) = (state.chapter(), state.campaign()) else {
+            return Ok(None);
+        };
+        let units: Vec<_> = state.units().into_iter().collect();
+        if chapter != access.chapter()
+            || !access
+                .sees_person(campaign, state.organizer(), &units)
+                .await?
+        {
+            return Ok(None);
+        }
+        record_access(
+            access.store(),
+            access.identity,
+            "READ_NOTES",
+            Some(person.to_string()),
+        )
+        .await?;
+        let only_by = access.turf_bound().then_some(access.identity.user);
+        let mut notes = Vec::new();
+        for envelope in people.load_all_events(&person.to_string()).await? {
+            let at = EventMetadata::from_map(&envelope.metadata)
+                .map_err(|error| ApiError::internal(format!("event metadata: {error:?}")))?
+                .at;
+            let mut push = |id: Option<String>,
+                            kind: NoteKind,
+                            text: &Sensitive<NoteText>,
+                            by: domain::ids::UserId| {
+                if only_by.is_none_or(|me| me == by) {
+                    notes.push(PersonNote {
+                        id: id.map(ID),
+                        kind,
+                        text: text.value().map(|text| text.as_str().to_string()),
+                        erased: text.is_erased(),
+                        written_by_id: ID(by.to_string()),
+                        at,
+                    });
+                }
+            };
+            match &envelope.payload {
+                PersonEvent::NoteAdded {
+                    note_id,
+                    text,
+                    written_by,
+                } => push(Some(note_id.to_string()), NoteKind::Note, text, *written_by),
+                PersonEvent::OneOnOneLogged {
+                    conversation_id,
+                    notes: conversation_notes,
+                    next_step,
+                    logged_by,
+                    ..
+                } => {
+                    if let Some(text) = conversation_notes {
+                        push(
+                            Some(conversation_id.to_string()),
+                            NoteKind::OneOnOne,
+                            text,
+                            *logged_by,
+                        );
+                    }
+                    if let Some(text) = next_step {
+                        push(
+                            Some(conversation_id.to_string()),
+                            NoteKind::NextStep,
+                            text,
+                            *logged_by,
+                        );
+                    }
+                }
+                PersonEvent::PersonAssessed {
+                    note: Some(text),
+                    assessed_by,
+                    ..
+                } => push(None, NoteKind::Assessment, text, *assessed_by),
+                _ => {}
+            }
+        }
+        Ok(Some(notes))
+    }
+
+    /// The people of a campaign as CSV (filtered like `people`), for those granted export (`canExport`).
+    /// Holds only what the caller may read: their campaigns, their turf, names masked for analysts without
+    /// personal data; contact points are never exported. Recorded in the access log (`EXPORT`, with the row
+    /// count). Null for a campaign the caller does not reach.
+    async fn export_people(
+        &self,
+        ctx: &Context<'_>,
+        campaign_id: ID,
+        filter: Option<PeopleFilter>,
+        #[graphql(default)] sort: PeopleSort,
+    ) -> Result<Option<PeopleExport>, ApiError> {
+        let access = Policy::export(ctx)?;
+        let campaign: CampaignId = parse::id("campaignId", &campaign_id)?;
+        let mut filter = filter.unwrap_or_default().parse()?;
+        if !access.reaches(campaign).await?
+            || access
+                .read_models()
+                .campaign(access.chapter(), campaign)
+                .await?
+                .is_none()
+        {
+            return Ok(None);
+        }
+        if let Some(turf) = access.turf(campaign).await? {
+            filter.turf = Some((turf.organizer, turf.units.into_iter().collect()));
+        }
+        let people = all_people(&access, campaign, &filter, sort.into()).await?;
+        let rows = i32::try_from(people.len()).unwrap_or(i32::MAX);
+        super::authz::record_access_detail(
+            access.store(),
+            access.identity,
+            "EXPORT",
+            Some(campaign.to_string()),
+            &format!("{rows} rows"),
+        )
+        .await?;
+        let mut csv = String::from(
+            "person_id,name,level,organizer_id,follow_up,status,preferred_language,unit_ids\n",
+        );
+        for person in people {
+            let person = access.masked(person);
+            let cells = [
+                person.id.0,
+                person.name.unwrap_or_default(),
+                person
+                    .level
+                    .map(|level| level.to_string())
+                    .unwrap_or_default(),
+                person.organizer_id.map(|id| id.0).unwrap_or_default(),
+                person.follow_up.to_string(),
+                status_text(person.status).to_string(),
+                person.preferred_language.unwrap_or_default(),
+                person
+                    .unit_ids
+                    .iter()
+                    .map(|id| id.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ];
+            let line: Vec<String> = cells.iter().map(|cell| csv_cell(cell)).collect();
+            csv.push_str(&line.join(","));
+            csv.push('\n');
+        }
+        Ok(Some(PeopleExport {
+            campaign_id,
+            rows,
+            csv,
+        }))
+    }
+}
+
+/// Every person the filter selects, page by page.
+async fn all_people(
+    access: &ReadAccess<'_>,
+    campaign: CampaignId,
+    filter: &q::PeopleFilter,
+    sort: q::PeopleSort,
+) -> Result<Vec<PersonSummary>, ApiError> {
+    let mut people = Vec::new();
+    let mut after = None;
+    loop {
+        let page = access
+            .read_models()
+            .people(
+                access.chapter(),
+                campaign,
+                filter,
+                sort,
+                &q::PageRequest {
+                    after: after.clone(),
+                    first: q::MAX_PAGE_SIZE,
+                },
+            )
+            .await?;
+        let next = page
+            .has_next_page
+            .then(|| page.end_cursor().map(str::to_string));
+        people.extend(
+            page.edges
+                .into_iter()
+                .map(|edge| PersonSummary::from(edge.node)),
+        );
+        if people.len() > MAX_EXPORT_ROWS {
+            return Err(ApiError::invalid(
+                "filter",
+                format!("an export holds at most {MAX_EXPORT_ROWS} people; narrow the filter"),
+            ));
+        }
+        match next.flatten() {
+            Some(cursor) => after = Some(cursor),
+            None => return Ok(people),
+        }
+    }
+}
+
+fn status_text(status: super::read::PersonStatus) -> &'static str {
+    use super::read::PersonStatus as S;
+    match status {
+        S::Active => "active",
+        S::Removed => "removed",
+        S::Merged => "merged",
+        S::Forgotten => "forgotten",
+    }
+}
+
+/// One CSV cell: quoted when it holds a comma, quote or line break; a leading `=`, `+`, `-` or `@` is
+/// defused with `'` so a spreadsheet shows it rather than running it.
+fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn csv_cells_are_quoted_and_defused() {
+        assert_eq!(csv_cell("Ana Rivera"), "Ana Rivera");
+        assert_eq!(csv_cell("Rivera, Ana"), "\"Rivera, Ana\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(csv_cell("-1,2"), "\"'-1,2\"");
+    }
+}
