@@ -7,5 +7,6 @@ pub mod demo;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod import;
 pub mod keys;
 pub mod service;

@@ -3,16 +3,19 @@
 //! needs from other aggregates, runs the pure handler, and commits with the loaded version as the expected one.
 
 use crate::config::Settings;
+use crate::import::{CampaignDirectory, PersonImport};
 use crate::keys::resolve_master_key;
 use anyhow::Context as _;
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use domain::campaign::{Campaign, CampaignCommand, CampaignContext, CampaignFacts};
 use domain::chapter::{Chapter, ChapterCommand, ChapterContext};
+use domain::ids::ContactPointId;
 use domain::ids::{CampaignId, ChapterId, PersonId, StructureTestId, TaskId};
-use domain::person::{Person, PersonCommand, PersonFacts};
+use domain::person::{Person, PersonCommand, PersonContext, PersonFacts};
 use domain::structure_test::{StructureTest, StructureTestCommand};
 use domain::task::{Task, TaskCommand};
+use domain::values::{ContactLabel, ContactValue};
 use domain::{Actor, Context, EventMetadata, Rejection, StoredAggregate};
 use secrecy::ExposeSecret;
 use std::collections::HashMap;
@@ -409,6 +412,105 @@ impl Groundwork {
             .await
     }
 
+    /// The names of a campaign's units, fields and responses (for importers that speak in names).
+    pub async fn campaign_directory(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<CampaignDirectory, ServiceError> {
+        let events = self
+            .campaigns
+            .load_all_events(&campaign.to_string())
+            .await?;
+        if events.is_empty() {
+            return Err(ServiceError::NotFound {
+                what: "campaign",
+                id: campaign.to_string(),
+            });
+        }
+        Ok(CampaignDirectory::from_events(
+            events.iter().map(|event| &event.payload),
+        ))
+    }
+
+    /// Adds many people to a campaign at once. Each person gets the commands an organizer would issue one
+    /// by one (add to the campaign, join the unit, email and phone contact points, field responses, an
+    /// organizer, an assessment), decided by the domain in memory against the campaign's facts; then every
+    /// person's stream is appended in ONE transaction: all of `people` are stored, or none is. A person the
+    /// domain refuses fails the whole call with [`ImportRejected`], naming the person's index in `people`.
+    pub async fn import_people(
+        &self,
+        actor: &Actor,
+        campaign: CampaignId,
+        people: &[PersonImport],
+    ) -> Result<ImportSummary, ImportRejected> {
+        let (batch, ids) = self.decide_import(actor, campaign, people).await?;
+        let appended = self
+            .store
+            .append(batch)
+            .await
+            .map_err(|error| ImportRejected::whole(error.into()))?;
+        if let Ok(mut known) = self.person_campaigns.write() {
+            known.extend(ids.iter().map(|person| (*person, campaign)));
+        }
+        Ok(ImportSummary {
+            people: ids,
+            events: appended.len(),
+            position: appended.iter().map(|event| event.position).max(),
+        })
+    }
+
+    /// Runs every decision of an import without storing anything: `Ok` means `import_people` with the same
+    /// people would be accepted by the domain (the store may still refuse, e.g. if the campaign changes).
+    pub async fn check_import(
+        &self,
+        actor: &Actor,
+        campaign: CampaignId,
+        people: &[PersonImport],
+    ) -> Result<(), ImportRejected> {
+        self.decide_import(actor, campaign, people)
+            .await
+            .map(|_| ())
+    }
+
+    /// The appends of an import, decided in memory: one new stream per person.
+    async fn decide_import(
+        &self,
+        actor: &Actor,
+        campaign: CampaignId,
+        people: &[PersonImport],
+    ) -> Result<(Vec<store::StreamAppend>, Vec<PersonId>), ImportRejected> {
+        let facts = self
+            .campaign_facts_or_default(campaign)
+            .await
+            .map_err(ImportRejected::whole)?;
+        let context: PersonContext = Context::new(actor.clone(), PersonFacts::new(facts));
+        let metadata = EventMetadata::from(actor).to_map();
+        let mut batch = Vec::with_capacity(people.len());
+        let mut ids = Vec::with_capacity(people.len());
+        for (index, import) in people.iter().enumerate() {
+            let person = PersonId::new_random();
+            let mut state = Person::default();
+            let mut events = Vec::new();
+            for command in import_commands(person, campaign, import) {
+                events.extend(
+                    decide_and_apply(&mut state, command, &context)
+                        .await
+                        .map_err(|error| ImportRejected {
+                            index: Some(index),
+                            error,
+                        })?,
+                );
+            }
+            batch.push(
+                self.people
+                    .prepare(&person.to_string(), 0, &events, &metadata, &state)
+                    .map_err(|error| ImportRejected::whole(error.into()))?,
+            );
+            ids.push(person);
+        }
+        Ok((batch, ids))
+    }
+
     /// A campaign's facts; for a campaign that does not exist, facts the domain rejects with its own error
     /// ("campaign not found"), so the message comes from one place.
     async fn campaign_facts_or_default(
@@ -538,6 +640,105 @@ where
             }
             Err(error) => return Err(error.into()),
         }
+    }
+}
+
+/// The commands that bring a new person to what an import row says, in the order an organizer would give them.
+fn import_commands(
+    person: PersonId,
+    campaign: CampaignId,
+    import: &PersonImport,
+) -> Vec<PersonCommand> {
+    let mut commands = vec![PersonCommand::AddToCampaign {
+        person_id: person,
+        campaign_id: campaign,
+        name: import.name.clone(),
+        preferred_language: import.preferred_language.clone(),
+    }];
+    commands.extend(
+        import
+            .unit
+            .map(|unit_id| PersonCommand::JoinUnit { unit_id }),
+    );
+    commands.extend(
+        import
+            .email
+            .clone()
+            .map(|email| PersonCommand::AddContactPoint {
+                contact_point_id: ContactPointId::new_random(),
+                label: ContactLabel::Home,
+                value: ContactValue::Email(email),
+                do_not_contact: false,
+            }),
+    );
+    commands.extend(
+        import
+            .phone
+            .clone()
+            .map(|phone| PersonCommand::AddContactPoint {
+                contact_point_id: ContactPointId::new_random(),
+                label: ContactLabel::Mobile,
+                value: ContactValue::Phone(phone),
+                do_not_contact: false,
+            }),
+    );
+    commands.extend(
+        import
+            .responses
+            .iter()
+            .map(|response| PersonCommand::AddFieldResponse {
+                field_id: response.field_id,
+                response_id: response.response_id,
+            }),
+    );
+    commands.extend(
+        import
+            .organizer
+            .map(|organizer| PersonCommand::AssignOrganizer { organizer }),
+    );
+    commands.extend(
+        import
+            .level
+            .map(|level| PersonCommand::Assess { level, note: None }),
+    );
+    commands
+}
+
+/// What an import stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// The new people, in the order they were given.
+    pub people: Vec<PersonId>,
+    pub events: usize,
+    /// Where the import's last event sits in the global order.
+    pub position: Option<Position>,
+}
+
+/// Why an import stored nothing: the person at `index` was refused, or (no index) the whole batch failed.
+#[derive(Debug)]
+pub struct ImportRejected {
+    pub index: Option<usize>,
+    pub error: ServiceError,
+}
+
+impl std::fmt::Display for ImportRejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.index {
+            Some(index) => write!(f, "person {} of the batch: {}", index + 1, self.error),
+            None => write!(f, "{}", self.error),
+        }
+    }
+}
+
+impl std::error::Error for ImportRejected {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+impl ImportRejected {
+    fn whole(error: ServiceError) -> Self {
+        Self { index: None, error }
     }
 }
 
