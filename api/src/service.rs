@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use store::{
     AggregateStore, AppendedEvent, BackendKind, Position, Store, StoreError, StoreOptions,
+    StreamAppend,
 };
 use tokio::io::AsyncWrite;
 
@@ -175,6 +176,7 @@ impl Groundwork {
             &chapter.to_string(),
             expected,
             actor,
+            &[],
             |_| Ok((command.clone(), context.clone())),
         )
         .await
@@ -188,15 +190,26 @@ impl Groundwork {
         command: CampaignCommand,
     ) -> Result<Committed, ServiceError> {
         let context: CampaignContext = Context::new(actor.clone(), ());
-        execute(
+        let committed = execute(
             &self.campaigns,
             "campaign",
             &campaign.to_string(),
             expected,
             actor,
+            &[],
             |_| Ok((command.clone(), context.clone())),
         )
-        .await
+        .await;
+        if committed
+            .as_ref()
+            .is_ok_and(|committed| committed.events > 0)
+        {
+            // Person commands would find out through their version condition; this saves them a retry.
+            if let Ok(mut cache) = self.campaign_facts.write() {
+                cache.remove(&campaign);
+            }
+        }
+        committed
     }
 
     /// Runs a command on a person. Loads the person's campaign (or, for `AddToCampaign`, the named one), the
@@ -214,7 +227,15 @@ impl Groundwork {
             PersonCommand::AddToCampaign { campaign_id, .. } => *campaign_id,
             _ => self.campaign_of(person).await?,
         };
-        let mut facts = PersonFacts::new(self.campaign_facts_or_default(campaign).await?);
+        // Merging and forgetting check the campaign's version with a query; every other command takes the
+        // cached facts and lets the append check the version (below).
+        let mut current = match (&command, self.cached_campaign_facts(campaign)) {
+            (PersonCommand::MergeDuplicate { .. } | PersonCommand::Forget, _) | (_, None) => {
+                self.campaign_facts_versioned(campaign).await?
+            }
+            (_, Some(hit)) => hit,
+        };
+        let mut facts = PersonFacts::new(current.1.clone());
         if let PersonCommand::RecordStructureTestStep { test_id, .. } = &command {
             if let Some(test) = self
                 .structure_tests
@@ -232,17 +253,49 @@ impl Groundwork {
                 .await;
         }
         if let PersonCommand::Forget = &command {
-            let committed = execute(&self.people, "person", &id, expected, actor, |_| {
+            let committed = execute(&self.people, "person", &id, expected, actor, &[], |_| {
                 Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
             })
             .await?;
             self.store.forget_person(person.as_uuid()).await?;
             return Ok(committed);
         }
-        execute(&self.people, "person", &id, expected, actor, |_| {
-            Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
-        })
-        .await
+        // The campaign facts come from the cache without a query; the append carries the campaign's version
+        // as a condition checked in the same transaction, and a campaign that moved on in between makes us
+        // decide again on fresh facts.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            if attempts > 1 {
+                current = self.campaign_facts_versioned(campaign).await?;
+                facts.campaign = current.1.clone();
+            }
+            let campaign_version = current.0;
+            let condition = StreamAppend {
+                stream_type: Campaign::TYPE.to_string(),
+                stream_id: campaign.to_string(),
+                data_subject: None,
+                expected_version: campaign_version,
+                events: Vec::new(),
+                snapshot: None,
+            };
+            let outcome = execute(
+                &self.people,
+                "person",
+                &id,
+                expected,
+                actor,
+                &[condition],
+                |_| Ok((command.clone(), Context::new(actor.clone(), facts.clone()))),
+            )
+            .await;
+            match outcome {
+                Err(ServiceError::Conflict {
+                    what: "campaign", ..
+                }) if attempts <= CONFLICT_RETRIES => continue,
+                other => return other,
+            }
+        }
     }
 
     /// The survivor absorbs the duplicate and the duplicate is marked merged, atomically: both streams are
@@ -349,7 +402,7 @@ impl Groundwork {
                 })?,
         };
         let facts = self.campaign_facts_or_default(campaign).await?;
-        execute(&self.tasks, "task", &id, expected, actor, |_| {
+        execute(&self.tasks, "task", &id, expected, actor, &[], |_| {
             Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
         })
         .await
@@ -383,6 +436,7 @@ impl Groundwork {
             &id,
             expected,
             actor,
+            &[],
             |_| Ok((command.clone(), Context::new(actor.clone(), facts.clone()))),
         )
         .await
@@ -478,7 +532,7 @@ impl Groundwork {
         actor: &Actor,
         campaign: CampaignId,
         people: &[PersonImport],
-    ) -> Result<(Vec<store::StreamAppend>, Vec<PersonId>), ImportRejected> {
+    ) -> Result<(Vec<StreamAppend>, Vec<PersonId>), ImportRejected> {
         let facts = self
             .campaign_facts_or_default(campaign)
             .await
@@ -525,13 +579,28 @@ impl Groundwork {
         &self,
         campaign: CampaignId,
     ) -> Result<CampaignFacts, ServiceError> {
+        Ok(self.campaign_facts_versioned(campaign).await?.1)
+    }
+
+    /// The cached facts of a campaign with the campaign version they were built at, without asking the
+    /// database whether that is still the newest version.
+    fn cached_campaign_facts(&self, campaign: CampaignId) -> Option<(u64, CampaignFacts)> {
+        self.campaign_facts
+            .read()
+            .ok()
+            .and_then(|cache| cache.get(&campaign).cloned())
+    }
+
+    /// The facts of a campaign as of its newest event, and that event's version.
+    async fn campaign_facts_versioned(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<(u64, CampaignFacts), ServiceError> {
         let id = campaign.to_string();
         let version = self.store.stream_version(Campaign::TYPE, &id).await?;
-        if let Ok(cache) = self.campaign_facts.read() {
-            if let Some((cached_version, facts)) = cache.get(&campaign) {
-                if *cached_version == version {
-                    return Ok(facts.clone());
-                }
+        if let Some((cached_version, facts)) = self.cached_campaign_facts(campaign) {
+            if cached_version == version {
+                return Ok((version, facts));
             }
         }
         let loaded = self.campaigns.load(&id).await?;
@@ -545,7 +614,7 @@ impl Groundwork {
         if let Ok(mut cache) = self.campaign_facts.write() {
             cache.insert(campaign, (loaded.version(), facts.clone()));
         }
-        Ok(facts)
+        Ok((loaded.version(), facts))
     }
 
     /// The campaign a person belongs to (which never changes once they are added).
@@ -585,6 +654,7 @@ async fn execute<A, F>(
     id: &str,
     expected: Option<u64>,
     actor: &Actor,
+    conditions: &[StreamAppend],
     mut prepare: F,
 ) -> Result<Committed, ServiceError>
 where
@@ -623,11 +693,26 @@ where
                 events: 0,
             });
         }
-        match aggregates
-            .commit_with_expected(id, version, &events, &metadata, &aggregate)
-            .await
-        {
+        let mut batch = vec![aggregates.prepare(id, version, &events, &metadata, &aggregate)?];
+        batch.extend(conditions.iter().cloned());
+        match aggregates.store().append(batch).await {
             Ok(appended) => return Ok(committed(version, &appended)),
+            Err(StoreError::Conflict {
+                stream,
+                expected: condition_version,
+                actual,
+            }) if conditions
+                .iter()
+                .any(|condition| condition.stream_name() == stream) =>
+            {
+                // A stream the decision read (not the one it writes) moved on: the caller decides again.
+                return Err(ServiceError::Conflict {
+                    what: "campaign",
+                    id: stream.rsplit('/').next().unwrap_or_default().to_string(),
+                    expected: condition_version,
+                    current: actual,
+                });
+            }
             Err(StoreError::Conflict { actual, .. }) => {
                 if expected.is_some() || attempt > CONFLICT_RETRIES {
                     return Err(ServiceError::Conflict {

@@ -286,7 +286,10 @@ async fn run_backend(url: &str, plan: &Plan) -> anyhow::Result<Vec<Row>> {
     let whole = parts.command.median().unwrap_or(f64::NAN);
     for (figure, samples) in [
         ("  of which: load person aggregate", &parts.load_person),
-        ("  of which: load campaign facts", &parts.load_campaign),
+        (
+            "  campaign facts by query (not per command)",
+            &parts.load_campaign,
+        ),
     ] {
         rows.push(Row::new("2", figure).clients(1).latency(samples).ratio(
             samples.median().unwrap_or(f64::NAN) / whole,

@@ -339,29 +339,48 @@ macro_rules! backend_queries {
                 rows.iter().map(event_row).collect()
             }
 
-            pub(crate) async fn load_snapshot(
+            /// A stream's snapshot (of this format version) and the events after it, in one round trip:
+            /// the snapshot comes back as the first row (`kind` 0), the events after it in version order.
+            pub(crate) async fn load_latest(
                 pool: &Pool<Db>,
                 stream_type: &str,
                 stream_id: &str,
                 snapshot_version: i64,
-            ) -> Result<Option<StoredSnapshot>, sqlx::Error> {
-                let row = sqlx::query(
-                    "SELECT version, data_subject, state FROM snapshots \
-                     WHERE stream_type = $1 AND stream_id = $2 AND snapshot_version = $3",
+            ) -> Result<(Option<StoredSnapshot>, Vec<StoredRow>), sqlx::Error> {
+                let rows = sqlx::query(
+                    "SELECT CAST(0 AS BIGINT) AS kind, CAST(-1 AS BIGINT) AS position, CAST(0 AS BIGINT) AS tx_id, \
+                       stream_type, stream_id, version AS stream_version, '' AS event_type, CAST(0 AS BIGINT) AS schema_version, \
+                       data_subject, state AS payload, '' AS metadata, taken_at AS recorded_at \
+                     FROM snapshots WHERE stream_type = $1 AND stream_id = $2 AND snapshot_version = $3 \
+                     UNION ALL \
+                     SELECT CAST(1 AS BIGINT), position, tx_id, stream_type, stream_id, stream_version, event_type, \
+                       schema_version, \
+                       data_subject, payload, metadata, recorded_at \
+                     FROM events WHERE stream_type = $1 AND stream_id = $2 AND stream_version > COALESCE( \
+                       (SELECT version FROM snapshots \
+                        WHERE stream_type = $1 AND stream_id = $2 AND snapshot_version = $3), 0) \
+                     ORDER BY kind, stream_version",
                 )
                 .bind(stream_type)
                 .bind(stream_id)
                 .bind(snapshot_version)
-                .fetch_optional(pool)
+                .fetch_all(pool)
                 .await?;
-                row.map(|row| {
-                    Ok(StoredSnapshot {
-                        version: row.try_get("version")?,
-                        data_subject: row.try_get("data_subject")?,
-                        state: row.try_get("state")?,
-                    })
-                })
-                .transpose()
+                let mut snapshot = None;
+                let mut events = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let kind: i64 = row.try_get("kind")?;
+                    if kind == 0 {
+                        snapshot = Some(StoredSnapshot {
+                            version: row.try_get("stream_version")?,
+                            data_subject: row.try_get("data_subject")?,
+                            state: row.try_get("payload")?,
+                        });
+                    } else {
+                        events.push(event_row(row)?);
+                    }
+                }
+                Ok((snapshot, events))
             }
 
             pub(crate) async fn wrapped_key(
@@ -402,6 +421,8 @@ macro_rules! backend_queries {
             }
 
             /// The current version of each named stream of one type that has any event (absent: version 0).
+            /// One index probe per stream (a correlated MAX, which both databases answer from the end of the
+            /// unique index), so a stream's length does not matter.
             pub(crate) async fn stream_versions(
                 tx: &mut Transaction<'static, Db>,
                 stream_type: &str,
@@ -409,17 +430,18 @@ macro_rules! backend_queries {
             ) -> Result<Vec<(String, i64)>, sqlx::Error> {
                 let mut found = Vec::with_capacity(stream_ids.len());
                 for chunk in stream_ids.chunks(LOOKUP_BATCH) {
-                    let mut query = QueryBuilder::<Db>::new(
-                        "SELECT stream_id, MAX(stream_version) FROM events WHERE stream_type = ",
-                    );
-                    query.push_bind(stream_type).push(" AND stream_id IN (");
+                    let mut query = QueryBuilder::<Db>::new("WITH ids (id) AS (VALUES ");
                     let mut ids = query.separated(", ");
                     for id in chunk {
-                        ids.push_bind(*id);
+                        ids.push("(");
+                        ids.push_bind_unseparated(*id);
+                        ids.push_unseparated(")");
                     }
-                    query.push(") GROUP BY stream_id");
-                    let rows: Vec<(String, i64)> = query.build_query_as().fetch_all(&mut **tx).await?;
-                    found.extend(rows);
+                    query.push(") SELECT id, (SELECT MAX(stream_version) FROM events WHERE stream_type = ");
+                    query.push_bind(stream_type);
+                    query.push(" AND stream_id = ids.id) FROM ids");
+                    let rows: Vec<(String, Option<i64>)> = query.build_query_as().fetch_all(&mut **tx).await?;
+                    found.extend(rows.into_iter().filter_map(|(id, version)| version.map(|version| (id, version))));
                 }
                 Ok(found)
             }

@@ -806,33 +806,34 @@ impl Store {
         backend::to_u64(version, "stream version")
     }
 
-    /// The opened state and version of a stream's snapshot with this format version, if any.
-    pub(crate) async fn load_snapshot(
+    /// The opened snapshot (state and version) of a stream with this format version, if any, and the events
+    /// after it, in one round trip.
+    pub(crate) async fn load_latest(
         &self,
         stream_type: &str,
         stream_id: &str,
         snapshot_version: u32,
-    ) -> Result<Option<(u64, Value)>, StoreError> {
+    ) -> Result<(Option<(u64, Value)>, Vec<RecordedEvent>), StoreError> {
         let snapshot_version = i64::from(snapshot_version);
-        let stored = match &self.inner.backend {
+        let (stored, rows) = match &self.inner.backend {
             Backend::Sqlite(pool) => {
-                sqlite::load_snapshot(pool, stream_type, stream_id, snapshot_version).await?
+                sqlite::load_latest(pool, stream_type, stream_id, snapshot_version).await?
             }
             Backend::Postgres(pool) => {
-                postgres::load_snapshot(pool, stream_type, stream_id, snapshot_version).await?
+                postgres::load_latest(pool, stream_type, stream_id, snapshot_version).await?
             }
         };
-        let Some(stored) = stored else {
-            return Ok(None);
+        let snapshot = match stored {
+            Some(stored) => {
+                let location = || format!("snapshot of {}", stream_name(stream_type, stream_id));
+                let state = self
+                    .open_text(&stored.state, stored.data_subject.as_deref(), &location)
+                    .await?;
+                Some((backend::to_u64(stored.version, "snapshot version")?, state))
+            }
+            None => None,
         };
-        let location = || format!("snapshot of {}", stream_name(stream_type, stream_id));
-        let state = self
-            .open_text(&stored.state, stored.data_subject.as_deref(), &location)
-            .await?;
-        Ok(Some((
-            backend::to_u64(stored.version, "snapshot version")?,
-            state,
-        )))
+        Ok((snapshot, self.open_rows(rows).await?))
     }
 
     /// Crypto-shreds a person: destroys their data key and the snapshots of their streams, and remembers
