@@ -85,6 +85,8 @@ pub struct HistoryFigures {
     pub commands: usize,
     pub events: usize,
     pub elapsed: std::time::Duration,
+    /// How many people got a history.
+    pub people: usize,
 }
 
 /// The campaign's fields, shared by the people builders.
@@ -294,18 +296,22 @@ pub async fn build(
     // Histories (1:1s, structure-test steps, tasks) through the command path, as organizers add them.
     let started = Instant::now();
     let shared_people = Arc::new(people_ids.clone());
+    // Above HISTORY_PEOPLE people, histories go to that many people spread evenly over the population.
+    let stride = people_ids.len().div_ceil(HISTORY_PEOPLE).max(1);
+    let with_history: Arc<Vec<usize>> = Arc::new((0..people_ids.len()).step_by(stride).collect());
     let mut workers = Vec::new();
     for client in 0..clients.max(1) {
         let groundwork = groundwork.clone();
         let setup = setup.clone();
         let people = shared_people.clone();
+        let with_history = with_history.clone();
         let clients = clients.max(1);
         workers.push(tokio::spawn(async move {
             let mut rng = StdRng::seed_from_u64(client as u64 + 7);
             let mut commands = 0;
             let mut events = 0;
             let mut latency = crate::figures::Samples::default();
-            for index in (client..people.len()).step_by(clients) {
+            for index in with_history.iter().copied().skip(client).step_by(clients) {
                 let (person_commands, person_events, person_latency) =
                     build_history(&groundwork, &setup, people[index], index, &mut rng).await?;
                 commands += person_commands;
@@ -323,6 +329,7 @@ pub async fn build(
         history.latency.extend(worker_latency);
     }
     history.elapsed = started.elapsed();
+    history.people = with_history.len();
     commands += history.commands;
     events += history.events;
     Ok(World {
@@ -344,6 +351,9 @@ pub async fn build(
 fn lead_actor_at(lead: UserId, at: DateTime<Utc>) -> Actor {
     actor(lead, at)
 }
+
+/// How many people at most get a history through the commands (all of them up to this size).
+pub const HISTORY_PEOPLE: usize = 20_000;
 
 /// How many people one import transaction holds, and how many imports run at once.
 pub const IMPORT_BATCH: usize = 1_000;

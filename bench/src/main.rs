@@ -238,9 +238,14 @@ async fn run_backend(url: &str, plan: &Plan) -> anyhow::Result<Vec<Row>> {
             .rate(Rate::new(history.commands as f64, history.elapsed, "cmd"))
             .latency(&history.latency)
             .note(format!(
-                "{} commands, {} events (1:1s, structure-test steps, tasks); {} units in 4 levels; \
-                 {} commands and {} events in the whole build",
-                history.commands, history.events, world.units, world.commands, world.events
+                "{} commands, {} events (1:1s, structure-test steps, tasks) for {} people; {} units in \
+                 4 levels; {} commands and {} events in the whole build",
+                history.commands,
+                history.events,
+                history.people,
+                world.units,
+                world.commands,
+                world.events
             )),
     );
 
