@@ -1,18 +1,25 @@
-//! How each event changes the read models. Two projections share this module: `campaigns` (every table but
-//! the activity feed) and `activity` (the change explorer). Every update is idempotent: an aggregate's row
-//! remembers the position of the last event applied to it (`last_position`) and older events are passed over;
-//! rows keyed by an event's position are inserted with `ON CONFLICT DO NOTHING`.
+//! How a batch of events changes the read models. Two projections share this module: `campaigns` (every
+//! table but the activity feed) and `activity` (the change explorer). Every update is idempotent: an
+//! aggregate's row remembers the position of the last event applied to it (`last_position`) and older events
+//! are passed over; rows keyed by an event's position are inserted with `ON CONFLICT DO NOTHING`.
+//!
+//! Batches are applied set-wise: the rows a batch touches are read once, its events are folded into them in
+//! memory, and the results are written with one multi-row statement per table (see `CampaignsBatch`), so a
+//! batch costs a few round trips whatever its size.
 
 use crate::db::{args, Arg, Tx};
 use crate::events::{Envelope, Payload};
 use crate::runner::ReadModelChange;
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::campaign::CampaignEvent;
 use domain::ids::{CampaignId, ChapterId, PersonId, TaskId, UnitId, UserId};
 use domain::person::{Connection, ContactPoint, FieldResponseRef, PersonEvent};
 use domain::structure_test::StructureTestEvent;
 use domain::task::TaskEvent;
 use domain::values::{ContactLabel, ContactValue, EntityRef, StepKind, TaskKind, TaskStatus};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Mutex;
+use uuid::Uuid;
 
 /// What applying a batch produced besides table writes.
 #[derive(Debug, Default)]
@@ -54,15 +61,17 @@ pub(crate) fn tables(projection: &str) -> &'static [&'static str] {
     }
 }
 
-pub(crate) async fn apply(
+/// Applies a batch of events (in log order) to the projection's tables, inside the batch's transaction.
+pub(crate) async fn apply_batch(
     projection: &str,
     tx: &mut Tx,
-    envelope: &Envelope,
+    envelopes: &[Envelope],
     effects: &mut BatchEffects,
+    campaign_of: &CampaignOf,
 ) -> Result<(), sqlx::Error> {
     match projection {
-        CAMPAIGNS => apply_campaigns(tx, envelope, effects).await,
-        ACTIVITY => apply_activity(tx, envelope).await,
+        CAMPAIGNS => apply_campaigns(tx, envelopes, effects).await,
+        ACTIVITY => apply_activity(tx, envelopes, campaign_of).await,
         _ => Ok(()),
     }
 }
@@ -128,18 +137,25 @@ async fn last_position(tx: &mut Tx, sql: &str, id: &str) -> Result<Option<i64>, 
     }
 }
 
+/// Campaign and structure-test events are few (configuration): they are applied one by one, as they come.
+/// People and tasks are folded in memory and written once per batch ([`CampaignsBatch`]); the two sets of
+/// tables are disjoint, so the order between them within a batch does not matter.
 async fn apply_campaigns(
     tx: &mut Tx,
-    envelope: &Envelope,
+    envelopes: &[Envelope],
     effects: &mut BatchEffects,
 ) -> Result<(), sqlx::Error> {
-    match &envelope.payload {
-        Payload::Campaign(event) => apply_campaign(tx, envelope, event).await,
-        Payload::Person(event) => apply_person(tx, envelope, event, effects).await,
-        Payload::Task(event) => apply_task(tx, envelope, event, effects).await,
-        Payload::StructureTest(event) => apply_structure_test(tx, envelope, event).await,
-        Payload::Chapter(_) => Ok(()),
+    let mut batch = CampaignsBatch::load(tx, envelopes).await?;
+    for envelope in envelopes {
+        match &envelope.payload {
+            Payload::Campaign(event) => apply_campaign(tx, envelope, event).await?,
+            Payload::Person(event) => batch.person(tx, envelope, event, effects).await?,
+            Payload::Task(event) => batch.task(envelope, event, effects),
+            Payload::StructureTest(event) => apply_structure_test(tx, envelope, event).await?,
+            Payload::Chapter(_) => {}
+        }
     }
+    batch.write(tx, effects).await
 }
 
 async fn apply_campaign(
@@ -316,475 +332,6 @@ async fn snapshot_unit(
     Ok(())
 }
 
-/// Closes the person's current wall-chart history row and opens one with their state now.
-async fn snapshot_person(
-    tx: &mut Tx,
-    person: &str,
-    position: i64,
-    at: chrono::DateTime<chrono::Utc>,
-) -> Result<(), sqlx::Error> {
-    tx.execute(
-        "UPDATE rm_person_history SET valid_to = $2 WHERE person_id = $1 AND valid_to IS NULL",
-        &args![person, at],
-    )
-    .await?;
-    tx.execute(
-        "INSERT INTO rm_person_history (person_id, from_position, campaign_id, level, organizer, follow_up, \
-         status, valid_from, valid_to) SELECT person_id, $2, campaign_id, level, organizer, follow_up, status, \
-         $3, NULL FROM rm_people WHERE person_id = $1 ON CONFLICT DO NOTHING",
-        &args![person, position, at],
-    )
-    .await?;
-    Ok(())
-}
-
-async fn person_units(tx: &mut Tx, person: &str) -> Result<Vec<UnitId>, sqlx::Error> {
-    let rows = tx
-        .fetch(
-            "SELECT unit_id FROM rm_person_units WHERE person_id = $1 ORDER BY unit_id",
-            &args![person],
-        )
-        .await?;
-    rows.iter()
-        .map(|row| {
-            let text = row.text("unit_id")?;
-            UnitId::parse(&text).map_err(|error| sqlx::Error::Decode(Box::new(error)))
-        })
-        .collect()
-}
-
-async fn join_unit(
-    tx: &mut Tx,
-    person: &str,
-    campaign: &str,
-    unit: UnitId,
-    position: i64,
-    at: chrono::DateTime<chrono::Utc>,
-) -> Result<(), sqlx::Error> {
-    let inserted = tx
-        .execute(
-            "INSERT INTO rm_person_units (person_id, unit_id, campaign_id) VALUES ($1, $2, $3) \
-             ON CONFLICT DO NOTHING",
-            &args![person, unit.to_string(), campaign],
-        )
-        .await?;
-    if inserted > 0 {
-        tx.execute(
-            "INSERT INTO rm_person_unit_history (person_id, unit_id, from_position, campaign_id, valid_from, \
-             valid_to) VALUES ($1, $2, $3, $4, $5, NULL) ON CONFLICT DO NOTHING",
-            &args![person, unit.to_string(), position, campaign, at],
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-async fn add_contact_point(
-    tx: &mut Tx,
-    person: &str,
-    point: &ContactPoint,
-) -> Result<(), sqlx::Error> {
-    let kind = match point.kind {
-        domain::values::ContactKind::Email => "email",
-        domain::values::ContactKind::Phone => "phone",
-        domain::values::ContactKind::Postal => "postal",
-    };
-    tx.execute(
-        "INSERT INTO rm_contact_points (contact_point_id, person_id, kind, label, value, do_not_contact) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (contact_point_id) DO NOTHING",
-        &args![
-            point.contact_point_id.to_string(),
-            person,
-            kind,
-            contact_label_text(point.label),
-            point.value.value().map(contact_value_text),
-            point.do_not_contact,
-        ],
-    )
-    .await?;
-    Ok(())
-}
-
-async fn add_response(
-    tx: &mut Tx,
-    person: &str,
-    campaign: &str,
-    response: &FieldResponseRef,
-) -> Result<(), sqlx::Error> {
-    tx.execute(
-        "INSERT INTO rm_person_responses (person_id, field_id, response_id, campaign_id) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT DO NOTHING",
-        &args![person, response.field_id.to_string(), response.response_id.to_string(), campaign],
-    )
-    .await?;
-    Ok(())
-}
-
-async fn add_connection(
-    tx: &mut Tx,
-    person: &str,
-    connection: &Connection,
-) -> Result<(), sqlx::Error> {
-    let (target_kind, target_id) = match connection.target {
-        EntityRef::Person(target) => ("person", target.to_string()),
-        EntityRef::Unit(target) => ("unit", target.to_string()),
-    };
-    tx.execute(
-        "INSERT INTO rm_connections (connection_id, person_id, target_kind, target_id, kind, active) \
-         VALUES ($1, $2, $3, $4, $5, TRUE) ON CONFLICT (connection_id) DO NOTHING",
-        &args![connection.connection_id.to_string(), person, target_kind, target_id, connection.kind.as_str()],
-    )
-    .await?;
-    Ok(())
-}
-
-async fn apply_person(
-    tx: &mut Tx,
-    envelope: &Envelope,
-    event: &PersonEvent,
-    effects: &mut BatchEffects,
-) -> Result<(), sqlx::Error> {
-    let person = envelope.stream_id.as_str();
-    let position = envelope.position.position;
-    let at = envelope.metadata.at;
-    let existing = tx
-        .fetch_optional(
-            "SELECT campaign_id, chapter_id, last_position FROM rm_people WHERE person_id = $1",
-            &args![person],
-        )
-        .await?;
-    let (campaign, chapter) = match (&existing, event) {
-        (Some(row), _) => {
-            if row.int("last_position")? >= position {
-                return Ok(());
-            }
-            (row.text("campaign_id")?, row.text("chapter_id")?)
-        }
-        (
-            None,
-            PersonEvent::PersonAddedToCampaign {
-                campaign_id,
-                chapter,
-                name,
-                preferred_language,
-                ..
-            },
-        ) => {
-            let name = name.value().map(ToString::to_string);
-            tx.execute(
-                "INSERT INTO rm_people (person_id, campaign_id, chapter_id, name, name_search, level, organizer, \
-                 follow_up, status, merged_into, preferred_language, added_at, last_position) \
-                 VALUES ($1, $2, $3, $4, $5, NULL, NULL, FALSE, 'active', NULL, $6, $7, $8)",
-                &args![
-                    person,
-                    campaign_id.to_string(),
-                    chapter.to_string(),
-                    name.clone(),
-                    name.map(|name| name.to_lowercase()),
-                    preferred_language.as_ref().map(|language| language.as_str().to_string()),
-                    at,
-                    position,
-                ],
-            )
-            .await?;
-            snapshot_person(tx, person, position, at).await?;
-            effects.changes.extend(person_cell(
-                &chapter.to_string(),
-                &campaign_id.to_string(),
-                person,
-            ));
-            return Ok(());
-        }
-        // An event of a person the read model never saw added: nothing to attach it to.
-        (None, _) => return Ok(()),
-    };
-    let mut cell_changed = false;
-    let mut units_before = person_units(tx, person).await?;
-    match event {
-        PersonEvent::PersonAddedToCampaign { .. } => {}
-        PersonEvent::PersonRenamed { name } => {
-            let name = name.value().map(ToString::to_string);
-            tx.execute(
-                "UPDATE rm_people SET name = $2, name_search = $3 WHERE person_id = $1",
-                &args![person, name.clone(), name.map(|name| name.to_lowercase())],
-            )
-            .await?;
-            cell_changed = true;
-        }
-        PersonEvent::ContactPointAdded(point) => add_contact_point(tx, person, point).await?,
-        PersonEvent::ContactPointDoNotContactChanged {
-            contact_point_id,
-            do_not_contact,
-        } => {
-            tx.execute(
-                "UPDATE rm_contact_points SET do_not_contact = $2 WHERE contact_point_id = $1",
-                &args![contact_point_id.to_string(), *do_not_contact],
-            )
-            .await?;
-        }
-        PersonEvent::ContactPointRemoved { contact_point_id } => {
-            tx.execute(
-                "DELETE FROM rm_contact_points WHERE contact_point_id = $1",
-                &args![contact_point_id.to_string()],
-            )
-            .await?;
-        }
-        PersonEvent::PreferredLanguageSet { language } => {
-            tx.execute(
-                "UPDATE rm_people SET preferred_language = $2 WHERE person_id = $1",
-                &args![
-                    person,
-                    language
-                        .as_ref()
-                        .map(|language| language.as_str().to_string())
-                ],
-            )
-            .await?;
-        }
-        PersonEvent::PersonJoinedUnit { unit_id } => {
-            join_unit(tx, person, &campaign, *unit_id, position, at).await?;
-            cell_changed = true;
-        }
-        PersonEvent::PersonLeftUnit { unit_id } => {
-            tx.execute(
-                "DELETE FROM rm_person_units WHERE person_id = $1 AND unit_id = $2",
-                &args![person, unit_id.to_string()],
-            )
-            .await?;
-            tx.execute(
-                "UPDATE rm_person_unit_history SET valid_to = $3 WHERE person_id = $1 AND unit_id = $2 \
-                 AND valid_to IS NULL",
-                &args![person, unit_id.to_string(), at],
-            )
-            .await?;
-            cell_changed = true;
-        }
-        PersonEvent::PersonFieldResponseAdded(response) => {
-            add_response(tx, person, &campaign, response).await?
-        }
-        PersonEvent::PersonFieldResponseRemoved(response) => {
-            tx.execute(
-                "DELETE FROM rm_person_responses WHERE person_id = $1 AND field_id = $2 AND response_id = $3",
-                &args![person, response.field_id.to_string(), response.response_id.to_string()],
-            )
-            .await?;
-        }
-        PersonEvent::PersonFieldValueSet(_) | PersonEvent::PersonFieldValueCleared { .. } => {}
-        PersonEvent::PersonAssessed {
-            level,
-            previous_level,
-            assessed_by,
-            at: assessed_at,
-            ..
-        } => {
-            tx.execute(
-                "UPDATE rm_people SET level = $2 WHERE person_id = $1",
-                &args![person, level_arg(*level)],
-            )
-            .await?;
-            tx.execute(
-                "INSERT INTO rm_assessments (person_id, position, campaign_id, level, previous_level, assessed_by, \
-                 assessed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-                &[
-                    Arg::from(person),
-                    Arg::from(position),
-                    Arg::from(campaign.clone()),
-                    level_arg(*level),
-                    level_arg(*previous_level),
-                    Arg::from(assessed_by.to_string()),
-                    Arg::from(*assessed_at),
-                ],
-            )
-            .await?;
-            cell_changed = true;
-        }
-        PersonEvent::ConnectionMade(connection) => add_connection(tx, person, connection).await?,
-        PersonEvent::ConnectionDeactivated { connection_id } => {
-            tx.execute(
-                "UPDATE rm_connections SET active = FALSE WHERE connection_id = $1",
-                &args![connection_id.to_string()],
-            )
-            .await?;
-        }
-        PersonEvent::OrganizerAssigned { organizer, .. } => {
-            tx.execute(
-                "UPDATE rm_people SET organizer = $2 WHERE person_id = $1",
-                &args![person, organizer.to_string()],
-            )
-            .await?;
-            cell_changed = true;
-        }
-        PersonEvent::OrganizerUnassigned { .. } => {
-            tx.execute(
-                "UPDATE rm_people SET organizer = NULL WHERE person_id = $1",
-                &args![person],
-            )
-            .await?;
-            cell_changed = true;
-        }
-        PersonEvent::FollowUpFlagged | PersonEvent::FollowUpCleared => {
-            let flagged = matches!(event, PersonEvent::FollowUpFlagged);
-            tx.execute(
-                "UPDATE rm_people SET follow_up = $2 WHERE person_id = $1",
-                &args![person, flagged],
-            )
-            .await?;
-            cell_changed = true;
-        }
-        PersonEvent::NoteAdded { .. } => {}
-        PersonEvent::OneOnOneLogged {
-            conversation_id,
-            organizer,
-            held_at,
-            assessment,
-            logged_by,
-            ..
-        } => {
-            tx.execute(
-                "INSERT INTO rm_one_on_ones (conversation_id, person_id, campaign_id, chapter_id, organizer, held_at, \
-                 assessment, logged_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
-                &[
-                    Arg::from(conversation_id.to_string()),
-                    Arg::from(person),
-                    Arg::from(campaign.clone()),
-                    Arg::from(chapter.clone()),
-                    Arg::from(organizer.to_string()),
-                    Arg::from(*held_at),
-                    level_arg(*assessment),
-                    Arg::from(logged_by.to_string()),
-                ],
-            )
-            .await?;
-        }
-        PersonEvent::StructureTestStepRecorded {
-            test_id,
-            step,
-            recorded_by,
-            ..
-        } => {
-            let test = test_id.to_string();
-            tx.execute(
-                "INSERT INTO rm_test_steps (test_id, person_id, campaign_id, step, recorded_by, recorded_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (test_id, person_id) DO UPDATE SET \
-                 step = excluded.step, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
-                &args![test.clone(), person, campaign.clone(), status_text(*step), recorded_by.to_string(), at],
-            )
-            .await?;
-            tx.execute(
-                "UPDATE rm_test_step_history SET valid_to = $3 WHERE test_id = $1 AND person_id = $2 \
-                 AND valid_to IS NULL",
-                &args![test.clone(), person, at],
-            )
-            .await?;
-            tx.execute(
-                "INSERT INTO rm_test_step_history (test_id, person_id, from_position, campaign_id, step, valid_from, \
-                 valid_to) VALUES ($1, $2, $3, $4, $5, $6, NULL) ON CONFLICT DO NOTHING",
-                &args![test, person, position, campaign.clone(), status_text(*step), at],
-            )
-            .await?;
-            cell_changed = true;
-        }
-        PersonEvent::DuplicateMerged {
-            contact_points,
-            units,
-            field_responses,
-            connections,
-            ..
-        } => {
-            for point in contact_points {
-                add_contact_point(tx, person, point).await?;
-            }
-            for unit in units {
-                join_unit(tx, person, &campaign, *unit, position, at).await?;
-            }
-            for response in field_responses {
-                add_response(tx, person, &campaign, response).await?;
-            }
-            for connection in connections {
-                add_connection(tx, person, connection).await?;
-            }
-            cell_changed = true;
-        }
-        PersonEvent::PersonMergedInto { survivor } => {
-            tx.execute(
-                "UPDATE rm_people SET status = 'merged', merged_into = $2 WHERE person_id = $1",
-                &args![person, survivor.to_string()],
-            )
-            .await?;
-            cell_changed = true;
-        }
-        PersonEvent::PersonRemovedFromCampaign => {
-            tx.execute(
-                "UPDATE rm_people SET status = 'removed' WHERE person_id = $1",
-                &args![person],
-            )
-            .await?;
-            cell_changed = true;
-        }
-        PersonEvent::PersonForgotten => {
-            // Every personal column of the person, in every read model, goes.
-            tx.execute(
-                "UPDATE rm_people SET status = 'forgotten', name = NULL, name_search = NULL WHERE person_id = $1",
-                &args![person],
-            )
-            .await?;
-            tx.execute(
-                "UPDATE rm_contact_points SET value = NULL WHERE person_id = $1",
-                &args![person],
-            )
-            .await?;
-            effects.erased = true;
-            cell_changed = true;
-        }
-    }
-    tx.execute(
-        "UPDATE rm_people SET last_position = $2 WHERE person_id = $1",
-        &args![person, position],
-    )
-    .await?;
-    if cell_changed {
-        snapshot_person(tx, person, position, at).await?;
-        effects
-            .changes
-            .extend(person_cell(&chapter, &campaign, person));
-        units_before.extend(person_units(tx, person).await?);
-        // A unit's figures include its sub-units' people, so every ancestor's figures changed too.
-        let mut touched: BTreeSet<UnitId> = BTreeSet::new();
-        let mut pending = units_before;
-        while let Some(unit) = pending.pop() {
-            if !touched.insert(unit) {
-                continue;
-            }
-            if let Some(row) = tx
-                .fetch_optional(
-                    "SELECT parent_id FROM rm_units WHERE unit_id = $1",
-                    &args![unit.to_string()],
-                )
-                .await?
-            {
-                if let Some(parent) = row
-                    .opt_text("parent_id")?
-                    .and_then(|parent| UnitId::parse(&parent).ok())
-                {
-                    pending.push(parent);
-                }
-            }
-        }
-        for unit in touched {
-            if let (Ok(chapter), Ok(campaign)) =
-                (ChapterId::parse(&chapter), CampaignId::parse(&campaign))
-            {
-                effects.changes.insert(ReadModelChange::UnitFigures {
-                    chapter,
-                    campaign,
-                    unit,
-                });
-            }
-        }
-    }
-    Ok(())
-}
-
 fn person_cell(chapter: &str, campaign: &str, person: &str) -> Option<ReadModelChange> {
     Some(ReadModelChange::PersonCell {
         chapter: ChapterId::parse(chapter).ok()?,
@@ -793,30 +340,691 @@ fn person_cell(chapter: &str, campaign: &str, person: &str) -> Option<ReadModelC
     })
 }
 
-async fn apply_task(
-    tx: &mut Tx,
-    envelope: &Envelope,
-    event: &TaskEvent,
-    effects: &mut BatchEffects,
-) -> Result<(), sqlx::Error> {
-    let task = envelope.stream_id.as_str();
-    let position = envelope.position.position;
-    let at = envelope.metadata.at;
-    let existing = tx
-        .fetch_optional(
-            "SELECT chapter_id, campaign_id, assignee, last_position FROM rm_tasks WHERE task_id = $1",
-            &args![task],
-        )
-        .await?;
-    let mut previous_assignee = None;
-    if let Some(row) = &existing {
-        if row.int("last_position")? >= position {
-            return Ok(());
+// ---------------------------------------------------------------------------------------------------------
+// People and tasks, set-wise: a batch loads the current rows of the people and tasks it touches (one query
+// per table), folds its events into them in memory, and writes the final rows back with multi-row upserts.
+// History tables get exact validity ranges: rows opened in the batch are closed in memory, and the rows open
+// before the batch are closed by one statement per table, before the batch's rows are inserted.
+
+/// A key of a history table (its key columns' values, without `from_position`).
+type HistoryKey = Vec<String>;
+
+/// The rows a batch adds to one history table, and the rows open before the batch it closes.
+#[derive(Default)]
+struct History {
+    /// Every column but `valid_to`, then `valid_to`.
+    rows: Vec<(Vec<Arg>, Option<DateTime<Utc>>)>,
+    /// Rows of `rows` still open, by key.
+    open: HashMap<HistoryKey, Vec<usize>>,
+    /// Keys whose rows open before the batch are already closed (or known not to exist).
+    closed_before: HashSet<HistoryKey>,
+    /// (key values…, moment) of the rows open before the batch to close.
+    closes: Vec<Vec<Arg>>,
+}
+
+impl History {
+    /// Closes every open row of `key` at `at`, as `UPDATE … SET valid_to = at WHERE … AND valid_to IS NULL`.
+    fn close(&mut self, key: &HistoryKey, at: DateTime<Utc>) {
+        if let Some(open) = self.open.remove(key) {
+            for index in open {
+                self.rows[index].1 = Some(at);
+            }
         }
-        previous_assignee = UserId::parse(&row.text("assignee")?).ok();
+        if self.closed_before.insert(key.clone()) {
+            let mut close: Vec<Arg> = key.iter().map(|value| Arg::from(value.as_str())).collect();
+            close.push(Arg::from(at));
+            self.closes.push(close);
+        }
     }
-    match event {
-        TaskEvent::TaskAssigned {
+
+    /// Adds an open row (`columns` are every column but `valid_to`).
+    fn open(&mut self, key: HistoryKey, columns: Vec<Arg>) {
+        self.open.entry(key).or_default().push(self.rows.len());
+        self.rows.push((columns, None));
+    }
+
+    /// A key nothing was ever recorded for (its aggregate is new in this batch): nothing to close before.
+    fn new_key(&mut self, key: HistoryKey) {
+        self.closed_before.insert(key);
+    }
+
+    async fn write(
+        self,
+        tx: &mut Tx,
+        table: &str,
+        key_columns: &[&str],
+        columns: &[&str],
+    ) -> Result<(), sqlx::Error> {
+        tx.close_open_rows(table, key_columns, self.closes).await?;
+        let rows = self
+            .rows
+            .into_iter()
+            .map(|(mut row, valid_to)| {
+                row.push(Arg::from(valid_to));
+                row
+            })
+            .collect();
+        tx.insert_rows(table, columns, rows, "ON CONFLICT DO NOTHING")
+            .await
+    }
+}
+
+/// A person's `rm_people` row.
+#[derive(Debug, Clone, PartialEq)]
+struct PersonRecord {
+    campaign_id: String,
+    chapter_id: String,
+    name: Option<String>,
+    level: Option<i64>,
+    organizer: Option<String>,
+    follow_up: bool,
+    status: String,
+    merged_into: Option<String>,
+    preferred_language: Option<String>,
+    added_at: DateTime<Utc>,
+    last_position: i64,
+}
+
+struct PersonState {
+    row: PersonRecord,
+    /// The row as stored before the batch (`None`: added in this batch).
+    stored: Option<PersonRecord>,
+    units: BTreeSet<String>,
+    stored_units: BTreeSet<String>,
+}
+
+/// A task's `rm_tasks` row.
+#[derive(Debug, Clone, PartialEq)]
+struct TaskRecord {
+    campaign_id: String,
+    chapter_id: String,
+    kind: String,
+    title: String,
+    assignee: String,
+    assigned_by: String,
+    due: Option<NaiveDate>,
+    status: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    last_position: i64,
+}
+
+struct TaskState {
+    row: Option<TaskRecord>,
+    changed: bool,
+}
+
+struct ContactPointRecord {
+    person: String,
+    kind: &'static str,
+    label: &'static str,
+    value: Option<String>,
+    do_not_contact: bool,
+}
+
+struct ConnectionRecord {
+    person: String,
+    target_kind: &'static str,
+    target_id: String,
+    kind: String,
+    active: bool,
+}
+
+/// The `campaigns` projection's pending writes for people and tasks in one batch.
+#[derive(Default)]
+struct CampaignsBatch {
+    people: HashMap<String, PersonState>,
+    tasks: HashMap<String, TaskState>,
+    person_history: History,
+    membership_history: History,
+    step_history: History,
+    /// (person, field, response) → campaign; inserted if absent.
+    responses: BTreeMap<(String, String, String), String>,
+    contact_points: BTreeMap<String, ContactPointRecord>,
+    assessments: Vec<Vec<Arg>>,
+    connections: BTreeMap<String, ConnectionRecord>,
+    one_on_ones: Vec<Vec<Arg>>,
+    /// (test, person) → [campaign, step, recorded_by, recorded_at]; the latest step wins.
+    test_steps: BTreeMap<(String, String), [Arg; 4]>,
+    task_subjects: BTreeSet<(String, String)>,
+    /// Units whose figures changed (ancestors are added when the batch is written), per (chapter, campaign).
+    touched_units: BTreeMap<(String, String), BTreeSet<String>>,
+}
+
+const PEOPLE_COLUMNS: &[&str] = &[
+    "person_id",
+    "campaign_id",
+    "chapter_id",
+    "name",
+    "name_search",
+    "level",
+    "organizer",
+    "follow_up",
+    "status",
+    "merged_into",
+    "preferred_language",
+    "added_at",
+    "last_position",
+];
+
+const TASK_COLUMNS: &[&str] = &[
+    "task_id",
+    "campaign_id",
+    "chapter_id",
+    "kind",
+    "title",
+    "assignee",
+    "assigned_by",
+    "due",
+    "status",
+    "created_at",
+    "updated_at",
+    "last_position",
+];
+
+/// `ON CONFLICT (key) DO UPDATE SET` every other column to the new row's value.
+fn upsert_clause(key: &str, columns: &[&str]) -> String {
+    let sets: Vec<String> = columns
+        .iter()
+        .filter(|column| **column != key)
+        .map(|column| format!("{column} = excluded.{column}"))
+        .collect();
+    format!("ON CONFLICT ({key}) DO UPDATE SET {}", sets.join(", "))
+}
+
+fn contact_kind_text(kind: domain::values::ContactKind) -> &'static str {
+    match kind {
+        domain::values::ContactKind::Email => "email",
+        domain::values::ContactKind::Phone => "phone",
+        domain::values::ContactKind::Postal => "postal",
+    }
+}
+
+impl CampaignsBatch {
+    /// Loads the stored rows of every person and task the batch's events touch.
+    async fn load(tx: &mut Tx, envelopes: &[Envelope]) -> Result<Self, sqlx::Error> {
+        let mut batch = Self::default();
+        let mut person_ids = BTreeSet::new();
+        let mut task_ids = BTreeSet::new();
+        for envelope in envelopes {
+            match &envelope.payload {
+                Payload::Person(_) => {
+                    person_ids.insert(envelope.stream_id.clone());
+                }
+                Payload::Task(_) => {
+                    task_ids.insert(envelope.stream_id.clone());
+                }
+                _ => {}
+            }
+        }
+        let person_ids: Vec<String> = person_ids.into_iter().collect();
+        let task_ids: Vec<String> = task_ids.into_iter().collect();
+        for row in tx
+            .fetch_by_ids(
+                "SELECT person_id, campaign_id, chapter_id, name, level, organizer, follow_up, status, \
+                 merged_into, preferred_language, added_at, last_position FROM rm_people",
+                "person_id",
+                &person_ids,
+            )
+            .await?
+        {
+            let record = PersonRecord {
+                campaign_id: row.text("campaign_id")?,
+                chapter_id: row.text("chapter_id")?,
+                name: row.opt_text("name")?,
+                level: row.opt_int("level")?,
+                organizer: row.opt_text("organizer")?,
+                follow_up: row.boolean("follow_up")?,
+                status: row.text("status")?,
+                merged_into: row.opt_text("merged_into")?,
+                preferred_language: row.opt_text("preferred_language")?,
+                added_at: row.time("added_at")?,
+                last_position: row.int("last_position")?,
+            };
+            batch.people.insert(
+                row.text("person_id")?,
+                PersonState {
+                    row: record.clone(),
+                    stored: Some(record),
+                    units: BTreeSet::new(),
+                    stored_units: BTreeSet::new(),
+                },
+            );
+        }
+        let known: Vec<String> = batch.people.keys().cloned().collect();
+        for row in tx
+            .fetch_by_ids(
+                "SELECT person_id, unit_id FROM rm_person_units",
+                "person_id",
+                &known,
+            )
+            .await?
+        {
+            if let Some(state) = batch.people.get_mut(&row.text("person_id")?) {
+                let unit = row.text("unit_id")?;
+                state.units.insert(unit.clone());
+                state.stored_units.insert(unit);
+            }
+        }
+        for row in tx
+            .fetch_by_ids(
+                "SELECT task_id, campaign_id, chapter_id, kind, title, assignee, assigned_by, due, status, \
+                 created_at, updated_at, last_position FROM rm_tasks",
+                "task_id",
+                &task_ids,
+            )
+            .await?
+        {
+            batch.tasks.insert(
+                row.text("task_id")?,
+                TaskState {
+                    row: Some(TaskRecord {
+                        campaign_id: row.text("campaign_id")?,
+                        chapter_id: row.text("chapter_id")?,
+                        kind: row.text("kind")?,
+                        title: row.text("title")?,
+                        assignee: row.text("assignee")?,
+                        assigned_by: row.text("assigned_by")?,
+                        due: row.opt_date("due")?,
+                        status: row.text("status")?,
+                        created_at: row.time("created_at")?,
+                        updated_at: row.time("updated_at")?,
+                        last_position: row.int("last_position")?,
+                    }),
+                    changed: false,
+                },
+            );
+        }
+        Ok(batch)
+    }
+
+    fn snapshot_person(
+        &mut self,
+        person: &str,
+        row: &PersonRecord,
+        position: i64,
+        at: DateTime<Utc>,
+    ) {
+        let key = vec![person.to_string()];
+        self.person_history.close(&key, at);
+        self.person_history.open(
+            key,
+            vec![
+                Arg::from(person),
+                Arg::from(position),
+                Arg::from(row.campaign_id.clone()),
+                Arg::from(row.level),
+                Arg::from(row.organizer.clone()),
+                Arg::from(row.follow_up),
+                Arg::from(row.status.clone()),
+                Arg::from(at),
+            ],
+        );
+    }
+
+    fn join_unit(
+        &mut self,
+        person: &str,
+        state: &mut PersonState,
+        unit: UnitId,
+        position: i64,
+        at: DateTime<Utc>,
+    ) {
+        let unit = unit.to_string();
+        if state.units.insert(unit.clone()) {
+            self.membership_history.open(
+                vec![person.to_string(), unit.clone()],
+                vec![
+                    Arg::from(person),
+                    Arg::from(unit),
+                    Arg::from(position),
+                    Arg::from(state.row.campaign_id.clone()),
+                    Arg::from(at),
+                ],
+            );
+        }
+    }
+
+    fn add_contact_point(&mut self, person: &str, point: &ContactPoint) {
+        self.contact_points
+            .entry(point.contact_point_id.to_string())
+            .or_insert_with(|| ContactPointRecord {
+                person: person.to_string(),
+                kind: contact_kind_text(point.kind),
+                label: contact_label_text(point.label),
+                value: point.value.value().map(contact_value_text),
+                do_not_contact: point.do_not_contact,
+            });
+    }
+
+    fn add_response(&mut self, person: &str, campaign: &str, response: &FieldResponseRef) {
+        self.responses
+            .entry((
+                person.to_string(),
+                response.field_id.to_string(),
+                response.response_id.to_string(),
+            ))
+            .or_insert_with(|| campaign.to_string());
+    }
+
+    fn add_connection(&mut self, person: &str, connection: &Connection) {
+        let (target_kind, target_id) = match connection.target {
+            EntityRef::Person(target) => ("person", target.to_string()),
+            EntityRef::Unit(target) => ("unit", target.to_string()),
+        };
+        self.connections
+            .entry(connection.connection_id.to_string())
+            .or_insert_with(|| ConnectionRecord {
+                person: person.to_string(),
+                target_kind,
+                target_id,
+                kind: connection.kind.as_str().to_string(),
+                active: true,
+            });
+    }
+
+    async fn person(
+        &mut self,
+        tx: &mut Tx,
+        envelope: &Envelope,
+        event: &PersonEvent,
+        effects: &mut BatchEffects,
+    ) -> Result<(), sqlx::Error> {
+        let person = envelope.stream_id.as_str();
+        let position = envelope.position.position;
+        let at = envelope.metadata.at;
+        let mut state = match (self.people.remove(person), event) {
+            (Some(state), _) => {
+                if state.row.last_position >= position {
+                    self.people.insert(person.to_string(), state);
+                    return Ok(());
+                }
+                state
+            }
+            (
+                None,
+                PersonEvent::PersonAddedToCampaign {
+                    campaign_id,
+                    chapter,
+                    name,
+                    preferred_language,
+                    ..
+                },
+            ) => {
+                let row = PersonRecord {
+                    campaign_id: campaign_id.to_string(),
+                    chapter_id: chapter.to_string(),
+                    name: name.value().map(ToString::to_string),
+                    level: None,
+                    organizer: None,
+                    follow_up: false,
+                    status: "active".to_string(),
+                    merged_into: None,
+                    preferred_language: preferred_language
+                        .as_ref()
+                        .map(|language| language.as_str().to_string()),
+                    added_at: at,
+                    last_position: position,
+                };
+                self.person_history.new_key(vec![person.to_string()]);
+                self.snapshot_person(person, &row, position, at);
+                effects
+                    .changes
+                    .extend(person_cell(&row.chapter_id, &row.campaign_id, person));
+                self.people.insert(
+                    person.to_string(),
+                    PersonState {
+                        row,
+                        stored: None,
+                        units: BTreeSet::new(),
+                        stored_units: BTreeSet::new(),
+                    },
+                );
+                return Ok(());
+            }
+            // An event of a person the read model never saw added: nothing to attach it to.
+            (None, _) => return Ok(()),
+        };
+        let campaign = state.row.campaign_id.clone();
+        let chapter = state.row.chapter_id.clone();
+        let units_before = state.units.clone();
+        let mut cell_changed = false;
+        match event {
+            PersonEvent::PersonAddedToCampaign { .. } => {}
+            PersonEvent::PersonRenamed { name } => {
+                state.row.name = name.value().map(ToString::to_string);
+                cell_changed = true;
+            }
+            PersonEvent::ContactPointAdded(point) => self.add_contact_point(person, point),
+            PersonEvent::ContactPointDoNotContactChanged {
+                contact_point_id,
+                do_not_contact,
+            } => {
+                let id = contact_point_id.to_string();
+                if let Some(point) = self.contact_points.get_mut(&id) {
+                    point.do_not_contact = *do_not_contact;
+                }
+                tx.execute(
+                    "UPDATE rm_contact_points SET do_not_contact = $2 WHERE contact_point_id = $1",
+                    &args![id, *do_not_contact],
+                )
+                .await?;
+            }
+            PersonEvent::ContactPointRemoved { contact_point_id } => {
+                let id = contact_point_id.to_string();
+                self.contact_points.remove(&id);
+                tx.execute(
+                    "DELETE FROM rm_contact_points WHERE contact_point_id = $1",
+                    &args![id],
+                )
+                .await?;
+            }
+            PersonEvent::PreferredLanguageSet { language } => {
+                state.row.preferred_language = language
+                    .as_ref()
+                    .map(|language| language.as_str().to_string());
+            }
+            PersonEvent::PersonJoinedUnit { unit_id } => {
+                self.join_unit(person, &mut state, *unit_id, position, at);
+                cell_changed = true;
+            }
+            PersonEvent::PersonLeftUnit { unit_id } => {
+                let unit = unit_id.to_string();
+                state.units.remove(&unit);
+                self.membership_history
+                    .close(&vec![person.to_string(), unit], at);
+                cell_changed = true;
+            }
+            PersonEvent::PersonFieldResponseAdded(response) => {
+                self.add_response(person, &campaign, response)
+            }
+            PersonEvent::PersonFieldResponseRemoved(response) => {
+                let key = (
+                    person.to_string(),
+                    response.field_id.to_string(),
+                    response.response_id.to_string(),
+                );
+                self.responses.remove(&key);
+                tx.execute(
+                    "DELETE FROM rm_person_responses WHERE person_id = $1 AND field_id = $2 AND response_id = $3",
+                    &args![key.0, key.1, key.2],
+                )
+                .await?;
+            }
+            PersonEvent::PersonFieldValueSet(_) | PersonEvent::PersonFieldValueCleared { .. } => {}
+            PersonEvent::PersonAssessed {
+                level,
+                previous_level,
+                assessed_by,
+                at: assessed_at,
+                ..
+            } => {
+                state.row.level = level.map(|level| i64::from(level.get()));
+                self.assessments.push(vec![
+                    Arg::from(person),
+                    Arg::from(position),
+                    Arg::from(campaign.clone()),
+                    level_arg(*level),
+                    level_arg(*previous_level),
+                    Arg::from(assessed_by.to_string()),
+                    Arg::from(*assessed_at),
+                ]);
+                cell_changed = true;
+            }
+            PersonEvent::ConnectionMade(connection) => self.add_connection(person, connection),
+            PersonEvent::ConnectionDeactivated { connection_id } => {
+                let id = connection_id.to_string();
+                if let Some(connection) = self.connections.get_mut(&id) {
+                    connection.active = false;
+                }
+                tx.execute(
+                    "UPDATE rm_connections SET active = FALSE WHERE connection_id = $1",
+                    &args![id],
+                )
+                .await?;
+            }
+            PersonEvent::OrganizerAssigned { organizer, .. } => {
+                state.row.organizer = Some(organizer.to_string());
+                cell_changed = true;
+            }
+            PersonEvent::OrganizerUnassigned { .. } => {
+                state.row.organizer = None;
+                cell_changed = true;
+            }
+            PersonEvent::FollowUpFlagged | PersonEvent::FollowUpCleared => {
+                state.row.follow_up = matches!(event, PersonEvent::FollowUpFlagged);
+                cell_changed = true;
+            }
+            PersonEvent::NoteAdded { .. } => {}
+            PersonEvent::OneOnOneLogged {
+                conversation_id,
+                organizer,
+                held_at,
+                assessment,
+                logged_by,
+                ..
+            } => {
+                self.one_on_ones.push(vec![
+                    Arg::from(conversation_id.to_string()),
+                    Arg::from(person),
+                    Arg::from(campaign.clone()),
+                    Arg::from(chapter.clone()),
+                    Arg::from(organizer.to_string()),
+                    Arg::from(*held_at),
+                    level_arg(*assessment),
+                    Arg::from(logged_by.to_string()),
+                ]);
+            }
+            PersonEvent::StructureTestStepRecorded {
+                test_id,
+                step,
+                recorded_by,
+                ..
+            } => {
+                let test = test_id.to_string();
+                self.test_steps.insert(
+                    (test.clone(), person.to_string()),
+                    [
+                        Arg::from(campaign.clone()),
+                        Arg::from(status_text(*step)),
+                        Arg::from(recorded_by.to_string()),
+                        Arg::from(at),
+                    ],
+                );
+                let key = vec![test.clone(), person.to_string()];
+                self.step_history.close(&key, at);
+                self.step_history.open(
+                    key,
+                    vec![
+                        Arg::from(test),
+                        Arg::from(person),
+                        Arg::from(position),
+                        Arg::from(campaign.clone()),
+                        Arg::from(status_text(*step)),
+                        Arg::from(at),
+                    ],
+                );
+                cell_changed = true;
+            }
+            PersonEvent::DuplicateMerged {
+                contact_points,
+                units,
+                field_responses,
+                connections,
+                ..
+            } => {
+                for point in contact_points {
+                    self.add_contact_point(person, point);
+                }
+                for unit in units {
+                    self.join_unit(person, &mut state, *unit, position, at);
+                }
+                for response in field_responses {
+                    self.add_response(person, &campaign, response);
+                }
+                for connection in connections {
+                    self.add_connection(person, connection);
+                }
+                cell_changed = true;
+            }
+            PersonEvent::PersonMergedInto { survivor } => {
+                state.row.status = "merged".to_string();
+                state.row.merged_into = Some(survivor.to_string());
+                cell_changed = true;
+            }
+            PersonEvent::PersonRemovedFromCampaign => {
+                state.row.status = "removed".to_string();
+                cell_changed = true;
+            }
+            PersonEvent::PersonForgotten => {
+                // Every personal column of the person, in every read model, goes.
+                state.row.status = "forgotten".to_string();
+                state.row.name = None;
+                for point in self.contact_points.values_mut() {
+                    if point.person == person {
+                        point.value = None;
+                    }
+                }
+                tx.execute(
+                    "UPDATE rm_contact_points SET value = NULL WHERE person_id = $1",
+                    &args![person],
+                )
+                .await?;
+                effects.erased = true;
+                cell_changed = true;
+            }
+        }
+        state.row.last_position = position;
+        if cell_changed {
+            let row = state.row.clone();
+            self.snapshot_person(person, &row, position, at);
+            effects
+                .changes
+                .extend(person_cell(&chapter, &campaign, person));
+            let touched = self.touched_units.entry((chapter, campaign)).or_default();
+            touched.extend(units_before);
+            touched.extend(state.units.iter().cloned());
+        }
+        self.people.insert(person.to_string(), state);
+        Ok(())
+    }
+
+    fn task(&mut self, envelope: &Envelope, event: &TaskEvent, effects: &mut BatchEffects) {
+        let task = envelope.stream_id.as_str();
+        let position = envelope.position.position;
+        let at = envelope.metadata.at;
+        let state = self.tasks.entry(task.to_string()).or_insert(TaskState {
+            row: None,
+            changed: false,
+        });
+        let mut previous_assignee = None;
+        if let Some(row) = &state.row {
+            if row.last_position >= position {
+                return;
+            }
+            previous_assignee = UserId::parse(&row.assignee).ok();
+        }
+        if let TaskEvent::TaskAssigned {
             campaign_id,
             chapter,
             kind,
@@ -826,85 +1034,378 @@ async fn apply_task(
             due,
             assigned_by,
             ..
-        } => {
-            tx.execute(
-                "INSERT INTO rm_tasks (task_id, campaign_id, chapter_id, kind, title, assignee, assigned_by, due, \
-                 status, created_at, updated_at, last_position) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $9, $10) ON CONFLICT (task_id) DO NOTHING",
-                &args![
-                    task,
-                    campaign_id.to_string(),
-                    chapter.to_string(),
-                    task_kind_text(*kind),
-                    title.as_str(),
-                    assignee.to_string(),
-                    assigned_by.to_string(),
-                    *due,
-                    at,
-                    position,
-                ],
-            )
-            .await?;
+        } = event
+        {
+            if state.row.is_none() {
+                state.row = Some(TaskRecord {
+                    campaign_id: campaign_id.to_string(),
+                    chapter_id: chapter.to_string(),
+                    kind: task_kind_text(*kind).to_string(),
+                    title: title.as_str().to_string(),
+                    assignee: assignee.to_string(),
+                    assigned_by: assigned_by.to_string(),
+                    due: *due,
+                    status: "open".to_string(),
+                    created_at: at,
+                    updated_at: at,
+                    last_position: position,
+                });
+            }
             for subject in subjects {
-                tx.execute(
-                    "INSERT INTO rm_task_subjects (task_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                    &args![task, subject.to_string()],
-                )
-                .await?;
+                self.task_subjects
+                    .insert((task.to_string(), subject.to_string()));
             }
         }
-        TaskEvent::TaskReassigned { assignee, .. } => {
-            tx.execute(
-                "UPDATE rm_tasks SET assignee = $2 WHERE task_id = $1",
-                &args![task, assignee.to_string()],
-            )
-            .await?;
+        // Events of a task the read model never saw assigned change nothing.
+        let Some(row) = state.row.as_mut() else {
+            return;
+        };
+        match event {
+            TaskEvent::TaskAssigned { .. } => {}
+            TaskEvent::TaskReassigned { assignee, .. } => row.assignee = assignee.to_string(),
+            TaskEvent::TaskDueDateChanged { due, .. } => row.due = *due,
+            TaskEvent::TaskCompleted { .. } => {
+                row.status = task_status_text(TaskStatus::Done).to_string()
+            }
+            TaskEvent::TaskCancelled { .. } => {
+                row.status = task_status_text(TaskStatus::Cancelled).to_string()
+            }
+            TaskEvent::TaskReopened { .. } => {
+                row.status = task_status_text(TaskStatus::Open).to_string()
+            }
         }
-        TaskEvent::TaskDueDateChanged { due, .. } => {
-            tx.execute(
-                "UPDATE rm_tasks SET due = $2 WHERE task_id = $1",
-                &args![task, *due],
-            )
-            .await?;
-        }
-        TaskEvent::TaskCompleted { .. }
-        | TaskEvent::TaskCancelled { .. }
-        | TaskEvent::TaskReopened { .. } => {
-            let status = match event {
-                TaskEvent::TaskCompleted { .. } => TaskStatus::Done,
-                TaskEvent::TaskCancelled { .. } => TaskStatus::Cancelled,
-                _ => TaskStatus::Open,
-            };
-            tx.execute(
-                "UPDATE rm_tasks SET status = $2 WHERE task_id = $1",
-                &args![task, task_status_text(status)],
-            )
-            .await?;
-        }
-    }
-    tx.execute(
-        "UPDATE rm_tasks SET last_position = $2, updated_at = $3 WHERE task_id = $1",
-        &args![task, position, at],
-    )
-    .await?;
-    if let Some(row) = tx
-        .fetch_optional(
-            "SELECT chapter_id, campaign_id, assignee FROM rm_tasks WHERE task_id = $1",
-            &args![task],
-        )
-        .await?
-    {
+        row.last_position = position;
+        row.updated_at = at;
+        state.changed = true;
         let change = (|| -> Result<ReadModelChange, Box<dyn std::error::Error + Send + Sync>> {
             Ok(ReadModelChange::Task {
-                chapter: ChapterId::parse(&row.text("chapter_id")?)?,
-                campaign: CampaignId::parse(&row.text("campaign_id")?)?,
+                chapter: ChapterId::parse(&row.chapter_id)?,
+                campaign: CampaignId::parse(&row.campaign_id)?,
                 task: TaskId::parse(task)?,
-                assignee: UserId::parse(&row.text("assignee")?)?,
+                assignee: UserId::parse(&row.assignee)?,
                 previous_assignee,
             })
         })();
         if let Ok(change) = change {
             effects.changes.insert(change);
+        }
+    }
+
+    /// Writes everything the batch folded, a statement or two per table.
+    async fn write(self, tx: &mut Tx, effects: &mut BatchEffects) -> Result<(), sqlx::Error> {
+        let mut people_rows = Vec::new();
+        let mut joined = Vec::new();
+        let mut left = Vec::new();
+        for (person, state) in &self.people {
+            if state.stored.as_ref() != Some(&state.row) {
+                let row = &state.row;
+                people_rows.push(vec![
+                    Arg::from(person.as_str()),
+                    Arg::from(row.campaign_id.clone()),
+                    Arg::from(row.chapter_id.clone()),
+                    Arg::from(row.name.clone()),
+                    Arg::from(row.name.as_ref().map(|name| name.to_lowercase())),
+                    Arg::from(row.level),
+                    Arg::from(row.organizer.clone()),
+                    Arg::from(row.follow_up),
+                    Arg::from(row.status.clone()),
+                    Arg::from(row.merged_into.clone()),
+                    Arg::from(row.preferred_language.clone()),
+                    Arg::from(row.added_at),
+                    Arg::from(row.last_position),
+                ]);
+            }
+            for unit in state.units.difference(&state.stored_units) {
+                joined.push(vec![
+                    Arg::from(person.as_str()),
+                    Arg::from(unit.as_str()),
+                    Arg::from(state.row.campaign_id.clone()),
+                ]);
+            }
+            for unit in state.stored_units.difference(&state.units) {
+                left.push((person.clone(), unit.clone()));
+            }
+        }
+        tx.insert_rows(
+            "rm_people",
+            PEOPLE_COLUMNS,
+            people_rows,
+            &upsert_clause("person_id", PEOPLE_COLUMNS),
+        )
+        .await?;
+        self.person_history
+            .write(
+                tx,
+                "rm_person_history",
+                &["person_id"],
+                &[
+                    "person_id",
+                    "from_position",
+                    "campaign_id",
+                    "level",
+                    "organizer",
+                    "follow_up",
+                    "status",
+                    "valid_from",
+                    "valid_to",
+                ],
+            )
+            .await?;
+        for (person, unit) in left {
+            tx.execute(
+                "DELETE FROM rm_person_units WHERE person_id = $1 AND unit_id = $2",
+                &args![person, unit],
+            )
+            .await?;
+        }
+        tx.insert_rows(
+            "rm_person_units",
+            &["person_id", "unit_id", "campaign_id"],
+            joined,
+            "ON CONFLICT DO NOTHING",
+        )
+        .await?;
+        self.membership_history
+            .write(
+                tx,
+                "rm_person_unit_history",
+                &["person_id", "unit_id"],
+                &[
+                    "person_id",
+                    "unit_id",
+                    "from_position",
+                    "campaign_id",
+                    "valid_from",
+                    "valid_to",
+                ],
+            )
+            .await?;
+        tx.insert_rows(
+            "rm_person_responses",
+            &["person_id", "field_id", "response_id", "campaign_id"],
+            self.responses
+                .into_iter()
+                .map(|((person, field, response), campaign)| {
+                    args![person, field, response, campaign].to_vec()
+                })
+                .collect(),
+            "ON CONFLICT DO NOTHING",
+        )
+        .await?;
+        tx.insert_rows(
+            "rm_contact_points",
+            &[
+                "contact_point_id",
+                "person_id",
+                "kind",
+                "label",
+                "value",
+                "do_not_contact",
+            ],
+            self.contact_points
+                .into_iter()
+                .map(|(id, point)| {
+                    args![
+                        id,
+                        point.person,
+                        point.kind,
+                        point.label,
+                        point.value,
+                        point.do_not_contact
+                    ]
+                    .to_vec()
+                })
+                .collect(),
+            "ON CONFLICT (contact_point_id) DO NOTHING",
+        )
+        .await?;
+        tx.insert_rows(
+            "rm_assessments",
+            &[
+                "person_id",
+                "position",
+                "campaign_id",
+                "level",
+                "previous_level",
+                "assessed_by",
+                "assessed_at",
+            ],
+            self.assessments,
+            "ON CONFLICT DO NOTHING",
+        )
+        .await?;
+        tx.insert_rows(
+            "rm_connections",
+            &[
+                "connection_id",
+                "person_id",
+                "target_kind",
+                "target_id",
+                "kind",
+                "active",
+            ],
+            self.connections
+                .into_iter()
+                .map(|(id, connection)| {
+                    args![
+                        id,
+                        connection.person,
+                        connection.target_kind,
+                        connection.target_id,
+                        connection.kind,
+                        connection.active
+                    ]
+                    .to_vec()
+                })
+                .collect(),
+            "ON CONFLICT (connection_id) DO NOTHING",
+        )
+        .await?;
+        tx.insert_rows(
+            "rm_one_on_ones",
+            &[
+                "conversation_id",
+                "person_id",
+                "campaign_id",
+                "chapter_id",
+                "organizer",
+                "held_at",
+                "assessment",
+                "logged_by",
+            ],
+            self.one_on_ones,
+            "ON CONFLICT DO NOTHING",
+        )
+        .await?;
+        tx.insert_rows(
+            "rm_test_steps",
+            &[
+                "test_id",
+                "person_id",
+                "campaign_id",
+                "step",
+                "recorded_by",
+                "recorded_at",
+            ],
+            self.test_steps
+                .into_iter()
+                .map(|((test, person), [campaign, step, by, at])| {
+                    vec![Arg::from(test), Arg::from(person), campaign, step, by, at]
+                })
+                .collect(),
+            "ON CONFLICT (test_id, person_id) DO UPDATE SET step = excluded.step, \
+             recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
+        )
+        .await?;
+        self.step_history
+            .write(
+                tx,
+                "rm_test_step_history",
+                &["test_id", "person_id"],
+                &[
+                    "test_id",
+                    "person_id",
+                    "from_position",
+                    "campaign_id",
+                    "step",
+                    "valid_from",
+                    "valid_to",
+                ],
+            )
+            .await?;
+        let task_rows = self
+            .tasks
+            .into_iter()
+            .filter(|(_, state)| state.changed)
+            .filter_map(|(task, state)| {
+                let row = state.row?;
+                Some(vec![
+                    Arg::from(task),
+                    Arg::from(row.campaign_id),
+                    Arg::from(row.chapter_id),
+                    Arg::from(row.kind),
+                    Arg::from(row.title),
+                    Arg::from(row.assignee),
+                    Arg::from(row.assigned_by),
+                    Arg::Date(row.due),
+                    Arg::from(row.status),
+                    Arg::from(row.created_at),
+                    Arg::from(row.updated_at),
+                    Arg::from(row.last_position),
+                ])
+            })
+            .collect();
+        tx.insert_rows(
+            "rm_tasks",
+            TASK_COLUMNS,
+            task_rows,
+            &upsert_clause("task_id", TASK_COLUMNS),
+        )
+        .await?;
+        tx.insert_rows(
+            "rm_task_subjects",
+            &["task_id", "person_id"],
+            self.task_subjects
+                .into_iter()
+                .map(|(task, person)| args![task, person].to_vec())
+                .collect(),
+            "ON CONFLICT DO NOTHING",
+        )
+        .await?;
+        unit_figure_changes(tx, self.touched_units, effects).await
+    }
+}
+
+/// A unit's figures include its sub-units' people, so every ancestor of a touched unit changed too.
+async fn unit_figure_changes(
+    tx: &mut Tx,
+    touched: BTreeMap<(String, String), BTreeSet<String>>,
+    effects: &mut BatchEffects,
+) -> Result<(), sqlx::Error> {
+    let all: BTreeSet<&String> = touched.values().flatten().collect();
+    let mut parents: HashMap<String, Option<String>> = HashMap::new();
+    let all: Vec<&String> = all.into_iter().collect();
+    for chunk in all.chunks(5_000) {
+        let placeholders: Vec<String> =
+            (1..=chunk.len()).map(|index| format!("${index}")).collect();
+        let sql = format!(
+            "WITH RECURSIVE up(unit_id, parent_id) AS (\
+             SELECT unit_id, parent_id FROM rm_units WHERE unit_id IN ({}) \
+             UNION SELECT u.unit_id, u.parent_id FROM rm_units u JOIN up ON u.unit_id = up.parent_id) \
+             SELECT unit_id, parent_id FROM up",
+            placeholders.join(", ")
+        );
+        let ids: Vec<Arg> = chunk.iter().map(|id| Arg::from(id.as_str())).collect();
+        for row in tx.fetch(&sql, &ids).await? {
+            parents.insert(row.text("unit_id")?, row.opt_text("parent_id")?);
+        }
+    }
+    for ((chapter, campaign), units) in touched {
+        let (Ok(chapter), Ok(campaign)) =
+            (ChapterId::parse(&chapter), CampaignId::parse(&campaign))
+        else {
+            continue;
+        };
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut pending: Vec<String> = units.into_iter().collect();
+        while let Some(unit) = pending.pop() {
+            if !seen.insert(unit.clone()) {
+                continue;
+            }
+            if let Some(Some(parent)) = parents.get(&unit) {
+                if UnitId::parse(parent).is_ok() {
+                    pending.push(parent.clone());
+                }
+            }
+        }
+        for unit in seen {
+            if let Ok(unit) = UnitId::parse(&unit) {
+                effects.changes.insert(ReadModelChange::UnitFigures {
+                    chapter,
+                    campaign,
+                    unit,
+                });
+            }
         }
     }
     Ok(())
@@ -990,64 +1491,142 @@ async fn apply_structure_test(
     Ok(())
 }
 
+/// The campaign of each person, task and structure test the activity projection has seen. It never changes,
+/// so it is kept for the life of the process (a batch that rolls back is replayed from the same events) and
+/// looked up in the feed only for aggregates created before this process started.
+#[derive(Default)]
+pub(crate) struct CampaignOf {
+    known: Mutex<HashMap<Uuid, Uuid>>,
+}
+
+impl CampaignOf {
+    fn get(&self, aggregate: &str) -> Option<String> {
+        let aggregate = Uuid::parse_str(aggregate).ok()?;
+        let known = self
+            .known
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        known.get(&aggregate).map(ToString::to_string)
+    }
+
+    fn remember(&self, aggregate: &str, campaign: &str) {
+        if let (Ok(aggregate), Ok(campaign)) =
+            (Uuid::parse_str(aggregate), Uuid::parse_str(campaign))
+        {
+            let mut known = self
+                .known
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            known.insert(aggregate, campaign);
+        }
+    }
+
+    /// The aggregate's campaign: remembered, or from its first activity row with one.
+    async fn find(
+        &self,
+        tx: &mut Tx,
+        column: &str,
+        aggregate: &str,
+    ) -> Result<Option<String>, sqlx::Error> {
+        if let Some(campaign) = self.get(aggregate) {
+            return Ok(Some(campaign));
+        }
+        let found = lookup_campaign(tx, column, aggregate).await?;
+        if let Some(campaign) = &found {
+            self.remember(aggregate, campaign);
+        }
+        Ok(found)
+    }
+}
+
+const ACTIVITY_COLUMNS: &[&str] = &[
+    "position",
+    "tx",
+    "chapter_id",
+    "campaign_id",
+    "actor",
+    "at",
+    "kind",
+    "person_id",
+    "task_id",
+    "test_id",
+    "summary",
+];
+
 /// The activity feed: one row per event, found by campaign, actor, kind and time. The campaign of a person,
-/// task or test event is looked up in the feed itself (from the event that created the aggregate), so this
-/// projection depends on no other.
-async fn apply_activity(tx: &mut Tx, envelope: &Envelope) -> Result<(), sqlx::Error> {
-    let stream = envelope.stream_id.clone();
-    let (campaign, person, task, test): (
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    ) = match &envelope.payload {
-        Payload::Chapter(_) => (None, None, None, None),
-        Payload::Campaign(_) => (Some(stream), None, None, None),
-        Payload::Person(event) => {
-            let campaign = match event.as_ref() {
-                PersonEvent::PersonAddedToCampaign { campaign_id, .. } => {
-                    Some(campaign_id.to_string())
-                }
-                _ => lookup_campaign(tx, "person_id", &stream).await?,
-            };
-            (campaign, Some(stream), None, None)
-        }
-        Payload::Task(event) => {
-            let campaign = match event {
-                TaskEvent::TaskAssigned { campaign_id, .. } => Some(campaign_id.to_string()),
-                _ => lookup_campaign(tx, "task_id", &stream).await?,
-            };
-            (campaign, None, Some(stream), None)
-        }
-        Payload::StructureTest(event) => {
-            let campaign = match event {
-                StructureTestEvent::StructureTestCreated { campaign_id, .. } => {
-                    Some(campaign_id.to_string())
-                }
-                _ => lookup_campaign(tx, "test_id", &stream).await?,
-            };
-            (campaign, None, None, Some(stream))
-        }
-    };
-    tx.execute(
-        "INSERT INTO rm_activity (position, tx, chapter_id, campaign_id, actor, at, kind, person_id, task_id, \
-         test_id, summary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
-        &args![
-            envelope.position.position,
-            envelope.position.tx,
-            envelope.metadata.chapter.to_string(),
-            campaign,
-            envelope.metadata.actor.to_string(),
-            envelope.metadata.at,
-            envelope.event_type.as_str(),
-            person,
-            task,
-            test,
-            summary(&envelope.payload),
-        ],
+/// task or test event comes from the event that created the aggregate (remembered, or looked up in the feed
+/// itself), so this projection depends on no other. A batch's rows are written with one statement.
+async fn apply_activity(
+    tx: &mut Tx,
+    envelopes: &[Envelope],
+    campaign_of: &CampaignOf,
+) -> Result<(), sqlx::Error> {
+    let mut rows = Vec::with_capacity(envelopes.len());
+    for envelope in envelopes {
+        let stream = envelope.stream_id.as_str();
+        let (campaign, person, task, test): (
+            Option<String>,
+            Option<&str>,
+            Option<&str>,
+            Option<&str>,
+        ) = match &envelope.payload {
+            Payload::Chapter(_) => (None, None, None, None),
+            Payload::Campaign(_) => (Some(stream.to_string()), None, None, None),
+            Payload::Person(event) => {
+                let campaign = match event.as_ref() {
+                    PersonEvent::PersonAddedToCampaign { campaign_id, .. } => {
+                        let campaign = campaign_id.to_string();
+                        campaign_of.remember(stream, &campaign);
+                        Some(campaign)
+                    }
+                    _ => campaign_of.find(tx, "person_id", stream).await?,
+                };
+                (campaign, Some(stream), None, None)
+            }
+            Payload::Task(event) => {
+                let campaign = match event {
+                    TaskEvent::TaskAssigned { campaign_id, .. } => {
+                        let campaign = campaign_id.to_string();
+                        campaign_of.remember(stream, &campaign);
+                        Some(campaign)
+                    }
+                    _ => campaign_of.find(tx, "task_id", stream).await?,
+                };
+                (campaign, None, Some(stream), None)
+            }
+            Payload::StructureTest(event) => {
+                let campaign = match event {
+                    StructureTestEvent::StructureTestCreated { campaign_id, .. } => {
+                        let campaign = campaign_id.to_string();
+                        campaign_of.remember(stream, &campaign);
+                        Some(campaign)
+                    }
+                    _ => campaign_of.find(tx, "test_id", stream).await?,
+                };
+                (campaign, None, None, Some(stream))
+            }
+        };
+        rows.push(vec![
+            Arg::from(envelope.position.position),
+            Arg::from(envelope.position.tx),
+            Arg::from(envelope.metadata.chapter.to_string()),
+            Arg::from(campaign),
+            Arg::from(envelope.metadata.actor.to_string()),
+            Arg::from(envelope.metadata.at),
+            Arg::from(envelope.event_type.as_str()),
+            Arg::from(person.map(ToString::to_string)),
+            Arg::from(task.map(ToString::to_string)),
+            Arg::from(test.map(ToString::to_string)),
+            Arg::from(summary(&envelope.payload)),
+        ]);
+    }
+    tx.insert_rows(
+        "rm_activity",
+        ACTIVITY_COLUMNS,
+        rows,
+        "ON CONFLICT DO NOTHING",
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 async fn lookup_campaign(

@@ -255,3 +255,290 @@ impl Tx {
         }
     }
 }
+
+/// Rows of one table as column arrays, for PostgreSQL's `UNNEST($1::text[], $2::int8[], …)`: one statement
+/// (and one prepared plan) whatever the number of rows.
+enum ColumnArray {
+    Text(Vec<Option<String>>),
+    Int(Vec<Option<i64>>),
+    Bool(Vec<bool>),
+    Time(Vec<Option<DateTime<Utc>>>),
+    Date(Vec<Option<NaiveDate>>),
+}
+
+impl ColumnArray {
+    fn of(arg: &Arg, capacity: usize) -> Self {
+        match arg {
+            Arg::Text(_) => Self::Text(Vec::with_capacity(capacity)),
+            Arg::Int(_) => Self::Int(Vec::with_capacity(capacity)),
+            Arg::Bool(_) => Self::Bool(Vec::with_capacity(capacity)),
+            Arg::Time(_) => Self::Time(Vec::with_capacity(capacity)),
+            Arg::Date(_) => Self::Date(Vec::with_capacity(capacity)),
+        }
+    }
+
+    fn push(&mut self, arg: Arg) -> Result<(), sqlx::Error> {
+        match (self, arg) {
+            (Self::Text(values), Arg::Text(value)) => values.push(value),
+            (Self::Int(values), Arg::Int(value)) => values.push(value),
+            (Self::Bool(values), Arg::Bool(value)) => values.push(value),
+            (Self::Time(values), Arg::Time(value)) => values.push(value),
+            (Self::Date(values), Arg::Date(value)) => values.push(value),
+            (_, arg) => {
+                return Err(sqlx::Error::Protocol(format!(
+                    "a bulk write mixes types in one column: {arg:?}"
+                )))
+            }
+        }
+        Ok(())
+    }
+
+    fn sql_type(&self) -> &'static str {
+        match self {
+            Self::Text(_) => "text[]",
+            Self::Int(_) => "int8[]",
+            Self::Bool(_) => "bool[]",
+            Self::Time(_) => "timestamptz[]",
+            Self::Date(_) => "date[]",
+        }
+    }
+
+    fn bind<'q>(self, query: Query<'q, Postgres, PgArguments>) -> Query<'q, Postgres, PgArguments> {
+        match self {
+            Self::Text(values) => query.bind(values),
+            Self::Int(values) => query.bind(values),
+            Self::Bool(values) => query.bind(values),
+            Self::Time(values) => query.bind(values),
+            Self::Date(values) => query.bind(values),
+        }
+    }
+}
+
+/// Transposes rows of `width` arguments into column arrays.
+fn columns_of(rows: Vec<Vec<Arg>>, width: usize) -> Result<Vec<ColumnArray>, sqlx::Error> {
+    let Some(first) = rows.first() else {
+        return Ok(Vec::new());
+    };
+    if first.len() != width {
+        return Err(sqlx::Error::Protocol(format!(
+            "a bulk write row has {} values for {width} columns",
+            first.len()
+        )));
+    }
+    let mut columns: Vec<ColumnArray> = first
+        .iter()
+        .map(|arg| ColumnArray::of(arg, rows.len()))
+        .collect();
+    for row in rows {
+        if row.len() != width {
+            return Err(sqlx::Error::Protocol(format!(
+                "a bulk write row has {} values for {width} columns",
+                row.len()
+            )));
+        }
+        for (column, arg) in columns.iter_mut().zip(row) {
+            column.push(arg)?;
+        }
+    }
+    Ok(columns)
+}
+
+/// SQLite binds at most 32,766 variables per statement; stay well below, and keep statements short.
+const SQLITE_MAX_VARIABLES: usize = 30_000;
+const SQLITE_MAX_ROWS: usize = 500;
+
+fn sqlite_rows_per_statement(width: usize) -> usize {
+    (SQLITE_MAX_VARIABLES / width.max(1)).clamp(1, SQLITE_MAX_ROWS)
+}
+
+/// `($1, $2), ($3, $4)` for `rows` rows of `width` values.
+fn values_list(rows: usize, width: usize) -> String {
+    let mut text = String::with_capacity(rows * width * 5);
+    for row in 0..rows {
+        if row > 0 {
+            text.push_str(", ");
+        }
+        text.push('(');
+        for column in 0..width {
+            if column > 0 {
+                text.push_str(", ");
+            }
+            text.push('$');
+            text.push_str(&(row * width + column + 1).to_string());
+        }
+        text.push(')');
+    }
+    text
+}
+
+impl Tx {
+    /// Inserts `rows` (each one value per column of `columns`) in as few statements as the backend allows:
+    /// one `INSERT … SELECT * FROM UNNEST(…)` on PostgreSQL, multi-row `VALUES` within SQLite's variable
+    /// limit. `conflict` is the `ON CONFLICT …` clause (upserts must not repeat a key within `rows`).
+    pub(crate) async fn insert_rows(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: Vec<Vec<Arg>>,
+        conflict: &str,
+    ) -> Result<(), sqlx::Error> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let width = columns.len();
+        let column_list = columns.join(", ");
+        match self {
+            Tx::Postgres(tx) => {
+                let arrays = columns_of(rows, width)?;
+                let unnest: Vec<String> = arrays
+                    .iter()
+                    .enumerate()
+                    .map(|(index, array)| format!("${}::{}", index + 1, array.sql_type()))
+                    .collect();
+                let sql = format!(
+                    "INSERT INTO {table} ({column_list}) SELECT * FROM UNNEST({}) {conflict}",
+                    unnest.join(", ")
+                );
+                let mut query = sqlx::query(&sql);
+                for array in arrays {
+                    query = array.bind(query);
+                }
+                query.execute(&mut **tx).await?;
+            }
+            Tx::Sqlite(tx) => {
+                let per_statement = sqlite_rows_per_statement(width);
+                for chunk in rows.chunks(per_statement) {
+                    let sql = format!(
+                        "INSERT INTO {table} ({column_list}) VALUES {} {conflict}",
+                        values_list(chunk.len(), width)
+                    );
+                    let args: Vec<Arg> = chunk.iter().flatten().cloned().collect();
+                    bind_sqlite(sqlx::query(&sql), &args)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Closes the open validity range (`valid_to IS NULL`) of each key's rows in a history table at its
+    /// moment: `keys` are rows of values of `key_columns`, each followed by the moment.
+    pub(crate) async fn close_open_rows(
+        &mut self,
+        table: &str,
+        key_columns: &[&str],
+        keys: Vec<Vec<Arg>>,
+    ) -> Result<(), sqlx::Error> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let width = key_columns.len() + 1;
+        let names: Vec<String> = (0..key_columns.len())
+            .map(|index| format!("k{index}"))
+            .collect();
+        let matches: Vec<String> = key_columns
+            .iter()
+            .zip(&names)
+            .map(|(column, name)| format!("{table}.{column} = v.{name}"))
+            .collect();
+        let matches = matches.join(" AND ");
+        match self {
+            Tx::Postgres(tx) => {
+                let arrays = columns_of(keys, width)?;
+                let unnest: Vec<String> = arrays
+                    .iter()
+                    .enumerate()
+                    .map(|(index, array)| format!("${}::{}", index + 1, array.sql_type()))
+                    .collect();
+                let sql = format!(
+                    "UPDATE {table} SET valid_to = v.closed_at FROM UNNEST({}) AS v({}, closed_at) \
+                     WHERE {matches} AND {table}.valid_to IS NULL",
+                    unnest.join(", "),
+                    names.join(", ")
+                );
+                let mut query = sqlx::query(&sql);
+                for array in arrays {
+                    query = array.bind(query);
+                }
+                query.execute(&mut **tx).await?;
+            }
+            Tx::Sqlite(tx) => {
+                for chunk in keys.chunks(sqlite_rows_per_statement(width)) {
+                    let sql = format!(
+                        "WITH v({}, closed_at) AS (VALUES {}) UPDATE {table} SET valid_to = v.closed_at \
+                         FROM v WHERE {matches} AND {table}.valid_to IS NULL",
+                        names.join(", "),
+                        values_list(chunk.len(), width)
+                    );
+                    let args: Vec<Arg> = chunk.iter().flatten().cloned().collect();
+                    bind_sqlite(sqlx::query(&sql), &args)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `select` (a query without WHERE) restricted to rows whose `column` is one of `ids`: `= ANY($1)` on
+    /// PostgreSQL, `IN (…)` lists within SQLite's variable limit.
+    pub(crate) async fn fetch_by_ids(
+        &mut self,
+        select: &str,
+        column: &str,
+        ids: &[String],
+    ) -> Result<Vec<AnyRow>, sqlx::Error> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        match self {
+            Tx::Postgres(tx) => {
+                let sql = format!("{select} WHERE {column} = ANY($1)");
+                Ok(sqlx::query(&sql)
+                    .bind(ids)
+                    .fetch_all(&mut **tx)
+                    .await?
+                    .into_iter()
+                    .map(AnyRow::Postgres)
+                    .collect())
+            }
+            Tx::Sqlite(tx) => {
+                let mut rows = Vec::new();
+                for chunk in ids.chunks(SQLITE_MAX_VARIABLES) {
+                    let placeholders: Vec<String> =
+                        (1..=chunk.len()).map(|index| format!("${index}")).collect();
+                    let sql = format!("{select} WHERE {column} IN ({})", placeholders.join(", "));
+                    let mut query = sqlx::query(&sql);
+                    for id in chunk {
+                        query = query.bind(id.as_str());
+                    }
+                    rows.extend(
+                        query
+                            .fetch_all(&mut **tx)
+                            .await?
+                            .into_iter()
+                            .map(AnyRow::Sqlite),
+                    );
+                }
+                Ok(rows)
+            }
+        }
+    }
+
+    /// PostgreSQL: sends every payload on `channel` in one statement (delivered when the transaction commits).
+    pub(crate) async fn notify_all(
+        &mut self,
+        channel: &str,
+        payloads: Vec<String>,
+    ) -> Result<(), sqlx::Error> {
+        if let (Tx::Postgres(tx), false) = (&mut *self, payloads.is_empty()) {
+            sqlx::query("SELECT pg_notify($1, payload) FROM UNNEST($2::text[]) AS payload")
+                .bind(channel)
+                .bind(payloads)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+}

@@ -5,7 +5,7 @@
 //! Time travel: `as_of` reads the history tables (valid over `[valid_from, valid_to)` in the events' own
 //! time), with the same code that builds the live answer, so the two agree by construction.
 
-use crate::apply::{status_text, task_status_text};
+use crate::apply::{status_text, task_status_text, CampaignOf};
 use crate::db::{args, AnyRow, Arg, Db};
 use crate::error::ProjectionError;
 use crate::runner::{self, ReadModelChange, Runner, RunnerOptions};
@@ -38,7 +38,31 @@ struct Inner {
     /// Tests only: fail every n-th batch before its commit (0: never).
     fault_every: AtomicU32,
     batches: AtomicU32,
+    /// The campaign of every aggregate the activity projection has seen.
+    campaign_of: CampaignOf,
+    /// Wall charts recently built, each valid for as long as the `campaigns` checkpoint it was built at.
+    charts: std::sync::Mutex<Vec<CachedChart>>,
+    /// One wall chart is built at a time: concurrent requests for the same chart wait for the first.
+    chart_build: tokio::sync::Mutex<()>,
 }
+
+/// Which wall chart: the chapter is part of the key, so a chart never answers another chapter's caller.
+type ChartKey = (
+    ChapterId,
+    CampaignId,
+    Option<StructureTestId>,
+    Option<DateTime<Utc>>,
+);
+
+struct CachedChart {
+    key: ChartKey,
+    /// The `campaigns` checkpoint read before the chart was built: its tables were at least this new.
+    checkpoint: Position,
+    chart: Arc<WallChart>,
+}
+
+/// How many wall charts are kept (a chart of 100,000 people is about 15 MB).
+const CACHED_CHARTS: usize = 4;
 
 impl std::fmt::Debug for ReadModels {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -61,6 +85,9 @@ impl ReadModels {
                 wake,
                 fault_every: AtomicU32::new(0),
                 batches: AtomicU32::new(0),
+                campaign_of: CampaignOf::default(),
+                charts: std::sync::Mutex::new(Vec::new()),
+                chart_build: tokio::sync::Mutex::new(()),
             }),
         }
     }
@@ -71,6 +98,19 @@ impl ReadModels {
 
     pub(crate) fn db(&self) -> &Db {
         &self.inner.db
+    }
+
+    /// Drops every cached wall chart (after a person was forgotten).
+    pub(crate) fn forget_charts(&self) {
+        self.inner
+            .charts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
+    }
+
+    pub(crate) fn campaign_of(&self) -> &CampaignOf {
+        &self.inner.campaign_of
     }
 
     /// Starts the projection runners (and, on PostgreSQL, the listener for other processes' appends and
@@ -680,7 +720,6 @@ struct ChartData {
     units: Vec<UnitRecord>,
     people: Vec<PersonCell>,
     memberships: Vec<(PersonId, UnitId)>,
-    steps: HashMap<PersonId, StepKind>,
 }
 
 #[derive(Clone)]
@@ -757,71 +796,85 @@ fn subtrees(units: &[UnitRecord]) -> HashMap<UnitId, BTreeSet<UnitId>> {
         .collect()
 }
 
-fn test_figures(
-    people: &[&PersonCell],
-    in_scope: &dyn Fn(PersonId) -> bool,
-    steps: &HashMap<PersonId, StepKind>,
-    goal_percent: u8,
-) -> TestFigures {
-    let mut figures = TestFigures {
-        in_scope: 0,
-        asked: 0,
-        committed: 0,
-        participated: 0,
-        declined: 0,
-        participation: 0.0,
-        goal_reached: false,
-    };
-    for person in people.iter().filter(|person| in_scope(person.person_id)) {
-        figures.in_scope += 1;
-        match steps.get(&person.person_id) {
-            Some(StepKind::Asked) => figures.asked += 1,
-            Some(StepKind::Committed) => figures.committed += 1,
-            Some(StepKind::Participated) => figures.participated += 1,
-            Some(StepKind::Declined) => figures.declined += 1,
-            None => {}
-        }
-    }
-    if figures.in_scope > 0 {
-        figures.participation = f64::from(figures.participated) / f64::from(figures.in_scope);
-        figures.goal_reached = u64::from(figures.participated) * 100
-            >= u64::from(goal_percent) * u64::from(figures.in_scope);
-    }
-    figures
+/// The figures of some people, counted one person at a time.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    people: u32,
+    assessed: u32,
+    per_level: BTreeMap<u8, u32>,
+    uncovered: u32,
+    in_scope: u32,
+    asked: u32,
+    committed: u32,
+    participated: u32,
+    declined: u32,
 }
 
-fn figures(people: &[&PersonCell], test: Option<TestFigures>) -> UnitFigures {
-    let mut per_level: BTreeMap<u8, u32> = BTreeMap::new();
-    let mut assessed = 0;
-    let mut uncovered = 0;
-    for person in people {
+impl Tally {
+    /// Counts a person; `in_scope`: they are in the chart's structure test's scope.
+    fn add(&mut self, person: &PersonCell, in_scope: bool) {
+        self.people += 1;
         if let Some(level) = person.level {
-            assessed += 1;
-            *per_level.entry(level).or_default() += 1;
+            self.assessed += 1;
+            *self.per_level.entry(level).or_default() += 1;
         }
         if person.organizer.is_none() {
-            uncovered += 1;
+            self.uncovered += 1;
+        }
+        if in_scope {
+            self.in_scope += 1;
+            match person.step {
+                Some(StepKind::Asked) => self.asked += 1,
+                Some(StepKind::Committed) => self.committed += 1,
+                Some(StepKind::Participated) => self.participated += 1,
+                Some(StepKind::Declined) => self.declined += 1,
+                None => {}
+            }
         }
     }
-    let total = people.len() as u32;
-    let strong = per_level.get(&1).copied().unwrap_or(0) + per_level.get(&2).copied().unwrap_or(0);
-    let share = if total == 0 {
-        0.0
-    } else {
-        f64::from(strong) / f64::from(total)
-    };
-    UnitFigures {
-        people: total,
-        assessed,
-        per_level: per_level
-            .into_iter()
-            .map(|(level, count)| LevelCount { level, count })
-            .collect(),
-        share_ones_and_twos: share,
-        uncovered,
-        test,
-        majority: total > 0 && strong * 2 > total,
-        supermajority: total > 0 && strong * 3 >= total * 2,
+
+    /// The figures; with a test's goal, its participation too.
+    fn finish(self, goal_percent: Option<u8>) -> UnitFigures {
+        let test = goal_percent.map(|goal_percent| {
+            let mut figures = TestFigures {
+                in_scope: self.in_scope,
+                asked: self.asked,
+                committed: self.committed,
+                participated: self.participated,
+                declined: self.declined,
+                participation: 0.0,
+                goal_reached: false,
+            };
+            if figures.in_scope > 0 {
+                figures.participation =
+                    f64::from(figures.participated) / f64::from(figures.in_scope);
+                figures.goal_reached = u64::from(figures.participated) * 100
+                    >= u64::from(goal_percent) * u64::from(figures.in_scope);
+            }
+            figures
+        });
+        let total = self.people;
+        let strong = self.per_level.get(&1).copied().unwrap_or(0)
+            + self.per_level.get(&2).copied().unwrap_or(0);
+        let share = if total == 0 {
+            0.0
+        } else {
+            f64::from(strong) / f64::from(total)
+        };
+        UnitFigures {
+            people: total,
+            assessed: self.assessed,
+            per_level: self
+                .per_level
+                .into_iter()
+                .map(|(level, count)| LevelCount { level, count })
+                .collect(),
+            share_ones_and_twos: share,
+            uncovered: self.uncovered,
+            test,
+            majority: total > 0 && strong * 2 > total,
+            supermajority: total > 0 && strong * 3 >= total * 2,
+        }
     }
 }
 
@@ -1061,13 +1114,92 @@ impl ReadModels {
             units,
             people,
             memberships,
-            steps,
         })
     }
 
     /// The wall chart of a campaign, live or as of a moment, with a structure test's participation if one
     /// is chosen. `None` if the campaign (or the test) is not the chapter's.
+    ///
+    /// Charts are cached by the `campaigns` projection's checkpoint: every table a chart reads is written
+    /// by that projection in the same transaction as its checkpoint, so while the checkpoint stands still
+    /// the chart cannot change, and once it moves the cached chart is no longer used. Checking costs one
+    /// primary-key read, which also sees batches committed by other processes.
     pub async fn wall_chart(
+        &self,
+        chapter: ChapterId,
+        campaign: CampaignId,
+        test: Option<StructureTestId>,
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<Option<WallChart>, ProjectionError> {
+        let key: ChartKey = (chapter, campaign, test, as_of);
+        let checkpoint = self.checkpoint(crate::apply::CAMPAIGNS).await?;
+        if let Some(chart) = self.cached_chart(&key, checkpoint) {
+            return Ok(Some(chart.as_ref().clone()));
+        }
+        let _building = self.inner.chart_build.lock().await;
+        // Another request may have built it while this one waited.
+        let checkpoint = self.checkpoint(crate::apply::CAMPAIGNS).await?;
+        if let Some(chart) = self.cached_chart(&key, checkpoint) {
+            return Ok(Some(chart.as_ref().clone()));
+        }
+        let chart = self
+            .build_wall_chart(chapter, campaign, test, as_of)
+            .await?;
+        if let Some(chart) = &chart {
+            let mut charts = self
+                .inner
+                .charts
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            charts.retain(|cached| cached.key != key && cached.checkpoint >= checkpoint);
+            if charts.len() >= CACHED_CHARTS {
+                charts.remove(0);
+            }
+            charts.push(CachedChart {
+                key,
+                checkpoint,
+                chart: Arc::new(chart.clone()),
+            });
+        }
+        Ok(chart)
+    }
+
+    /// The chart of `key` built at `checkpoint`, if there is one; charts of older checkpoints are dropped
+    /// (so a forgotten person's name does not linger in memory either).
+    fn cached_chart(&self, key: &ChartKey, checkpoint: Position) -> Option<Arc<WallChart>> {
+        let mut charts = self
+            .inner
+            .charts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        charts.retain(|cached| cached.checkpoint >= checkpoint);
+        charts
+            .iter()
+            .find(|cached| cached.key == *key && cached.checkpoint == checkpoint)
+            .map(|cached| Arc::clone(&cached.chart))
+    }
+
+    /// Where a projection's checkpoint stands (the start if it has none yet).
+    async fn checkpoint(&self, projection: &str) -> Result<Position, ProjectionError> {
+        Ok(
+            match self
+                .db()
+                .fetch_optional(
+                    "SELECT tx, position FROM projection_checkpoints WHERE name = $1",
+                    &args![projection],
+                )
+                .await?
+            {
+                Some(row) => Position {
+                    tx: row.int("tx")?,
+                    position: row.int("position")?,
+                },
+                None => Position::START,
+            },
+        )
+    }
+
+    async fn build_wall_chart(
         &self,
         chapter: ChapterId,
         campaign: CampaignId,
@@ -1100,9 +1232,12 @@ impl ReadModels {
                     .collect()
             })
         });
-        let mut units_of: HashMap<PersonId, BTreeSet<UnitId>> = HashMap::new();
+        let mut units_of: HashMap<PersonId, Vec<UnitId>> = HashMap::new();
         for (person, unit) in &data.memberships {
-            units_of.entry(*person).or_default().insert(*unit);
+            let units = units_of.entry(*person).or_default();
+            if !units.contains(unit) {
+                units.push(*unit);
+            }
         }
         let in_scope = |person: PersonId| match &scope_units {
             None => true,
@@ -1110,41 +1245,47 @@ impl ReadModels {
                 .get(&person)
                 .is_some_and(|units| units.iter().any(|unit| scope.contains(unit))),
         };
-        let by_id: HashMap<PersonId, &PersonCell> = data
-            .people
+        let parent_of: HashMap<UnitId, Option<UnitId>> = data
+            .units
             .iter()
-            .map(|person| (person.person_id, person))
+            .map(|unit| (unit.unit_id, unit.parent))
             .collect();
         let goal = test_record.as_ref().map(|record| record.goal_percent);
-        let figures_of = |people: &[&PersonCell]| {
-            let test = goal.map(|goal| test_figures(people, &in_scope, &data.steps, goal));
-            figures(people, test)
-        };
-        let mut units = Vec::new();
-        for (unit, depth) in tree_order(&data.units) {
-            let direct: Vec<PersonCell> = data
-                .people
-                .iter()
-                .filter(|person| {
-                    units_of
-                        .get(&person.person_id)
-                        .is_some_and(|units| units.contains(&unit.unit_id))
-                })
-                .cloned()
-                .collect();
-            let descendants = subtree.get(&unit.unit_id).cloned().unwrap_or_default();
-            let mut everyone: BTreeSet<PersonId> = BTreeSet::new();
-            for (person, member_of) in &units_of {
-                if member_of.iter().any(|unit| descendants.contains(unit))
-                    && by_id.contains_key(person)
-                {
-                    everyone.insert(*person);
+        // One pass over the people: each is a cell of the units they are in, and counts once in the figures
+        // of every unit above them (their units and those units' ancestors).
+        let mut direct: HashMap<UnitId, Vec<PersonCell>> = HashMap::new();
+        let mut tallies: HashMap<UnitId, Tally> = HashMap::new();
+        let mut totals = Tally::default();
+        let mut unplaced = Vec::new();
+        let mut reached: BTreeSet<UnitId> = BTreeSet::new();
+        for person in &data.people {
+            let scoped = goal.is_some() && in_scope(person.person_id);
+            totals.add(person, scoped);
+            let units = units_of
+                .get(&person.person_id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            if units.is_empty() {
+                unplaced.push(person.clone());
+                continue;
+            }
+            reached.clear();
+            for unit in units {
+                direct.entry(*unit).or_default().push(person.clone());
+                let mut next = Some(*unit);
+                while let Some(unit) = next {
+                    if !reached.insert(unit) {
+                        break;
+                    }
+                    next = parent_of.get(&unit).copied().flatten();
                 }
             }
-            let everyone: Vec<&PersonCell> = everyone
-                .iter()
-                .filter_map(|person| by_id.get(person).copied())
-                .collect();
+            for unit in &reached {
+                tallies.entry(*unit).or_default().add(person, scoped);
+            }
+        }
+        let mut units = Vec::new();
+        for (unit, depth) in tree_order(&data.units) {
             units.push(WallChartUnit {
                 unit_id: unit.unit_id,
                 parent: unit.parent,
@@ -1152,22 +1293,14 @@ impl ReadModels {
                 name: unit.name,
                 kind: unit.kind,
                 retired: unit.retired,
-                people: direct,
-                figures: figures_of(&everyone),
+                people: direct.remove(&unit.unit_id).unwrap_or_default(),
+                figures: tallies
+                    .remove(&unit.unit_id)
+                    .unwrap_or_default()
+                    .finish(goal),
             });
         }
-        let unplaced = data
-            .people
-            .iter()
-            .filter(|person| {
-                units_of
-                    .get(&person.person_id)
-                    .is_none_or(|units| units.is_empty())
-            })
-            .cloned()
-            .collect();
-        let all: Vec<&PersonCell> = data.people.iter().collect();
-        let totals = figures_of(&all);
+        let totals = totals.finish(goal);
         Ok(Some(WallChart {
             campaign: campaign_view,
             as_of,

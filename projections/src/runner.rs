@@ -25,12 +25,15 @@ use store::{BackendKind, Position};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-/// Every projection, by name: `campaigns` (campaigns, units, people, tasks, structure tests, 1:1s and their
-/// histories) and `activity` (the change explorer).
 /// How often, and how far apart, the runner looks again after activity (see `run_projection`).
 const QUICK_LOOKS: u32 = 50;
 const QUICK_LOOK_INTERVAL: Duration = Duration::from_millis(4);
 
+/// Events per transaction when catching up or rebuilding: a batch costs a few statements whatever its size.
+const CATCH_UP_BATCH: u32 = 5_000;
+
+/// Every projection, by name: `campaigns` (campaigns, units, people, tasks, structure tests, 1:1s and their
+/// histories) and `activity` (the change explorer).
 pub const PROJECTIONS: &[&str] = &[CAMPAIGNS, ACTIVITY];
 
 /// The read-model tables a projection owns (emptied by a rebuild).
@@ -118,7 +121,7 @@ pub struct RunnerOptions {
 impl Default for RunnerOptions {
     fn default() -> Self {
         Self {
-            batch_size: 200,
+            batch_size: 1000,
             fallback_poll: Duration::from_secs(2),
             lock_retry: Duration::from_secs(1),
             projections: PROJECTIONS.iter().map(ToString::to_string).collect(),
@@ -232,9 +235,10 @@ async fn run_projection(
             }
         }
         // After a signal, events may still be hidden behind transactions that have not committed yet (on
-        // PostgreSQL a reader only sees below the oldest running transaction), and nothing signals again
-        // when those commit. So for a short while after any activity the runner looks again every few
-        // milliseconds instead of waiting for the slow fallback poll.
+        // PostgreSQL a reader only sees below the oldest running transaction, and that may be another
+        // projection's batch, whose commit signals nothing). So for a short while after any activity the runner
+        // looks again every few milliseconds, or at once when the next commit signal comes, instead of waiting
+        // for the slow fallback poll.
         let mut quick_looks = 0u32;
         loop {
             if *shutdown.borrow() {
@@ -250,11 +254,6 @@ async fn run_projection(
                     if applied > 0 {
                         quick_looks = QUICK_LOOKS;
                     }
-                    if quick_looks > 0 {
-                        quick_looks -= 1;
-                        tokio::time::sleep(QUICK_LOOK_INTERVAL).await;
-                        continue;
-                    }
                 }
                 Err(error) => {
                     tracing::error!(projection, %error, "a projection batch failed; retrying");
@@ -262,16 +261,22 @@ async fn run_projection(
                     continue;
                 }
             }
-            if let Some(connection) = lease.as_mut() {
-                if connection.ping().await.is_err() {
-                    tracing::warn!(projection, "lost the projection's lock connection");
-                    break;
+            let pause = if quick_looks > 0 {
+                quick_looks -= 1;
+                QUICK_LOOK_INTERVAL
+            } else {
+                if let Some(connection) = lease.as_mut() {
+                    if connection.ping().await.is_err() {
+                        tracing::warn!(projection, "lost the projection's lock connection");
+                        break;
+                    }
                 }
-            }
+                options.fallback_poll
+            };
             tokio::select! {
                 _ = commits.changed() => quick_looks = QUICK_LOOKS,
                 _ = wake.changed() => quick_looks = QUICK_LOOKS,
-                _ = tokio::time::sleep(options.fallback_poll) => {}
+                _ = tokio::time::sleep(pause) => {}
                 _ = shutdown.changed() => {}
             }
         }
@@ -400,11 +405,20 @@ impl ReadModels {
             return Ok(0);
         };
         let mut effects = BatchEffects::default();
+        let mut envelopes = Vec::with_capacity(recorded.len());
         for event in &recorded {
             if let Some(envelope) = events::decode(event)? {
-                apply::apply(projection, &mut tx, &envelope, &mut effects).await?;
+                envelopes.push(envelope);
             }
         }
+        apply::apply_batch(
+            projection,
+            &mut tx,
+            &envelopes,
+            &mut effects,
+            self.campaign_of(),
+        )
+        .await?;
         if self.inject_fault() {
             // Tests: a crash after the read-model writes and before the commit; dropping the transaction
             // rolls it back, as a dead process's would be.
@@ -419,14 +433,16 @@ impl ReadModels {
         .await?;
         if tx.kind() == BackendKind::Postgres {
             // Delivered to every process's listener when (and only if) the batch commits.
-            for change in &effects.changes {
-                let payload = serde_json::to_string(change).unwrap_or_default();
-                tx.execute("SELECT pg_notify($1, $2)", &args![CHANGES_CHANNEL, payload])
-                    .await?;
-            }
+            let payloads = effects
+                .changes
+                .iter()
+                .map(|change| serde_json::to_string(change).unwrap_or_default())
+                .collect();
+            tx.notify_all(CHANGES_CHANNEL, payloads).await?;
         }
         tx.commit().await?;
         if effects.erased {
+            self.forget_charts();
             self.scrub(projection).await?;
         }
         if self.db().kind() == BackendKind::Sqlite {
@@ -440,7 +456,7 @@ impl ReadModels {
 
     /// Applies batches until the projection has read everything the log hands out.
     pub async fn catch_up(&self, projection: &str) -> Result<(), ProjectionError> {
-        while self.catch_up_once(projection, 500).await? > 0 {}
+        while self.catch_up_once(projection, CATCH_UP_BATCH).await? > 0 {}
         Ok(())
     }
 
@@ -463,8 +479,17 @@ impl ReadModels {
     async fn reset(&self, projection: &str) -> Result<(), ProjectionError> {
         let mut tx = self.db().begin().await?;
         lock_checkpoint(&mut tx, projection).await?;
-        for table in apply::tables(projection) {
-            tx.execute(&format!("DELETE FROM {table}"), &[]).await?;
+        match tx.kind() {
+            // Transactional on PostgreSQL, and far faster than deleting row by row; the old files go with it.
+            BackendKind::Postgres => {
+                let tables = apply::tables(projection).join(", ");
+                tx.execute(&format!("TRUNCATE {tables}"), &[]).await?;
+            }
+            BackendKind::Sqlite => {
+                for table in apply::tables(projection) {
+                    tx.execute(&format!("DELETE FROM {table}"), &[]).await?;
+                }
+            }
         }
         tx.execute(
             "UPDATE projection_checkpoints SET tx = 0, position = 0, updated_at = $2 WHERE name = $1",
