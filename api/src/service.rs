@@ -229,11 +229,11 @@ impl Groundwork {
         };
         // Merging and forgetting check the campaign's version with a query; every other command takes the
         // cached facts and lets the append check the version (below).
-        let mut current = match (&command, self.cached_campaign_facts(campaign)) {
+        let (mut current, mut verified) = match (&command, self.cached_campaign_facts(campaign)) {
             (PersonCommand::MergeDuplicate { .. } | PersonCommand::Forget, _) | (_, None) => {
-                self.campaign_facts_versioned(campaign).await?
+                (self.campaign_facts_versioned(campaign).await?, true)
             }
-            (_, Some(hit)) => hit,
+            (_, Some(hit)) => (hit, false),
         };
         let mut facts = PersonFacts::new(current.1.clone());
         if let PersonCommand::RecordStructureTestStep { test_id, .. } = &command {
@@ -266,10 +266,6 @@ impl Groundwork {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            if attempts > 1 {
-                current = self.campaign_facts_versioned(campaign).await?;
-                facts.campaign = current.1.clone();
-            }
             let campaign_version = current.0;
             let condition = StreamAppend {
                 stream_type: Campaign::TYPE.to_string(),
@@ -290,11 +286,28 @@ impl Groundwork {
             )
             .await;
             match outcome {
+                // The campaign moved on since the facts were cached: decide again on fresh facts.
                 Err(ServiceError::Conflict {
                     what: "campaign", ..
-                }) if attempts <= CONFLICT_RETRIES => continue,
+                }) if attempts <= CONFLICT_RETRIES => {
+                    current = self.campaign_facts_versioned(campaign).await?;
+                    verified = true;
+                }
+                // A refusal must not rest on stale facts either (a unit another process added a moment ago):
+                // check the version, and decide again if the campaign changed.
+                Err(error @ (ServiceError::Rejected(_) | ServiceError::Missing(_)))
+                    if !verified =>
+                {
+                    let fresh = self.campaign_facts_versioned(campaign).await?;
+                    verified = true;
+                    if fresh.0 == current.0 {
+                        return Err(error);
+                    }
+                    current = fresh;
+                }
                 other => return other,
             }
+            facts.campaign = current.1.clone();
         }
     }
 
