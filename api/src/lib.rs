@@ -7,6 +7,7 @@ pub mod demo;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod import;
 pub mod keys;
 pub mod oidc;
 pub mod service;

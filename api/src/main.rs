@@ -49,7 +49,7 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
-    /// People: erasure.
+    /// People: bulk import from CSV, erasure.
     People {
         #[command(subcommand)]
         command: PeopleCommand,
@@ -96,6 +96,18 @@ enum AdminCommand {
 
 #[derive(Debug, Subcommand)]
 enum PeopleCommand {
+    /// Adds the people of a CSV file to a campaign. Columns (header row, any order): given_name,
+    /// family_name (required), email, phone, unit (id or path of names such as `Region 1/Hospital A/ICU`),
+    /// responses (`Field: Response; …`), organizer (user id), level, language. Every row is checked before
+    /// anything is written: one wrong cell names its line and column and nothing of the file is stored.
+    /// The file is then stored in transactions of 5,000 people (a smaller file in one).
+    Import {
+        /// The campaign's id.
+        #[arg(long)]
+        campaign: String,
+        /// The CSV file.
+        file: PathBuf,
+    },
     /// Forgets a person for good: destroys their key, so their personal fields read as erased everywhere.
     Forget {
         /// The person's id.
@@ -247,6 +259,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::People {
+            command: PeopleCommand::Import { campaign, file },
+        } => {
+            groundwork.migrate().await?;
+            let campaign = domain::ids::CampaignId::parse(&campaign)
+                .map_err(|_| anyhow::anyhow!("`{campaign}` is not a campaign id (a UUID)"))?;
+            let text = tokio::fs::read_to_string(&file)
+                .await
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let summary = import_people_file(&groundwork, campaign, &text)
+                .await
+                .with_context(|| format!("{} was not imported", file.display()))?;
+            eprintln!("groundwork: {summary}");
+            Ok(())
+        }
+        Command::People {
             command: PeopleCommand::Forget { person, .. },
         } => {
             groundwork.migrate().await?;
@@ -257,6 +284,67 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// How many people one import transaction stores.
+const IMPORT_TRANSACTION: usize = 5_000;
+
+/// Checks a whole CSV file, then stores it. Returns what was stored, for the operator.
+async fn import_people_file(
+    groundwork: &Groundwork,
+    campaign: domain::ids::CampaignId,
+    text: &str,
+) -> anyhow::Result<String> {
+    use api::import::{parse_csv, people_from_records, ImportError};
+    let facts = groundwork.campaign_facts(campaign).await?;
+    let directory = groundwork.campaign_directory(campaign).await?;
+    let rows = people_from_records(&parse_csv(text)?, &directory)?;
+    anyhow::ensure!(!rows.is_empty(), "the file has a header but no people");
+    // The operator holds the database itself; the events name a fixed operator identity in the campaign's
+    // chapter, as `people forget` does.
+    let actor = domain::Actor {
+        user: domain::ids::UserId::from_uuid(uuid::Uuid::nil()),
+        chapter: facts.chapter,
+        at: chrono::Utc::now(),
+        correlation: domain::ids::CorrelationId::new_random(),
+    };
+    let (lines, people): (Vec<usize>, Vec<api::import::PersonImport>) = rows.into_iter().unzip();
+    let line_of = |rejected: &api::service::ImportRejected, offset: usize| match rejected.index {
+        Some(index) => anyhow::Error::new(ImportError::Row {
+            line: lines[offset + index],
+            reason: rejected.error.to_string(),
+        }),
+        None => anyhow::anyhow!("{}", rejected.error),
+    };
+    for (chunk, people) in people.chunks(IMPORT_TRANSACTION).enumerate() {
+        groundwork
+            .check_import(&actor, campaign, people)
+            .await
+            .map_err(|rejected| line_of(&rejected, chunk * IMPORT_TRANSACTION))?;
+    }
+    let mut stored = 0;
+    let mut events = 0;
+    for people in people.chunks(IMPORT_TRANSACTION) {
+        let summary = groundwork
+            .import_people(&actor, campaign, people)
+            .await
+            .map_err(|rejected| {
+                let error = line_of(&rejected, stored);
+                if stored == 0 {
+                    error
+                } else {
+                    error.context(format!(
+                        "the first {stored} people (up to line {}) were stored; the rest were not",
+                        lines[stored - 1]
+                    ))
+                }
+            })?;
+        stored += summary.people.len();
+        events += summary.events;
+    }
+    Ok(format!(
+        "imported {stored} people ({events} events) into campaign {campaign}"
+    ))
 }
 
 /// The new admin's password: GROUNDWORK_ADMIN_PASSWORD, or the first line of standard input.

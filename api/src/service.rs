@@ -3,22 +3,26 @@
 //! needs from other aggregates, runs the pure handler, and commits with the loaded version as the expected one.
 
 use crate::config::Settings;
+use crate::import::{CampaignDirectory, PersonImport};
 use crate::keys::resolve_master_key;
 use anyhow::Context as _;
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use domain::campaign::{Campaign, CampaignCommand, CampaignContext, CampaignFacts};
 use domain::chapter::{Chapter, ChapterCommand, ChapterContext};
+use domain::ids::ContactPointId;
 use domain::ids::{CampaignId, ChapterId, PersonId, StructureTestId, TaskId};
-use domain::person::{Person, PersonCommand, PersonFacts};
+use domain::person::{Person, PersonCommand, PersonContext, PersonFacts};
 use domain::structure_test::{StructureTest, StructureTestCommand};
 use domain::task::{Task, TaskCommand};
+use domain::values::{ContactLabel, ContactValue};
 use domain::{Actor, Context, EventMetadata, Rejection, StoredAggregate};
 use secrecy::ExposeSecret;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use store::{
     AggregateStore, AppendedEvent, BackendKind, Position, Store, StoreError, StoreOptions,
+    StreamAppend,
 };
 use tokio::io::AsyncWrite;
 
@@ -172,6 +176,7 @@ impl Groundwork {
             &chapter.to_string(),
             expected,
             actor,
+            &[],
             |_| Ok((command.clone(), context.clone())),
         )
         .await
@@ -185,15 +190,26 @@ impl Groundwork {
         command: CampaignCommand,
     ) -> Result<Committed, ServiceError> {
         let context: CampaignContext = Context::new(actor.clone(), ());
-        execute(
+        let committed = execute(
             &self.campaigns,
             "campaign",
             &campaign.to_string(),
             expected,
             actor,
+            &[],
             |_| Ok((command.clone(), context.clone())),
         )
-        .await
+        .await;
+        if committed
+            .as_ref()
+            .is_ok_and(|committed| committed.events > 0)
+        {
+            // Person commands would find out through their version condition; this saves them a retry.
+            if let Ok(mut cache) = self.campaign_facts.write() {
+                cache.remove(&campaign);
+            }
+        }
+        committed
     }
 
     /// Runs a command on a person. Loads the person's campaign (or, for `AddToCampaign`, the named one), the
@@ -211,7 +227,15 @@ impl Groundwork {
             PersonCommand::AddToCampaign { campaign_id, .. } => *campaign_id,
             _ => self.campaign_of(person).await?,
         };
-        let mut facts = PersonFacts::new(self.campaign_facts_or_default(campaign).await?);
+        // Merging and forgetting check the campaign's version with a query; every other command takes the
+        // cached facts and lets the append check the version (below).
+        let (mut current, mut verified) = match (&command, self.cached_campaign_facts(campaign)) {
+            (PersonCommand::MergeDuplicate { .. } | PersonCommand::Forget, _) | (_, None) => {
+                (self.campaign_facts_versioned(campaign).await?, true)
+            }
+            (_, Some(hit)) => (hit, false),
+        };
+        let mut facts = PersonFacts::new(current.1.clone());
         if let PersonCommand::RecordStructureTestStep { test_id, .. } = &command {
             if let Some(test) = self
                 .structure_tests
@@ -229,17 +253,62 @@ impl Groundwork {
                 .await;
         }
         if let PersonCommand::Forget = &command {
-            let committed = execute(&self.people, "person", &id, expected, actor, |_| {
+            let committed = execute(&self.people, "person", &id, expected, actor, &[], |_| {
                 Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
             })
             .await?;
             self.store.forget_person(person.as_uuid()).await?;
             return Ok(committed);
         }
-        execute(&self.people, "person", &id, expected, actor, |_| {
-            Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
-        })
-        .await
+        // The campaign facts come from the cache without a query; the append carries the campaign's version
+        // as a condition checked in the same transaction, and a campaign that moved on in between makes us
+        // decide again on fresh facts.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let campaign_version = current.0;
+            let condition = StreamAppend {
+                stream_type: Campaign::TYPE.to_string(),
+                stream_id: campaign.to_string(),
+                data_subject: None,
+                expected_version: campaign_version,
+                events: Vec::new(),
+                snapshot: None,
+            };
+            let outcome = execute(
+                &self.people,
+                "person",
+                &id,
+                expected,
+                actor,
+                &[condition],
+                |_| Ok((command.clone(), Context::new(actor.clone(), facts.clone()))),
+            )
+            .await;
+            match outcome {
+                // The campaign moved on since the facts were cached: decide again on fresh facts.
+                Err(ServiceError::Conflict {
+                    what: "campaign", ..
+                }) if attempts <= CONFLICT_RETRIES => {
+                    current = self.campaign_facts_versioned(campaign).await?;
+                    verified = true;
+                }
+                // A refusal must not rest on stale facts either (a unit another process added a moment ago):
+                // check the version, and decide again if the campaign changed.
+                Err(error @ (ServiceError::Rejected(_) | ServiceError::Missing(_)))
+                    if !verified =>
+                {
+                    let fresh = self.campaign_facts_versioned(campaign).await?;
+                    verified = true;
+                    if fresh.0 == current.0 {
+                        return Err(error);
+                    }
+                    current = fresh;
+                }
+                other => return other,
+            }
+            facts.campaign = current.1.clone();
+        }
     }
 
     /// The survivor absorbs the duplicate and the duplicate is marked merged, atomically: both streams are
@@ -346,7 +415,7 @@ impl Groundwork {
                 })?,
         };
         let facts = self.campaign_facts_or_default(campaign).await?;
-        execute(&self.tasks, "task", &id, expected, actor, |_| {
+        execute(&self.tasks, "task", &id, expected, actor, &[], |_| {
             Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
         })
         .await
@@ -380,6 +449,7 @@ impl Groundwork {
             &id,
             expected,
             actor,
+            &[],
             |_| Ok((command.clone(), Context::new(actor.clone(), facts.clone()))),
         )
         .await
@@ -409,6 +479,105 @@ impl Groundwork {
             .await
     }
 
+    /// The names of a campaign's units, fields and responses (for importers that speak in names).
+    pub async fn campaign_directory(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<CampaignDirectory, ServiceError> {
+        let events = self
+            .campaigns
+            .load_all_events(&campaign.to_string())
+            .await?;
+        if events.is_empty() {
+            return Err(ServiceError::NotFound {
+                what: "campaign",
+                id: campaign.to_string(),
+            });
+        }
+        Ok(CampaignDirectory::from_events(
+            events.iter().map(|event| &event.payload),
+        ))
+    }
+
+    /// Adds many people to a campaign at once. Each person gets the commands an organizer would issue one
+    /// by one (add to the campaign, join the unit, email and phone contact points, field responses, an
+    /// organizer, an assessment), decided by the domain in memory against the campaign's facts; then every
+    /// person's stream is appended in ONE transaction: all of `people` are stored, or none is. A person the
+    /// domain refuses fails the whole call with [`ImportRejected`], naming the person's index in `people`.
+    pub async fn import_people(
+        &self,
+        actor: &Actor,
+        campaign: CampaignId,
+        people: &[PersonImport],
+    ) -> Result<ImportSummary, ImportRejected> {
+        let (batch, ids) = self.decide_import(actor, campaign, people).await?;
+        let appended = self
+            .store
+            .append(batch)
+            .await
+            .map_err(|error| ImportRejected::whole(error.into()))?;
+        if let Ok(mut known) = self.person_campaigns.write() {
+            known.extend(ids.iter().map(|person| (*person, campaign)));
+        }
+        Ok(ImportSummary {
+            people: ids,
+            events: appended.len(),
+            position: appended.iter().map(|event| event.position).max(),
+        })
+    }
+
+    /// Runs every decision of an import without storing anything: `Ok` means `import_people` with the same
+    /// people would be accepted by the domain (the store may still refuse, e.g. if the campaign changes).
+    pub async fn check_import(
+        &self,
+        actor: &Actor,
+        campaign: CampaignId,
+        people: &[PersonImport],
+    ) -> Result<(), ImportRejected> {
+        self.decide_import(actor, campaign, people)
+            .await
+            .map(|_| ())
+    }
+
+    /// The appends of an import, decided in memory: one new stream per person.
+    async fn decide_import(
+        &self,
+        actor: &Actor,
+        campaign: CampaignId,
+        people: &[PersonImport],
+    ) -> Result<(Vec<StreamAppend>, Vec<PersonId>), ImportRejected> {
+        let facts = self
+            .campaign_facts_or_default(campaign)
+            .await
+            .map_err(ImportRejected::whole)?;
+        let context: PersonContext = Context::new(actor.clone(), PersonFacts::new(facts));
+        let metadata = EventMetadata::from(actor).to_map();
+        let mut batch = Vec::with_capacity(people.len());
+        let mut ids = Vec::with_capacity(people.len());
+        for (index, import) in people.iter().enumerate() {
+            let person = PersonId::new_random();
+            let mut state = Person::default();
+            let mut events = Vec::new();
+            for command in import_commands(person, campaign, import) {
+                events.extend(
+                    decide_and_apply(&mut state, command, &context)
+                        .await
+                        .map_err(|error| ImportRejected {
+                            index: Some(index),
+                            error,
+                        })?,
+                );
+            }
+            batch.push(
+                self.people
+                    .prepare(&person.to_string(), 0, &events, &metadata, &state)
+                    .map_err(|error| ImportRejected::whole(error.into()))?,
+            );
+            ids.push(person);
+        }
+        Ok((batch, ids))
+    }
+
     /// A campaign's facts; for a campaign that does not exist, facts the domain rejects with its own error
     /// ("campaign not found"), so the message comes from one place.
     async fn campaign_facts_or_default(
@@ -423,13 +592,28 @@ impl Groundwork {
         &self,
         campaign: CampaignId,
     ) -> Result<CampaignFacts, ServiceError> {
+        Ok(self.campaign_facts_versioned(campaign).await?.1)
+    }
+
+    /// The cached facts of a campaign with the campaign version they were built at, without asking the
+    /// database whether that is still the newest version.
+    fn cached_campaign_facts(&self, campaign: CampaignId) -> Option<(u64, CampaignFacts)> {
+        self.campaign_facts
+            .read()
+            .ok()
+            .and_then(|cache| cache.get(&campaign).cloned())
+    }
+
+    /// The facts of a campaign as of its newest event, and that event's version.
+    async fn campaign_facts_versioned(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<(u64, CampaignFacts), ServiceError> {
         let id = campaign.to_string();
         let version = self.store.stream_version(Campaign::TYPE, &id).await?;
-        if let Ok(cache) = self.campaign_facts.read() {
-            if let Some((cached_version, facts)) = cache.get(&campaign) {
-                if *cached_version == version {
-                    return Ok(facts.clone());
-                }
+        if let Some((cached_version, facts)) = self.cached_campaign_facts(campaign) {
+            if cached_version == version {
+                return Ok((version, facts));
             }
         }
         let loaded = self.campaigns.load(&id).await?;
@@ -443,7 +627,7 @@ impl Groundwork {
         if let Ok(mut cache) = self.campaign_facts.write() {
             cache.insert(campaign, (loaded.version(), facts.clone()));
         }
-        Ok(facts)
+        Ok((loaded.version(), facts))
     }
 
     /// The campaign a person belongs to (which never changes once they are added).
@@ -483,6 +667,7 @@ async fn execute<A, F>(
     id: &str,
     expected: Option<u64>,
     actor: &Actor,
+    conditions: &[StreamAppend],
     mut prepare: F,
 ) -> Result<Committed, ServiceError>
 where
@@ -521,11 +706,26 @@ where
                 events: 0,
             });
         }
-        match aggregates
-            .commit_with_expected(id, version, &events, &metadata, &aggregate)
-            .await
-        {
+        let mut batch = vec![aggregates.prepare(id, version, &events, &metadata, &aggregate)?];
+        batch.extend(conditions.iter().cloned());
+        match aggregates.store().append(batch).await {
             Ok(appended) => return Ok(committed(version, &appended)),
+            Err(StoreError::Conflict {
+                stream,
+                expected: condition_version,
+                actual,
+            }) if conditions
+                .iter()
+                .any(|condition| condition.stream_name() == stream) =>
+            {
+                // A stream the decision read (not the one it writes) moved on: the caller decides again.
+                return Err(ServiceError::Conflict {
+                    what: "campaign",
+                    id: stream.rsplit('/').next().unwrap_or_default().to_string(),
+                    expected: condition_version,
+                    current: actual,
+                });
+            }
             Err(StoreError::Conflict { actual, .. }) => {
                 if expected.is_some() || attempt > CONFLICT_RETRIES {
                     return Err(ServiceError::Conflict {
@@ -538,6 +738,105 @@ where
             }
             Err(error) => return Err(error.into()),
         }
+    }
+}
+
+/// The commands that bring a new person to what an import row says, in the order an organizer would give them.
+fn import_commands(
+    person: PersonId,
+    campaign: CampaignId,
+    import: &PersonImport,
+) -> Vec<PersonCommand> {
+    let mut commands = vec![PersonCommand::AddToCampaign {
+        person_id: person,
+        campaign_id: campaign,
+        name: import.name.clone(),
+        preferred_language: import.preferred_language.clone(),
+    }];
+    commands.extend(
+        import
+            .unit
+            .map(|unit_id| PersonCommand::JoinUnit { unit_id }),
+    );
+    commands.extend(
+        import
+            .email
+            .clone()
+            .map(|email| PersonCommand::AddContactPoint {
+                contact_point_id: ContactPointId::new_random(),
+                label: ContactLabel::Home,
+                value: ContactValue::Email(email),
+                do_not_contact: false,
+            }),
+    );
+    commands.extend(
+        import
+            .phone
+            .clone()
+            .map(|phone| PersonCommand::AddContactPoint {
+                contact_point_id: ContactPointId::new_random(),
+                label: ContactLabel::Mobile,
+                value: ContactValue::Phone(phone),
+                do_not_contact: false,
+            }),
+    );
+    commands.extend(
+        import
+            .responses
+            .iter()
+            .map(|response| PersonCommand::AddFieldResponse {
+                field_id: response.field_id,
+                response_id: response.response_id,
+            }),
+    );
+    commands.extend(
+        import
+            .organizer
+            .map(|organizer| PersonCommand::AssignOrganizer { organizer }),
+    );
+    commands.extend(
+        import
+            .level
+            .map(|level| PersonCommand::Assess { level, note: None }),
+    );
+    commands
+}
+
+/// What an import stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// The new people, in the order they were given.
+    pub people: Vec<PersonId>,
+    pub events: usize,
+    /// Where the import's last event sits in the global order.
+    pub position: Option<Position>,
+}
+
+/// Why an import stored nothing: the person at `index` was refused, or (no index) the whole batch failed.
+#[derive(Debug)]
+pub struct ImportRejected {
+    pub index: Option<usize>,
+    pub error: ServiceError,
+}
+
+impl std::fmt::Display for ImportRejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.index {
+            Some(index) => write!(f, "person {} of the batch: {}", index + 1, self.error),
+            None => write!(f, "{}", self.error),
+        }
+    }
+}
+
+impl std::error::Error for ImportRejected {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+impl ImportRejected {
+    fn whole(error: ServiceError) -> Self {
+        Self { index: None, error }
     }
 }
 

@@ -1,30 +1,35 @@
-//! A synthetic campaign built through the real commands (the same service path as the GraphQL mutations):
-//! a unit tree four levels deep (region → worksite → department → shift), people with contact points, a field
-//! response, assessment histories, 1:1s, tasks and a structure test. Like `api::demo`, but concurrent and
-//! sized for 10,000 or 100,000 people. The chapter is the development identity's, so the GraphQL API run as
+//! A synthetic campaign: the campaign, its unit tree four levels deep (region → worksite → department →
+//! shift) and its fields through the commands; the base population — people with two contact points, a shift,
+//! a field response, an organizer and an assessment — through the import path (`Groundwork::import_people`,
+//! what `groundwork people import` runs); then histories (1:1s with a new assessment, structure-test steps,
+//! tasks) through the commands again, on concurrent clients, as organizers add them. Sized for 10,000 or
+//! 100,000 people. The chapter is the development identity's, so the GraphQL API run as
 //! that identity sees it, and a sixth of the tasks are assigned to that user ("my tasks").
 
 use anyhow::Context as _;
 use api::graphql::authz::{DEV_CHAPTER, DEV_USER};
+use api::import::PersonImport;
 use api::service::{Committed, Groundwork};
 use chrono::{DateTime, Duration, Utc};
 use domain::campaign::CampaignCommand;
 use domain::chapter::ChapterCommand;
 use domain::ids::{
-    CampaignId, ContactPointId, ConversationId, CorrelationId, FieldId, PersonId, ResponseId,
-    SectionId, StructureTestId, TaskId, UnitId, UserId,
+    CampaignId, ConversationId, CorrelationId, FieldId, PersonId, ResponseId, SectionId,
+    StructureTestId, TaskId, UnitId, UserId,
 };
 use domain::person::{FieldResponseRef, OneOnOne, PersonCommand};
 use domain::structure_test::StructureTestCommand;
 use domain::task::TaskCommand;
 use domain::values::{
-    AssessmentLevel, ContactLabel, ContactValue, Email, FieldType, GoalThreshold, Label,
-    LanguageTag, NoteText, PersonName, Phone, StepKind, TaskKind,
+    AssessmentLevel, Email, FieldType, GoalThreshold, Label, LanguageTag, NoteText, PersonName,
+    Phone, StepKind, TaskKind,
 };
 use domain::Actor;
+use projections::ReadModels;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::sync::Arc;
+use std::time::Instant;
 
 const GIVEN_NAMES: &[&str] = &[
     "Ana", "Luis", "Maria", "James", "Keisha", "Tomás", "Priya", "Daniel", "Fatima", "Grace",
@@ -55,6 +60,33 @@ pub struct World {
     pub events: usize,
     /// When the synthetic history ends (the build's start).
     pub now: DateTime<Utc>,
+    /// The base population's import (figure 4).
+    pub import: ImportFigures,
+    /// The histories added through the commands afterwards.
+    pub history: HistoryFigures,
+}
+
+/// The import of the base population: how many, and how long until committed and until projected.
+#[derive(Debug, Clone, Default)]
+pub struct ImportFigures {
+    pub people: usize,
+    /// Each import transaction's time (one batch of `IMPORT_BATCH` people).
+    pub batch_latency: crate::figures::Samples,
+    pub events: usize,
+    pub committed: std::time::Duration,
+    pub projected: std::time::Duration,
+}
+
+/// The history commands after the import.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryFigures {
+    /// Each command's latency.
+    pub latency: crate::figures::Samples,
+    pub commands: usize,
+    pub events: usize,
+    pub elapsed: std::time::Duration,
+    /// How many people got a history.
+    pub people: usize,
 }
 
 /// The campaign's fields, shared by the people builders.
@@ -91,6 +123,7 @@ pub fn actor(user: UserId, at: DateTime<Utc>) -> Actor {
 /// Builds the campaign of `people` people on `clients` concurrent clients.
 pub async fn build(
     groundwork: &Arc<Groundwork>,
+    read_models: &ReadModels,
     people: usize,
     clients: usize,
 ) -> anyhow::Result<World> {
@@ -238,119 +271,199 @@ pub async fn build(
         ),
         now,
     });
+    // The base population through the import path, timed until the read models show everyone.
+    let started = Instant::now();
+    let (imported, batch_latency) = import_population(
+        groundwork,
+        &setup,
+        people,
+        &lead_actor_at(lead, setup.start),
+    )
+    .await?;
+    let import_committed = started.elapsed();
+    crate::workloads::wait_projected(groundwork, read_models).await?;
+    let import_projected = started.elapsed();
+    let import = ImportFigures {
+        people: imported.len(),
+        batch_latency,
+        events: imported.iter().map(|(_, events)| *events).sum(),
+        committed: import_committed,
+        projected: import_projected,
+    };
+    events += import.events;
+    let people_ids: Vec<PersonId> = imported.iter().map(|(person, _)| *person).collect();
+
+    // Histories (1:1s, structure-test steps, tasks) through the command path, as organizers add them.
+    let started = Instant::now();
+    let shared_people = Arc::new(people_ids.clone());
+    // Above HISTORY_PEOPLE people, histories go to that many people spread evenly over the population.
+    let stride = people_ids.len().div_ceil(HISTORY_PEOPLE).max(1);
+    let with_history: Arc<Vec<usize>> = Arc::new((0..people_ids.len()).step_by(stride).collect());
     let mut workers = Vec::new();
     for client in 0..clients.max(1) {
         let groundwork = groundwork.clone();
         let setup = setup.clone();
+        let people = shared_people.clone();
+        let with_history = with_history.clone();
         let clients = clients.max(1);
         workers.push(tokio::spawn(async move {
             let mut rng = StdRng::seed_from_u64(client as u64 + 7);
-            let mut built = Vec::new();
             let mut commands = 0;
             let mut events = 0;
-            for index in (client..people).step_by(clients) {
-                let (person, person_commands, person_events) =
-                    build_person(&groundwork, &setup, index, &mut rng).await?;
-                built.push((index, person));
+            let mut latency = crate::figures::Samples::default();
+            for index in with_history.iter().copied().skip(client).step_by(clients) {
+                let (person_commands, person_events, person_latency) =
+                    build_history(&groundwork, &setup, people[index], index, &mut rng).await?;
                 commands += person_commands;
                 events += person_events;
+                latency.extend(person_latency);
             }
-            Ok::<_, anyhow::Error>((built, commands, events))
+            Ok::<_, anyhow::Error>((commands, events, latency))
         }));
     }
-    let mut built = Vec::new();
+    let mut history = HistoryFigures::default();
     for worker in workers {
-        let (people, worker_commands, worker_events) = worker.await??;
-        built.extend(people);
-        commands += worker_commands;
-        events += worker_events;
+        let (worker_commands, worker_events, worker_latency) = worker.await??;
+        history.commands += worker_commands;
+        history.events += worker_events;
+        history.latency.extend(worker_latency);
     }
-    built.sort_by_key(|(index, _)| *index);
+    history.elapsed = started.elapsed();
+    history.people = with_history.len();
+    commands += history.commands;
+    events += history.events;
     Ok(World {
         campaign,
         structure_test: test,
         departments,
         shifts,
-        people: built.into_iter().map(|(_, person)| person).collect(),
+        people: people_ids,
         organizers,
         units,
         commands,
         events,
         now,
+        import,
+        history,
     })
 }
 
-/// One person's history: about eight commands, a task for every fifth person.
-async fn build_person(
-    groundwork: &Groundwork,
-    setup: &Setup,
-    index: usize,
-    rng: &mut StdRng,
-) -> anyhow::Result<(PersonId, usize, usize)> {
-    let person = PersonId::new_random();
+fn lead_actor_at(lead: UserId, at: DateTime<Utc>) -> Actor {
+    actor(lead, at)
+}
+
+/// How many people at most get a history through the commands (all of them up to this size).
+pub const HISTORY_PEOPLE: usize = 20_000;
+
+/// How many people one import transaction holds, and how many imports run at once.
+pub const IMPORT_BATCH: usize = 1_000;
+pub const IMPORTERS: usize = 2;
+
+/// Imports `people` people in batches; returns each person with the number of events they got.
+async fn import_population(
+    groundwork: &Arc<Groundwork>,
+    setup: &Arc<Setup>,
+    people: usize,
+    actor: &Actor,
+) -> anyhow::Result<(Vec<(PersonId, usize)>, crate::figures::Samples)> {
+    let batches: Vec<std::ops::Range<usize>> = (0..people)
+        .step_by(IMPORT_BATCH)
+        .map(|start| start..(start + IMPORT_BATCH).min(people))
+        .collect();
+    let batches = Arc::new(batches);
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut workers = Vec::new();
+    for _ in 0..IMPORTERS {
+        let groundwork = groundwork.clone();
+        let setup = setup.clone();
+        let batches = batches.clone();
+        let next = next.clone();
+        let actor = actor.clone();
+        workers.push(tokio::spawn(async move {
+            let mut done = Vec::new();
+            let mut latency = crate::figures::Samples::default();
+            loop {
+                let batch = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(range) = batches.get(batch) else {
+                    break;
+                };
+                let rows = range
+                    .clone()
+                    .map(|index| person_row(&setup, index))
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                let begun = Instant::now();
+                let summary = groundwork
+                    .import_people(&actor, setup.campaign, &rows)
+                    .await
+                    .map_err(|error| anyhow::anyhow!("importing people {range:?}: {error}"))?;
+                latency.push(begun.elapsed());
+                let per_person = summary.events / summary.people.len().max(1);
+                done.push((range.start, summary.people, per_person, summary.events));
+            }
+            Ok::<_, anyhow::Error>((done, latency))
+        }));
+    }
+    let mut all = Vec::new();
+    let mut latency = crate::figures::Samples::default();
+    for worker in workers {
+        let (done, worker_latency) = worker.await??;
+        all.extend(done);
+        latency.extend(worker_latency);
+    }
+    all.sort_by_key(|(start, ..)| *start);
+    let mut people_events = Vec::with_capacity(people);
+    for (_, ids, per_person, events) in all {
+        let count = ids.len();
+        for (position, person) in ids.into_iter().enumerate() {
+            // Spread the batch's events over its people (only totals are reported).
+            let extra = usize::from(position < events - per_person * count);
+            people_events.push((person, per_person + extra));
+        }
+    }
+    Ok((people_events, latency))
+}
+
+/// One person's import row: name, email, phone, a shift, an issue, most with an organizer, an assessment.
+fn person_row(setup: &Setup, index: usize) -> anyhow::Result<PersonImport> {
+    let mut rng = StdRng::seed_from_u64(index as u64);
     let given = GIVEN_NAMES[rng.gen_range(0..GIVEN_NAMES.len())];
     let family = FAMILY_NAMES[rng.gen_range(0..FAMILY_NAMES.len())];
+    let mut row = PersonImport::named(PersonName::parse(given, family)?);
+    row.preferred_language = LanguageTag::parse(if rng.gen_bool(0.3) { "es" } else { "en" }).ok();
+    row.email = Some(Email::parse(&format!("person{index}@example.org"))?);
+    row.phone = Some(Phone::parse(&format!(
+        "+1 555 {:03} {:04}",
+        100 + index / 10_000 % 900,
+        index % 10_000
+    ))?);
+    row.unit = Some(setup.shifts[index % setup.shifts.len()]);
+    row.responses = vec![FieldResponseRef {
+        field_id: setup.issues_field,
+        response_id: setup.responses[rng.gen_range(0..setup.responses.len())],
+    }];
+    if rng.gen_bool(0.85) {
+        row.organizer = Some(setup.organizers[index % setup.organizers.len()]);
+    }
+    row.level = Some(level(rng.gen_range(1..=5))?);
+    Ok(row)
+}
+
+/// One imported person's history through the commands: a 1:1 with a new assessment for 40 %, structure-test
+/// steps for 60 %, a task for every fifth person.
+async fn build_history(
+    groundwork: &Groundwork,
+    setup: &Setup,
+    person: PersonId,
+    index: usize,
+    rng: &mut StdRng,
+) -> anyhow::Result<(usize, usize, crate::figures::Samples)> {
+    let given = GIVEN_NAMES[index % GIVEN_NAMES.len()];
+    let mut latency = crate::figures::Samples::default();
     let organizer = setup.organizers[index % setup.organizers.len()];
     let lead = setup.organizers[1 % setup.organizers.len()];
     let first_at = setup.start + setup.per_person * index as i32;
-    let mut commands = vec![
-        (
-            lead,
-            PersonCommand::AddToCampaign {
-                person_id: person,
-                campaign_id: setup.campaign,
-                name: PersonName::parse(given, family)?,
-                preferred_language: LanguageTag::parse(if rng.gen_bool(0.3) { "es" } else { "en" })
-                    .ok(),
-            },
-        ),
-        (
-            lead,
-            PersonCommand::JoinUnit {
-                unit_id: setup.shifts[index % setup.shifts.len()],
-            },
-        ),
-        (
-            lead,
-            PersonCommand::AddContactPoint {
-                contact_point_id: ContactPointId::new_random(),
-                label: ContactLabel::Home,
-                value: ContactValue::Email(Email::parse(&format!("person{index}@example.org"))?),
-                do_not_contact: false,
-            },
-        ),
-        (
-            lead,
-            PersonCommand::AddContactPoint {
-                contact_point_id: ContactPointId::new_random(),
-                label: ContactLabel::Mobile,
-                value: ContactValue::Phone(Phone::parse(&format!(
-                    "+1 555 {:03} {:04}",
-                    100 + index / 10_000 % 900,
-                    index % 10_000
-                ))?),
-                do_not_contact: rng.gen_bool(0.05),
-            },
-        ),
-        (
-            organizer,
-            PersonCommand::AddFieldResponse {
-                field_id: setup.issues_field,
-                response_id: setup.responses[rng.gen_range(0..setup.responses.len())],
-            },
-        ),
-    ];
-    if rng.gen_bool(0.85) {
-        commands.push((lead, PersonCommand::AssignOrganizer { organizer }));
-    }
     let first_level: u8 = rng.gen_range(1..=5);
-    commands.push((
-        organizer,
-        PersonCommand::Assess {
-            level: level(first_level)?,
-            note: None,
-        },
-    ));
+    let mut commands = Vec::new();
     if rng.gen_bool(0.4) {
         commands.push((
             organizer,
@@ -396,18 +509,21 @@ async fn build_person(
     let mut count = 0;
     let mut events = 0;
     for (step, (user, command)) in commands.into_iter().enumerate() {
-        // A 1:1 is logged half an hour after it was held.
-        let at = first_at + Duration::minutes(30 * (step as i64 + 1));
+        // A 1:1 is logged half an hour after it was held; the import was a few hours earlier.
+        let at = first_at + Duration::minutes(30 * (step as i64 + 8));
+        let begun = Instant::now();
         let committed = groundwork
             .execute_person(&actor(user, at), person, None, command)
             .await
             .with_context(|| format!("person {index}, command {step}"))?;
+        latency.push(begun.elapsed());
         count += 1;
         events += committed.events;
     }
     if index.is_multiple_of(5) {
         let task = TaskId::new_random();
         let at = first_at + Duration::hours(6);
+        let begun = Instant::now();
         let committed = groundwork
             .execute_task(
                 &actor(lead, at),
@@ -429,8 +545,9 @@ async fn build_person(
             )
             .await
             .with_context(|| format!("task of person {index}"))?;
+        latency.push(begun.elapsed());
         count += 1;
         events += committed.events;
     }
-    Ok((person, count, events))
+    Ok((count, events, latency))
 }

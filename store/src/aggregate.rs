@@ -130,21 +130,26 @@ impl<A: StoredAggregate> AggregateStore<A> {
     /// The aggregate from its newest usable snapshot plus the events after it. A snapshot written with
     /// another `SNAPSHOT_VERSION` (or one that no longer deserializes) is ignored and the stream replayed.
     pub async fn load(&self, id: &str) -> Result<LoadedAggregate<A>, StoreError> {
-        let snapshot = self
+        // The snapshot and the events after it come in one round trip.
+        let (snapshot, events) = self
             .store
-            .load_snapshot(A::TYPE, id, A::SNAPSHOT_VERSION)
+            .load_latest(A::TYPE, id, A::SNAPSHOT_VERSION)
             .await?;
-        let (mut version, mut aggregate) = match snapshot {
+        let (mut version, mut aggregate, events) = match snapshot {
             Some((version, state)) => match serde_json::from_value::<A>(state) {
-                Ok(aggregate) => (version, aggregate),
+                Ok(aggregate) => (version, aggregate, events),
                 Err(error) => {
                     tracing::warn!(stream = %format!("{}/{id}", A::TYPE), %error, "ignoring unreadable snapshot");
-                    (0, A::default())
+                    (
+                        0,
+                        A::default(),
+                        self.store.read_stream(A::TYPE, id, 0).await?,
+                    )
                 }
             },
-            None => (0, A::default()),
+            None => (0, A::default(), events),
         };
-        for event in self.store.read_stream(A::TYPE, id, version).await? {
+        for event in events {
             aggregate.apply(Self::decode_event(&event)?);
             version = event.stream_version;
         }

@@ -51,7 +51,7 @@ pub(crate) struct StoredForgotten {
 pub(crate) struct SealedAppend {
     pub stream_type: String,
     pub stream_id: String,
-    pub data_subject: Option<Uuid>,
+    pub data_subject: Option<String>,
     pub expected_version: u64,
     pub events: Vec<SealedEvent>,
     pub snapshot: Option<(u32, String)>,
@@ -64,6 +64,37 @@ pub(crate) struct SealedEvent {
     pub payload: String,
     pub metadata: String,
 }
+
+/// One event row to insert, borrowed from a sealed append.
+#[derive(Debug)]
+pub(crate) struct EventInsert<'a> {
+    pub stream_type: &'a str,
+    pub stream_id: &'a str,
+    pub stream_version: i64,
+    pub event_type: &'a str,
+    pub schema_version: i64,
+    pub data_subject: Option<&'a str>,
+    pub payload: &'a str,
+    pub metadata: &'a str,
+}
+
+/// One snapshot to write, borrowed from a sealed append.
+#[derive(Debug)]
+pub(crate) struct SnapshotWrite<'a> {
+    pub stream_type: &'a str,
+    pub stream_id: &'a str,
+    pub snapshot_version: u32,
+    pub version: i64,
+    pub data_subject: Option<&'a str>,
+    pub state: &'a str,
+}
+
+/// How many ids go into one `IN (…)` look-up or one multi-row key insert.
+pub(crate) const LOOKUP_BATCH: usize = 1_000;
+
+/// How many event rows go into one multi-row INSERT of an append (10 parameters a row: far below both
+/// backends' parameter limits).
+pub(crate) const INSERT_BATCH: usize = 1_000;
 
 pub(crate) const EVENT_COLUMNS: &str =
     "position, tx_id, stream_type, stream_id, stream_version, event_type, \
@@ -96,6 +127,8 @@ pub(crate) mod sqlite_specific {
     pub(crate) const NAME: &str = "SQLite";
 
     /// Writes are serialized on SQLite, so the next transaction number is simply one past the largest.
+    /// Other processes cannot be woken through SQLite; readers in this process are woken by the store's
+    /// commit signal.
     pub(crate) const NEXT_TX_ID: &str = "SELECT COALESCE(MAX(tx_id), 0) + 1 FROM events";
 
     /// Every committed row is readable: SQLite commits one writer at a time, in tx id order.
@@ -114,14 +147,6 @@ pub(crate) mod sqlite_specific {
         pool: &SqlitePool,
     ) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
         pool.begin().await
-    }
-
-    /// Other processes cannot be woken through SQLite; readers in this process are woken by the store's
-    /// commit signal.
-    pub(crate) async fn notify_appended(
-        _tx: &mut Transaction<'static, Sqlite>,
-    ) -> Result<(), sqlx::Error> {
-        Ok(())
     }
 
     pub(crate) async fn after_import(
@@ -161,9 +186,12 @@ pub(crate) mod postgres_specific {
     pub(crate) const NAME: &str = "PostgreSQL";
 
     /// The transaction's own id (xid8 has no direct cast to bigint, hence the text detour), shifted above
-    /// any imported tx ids.
+    /// any imported tx ids. The same round trip wakes the projection runners of every process (LISTEN
+    /// groundwork_events): NOTIFY is transactional, delivered when the append commits and not at all if it
+    /// rolls back.
     pub(crate) const NEXT_TX_ID: &str =
-        "SELECT pg_current_xact_id()::text::bigint + tx_id_offset FROM store_settings";
+        "SELECT pg_current_xact_id()::text::bigint + tx_id_offset, pg_notify('groundwork_events', '')::text \
+         FROM store_settings";
 
     /// Only rows of transactions older than the oldest one still running: nothing can commit before them
     /// any more, so a reader that passed them never has to look back.
@@ -186,17 +214,6 @@ pub(crate) mod postgres_specific {
             .execute(&mut *tx)
             .await?;
         Ok(tx)
-    }
-
-    /// Wakes the projection runners of every process (LISTEN groundwork_events). NOTIFY is transactional:
-    /// it is delivered when the append commits, and not at all if it rolls back.
-    pub(crate) async fn notify_appended(
-        tx: &mut Transaction<'static, Postgres>,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT pg_notify('groundwork_events', '')")
-            .execute(&mut **tx)
-            .await?;
-        Ok(())
     }
 
     /// Imported rows keep their positions and tx ids: move the identity sequence past them, and shift new
@@ -240,6 +257,7 @@ macro_rules! backend_queries {
             use super::*;
             use futures::TryStreamExt;
             use sqlx::{Pool, QueryBuilder, Row, Transaction};
+            use std::collections::HashMap;
 
             type Db = $db;
             type DbRow = <Db as sqlx::Database>::Row;
@@ -321,29 +339,48 @@ macro_rules! backend_queries {
                 rows.iter().map(event_row).collect()
             }
 
-            pub(crate) async fn load_snapshot(
+            /// A stream's snapshot (of this format version) and the events after it, in one round trip:
+            /// the snapshot comes back as the first row (`kind` 0), the events after it in version order.
+            pub(crate) async fn load_latest(
                 pool: &Pool<Db>,
                 stream_type: &str,
                 stream_id: &str,
                 snapshot_version: i64,
-            ) -> Result<Option<StoredSnapshot>, sqlx::Error> {
-                let row = sqlx::query(
-                    "SELECT version, data_subject, state FROM snapshots \
-                     WHERE stream_type = $1 AND stream_id = $2 AND snapshot_version = $3",
+            ) -> Result<(Option<StoredSnapshot>, Vec<StoredRow>), sqlx::Error> {
+                let rows = sqlx::query(
+                    "SELECT CAST(0 AS BIGINT) AS kind, CAST(-1 AS BIGINT) AS position, CAST(0 AS BIGINT) AS tx_id, \
+                       stream_type, stream_id, version AS stream_version, '' AS event_type, CAST(0 AS BIGINT) AS schema_version, \
+                       data_subject, state AS payload, '' AS metadata, taken_at AS recorded_at \
+                     FROM snapshots WHERE stream_type = $1 AND stream_id = $2 AND snapshot_version = $3 \
+                     UNION ALL \
+                     SELECT CAST(1 AS BIGINT), position, tx_id, stream_type, stream_id, stream_version, event_type, \
+                       schema_version, \
+                       data_subject, payload, metadata, recorded_at \
+                     FROM events WHERE stream_type = $1 AND stream_id = $2 AND stream_version > COALESCE( \
+                       (SELECT version FROM snapshots \
+                        WHERE stream_type = $1 AND stream_id = $2 AND snapshot_version = $3), 0) \
+                     ORDER BY kind, stream_version",
                 )
                 .bind(stream_type)
                 .bind(stream_id)
                 .bind(snapshot_version)
-                .fetch_optional(pool)
+                .fetch_all(pool)
                 .await?;
-                row.map(|row| {
-                    Ok(StoredSnapshot {
-                        version: row.try_get("version")?,
-                        data_subject: row.try_get("data_subject")?,
-                        state: row.try_get("state")?,
-                    })
-                })
-                .transpose()
+                let mut snapshot = None;
+                let mut events = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let kind: i64 = row.try_get("kind")?;
+                    if kind == 0 {
+                        snapshot = Some(StoredSnapshot {
+                            version: row.try_get("stream_version")?,
+                            data_subject: row.try_get("data_subject")?,
+                            state: row.try_get("payload")?,
+                        });
+                    } else {
+                        events.push(event_row(row)?);
+                    }
+                }
+                Ok((snapshot, events))
             }
 
             pub(crate) async fn wrapped_key(
@@ -379,110 +416,175 @@ macro_rules! backend_queries {
                 specific::begin_write(pool).await
             }
 
-            pub(crate) async fn notify_appended(tx: &mut Transaction<'static, Db>) -> Result<(), sqlx::Error> {
-                specific::notify_appended(tx).await
-            }
-
             pub(crate) async fn next_tx_id(tx: &mut Transaction<'static, Db>) -> Result<i64, sqlx::Error> {
                 sqlx::query_scalar(specific::NEXT_TX_ID).fetch_one(&mut **tx).await
             }
 
-            /// Inserts a freshly wrapped key unless a concurrent writer got there first, then returns the
-            /// key that is actually stored.
-            pub(crate) async fn insert_key(
+            /// The current version of each named stream of one type that has any event (absent: version 0).
+            /// One index probe per stream (a correlated MAX, which both databases answer from the end of the
+            /// unique index), so a stream's length does not matter.
+            pub(crate) async fn stream_versions(
                 tx: &mut Transaction<'static, Db>,
-                person: Uuid,
-                wrapped: &[u8],
-                now: DateTime<Utc>,
-            ) -> Result<Vec<u8>, sqlx::Error> {
-                sqlx::query(
-                    "INSERT INTO person_keys (person_id, wrapped_key, created_at) VALUES ($1, $2, $3) \
-                     ON CONFLICT (person_id) DO NOTHING",
-                )
-                .bind(person.to_string())
-                .bind(wrapped)
-                .bind(now)
-                .execute(&mut **tx)
-                .await?;
-                sqlx::query_scalar("SELECT wrapped_key FROM person_keys WHERE person_id = $1")
-                    .bind(person.to_string())
-                    .fetch_one(&mut **tx)
-                    .await
+                stream_type: &str,
+                stream_ids: &[&str],
+            ) -> Result<Vec<(String, i64)>, sqlx::Error> {
+                let mut found = Vec::with_capacity(stream_ids.len());
+                for chunk in stream_ids.chunks(LOOKUP_BATCH) {
+                    let mut query = QueryBuilder::<Db>::new("WITH ids (id) AS (VALUES ");
+                    let mut ids = query.separated(", ");
+                    for id in chunk {
+                        ids.push("(");
+                        ids.push_bind_unseparated(*id);
+                        ids.push_unseparated(")");
+                    }
+                    query.push(") SELECT id, (SELECT MAX(stream_version) FROM events WHERE stream_type = ");
+                    query.push_bind(stream_type);
+                    query.push(" AND stream_id = ids.id) FROM ids");
+                    let rows: Vec<(String, Option<i64>)> = query.build_query_as().fetch_all(&mut **tx).await?;
+                    found.extend(rows.into_iter().filter_map(|(id, version)| version.map(|version| (id, version))));
+                }
+                Ok(found)
             }
 
-            /// Writes one sealed stream append inside `tx`. A unique violation means a concurrent writer
-            /// added the same version first: it is reported as a conflict (the actual version is filled in
-            /// by the caller once this transaction is gone).
-            pub(crate) async fn write_append(
+            /// Which of `people` have been forgotten.
+            pub(crate) async fn forgotten_among(
+                tx: &mut Transaction<'static, Db>,
+                people: &[String],
+            ) -> Result<Vec<String>, sqlx::Error> {
+                let mut found = Vec::new();
+                for chunk in people.chunks(LOOKUP_BATCH) {
+                    let mut query =
+                        QueryBuilder::<Db>::new("SELECT person_id FROM forgotten_people WHERE person_id IN (");
+                    let mut ids = query.separated(", ");
+                    for id in chunk {
+                        ids.push_bind(id.as_str());
+                    }
+                    query.push(")");
+                    let rows: Vec<(String,)> = query.build_query_as().fetch_all(&mut **tx).await?;
+                    found.extend(rows.into_iter().map(|(id,)| id));
+                }
+                Ok(found)
+            }
+
+            /// The stored wrapped keys of those of `people` who have one.
+            pub(crate) async fn wrapped_keys(
+                tx: &mut Transaction<'static, Db>,
+                people: &[String],
+            ) -> Result<Vec<(String, Vec<u8>)>, sqlx::Error> {
+                let mut found = Vec::new();
+                for chunk in people.chunks(LOOKUP_BATCH) {
+                    let mut query = QueryBuilder::<Db>::new(
+                        "SELECT person_id, wrapped_key FROM person_keys WHERE person_id IN (",
+                    );
+                    let mut ids = query.separated(", ");
+                    for id in chunk {
+                        ids.push_bind(id.as_str());
+                    }
+                    query.push(")");
+                    let rows: Vec<(String, Vec<u8>)> = query.build_query_as().fetch_all(&mut **tx).await?;
+                    found.extend(rows);
+                }
+                Ok(found)
+            }
+
+            /// Inserts freshly wrapped keys in bulk; a key a concurrent writer stored first is kept (the
+            /// caller reads the stored keys back).
+            pub(crate) async fn insert_keys(
+                tx: &mut Transaction<'static, Db>,
+                keys: &[(String, Vec<u8>)],
+                now: DateTime<Utc>,
+            ) -> Result<(), sqlx::Error> {
+                for chunk in keys.chunks(LOOKUP_BATCH) {
+                    let mut insert =
+                        QueryBuilder::<Db>::new("INSERT INTO person_keys (person_id, wrapped_key, created_at) ");
+                    insert.push_values(chunk, |mut row, (person, wrapped)| {
+                        row.push_bind(person.as_str()).push_bind(wrapped.as_slice()).push_bind(now);
+                    });
+                    insert.push(" ON CONFLICT (person_id) DO NOTHING");
+                    insert.build().execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
+            /// Inserts event rows with multi-row INSERTs, in the order given (so positions follow it), and
+            /// returns each row's position in that order. A unique violation (a concurrent writer took a
+            /// version first) comes back as the database error; the caller decides what it means.
+            pub(crate) async fn insert_events(
                 tx: &mut Transaction<'static, Db>,
                 tx_id: i64,
                 now: DateTime<Utc>,
-                append: &SealedAppend,
-            ) -> Result<Vec<(u64, i64)>, StoreError> {
-                let expected = to_i64(append.expected_version, "expected version")?;
-                let actual = stream_version(&mut **tx, &append.stream_type, &append.stream_id).await?;
-                if actual != expected {
-                    return Err(StoreError::Conflict {
-                        stream: crate::event::stream_name(&append.stream_type, &append.stream_id),
-                        expected: append.expected_version,
-                        actual: to_u64(actual, "stream version")?,
-                    });
-                }
-                let subject = append.data_subject.map(|person| person.to_string());
-                let mut written = Vec::with_capacity(append.events.len());
-                let mut version = expected;
-                for event in &append.events {
-                    version += 1;
-                    let inserted = sqlx::query_scalar(
+                rows: &[EventInsert<'_>],
+            ) -> Result<Vec<i64>, sqlx::Error> {
+                let mut positions = Vec::with_capacity(rows.len());
+                for chunk in rows.chunks(INSERT_BATCH) {
+                    let mut insert = QueryBuilder::<Db>::new(
                         "INSERT INTO events (tx_id, stream_type, stream_id, stream_version, event_type, \
-                         schema_version, data_subject, payload, metadata, recorded_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING position",
-                    )
-                    .bind(tx_id)
-                    .bind(&append.stream_type)
-                    .bind(&append.stream_id)
-                    .bind(version)
-                    .bind(&event.event_type)
-                    .bind(i64::from(event.schema_version))
-                    .bind(subject.as_deref())
-                    .bind(&event.payload)
-                    .bind(&event.metadata)
-                    .bind(now)
-                    .fetch_one(&mut **tx)
-                    .await;
-                    match inserted {
-                        Ok(position) => written.push((append.expected_version + written.len() as u64 + 1, position)),
-                        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
-                            return Err(StoreError::Conflict {
-                                stream: crate::event::stream_name(&append.stream_type, &append.stream_id),
-                                expected: append.expected_version,
-                                actual: append.expected_version,
-                            });
-                        }
-                        Err(error) => return Err(error.into()),
+                         schema_version, data_subject, payload, metadata, recorded_at) ",
+                    );
+                    insert.push_values(chunk, |mut row, event| {
+                        row.push_bind(tx_id)
+                            .push_bind(event.stream_type)
+                            .push_bind(event.stream_id)
+                            .push_bind(event.stream_version)
+                            .push_bind(event.event_type)
+                            .push_bind(event.schema_version)
+                            .push_bind(event.data_subject)
+                            .push_bind(event.payload)
+                            .push_bind(event.metadata)
+                            .push_bind(now);
+                    });
+                    insert.push(" RETURNING position, stream_type, stream_id, stream_version");
+                    let returned: Vec<(i64, String, String, i64)> =
+                        insert.build_query_as().fetch_all(&mut **tx).await?;
+                    // RETURNING gives the rows in insertion order in practice; matching them by key makes
+                    // that an assumption we never rely on.
+                    let by_key: HashMap<(&str, &str, i64), i64> = returned
+                        .iter()
+                        .map(|(position, stream_type, stream_id, version)| {
+                            ((stream_type.as_str(), stream_id.as_str(), *version), *position)
+                        })
+                        .collect();
+                    for event in chunk {
+                        let position = by_key
+                            .get(&(event.stream_type, event.stream_id, event.stream_version))
+                            .copied()
+                            .ok_or_else(|| {
+                                sqlx::Error::Protocol(format!(
+                                    "the insert did not return version {} of {}",
+                                    event.stream_version,
+                                    crate::event::stream_name(event.stream_type, event.stream_id)
+                                ))
+                            })?;
+                        positions.push(position);
                     }
                 }
-                if let Some((snapshot_version, state)) = &append.snapshot {
-                    // A snapshot only ever moves forward, even if two processes race to write one.
-                    sqlx::query(
-                        "INSERT INTO snapshots (stream_type, stream_id, snapshot_version, version, data_subject, \
-                         state, taken_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                         ON CONFLICT (stream_type, stream_id, snapshot_version) DO UPDATE SET \
-                         version = excluded.version, data_subject = excluded.data_subject, \
-                         state = excluded.state, taken_at = excluded.taken_at \
-                         WHERE excluded.version > snapshots.version",
-                    )
-                    .bind(&append.stream_type)
-                    .bind(&append.stream_id)
-                    .bind(i64::from(*snapshot_version))
-                    .bind(version)
-                    .bind(subject.as_deref())
-                    .bind(state)
-                    .bind(now)
-                    .execute(&mut **tx)
-                    .await?;
-                }
-                Ok(written)
+                Ok(positions)
+            }
+
+            /// Writes a snapshot; a snapshot only ever moves forward, even if two processes race to write one.
+            pub(crate) async fn write_snapshot(
+                tx: &mut Transaction<'static, Db>,
+                snapshot: &SnapshotWrite<'_>,
+                now: DateTime<Utc>,
+            ) -> Result<(), sqlx::Error> {
+                sqlx::query(
+                    "INSERT INTO snapshots (stream_type, stream_id, snapshot_version, version, data_subject, \
+                     state, taken_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     ON CONFLICT (stream_type, stream_id, snapshot_version) DO UPDATE SET \
+                     version = excluded.version, data_subject = excluded.data_subject, \
+                     state = excluded.state, taken_at = excluded.taken_at \
+                     WHERE excluded.version > snapshots.version",
+                )
+                .bind(snapshot.stream_type)
+                .bind(snapshot.stream_id)
+                .bind(i64::from(snapshot.snapshot_version))
+                .bind(snapshot.version)
+                .bind(snapshot.data_subject)
+                .bind(snapshot.state)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
             }
 
             /// Destroys a person's key and snapshots and remembers them as forgotten, then scrubs the

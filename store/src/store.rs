@@ -6,12 +6,12 @@ use serde_json::Value;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::str::FromStr;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tokio::io::{AsyncBufRead, AsyncWrite};
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch, Semaphore};
 use uuid::Uuid;
 
 use crate::backend::{self, postgres, sqlite, SealedAppend, SealedEvent, StoredRow};
@@ -28,6 +28,9 @@ pub struct StoreOptions {
     pub max_connections: u32,
     /// How long to wait for a connection (and, on SQLite, for a lock) before giving up.
     pub acquire_timeout: Duration,
+    /// How many group-commit transactions may be in flight at once on PostgreSQL (SQLite has one writer).
+    /// While one group commits, the next one gathers.
+    pub concurrent_writers: usize,
 }
 
 impl Default for StoreOptions {
@@ -36,6 +39,7 @@ impl Default for StoreOptions {
             snapshot_every: 100,
             max_connections: 10,
             acquire_timeout: Duration::from_secs(10),
+            concurrent_writers: 2,
         }
     }
 }
@@ -69,7 +73,21 @@ struct Inner {
     /// is cheaper and fairer than SQLite's busy-timeout polling.
     sqlite_write_lock: tokio::sync::Mutex<()>,
     committed: watch::Sender<Position>,
+    /// Appends waiting to be group-committed, in arrival order.
+    pending: std::sync::Mutex<VecDeque<PendingAppend>>,
+    /// Writer slots: whoever holds one writes the next group.
+    writers: Arc<Semaphore>,
 }
+
+/// An append waiting for its group's commit, and where its caller waits for the answer.
+struct PendingAppend {
+    batch: Vec<StreamAppend>,
+    reply: oneshot::Sender<Result<Vec<AppendedEvent>, StoreError>>,
+}
+
+/// A group stops growing at this many events or appends (an append larger than that is a group alone).
+const GROUP_EVENTS: usize = 5_000;
+const GROUP_APPENDS: usize = 256;
 
 /// The event store. Cheap to clone; clones share the pool, the key cache and the commit notifications.
 #[derive(Clone)]
@@ -190,6 +208,10 @@ impl Store {
             });
         };
         let (committed, _) = watch::channel(Position::START);
+        let writers = match backend {
+            Backend::Sqlite(_) => 1,
+            Backend::Postgres(_) => options.concurrent_writers.max(1),
+        };
         Ok(Store {
             inner: Arc::new(Inner {
                 backend,
@@ -198,6 +220,8 @@ impl Store {
                 options,
                 sqlite_write_lock: tokio::sync::Mutex::new(()),
                 committed,
+                pending: std::sync::Mutex::new(VecDeque::new()),
+                writers: Arc::new(Semaphore::new(writers)),
             }),
         })
     }
@@ -266,50 +290,175 @@ impl Store {
 
     /// Appends to one or more streams atomically: either every stream is at its expected version and all
     /// events are stored, or nothing is.
+    ///
+    /// Concurrent appends are group-committed: each waits in a queue, and whoever holds a writer slot takes
+    /// everything queued and writes it in one transaction (one multi-row INSERT, one commit), checking every
+    /// append's expected versions on its own. An append that conflicts fails alone with
+    /// [`StoreError::Conflict`]; the others of its group commit. Each caller hears its own result only after
+    /// the commit is durable.
     pub async fn append(&self, batch: Vec<StreamAppend>) -> Result<Vec<AppendedEvent>, StoreError> {
-        let result = self.append_inner(&batch).await;
-        let result = match result {
-            // A unique violation tells us someone else won, not where the stream is now: look it up.
-            Err(StoreError::Conflict {
-                stream,
-                expected,
-                actual,
-            }) if actual == expected => {
-                let append = batch.iter().find(|append| append.stream_name() == stream);
-                let actual = match append {
-                    Some(append) => {
-                        self.stream_version(&append.stream_type, &append.stream_id)
-                            .await?
+        let (reply, mut answer) = oneshot::channel();
+        self.pending().push_back(PendingAppend { batch, reply });
+        loop {
+            tokio::select! {
+                biased;
+                result = &mut answer => return result.unwrap_or_else(|_| Err(writer_gone())),
+                permit = self.inner.writers.clone().acquire_owned() => {
+                    let Ok(permit) = permit else {
+                        return Err(writer_gone());
+                    };
+                    let group = self.take_group();
+                    if group.is_empty() {
+                        // Our append was taken into a group that is being written; its writer answers.
+                        drop(permit);
+                        return answer.await.unwrap_or_else(|_| Err(writer_gone()));
                     }
-                    None => actual,
-                };
-                Err(StoreError::Conflict {
-                    stream,
-                    expected,
-                    actual,
-                })
+                    // The group is written on its own task, so a caller that goes away (a dropped request)
+                    // cannot abort a transaction that carries other callers' appends.
+                    let store = self.clone();
+                    tokio::spawn(async move {
+                        store.write_group(group).await;
+                        drop(permit);
+                    });
+                }
             }
-            other => other,
+        }
+    }
+
+    fn pending(&self) -> std::sync::MutexGuard<'_, VecDeque<PendingAppend>> {
+        self.inner
+            .pending
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The queued appends for one transaction: at least one, then more while they fit.
+    fn take_group(&self) -> Vec<PendingAppend> {
+        let mut pending = self.pending();
+        let mut group = Vec::new();
+        let mut events = 0;
+        while let Some(next) = pending.front() {
+            let size: usize = next
+                .batch
+                .iter()
+                .map(|append| append.events.len().max(1))
+                .sum();
+            if !group.is_empty() && (events + size > GROUP_EVENTS || group.len() >= GROUP_APPENDS) {
+                break;
+            }
+            events += size;
+            group.extend(pending.pop_front());
+        }
+        group
+    }
+
+    /// Writes one group and answers each of its callers.
+    async fn write_group(&self, group: Vec<PendingAppend>) {
+        // A caller that is gone will never hear the result; not writing its append is what it would
+        // expect of a request it abandoned.
+        let group: Vec<PendingAppend> = group
+            .into_iter()
+            .filter(|pending| !pending.reply.is_closed())
+            .collect();
+        if group.is_empty() {
+            return;
+        }
+        let batches: Vec<&[StreamAppend]> =
+            group.iter().map(|pending| &pending.batch[..]).collect();
+        let results = match self.write_batches(&batches).await {
+            Ok(results) => results,
+            Err(error) if batches.len() == 1 => vec![Err(error)],
+            // Another writer (another group, another process) took a version this group wanted, or the
+            // transaction failed for a reason no single append can be blamed for: each append on its own.
+            Err(error) => {
+                tracing::debug!(%error, appends = batches.len(), "group commit failed; writing its appends one by one");
+                let mut results = Vec::with_capacity(batches.len());
+                for batch in &batches {
+                    results.push(match self.write_batches(&[*batch]).await {
+                        Ok(mut one) => one.pop().unwrap_or_else(|| Err(writer_gone())),
+                        Err(error) => Err(error),
+                    });
+                }
+                results
+            }
         };
-        let newest = result
-            .as_ref()
-            .ok()
-            .and_then(|appended| appended.iter().map(|event| event.position).max());
+        let mut answers = Vec::with_capacity(results.len());
+        for (batch, result) in batches.iter().zip(results) {
+            answers.push(self.explain_conflict(batch, result).await);
+        }
+        let newest = answers
+            .iter()
+            .filter_map(|result| result.as_ref().ok())
+            .flatten()
+            .map(|event| event.position)
+            .max();
+        // Fires whether or not anything committed: a rolled-back transaction can unblock later commits.
         self.inner.committed.send_modify(|position| {
             if let Some(newest) = newest {
                 *position = (*position).max(newest);
             }
         });
-        result
+        for (pending, answer) in group.into_iter().zip(answers) {
+            let _ = pending.reply.send(answer);
+        }
     }
 
-    async fn append_inner(&self, batch: &[StreamAppend]) -> Result<Vec<AppendedEvent>, StoreError> {
-        let mut seen = HashSet::new();
-        for append in batch {
-            if !seen.insert((append.stream_type.as_str(), append.stream_id.as_str())) {
-                return Err(StoreError::InvalidAppend {
-                    reason: format!("stream {} appears twice in one batch", append.stream_name()),
-                });
+    /// A unique violation tells us someone else won, not which stream or where it is now: look it up.
+    async fn explain_conflict(
+        &self,
+        batch: &[StreamAppend],
+        result: Result<Vec<AppendedEvent>, StoreError>,
+    ) -> Result<Vec<AppendedEvent>, StoreError> {
+        match result {
+            Err(error) if is_unique_violation(&error) => {
+                for append in batch {
+                    let actual = self
+                        .stream_version(&append.stream_type, &append.stream_id)
+                        .await?;
+                    if actual != append.expected_version {
+                        return Err(StoreError::Conflict {
+                            stream: append.stream_name(),
+                            expected: append.expected_version,
+                            actual,
+                        });
+                    }
+                }
+                let first = batch.first();
+                Err(StoreError::Conflict {
+                    stream: first.map(StreamAppend::stream_name).unwrap_or_default(),
+                    expected: first.map_or(0, |append| append.expected_version),
+                    actual: first.map_or(0, |append| append.expected_version),
+                })
+            }
+            other => other,
+        }
+    }
+
+    /// Writes several independent appends in one transaction. The outer error fails them all (nothing was
+    /// written); an inner error fails one append alone (a conflict, a forgotten person, an invalid batch).
+    async fn write_batches(
+        &self,
+        batches: &[&[StreamAppend]],
+    ) -> Result<Vec<Result<Vec<AppendedEvent>, StoreError>>, StoreError> {
+        let mut results: Vec<Option<Result<Vec<AppendedEvent>, StoreError>>> = batches
+            .iter()
+            .map(|batch| check_batch(batch).err().map(Err))
+            .collect();
+        // Every stream named by a well-formed append, grouped by stream type, in name order.
+        let mut streams: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        let mut subjects: BTreeSet<Uuid> = BTreeSet::new();
+        for (batch, result) in batches.iter().zip(&results) {
+            if result.is_some() {
+                continue;
+            }
+            for append in batch.iter() {
+                streams
+                    .entry(append.stream_type.as_str())
+                    .or_default()
+                    .insert(append.stream_id.as_str());
+                if let Some(person) = append.data_subject.filter(|_| append_needs_key(append)) {
+                    subjects.insert(person);
+                }
             }
         }
         macro_rules! run {
@@ -317,71 +466,148 @@ impl Store {
                 let mut tx = backend::$module::begin_write($pool).await?;
                 let tx_id = backend::$module::next_tx_id(&mut tx).await?;
                 let at = now();
-                // Keys first, in person order, then streams in name order: two transactions touching the
-                // same rows always lock them in the same order, so they queue instead of deadlocking.
-                let mut subjects: Vec<Uuid> = batch
-                    .iter()
-                    .filter(|append| append_needs_key(append))
-                    .filter_map(|append| append.data_subject)
-                    .collect();
-                subjects.sort();
-                subjects.dedup();
-                let mut keys: HashMap<Uuid, Arc<DataKey>> = HashMap::new();
-                let mut new_keys = Vec::new();
-                for person in subjects {
-                    if backend::$module::is_forgotten(&mut *tx, person).await? {
-                        return Err(StoreError::PersonForgotten { person_id: person });
+                let mut versions: HashMap<(String, String), u64> = HashMap::new();
+                for (stream_type, ids) in &streams {
+                    let ids: Vec<&str> = ids.iter().copied().collect();
+                    for (id, version) in backend::$module::stream_versions(&mut tx, stream_type, &ids).await? {
+                        versions.insert(((*stream_type).to_string(), id), backend::to_u64(version, "stream version")?);
                     }
-                    let key = match self.cached_key(person) {
-                        Some(CachedKey::Present(key)) => key,
-                        _ => {
-                            let wrapped = match backend::$module::wrapped_key(&mut *tx, person).await? {
-                                Some(wrapped) => wrapped,
-                                None => {
-                                    let fresh = DataKey::generate();
-                                    let wrapped = crypto::wrap_key(&self.inner.master, person, &fresh)?;
-                                    backend::$module::insert_key(&mut tx, person, &wrapped, at).await?
-                                }
-                            };
-                            let key = Arc::new(crypto::unwrap_key(&self.inner.master, person, &wrapped)?);
-                            new_keys.push((person, key.clone()));
-                            key
+                }
+                // Keys, in person order (two transactions touching the same rows lock them in the same
+                // order, so they queue instead of deadlocking).
+                let subject_ids: Vec<String> = subjects.iter().map(Uuid::to_string).collect();
+                let forgotten: HashSet<Uuid> = backend::$module::forgotten_among(&mut tx, &subject_ids)
+                    .await?
+                    .iter()
+                    .map(|person| parse_person(person))
+                    .collect::<Result<_, _>>()?;
+                let mut keys: HashMap<Uuid, Arc<DataKey>> = HashMap::new();
+                let mut uncached = Vec::new();
+                for person in subjects.iter().filter(|person| !forgotten.contains(person)) {
+                    match self.cached_key(*person) {
+                        Some(CachedKey::Present(key)) => {
+                            keys.insert(*person, key);
                         }
-                    };
-                    keys.insert(person, key);
+                        _ => uncached.push(person.to_string()),
+                    }
                 }
-                let mut order: Vec<usize> = (0..batch.len()).collect();
-                order.sort_by(|&a, &b| {
-                    (&batch[a].stream_type, &batch[a].stream_id).cmp(&(&batch[b].stream_type, &batch[b].stream_id))
-                });
-                let mut written_by_index: Vec<Vec<AppendedEvent>> = vec![Vec::new(); batch.len()];
-                for index in order {
-                    let append = &batch[index];
-                    let subject = append
-                        .data_subject
-                        .and_then(|person| keys.get(&person).map(|key| (person, &**key)));
-                    let sealed = seal_append(append, subject)?;
-                    let written = backend::$module::write_append(&mut tx, tx_id, at, &sealed).await?;
-                    written_by_index[index] = written
-                        .into_iter()
-                        .map(|(version, position)| AppendedEvent {
-                            stream_type: append.stream_type.clone(),
-                            stream_id: append.stream_id.clone(),
-                            stream_version: version,
-                            position: Position { tx: tx_id, position },
+                let mut new_keys = Vec::new();
+                if !uncached.is_empty() {
+                    let mut stored: HashMap<String, Vec<u8>> =
+                        backend::$module::wrapped_keys(&mut tx, &uncached).await?.into_iter().collect();
+                    let missing: Vec<(String, Vec<u8>)> = uncached
+                        .iter()
+                        .filter(|person| !stored.contains_key(*person))
+                        .map(|person| {
+                            let fresh = DataKey::generate();
+                            Ok((person.clone(), crypto::wrap_key(&self.inner.master, parse_person(person)?, &fresh)?))
                         })
-                        .collect();
+                        .collect::<Result<_, StoreError>>()?;
+                    if !missing.is_empty() {
+                        backend::$module::insert_keys(&mut tx, &missing, at).await?;
+                        // A concurrent writer may have stored a key first: use whatever is stored.
+                        let missing_ids: Vec<String> = missing.into_iter().map(|(person, _)| person).collect();
+                        stored.extend(backend::$module::wrapped_keys(&mut tx, &missing_ids).await?);
+                    }
+                    for (person, wrapped) in stored {
+                        let person = parse_person(&person)?;
+                        let key = Arc::new(crypto::unwrap_key(&self.inner.master, person, &wrapped)?);
+                        new_keys.push((person, key.clone()));
+                        keys.insert(person, key);
+                    }
                 }
-                let appended: Vec<AppendedEvent> = written_by_index.into_iter().flatten().collect();
-                backend::$module::notify_appended(&mut tx).await?;
+                // Each append on its own, in queue order: versions move as earlier appends are accepted.
+                let mut accepted: Vec<(usize, Vec<(usize, SealedAppend)>)> = Vec::new();
+                for (index, batch) in batches.iter().enumerate() {
+                    if results[index].is_some() {
+                        continue;
+                    }
+                    match decide_append(batch, &versions, &forgotten, &keys) {
+                        Ok(sealed) => {
+                            for (_, append) in &sealed {
+                                versions.insert(
+                                    (append.stream_type.clone(), append.stream_id.clone()),
+                                    append.expected_version + append.events.len() as u64,
+                                );
+                            }
+                            accepted.push((index, sealed));
+                        }
+                        Err(error) => results[index] = Some(Err(error)),
+                    }
+                }
+                // One multi-row insert for the whole group, in stream-name order (a consistent lock order
+                // again), each stream's events in version order.
+                let mut rows = Vec::new();
+                for (index, sealed) in &accepted {
+                    for (append_index, append) in sealed {
+                        for (offset, event) in append.events.iter().enumerate() {
+                            rows.push((
+                                (append.stream_type.as_str(), append.stream_id.as_str()),
+                                (*index, *append_index, offset),
+                                backend::EventInsert {
+                                    stream_type: &append.stream_type,
+                                    stream_id: &append.stream_id,
+                                    stream_version: backend::to_i64(append.expected_version + offset as u64 + 1, "stream version")?,
+                                    event_type: &event.event_type,
+                                    schema_version: i64::from(event.schema_version),
+                                    data_subject: append.data_subject.as_deref(),
+                                    payload: &event.payload,
+                                    metadata: &event.metadata,
+                                },
+                            ));
+                        }
+                    }
+                }
+                rows.sort_by(|a, b| (a.0, a.2.stream_version).cmp(&(b.0, b.2.stream_version)));
+                let (places, inserts): (Vec<(usize, usize, usize)>, Vec<backend::EventInsert<'_>>) =
+                    rows.into_iter().map(|(_, place, insert)| (place, insert)).unzip();
+                let positions = backend::$module::insert_events(&mut tx, tx_id, at, &inserts).await?;
+                for (_, sealed) in &accepted {
+                    for (_, append) in sealed {
+                        if let Some((snapshot_version, state)) = &append.snapshot {
+                            let snapshot = backend::SnapshotWrite {
+                                stream_type: &append.stream_type,
+                                stream_id: &append.stream_id,
+                                snapshot_version: *snapshot_version,
+                                version: backend::to_i64(append.expected_version + append.events.len() as u64, "stream version")?,
+                                data_subject: append.data_subject.as_deref(),
+                                state,
+                            };
+                            backend::$module::write_snapshot(&mut tx, &snapshot, at).await?;
+                        }
+                    }
+                }
                 tx.commit().await?;
                 // Only keys that are durably stored may be cached: a key cached from a rolled-back
                 // transaction would seal data that nobody could ever open again.
-                let mut cache = self.inner.keys.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-                for (person, key) in new_keys {
-                    cache.insert(person, CachedKey::Present(key));
+                {
+                    let mut cache = self.inner.keys.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+                    for (person, key) in new_keys {
+                        cache.insert(person, CachedKey::Present(key));
+                    }
                 }
-                Ok(appended)
+                let mut position_of: HashMap<(usize, usize, usize), i64> = places.into_iter().zip(positions).collect();
+                for (index, sealed) in accepted {
+                    let mut appended = Vec::new();
+                    for (append_index, append) in sealed {
+                        for offset in 0..append.events.len() {
+                            let position = position_of.remove(&(index, append_index, offset)).ok_or_else(|| {
+                                StoreError::Database(sqlx::Error::Protocol("an inserted event has no position".into()))
+                            })?;
+                            appended.push(AppendedEvent {
+                                stream_type: append.stream_type.clone(),
+                                stream_id: append.stream_id.clone(),
+                                stream_version: append.expected_version + offset as u64 + 1,
+                                position: Position { tx: tx_id, position },
+                            });
+                        }
+                    }
+                    results[index] = Some(Ok(appended));
+                }
+                Ok(results
+                    .into_iter()
+                    .map(|result| result.unwrap_or_else(|| Err(writer_gone())))
+                    .collect())
             }};
         }
         match &self.inner.backend {
@@ -580,33 +806,34 @@ impl Store {
         backend::to_u64(version, "stream version")
     }
 
-    /// The opened state and version of a stream's snapshot with this format version, if any.
-    pub(crate) async fn load_snapshot(
+    /// The opened snapshot (state and version) of a stream with this format version, if any, and the events
+    /// after it, in one round trip.
+    pub(crate) async fn load_latest(
         &self,
         stream_type: &str,
         stream_id: &str,
         snapshot_version: u32,
-    ) -> Result<Option<(u64, Value)>, StoreError> {
+    ) -> Result<(Option<(u64, Value)>, Vec<RecordedEvent>), StoreError> {
         let snapshot_version = i64::from(snapshot_version);
-        let stored = match &self.inner.backend {
+        let (stored, rows) = match &self.inner.backend {
             Backend::Sqlite(pool) => {
-                sqlite::load_snapshot(pool, stream_type, stream_id, snapshot_version).await?
+                sqlite::load_latest(pool, stream_type, stream_id, snapshot_version).await?
             }
             Backend::Postgres(pool) => {
-                postgres::load_snapshot(pool, stream_type, stream_id, snapshot_version).await?
+                postgres::load_latest(pool, stream_type, stream_id, snapshot_version).await?
             }
         };
-        let Some(stored) = stored else {
-            return Ok(None);
+        let snapshot = match stored {
+            Some(stored) => {
+                let location = || format!("snapshot of {}", stream_name(stream_type, stream_id));
+                let state = self
+                    .open_text(&stored.state, stored.data_subject.as_deref(), &location)
+                    .await?;
+                Some((backend::to_u64(stored.version, "snapshot version")?, state))
+            }
+            None => None,
         };
-        let location = || format!("snapshot of {}", stream_name(stream_type, stream_id));
-        let state = self
-            .open_text(&stored.state, stored.data_subject.as_deref(), &location)
-            .await?;
-        Ok(Some((
-            backend::to_u64(stored.version, "snapshot version")?,
-            state,
-        )))
+        Ok((snapshot, self.open_rows(rows).await?))
     }
 
     /// Crypto-shreds a person: destroys their data key and the snapshots of their streams, and remembers
@@ -694,6 +921,63 @@ fn parse_person(text: &str) -> Result<Uuid, StoreError> {
     })
 }
 
+/// What a caller hears if the task writing its group died before answering.
+fn writer_gone() -> StoreError {
+    StoreError::Database(sqlx::Error::WorkerCrashed)
+}
+
+fn is_unique_violation(error: &StoreError) -> bool {
+    matches!(error, StoreError::Database(sqlx::Error::Database(database)) if database.is_unique_violation())
+}
+
+/// An append that names the same stream twice cannot be stored as given.
+fn check_batch(batch: &[StreamAppend]) -> Result<(), StoreError> {
+    let mut seen = HashSet::new();
+    for append in batch {
+        if !seen.insert((append.stream_type.as_str(), append.stream_id.as_str())) {
+            return Err(StoreError::InvalidAppend {
+                reason: format!("stream {} appears twice in one batch", append.stream_name()),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Decides whether one append can go in, against the stream versions as they stand in this transaction
+/// (after the group's earlier appends), and seals it. Returns each stream's sealed append with its index.
+fn decide_append(
+    batch: &[StreamAppend],
+    versions: &HashMap<(String, String), u64>,
+    forgotten: &HashSet<Uuid>,
+    keys: &HashMap<Uuid, Arc<DataKey>>,
+) -> Result<Vec<(usize, SealedAppend)>, StoreError> {
+    let mut sealed = Vec::with_capacity(batch.len());
+    for (index, append) in batch.iter().enumerate() {
+        let actual = versions
+            .get(&(append.stream_type.clone(), append.stream_id.clone()))
+            .copied()
+            .unwrap_or(0);
+        if actual != append.expected_version {
+            return Err(StoreError::Conflict {
+                stream: append.stream_name(),
+                expected: append.expected_version,
+                actual,
+            });
+        }
+        let subject = match append.data_subject {
+            Some(person) if append_needs_key(append) => {
+                if forgotten.contains(&person) {
+                    return Err(StoreError::PersonForgotten { person_id: person });
+                }
+                keys.get(&person).map(|key| (person, &**key))
+            }
+            _ => None,
+        };
+        sealed.push((index, seal_append(append, subject)?));
+    }
+    Ok(sealed)
+}
+
 fn append_needs_key(append: &StreamAppend) -> bool {
     append
         .events
@@ -744,7 +1028,7 @@ fn seal_append(
     Ok(SealedAppend {
         stream_type: append.stream_type.clone(),
         stream_id: append.stream_id.clone(),
-        data_subject: append.data_subject,
+        data_subject: append.data_subject.map(|person| person.to_string()),
         expected_version: append.expected_version,
         events,
         snapshot,

@@ -376,7 +376,132 @@ on_each_backend!(
     a_master_key_that_is_not_base64_is_refused,
     a_listen_address_that_is_not_one_is_refused,
     admin_create_makes_a_first_admin_who_can_sign_in,
+    people_import_stores_a_whole_file_or_nothing_of_it,
 );
+
+/// The demo's campaign, from an export.
+fn demo_campaign(export: &str) -> String {
+    lines_of_kind(export, "event")
+        .iter()
+        .find(|line| line["event_type"] == "CampaignCreated")
+        .map(|line| line["stream_id"].as_str().unwrap().to_string())
+        .expect("the demo creates a campaign")
+}
+
+fn people_import_stores_a_whole_file_or_nothing_of_it(kind: Kind) {
+    let sandbox = Sandbox::new(kind);
+    sandbox.run(&["demo", "--people", "3"]).assert_success();
+    let before = sandbox.export();
+    let campaign = demo_campaign(&before);
+    let added = |export: &str| {
+        lines_of_kind(export, "event")
+            .iter()
+            .filter(|line| line["event_type"] == "PersonAddedToCampaign")
+            .count()
+    };
+    assert_eq!(added(&before), 3);
+
+    // Line 4 has a broken email: the error names the line and the column, and nothing is stored.
+    let broken = sandbox.write(
+        "broken.csv",
+        "given_name,family_name,email,phone,unit,responses,level,language\n\
+         Rosa,Quintero,rosa@example.org,+1 555 010 0001,Riverside General Hospital/Emergency/Night shift,Top issues: Pay,3,es\n\
+         \"Lee, Jr.\",Park,lee@example.org,,riverside general hospital / surgery,Top issues: Staffing; Top issues: Safety,,\n\
+         Omar,Haddad,not-an-email,,,,2,\n",
+    );
+    let failure = sandbox.run(&["people", "import", "--campaign", &campaign, &broken]);
+    let message = failure.assert_failure_naming("line 4, column email");
+    assert!(message.contains("broken.csv"), "{message}");
+    assert_eq!(
+        sandbox.export(),
+        before,
+        "a broken row stores nothing of the file"
+    );
+
+    // A unit path that does not exist and an unknown column are named the same way.
+    let unknown_unit = sandbox.write(
+        "unit.csv",
+        "given_name,family_name,unit\nAna,Silva,Riverside General Hospital/Radiology\n",
+    );
+    sandbox
+        .run(&["people", "import", "--campaign", &campaign, &unknown_unit])
+        .assert_failure_naming("line 2, column unit");
+    let unknown_column = sandbox.write(
+        "column.csv",
+        "given_name,family_name,emial\nAna,Silva,a@b.org\n",
+    );
+    sandbox
+        .run(&["people", "import", "--campaign", &campaign, &unknown_column])
+        .assert_failure_naming("column emial");
+    // A level the domain refuses is caught before anything is written, too.
+    let off_scale = sandbox.write(
+        "level.csv",
+        "given_name,family_name,level\nAna,Silva,2\nBo,Chen,9\n",
+    );
+    sandbox
+        .run(&["people", "import", "--campaign", &campaign, &off_scale])
+        .assert_failure_naming("line 3");
+    assert_eq!(sandbox.export(), before);
+
+    // The fixed file goes in whole.
+    let fixed = sandbox.write(
+        "fixed.csv",
+        "given_name,family_name,email,phone,unit,responses,level,language\n\
+         Rosa,Quintero,rosa@example.org,+1 555 010 0001,Riverside General Hospital/Emergency/Night shift,Top issues: Pay,3,es\n\
+         \"Lee, Jr.\",Park,lee@example.org,,riverside general hospital / surgery,Top issues: Staffing; Top issues: Safety,,\n\
+         Omar,Haddad,omar@example.org,,,,2,\n",
+    );
+    let import = sandbox.run(&["people", "import", "--campaign", &campaign, &fixed]);
+    assert!(
+        import.assert_success().stderr.contains("imported 3 people"),
+        "{import:#?}"
+    );
+    let after = sandbox.export();
+    assert_eq!(added(&after), 6);
+    assert_eq!(
+        person_key_ids(&after).len(),
+        6,
+        "each imported person got a key"
+    );
+    for plaintext in ["rosa@example.org", "Quintero", "+1 555 010 0001"] {
+        assert!(!after.contains(plaintext), "the export shows `{plaintext}`");
+    }
+    let events = lines_of_kind(&after, "event");
+    let count = |event_type: &str| {
+        events
+            .iter()
+            .filter(|line| line["event_type"] == event_type)
+            .count()
+    };
+    let before_events = lines_of_kind(&before, "event");
+    let count_before = |event_type: &str| {
+        before_events
+            .iter()
+            .filter(|line| line["event_type"] == event_type)
+            .count()
+    };
+    // Rosa and Lee join a unit; Rosa and Omar are assessed; three emails and one phone; three responses.
+    assert_eq!(
+        count("PersonJoinedUnit") - count_before("PersonJoinedUnit"),
+        2
+    );
+    assert_eq!(count("PersonAssessed") - count_before("PersonAssessed"), 2);
+    assert_eq!(
+        count("ContactPointAdded") - count_before("ContactPointAdded"),
+        4
+    );
+    assert_eq!(
+        count("PersonFieldResponseAdded") - count_before("PersonFieldResponseAdded"),
+        3
+    );
+    // All of one file's people are in one transaction.
+    let new_tx: std::collections::BTreeSet<i64> = events
+        .iter()
+        .skip(before_events.len())
+        .map(|line| line["tx"].as_i64().unwrap())
+        .collect();
+    assert_eq!(new_tx.len(), 1, "one transaction for the file");
+}
 
 #[test]
 fn keygen_prints_a_fresh_32_byte_key_each_time() {

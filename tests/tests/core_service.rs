@@ -498,4 +498,70 @@ async fn a_person_command_decides_against_the_campaign_as_it_is_now(backend: Tes
         .await
         .unwrap_err();
     assert!(matches!(refused, ServiceError::Rejected(_)), "{refused:?}");
+
+    // Another process (its own service, its own cache) changes the campaign: this one's cached facts are
+    // stale, yet neither a refusal nor an acceptance rests on them.
+    let elsewhere = Groundwork::with_store(world.groundwork.store().clone());
+    let day_shift = UnitId::new_random();
+    elsewhere
+        .execute_campaign(
+            &world.actor(world.lead),
+            world.campaign,
+            None,
+            domain::campaign::CampaignCommand::AddUnit {
+                unit_id: day_shift,
+                name: label("Day shift"),
+                kind: label("Shift"),
+                parent: Some(world.departments[1]),
+            },
+        )
+        .await
+        .unwrap();
+    world
+        .person(
+            world.lead,
+            other,
+            PersonCommand::JoinUnit { unit_id: day_shift },
+        )
+        .await
+        .expect("a unit another process added a moment ago is known");
+    elsewhere
+        .execute_campaign(
+            &world.actor(world.lead),
+            world.campaign,
+            None,
+            domain::campaign::CampaignCommand::RetireUnit {
+                unit_id: world.departments[0],
+            },
+        )
+        .await
+        .unwrap();
+    let third = PersonId::new_random();
+    world
+        .person(
+            world.lead,
+            third,
+            PersonCommand::AddToCampaign {
+                person_id: third,
+                campaign_id: world.campaign,
+                name: PersonName::parse("Ines", "Duarte").unwrap(),
+                preferred_language: None,
+            },
+        )
+        .await
+        .unwrap();
+    let refused = world
+        .person(
+            world.lead,
+            third,
+            PersonCommand::JoinUnit {
+                unit_id: world.departments[0],
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, ServiceError::Rejected(_)),
+        "a unit another process retired a moment ago refuses new members: {refused:?}"
+    );
 }

@@ -19,6 +19,7 @@ backend_tests!(
     a_stale_expected_version_is_a_conflict,
     a_catch_up_reader_sees_every_committed_event_exactly_once,
     of_many_conflicting_appends_exactly_one_wins,
+    concurrent_appends_group_commit_with_the_right_winners_in_one_gap_free_order,
     a_multi_stream_append_is_atomic,
     a_snapshot_load_equals_a_full_replay,
     a_long_stream_loads_from_its_snapshot_and_the_events_after_it,
@@ -321,6 +322,161 @@ async fn of_many_conflicting_appends_exactly_one_wins(backend: TestBackend) {
         3
     );
     assert_eq!(read_everything(&store).await.len(), 3);
+}
+
+/// Appends `count` events to `stream`, each saying who wrote it.
+fn signed(stream: &str, expected_version: u64, count: usize, writer: &str) -> StreamAppend {
+    let mut append = tick(stream, expected_version, count);
+    for event in &mut append.events {
+        event.payload = json!({"Ticked": {"writer": writer}});
+    }
+    append
+}
+
+/// Many appends at once, most of them racing for the same version of a few streams, so the store groups
+/// them into shared transactions: each append still wins or loses on its own expected versions, a loser
+/// hears `Conflict` with the version the winner left, a multi-stream loser writes nothing anywhere, and
+/// the log reads back in one order with every stream's versions gap-free and each version from its winner.
+async fn concurrent_appends_group_commit_with_the_right_winners_in_one_gap_free_order(
+    backend: TestBackend,
+) {
+    const STREAMS: usize = 6;
+    const CONTENDERS: usize = 4;
+    const ROUNDS: u64 = 12;
+    let store = backend.store(&MasterKey::generate()).await;
+    // stream → version → the writer whose append won it
+    let mut expected_writers: HashMap<String, HashMap<u64, String>> = HashMap::new();
+    let mut pair_winners = 0;
+    for round in 0..ROUNDS {
+        let tasks_count = STREAMS * CONTENDERS + 1;
+        let barrier = Arc::new(tokio::sync::Barrier::new(tasks_count));
+        let mut tasks = Vec::new();
+        for stream in 0..STREAMS {
+            for contender in 0..CONTENDERS {
+                let store = store.clone();
+                let barrier = barrier.clone();
+                let stream = format!("g{stream}");
+                let writer = format!("r{round}-g{stream}-c{contender}");
+                tasks.push(tokio::spawn(async move {
+                    barrier.wait().await;
+                    let result = store
+                        .append(vec![signed(&stream, round * 2, 2, &writer)])
+                        .await;
+                    (vec![stream], writer, result)
+                }));
+            }
+        }
+        // A two-stream append racing on g0 together with a fresh stream of its own.
+        {
+            let store = store.clone();
+            let barrier = barrier.clone();
+            let writer = format!("r{round}-pair");
+            tasks.push(tokio::spawn(async move {
+                barrier.wait().await;
+                let pair = format!("pair{round}");
+                let result = store
+                    .append(vec![
+                        signed(&pair, 0, 1, &writer),
+                        signed("g0", round * 2, 2, &writer),
+                    ])
+                    .await;
+                (vec![pair, "g0".to_string()], writer, result)
+            }));
+        }
+        let mut winners: HashMap<String, usize> = HashMap::new();
+        for task in tasks {
+            let (streams, writer, result) = task.await.unwrap();
+            match result {
+                Ok(appended) => {
+                    for stream in &streams {
+                        *winners.entry(stream.clone()).or_default() += 1;
+                    }
+                    for event in &appended {
+                        expected_writers
+                            .entry(event.stream_id.clone())
+                            .or_default()
+                            .insert(event.stream_version, writer.clone());
+                    }
+                    if writer.ends_with("pair") {
+                        pair_winners += 1;
+                        assert_eq!(appended.len(), 3);
+                    }
+                }
+                Err(StoreError::Conflict {
+                    stream,
+                    expected,
+                    actual,
+                }) => {
+                    assert_eq!(stream, format!("counter/{}", streams.last().unwrap()));
+                    assert_eq!(expected, round * 2);
+                    assert_eq!(
+                        actual,
+                        round * 2 + 2,
+                        "a loser hears where the winner left it"
+                    );
+                }
+                Err(error) => panic!("unexpected {error}"),
+            }
+        }
+        for stream in 0..STREAMS {
+            assert_eq!(
+                winners.get(&format!("g{stream}")),
+                Some(&1),
+                "round {round}"
+            );
+        }
+        let pair_version = store
+            .stream_version("counter", &format!("pair{round}"))
+            .await
+            .unwrap();
+        assert_eq!(
+            pair_version,
+            u64::from(winners.contains_key(&format!("pair{round}"))),
+            "the pair's own stream is written exactly when its append won"
+        );
+    }
+    for stream in 0..STREAMS {
+        assert_eq!(
+            store
+                .stream_version("counter", &format!("g{stream}"))
+                .await
+                .unwrap(),
+            ROUNDS * 2
+        );
+    }
+
+    let log = read_everything(&store).await;
+    let total: usize = expected_writers.values().map(HashMap::len).sum();
+    assert_eq!(total, STREAMS * ROUNDS as usize * 2 + pair_winners);
+    assert_eq!(
+        log.len(),
+        total,
+        "every winning event once, nothing of a loser"
+    );
+    assert!(
+        log.windows(2)
+            .all(|pair| pair[0].position < pair[1].position),
+        "one strictly increasing global order"
+    );
+    let mut next_version: HashMap<&str, u64> = HashMap::new();
+    for event in &log {
+        let next = next_version.entry(event.stream_id.as_str()).or_insert(1);
+        assert_eq!(
+            event.stream_version, *next,
+            "stream {} is read in version order without gaps",
+            event.stream_id
+        );
+        *next += 1;
+        assert_eq!(
+            event.payload["Ticked"]["writer"].as_str(),
+            expected_writers[&event.stream_id]
+                .get(&event.stream_version)
+                .map(String::as_str),
+            "version {} of {} is the winner's",
+            event.stream_version,
+            event.stream_id
+        );
+    }
 }
 
 async fn a_multi_stream_append_is_atomic(backend: TestBackend) {
