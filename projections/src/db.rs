@@ -351,9 +351,10 @@ fn sqlite_rows_per_statement(width: usize) -> usize {
     (SQLITE_MAX_VARIABLES / width.max(1)).clamp(1, SQLITE_MAX_ROWS)
 }
 
-/// `($1, $2), ($3, $4)` for `rows` rows of `width` values.
+/// `(?, ?), (?, ?)` for `rows` rows of `width` values. Anonymous placeholders: SQLite looks a numbered
+/// one (`$n`) up by name in a list, which makes binding thousands of them quadratic.
 fn values_list(rows: usize, width: usize) -> String {
-    let mut text = String::with_capacity(rows * width * 5);
+    let mut text = String::with_capacity(rows * (width * 3 + 4));
     for row in 0..rows {
         if row > 0 {
             text.push_str(", ");
@@ -363,8 +364,7 @@ fn values_list(rows: usize, width: usize) -> String {
             if column > 0 {
                 text.push_str(", ");
             }
-            text.push('$');
-            text.push_str(&(row * width + column + 1).to_string());
+            text.push('?');
         }
         text.push(')');
     }
@@ -506,9 +506,8 @@ impl Tx {
             Tx::Sqlite(tx) => {
                 let mut rows = Vec::new();
                 for chunk in ids.chunks(SQLITE_MAX_VARIABLES) {
-                    let placeholders: Vec<String> =
-                        (1..=chunk.len()).map(|index| format!("${index}")).collect();
-                    let sql = format!("{select} WHERE {column} IN ({})", placeholders.join(", "));
+                    let placeholders = vec!["?"; chunk.len()].join(", ");
+                    let sql = format!("{select} WHERE {column} IN ({placeholders})");
                     let mut query = sqlx::query(&sql);
                     for id in chunk {
                         query = query.bind(id.as_str());

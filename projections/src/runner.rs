@@ -497,8 +497,11 @@ impl ReadModels {
         )
         .await?;
         tx.commit().await?;
-        // The deleted rows may hold personal data of people forgotten since: scrub them too.
-        self.scrub(projection).await?;
+        // The deleted rows may hold personal data of people forgotten since: scrub them too. On PostgreSQL
+        // TRUNCATE has already replaced the tables' files, so no old row versions are left to vacuum.
+        if self.db().kind() == BackendKind::Sqlite {
+            self.scrub(projection).await?;
+        }
         Ok(())
     }
 
