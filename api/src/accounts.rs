@@ -294,6 +294,13 @@ impl Accounts {
         let chapter = identity.chapter.to_string();
         match &identity.via {
             Via::Development => Ok(Some(identity.clone())),
+            Via::Operator => {
+                let user = identity.user.to_string();
+                match self.live_membership(&user, &chapter).await? {
+                    Some(membership) => Ok(Some(identity_from(&membership, None, Via::Operator)?)),
+                    None => Ok(None),
+                }
+            }
             Via::Session(id) => {
                 let Some(session) = self.store.session(id).await? else {
                     return Ok(None);
@@ -330,6 +337,32 @@ impl Accounts {
                 }
             }
         }
+    }
+
+    /// The identity a command-line operator acts as: the enabled account with `email` and its role in
+    /// `chapter`. The command line goes through the same authorization layer as GraphQL with it, so an
+    /// operator can do there only what that account may do.
+    pub async fn operator_identity(
+        &self,
+        email: &str,
+        chapter: ChapterId,
+    ) -> Result<Identity, AccountError> {
+        let email = normalize_email(email)?;
+        let refused = || {
+            AccountError::Forbidden(format!(
+                "{email} is not an enabled account with a role in chapter {chapter}"
+            ))
+        };
+        let user = self
+            .store
+            .user_by_email(&email)
+            .await?
+            .ok_or_else(refused)?;
+        let membership = self
+            .live_membership(&user.id, &chapter.to_string())
+            .await?
+            .ok_or_else(refused)?;
+        identity_from(&membership, None, Via::Operator)
     }
 
     /// The membership of an enabled user, or nothing.

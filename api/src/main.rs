@@ -3,6 +3,7 @@
 
 use anyhow::Context as _;
 use api::config::{ProcessEnvironment, Settings};
+use api::graphql::authz::{Identity, Permission, Policy};
 use api::service::Groundwork;
 use clap::{Parser, Subcommand};
 use secrecy::{ExposeSecret, SecretString};
@@ -105,6 +106,11 @@ enum PeopleCommand {
         /// The campaign's id.
         #[arg(long)]
         campaign: String,
+        /// The email of the account the import is done as: it needs a role that may add people (lead,
+        /// organizer or admin) in the campaign's chapter, reaching this campaign. The people's history
+        /// names this account.
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_account: String,
         /// The CSV file.
         file: PathBuf,
     },
@@ -112,6 +118,10 @@ enum PeopleCommand {
     Forget {
         /// The person's id.
         person: String,
+        /// The email of the account the erasure is done as: an admin of the person's chapter. The access log
+        /// records it.
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_account: String,
         /// Confirms the erasure; it cannot be undone.
         #[arg(long)]
         yes: bool,
@@ -259,27 +269,66 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::People {
-            command: PeopleCommand::Import { campaign, file },
+            command:
+                PeopleCommand::Import {
+                    campaign,
+                    as_account,
+                    file,
+                },
         } => {
             groundwork.migrate().await?;
             let campaign = domain::ids::CampaignId::parse(&campaign)
                 .map_err(|_| anyhow::anyhow!("`{campaign}` is not a campaign id (a UUID)"))?;
+            let chapter = groundwork.campaign_facts(campaign).await?.chapter;
+            let identity = operator(&groundwork, &as_account, chapter).await?;
+            Policy::operator(
+                groundwork.store(),
+                &identity,
+                Permission::EditPeople,
+                Some(campaign),
+            )
+            .await?;
             let text = tokio::fs::read_to_string(&file)
                 .await
                 .with_context(|| format!("cannot read {}", file.display()))?;
-            let summary = import_people_file(&groundwork, campaign, &text)
+            let summary = import_people_file(&groundwork, &identity, campaign, &text)
                 .await
                 .with_context(|| format!("{} was not imported", file.display()))?;
             eprintln!("groundwork: {summary}");
             Ok(())
         }
         Command::People {
-            command: PeopleCommand::Forget { person, .. },
+            command: PeopleCommand::Forget {
+                person, as_account, ..
+            },
         } => {
             groundwork.migrate().await?;
             let person = domain::ids::PersonId::parse(&person)
                 .map_err(|_| anyhow::anyhow!("`{person}` is not a person id (a UUID)"))?;
-            groundwork.forget_person_as_operator(person).await?;
+            let chapter = groundwork.person_chapter(person).await?;
+            let identity = operator(&groundwork, &as_account, chapter).await?;
+            Policy::operator(
+                groundwork.store(),
+                &identity,
+                Permission::ForgetPeople,
+                None,
+            )
+            .await?;
+            groundwork
+                .execute_person(
+                    &identity.actor(),
+                    person,
+                    None,
+                    domain::person::PersonCommand::Forget,
+                )
+                .await?;
+            api::graphql::authz::record_access(
+                groundwork.store(),
+                &identity,
+                "FORGET_PERSON",
+                Some(person.to_string()),
+            )
+            .await?;
             eprintln!("groundwork: person {person} is forgotten");
             Ok(())
         }
@@ -290,24 +339,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 const IMPORT_TRANSACTION: usize = 5_000;
 
 /// Checks a whole CSV file, then stores it. Returns what was stored, for the operator.
+/// The identity a command acts as: the account the operator named with `--as`, with its role in `chapter`.
+async fn operator(
+    groundwork: &Groundwork,
+    email: &str,
+    chapter: domain::ids::ChapterId,
+) -> anyhow::Result<Identity> {
+    let accounts = api::accounts::Accounts::new(groundwork.store().clone());
+    Ok(accounts.operator_identity(email, chapter).await?)
+}
+
 async fn import_people_file(
     groundwork: &Groundwork,
+    identity: &Identity,
     campaign: domain::ids::CampaignId,
     text: &str,
 ) -> anyhow::Result<String> {
     use api::import::{parse_csv, people_from_records, ImportError};
-    let facts = groundwork.campaign_facts(campaign).await?;
     let directory = groundwork.campaign_directory(campaign).await?;
     let rows = people_from_records(&parse_csv(text)?, &directory)?;
     anyhow::ensure!(!rows.is_empty(), "the file has a header but no people");
-    // The operator holds the database itself; the events name a fixed operator identity in the campaign's
-    // chapter, as `people forget` does.
-    let actor = domain::Actor {
-        user: domain::ids::UserId::from_uuid(uuid::Uuid::nil()),
-        chapter: facts.chapter,
-        at: chrono::Utc::now(),
-        correlation: domain::ids::CorrelationId::new_random(),
-    };
+    let actor = identity.actor();
     let (lines, people): (Vec<usize>, Vec<api::import::PersonImport>) = rows.into_iter().unzip();
     let line_of = |rejected: &api::service::ImportRejected, offset: usize| match rejected.index {
         Some(index) => anyhow::Error::new(ImportError::Row {

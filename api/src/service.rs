@@ -455,28 +455,16 @@ impl Groundwork {
         .await
     }
 
-    /// Forgets a person on an operator's behalf (the CLI): the actor is a fixed operator identity in the
-    /// person's own chapter, since the operator holds the database itself.
-    pub async fn forget_person_as_operator(
-        &self,
-        person: PersonId,
-    ) -> Result<Committed, ServiceError> {
+    /// The chapter a person belongs to (the command line asks it to know whose rules apply).
+    pub async fn person_chapter(&self, person: PersonId) -> Result<ChapterId, ServiceError> {
         let loaded = self.people.load(&person.to_string()).await?;
-        let chapter = loaded
+        loaded
             .aggregate()
             .chapter()
             .ok_or_else(|| ServiceError::NotFound {
                 what: "person",
                 id: person.to_string(),
-            })?;
-        let actor = Actor {
-            user: domain::ids::UserId::from_uuid(uuid::Uuid::nil()),
-            chapter,
-            at: chrono::Utc::now(),
-            correlation: domain::ids::CorrelationId::new_random(),
-        };
-        self.execute_person(&actor, person, None, PersonCommand::Forget)
-            .await
+            })
     }
 
     /// The names of a campaign's units, fields and responses (for importers that speak in names).

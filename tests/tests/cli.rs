@@ -261,6 +261,68 @@ impl Sandbox {
         path.display().to_string()
     }
 
+    /// Creates a chapter with its first admin (`email`), then loads a demo of `people` into that chapter:
+    /// the commands that act on a chapter's people run as an account of it (`--as`). Returns the chapter.
+    fn demo_with_admin(&mut self, email: &str, people: &str) -> String {
+        self.set("GROUNDWORK_ADMIN_PASSWORD", "first admin passphrase 2291");
+        let chapter = self
+            .run(&[
+                "admin",
+                "create",
+                "--email",
+                email,
+                "--chapter-name",
+                "Riverside",
+            ])
+            .assert_success()
+            .stdout
+            .trim()
+            .to_string();
+        self.set("GROUNDWORK_DEV_CHAPTER", &chapter);
+        self.run(&["demo", "--people", people]).assert_success();
+        chapter
+    }
+
+    /// The access log as (user, action, subject) rows, read straight from the database.
+    fn access_log(&self) -> Vec<(String, String, Option<String>)> {
+        self.select("SELECT user_id, action, subject_id FROM access_log ORDER BY at, id")
+    }
+
+    /// The user id of the account with `email`, read straight from the database.
+    fn user_of(&self, email: &str) -> String {
+        let rows: Vec<(String,)> =
+            self.select(&format!("SELECT id FROM users WHERE email = '{email}'"));
+        rows.into_iter().next().expect("the account exists").0
+    }
+
+    fn select<T>(&self, query: &str) -> Vec<T>
+    where
+        T: Send + Unpin,
+        T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+        T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
+    {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(async {
+                match &self.database {
+                    Some(database) => {
+                        let pool = sqlx::PgPool::connect(&database.url).await.unwrap();
+                        sqlx::query_as(query).fetch_all(&pool).await.unwrap()
+                    }
+                    None => {
+                        let url = format!(
+                            "sqlite://{}",
+                            self.data_dir().join("groundwork.sqlite3").display()
+                        );
+                        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+                        sqlx::query_as(query).fetch_all(&pool).await.unwrap()
+                    }
+                }
+            })
+    }
+
     fn write_key_file(&self, text: &str, mode: u32) {
         use std::os::unix::fs::PermissionsExt;
         std::fs::create_dir_all(self.data_dir()).unwrap();
@@ -377,7 +439,11 @@ on_each_backend!(
     a_listen_address_that_is_not_one_is_refused,
     admin_create_makes_a_first_admin_who_can_sign_in,
     people_import_stores_a_whole_file_or_nothing_of_it,
+    the_command_line_acts_only_as_an_account_of_the_chapter,
 );
+
+/// The account the demo's chapter is created with; the commands on its people run as this account.
+const LEAD: &str = "lead@example.org";
 
 /// The demo's campaign, from an export.
 fn demo_campaign(export: &str) -> String {
@@ -389,8 +455,8 @@ fn demo_campaign(export: &str) -> String {
 }
 
 fn people_import_stores_a_whole_file_or_nothing_of_it(kind: Kind) {
-    let sandbox = Sandbox::new(kind);
-    sandbox.run(&["demo", "--people", "3"]).assert_success();
+    let mut sandbox = Sandbox::new(kind);
+    sandbox.demo_with_admin(LEAD, "3");
     let before = sandbox.export();
     let campaign = demo_campaign(&before);
     let added = |export: &str| {
@@ -409,7 +475,15 @@ fn people_import_stores_a_whole_file_or_nothing_of_it(kind: Kind) {
          \"Lee, Jr.\",Park,lee@example.org,,riverside general hospital / surgery,Top issues: Staffing; Top issues: Safety,,\n\
          Omar,Haddad,not-an-email,,,,2,\n",
     );
-    let failure = sandbox.run(&["people", "import", "--campaign", &campaign, &broken]);
+    let failure = sandbox.run(&[
+        "people",
+        "import",
+        "--as",
+        LEAD,
+        "--campaign",
+        &campaign,
+        &broken,
+    ]);
     let message = failure.assert_failure_naming("line 4, column email");
     assert!(message.contains("broken.csv"), "{message}");
     assert_eq!(
@@ -424,14 +498,30 @@ fn people_import_stores_a_whole_file_or_nothing_of_it(kind: Kind) {
         "given_name,family_name,unit\nAna,Silva,Riverside General Hospital/Radiology\n",
     );
     sandbox
-        .run(&["people", "import", "--campaign", &campaign, &unknown_unit])
+        .run(&[
+            "people",
+            "import",
+            "--as",
+            LEAD,
+            "--campaign",
+            &campaign,
+            &unknown_unit,
+        ])
         .assert_failure_naming("line 2, column unit");
     let unknown_column = sandbox.write(
         "column.csv",
         "given_name,family_name,emial\nAna,Silva,a@b.org\n",
     );
     sandbox
-        .run(&["people", "import", "--campaign", &campaign, &unknown_column])
+        .run(&[
+            "people",
+            "import",
+            "--as",
+            LEAD,
+            "--campaign",
+            &campaign,
+            &unknown_column,
+        ])
         .assert_failure_naming("column emial");
     // A level the domain refuses is caught before anything is written, too.
     let off_scale = sandbox.write(
@@ -439,7 +529,15 @@ fn people_import_stores_a_whole_file_or_nothing_of_it(kind: Kind) {
         "given_name,family_name,level\nAna,Silva,2\nBo,Chen,9\n",
     );
     sandbox
-        .run(&["people", "import", "--campaign", &campaign, &off_scale])
+        .run(&[
+            "people",
+            "import",
+            "--as",
+            LEAD,
+            "--campaign",
+            &campaign,
+            &off_scale,
+        ])
         .assert_failure_naming("line 3");
     assert_eq!(sandbox.export(), before);
 
@@ -451,7 +549,15 @@ fn people_import_stores_a_whole_file_or_nothing_of_it(kind: Kind) {
          \"Lee, Jr.\",Park,lee@example.org,,riverside general hospital / surgery,Top issues: Staffing; Top issues: Safety,,\n\
          Omar,Haddad,omar@example.org,,,,2,\n",
     );
-    let import = sandbox.run(&["people", "import", "--campaign", &campaign, &fixed]);
+    let import = sandbox.run(&[
+        "people",
+        "import",
+        "--as",
+        LEAD,
+        "--campaign",
+        &campaign,
+        &fixed,
+    ]);
     assert!(
         import.assert_success().stderr.contains("imported 3 people"),
         "{import:#?}"
@@ -610,19 +716,33 @@ fn import_refuses_a_non_empty_store_and_a_wrong_master_key(kind: Kind) {
 }
 
 fn forget_destroys_the_persons_key_and_needs_yes(kind: Kind) {
-    let sandbox = Sandbox::new(kind);
-    sandbox.run(&["demo", "--people", "5"]).assert_success();
+    let mut sandbox = Sandbox::new(kind);
+    sandbox.demo_with_admin(LEAD, "5");
     let before = sandbox.export();
     let person = some_demo_person(&before);
     assert!(person_key_ids(&before).contains(&person));
 
     sandbox
-        .run(&["people", "forget", &person])
+        .run(&["people", "forget", &person, "--as", LEAD])
         .assert_failure_naming("--yes");
     assert_eq!(sandbox.export(), before, "without --yes nothing changes");
+    sandbox
+        .run(&["people", "forget", &person, "--yes"])
+        .assert_failure_naming("--as");
+    assert_eq!(sandbox.export(), before, "without --as nothing changes");
 
-    let forget = sandbox.run(&["people", "forget", &person, "--yes"]);
+    let forget = sandbox.run(&["people", "forget", &person, "--as", LEAD, "--yes"]);
     assert!(forget.assert_success().stderr.contains(&person));
+    // The access log names the account the operator acted as, like an erasure asked for over GraphQL.
+    let log = sandbox.access_log();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0].1, "FORGET_PERSON");
+    assert_eq!(log[0].2.as_deref(), Some(person.as_str()));
+    assert_eq!(
+        log[0].0,
+        sandbox.user_of(LEAD),
+        "the account the operator named"
+    );
     let after = sandbox.export();
     assert!(!person_key_ids(&after).contains(&person));
     assert_eq!(person_key_ids(&after).len(), 4);
@@ -631,18 +751,94 @@ fn forget_destroys_the_persons_key_and_needs_yes(kind: Kind) {
     assert_eq!(forgotten[0]["person_id"], person.as_str());
 
     sandbox
-        .run(&["people", "forget", &person, "--yes"])
+        .run(&["people", "forget", &person, "--as", LEAD, "--yes"])
         .assert_failure_naming("already been forgotten");
     sandbox
-        .run(&["people", "forget", "not-a-uuid", "--yes"])
+        .run(&["people", "forget", "not-a-uuid", "--as", LEAD, "--yes"])
         .assert_failure_naming("not a person id");
+}
+
+/// The command line goes through the same authorization layer as GraphQL: it acts as a named account, with
+/// that account's role in the chapter of the people concerned.
+fn the_command_line_acts_only_as_an_account_of_the_chapter(kind: Kind) {
+    let mut sandbox = Sandbox::new(kind);
+    sandbox.demo_with_admin(LEAD, "3");
+    // An admin of another chapter.
+    sandbox
+        .run(&[
+            "admin",
+            "create",
+            "--email",
+            "elsewhere@example.org",
+            "--chapter-name",
+            "Elsewhere",
+        ])
+        .assert_success();
+    let before = sandbox.export();
+    let person = some_demo_person(&before);
+    let campaign = demo_campaign(&before);
+    let file = sandbox.write("one.csv", "given_name,family_name\nAna,Silva\n");
+    for account in ["elsewhere@example.org", "nobody@example.org"] {
+        sandbox
+            .run(&["people", "forget", &person, "--as", account, "--yes"])
+            .assert_failure_naming("not an enabled account with a role in chapter");
+        sandbox
+            .run(&[
+                "people",
+                "import",
+                "--as",
+                account,
+                "--campaign",
+                &campaign,
+                &file,
+            ])
+            .assert_failure_naming("not an enabled account with a role in chapter");
+    }
+    sandbox
+        .run(&["people", "forget", &person, "--as", "not an email", "--yes"])
+        .assert_failure_naming("email");
+    assert_eq!(
+        sandbox.export(),
+        before,
+        "a refused command changes nothing"
+    );
+    assert!(sandbox.access_log().is_empty());
+
+    // The chapter's own admin may.
+    sandbox
+        .run(&[
+            "people",
+            "import",
+            "--as",
+            LEAD,
+            "--campaign",
+            &campaign,
+            &file,
+        ])
+        .assert_success();
+    let imported = sandbox.export();
+    let by = lines_of_kind(&imported, "event")
+        .into_iter()
+        .rev()
+        .find(|line| line["event_type"] == "PersonAddedToCampaign")
+        .expect("the import added a person");
+    assert!(
+        by.to_string().contains(&sandbox.user_of(LEAD)),
+        "the imported person's history names the account: {by}"
+    );
 }
 
 #[test]
 fn forget_without_yes_touches_nothing() {
     let sandbox = Sandbox::new(Kind::Sqlite);
     sandbox
-        .run(&["people", "forget", "00000000-0000-0000-0000-000000000001"])
+        .run(&[
+            "people",
+            "forget",
+            "00000000-0000-0000-0000-000000000001",
+            "--as",
+            LEAD,
+        ])
         .assert_failure_naming("--yes");
     assert!(!sandbox.data_dir().exists());
 }

@@ -85,6 +85,8 @@ pub enum Via {
     Token(String),
     /// The development identity, configured explicitly for local demos.
     Development,
+    /// The command line, acting as the account its operator named with `--as`.
+    Operator,
 }
 
 /// Who is calling: a user acting in one chapter with one role.
@@ -789,6 +791,28 @@ async fn check_turf_work(
                 ))
             }
         }
+    }
+}
+
+impl Policy {
+    /// Leave for the command line, acting as `identity` (the account its operator named with `--as`, see
+    /// `Accounts::operator_identity`), to do what `permission` covers, in `campaign` when the work belongs to
+    /// one: the same roles, grants and campaign narrowing as over GraphQL.
+    pub async fn operator(
+        store: &store::Store,
+        identity: &Identity,
+        permission: Permission,
+        campaign: Option<CampaignId>,
+    ) -> Result<(), ApiError> {
+        Self::require(identity, permission)?;
+        if let Some(campaign) = campaign {
+            if !Scope::load(store, identity).await?.reaches(campaign) {
+                return Err(ApiError::forbidden(format!(
+                    "your role in this chapter is limited to other campaigns than {campaign}"
+                )));
+            }
+        }
+        Ok(())
     }
 }
 
