@@ -466,6 +466,17 @@ fn people_import_stores_a_whole_file_or_nothing_of_it(kind: Kind) {
             .count()
     };
     assert_eq!(added(&before), 3);
+    let import = |file: &str| {
+        sandbox.run(&[
+            "people",
+            "import",
+            "--as",
+            LEAD,
+            "--campaign",
+            &campaign,
+            file,
+        ])
+    };
 
     // Line 4 has a broken email: the error names the line and the column, and nothing is stored.
     let broken = sandbox.write(
@@ -475,15 +486,7 @@ fn people_import_stores_a_whole_file_or_nothing_of_it(kind: Kind) {
          \"Lee, Jr.\",Park,lee@example.org,,riverside general hospital / surgery,Top issues: Staffing; Top issues: Safety,,\n\
          Omar,Haddad,not-an-email,,,,2,\n",
     );
-    let failure = sandbox.run(&[
-        "people",
-        "import",
-        "--as",
-        LEAD,
-        "--campaign",
-        &campaign,
-        &broken,
-    ]);
+    let failure = import(&broken);
     let message = failure.assert_failure_naming("line 4, column email");
     assert!(message.contains("broken.csv"), "{message}");
     assert_eq!(
@@ -497,48 +500,18 @@ fn people_import_stores_a_whole_file_or_nothing_of_it(kind: Kind) {
         "unit.csv",
         "given_name,family_name,unit\nAna,Silva,Riverside General Hospital/Radiology\n",
     );
-    sandbox
-        .run(&[
-            "people",
-            "import",
-            "--as",
-            LEAD,
-            "--campaign",
-            &campaign,
-            &unknown_unit,
-        ])
-        .assert_failure_naming("line 2, column unit");
+    import(&unknown_unit).assert_failure_naming("line 2, column unit");
     let unknown_column = sandbox.write(
         "column.csv",
         "given_name,family_name,emial\nAna,Silva,a@b.org\n",
     );
-    sandbox
-        .run(&[
-            "people",
-            "import",
-            "--as",
-            LEAD,
-            "--campaign",
-            &campaign,
-            &unknown_column,
-        ])
-        .assert_failure_naming("column emial");
+    import(&unknown_column).assert_failure_naming("column emial");
     // A level the domain refuses is caught before anything is written, too.
     let off_scale = sandbox.write(
         "level.csv",
         "given_name,family_name,level\nAna,Silva,2\nBo,Chen,9\n",
     );
-    sandbox
-        .run(&[
-            "people",
-            "import",
-            "--as",
-            LEAD,
-            "--campaign",
-            &campaign,
-            &off_scale,
-        ])
-        .assert_failure_naming("line 3");
+    import(&off_scale).assert_failure_naming("line 3");
     assert_eq!(sandbox.export(), before);
 
     // The fixed file goes in whole.
@@ -549,18 +522,10 @@ fn people_import_stores_a_whole_file_or_nothing_of_it(kind: Kind) {
          \"Lee, Jr.\",Park,lee@example.org,,riverside general hospital / surgery,Top issues: Staffing; Top issues: Safety,,\n\
          Omar,Haddad,omar@example.org,,,,2,\n",
     );
-    let import = sandbox.run(&[
-        "people",
-        "import",
-        "--as",
-        LEAD,
-        "--campaign",
-        &campaign,
-        &fixed,
-    ]);
+    let stored = import(&fixed);
     assert!(
-        import.assert_success().stderr.contains("imported 3 people"),
-        "{import:#?}"
+        stored.assert_success().stderr.contains("imported 3 people"),
+        "{stored:#?}"
     );
     let after = sandbox.export();
     assert_eq!(added(&after), 6);

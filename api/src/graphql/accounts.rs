@@ -266,6 +266,25 @@ impl AccountsQuery {
 }
 
 /// The member `user_id` of the caller's chapter, or NOT_FOUND (also for members of other chapters).
+/// A campaign of the caller's chapter that the caller's own scope reaches; any other is NOT_FOUND, as another
+/// chapter's is.
+async fn reached_campaign(
+    access: &AccountsAccess<'_>,
+    campaign_id: &ID,
+    field: &str,
+) -> Result<domain::campaign::CampaignFacts, ApiError> {
+    let store = access.accounts().store();
+    let facts = campaign_of_chapter(store, access.identity.chapter, campaign_id, field).await?;
+    let scope = super::authz::Scope::load(store, access.identity).await?;
+    if !scope.reaches(facts.campaign_id) {
+        return Err(ApiError::not_found(format!(
+            "{field}: no campaign {} in this chapter",
+            campaign_id.as_str()
+        )));
+    }
+    Ok(facts)
+}
+
 async fn member(
     access: &AccountsAccess<'_>,
     user_id: &ID,
@@ -464,20 +483,7 @@ impl AccountsMutation {
         let access = Policy::accounts(ctx, Permission::AssignWork)?;
         let (user, _) = member(&access, &input.user_id).await?;
         let store = access.accounts().store();
-        let facts = campaign_of_chapter(
-            store,
-            access.identity.chapter,
-            &input.campaign_id,
-            "input.campaignId",
-        )
-        .await?;
-        let scope = super::authz::Scope::load(store, access.identity).await?;
-        if !scope.reaches(facts.campaign_id) {
-            return Err(ApiError::not_found(format!(
-                "input.campaignId: no campaign {} in this chapter",
-                input.campaign_id.as_str()
-            )));
-        }
+        let facts = reached_campaign(&access, &input.campaign_id, "input.campaignId").await?;
         let unit: domain::ids::UnitId = super::parse::id("input.unitId", &input.unit_id)?;
         if !facts.is_active_unit(unit) {
             return Err(ApiError::not_found(format!(
@@ -507,20 +513,7 @@ impl AccountsMutation {
         let access = Policy::accounts(ctx, Permission::AssignWork)?;
         let (user, _) = member(&access, &input.user_id).await?;
         let store = access.accounts().store();
-        let facts = campaign_of_chapter(
-            store,
-            access.identity.chapter,
-            &input.campaign_id,
-            "input.campaignId",
-        )
-        .await?;
-        let scope = super::authz::Scope::load(store, access.identity).await?;
-        if !scope.reaches(facts.campaign_id) {
-            return Err(ApiError::not_found(format!(
-                "input.campaignId: no campaign {} in this chapter",
-                input.campaign_id.as_str()
-            )));
-        }
+        let facts = reached_campaign(&access, &input.campaign_id, "input.campaignId").await?;
         let chapter = access.identity.chapter.to_string();
         let held = store
             .turf_units(&user.to_string(), &chapter)
