@@ -178,7 +178,8 @@ impl Store {
         Ok(())
     }
 
-    /// Removes a user from a chapter, with their sessions and tokens there.
+    /// Removes a user from a chapter, with their sessions and tokens there and their campaign narrowing and
+    /// turf units (a member added again later starts without them), in one transaction.
     pub async fn delete_membership(&self, user: &str, chapter: &str) -> Result<(), StoreError> {
         on_backend!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -186,6 +187,8 @@ impl Store {
                 "DELETE FROM memberships WHERE user_id = $1 AND chapter_id = $2",
                 "DELETE FROM sessions WHERE user_id = $1 AND chapter_id = $2",
                 "DELETE FROM api_tokens WHERE user_id = $1 AND chapter_id = $2",
+                "DELETE FROM membership_campaigns WHERE user_id = $1 AND chapter_id = $2",
+                "DELETE FROM turf_units WHERE user_id = $1 AND chapter_id = $2",
             ] {
                 sqlx::query(sql)
                     .bind(user)
@@ -553,29 +556,6 @@ impl Store {
         .await?
         .rows_affected());
         Ok(removed == 1)
-    }
-
-    /// Forgets a member's campaign narrowing and turf units in a chapter (when they leave it).
-    pub async fn clear_membership_scope(
-        &self,
-        user: &str,
-        chapter: &str,
-    ) -> Result<(), StoreError> {
-        on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            for sql in [
-                "DELETE FROM membership_campaigns WHERE user_id = $1 AND chapter_id = $2",
-                "DELETE FROM turf_units WHERE user_id = $1 AND chapter_id = $2",
-            ] {
-                sqlx::query(sql)
-                    .bind(user)
-                    .bind(chapter)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-        });
-        Ok(())
     }
 
     /// Records a sensitive read or action with a detail (an export's row count).

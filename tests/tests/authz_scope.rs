@@ -21,6 +21,7 @@ backend_tests!(
     an_export_needs_the_export_grant_and_shows_only_what_its_caller_may_read,
     an_admin_cannot_take_over_a_member_of_another_chapter,
     a_subscription_ends_when_its_members_campaigns_change,
+    a_member_removed_and_added_again_starts_without_their_old_scope,
 );
 
 struct Scene {
@@ -818,4 +819,53 @@ async fn a_subscription_ends_when_its_members_campaigns_change(backend: TestBack
         .unwrap();
     assert!(ended.is_none(), "{ended:?}");
     scene.api.stop().await;
+}
+
+async fn a_member_removed_and_added_again_starts_without_their_old_scope(backend: TestBackend) {
+    let scene = scene(backend).await;
+    let activist = scene.member("act@example.org", "activist").await;
+    let user = activist.user.to_string();
+    scene
+        .as_admin(
+            "mutation($u: ID!, $c: ID!, $f: ID!) { assignTurfUnit(input: {userId: $u, campaignId: $c, unitId: $f}) { id } }",
+            json!({"u": user, "c": scene.campaign, "f": scene.floor}),
+        )
+        .await;
+    scene
+        .as_admin(
+            "mutation($u: ID!, $c: [ID!]!) { setUserCampaigns(input: {userId: $u, campaignIds: $c}) { id } }",
+            json!({"u": user, "c": [scene.campaign]}),
+        )
+        .await;
+    let scope_of = |users: &Value| {
+        users["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|member| member["id"] == user.as_str())
+            .map(|member| (member["campaignIds"].clone(), member["turfUnits"].clone()))
+    };
+    let users = "{ users { id campaignIds turfUnits { unitId } } }";
+    let (campaigns, turf) = scope_of(&scene.as_admin(users, json!({})).await).unwrap();
+    assert_eq!(campaigns, json!([scene.campaign]));
+    assert_eq!(turf, json!([{"unitId": scene.floor}]));
+
+    let removed = scene
+        .as_admin(
+            "mutation($u: ID!) { removeUser(userId: $u) }",
+            json!({"u": user}),
+        )
+        .await;
+    assert_eq!(removed["removeUser"], true);
+    assert_eq!(scope_of(&scene.as_admin(users, json!({})).await), None);
+
+    // Added again, the same account has a plain membership: no old narrowing, no old turf.
+    let again = scene.member("act@example.org", "activist").await;
+    assert_eq!(again.user, activist.user);
+    let (campaigns, turf) = scope_of(&scene.as_admin(users, json!({})).await).unwrap();
+    assert!(
+        campaigns.is_null() || campaigns == json!([]),
+        "old narrowing came back: {campaigns}"
+    );
+    assert_eq!(turf, json!([]), "old turf came back");
 }

@@ -394,9 +394,6 @@ impl AccountsMutation {
         let store = access.accounts().store();
         let chapter = access.identity.chapter.to_string();
         store.delete_membership(&user.to_string(), &chapter).await?;
-        store
-            .clear_membership_scope(&user.to_string(), &chapter)
-            .await?;
         Ok(true)
     }
 
