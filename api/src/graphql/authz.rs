@@ -698,44 +698,42 @@ enum Reach {
 
 impl Within {
     async fn campaign(self, store: &store::Store) -> Result<Reach, ApiError> {
-        Ok(match self {
-            Self::Chapter => Reach::Chapter,
-            Self::Campaign(campaign) => Reach::Campaign(campaign, format!("campaign {campaign}")),
-            Self::Person(person) => {
-                match AggregateStore::<domain::person::Person>::new(store.clone())
-                    .load(&person.to_string())
-                    .await?
-                    .aggregate()
-                    .campaign()
-                {
-                    Some(campaign) => Reach::Campaign(campaign, format!("person {person}")),
-                    None => Reach::Unknown,
-                }
+        let (campaign, what) = match self {
+            Self::Chapter => return Ok(Reach::Chapter),
+            Self::Campaign(campaign) => {
+                return Ok(Reach::Campaign(campaign, format!("campaign {campaign}")))
             }
-            Self::Task(task) => {
-                match AggregateStore::<domain::task::Task>::new(store.clone())
-                    .load(&task.to_string())
-                    .await?
-                    .aggregate()
-                    .campaign()
-                {
-                    Some(campaign) => Reach::Campaign(campaign, format!("task {task}")),
-                    None => Reach::Unknown,
-                }
-            }
-            Self::StructureTest(test) => {
-                match AggregateStore::<domain::structure_test::StructureTest>::new(store.clone())
-                    .load(&test.to_string())
-                    .await?
-                    .aggregate()
-                    .campaign()
-                {
-                    Some(campaign) => Reach::Campaign(campaign, format!("structure test {test}")),
-                    None => Reach::Unknown,
-                }
-            }
+            Self::Person(person) => (
+                campaign_of::<domain::person::Person>(store, person, |a| a.campaign()).await?,
+                format!("person {person}"),
+            ),
+            Self::Task(task) => (
+                campaign_of::<domain::task::Task>(store, task, |a| a.campaign()).await?,
+                format!("task {task}"),
+            ),
+            Self::StructureTest(test) => (
+                campaign_of::<domain::structure_test::StructureTest>(store, test, |a| a.campaign())
+                    .await?,
+                format!("structure test {test}"),
+            ),
+        };
+        Ok(match campaign {
+            Some(campaign) => Reach::Campaign(campaign, what),
+            None => Reach::Unknown,
         })
     }
+}
+
+/// The campaign of the aggregate `id`, from its stored state (`None` while it does not exist).
+async fn campaign_of<A: domain::StoredAggregate>(
+    store: &store::Store,
+    id: impl std::fmt::Display,
+    campaign: impl FnOnce(&A) -> Option<CampaignId>,
+) -> Result<Option<CampaignId>, ApiError> {
+    let loaded = AggregateStore::<A>::new(store.clone())
+        .load(&id.to_string())
+        .await?;
+    Ok(campaign(loaded.aggregate()))
 }
 
 /// Checks that `work` lies in the caller's turf: the person (of the caller's chapter and campaigns) is one
