@@ -47,6 +47,9 @@ struct Cli {
         default_value = "postgres://postgres@127.0.0.1:5432/postgres"
     )]
     postgres: String,
+    /// Only these phases (comma-separated); the probes and the campaign build always run. All by default.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    only: Vec<Phase>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -56,6 +59,21 @@ enum BackendArgument {
     Sqlite,
     Postgres,
     Both,
+}
+
+/// A phase of the run that `--only` can choose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Phase {
+    /// Figure 2: command throughput and the breakdown of one command.
+    Throughput,
+    /// Figure 3: command latency against history length.
+    Latency,
+    /// Figure 6: projection lag under a steady rate.
+    Lag,
+    /// Figure 5: projection rebuild.
+    Rebuild,
+    /// Figures 7 and 8: the server child, GraphQL over HTTP, memory.
+    Graphql,
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,9 +98,15 @@ struct Plan {
     lag_time: Duration,
     lag_rate: u32,
     graphql_requests: usize,
+    only: Vec<Phase>,
 }
 
 impl Plan {
+    /// Whether `phase` runs (every phase does unless `--only` names some).
+    fn runs(&self, phase: Phase) -> bool {
+        self.only.is_empty() || self.only.contains(&phase)
+    }
+
     fn new(cli: &Cli) -> Self {
         if cli.quick {
             Self {
@@ -95,6 +119,7 @@ impl Plan {
                 lag_time: Duration::from_millis(500),
                 lag_rate: 1_000,
                 graphql_requests: 5,
+                only: cli.only.clone(),
             }
         } else {
             Self {
@@ -107,6 +132,7 @@ impl Plan {
                 lag_time: Duration::from_secs(5),
                 lag_rate: 1_000,
                 graphql_requests: if cli.size > 20_000 { 20 } else { 50 },
+                only: cli.only.clone(),
             }
         }
     }
@@ -261,12 +287,139 @@ async fn run_backend(url: &str, plan: &Plan) -> anyhow::Result<Vec<Row>> {
             .note(format!("{} events; latency per full scan", world.events)),
     );
 
-    // 2. Command throughput.
+    if plan.runs(Phase::Throughput) {
+        command_throughput(&groundwork, &world, plan, &single_1, &single_8, &mut rows).await?;
+    }
+    if plan.runs(Phase::Latency) {
+        history_latency(&groundwork, &read_models, &world, plan, &mut rows).await?;
+    }
+
+    if plan.runs(Phase::Lag) {
+        // 6. Projection lag under a steady rate.
+        log("projection lag");
+        workloads::wait_projected(&groundwork, &read_models).await?;
+        let lag = workloads::projection_lag(
+            &groundwork,
+            &read_models,
+            &world,
+            plan.lag_rate,
+            plan.lag_time,
+        )
+        .await?;
+        let achieved = lag.commands as f64 / lag.elapsed.as_secs_f64();
+        rows.push(
+            Row::new("6", "projection lag commit→visible")
+                .clients(8)
+                .rate(Rate::new(lag.commands as f64, lag.elapsed, "cmd"))
+                .latency(&lag.lag)
+                .note(if achieved >= f64::from(plan.lag_rate) * 0.95 {
+                    format!("steady {} cmd/s target held", plan.lag_rate)
+                } else {
+                    format!(
+                        "target {} cmd/s not reachable: max achievable {achieved:.0} cmd/s",
+                        plan.lag_rate
+                    )
+                }),
+        );
+    }
+
+    runner.stop().await;
+    if plan.runs(Phase::Rebuild) {
+        // 5. Projection rebuild from position zero.
+        log("projection rebuild");
+        let head_events = probes::count_events(&store).await?;
+        let started = Instant::now();
+        read_models.rebuild_all().await?;
+        let rebuilt = started.elapsed();
+        let rebuild_rate = Rate::new(head_events as f64, rebuilt, "events");
+        rows.push(
+            Row::new("5", "projection rebuild, all projections")
+                .clients(1)
+                .rate(rebuild_rate.clone())
+                .ratio(
+                    rebuild_rate.per_second / ordered.rate.per_second,
+                    "÷ raw ordered read",
+                )
+                .note(format!(
+                    "{head_events} events × {} projections in {:.1} s (each reads the log)",
+                    PROJECTIONS.len(),
+                    rebuilt.as_secs_f64()
+                )),
+        );
+    }
+
+    if plan.runs(Phase::Graphql) {
+        // 7 and 8. The server as a child process: cold start, GraphQL over HTTP, peak memory.
+        log("server: cold start, GraphQL, memory");
+        let server = server::ServerChild::start(url, &key).await?;
+        rows.push(
+            Row::new("8", "cold start to serving")
+                .note(format!(
+                    "{:.0} ms from spawn to first /healthz 200 (migrations already applied)",
+                    server.cold_start.as_secs_f64() * 1000.0
+                ))
+                .single(server.cold_start),
+        );
+        let queries = graphql::queries(&world)?;
+        let mut live_p99 = std::collections::HashMap::new();
+        for query in &queries {
+            for clients in [1, 8] {
+                let measured =
+                    graphql::measure(server.address, query, clients, plan.graphql_requests).await;
+                let (latency, rate, size) = match measured {
+                    Ok(measured) => measured,
+                    Err(error) => {
+                        rows.push(
+                            Row::unavailable(
+                                "7",
+                                format!("GraphQL {}", query.name),
+                                &format!("{error:#}"),
+                            )
+                            .clients(clients),
+                        );
+                        continue;
+                    }
+                };
+                let mut row = Row::new("7", format!("GraphQL {}", query.name))
+                    .clients(clients)
+                    .rate(rate)
+                    .latency(&latency)
+                    .note(format!("{} KiB answer", size / 1024));
+                if query.name == "full wall chart" {
+                    live_p99.insert(clients, latency.p99());
+                }
+                if query.name.starts_with("wall chart asOf") {
+                    if let (Some(Some(live)), Some(past)) = (live_p99.get(&clients), latency.p99())
+                    {
+                        row = row.ratio(past / live, "p99 ÷ live wall chart p99");
+                    }
+                }
+                rows.push(row);
+            }
+        }
+        let (peak, resident) = server.memory()?;
+        rows.push(Row::new("8", "server peak resident size").note(format!(
+            "VmHWM {peak:.0} MiB (VmRSS {resident:.0} MiB) after the GraphQL runs"
+        )));
+        drop(server);
+    }
+    store.close().await;
+    Ok(rows)
+}
+
+/// Figure 2: command throughput on 1 and 8 clients, then where one command's time goes.
+async fn command_throughput(
+    groundwork: &Arc<Groundwork>,
+    world: &campaign::World,
+    plan: &Plan,
+    single_1: &probes::ProbeResult,
+    single_8: &probes::ProbeResult,
+    rows: &mut Vec<Row>,
+) -> anyhow::Result<()> {
     for clients in [1, 8] {
         log(&format!("command throughput, {clients} clients"));
-        let done =
-            workloads::throughput(&groundwork, &world, clients, plan.throughput_time).await?;
-        let probe = if clients == 1 { &single_1 } else { &single_8 };
+        let done = workloads::throughput(groundwork, world, clients, plan.throughput_time).await?;
+        let probe = if clients == 1 { single_1 } else { single_8 };
         let commands = Rate::new(done.commands as f64, done.elapsed, "cmd");
         let events = Rate::new(done.events as f64, done.elapsed, "events");
         rows.push(
@@ -287,7 +440,7 @@ async fn run_backend(url: &str, plan: &Plan) -> anyhow::Result<Vec<Row>> {
 
     // Where a command's time goes (one client, nothing else running but the projection runner).
     log("command breakdown");
-    let parts = workloads::breakdown(&groundwork, &world, plan.latency_samples).await?;
+    let parts = workloads::breakdown(groundwork, world, plan.latency_samples).await?;
     let whole = parts.command.median().unwrap_or(f64::NAN);
     for (figure, samples) in [
         ("  of which: load person aggregate", &parts.load_person),
@@ -312,16 +465,27 @@ async fn run_backend(url: &str, plan: &Plan) -> anyhow::Result<Vec<Row>> {
             ),
     );
 
+    Ok(())
+}
+
+/// Figure 3: command latency on people with longer and longer histories.
+async fn history_latency(
+    groundwork: &Arc<Groundwork>,
+    read_models: &ReadModels,
+    world: &campaign::World,
+    plan: &Plan,
+    rows: &mut Vec<Row>,
+) -> anyhow::Result<()> {
     // 3. Command latency against history length.
     let mut base_p99 = None;
     let mut base_median = None;
     for history in plan.histories {
         log(&format!("latency on a person with {history} prior events"));
-        let person = workloads::person_with_history(&groundwork, &world, history).await?;
+        let person = workloads::person_with_history(groundwork, world, history).await?;
         // Measured with the projection runner idle, so the figure is the command's and not the backlog's.
-        workloads::wait_projected(&groundwork, &read_models).await?;
+        workloads::wait_projected(groundwork, read_models).await?;
         let latency =
-            workloads::latency_on(&groundwork, &world, person, plan.latency_samples).await?;
+            workloads::latency_on(groundwork, world, person, plan.latency_samples).await?;
         let mut row = Row::new("3", format!("command latency, {history} prior events"))
             .clients(1)
             .latency(&latency);
@@ -339,108 +503,5 @@ async fn run_backend(url: &str, plan: &Plan) -> anyhow::Result<Vec<Row>> {
         rows.push(row);
     }
 
-    // 6. Projection lag under a steady rate.
-    log("projection lag");
-    workloads::wait_projected(&groundwork, &read_models).await?;
-    let lag = workloads::projection_lag(
-        &groundwork,
-        &read_models,
-        &world,
-        plan.lag_rate,
-        plan.lag_time,
-    )
-    .await?;
-    let achieved = lag.commands as f64 / lag.elapsed.as_secs_f64();
-    rows.push(
-        Row::new("6", "projection lag commit→visible")
-            .clients(8)
-            .rate(Rate::new(lag.commands as f64, lag.elapsed, "cmd"))
-            .latency(&lag.lag)
-            .note(if achieved >= f64::from(plan.lag_rate) * 0.95 {
-                format!("steady {} cmd/s target held", plan.lag_rate)
-            } else {
-                format!(
-                    "target {} cmd/s not reachable: max achievable {achieved:.0} cmd/s",
-                    plan.lag_rate
-                )
-            }),
-    );
-
-    // 5. Projection rebuild from position zero.
-    log("projection rebuild");
-    runner.stop().await;
-    let head_events = probes::count_events(&store).await?;
-    let started = Instant::now();
-    read_models.rebuild_all().await?;
-    let rebuilt = started.elapsed();
-    let rebuild_rate = Rate::new(head_events as f64, rebuilt, "events");
-    rows.push(
-        Row::new("5", "projection rebuild, all projections")
-            .clients(1)
-            .rate(rebuild_rate.clone())
-            .ratio(
-                rebuild_rate.per_second / ordered.rate.per_second,
-                "÷ raw ordered read",
-            )
-            .note(format!(
-                "{head_events} events × {} projections in {:.1} s (each reads the log)",
-                PROJECTIONS.len(),
-                rebuilt.as_secs_f64()
-            )),
-    );
-
-    // 7 and 8. The server as a child process: cold start, GraphQL over HTTP, peak memory.
-    log("server: cold start, GraphQL, memory");
-    let server = server::ServerChild::start(url, &key).await?;
-    rows.push(
-        Row::new("8", "cold start to serving")
-            .note(format!(
-                "{:.0} ms from spawn to first /healthz 200 (migrations already applied)",
-                server.cold_start.as_secs_f64() * 1000.0
-            ))
-            .single(server.cold_start),
-    );
-    let queries = graphql::queries(&world)?;
-    let mut live_p99 = std::collections::HashMap::new();
-    for query in &queries {
-        for clients in [1, 8] {
-            let measured =
-                graphql::measure(server.address, query, clients, plan.graphql_requests).await;
-            let (latency, rate, size) = match measured {
-                Ok(measured) => measured,
-                Err(error) => {
-                    rows.push(
-                        Row::unavailable(
-                            "7",
-                            format!("GraphQL {}", query.name),
-                            &format!("{error:#}"),
-                        )
-                        .clients(clients),
-                    );
-                    continue;
-                }
-            };
-            let mut row = Row::new("7", format!("GraphQL {}", query.name))
-                .clients(clients)
-                .rate(rate)
-                .latency(&latency)
-                .note(format!("{} KiB answer", size / 1024));
-            if query.name == "full wall chart" {
-                live_p99.insert(clients, latency.p99());
-            }
-            if query.name.starts_with("wall chart asOf") {
-                if let (Some(Some(live)), Some(past)) = (live_p99.get(&clients), latency.p99()) {
-                    row = row.ratio(past / live, "p99 ÷ live wall chart p99");
-                }
-            }
-            rows.push(row);
-        }
-    }
-    let (peak, resident) = server.memory()?;
-    rows.push(Row::new("8", "server peak resident size").note(format!(
-        "VmHWM {peak:.0} MiB (VmRSS {resident:.0} MiB) after the GraphQL runs"
-    )));
-    drop(server);
-    store.close().await;
-    Ok(rows)
+    Ok(())
 }
