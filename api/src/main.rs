@@ -10,6 +10,11 @@ use secrecy::{ExposeSecret, SecretString};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// mimalloc rather than the system allocator: allocation-heavy paths (decoding events, building answers)
+/// spent a third of their time in glibc malloc (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "groundwork",

@@ -249,17 +249,15 @@ pub async fn ordered_read(store: &Store, rounds: usize) -> anyhow::Result<ProbeR
 
 /// How many events the log holds.
 pub async fn count_events(store: &Store) -> anyhow::Result<u64> {
+    count_rows(store, "events").await
+}
+
+/// How many rows a table holds (`table` is one of ours, never input).
+pub async fn count_rows(store: &Store, table: &str) -> anyhow::Result<u64> {
+    let sql = format!("SELECT COUNT(*) FROM {table}");
     let count: i64 = match pool_of(store)? {
-        Pool::Postgres(pool) => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM events")
-                .fetch_one(&pool)
-                .await?
-        }
-        Pool::Sqlite(pool) => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM events")
-                .fetch_one(&pool)
-                .await?
-        }
+        Pool::Postgres(pool) => sqlx::query_scalar(&sql).fetch_one(&pool).await?,
+        Pool::Sqlite(pool) => sqlx::query_scalar(&sql).fetch_one(&pool).await?,
     };
     Ok(u64::try_from(count)?)
 }

@@ -254,6 +254,13 @@ impl Tx {
             Tx::Postgres(tx) => tx.commit().await,
         }
     }
+
+    pub(crate) async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.rollback().await,
+            Tx::Postgres(tx) => tx.rollback().await,
+        }
+    }
 }
 
 /// Rows of one table as column arrays, for PostgreSQL's `UNNEST($1::text[], $2::int8[], …)`: one statement

@@ -44,6 +44,8 @@ struct Inner {
     charts: std::sync::Mutex<Vec<CachedChart>>,
     /// One wall chart is built at a time: concurrent requests for the same chart wait for the first.
     chart_build: tokio::sync::Mutex<()>,
+    /// The runners' open batch transactions, which never append (PostgreSQL reads pass them).
+    batch_transactions: runner::BatchTransactions,
 }
 
 /// Which wall chart: the chapter is part of the key, so a chart never answers another chapter's caller.
@@ -88,6 +90,7 @@ impl ReadModels {
                 campaign_of: CampaignOf::default(),
                 charts: std::sync::Mutex::new(Vec::new()),
                 chart_build: tokio::sync::Mutex::new(()),
+                batch_transactions: runner::BatchTransactions::default(),
             }),
         }
     }
@@ -111,6 +114,10 @@ impl ReadModels {
 
     pub(crate) fn campaign_of(&self) -> &CampaignOf {
         &self.inner.campaign_of
+    }
+
+    pub(crate) fn batch_transactions(&self) -> &runner::BatchTransactions {
+        &self.inner.batch_transactions
     }
 
     /// Starts the projection runners (and, on PostgreSQL, the listener for other processes' appends and

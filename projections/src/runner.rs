@@ -41,6 +41,71 @@ pub fn projection_tables(projection: &str) -> &'static [&'static str] {
     apply::tables(projection)
 }
 
+/// The PostgreSQL transaction ids of this process's open projection batches. A batch transaction holds its
+/// checkpoint row lock (so it has an id) while its events are read on another connection; it never appends,
+/// so readers name these ids and the visibility horizon passes them (`Store::read_all_passing`, ADR 2):
+/// one projection's batch no longer hides newly committed events from the other, or from itself.
+#[derive(Debug, Default)]
+pub(crate) struct BatchTransactions(std::sync::Mutex<Vec<i64>>);
+
+impl BatchTransactions {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<i64>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The ids of the batches open now.
+    pub(crate) fn open(&self) -> Vec<i64> {
+        self.lock().clone()
+    }
+}
+
+/// Keeps a batch transaction's id in [`BatchTransactions`] until dropped (after the commit or rollback).
+struct OpenBatch {
+    models: ReadModels,
+    id: Option<i64>,
+}
+
+impl OpenBatch {
+    fn register(models: &ReadModels, id: Option<i64>) -> Self {
+        if let Some(id) = id {
+            models.batch_transactions().lock().push(id);
+        }
+        Self {
+            models: models.clone(),
+            id,
+        }
+    }
+}
+
+impl Drop for OpenBatch {
+    fn drop(&mut self) {
+        if let Some(id) = self.id {
+            let mut open = self.models.batch_transactions().lock();
+            if let Some(index) = open.iter().position(|open| *open == id) {
+                open.swap_remove(index);
+            }
+        }
+    }
+}
+
+/// A batch read for every projection: its last position (`None` when there was nothing to read) and its
+/// decoded events.
+type DecodedBatch =
+    Result<(Option<Position>, std::sync::Arc<Vec<events::Envelope>>), ProjectionError>;
+
+/// Decodes a batch of recorded events, passing over those no projection knows.
+fn decode_all(recorded: &[store::RecordedEvent]) -> Result<Vec<events::Envelope>, ProjectionError> {
+    let mut envelopes = Vec::with_capacity(recorded.len());
+    for event in recorded {
+        if let Some(envelope) = events::decode(event)? {
+            envelopes.push(envelope);
+        }
+    }
+    Ok(envelopes)
+}
+
 /// The channel appends notify on PostgreSQL.
 pub const EVENTS_CHANNEL: &str = "groundwork_events";
 /// The channel committed read-model changes are published on PostgreSQL, as JSON [`ReadModelChange`]s.
@@ -331,8 +396,12 @@ async fn listen(models: ReadModels, mut shutdown: watch::Receiver<bool>) {
     }
 }
 
-/// Makes sure the projection has a checkpoint row, locks it for this transaction and reads it.
-async fn lock_checkpoint(tx: &mut Tx, projection: &str) -> Result<Position, sqlx::Error> {
+/// Makes sure the projection has a checkpoint row, locks it for this transaction and reads it; on
+/// PostgreSQL also the transaction's id (the row lock has given it one).
+async fn lock_checkpoint(
+    tx: &mut Tx,
+    projection: &str,
+) -> Result<(Position, Option<i64>), sqlx::Error> {
     tx.execute(
         "INSERT INTO projection_checkpoints (name, tx, position, updated_at) VALUES ($1, 0, 0, $2) \
          ON CONFLICT (name) DO NOTHING",
@@ -341,17 +410,23 @@ async fn lock_checkpoint(tx: &mut Tx, projection: &str) -> Result<Position, sqlx
     .await?;
     let sql = match tx.kind() {
         BackendKind::Postgres => {
-            "SELECT tx, position FROM projection_checkpoints WHERE name = $1 FOR UPDATE"
+            "SELECT tx, position, pg_current_xact_id()::text::bigint AS xid FROM projection_checkpoints \
+             WHERE name = $1 FOR UPDATE"
         }
-        BackendKind::Sqlite => "SELECT tx, position FROM projection_checkpoints WHERE name = $1",
+        BackendKind::Sqlite => {
+            "SELECT tx, position, NULL AS xid FROM projection_checkpoints WHERE name = $1"
+        }
     };
     let row = tx.fetch_optional(sql, &args![projection]).await?;
     Ok(match row {
-        Some(row) => Position {
-            tx: row.int("tx")?,
-            position: row.int("position")?,
-        },
-        None => Position::START,
+        Some(row) => (
+            Position {
+                tx: row.int("tx")?,
+                position: row.int("position")?,
+            },
+            row.opt_int("xid")?,
+        ),
+        None => (Position::START, None),
     })
 }
 
@@ -394,27 +469,46 @@ impl ReadModels {
                 tx: row.int("tx")?,
                 position: row.int("position")?,
             };
-            if self.store().read_all(checkpoint, 1).await?.is_empty() {
+            let passing = self.batch_transactions().open();
+            if self
+                .store()
+                .read_all_passing(checkpoint, 1, &passing)
+                .await?
+                .is_empty()
+            {
                 return Ok(0);
             }
         }
         let mut tx = self.db().begin().await?;
-        let checkpoint = lock_checkpoint(&mut tx, projection).await?;
-        let recorded = self.store().read_all(checkpoint, batch_size).await?;
+        let (checkpoint, id) = lock_checkpoint(&mut tx, projection).await?;
+        let _open = OpenBatch::register(self, id);
+        let passing = self.batch_transactions().open();
+        let recorded = self
+            .store()
+            .read_all_passing(checkpoint, batch_size, &passing)
+            .await?;
         let Some(last) = recorded.last().map(|event| event.position) else {
             return Ok(0);
         };
+        let envelopes = decode_all(&recorded)?;
+        self.commit_batch(projection, tx, &envelopes, last).await?;
+        Ok(recorded.len())
+    }
+
+    /// Applies decoded events to the projection inside `tx` (which holds the projection's checkpoint lock),
+    /// moves the checkpoint to `last` and commits; then tells the subscribers.
+    async fn commit_batch(
+        &self,
+        projection: &str,
+        mut tx: Tx,
+        envelopes: &[events::Envelope],
+        last: Position,
+    ) -> Result<(), ProjectionError> {
         let mut effects = BatchEffects::default();
-        let mut envelopes = Vec::with_capacity(recorded.len());
-        for event in &recorded {
-            if let Some(envelope) = events::decode(event)? {
-                envelopes.push(envelope);
-            }
-        }
         apply::apply_batch(
             projection,
             &mut tx,
-            &envelopes,
+            envelopes,
             &mut effects,
             self.campaign_of(),
         )
@@ -451,7 +545,27 @@ impl ReadModels {
             }
         }
         self.projected();
-        Ok(recorded.len())
+        Ok(())
+    }
+
+    /// Applies a batch that was read and decoded once for every projection, if the projection's checkpoint
+    /// is still where the batch was read from (`from`); returns false when another runner moved it meanwhile.
+    async fn apply_shared_batch(
+        &self,
+        projection: &str,
+        from: Position,
+        envelopes: &[events::Envelope],
+        last: Position,
+    ) -> Result<bool, ProjectionError> {
+        let mut tx = self.db().begin().await?;
+        let (checkpoint, id) = lock_checkpoint(&mut tx, projection).await?;
+        if checkpoint != from {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        let _open = OpenBatch::register(self, id);
+        self.commit_batch(projection, tx, envelopes, last).await?;
+        Ok(true)
     }
 
     /// Applies batches until the projection has read everything the log hands out.
@@ -505,12 +619,68 @@ impl ReadModels {
         Ok(())
     }
 
-    /// Rebuilds every projection.
+    /// Rebuilds every projection. The log is read and decoded once for all of them: each batch is applied
+    /// to every projection at once (each in its own transaction with its own checkpoint), while the next
+    /// batch is being read. A projection whose checkpoint another runner moved meanwhile (a server running
+    /// beside the rebuild) finishes on its own.
     pub async fn rebuild_all(&self) -> Result<(), ProjectionError> {
         for projection in PROJECTIONS {
-            self.rebuild(projection).await?;
+            let models = self.clone();
+            tokio::spawn(async move { models.reset(projection).await })
+                .await
+                .map_err(|error| ProjectionError::Interrupted(error.to_string()))??;
         }
+        let mut from = Position::START;
+        let mut next = self.read_decoded(from);
+        loop {
+            let (recorded, envelopes) = next
+                .await
+                .map_err(|error| ProjectionError::Interrupted(error.to_string()))??;
+            let Some(last) = recorded else {
+                break;
+            };
+            next = self.read_decoded(last);
+            let mut applying = Vec::new();
+            for projection in PROJECTIONS {
+                let models = self.clone();
+                let envelopes = envelopes.clone();
+                applying.push(tokio::spawn(async move {
+                    models
+                        .apply_shared_batch(projection, from, &envelopes, last)
+                        .await
+                }));
+            }
+            let mut all_applied = true;
+            for applied in applying {
+                all_applied &= applied
+                    .await
+                    .map_err(|error| ProjectionError::Interrupted(error.to_string()))??;
+            }
+            if !all_applied {
+                break;
+            }
+            from = last;
+        }
+        for projection in PROJECTIONS {
+            self.catch_up(projection).await?;
+        }
+        self.wake();
         Ok(())
+    }
+
+    /// Reads (in a task of its own) the catch-up batch after `after` and decodes it; `None` at the end of
+    /// what the log hands out.
+    fn read_decoded(&self, after: Position) -> JoinHandle<DecodedBatch> {
+        let models = self.clone();
+        tokio::spawn(async move {
+            let passing = models.batch_transactions().open();
+            let recorded = models
+                .store()
+                .read_all_passing(after, CATCH_UP_BATCH, &passing)
+                .await?;
+            let last = recorded.last().map(|event| event.position);
+            Ok((last, std::sync::Arc::new(decode_all(&recorded)?)))
+        })
     }
 
     /// After a forgotten person's personal columns were nulled: SQLite has already zeroed the old cells

@@ -131,8 +131,11 @@ pub(crate) mod sqlite_specific {
     /// commit signal.
     pub(crate) const NEXT_TX_ID: &str = "SELECT COALESCE(MAX(tx_id), 0) + 1 FROM events";
 
-    /// Every committed row is readable: SQLite commits one writer at a time, in tx id order.
-    pub(crate) const VISIBLE_FILTER: &str = "";
+    /// Every committed row is readable: SQLite commits one writer at a time, in tx id order (whatever else
+    /// is running).
+    pub(crate) fn visible_filter_excluding(_not_appending: &[i64]) -> String {
+        String::new()
+    }
 
     /// BEGIN IMMEDIATE takes the write lock up front, so reading the current max tx id and stream versions
     /// cannot race with another connection (a deferred transaction would fail with SQLITE_BUSY on upgrade).
@@ -198,6 +201,27 @@ pub(crate) mod postgres_specific {
     pub(crate) const VISIBLE_FILTER: &str =
         "AND tx_id < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint \
          + tx_id_offset FROM store_settings)";
+
+    /// As [`VISIBLE_FILTER`], but the horizon passes running transactions the caller knows never append
+    /// (`not_appending`: the projection runners' own batch transactions): the horizon is the oldest running
+    /// transaction *not* in that list, or the snapshot's xmax when there is none. Every transaction below it
+    /// has finished or is one that writes no events, and every later one gets a larger id, so a reader that
+    /// passed it still never has to look back. The ids are our own integers, written into the SQL.
+    pub(crate) fn visible_filter_excluding(not_appending: &[i64]) -> String {
+        if not_appending.is_empty() {
+            return VISIBLE_FILTER.to_string();
+        }
+        let list = not_appending
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "AND tx_id < (SELECT COALESCE((SELECT MIN(x::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) \
+             AS x WHERE x::text::bigint NOT IN ({list})), pg_snapshot_xmax(pg_current_snapshot())::text::bigint) \
+             + tx_id_offset FROM store_settings)"
+        )
+    }
 
     pub(crate) async fn begin_write(
         pool: &PgPool,
@@ -299,13 +323,16 @@ macro_rules! backend_queries {
                 after_tx: i64,
                 after_position: i64,
                 limit: i64,
+                not_appending: &[i64],
             ) -> Result<Vec<StoredRow>, sqlx::Error> {
                 let sql = format!(
                     "SELECT {EVENT_COLUMNS} FROM events WHERE (tx_id, position) > ($1, $2) {} \
                      ORDER BY tx_id, position LIMIT $3",
-                    specific::VISIBLE_FILTER
+                    specific::visible_filter_excluding(not_appending)
                 );
+                // A statement naming transaction ids is used once: do not keep it prepared.
                 let rows = sqlx::query(&sql)
+                    .persistent(not_appending.is_empty())
                     .bind(after_tx)
                     .bind(after_position)
                     .bind(limit)

@@ -749,13 +749,26 @@ impl Store {
         after: Position,
         limit: u32,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
+        self.read_all_passing(after, limit, &[]).await
+    }
+
+    /// As [`Store::read_all`], for a reader that knows some running transactions never append events (a
+    /// projection runner's own batch transactions, by their `pg_current_xact_id()`): on PostgreSQL they do
+    /// not hold the visibility horizon back (ADR 2). Naming a transaction that does append would let the
+    /// reader skip its events: only ever name transactions of code that cannot append.
+    pub async fn read_all_passing(
+        &self,
+        after: Position,
+        limit: u32,
+        not_appending: &[i64],
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
         let limit = i64::from(limit);
         let rows = match &self.inner.backend {
             Backend::Sqlite(pool) => {
-                sqlite::read_all(pool, after.tx, after.position, limit).await?
+                sqlite::read_all(pool, after.tx, after.position, limit, not_appending).await?
             }
             Backend::Postgres(pool) => {
-                postgres::read_all(pool, after.tx, after.position, limit).await?
+                postgres::read_all(pool, after.tx, after.position, limit, not_appending).await?
             }
         };
         self.open_rows(rows).await

@@ -554,6 +554,42 @@ async fn a_killed_runner_resumes_without_doubles_or_gaps(backend: TestBackend) {
     }
 }
 
+/// A rebuild started while the runner keeps projecting new commands (a server beside `groundwork projections
+/// rebuild`): the two take turns on each projection's checkpoint, and the result equals a clean rebuild.
+async fn a_rebuild_beside_a_running_runner_equals_a_clean_one(backend: TestBackend) {
+    let world = World::new(backend, 11).await;
+    let store = world.groundwork.store().clone();
+    let models = ReadModels::new(&store);
+    let mut workload = Workload::new(&world, 17, true);
+    for _ in 0..120 {
+        workload.step().await;
+    }
+    let runner = models.start(RunnerOptions {
+        batch_size: 7,
+        ..fast_options()
+    });
+    caught_up(&models, &store).await;
+    let rebuild = {
+        let models = models.clone();
+        tokio::spawn(async move { models.rebuild_all().await })
+    };
+    for _ in 0..40 {
+        workload.step().await;
+    }
+    rebuild.await.unwrap().unwrap();
+    caught_up(&models, &store).await;
+    let beside = snapshot(&world.backend, &store).await;
+    runner.stop().await;
+    models.rebuild_all().await.unwrap();
+    let clean = snapshot(&world.backend, &store).await;
+    for ((table, beside_rows), (_, clean_rows)) in beside.iter().zip(&clean) {
+        assert_eq!(
+            beside_rows, clean_rows,
+            "table {table} after a rebuild beside the runner differs from a clean rebuild"
+        );
+    }
+}
+
 async fn checkpoints(models: &ReadModels) -> Vec<Position> {
     models
         .status()
@@ -967,6 +1003,7 @@ async fn the_read_api_filters_sorts_and_pages(backend: TestBackend) {
 backend_tests!(
     the_read_api_filters_sorts_and_pages,
     a_rebuild_equals_the_live_projection,
+    a_rebuild_beside_a_running_runner_equals_a_clean_one,
     as_of_answers_equal_the_live_answers_of_the_time,
     a_killed_runner_resumes_without_doubles_or_gaps,
     forgetting_erases_the_read_models,

@@ -78,3 +78,108 @@ async fn a_transaction_that_commits_late_is_not_skipped() {
         "the late transaction sorts first and is seen"
     );
 }
+
+fn tick(stream: &str) -> StreamAppend {
+    StreamAppend {
+        stream_type: "counter".into(),
+        stream_id: stream.into(),
+        data_subject: None,
+        expected_version: 0,
+        events: vec![NewEvent {
+            event_type: "Ticked".into(),
+            schema_version: 1,
+            payload: json!({"Ticked": {}}),
+            metadata: HashMap::new(),
+        }],
+        snapshot: None,
+    }
+}
+
+/// Opens a transaction that holds a transaction id (as a projection batch does with its checkpoint lock).
+async fn open_transaction(url: &str) -> (sqlx::PgConnection, i64) {
+    let mut connection = sqlx::PgConnection::connect(url).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut connection).await.unwrap();
+    let id: i64 = sqlx::query_scalar("SELECT pg_current_xact_id()::text::bigint")
+        .fetch_one(&mut connection)
+        .await
+        .unwrap();
+    (connection, id)
+}
+
+/// Reads until `streams` are all there (other tests' transactions in the cluster may hold the horizon back
+/// for a moment), or gives up after 30 s.
+async fn read_until(store: &store::Store, passing: &[i64], streams: &[&str]) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let seen: Vec<String> = store
+            .read_all_passing(Position::START, 10, passing)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|event| event.stream_id)
+            .collect();
+        if streams
+            .iter()
+            .all(|stream| seen.iter().any(|s| s == stream))
+            || Instant::now() > deadline
+        {
+            return seen;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_passes_transactions_it_names_as_not_appending_and_no_others() {
+    let backend = TestBackend::postgres().await;
+    let store = backend.store(&MasterKey::generate()).await;
+
+    // A transaction that never appends (a projection batch) is older than the next append.
+    let (mut batch, batch_id) = open_transaction(&backend.url).await;
+    store.append(vec![tick("first")]).await.unwrap();
+    assert!(
+        store
+            .read_all(Position::START, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a plain reader waits for every older transaction"
+    );
+    assert_eq!(
+        read_until(&store, &[batch_id], &["first"]).await,
+        ["first"],
+        "a reader that names the batch as not appending sees the commit behind it"
+    );
+
+    // A transaction the reader does not name still holds the horizon, named batch or not.
+    let (mut late, late_id) = open_transaction(&backend.url).await;
+    store.append(vec![tick("second")]).await.unwrap();
+    let seen: Vec<String> = store
+        .read_all_passing(Position::START, 10, &[batch_id])
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|event| event.stream_id)
+        .collect();
+    assert_eq!(
+        seen,
+        ["first"],
+        "an unnamed older transaction may still append before `second`: it is not read past"
+    );
+    sqlx::query(
+        "INSERT INTO events (tx_id, stream_type, stream_id, stream_version, event_type, schema_version, \
+         data_subject, payload, metadata, recorded_at) \
+         VALUES ($1, 'counter', 'late', 1, 'Ticked', 1, NULL, '{\"Ticked\":{}}', '{}', now())",
+    )
+    .bind(late_id)
+    .execute(&mut late)
+    .await
+    .unwrap();
+    sqlx::query("COMMIT").execute(&mut late).await.unwrap();
+    assert_eq!(
+        read_until(&store, &[batch_id], &["first", "late", "second"]).await,
+        ["first", "late", "second"],
+        "the late commit is read in its place, before the newer one"
+    );
+    sqlx::query("ROLLBACK").execute(&mut batch).await.unwrap();
+}
