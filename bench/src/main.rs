@@ -144,6 +144,14 @@ impl Plan {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // Warnings and errors of the code under test (a failed projection batch, say) go to standard error.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -299,39 +307,35 @@ async fn run_backend(url: &str, plan: &Plan) -> anyhow::Result<Vec<Row>> {
     }
 
     if plan.runs(Phase::Lag) {
-        // 6. Projection lag under a steady rate.
-        log("projection lag");
-        workloads::wait_projected(&groundwork, &read_models).await?;
-        let lag = workloads::projection_lag(
-            &groundwork,
-            &read_models,
-            &world,
-            plan.lag_rate,
-            plan.lag_time,
-        )
-        .await?;
-        let achieved = lag.commands as f64 / lag.elapsed.as_secs_f64();
-        rows.push(
-            Row::new("6", "projection lag commit→visible")
-                .clients(workloads::LAG_IN_FLIGHT)
-                .rate(Rate::new(lag.commands as f64, lag.elapsed, "cmd"))
-                .latency(&lag.lag)
-                .note(if achieved >= f64::from(plan.lag_rate) * 0.95 {
-                    format!(
-                        "steady {} cmd/s held (open loop: commands start on a clock, at most {} \
-                         at once)",
-                        plan.lag_rate,
-                        workloads::LAG_IN_FLIGHT
-                    )
-                } else {
-                    format!(
-                        "target {} cmd/s not reachable: {achieved:.0} cmd/s with at most {} \
-                         commands at once (open loop)",
-                        plan.lag_rate,
-                        workloads::LAG_IN_FLIGHT
-                    )
-                }),
-        );
+        // 6. Projection lag under a steady rate: the target's, and a quarter of it (what the runner adds when
+        // the machine is not saturated by the commands themselves).
+        for rate in [plan.lag_rate, plan.lag_rate / 4] {
+            log(&format!("projection lag at {rate} commands/s"));
+            workloads::wait_projected(&groundwork, &read_models).await?;
+            let lag =
+                workloads::projection_lag(&groundwork, &read_models, &world, rate, plan.lag_time)
+                    .await?;
+            let achieved = lag.commands as f64 / lag.elapsed.as_secs_f64();
+            rows.push(
+                Row::new("6", format!("projection lag commit→visible, {rate} cmd/s"))
+                    .clients(workloads::LAG_IN_FLIGHT)
+                    .rate(Rate::new(lag.commands as f64, lag.elapsed, "cmd"))
+                    .latency(&lag.lag)
+                    .note(if achieved >= f64::from(rate) * 0.95 {
+                        format!(
+                            "steady {rate} cmd/s held (open loop: commands start on a clock, at most \
+                             {} at once)",
+                            workloads::LAG_IN_FLIGHT
+                        )
+                    } else {
+                        format!(
+                            "{rate} cmd/s not reachable: {achieved:.0} cmd/s with at most {} commands \
+                             at once (open loop)",
+                            workloads::LAG_IN_FLIGHT
+                        )
+                    }),
+            );
+        }
     }
 
     runner.stop().await;
