@@ -129,7 +129,7 @@ pub(crate) mod sqlite_specific {
     /// Writes are serialized on SQLite, so the next transaction number is simply one past the largest.
     /// Other processes cannot be woken through SQLite; readers in this process are woken by the store's
     /// commit signal.
-    pub(crate) const NEXT_TX_ID: &str = "SELECT COALESCE(MAX(tx_id), 0) + 1 FROM events";
+    pub(crate) const NEXT_TX_ID: &str = "SELECT COALESCE(MAX(tx_id), 0) + 1, '' FROM events";
 
     /// Every committed row is readable: SQLite commits one writer at a time, in tx id order.
     pub(crate) const VISIBLE_FILTER: &str = "";
@@ -428,13 +428,26 @@ macro_rules! backend_queries {
             /// 0), whatever their types, in one query per `LOOKUP_BATCH` streams. One index probe per stream
             /// (a correlated MAX, which both databases answer from the end of the unique index), so a
             /// stream's length does not matter.
-            pub(crate) async fn stream_versions(
+            ///
+            /// The first query also takes the write's transaction id (`NEXT_TX_ID`, with the NOTIFY on
+            /// PostgreSQL), in a CTE evaluated once, so a group commit spends no round trip on it.
+            pub(crate) async fn tx_id_and_stream_versions(
                 tx: &mut Transaction<'static, Db>,
                 streams: &[(&str, &str)],
-            ) -> Result<Vec<((String, String), i64)>, sqlx::Error> {
+            ) -> Result<(i64, Vec<((String, String), i64)>), sqlx::Error> {
+                if streams.is_empty() {
+                    return Ok((next_tx_id(tx).await?, Vec::new()));
+                }
+                let mut tx_id = None;
                 let mut found = Vec::with_capacity(streams.len());
                 for chunk in streams.chunks(LOOKUP_BATCH) {
-                    let mut query = QueryBuilder::<Db>::new("WITH ids (stream_type, stream_id) AS (VALUES ");
+                    let first = tx_id.is_none();
+                    let mut query = QueryBuilder::<Db>::new(if first {
+                        format!("WITH this_tx (tx_id, notified) AS ({}), ", specific::NEXT_TX_ID)
+                    } else {
+                        "WITH ".to_string()
+                    });
+                    query.push("ids (stream_type, stream_id) AS (VALUES ");
                     let mut ids = query.separated(", ");
                     for (stream_type, stream_id) in chunk {
                         ids.push("(");
@@ -443,17 +456,28 @@ macro_rules! backend_queries {
                         ids.push_bind_unseparated(*stream_id);
                         ids.push_unseparated(")");
                     }
+                    query.push(if first {
+                        ") SELECT (SELECT tx_id FROM this_tx), "
+                    } else {
+                        ") SELECT CAST(0 AS BIGINT), "
+                    });
                     query.push(
-                        ") SELECT ids.stream_type, ids.stream_id, (SELECT MAX(stream_version) FROM events \
+                        "ids.stream_type, ids.stream_id, (SELECT MAX(stream_version) FROM events \
                          WHERE events.stream_type = ids.stream_type AND events.stream_id = ids.stream_id) FROM ids",
                     );
-                    let rows: Vec<(String, String, Option<i64>)> =
+                    let rows: Vec<(i64, String, String, Option<i64>)> =
                         query.build_query_as().fetch_all(&mut **tx).await?;
-                    found.extend(rows.into_iter().filter_map(|(stream_type, stream_id, version)| {
+                    if first {
+                        tx_id = rows.first().map(|(id, ..)| *id);
+                        if tx_id.is_none() {
+                            return Err(sqlx::Error::RowNotFound);
+                        }
+                    }
+                    found.extend(rows.into_iter().filter_map(|(_, stream_type, stream_id, version)| {
                         version.map(|version| ((stream_type, stream_id), version))
                     }));
                 }
-                Ok(found)
+                Ok((tx_id.ok_or(sqlx::Error::RowNotFound)?, found))
             }
 
             /// Which of `people` have been forgotten.

@@ -477,11 +477,11 @@ impl Store {
         macro_rules! run {
             ($module:ident, $pool:expr) => {{
                 let mut tx = backend::$module::begin_write($pool).await?;
-                let tx_id = backend::$module::next_tx_id(&mut tx).await?;
                 let at = now();
                 let mut versions: HashMap<(String, String), u64> = HashMap::new();
                 let streams: Vec<(&str, &str)> = streams.iter().copied().collect();
-                for (stream, version) in backend::$module::stream_versions(&mut tx, &streams).await? {
+                let (tx_id, stream_versions) = backend::$module::tx_id_and_stream_versions(&mut tx, &streams).await?;
+                for (stream, version) in stream_versions {
                     versions.insert(stream, backend::to_u64(version, "stream version")?);
                 }
                 // Keys, in person order (two transactions touching the same rows lock them in the same
