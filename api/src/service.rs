@@ -373,6 +373,16 @@ impl Groundwork {
         ];
         match self.store.append(batch).await {
             Ok(appended) => {
+                self.people.remember(
+                    &survivor_id,
+                    survivor_version + survivor_events.len() as u64,
+                    &survivor_state,
+                );
+                self.people.remember(
+                    &duplicate_id,
+                    duplicate_version + duplicate_events.len() as u64,
+                    &duplicate_state,
+                );
                 let survivor_appended: Vec<AppendedEvent> = appended
                     .into_iter()
                     .filter(|event| event.stream_id == survivor_id)
@@ -498,12 +508,19 @@ impl Groundwork {
         campaign: CampaignId,
         people: &[PersonImport],
     ) -> Result<ImportSummary, ImportRejected> {
-        let (batch, ids) = self.decide_import(actor, campaign, people).await?;
+        let (batch, ids, states) = self.decide_import(actor, campaign, people).await?;
+        let versions: Vec<u64> = batch
+            .iter()
+            .map(|append| append.events.len() as u64)
+            .collect();
         let appended = self
             .store
             .append(batch)
             .await
             .map_err(|error| ImportRejected::whole(error.into()))?;
+        for ((person, version), state) in ids.iter().zip(versions).zip(&states) {
+            self.people.remember(&person.to_string(), version, state);
+        }
         if let Ok(mut known) = self.person_campaigns.write() {
             known.extend(ids.iter().map(|person| (*person, campaign)));
         }
@@ -527,13 +544,14 @@ impl Groundwork {
             .map(|_| ())
     }
 
-    /// The appends of an import, decided in memory: one new stream per person.
+    /// The appends of an import, decided in memory: one new stream per person, with each person's id and
+    /// state after their events.
     async fn decide_import(
         &self,
         actor: &Actor,
         campaign: CampaignId,
         people: &[PersonImport],
-    ) -> Result<(Vec<StreamAppend>, Vec<PersonId>), ImportRejected> {
+    ) -> Result<(Vec<StreamAppend>, Vec<PersonId>, Vec<Person>), ImportRejected> {
         let facts = self
             .campaign_facts_or_default(campaign)
             .await
@@ -542,6 +560,7 @@ impl Groundwork {
         let metadata = EventMetadata::from(actor).to_map();
         let mut batch = Vec::with_capacity(people.len());
         let mut ids = Vec::with_capacity(people.len());
+        let mut states = Vec::with_capacity(people.len());
         for (index, import) in people.iter().enumerate() {
             let person = PersonId::new_random();
             let mut state = Person::default();
@@ -562,8 +581,9 @@ impl Groundwork {
                     .map_err(|error| ImportRejected::whole(error.into()))?,
             );
             ids.push(person);
+            states.push(state);
         }
-        Ok((batch, ids))
+        Ok((batch, ids, states))
     }
 
     /// A campaign's facts; for a campaign that does not exist, facts the domain rejects with its own error
@@ -697,7 +717,10 @@ where
         let mut batch = vec![aggregates.prepare(id, version, &events, &metadata, &aggregate)?];
         batch.extend(conditions.iter().cloned());
         match aggregates.store().append(batch).await {
-            Ok(appended) => return Ok(committed(version, &appended)),
+            Ok(appended) => {
+                aggregates.remember(id, version + events.len() as u64, &aggregate);
+                return Ok(committed(version, &appended));
+            }
             Err(StoreError::Conflict {
                 stream,
                 expected: condition_version,

@@ -13,8 +13,9 @@ pub struct UpcastError {
     pub reason: String,
 }
 
-/// Implemented by every aggregate that the event store persists.
-pub trait StoredAggregate: Aggregate {
+/// Implemented by every aggregate that the event store persists. `Clone` because the store keeps recently
+/// used states in memory and hands out copies.
+pub trait StoredAggregate: Aggregate + Clone + 'static {
     /// Bumped whenever the serialized shape of the aggregate's state changes; snapshots taken at another
     /// version are ignored and rebuilt from events.
     const SNAPSHOT_VERSION: u32;

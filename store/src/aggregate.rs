@@ -6,13 +6,15 @@
 use cqrs_es::{
     Aggregate, AggregateContext, AggregateError, DomainEvent, EventEnvelope, EventStore,
 };
+use serde::Deserialize as _;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use crate::error::StoreError;
 use crate::event::{AppendedEvent, NewEvent, NewSnapshot, RecordedEvent, StreamAppend};
-use crate::store::Store;
+use crate::store::{CachedAggregate, Store};
 use domain::StoredAggregate;
 
 /// An aggregate as loaded, with the stream version it reflects: the expected version of the next commit.
@@ -94,12 +96,19 @@ impl<A: StoredAggregate> AggregateStore<A> {
 
     /// Brings a recorded event to the current schema and deserializes it.
     pub fn decode_event(recorded: &RecordedEvent) -> Result<A::Event, StoreError> {
-        let payload = A::upcast(
-            &recorded.event_type,
-            recorded.schema_version,
-            recorded.payload.clone(),
-        )?;
-        serde_json::from_value(payload).map_err(|source| StoreError::Deserialize {
+        // An event at its type's current schema version needs no upcasting: it is read in place, without
+        // copying the payload.
+        let decoded = if recorded.schema_version == A::event_schema_version(&recorded.event_type) {
+            A::Event::deserialize(&recorded.payload)
+        } else {
+            let payload = A::upcast(
+                &recorded.event_type,
+                recorded.schema_version,
+                recorded.payload.clone(),
+            )?;
+            serde_json::from_value(payload)
+        };
+        decoded.map_err(|source| StoreError::Deserialize {
             what: format!(
                 "event {} of {}/{} (version {})",
                 recorded.event_type,
@@ -129,31 +138,64 @@ impl<A: StoredAggregate> AggregateStore<A> {
 
     /// The aggregate from its newest usable snapshot plus the events after it. A snapshot written with
     /// another `SNAPSHOT_VERSION` (or one that no longer deserializes) is ignored and the stream replayed.
+    ///
+    /// When this process holds the aggregate's state at some version (it loaded or committed it before),
+    /// that state is the starting point instead and only the events after it are read and applied — in
+    /// the same single query, so events another process appended are never missed. Stored events never
+    /// change, so a state at version `v` stays the state at version `v`.
     pub async fn load(&self, id: &str) -> Result<LoadedAggregate<A>, StoreError> {
-        // The snapshot and the events after it come in one round trip.
+        let cached = self.store.cached_aggregate(A::TYPE, id).and_then(|cached| {
+            let state = cached.state.downcast_ref::<A>()?.clone();
+            Some((cached.version, state))
+        });
+        let floor = cached.as_ref().map_or(0, |(version, _)| *version);
+        // The snapshot (if newer than the cached state) and the events after it come in one round trip.
         let (snapshot, events) = self
             .store
-            .load_latest(A::TYPE, id, A::SNAPSHOT_VERSION)
+            .load_latest(A::TYPE, id, A::SNAPSHOT_VERSION, floor)
             .await?;
+        let from_cache_or_start = |cached: Option<(u64, A)>| cached.unwrap_or((0, A::default()));
         let (mut version, mut aggregate, events) = match snapshot {
             Some((version, state)) => match serde_json::from_value::<A>(state) {
                 Ok(aggregate) => (version, aggregate, events),
                 Err(error) => {
                     tracing::warn!(stream = %format!("{}/{id}", A::TYPE), %error, "ignoring unreadable snapshot");
+                    let (version, aggregate) = from_cache_or_start(cached);
                     (
-                        0,
-                        A::default(),
-                        self.store.read_stream(A::TYPE, id, 0).await?,
+                        version,
+                        aggregate,
+                        self.store.read_stream(A::TYPE, id, version).await?,
                     )
                 }
             },
-            None => (0, A::default(), events),
+            None => {
+                let (version, aggregate) = from_cache_or_start(cached);
+                (version, aggregate, events)
+            }
         };
+        let changed = version != floor || !events.is_empty();
         for event in events {
             aggregate.apply(Self::decode_event(&event)?);
             version = event.stream_version;
         }
+        if changed {
+            self.remember(id, version, &aggregate);
+        }
         Ok(LoadedAggregate::new(id, version, aggregate))
+    }
+
+    /// Keeps `state`, the aggregate as of `version` of stream `id`, for the next `load` in this process.
+    /// Call it with committed states only: after a successful append of the events that lead to it.
+    pub fn remember(&self, id: &str, version: u64, state: &A) {
+        self.store.remember_aggregate(
+            A::TYPE,
+            id,
+            CachedAggregate {
+                version,
+                data_subject: A::data_subject(id),
+                state: Arc::new(state.clone()),
+            },
+        );
     }
 
     /// Builds (but does not write) the append of `events` to stream `id`, expected at `expected_version`.
@@ -220,7 +262,11 @@ impl<A: StoredAggregate> AggregateStore<A> {
         state_after: &A,
     ) -> Result<Vec<AppendedEvent>, StoreError> {
         let append = self.prepare(id, expected_version, events, metadata, state_after)?;
-        self.store.append(vec![append]).await
+        let appended = self.store.append(vec![append]).await?;
+        if let Some(last) = appended.last() {
+            self.remember(id, last.stream_version, state_after);
+        }
+        Ok(appended)
     }
 }
 

@@ -129,7 +129,7 @@ pub(crate) mod sqlite_specific {
     /// Writes are serialized on SQLite, so the next transaction number is simply one past the largest.
     /// Other processes cannot be woken through SQLite; readers in this process are woken by the store's
     /// commit signal.
-    pub(crate) const NEXT_TX_ID: &str = "SELECT COALESCE(MAX(tx_id), 0) + 1 FROM events";
+    pub(crate) const NEXT_TX_ID: &str = "SELECT COALESCE(MAX(tx_id), 0) + 1, '' FROM events";
 
     /// Every committed row is readable: SQLite commits one writer at a time, in tx id order (whatever else
     /// is running).
@@ -366,31 +366,35 @@ macro_rules! backend_queries {
                 rows.iter().map(event_row).collect()
             }
 
-            /// A stream's snapshot (of this format version) and the events after it, in one round trip:
-            /// the snapshot comes back as the first row (`kind` 0), the events after it in version order.
+            /// A stream's snapshot (of this format version, if newer than `after_version`) and the events
+            /// after it (or after `after_version` when there is no newer snapshot), in one round trip: the
+            /// snapshot comes back as the first row (`kind` 0), the events after it in version order.
             pub(crate) async fn load_latest(
                 pool: &Pool<Db>,
                 stream_type: &str,
                 stream_id: &str,
                 snapshot_version: i64,
+                after_version: i64,
             ) -> Result<(Option<StoredSnapshot>, Vec<StoredRow>), sqlx::Error> {
                 let rows = sqlx::query(
                     "SELECT CAST(0 AS BIGINT) AS kind, CAST(-1 AS BIGINT) AS position, CAST(0 AS BIGINT) AS tx_id, \
                        stream_type, stream_id, version AS stream_version, '' AS event_type, CAST(0 AS BIGINT) AS schema_version, \
                        data_subject, state AS payload, '' AS metadata, taken_at AS recorded_at \
                      FROM snapshots WHERE stream_type = $1 AND stream_id = $2 AND snapshot_version = $3 \
+                       AND version > $4 \
                      UNION ALL \
                      SELECT CAST(1 AS BIGINT), position, tx_id, stream_type, stream_id, stream_version, event_type, \
                        schema_version, \
                        data_subject, payload, metadata, recorded_at \
                      FROM events WHERE stream_type = $1 AND stream_id = $2 AND stream_version > COALESCE( \
                        (SELECT version FROM snapshots \
-                        WHERE stream_type = $1 AND stream_id = $2 AND snapshot_version = $3), 0) \
+                        WHERE stream_type = $1 AND stream_id = $2 AND snapshot_version = $3 AND version > $4), $4) \
                      ORDER BY kind, stream_version",
                 )
                 .bind(stream_type)
                 .bind(stream_id)
                 .bind(snapshot_version)
+                .bind(after_version)
                 .fetch_all(pool)
                 .await?;
                 let mut snapshot = None;
@@ -447,30 +451,60 @@ macro_rules! backend_queries {
                 sqlx::query_scalar(specific::NEXT_TX_ID).fetch_one(&mut **tx).await
             }
 
-            /// The current version of each named stream of one type that has any event (absent: version 0).
-            /// One index probe per stream (a correlated MAX, which both databases answer from the end of the
-            /// unique index), so a stream's length does not matter.
-            pub(crate) async fn stream_versions(
+            /// The current version of each named stream (type and id) that has any event (absent: version
+            /// 0), whatever their types, in one query per `LOOKUP_BATCH` streams. One index probe per stream
+            /// (a correlated MAX, which both databases answer from the end of the unique index), so a
+            /// stream's length does not matter.
+            ///
+            /// The first query also takes the write's transaction id (`NEXT_TX_ID`, with the NOTIFY on
+            /// PostgreSQL), in a CTE evaluated once, so a group commit spends no round trip on it.
+            pub(crate) async fn tx_id_and_stream_versions(
                 tx: &mut Transaction<'static, Db>,
-                stream_type: &str,
-                stream_ids: &[&str],
-            ) -> Result<Vec<(String, i64)>, sqlx::Error> {
-                let mut found = Vec::with_capacity(stream_ids.len());
-                for chunk in stream_ids.chunks(LOOKUP_BATCH) {
-                    let mut query = QueryBuilder::<Db>::new("WITH ids (id) AS (VALUES ");
+                streams: &[(&str, &str)],
+            ) -> Result<(i64, Vec<((String, String), i64)>), sqlx::Error> {
+                if streams.is_empty() {
+                    return Ok((next_tx_id(tx).await?, Vec::new()));
+                }
+                let mut tx_id = None;
+                let mut found = Vec::with_capacity(streams.len());
+                for chunk in streams.chunks(LOOKUP_BATCH) {
+                    let first = tx_id.is_none();
+                    let mut query = QueryBuilder::<Db>::new(if first {
+                        format!("WITH this_tx (tx_id, notified) AS ({}), ", specific::NEXT_TX_ID)
+                    } else {
+                        "WITH ".to_string()
+                    });
+                    query.push("ids (stream_type, stream_id) AS (VALUES ");
                     let mut ids = query.separated(", ");
-                    for id in chunk {
+                    for (stream_type, stream_id) in chunk {
                         ids.push("(");
-                        ids.push_bind_unseparated(*id);
+                        ids.push_bind_unseparated(*stream_type);
+                        ids.push_unseparated(", ");
+                        ids.push_bind_unseparated(*stream_id);
                         ids.push_unseparated(")");
                     }
-                    query.push(") SELECT id, (SELECT MAX(stream_version) FROM events WHERE stream_type = ");
-                    query.push_bind(stream_type);
-                    query.push(" AND stream_id = ids.id) FROM ids");
-                    let rows: Vec<(String, Option<i64>)> = query.build_query_as().fetch_all(&mut **tx).await?;
-                    found.extend(rows.into_iter().filter_map(|(id, version)| version.map(|version| (id, version))));
+                    query.push(if first {
+                        ") SELECT (SELECT tx_id FROM this_tx), "
+                    } else {
+                        ") SELECT CAST(0 AS BIGINT), "
+                    });
+                    query.push(
+                        "ids.stream_type, ids.stream_id, (SELECT MAX(stream_version) FROM events \
+                         WHERE events.stream_type = ids.stream_type AND events.stream_id = ids.stream_id) FROM ids",
+                    );
+                    let rows: Vec<(i64, String, String, Option<i64>)> =
+                        query.build_query_as().fetch_all(&mut **tx).await?;
+                    if first {
+                        tx_id = rows.first().map(|(id, ..)| *id);
+                        if tx_id.is_none() {
+                            return Err(sqlx::Error::RowNotFound);
+                        }
+                    }
+                    found.extend(rows.into_iter().filter_map(|(_, stream_type, stream_id, version)| {
+                        version.map(|version| ((stream_type, stream_id), version))
+                    }));
                 }
-                Ok(found)
+                Ok((tx_id.ok_or(sqlx::Error::RowNotFound)?, found))
             }
 
             /// Which of `people` have been forgotten.
@@ -514,23 +548,25 @@ macro_rules! backend_queries {
                 Ok(found)
             }
 
-            /// Inserts freshly wrapped keys in bulk; a key a concurrent writer stored first is kept (the
-            /// caller reads the stored keys back).
+            /// Inserts freshly wrapped keys in bulk and returns the people whose key went in; a key a
+            /// concurrent writer stored first is kept (the caller reads those back).
             pub(crate) async fn insert_keys(
                 tx: &mut Transaction<'static, Db>,
                 keys: &[(String, Vec<u8>)],
                 now: DateTime<Utc>,
-            ) -> Result<(), sqlx::Error> {
+            ) -> Result<Vec<String>, sqlx::Error> {
+                let mut inserted = Vec::with_capacity(keys.len());
                 for chunk in keys.chunks(LOOKUP_BATCH) {
                     let mut insert =
                         QueryBuilder::<Db>::new("INSERT INTO person_keys (person_id, wrapped_key, created_at) ");
                     insert.push_values(chunk, |mut row, (person, wrapped)| {
                         row.push_bind(person.as_str()).push_bind(wrapped.as_slice()).push_bind(now);
                     });
-                    insert.push(" ON CONFLICT (person_id) DO NOTHING");
-                    insert.build().execute(&mut **tx).await?;
+                    insert.push(" ON CONFLICT (person_id) DO NOTHING RETURNING person_id");
+                    let rows: Vec<(String,)> = insert.build_query_as().fetch_all(&mut **tx).await?;
+                    inserted.extend(rows.into_iter().map(|(person,)| person));
                 }
-                Ok(())
+                Ok(inserted)
             }
 
             /// Inserts event rows with multi-row INSERTs, in the order given (so positions follow it), and

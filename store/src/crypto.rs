@@ -264,6 +264,20 @@ pub(crate) fn seal_json(
     }
 }
 
+/// Whether `seal_json` has anything to do (or to refuse) in the JSON: any object with a personal or a
+/// sealed marker. Most events hold neither and are stored as they are.
+pub(crate) fn has_markers(value: &Value) -> bool {
+    match value {
+        Value::Object(object) => {
+            object.contains_key(PERSONAL_MARKER)
+                || object.contains_key(SEALED_MARKER)
+                || object.values().any(has_markers)
+        }
+        Value::Array(items) => items.iter().any(has_markers),
+        _ => false,
+    }
+}
+
 /// Whether the stored JSON holds any sealed value (so opening it needs the subject's key).
 pub(crate) fn has_sealed(value: &Value) -> bool {
     match value {

@@ -31,6 +31,9 @@ pub struct StoreOptions {
     /// How many group-commit transactions may be in flight at once on PostgreSQL (SQLite has one writer).
     /// While one group commits, the next one gathers.
     pub concurrent_writers: usize,
+    /// How many aggregates (of all types together) this process keeps in memory with the version they
+    /// reflect, so that loading one again reads only the events after that version. 0 turns it off.
+    pub aggregate_cache: usize,
 }
 
 impl Default for StoreOptions {
@@ -40,6 +43,7 @@ impl Default for StoreOptions {
             max_connections: 10,
             acquire_timeout: Duration::from_secs(10),
             concurrent_writers: 2,
+            aggregate_cache: 20_000,
         }
     }
 }
@@ -77,6 +81,17 @@ struct Inner {
     pending: std::sync::Mutex<VecDeque<PendingAppend>>,
     /// Writer slots: whoever holds one writes the next group.
     writers: Arc<Semaphore>,
+    /// Recently loaded or committed aggregates (see `AggregateStore::load`).
+    aggregates: std::sync::Mutex<HashMap<(&'static str, String), CachedAggregate>>,
+}
+
+/// An aggregate's state as of `version` of its stream. The state is the aggregate type's own value; only
+/// `AggregateStore<A>` of the same stream type puts it in and takes it out.
+#[derive(Clone)]
+pub(crate) struct CachedAggregate {
+    pub version: u64,
+    pub data_subject: Option<Uuid>,
+    pub state: Arc<dyn std::any::Any + Send + Sync>,
 }
 
 /// An append waiting for its group's commit, and where its caller waits for the answer.
@@ -222,6 +237,7 @@ impl Store {
                 committed,
                 pending: std::sync::Mutex::new(VecDeque::new()),
                 writers: Arc::new(Semaphore::new(writers)),
+                aggregates: std::sync::Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -444,18 +460,15 @@ impl Store {
             .iter()
             .map(|batch| check_batch(batch).err().map(Err))
             .collect();
-        // Every stream named by a well-formed append, grouped by stream type, in name order.
-        let mut streams: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        // Every stream named by a well-formed append, in name order.
+        let mut streams: BTreeSet<(&str, &str)> = BTreeSet::new();
         let mut subjects: BTreeSet<Uuid> = BTreeSet::new();
         for (batch, result) in batches.iter().zip(&results) {
             if result.is_some() {
                 continue;
             }
             for append in batch.iter() {
-                streams
-                    .entry(append.stream_type.as_str())
-                    .or_default()
-                    .insert(append.stream_id.as_str());
+                streams.insert((append.stream_type.as_str(), append.stream_id.as_str()));
                 if let Some(person) = append.data_subject.filter(|_| append_needs_key(append)) {
                     subjects.insert(person);
                 }
@@ -464,14 +477,12 @@ impl Store {
         macro_rules! run {
             ($module:ident, $pool:expr) => {{
                 let mut tx = backend::$module::begin_write($pool).await?;
-                let tx_id = backend::$module::next_tx_id(&mut tx).await?;
                 let at = now();
                 let mut versions: HashMap<(String, String), u64> = HashMap::new();
-                for (stream_type, ids) in &streams {
-                    let ids: Vec<&str> = ids.iter().copied().collect();
-                    for (id, version) in backend::$module::stream_versions(&mut tx, stream_type, &ids).await? {
-                        versions.insert(((*stream_type).to_string(), id), backend::to_u64(version, "stream version")?);
-                    }
+                let streams: Vec<(&str, &str)> = streams.iter().copied().collect();
+                let (tx_id, stream_versions) = backend::$module::tx_id_and_stream_versions(&mut tx, &streams).await?;
+                for (stream, version) in stream_versions {
+                    versions.insert(stream, backend::to_u64(version, "stream version")?);
                 }
                 // Keys, in person order (two transactions touching the same rows lock them in the same
                 // order, so they queue instead of deadlocking).
@@ -495,19 +506,28 @@ impl Store {
                 if !uncached.is_empty() {
                     let mut stored: HashMap<String, Vec<u8>> =
                         backend::$module::wrapped_keys(&mut tx, &uncached).await?.into_iter().collect();
-                    let missing: Vec<(String, Vec<u8>)> = uncached
-                        .iter()
-                        .filter(|person| !stored.contains_key(*person))
-                        .map(|person| {
-                            let fresh = DataKey::generate();
-                            Ok((person.clone(), crypto::wrap_key(&self.inner.master, parse_person(person)?, &fresh)?))
-                        })
-                        .collect::<Result<_, StoreError>>()?;
+                    let mut fresh_keys: HashMap<String, DataKey> = HashMap::new();
+                    let mut missing: Vec<(String, Vec<u8>)> = Vec::new();
+                    for person in uncached.iter().filter(|person| !stored.contains_key(*person)) {
+                        let fresh = DataKey::generate();
+                        missing.push((person.clone(), crypto::wrap_key(&self.inner.master, parse_person(person)?, &fresh)?));
+                        fresh_keys.insert(person.clone(), fresh);
+                    }
                     if !missing.is_empty() {
-                        backend::$module::insert_keys(&mut tx, &missing, at).await?;
-                        // A concurrent writer may have stored a key first: use whatever is stored.
-                        let missing_ids: Vec<String> = missing.into_iter().map(|(person, _)| person).collect();
-                        stored.extend(backend::$module::wrapped_keys(&mut tx, &missing_ids).await?);
+                        // The keys that went in are ours; a concurrent writer may have stored some first:
+                        // for those, use whatever is stored.
+                        for person in backend::$module::insert_keys(&mut tx, &missing, at).await? {
+                            if let Some(key) = fresh_keys.remove(&person) {
+                                let key = Arc::new(key);
+                                let person = parse_person(&person)?;
+                                new_keys.push((person, key.clone()));
+                                keys.insert(person, key);
+                            }
+                        }
+                        let lost: Vec<String> = fresh_keys.into_keys().collect();
+                        if !lost.is_empty() {
+                            stored.extend(backend::$module::wrapped_keys(&mut tx, &lost).await?);
+                        }
                     }
                     for (person, wrapped) in stored {
                         let person = parse_person(&person)?;
@@ -616,6 +636,61 @@ impl Store {
                 run!(sqlite, pool)
             }
             Backend::Postgres(pool) => run!(postgres, pool),
+        }
+    }
+
+    fn cached_aggregates(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<(&'static str, String), CachedAggregate>> {
+        self.inner
+            .aggregates
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The cached state of a stream, if this process holds one.
+    pub(crate) fn cached_aggregate(
+        &self,
+        stream_type: &'static str,
+        stream_id: &str,
+    ) -> Option<CachedAggregate> {
+        if self.inner.options.aggregate_cache == 0 {
+            return None;
+        }
+        self.cached_aggregates()
+            .get(&(stream_type, stream_id.to_string()))
+            .cloned()
+    }
+
+    /// Remembers a stream's state at `version` (only ever moving an entry forward). When the cache is
+    /// full an arbitrary entry makes room: unlike least-recently-used, that keeps most of a working set
+    /// that is cycled through and slightly too large, instead of evicting each entry just before its use.
+    pub(crate) fn remember_aggregate(
+        &self,
+        stream_type: &'static str,
+        stream_id: &str,
+        cached: CachedAggregate,
+    ) {
+        let capacity = self.inner.options.aggregate_cache;
+        if capacity == 0 || cached.version == 0 {
+            return;
+        }
+        let mut cache = self.cached_aggregates();
+        let key = (stream_type, stream_id.to_string());
+        match cache.get_mut(&key) {
+            Some(existing) => {
+                if existing.version < cached.version {
+                    *existing = cached;
+                }
+            }
+            None => {
+                if cache.len() >= capacity {
+                    if let Some(victim) = cache.keys().next().cloned() {
+                        cache.remove(&victim);
+                    }
+                }
+                cache.insert(key, cached);
+            }
         }
     }
 
@@ -819,21 +894,24 @@ impl Store {
         backend::to_u64(version, "stream version")
     }
 
-    /// The opened snapshot (state and version) of a stream with this format version, if any, and the events
-    /// after it, in one round trip.
+    /// The opened snapshot (state and version) of a stream with this format version, if any is newer than
+    /// `after_version`, and the events after it (or after `after_version`), in one round trip. A caller
+    /// that already holds the state at `after_version` passes it; 0 loads from the newest snapshot.
     pub(crate) async fn load_latest(
         &self,
         stream_type: &str,
         stream_id: &str,
         snapshot_version: u32,
+        after_version: u64,
     ) -> Result<(Option<(u64, Value)>, Vec<RecordedEvent>), StoreError> {
         let snapshot_version = i64::from(snapshot_version);
+        let after = backend::to_i64(after_version, "stream version")?;
         let (stored, rows) = match &self.inner.backend {
             Backend::Sqlite(pool) => {
-                sqlite::load_latest(pool, stream_type, stream_id, snapshot_version).await?
+                sqlite::load_latest(pool, stream_type, stream_id, snapshot_version, after).await?
             }
             Backend::Postgres(pool) => {
-                postgres::load_latest(pool, stream_type, stream_id, snapshot_version).await?
+                postgres::load_latest(pool, stream_type, stream_id, snapshot_version, after).await?
             }
         };
         let snapshot = match stored {
@@ -861,6 +939,9 @@ impl Store {
             }
             Backend::Postgres(pool) => postgres::forget(pool, person, at).await?,
         }
+        // Cached states may hold the person's values in clear; the next load replays what is left.
+        self.cached_aggregates()
+            .retain(|_, cached| cached.data_subject != Some(person));
         let mut cache = self
             .inner
             .keys
@@ -1009,25 +1090,39 @@ fn seal_append(
 ) -> Result<SealedAppend, StoreError> {
     let name = append.stream_name();
     let seal = |value: &Value, what: &str| -> Result<String, StoreError> {
-        let mut value = value.clone();
-        crypto::seal_json(&mut value, subject, &name)?;
-        serde_json::to_string(&value).map_err(|source| StoreError::Serialize {
+        let sealed;
+        let value = if crypto::has_markers(value) {
+            let mut copy = value.clone();
+            crypto::seal_json(&mut copy, subject, &name)?;
+            sealed = copy;
+            &sealed
+        } else {
+            value
+        };
+        serde_json::to_string(value).map_err(|source| StoreError::Serialize {
             what: format!("{what} for {name}"),
             source,
         })
     };
-    let events = append
-        .events
-        .iter()
-        .map(|event| {
-            Ok(SealedEvent {
-                event_type: event.event_type.clone(),
-                schema_version: event.schema_version,
-                payload: seal(&event.payload, "event payload")?,
-                metadata: metadata_text(&event.metadata)?,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+    // The events of one append nearly always share their metadata (one command, one actor): render it once.
+    let mut rendered: Option<(&HashMap<String, String>, String)> = None;
+    let mut events = Vec::with_capacity(append.events.len());
+    for event in &append.events {
+        let metadata = match &rendered {
+            Some((map, text)) if **map == event.metadata => text.clone(),
+            _ => {
+                let text = metadata_text(&event.metadata)?;
+                rendered = Some((&event.metadata, text.clone()));
+                text
+            }
+        };
+        events.push(SealedEvent {
+            event_type: event.event_type.clone(),
+            schema_version: event.schema_version,
+            payload: seal(&event.payload, "event payload")?,
+            metadata,
+        });
+    }
     let snapshot = append
         .snapshot
         .as_ref()

@@ -518,8 +518,10 @@ async fn a_multi_stream_append_is_atomic(backend: TestBackend) {
 }
 
 async fn a_snapshot_load_equals_a_full_replay(backend: TestBackend) {
+    // Without the in-process aggregate cache, so that every load goes to the snapshot.
     let options = StoreOptions {
         snapshot_every: 10,
+        aggregate_cache: 0,
         ..StoreOptions::default()
     };
     let store = backend.store_with(&MasterKey::generate(), options).await;
@@ -558,7 +560,12 @@ async fn a_snapshot_load_equals_a_full_replay(backend: TestBackend) {
 }
 
 async fn a_long_stream_loads_from_its_snapshot_and_the_events_after_it(backend: TestBackend) {
-    let store = backend.store(&MasterKey::generate()).await;
+    // Without the in-process aggregate cache, so that every load goes to the snapshot.
+    let options = StoreOptions {
+        aggregate_cache: 0,
+        ..StoreOptions::default()
+    };
+    let store = backend.store_with(&MasterKey::generate(), options).await;
     let members = AggregateStore::<Member>::new(store.clone());
     let short = join(&store, "Short").await;
     add_points(&store, short, 9).await;
