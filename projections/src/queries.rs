@@ -44,6 +44,12 @@ struct Inner {
     charts: std::sync::Mutex<Vec<CachedChart>>,
     /// One wall chart is built at a time: concurrent requests for the same chart wait for the first.
     chart_build: tokio::sync::Mutex<()>,
+    /// Serialised answers made of wall charts (the API's), valid like the charts themselves.
+    answers: std::sync::Mutex<Vec<CachedAnswer>>,
+    /// One answer is built at a time: concurrent requests for a missing answer wait for the first.
+    answer_build: tokio::sync::Mutex<()>,
+    /// Bumped whenever this process projected a forgetting, so that an answer built meanwhile is not kept.
+    forgettings: std::sync::atomic::AtomicU64,
 }
 
 /// Which wall chart: the chapter is part of the key, so a chart never answers another chapter's caller.
@@ -63,6 +69,28 @@ struct CachedChart {
 
 /// How many wall charts are kept (a chart of 100,000 people is about 15 MB).
 const CACHED_CHARTS: usize = 4;
+
+/// A serialised answer derived only from wall charts and from who asked, under a key its maker chose.
+struct CachedAnswer {
+    key: Vec<u8>,
+    /// The `campaigns` checkpoint read before the answer was built.
+    checkpoint: Position,
+    answer: Arc<[u8]>,
+}
+
+/// Where the wall charts' tables stood when an answer was looked up: answers are kept and found by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChartStamp {
+    /// The `campaigns` checkpoint.
+    checkpoint: Position,
+    /// How many forgettings this process had projected.
+    forgettings: u64,
+}
+
+/// How many serialised answers are kept, and how many bytes they may hold together (a full wall chart of
+/// 100,000 people is about 17 MiB as JSON). A larger answer is not kept.
+const CACHED_ANSWERS: usize = 4;
+const CACHED_ANSWER_BYTES: usize = 64 * 1024 * 1024;
 
 impl std::fmt::Debug for ReadModels {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -88,6 +116,9 @@ impl ReadModels {
                 campaign_of: CampaignOf::default(),
                 charts: std::sync::Mutex::new(Vec::new()),
                 chart_build: tokio::sync::Mutex::new(()),
+                answers: std::sync::Mutex::new(Vec::new()),
+                answer_build: tokio::sync::Mutex::new(()),
+                forgettings: std::sync::atomic::AtomicU64::new(0),
             }),
         }
     }
@@ -100,13 +131,21 @@ impl ReadModels {
         &self.inner.db
     }
 
-    /// Drops every cached wall chart (after a person was forgotten).
+    /// Drops every cached wall chart and every answer made of one (after a person was forgotten).
     pub(crate) fn forget_charts(&self) {
         self.inner
             .charts
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clear();
+        let mut answers = self
+            .inner
+            .answers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Under the lock, so that an answer built before the forgetting cannot be kept after this.
+        self.inner.forgettings.fetch_add(1, Ordering::SeqCst);
+        answers.clear();
     }
 
     pub(crate) fn campaign_of(&self) -> &CampaignOf {
@@ -1180,6 +1219,79 @@ impl ReadModels {
             .iter()
             .find(|cached| cached.key == *key && cached.checkpoint == checkpoint)
             .map(|cached| Arc::clone(&cached.chart))
+    }
+
+    /// Where the wall charts' tables stand: the `campaigns` checkpoint (one primary-key read). An answer
+    /// made only of wall charts (and of who asked) and built after reading it stays true for as long as the
+    /// checkpoint has not moved.
+    pub async fn chart_stamp(&self) -> Result<ChartStamp, ProjectionError> {
+        // Read first: a forgetting projected after this read bumps the count past the stamp's.
+        let forgettings = self.inner.forgettings.load(Ordering::SeqCst);
+        Ok(ChartStamp {
+            checkpoint: self.checkpoint(crate::apply::CAMPAIGNS).await?,
+            forgettings,
+        })
+    }
+
+    /// The answer kept under `key` at `stamp` (read with [`ReadModels::chart_stamp`]), if any.
+    /// Answers of older checkpoints are dropped here, so a forgotten person's name does not linger in them
+    /// either (and all of them are dropped as soon as this process projects a forgetting).
+    ///
+    /// The key is the caller's to make: it must hold everything the answer depends on besides the wall
+    /// charts (the request, and the caller's chapter, role and scope), so that two callers who may see
+    /// different things never share an answer.
+    pub fn chart_answer(&self, key: &[u8], stamp: ChartStamp) -> Option<Arc<[u8]>> {
+        let checkpoint = stamp.checkpoint;
+        let mut answers = self
+            .inner
+            .answers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        answers.retain(|cached| cached.checkpoint >= checkpoint);
+        answers
+            .iter()
+            .find(|cached| cached.key == key && cached.checkpoint == checkpoint)
+            .map(|cached| Arc::clone(&cached.answer))
+    }
+
+    /// Keeps `answer` under `key`, built after reading `stamp`. The oldest answers make room; one larger
+    /// than the whole budget is not kept, nor one built while a forgetting was projected (it may hold the
+    /// forgotten name).
+    pub fn keep_chart_answer(&self, key: Vec<u8>, stamp: ChartStamp, answer: Arc<[u8]>) {
+        let checkpoint = stamp.checkpoint;
+        let mut answers = self
+            .inner
+            .answers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if answer.len() > CACHED_ANSWER_BYTES
+            || self.inner.forgettings.load(Ordering::SeqCst) != stamp.forgettings
+        {
+            return;
+        }
+        answers.retain(|cached| cached.key != key && cached.checkpoint >= checkpoint);
+        while !answers.is_empty()
+            && (answers.len() >= CACHED_ANSWERS
+                || answers
+                    .iter()
+                    .map(|cached| cached.answer.len())
+                    .sum::<usize>()
+                    + answer.len()
+                    > CACHED_ANSWER_BYTES)
+        {
+            answers.remove(0);
+        }
+        answers.push(CachedAnswer {
+            key,
+            checkpoint,
+            answer,
+        });
+    }
+
+    /// A turn to build a missing answer: held while building, so that concurrent requests for the same
+    /// answer wait and then find it kept instead of each building it.
+    pub async fn chart_answer_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.inner.answer_build.lock().await
     }
 
     /// Where a projection's checkpoint stands (the start if it has none yet).
