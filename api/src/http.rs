@@ -8,7 +8,7 @@
 
 use crate::accounts::{AccountError, Accounts};
 use crate::config::{Environment, OidcSettings};
-use crate::graphql::authz::{Identity, Via};
+use crate::graphql::authz::{Identity, Scope, Via};
 use crate::graphql::{self, GraphqlSettings, GroundworkSchema, SchemaDeps};
 use crate::oidc::{self, Oidc, OidcRoutes};
 use crate::service::Groundwork;
@@ -288,8 +288,74 @@ async fn graphql_post(
                 .into_response()
         }
     };
+    if graphql::answers::only_wall_charts(&request) {
+        return wall_chart_answer(&state, identity, request, &body).await;
+    }
     let request = request.data(identity);
     GraphQLResponse::from(state.schema.execute(request).await).into_response()
+}
+
+/// A request for wall charts only: the answer kept for this request, caller's scope and state of the charts'
+/// tables if there is one, else the executed answer (kept unless it has errors). Concurrent requests for a
+/// missing answer wait for one to build it. See [`graphql::answers`].
+async fn wall_chart_answer(
+    state: &AppState,
+    identity: Identity,
+    request: async_graphql::Request,
+    body: &[u8],
+) -> Response {
+    let scope = match Scope::load(state.groundwork.store(), &identity).await {
+        Ok(scope) => scope,
+        // The resolver meets the same failure and reports it in GraphQL's shape.
+        Err(_) => return execute(state, identity, request).await,
+    };
+    let key = graphql::answers::key(&identity, &scope, body);
+    match graphql::answers::lookup(&state.read_models, &key).await {
+        Ok((Some(answer), _)) => return graphql_answer(answer),
+        Ok((None, _)) => {}
+        Err(_) => return execute(state, identity, request).await,
+    }
+    let _turn = state.read_models.chart_answer_turn().await;
+    // Another request may have built it while this one waited.
+    let stamp = match graphql::answers::lookup(&state.read_models, &key).await {
+        Ok((Some(answer), _)) => return graphql_answer(answer),
+        Ok((None, stamp)) => stamp,
+        Err(_) => return execute(state, identity, request).await,
+    };
+    let response = state.schema.execute(request.data(identity)).await;
+    if !response.is_ok() || !response.http_headers.is_empty() {
+        return GraphQLResponse::from(response).into_response();
+    }
+    match serde_json::to_vec(&response) {
+        Ok(serialised) => {
+            let answer: Arc<[u8]> = serialised.into();
+            state
+                .read_models
+                .keep_chart_answer(key, stamp, Arc::clone(&answer));
+            graphql_answer(answer)
+        }
+        Err(_) => GraphQLResponse::from(response).into_response(),
+    }
+}
+
+async fn execute(
+    state: &AppState,
+    identity: Identity,
+    request: async_graphql::Request,
+) -> Response {
+    GraphQLResponse::from(state.schema.execute(request.data(identity)).await).into_response()
+}
+
+/// A serialised GraphQL answer, with the content type async-graphql gives its own.
+fn graphql_answer(answer: Arc<[u8]>) -> Response {
+    let mut response = Response::new(axum::body::Body::from(axum::body::Bytes::from_owner(
+        answer,
+    )));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/graphql-response+json"),
+    );
+    response
 }
 
 /// Upgrades to a WebSocket for subscriptions, running as the identity the upgrade request proved. A

@@ -46,6 +46,12 @@ struct Inner {
     chart_build: tokio::sync::Mutex<()>,
     /// The runners' open batch transactions, which never append (PostgreSQL reads pass them).
     batch_transactions: runner::BatchTransactions,
+    /// Serialised answers made of wall charts (the API's), valid like the charts themselves.
+    answers: std::sync::Mutex<Vec<CachedAnswer>>,
+    /// One answer is built at a time: concurrent requests for a missing answer wait for the first.
+    answer_build: tokio::sync::Mutex<()>,
+    /// Bumped whenever this process projected a forgetting, so that an answer built meanwhile is not kept.
+    forgettings: std::sync::atomic::AtomicU64,
 }
 
 /// Which wall chart: the chapter is part of the key, so a chart never answers another chapter's caller.
@@ -65,6 +71,28 @@ struct CachedChart {
 
 /// How many wall charts are kept (a chart of 100,000 people is about 15 MB).
 const CACHED_CHARTS: usize = 4;
+
+/// A serialised answer derived only from wall charts and from who asked, under a key its maker chose.
+struct CachedAnswer {
+    key: Vec<u8>,
+    /// The `campaigns` checkpoint read before the answer was built.
+    checkpoint: Position,
+    answer: Arc<[u8]>,
+}
+
+/// Where the wall charts' tables stood when an answer was looked up: answers are kept and found by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChartStamp {
+    /// The `campaigns` checkpoint.
+    checkpoint: Position,
+    /// How many forgettings this process had projected.
+    forgettings: u64,
+}
+
+/// How many serialised answers are kept, and how many bytes they may hold together (a full wall chart of
+/// 100,000 people is about 17 MiB as JSON). A larger answer is not kept.
+const CACHED_ANSWERS: usize = 4;
+const CACHED_ANSWER_BYTES: usize = 64 * 1024 * 1024;
 
 impl std::fmt::Debug for ReadModels {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -91,6 +119,9 @@ impl ReadModels {
                 charts: std::sync::Mutex::new(Vec::new()),
                 chart_build: tokio::sync::Mutex::new(()),
                 batch_transactions: runner::BatchTransactions::default(),
+                answers: std::sync::Mutex::new(Vec::new()),
+                answer_build: tokio::sync::Mutex::new(()),
+                forgettings: std::sync::atomic::AtomicU64::new(0),
             }),
         }
     }
@@ -103,13 +134,21 @@ impl ReadModels {
         &self.inner.db
     }
 
-    /// Drops every cached wall chart (after a person was forgotten).
+    /// Drops every cached wall chart and every answer made of one (after a person was forgotten).
     pub(crate) fn forget_charts(&self) {
         self.inner
             .charts
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clear();
+        let mut answers = self
+            .inner
+            .answers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Under the lock, so that an answer built before the forgetting cannot be kept after this.
+        self.inner.forgettings.fetch_add(1, Ordering::SeqCst);
+        answers.clear();
     }
 
     pub(crate) fn campaign_of(&self) -> &CampaignOf {
@@ -1189,6 +1228,79 @@ impl ReadModels {
             .map(|cached| Arc::clone(&cached.chart))
     }
 
+    /// Where the wall charts' tables stand: the `campaigns` checkpoint (one primary-key read). An answer
+    /// made only of wall charts (and of who asked) and built after reading it stays true for as long as the
+    /// checkpoint has not moved.
+    pub async fn chart_stamp(&self) -> Result<ChartStamp, ProjectionError> {
+        // Read first: a forgetting projected after this read bumps the count past the stamp's.
+        let forgettings = self.inner.forgettings.load(Ordering::SeqCst);
+        Ok(ChartStamp {
+            checkpoint: self.checkpoint(crate::apply::CAMPAIGNS).await?,
+            forgettings,
+        })
+    }
+
+    /// The answer kept under `key` at `stamp` (read with [`ReadModels::chart_stamp`]), if any.
+    /// Answers of older checkpoints are dropped here, so a forgotten person's name does not linger in them
+    /// either (and all of them are dropped as soon as this process projects a forgetting).
+    ///
+    /// The key is the caller's to make: it must hold everything the answer depends on besides the wall
+    /// charts (the request, and the caller's chapter, role and scope), so that two callers who may see
+    /// different things never share an answer.
+    pub fn chart_answer(&self, key: &[u8], stamp: ChartStamp) -> Option<Arc<[u8]>> {
+        let checkpoint = stamp.checkpoint;
+        let mut answers = self
+            .inner
+            .answers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        answers.retain(|cached| cached.checkpoint >= checkpoint);
+        answers
+            .iter()
+            .find(|cached| cached.key == key && cached.checkpoint == checkpoint)
+            .map(|cached| Arc::clone(&cached.answer))
+    }
+
+    /// Keeps `answer` under `key`, built after reading `stamp`. The oldest answers make room; one larger
+    /// than the whole budget is not kept, nor one built while a forgetting was projected (it may hold the
+    /// forgotten name).
+    pub fn keep_chart_answer(&self, key: Vec<u8>, stamp: ChartStamp, answer: Arc<[u8]>) {
+        let checkpoint = stamp.checkpoint;
+        let mut answers = self
+            .inner
+            .answers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if answer.len() > CACHED_ANSWER_BYTES
+            || self.inner.forgettings.load(Ordering::SeqCst) != stamp.forgettings
+        {
+            return;
+        }
+        answers.retain(|cached| cached.key != key && cached.checkpoint >= checkpoint);
+        while !answers.is_empty()
+            && (answers.len() >= CACHED_ANSWERS
+                || answers
+                    .iter()
+                    .map(|cached| cached.answer.len())
+                    .sum::<usize>()
+                    + answer.len()
+                    > CACHED_ANSWER_BYTES)
+        {
+            answers.remove(0);
+        }
+        answers.push(CachedAnswer {
+            key,
+            checkpoint,
+            answer,
+        });
+    }
+
+    /// A turn to build a missing answer: held while building, so that concurrent requests for the same
+    /// answer wait and then find it kept instead of each building it.
+    pub async fn chart_answer_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.inner.answer_build.lock().await
+    }
+
     /// Where a projection's checkpoint stands (the start if it has none yet).
     async fn checkpoint(&self, projection: &str) -> Result<Position, ProjectionError> {
         Ok(
@@ -1545,156 +1657,199 @@ impl ReadModels {
                 None => return Ok(None),
             }
         }
-        detail.contact_points = self
-            .db()
-            .fetch(
-                "SELECT contact_point_id, kind, label, value, do_not_contact FROM rm_contact_points \
-                 WHERE person_id = $1 ORDER BY contact_point_id",
-                &args![id.clone()],
-            )
-            .await?
-            .iter()
-            .map(|row| {
-                let text = row.text("contact_point_id")?;
-                Ok(ContactPointView {
-                    contact_point_id: ContactPointId::parse(&text).map_err(|_| decode_error("contact point", &text))?,
-                    kind: row.text("kind")?,
-                    label: row.text("label")?,
-                    value: row.opt_text("value")?,
-                    do_not_contact: row.boolean("do_not_contact")?,
+        // The person's parts are independent reads: they go out together (each on its own pooled
+        // connection), so a person costs about one round trip after the first instead of ten.
+        let contact_points = async {
+            self.db()
+                .fetch(
+                    "SELECT contact_point_id, kind, label, value, do_not_contact FROM rm_contact_points \
+                     WHERE person_id = $1 ORDER BY contact_point_id",
+                    &args![id.clone()],
+                )
+                .await?
+                .iter()
+                .map(|row| {
+                    let text = row.text("contact_point_id")?;
+                    Ok(ContactPointView {
+                        contact_point_id: ContactPointId::parse(&text)
+                            .map_err(|_| decode_error("contact point", &text))?,
+                        kind: row.text("kind")?,
+                        label: row.text("label")?,
+                        value: row.opt_text("value")?,
+                        do_not_contact: row.boolean("do_not_contact")?,
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>, ProjectionError>>()?;
-        let mut sql = Sql::default();
-        let person_arg = sql.arg(id.clone());
-        match as_of {
-            None => sql.push(&format!(
-                "SELECT m.unit_id FROM rm_person_units m WHERE m.person_id = {person_arg} ORDER BY m.unit_id"
-            )),
-            Some(at) => {
-                let valid = valid_at(&mut sql, "m", at);
-                sql.push(&format!(
-                    "SELECT m.unit_id FROM rm_person_unit_history m WHERE m.person_id = {person_arg} AND {valid} \
-                     ORDER BY m.unit_id"
-                ))
-            }
+                .collect::<Result<Vec<_>, ProjectionError>>()
         };
-        detail.units = self
-            .db()
-            .fetch(&sql.text, &sql.args)
-            .await?
-            .iter()
-            .map(|row| unit_id(row, "unit_id"))
-            .collect::<Result<_, _>>()?;
-        detail.responses = self
-            .db()
-            .fetch(
-                "SELECT field_id, response_id FROM rm_person_responses WHERE person_id = $1 \
-                 ORDER BY field_id, response_id",
-                &args![id.clone()],
-            )
-            .await?
-            .iter()
-            .map(|row| Ok((field_id(row, "field_id")?, response_id(row, "response_id")?)))
-            .collect::<Result<_, ProjectionError>>()?;
+        let units = async {
+            let mut sql = Sql::default();
+            let person_arg = sql.arg(id.clone());
+            match as_of {
+                None => sql.push(&format!(
+                    "SELECT m.unit_id FROM rm_person_units m WHERE m.person_id = {person_arg} ORDER BY m.unit_id"
+                )),
+                Some(at) => {
+                    let valid = valid_at(&mut sql, "m", at);
+                    sql.push(&format!(
+                        "SELECT m.unit_id FROM rm_person_unit_history m WHERE m.person_id = {person_arg} AND {valid} \
+                         ORDER BY m.unit_id"
+                    ))
+                }
+            };
+            self.db()
+                .fetch(&sql.text, &sql.args)
+                .await?
+                .iter()
+                .map(|row| unit_id(row, "unit_id"))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let responses = async {
+            self.db()
+                .fetch(
+                    "SELECT field_id, response_id FROM rm_person_responses WHERE person_id = $1 \
+                     ORDER BY field_id, response_id",
+                    &args![id.clone()],
+                )
+                .await?
+                .iter()
+                .map(|row| Ok((field_id(row, "field_id")?, response_id(row, "response_id")?)))
+                .collect::<Result<Vec<_>, ProjectionError>>()
+        };
         // A far but ordinary moment: SQLite compares timestamps as text, and chrono's maximum has a sign.
         let until = as_of.unwrap_or_else(|| {
             end_of_day(NaiveDate::from_ymd_opt(9999, 12, 30).unwrap_or_default())
         });
-        detail.assessments = self
-            .db()
-            .fetch(
-                "SELECT level, previous_level, assessed_by, assessed_at FROM rm_assessments \
-                 WHERE person_id = $1 AND assessed_at <= $2 ORDER BY position",
-                &args![id.clone(), until],
-            )
-            .await?
-            .iter()
-            .map(|row| {
-                Ok(AssessmentView {
-                    level: opt_level(row, "level")?,
-                    previous_level: opt_level(row, "previous_level")?,
-                    assessed_by: user_id(row, "assessed_by")?,
-                    at: row.time("assessed_at")?,
+        let assessments = async {
+            self.db()
+                .fetch(
+                    "SELECT level, previous_level, assessed_by, assessed_at FROM rm_assessments \
+                     WHERE person_id = $1 AND assessed_at <= $2 ORDER BY position",
+                    &args![id.clone(), until],
+                )
+                .await?
+                .iter()
+                .map(|row| {
+                    Ok(AssessmentView {
+                        level: opt_level(row, "level")?,
+                        previous_level: opt_level(row, "previous_level")?,
+                        assessed_by: user_id(row, "assessed_by")?,
+                        at: row.time("assessed_at")?,
+                    })
                 })
-            })
-            .collect::<Result<_, ProjectionError>>()?;
-        detail.connections = self
-            .db()
-            .fetch(
-                "SELECT connection_id, target_kind, target_id, kind, active FROM rm_connections \
-                 WHERE person_id = $1 ORDER BY connection_id",
-                &args![id.clone()],
-            )
-            .await?
-            .iter()
-            .map(|row| {
-                let text = row.text("connection_id")?;
-                Ok(ConnectionView {
-                    connection_id: ConnectionId::parse(&text)
-                        .map_err(|_| decode_error("connection", &text))?,
-                    target_kind: row.text("target_kind")?,
-                    target_id: row.text("target_id")?,
-                    kind: row.text("kind")?,
-                    active: row.boolean("active")?,
-                })
-            })
-            .collect::<Result<_, ProjectionError>>()?;
-        detail.one_on_ones = self
-            .one_on_one_rows(
-                "SELECT conversation_id, person_id, organizer, held_at, assessment, logged_by FROM rm_one_on_ones \
-                 WHERE person_id = $1 AND held_at <= $2 ORDER BY held_at, conversation_id",
-                &args![id.clone(), until],
-            )
-            .await?;
-        let mut sql = Sql::default();
-        let person_arg = sql.arg(id.clone());
-        match as_of {
-            None => sql.push(&format!(
-                "SELECT s.test_id, s.step, s.recorded_at AS at FROM rm_test_steps s WHERE s.person_id = {person_arg} \
-                 ORDER BY s.test_id"
-            )),
-            Some(at) => {
-                let valid = valid_at(&mut sql, "s", at);
-                sql.push(&format!(
-                    "SELECT s.test_id, s.step, s.valid_from AS at FROM rm_test_step_history s \
-                     WHERE s.person_id = {person_arg} AND {valid} ORDER BY s.test_id"
-                ))
-            }
+                .collect::<Result<Vec<_>, ProjectionError>>()
         };
-        for row in self.db().fetch(&sql.text, &sql.args).await? {
-            if let Some(step) = parse_step(&row.text("step")?) {
-                detail.steps.push(StepView {
-                    test_id: test_id(&row, "test_id")?,
-                    step,
-                    at: row.time("at")?,
-                });
+        let connections = async {
+            self.db()
+                .fetch(
+                    "SELECT connection_id, target_kind, target_id, kind, active FROM rm_connections \
+                     WHERE person_id = $1 ORDER BY connection_id",
+                    &args![id.clone()],
+                )
+                .await?
+                .iter()
+                .map(|row| {
+                    let text = row.text("connection_id")?;
+                    Ok(ConnectionView {
+                        connection_id: ConnectionId::parse(&text)
+                            .map_err(|_| decode_error("connection", &text))?,
+                        target_kind: row.text("target_kind")?,
+                        target_id: row.text("target_id")?,
+                        kind: row.text("kind")?,
+                        active: row.boolean("active")?,
+                    })
+                })
+                .collect::<Result<Vec<_>, ProjectionError>>()
+        };
+        let one_on_one_args = args![id.clone(), until];
+        let one_on_ones = self.one_on_one_rows(
+            "SELECT conversation_id, person_id, organizer, held_at, assessment, logged_by FROM rm_one_on_ones \
+             WHERE person_id = $1 AND held_at <= $2 ORDER BY held_at, conversation_id",
+            &one_on_one_args,
+        );
+        let steps = async {
+            let mut sql = Sql::default();
+            let person_arg = sql.arg(id.clone());
+            match as_of {
+                None => sql.push(&format!(
+                    "SELECT s.test_id, s.step, s.recorded_at AS at FROM rm_test_steps s WHERE s.person_id = {person_arg} \
+                     ORDER BY s.test_id"
+                )),
+                Some(at) => {
+                    let valid = valid_at(&mut sql, "s", at);
+                    sql.push(&format!(
+                        "SELECT s.test_id, s.step, s.valid_from AS at FROM rm_test_step_history s \
+                         WHERE s.person_id = {person_arg} AND {valid} ORDER BY s.test_id"
+                    ))
+                }
+            };
+            let mut steps = Vec::new();
+            for row in self.db().fetch(&sql.text, &sql.args).await? {
+                if let Some(step) = parse_step(&row.text("step")?) {
+                    steps.push(StepView {
+                        test_id: test_id(&row, "test_id")?,
+                        step,
+                        at: row.time("at")?,
+                    });
+                }
             }
-        }
-        detail.tasks = self
-            .tasks(
-                chapter,
-                &TaskFilter {
-                    subject: Some(person),
-                    ..TaskFilter::default()
-                },
-                &PageRequest {
-                    after: None,
-                    first: MAX_PAGE_SIZE,
-                },
+            Ok::<_, ProjectionError>(steps)
+        };
+        let tasks = async {
+            Ok::<_, ProjectionError>(
+                self.tasks(
+                    chapter,
+                    &TaskFilter {
+                        subject: Some(person),
+                        ..TaskFilter::default()
+                    },
+                    &PageRequest {
+                        after: None,
+                        first: MAX_PAGE_SIZE,
+                    },
+                )
+                .await?
+                .edges
+                .into_iter()
+                .map(|edge| edge.node)
+                .collect::<Vec<_>>(),
             )
-            .await?
-            .edges
-            .into_iter()
-            .map(|edge| edge.node)
-            .collect();
-        detail.history = self
-            .activity_rows(
-                "SELECT position, tx, chapter_id, campaign_id, actor, at, kind, person_id, task_id, test_id, summary \
-                 FROM rm_activity WHERE person_id = $1 AND chapter_id = $2 AND at <= $3 ORDER BY tx, position",
-                &args![id, chapter.to_string(), until],
-            )
-            .await?;
+        };
+        let history_args = args![id.clone(), chapter.to_string(), until];
+        let history = self.activity_rows(
+            "SELECT position, tx, chapter_id, campaign_id, actor, at, kind, person_id, task_id, test_id, summary \
+             FROM rm_activity WHERE person_id = $1 AND chapter_id = $2 AND at <= $3 ORDER BY tx, position",
+            &history_args,
+        );
+        let (
+            contact_points,
+            units,
+            responses,
+            assessments,
+            connections,
+            one_on_ones,
+            steps,
+            tasks,
+            history,
+        ) = tokio::try_join!(
+            contact_points,
+            units,
+            responses,
+            assessments,
+            connections,
+            one_on_ones,
+            steps,
+            tasks,
+            history
+        )?;
+        detail.contact_points = contact_points;
+        detail.units = units;
+        detail.responses = responses;
+        detail.assessments = assessments;
+        detail.connections = connections;
+        detail.one_on_ones = one_on_ones;
+        detail.steps = steps;
+        detail.tasks = tasks;
+        detail.history = history;
         Ok(Some(detail))
     }
 

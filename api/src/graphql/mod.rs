@@ -2,6 +2,7 @@
 //! codes, pagination, versions, idempotency, limits) are written down in `docs/api.md`.
 
 mod accounts;
+pub mod answers;
 pub mod authz;
 mod boundary;
 mod campaign;
