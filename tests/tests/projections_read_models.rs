@@ -590,6 +590,39 @@ async fn a_rebuild_beside_a_running_runner_equals_a_clean_one(backend: TestBacke
     }
 }
 
+/// After a rebuild the planner knows how big the tables are (its plans for an empty table would probe the
+/// people list's memberships once per person).
+async fn a_rebuild_leaves_planner_statistics(backend: TestBackend) {
+    let world = World::new(backend, 3).await;
+    let store = world.groundwork.store().clone();
+    let models = ReadModels::new(&store);
+    let mut workload = Workload::new(&world, 5, true);
+    for _ in 0..40 {
+        workload.step().await;
+    }
+    models.rebuild_all().await.unwrap();
+    let analyzed: i64 = match world.backend.kind {
+        Kind::Sqlite => {
+            let pool = store.sqlite_pool().unwrap();
+            sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'rm_people'")
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        }
+        Kind::Postgres => {
+            let pool = store.postgres_pool().unwrap();
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM pg_stat_user_tables WHERE relname = 'rm_people' \
+                 AND last_analyze IS NOT NULL",
+            )
+            .fetch_one(pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert!(analyzed > 0, "rm_people has statistics after a rebuild");
+}
+
 async fn checkpoints(models: &ReadModels) -> Vec<Position> {
     models
         .status()
@@ -1004,6 +1037,7 @@ backend_tests!(
     the_read_api_filters_sorts_and_pages,
     a_rebuild_equals_the_live_projection,
     a_rebuild_beside_a_running_runner_equals_a_clean_one,
+    a_rebuild_leaves_planner_statistics,
     as_of_answers_equal_the_live_answers_of_the_time,
     a_killed_runner_resumes_without_doubles_or_gaps,
     forgetting_erases_the_read_models,
