@@ -385,6 +385,12 @@ async fn run_backend(url: &str, plan: &Plan) -> anyhow::Result<Vec<Row>> {
                 ))
                 .single(server.cold_start),
         );
+        let (peak, resident) = server.memory()?;
+        rows.push(
+            Row::new("8", "server resident size when ready").note(format!(
+                "VmRSS {resident:.0} MiB (VmHWM {peak:.0} MiB) before the first query"
+            )),
+        );
         let queries = graphql::queries(&world)?;
         let mut live_p99 = std::collections::HashMap::new();
         for query in &queries {
@@ -405,11 +411,16 @@ async fn run_backend(url: &str, plan: &Plan) -> anyhow::Result<Vec<Row>> {
                         continue;
                     }
                 };
+                // The server's memory after each series: where the peak comes from (figure 8).
+                let (peak, resident) = server.memory()?;
                 let mut row = Row::new("7", format!("GraphQL {}", query.name))
                     .clients(clients)
                     .rate(rate)
                     .latency(&latency)
-                    .note(format!("{} KiB answer", size / 1024));
+                    .note(format!(
+                        "{} KiB answer; server after it: VmRSS {resident:.0} MiB, VmHWM {peak:.0} MiB",
+                        size / 1024
+                    ));
                 if query.name == "full wall chart" {
                     live_p99.insert(clients, latency.p99());
                 }

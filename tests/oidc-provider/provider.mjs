@@ -17,7 +17,7 @@
 // sends the client an `access_denied` error.
 
 import { createServer } from 'node:http';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 function required(name) {
@@ -37,8 +37,17 @@ const port = Number(process.env.OIDC_PORT || 0);
 // The accounts the interaction route has signed in, by subject.
 const accounts = new Map();
 
+// The key is generated as PEM text and exported as a JWK from a separate key object. Exporting the key object
+// that generateKeyPairSync returns can deadlock Node 20: a garbage collection during the JWK export destroys
+// the finished key-generation job, whose destructor waits for the lock the export holds (seen as a provider
+// that never starts listening, its main thread in KeyGenJob::~KeyGenJob under ExportJWKRsaKey).
+const { privateKey: signingPem } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
 const signingKey = {
-  ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }),
+  ...createPrivateKey(signingPem).export({ format: 'jwk' }),
   kid: randomUUID(),
   alg: 'RS256',
   use: 'sig',

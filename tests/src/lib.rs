@@ -394,3 +394,27 @@ pub fn decode_base64(text: &str) -> Vec<u8> {
     }
     out
 }
+
+/// A cqrs-es framework for the test aggregate, on `store`.
+pub fn member_cqrs(
+    store: &Store,
+    person: Uuid,
+) -> cqrs_es::CqrsFramework<Member, store::AggregateStore<Member>> {
+    cqrs_es::CqrsFramework::new(store::AggregateStore::new(store.clone()), vec![], person)
+}
+
+/// A member who has just joined under `name`.
+pub async fn join_member(store: &Store, name: &str) -> Uuid {
+    let person = Uuid::new_v4();
+    member_cqrs(store, person)
+        .execute_with_metadata(
+            &person.to_string(),
+            MemberCommand::Join {
+                name: name.to_string(),
+            },
+            metadata(),
+        )
+        .await
+        .unwrap();
+    person
+}

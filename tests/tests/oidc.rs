@@ -71,7 +71,7 @@ impl Provider {
                 panic!("cannot start `node` for the test OpenID Connect provider (install Node.js 20 or later): {error}")
             });
         let stdout = child.stdout.take().unwrap();
-        let issuer = tokio::task::spawn_blocking(move || {
+        let listening = tokio::task::spawn_blocking(move || {
             let mut lines = std::io::BufReader::new(stdout).lines();
             let issuer = lines
                 .by_ref()
@@ -79,10 +79,20 @@ impl Provider {
             // Keep draining the provider's notices so it never blocks on a full pipe.
             std::thread::spawn(move || lines.for_each(drop));
             issuer
-        })
-        .await
-        .unwrap()
-        .expect("the test OpenID Connect provider stopped before listening");
+        });
+        // Not a timed assertion: only so that a provider stuck at start fails the test instead of hanging it.
+        let issuer =
+            match tokio::time::timeout(std::time::Duration::from_secs(120), listening).await {
+                Ok(issuer) => issuer
+                    .unwrap()
+                    .expect("the test OpenID Connect provider stopped before listening"),
+                Err(_) => {
+                    let _ = child.kill();
+                    panic!(
+                    "the test OpenID Connect provider did not start listening within two minutes"
+                );
+                }
+            };
         Self { child, issuer }
     }
 }

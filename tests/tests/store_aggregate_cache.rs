@@ -3,10 +3,13 @@
 //! a replay, optimistic concurrency is untouched, and forgetting a person drops their cached state.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use cqrs_es::{CqrsFramework, EventStore};
+use cqrs_es::EventStore;
 use domain::Sensitive;
 use store::{AggregateStore, MasterKey, Store, StoreError, StoreOptions};
-use tests::{backend_tests, metadata, Member, MemberCommand, MemberEvent, TestBackend};
+use tests::{
+    backend_tests, join_member as join, member_cqrs as cqrs, metadata, Member, MemberCommand,
+    MemberEvent, TestBackend,
+};
 use uuid::Uuid;
 
 backend_tests!(
@@ -16,25 +19,6 @@ backend_tests!(
     forgetting_a_person_drops_their_cached_state,
     a_full_cache_makes_room,
 );
-
-fn cqrs(store: &Store, person: Uuid) -> CqrsFramework<Member, AggregateStore<Member>> {
-    CqrsFramework::new(AggregateStore::new(store.clone()), vec![], person)
-}
-
-async fn join(store: &Store, name: &str) -> Uuid {
-    let person = Uuid::new_v4();
-    cqrs(store, person)
-        .execute_with_metadata(
-            &person.to_string(),
-            MemberCommand::Join {
-                name: name.to_string(),
-            },
-            metadata(),
-        )
-        .await
-        .unwrap();
-    person
-}
 
 async fn add_points(store: &Store, person: Uuid, points: impl IntoIterator<Item = u64>) {
     let framework = cqrs(store, person);

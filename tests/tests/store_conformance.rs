@@ -1,7 +1,7 @@
 //! The event store's behaviour, identical on SQLite and PostgreSQL: every test here runs on both.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use cqrs_es::{AggregateError, CqrsFramework, EventStore};
+use cqrs_es::{AggregateError, EventStore};
 use domain::Sensitive;
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -11,7 +11,10 @@ use std::time::{Duration, Instant};
 use store::{
     AggregateStore, MasterKey, NewEvent, Position, Store, StoreError, StoreOptions, StreamAppend,
 };
-use tests::{backend_tests, metadata, Kind, Member, MemberCommand, MemberEvent, TestBackend};
+use tests::{
+    backend_tests, join_member as join, member_cqrs as cqrs, metadata, Kind, Member, MemberCommand,
+    MemberEvent, TestBackend,
+};
 use uuid::Uuid;
 
 backend_tests!(
@@ -32,25 +35,6 @@ backend_tests!(
     a_wrong_master_key_is_refused_at_start_up,
     a_hundred_thousand_events_export_and_import_quickly,
 );
-
-fn cqrs(store: &Store, person: Uuid) -> CqrsFramework<Member, AggregateStore<Member>> {
-    CqrsFramework::new(AggregateStore::new(store.clone()), vec![], person)
-}
-
-async fn join(store: &Store, name: &str) -> Uuid {
-    let person = Uuid::new_v4();
-    cqrs(store, person)
-        .execute_with_metadata(
-            &person.to_string(),
-            MemberCommand::Join {
-                name: name.to_string(),
-            },
-            metadata(),
-        )
-        .await
-        .unwrap();
-    person
-}
 
 async fn add_points(store: &Store, person: Uuid, times: u64) {
     let framework = cqrs(store, person);

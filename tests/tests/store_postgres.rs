@@ -15,29 +15,9 @@ async fn a_transaction_that_commits_late_is_not_skipped() {
     let store = backend.store(&MasterKey::generate()).await;
 
     // An older writer: its transaction id is taken before the store's append, its commit comes after.
-    let mut late = sqlx::PgConnection::connect(&backend.url).await.unwrap();
-    sqlx::query("BEGIN").execute(&mut late).await.unwrap();
-    let late_tx: i64 = sqlx::query_scalar("SELECT pg_current_xact_id()::text::bigint")
-        .fetch_one(&mut late)
-        .await
-        .unwrap();
+    let (mut late, late_tx) = open_transaction(&backend.url).await;
 
-    let appended = store
-        .append(vec![StreamAppend {
-            stream_type: "counter".into(),
-            stream_id: "early".into(),
-            data_subject: None,
-            expected_version: 0,
-            events: vec![NewEvent {
-                event_type: "Ticked".into(),
-                schema_version: 1,
-                payload: json!({"Ticked": {}}),
-                metadata: HashMap::new(),
-            }],
-            snapshot: None,
-        }])
-        .await
-        .unwrap();
+    let appended = store.append(vec![tick("early")]).await.unwrap();
     assert!(appended[0].position.tx > late_tx);
     assert!(
         store
@@ -48,16 +28,7 @@ async fn a_transaction_that_commits_late_is_not_skipped() {
         "the newer commit is held back while an older transaction may still add events before it"
     );
 
-    sqlx::query(
-        "INSERT INTO events (tx_id, stream_type, stream_id, stream_version, event_type, schema_version, \
-         data_subject, payload, metadata, recorded_at) \
-         VALUES ($1, 'counter', 'late', 1, 'Ticked', 1, NULL, '{\"Ticked\":{}}', '{}', now())",
-    )
-    .bind(late_tx)
-    .execute(&mut late)
-    .await
-    .unwrap();
-    sqlx::query("COMMIT").execute(&mut late).await.unwrap();
+    commit_late(&mut late, late_tx).await;
 
     // Other tests' transactions elsewhere in the cluster can hold the horizon back for a moment.
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -93,6 +64,20 @@ fn tick(stream: &str) -> StreamAppend {
         }],
         snapshot: None,
     }
+}
+
+/// Appends one event in the given open transaction (as the store would, with its id) and commits it.
+async fn commit_late(connection: &mut sqlx::PgConnection, tx_id: i64) {
+    sqlx::query(
+        "INSERT INTO events (tx_id, stream_type, stream_id, stream_version, event_type, schema_version, \
+         data_subject, payload, metadata, recorded_at) \
+         VALUES ($1, 'counter', 'late', 1, 'Ticked', 1, NULL, '{\"Ticked\":{}}', '{}', now())",
+    )
+    .bind(tx_id)
+    .execute(&mut *connection)
+    .await
+    .unwrap();
+    sqlx::query("COMMIT").execute(connection).await.unwrap();
 }
 
 /// Opens a transaction that holds a transaction id (as a projection batch does with its checkpoint lock).
@@ -166,16 +151,7 @@ async fn a_reader_passes_transactions_it_names_as_not_appending_and_no_others() 
         ["first"],
         "an unnamed older transaction may still append before `second`: it is not read past"
     );
-    sqlx::query(
-        "INSERT INTO events (tx_id, stream_type, stream_id, stream_version, event_type, schema_version, \
-         data_subject, payload, metadata, recorded_at) \
-         VALUES ($1, 'counter', 'late', 1, 'Ticked', 1, NULL, '{\"Ticked\":{}}', '{}', now())",
-    )
-    .bind(late_id)
-    .execute(&mut late)
-    .await
-    .unwrap();
-    sqlx::query("COMMIT").execute(&mut late).await.unwrap();
+    commit_late(&mut late, late_id).await;
     assert_eq!(
         read_until(&store, &[batch_id], &["first", "late", "second"]).await,
         ["first", "late", "second"],
