@@ -418,3 +418,18 @@ pub async fn join_member(store: &Store, name: &str) -> Uuid {
         .unwrap();
     person
 }
+
+/// `AddPoints` commands on a member, one per item of `points`, in order.
+pub async fn add_member_points(store: &Store, person: Uuid, points: impl IntoIterator<Item = u64>) {
+    let framework = member_cqrs(store, person);
+    for points in points {
+        framework
+            .execute_with_metadata(
+                &person.to_string(),
+                MemberCommand::AddPoints { points },
+                metadata(),
+            )
+            .await
+            .unwrap();
+    }
+}

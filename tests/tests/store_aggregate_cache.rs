@@ -7,7 +7,7 @@ use cqrs_es::EventStore;
 use domain::Sensitive;
 use store::{AggregateStore, MasterKey, Store, StoreError, StoreOptions};
 use tests::{
-    backend_tests, join_member as join, member_cqrs as cqrs, metadata, Member, MemberCommand,
+    add_member_points as add_points, backend_tests, join_member as join, metadata, Member,
     MemberEvent, TestBackend,
 };
 use uuid::Uuid;
@@ -19,20 +19,6 @@ backend_tests!(
     forgetting_a_person_drops_their_cached_state,
     a_full_cache_makes_room,
 );
-
-async fn add_points(store: &Store, person: Uuid, points: impl IntoIterator<Item = u64>) {
-    let framework = cqrs(store, person);
-    for points in points {
-        framework
-            .execute_with_metadata(
-                &person.to_string(),
-                MemberCommand::AddPoints { points },
-                metadata(),
-            )
-            .await
-            .unwrap();
-    }
-}
 
 fn uncached() -> StoreOptions {
     StoreOptions {

@@ -36,18 +36,9 @@ backend_tests!(
     a_hundred_thousand_events_export_and_import_quickly,
 );
 
+/// `times` commands adding 1, 2, … points.
 async fn add_points(store: &Store, person: Uuid, times: u64) {
-    let framework = cqrs(store, person);
-    for points in 1..=times {
-        framework
-            .execute_with_metadata(
-                &person.to_string(),
-                MemberCommand::AddPoints { points },
-                metadata(),
-            )
-            .await
-            .unwrap();
-    }
+    tests::add_member_points(store, person, 1..=times).await;
 }
 
 /// A plain event on a stream without a data subject.
