@@ -556,17 +556,14 @@ async fn refused_sign_ins_say_why_and_create_nothing(backend: TestBackend) {
     );
 
     // A disabled user is refused, whether matched by email or (once linked) by subject.
+    let org = Login {
+        sub: "idp-org",
+        email: "org@example.org",
+        verified: true,
+        groups: &[],
+    };
     accounts.set_disabled(organizer, true).await.unwrap();
-    let disabled = sign_in_via_provider(
-        router,
-        &Login {
-            sub: "idp-org",
-            email: "org@example.org",
-            verified: true,
-            groups: &[],
-        },
-    )
-    .await;
+    let disabled = sign_in_via_provider(router, &org).await;
     refused(
         &disabled,
         StatusCode::FORBIDDEN,
@@ -577,29 +574,11 @@ async fn refused_sign_ins_say_why_and_create_nothing(backend: TestBackend) {
         None
     );
     accounts.set_disabled(organizer, false).await.unwrap();
-    let linked = sign_in_via_provider(
-        router,
-        &Login {
-            sub: "idp-org",
-            email: "org@example.org",
-            verified: true,
-            groups: &[],
-        },
-    )
-    .await;
+    let linked = sign_in_via_provider(router, &org).await;
     let session = session_of(&linked);
     assert_eq!(me(router, &session).await["role"], "ORGANIZER");
     accounts.set_disabled(organizer, true).await.unwrap();
-    let by_subject = sign_in_via_provider(
-        router,
-        &Login {
-            sub: "idp-org",
-            email: "org@example.org",
-            verified: true,
-            groups: &[],
-        },
-    )
-    .await;
+    let by_subject = sign_in_via_provider(router, &org).await;
     refused(
         &by_subject,
         StatusCode::FORBIDDEN,
