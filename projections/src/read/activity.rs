@@ -74,11 +74,6 @@ impl ReadModels {
         Ok(Page::at_offset(items, offset, has_next_page, total))
     }
 
-    /// The wall-chart history rows of a campaign's people that overlap `[from, to)`.
-    async fn person_history(
-
-    }
-
     /// Activity items from a query selecting every column of `rm_activity`.
     pub(super) async fn activity_rows(
         &self,
@@ -107,4 +102,5 @@ impl ReadModels {
                 })
             })
             .collect()
+    }
 }

@@ -390,6 +390,7 @@ impl ReadModels {
         Ok(chart)
     }
 
+    async fn build_wall_chart(
         &self,
         chapter: ChapterId,
         campaign: CampaignId,

@@ -291,4 +291,6 @@ impl ReadModels {
                     logged_by: user_id(row, "logged_by")?,
                 })
             })
+            .collect()
+    }
 }
