@@ -8,9 +8,9 @@
 
 use crate::accounts::{AccountError, Accounts};
 use crate::config::{Environment, OidcSettings};
+use crate::graphql::answers::WallChartAnswers;
 use crate::graphql::authz::{Identity, Scope, Via};
 use crate::graphql::{self, GraphqlSettings, GroundworkSchema, SchemaDeps};
-use crate::graphql::answers::WallChartAnswers;
 use crate::oidc::{self, Oidc, OidcRoutes};
 use crate::service::Groundwork;
 use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};

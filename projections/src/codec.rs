@@ -109,7 +109,11 @@ mod tests {
         let mut words = HashSet::new();
         for variant in E::ALL {
             assert_eq!(E::parse(variant.as_str()).ok(), Some(*variant));
-            assert!(words.insert(variant.as_str()), "{} is stored twice", variant.as_str());
+            assert!(
+                words.insert(variant.as_str()),
+                "{} is stored twice",
+                variant.as_str()
+            );
         }
     }
 

@@ -224,7 +224,12 @@ impl CampaignsBatch {
     }
 
     /// Folds a task event into the task's row.
-    pub(super) fn task(&mut self, envelope: &Envelope, event: &TaskEvent, effects: &mut BatchEffects) {
+    pub(super) fn task(
+        &mut self,
+        envelope: &Envelope,
+        event: &TaskEvent,
+        effects: &mut BatchEffects,
+    ) {
         let task = envelope.stream_id.as_str();
         let position = envelope.position.position;
         let at = envelope.metadata.at;
@@ -349,12 +354,14 @@ impl CampaignsBatch {
             tx,
             self.responses
                 .into_iter()
-                .map(|((person_id, field_id, response_id), campaign_id)| PersonResponseRow {
-                    person_id,
-                    field_id,
-                    response_id,
-                    campaign_id,
-                }),
+                .map(
+                    |((person_id, field_id, response_id), campaign_id)| PersonResponseRow {
+                        person_id,
+                        field_id,
+                        response_id,
+                        campaign_id,
+                    },
+                ),
             "ON CONFLICT DO NOTHING",
         )
         .await?;
@@ -400,10 +407,12 @@ impl CampaignsBatch {
             .tasks
             .into_iter()
             .filter(|(_, state)| state.changed)
-            .filter_map(|(task_id, state)| Some(TaskRow {
-                task_id,
-                record: state.row?,
-            }));
+            .filter_map(|(task_id, state)| {
+                Some(TaskRow {
+                    task_id,
+                    record: state.row?,
+                })
+            });
         rows::insert(tx, task_rows, &rows::upsert_clause::<TaskRow>("task_id")).await?;
         rows::insert(
             tx,

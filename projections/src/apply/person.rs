@@ -118,7 +118,9 @@ impl CampaignsBatch {
                 self.remove_response(tx, person, response).await?
             }
             // Field values are not projected.
-            PersonEvent::PersonFieldValueSet(_) | PersonEvent::PersonFieldValueCleared { .. } => false,
+            PersonEvent::PersonFieldValueSet(_) | PersonEvent::PersonFieldValueCleared { .. } => {
+                false
+            }
             PersonEvent::PersonAssessed {
                 level,
                 previous_level,
@@ -225,7 +227,12 @@ impl CampaignsBatch {
     }
 
     /// A person new to the read model: their row, their first history row, their cell.
-    fn add_person(&mut self, applying: Applying<'_>, event: &PersonEvent, effects: &mut BatchEffects) {
+    fn add_person(
+        &mut self,
+        applying: Applying<'_>,
+        event: &PersonEvent,
+        effects: &mut BatchEffects,
+    ) {
         let PersonEvent::PersonAddedToCampaign {
             campaign_id,
             chapter,

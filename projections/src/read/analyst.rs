@@ -68,7 +68,10 @@ impl ReadModels {
             let mut per_level: BTreeMap<u8, u32> = BTreeMap::new();
             let mut unassessed = 0;
             for (_, level, _, status, valid_from, valid_to) in &history {
-                if *status == PersonStatusView::Active && *valid_from <= at && valid_to.is_none_or(|to| to > at) {
+                if *status == PersonStatusView::Active
+                    && *valid_from <= at
+                    && valid_to.is_none_or(|to| to > at)
+                {
                     match level {
                         Some(level) => *per_level.entry(*level).or_default() += 1,
                         None => unassessed += 1,
@@ -138,7 +141,10 @@ impl ReadModels {
                 uncovered: 0,
             };
             for (_, _, organizer, status, valid_from, valid_to) in &history {
-                if *status == PersonStatusView::Active && *valid_from <= at && valid_to.is_none_or(|to| to > at) {
+                if *status == PersonStatusView::Active
+                    && *valid_from <= at
+                    && valid_to.is_none_or(|to| to > at)
+                {
                     coverage.people += 1;
                     if organizer.is_some() {
                         coverage.covered += 1;

@@ -5,8 +5,8 @@
 
 use super::cache::ChartKey;
 use super::sql::{
-    campaign_id, opt_level, opt_unit_id, opt_user_id, person_id, stored, test_id, unit_id, valid_at,
-    Sql,
+    campaign_id, opt_level, opt_unit_id, opt_user_id, person_id, stored, test_id, unit_id,
+    valid_at, Sql,
 };
 use super::views::{
     LevelCount, PersonCell, PersonStatusView, TestFigures, UnitFigures, WallChart, WallChartUnit,

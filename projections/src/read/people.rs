@@ -33,7 +33,10 @@ impl ReadModels {
             format!("p.campaign_id = {campaign_arg}"),
         ];
         if !filter.include_inactive {
-            conditions.push(format!("p.status = '{}'", PersonStatusView::Active.as_str()));
+            conditions.push(format!(
+                "p.status = '{}'",
+                PersonStatusView::Active.as_str()
+            ));
         }
         if let Some(unit) = filter.unit {
             let units = self.load_units(campaign, None).await?;

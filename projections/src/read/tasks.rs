@@ -10,7 +10,6 @@ use domain::values::TaskStatus;
 use std::collections::HashMap;
 
 impl ReadModels {
-
     /// Tasks of the caller's chapter: by assignee ("my tasks"), status, due date, overdue; soonest due first.
     pub async fn tasks(
         &self,

@@ -20,7 +20,12 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     /// A page of `nodes` that starts `offset` items into the whole list of `total_count` items.
-    pub(super) fn at_offset(nodes: Vec<T>, offset: u64, has_next_page: bool, total_count: i64) -> Self {
+    pub(super) fn at_offset(
+        nodes: Vec<T>,
+        offset: u64,
+        has_next_page: bool,
+        total_count: i64,
+    ) -> Self {
         Self {
             edges: nodes
                 .into_iter()
@@ -82,7 +87,6 @@ pub enum PersonStatusView {
     Merged,
     Forgotten,
 }
-
 
 /// A person in the people list.
 #[derive(Debug, Clone, PartialEq)]
