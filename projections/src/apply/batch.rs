@@ -306,8 +306,6 @@ impl CampaignsBatch {
     }
 
     /// Writes everything the batch folded, a statement or two per table.
-
-    /// Writes everything the batch folded, a statement or two per table.
     pub(super) async fn write(
         self,
         tx: &mut Tx,

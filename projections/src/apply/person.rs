@@ -70,8 +70,31 @@ impl CampaignsBatch {
             }
             Some(state) => state,
             None => {
-                if let PersonEvent::PersonAddedToCampaign { .. } = event {
-                    self.add_person(applying, event, effects);
+                // Any other event of a person the read model never saw added has nothing to attach to.
+                if let PersonEvent::PersonAddedToCampaign {
+                    campaign_id,
+                    chapter,
+                    name,
+                    preferred_language,
+                    ..
+                } = event
+                {
+                    let row = PersonRecord {
+                        campaign_id: campaign_id.to_string(),
+                        chapter_id: chapter.to_string(),
+                        name: name.value().map(ToString::to_string),
+                        level: None,
+                        organizer: None,
+                        follow_up: false,
+                        status: PersonStatusView::Active,
+                        merged_into: None,
+                        preferred_language: preferred_language
+                            .as_ref()
+                            .map(|language| language.as_str().to_string()),
+                        added_at: applying.at,
+                        last_position: applying.position,
+                    };
+                    self.add_person(applying, row, effects);
                 }
                 return Ok(());
             }
@@ -230,35 +253,10 @@ impl CampaignsBatch {
     fn add_person(
         &mut self,
         applying: Applying<'_>,
-        event: &PersonEvent,
+        row: PersonRecord,
         effects: &mut BatchEffects,
     ) {
-        let PersonEvent::PersonAddedToCampaign {
-            campaign_id,
-            chapter,
-            name,
-            preferred_language,
-            ..
-        } = event
-        else {
-            return;
-        };
         let person = applying.person;
-        let row = PersonRecord {
-            campaign_id: campaign_id.to_string(),
-            chapter_id: chapter.to_string(),
-            name: name.value().map(ToString::to_string),
-            level: None,
-            organizer: None,
-            follow_up: false,
-            status: PersonStatusView::Active,
-            merged_into: None,
-            preferred_language: preferred_language
-                .as_ref()
-                .map(|language| language.as_str().to_string()),
-            added_at: applying.at,
-            last_position: applying.position,
-        };
         self.person_history.new_key(vec![person.to_string()]);
         self.snapshot_person(applying, &row);
         effects
