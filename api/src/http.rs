@@ -8,6 +8,7 @@
 
 use crate::accounts::{AccountError, Accounts};
 use crate::config::{Environment, OidcSettings};
+use crate::graphql::answers::WallChartAnswers;
 use crate::graphql::authz::{Identity, Scope, Via};
 use crate::graphql::{self, GraphqlSettings, GroundworkSchema, SchemaDeps};
 use crate::oidc::{self, Oidc, OidcRoutes};
@@ -98,6 +99,8 @@ impl ApiOptions {
 struct AppState {
     groundwork: Arc<Groundwork>,
     read_models: ReadModels,
+    /// Serialised wall-chart answers (`graphql::answers`).
+    answers: WallChartAnswers,
     accounts: Arc<Accounts>,
     schema: GroundworkSchema,
     dev_identity: Option<Identity>,
@@ -116,6 +119,18 @@ pub fn app(groundwork: Arc<Groundwork>) -> Router {
 pub fn app_with(
     groundwork: Arc<Groundwork>,
     read_models: ReadModels,
+    options: ApiOptions,
+) -> Router {
+    let answers = WallChartAnswers::new(&read_models);
+    app_with_answers(groundwork, read_models, answers, options)
+}
+
+/// [`app_with`], keeping serialised wall-chart answers in `answers` (made over the same `read_models`), so
+/// that several routers over one set of read models share them.
+pub fn app_with_answers(
+    groundwork: Arc<Groundwork>,
+    read_models: ReadModels,
+    answers: WallChartAnswers,
     options: ApiOptions,
 ) -> Router {
     let accounts = Arc::new(Accounts::new(groundwork.store().clone()));
@@ -153,6 +168,7 @@ pub fn app_with(
         .with_state(AppState {
             groundwork: groundwork.clone(),
             read_models,
+            answers,
             accounts: accounts.clone(),
             schema,
             dev_identity: options.dev_identity,
@@ -310,14 +326,14 @@ async fn wall_chart_answer(
         Err(_) => return execute(state, identity, request).await,
     };
     let key = graphql::answers::key(&identity, &scope, body);
-    match graphql::answers::lookup(&state.read_models, &key).await {
+    match state.answers.lookup(&key).await {
         Ok((Some(answer), _)) => return graphql_answer(answer),
         Ok((None, _)) => {}
         Err(_) => return execute(state, identity, request).await,
     }
-    let _turn = state.read_models.chart_answer_turn().await;
+    let _turn = state.answers.turn().await;
     // Another request may have built it while this one waited.
-    let stamp = match graphql::answers::lookup(&state.read_models, &key).await {
+    let stamp = match state.answers.lookup(&key).await {
         Ok((Some(answer), _)) => return graphql_answer(answer),
         Ok((None, stamp)) => stamp,
         Err(_) => return execute(state, identity, request).await,
@@ -329,9 +345,7 @@ async fn wall_chart_answer(
     match serde_json::to_vec(&response) {
         Ok(serialised) => {
             let answer: Arc<[u8]> = serialised.into();
-            state
-                .read_models
-                .keep_chart_answer(key, stamp, Arc::clone(&answer));
+            state.answers.keep(key, stamp, Arc::clone(&answer));
             graphql_answer(answer)
         }
         Err(_) => GraphQLResponse::from(response).into_response(),

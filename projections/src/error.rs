@@ -18,4 +18,7 @@ pub enum ProjectionError {
     Interrupted(String),
     #[error("the cursor `{0}` is not valid")]
     InvalidCursor(String),
+    /// A read-model column holds text this version cannot read (an unknown stored word, a malformed id).
+    #[error("the stored {what} `{text}` cannot be read")]
+    Decode { what: String, text: String },
 }

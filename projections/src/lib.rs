@@ -4,17 +4,21 @@
 //! - [`runner`]: follows the log, applies each batch and its checkpoint in one transaction, wakes on new
 //!   events (in-process signal, PostgreSQL LISTEN/NOTIFY, a slow poll), runs each projection in exactly one
 //!   process (PostgreSQL advisory lock), rebuilds, reports status and lag.
-//! - [`queries`]: [`ReadModels`], every call scoped to the caller's chapter.
+//! - [`read`]: [`ReadModels`], every call scoped to the caller's chapter, one module per area.
+//!
+//! The `fault-injection` feature (tests only) makes every n-th batch fail before its commit
+//! ([`RunnerOptions`]'s `fault_every`); release builds never contain it.
 
 mod apply;
+mod codec;
 mod db;
 mod error;
 mod events;
-pub mod queries;
+pub mod read;
 pub mod runner;
 
 pub use error::ProjectionError;
-pub use queries::ReadModels;
+pub use read::ReadModels;
 pub use runner::{
     projection_tables, ProjectionStatus, ReadModelChange, Runner, RunnerOptions, PROJECTIONS,
 };

@@ -14,7 +14,7 @@ use crate::apply::{self, BatchEffects, ACTIVITY, CAMPAIGNS};
 use crate::db::{args, Db, Tx};
 use crate::error::ProjectionError;
 use crate::events;
-use crate::queries::ReadModels;
+use crate::read::ReadModels;
 use chrono::{DateTime, Utc};
 use domain::ids::{CampaignId, ChapterId, PersonId, TaskId, UnitId, UserId};
 use serde::{Deserialize, Serialize};
@@ -182,8 +182,9 @@ pub struct RunnerOptions {
     pub lock_retry: Duration,
     /// Which projections this runner runs (all by default).
     pub projections: Vec<String>,
-    /// Tests only: every this-many batches fails after its writes and before its commit, as a crash would.
-    #[doc(hidden)]
+    /// Tests only (the `fault-injection` feature): every this-many batches fails after its writes and
+    /// before its commit, as a crash would.
+    #[cfg(feature = "fault-injection")]
     pub fault_every: Option<u32>,
 }
 
@@ -194,6 +195,7 @@ impl Default for RunnerOptions {
             fallback_poll: Duration::from_secs(2),
             lock_retry: Duration::from_secs(1),
             projections: PROJECTIONS.iter().map(ToString::to_string).collect(),
+            #[cfg(feature = "fault-injection")]
             fault_every: None,
         }
     }
@@ -234,6 +236,7 @@ fn lock_key(projection: &str) -> i64 {
 
 pub(crate) fn start(models: &ReadModels, options: RunnerOptions) -> Runner {
     let (shutdown, _) = watch::channel(false);
+    #[cfg(feature = "fault-injection")]
     models.set_fault_every(options.fault_every);
     let mut tasks = Vec::new();
     if models.db().kind() == BackendKind::Postgres {
@@ -528,6 +531,7 @@ impl ReadModels {
             self.campaign_of(),
         )
         .await?;
+        #[cfg(feature = "fault-injection")]
         if self.inject_fault() {
             // Tests: a crash after the read-model writes and before the commit; dropping the transaction
             // rolls it back, as a dead process's would be.

@@ -40,7 +40,7 @@ async fn campaign_with_ana(api: &TestApi) -> (String, String) {
     (campaign, ana)
 }
 
-/// A router over the same read models (and so the same kept answers) for another identity.
+/// A router over the same read models and kept answers for another identity.
 fn router_as(api: &TestApi, identity: Identity) -> Router {
     api.with_other_options(ApiOptions {
         dev_identity: Some(identity),
@@ -172,7 +172,7 @@ async fn a_forgotten_persons_name_leaves_the_kept_answers(backend: TestBackend) 
     let body = json!({"query": CHART, "variables": variables}).to_string();
     let key = api::graphql::answers::key(&identity, &scope, body.as_bytes());
     let stamp = api.read_models.chart_stamp().await.unwrap();
-    let kept = api.read_models.chart_answer(&key, stamp).unwrap();
+    let kept = api.answers.find(&key, stamp).unwrap();
     assert!(String::from_utf8_lossy(&kept).contains("Ana Rivera"));
 
     api.graphql(
@@ -183,7 +183,7 @@ async fn a_forgotten_persons_name_leaves_the_kept_answers(backend: TestBackend) 
     .data();
     projected(&api).await;
     // Gone from memory as soon as the forgetting was projected, even when looked up at the old stamp.
-    assert!(api.read_models.chart_answer(&key, stamp).is_none());
+    assert!(api.answers.find(&key, stamp).is_none());
     let after = api.graphql(CHART, variables).await;
     assert!(!after.0.to_string().contains("Ana"), "{:#}", after.0);
     assert_eq!(after.data()["wallChart"]["totals"]["people"], 0);
@@ -215,7 +215,7 @@ async fn errors_still_come_back_and_are_not_kept(backend: TestBackend) {
         .unwrap();
     let body = json!({"query": CHART, "variables": {"c": "not-an-id"}}).to_string();
     let key = api::graphql::answers::key(&identity, &scope, body.as_bytes());
-    assert!(api.read_models.chart_answer(&key, stamp).is_none());
+    assert!(api.answers.find(&key, stamp).is_none());
     // And a good request after them is answered.
     let good = api.graphql(CHART, json!({"c": campaign})).await;
     assert_eq!(good.data()["wallChart"]["totals"]["people"], 1);

@@ -14,7 +14,7 @@ use domain::values::{
     ContactLabel, ContactValue, Email, NoteText, PersonName, Phone, StepKind, TaskKind,
 };
 use domain::Actor;
-use projections::queries::{PageRequest, PeopleFilter, PeopleSort, TaskFilter};
+use projections::read::{PageRequest, PeopleFilter, PeopleSort, TaskFilter};
 use projections::{projection_tables, ReadModels, RunnerOptions, PROJECTIONS};
 use std::time::Duration as StdDuration;
 use store::{Position, Store};
@@ -967,7 +967,7 @@ async fn the_read_api_filters_sorts_and_pages(backend: TestBackend) {
         .activity(
             world.chapter,
             world.campaign,
-            &projections::queries::ActivityFilter {
+            &projections::read::ActivityFilter {
                 kinds: vec!["PersonAssessed".to_string()],
                 from: Some(start()),
                 to: Some(workload.clock + Duration::days(1)),

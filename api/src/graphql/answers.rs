@@ -1,8 +1,9 @@
 //! Wall-chart answers served from memory. A full wall chart of 10,000 people is about 60,000 fields: turning
 //! the (cached) chart into GraphQL objects, resolving and serialising them costs far more than anything else
 //! in the request. A request that asks for wall charts only is answered once per state of the charts'
-//! tables and caller's scope, and its serialised answer is kept in [`ReadModels`] next to the charts, valid
-//! while the `campaigns` checkpoint stands still and dropped when a person is forgotten.
+//! tables and caller's scope, and its serialised answer is kept in [`WallChartAnswers`], found by the
+//! charts' stamp ([`ReadModels::chart_stamp`]): valid while the `campaigns` checkpoint stands still, and
+//! dropped when this process projects a forgetting.
 //!
 //! What an answer depends on besides the charts goes into its key: the request's bytes (query, variables,
 //! operation name), and the caller's chapter, role, personal-data grant and scope (campaign narrowing and
@@ -10,7 +11,9 @@
 
 use super::authz::{Identity, Scope};
 use async_graphql::parser::types::{DocumentOperations, OperationType, Selection};
-use projections::ReadModels;
+use projections::read::ChartStamp;
+use projections::{ProjectionError, ReadModels};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 /// The root field whose answers may be kept.
 const WALL_CHART: &str = "wallChart";
@@ -64,19 +67,122 @@ pub fn key(identity: &Identity, scope: &Scope, body: &[u8]) -> Vec<u8> {
     key
 }
 
-/// A kept answer, found by the key and the state of the charts' tables; `None` if there is none.
-pub async fn lookup(
-    read_models: &ReadModels,
-    key: &[u8],
-) -> Result<
-    (
-        Option<std::sync::Arc<[u8]>>,
-        projections::queries::ChartStamp,
-    ),
-    projections::ProjectionError,
-> {
-    let stamp = read_models.chart_stamp().await?;
-    Ok((read_models.chart_answer(key, stamp), stamp))
+/// How many serialised answers are kept, and how many bytes they may hold together (a full wall chart of
+/// 100,000 people is about 17 MiB as JSON). A larger answer is not kept.
+const KEPT_ANSWERS: usize = 4;
+const KEPT_ANSWER_BYTES: usize = 64 * 1024 * 1024;
+
+/// A serialised answer made only of wall charts and of who asked, under the key [`key`] made.
+struct KeptAnswer {
+    key: Vec<u8>,
+    /// The charts' stamp read before the answer was built.
+    stamp: ChartStamp,
+    answer: Arc<[u8]>,
+}
+
+struct Kept {
+    answers: Mutex<Vec<KeptAnswer>>,
+    /// One answer is built at a time: concurrent requests for a missing answer wait for the first.
+    build: tokio::sync::Mutex<()>,
+}
+
+impl Kept {
+    fn answers(&self) -> MutexGuard<'_, Vec<KeptAnswer>> {
+        self.answers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The serialised wall-chart answers of one set of read models. Cheap to clone; every router over the same
+/// read models should share one (see [`crate::http::app_with_answers`]).
+#[derive(Clone)]
+pub struct WallChartAnswers {
+    read_models: ReadModels,
+    kept: Arc<Kept>,
+}
+
+impl std::fmt::Debug for WallChartAnswers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WallChartAnswers").finish_non_exhaustive()
+    }
+}
+
+impl WallChartAnswers {
+    /// An empty store of answers made of `read_models`' charts. Every answer goes as soon as `read_models`
+    /// projects a forgetting, so a forgotten name does not linger in memory.
+    pub fn new(read_models: &ReadModels) -> Self {
+        let kept = Arc::new(Kept {
+            answers: Mutex::new(Vec::new()),
+            build: tokio::sync::Mutex::new(()),
+        });
+        let listening: Weak<Kept> = Arc::downgrade(&kept);
+        read_models.on_forgetting(move || match listening.upgrade() {
+            Some(kept) => {
+                kept.answers().clear();
+                true
+            }
+            // The store is gone: stop listening.
+            None => false,
+        });
+        Self {
+            read_models: read_models.clone(),
+            kept,
+        }
+    }
+
+    /// A kept answer, found by the key and the state of the charts' tables; `None` if there is none. The
+    /// stamp read is returned too: an answer built after this lookup is kept under it.
+    pub async fn lookup(
+        &self,
+        key: &[u8],
+    ) -> Result<(Option<Arc<[u8]>>, ChartStamp), ProjectionError> {
+        let stamp = self.read_models.chart_stamp().await?;
+        Ok((self.find(key, stamp), stamp))
+    }
+
+    /// The answer kept under `key` at `stamp` (read with [`ReadModels::chart_stamp`]), if any. Answers of
+    /// older checkpoints are dropped here, so a forgotten person's name does not linger in them either.
+    ///
+    /// The key must hold everything the answer depends on besides the wall charts ([`key`]), so that two
+    /// callers who may see different things never share an answer.
+    pub fn find(&self, key: &[u8], stamp: ChartStamp) -> Option<Arc<[u8]>> {
+        let checkpoint = stamp.checkpoint();
+        let mut answers = self.kept.answers();
+        answers.retain(|kept| kept.stamp.checkpoint() >= checkpoint);
+        answers
+            .iter()
+            .find(|kept| kept.key == key && kept.stamp == stamp)
+            .map(|kept| Arc::clone(&kept.answer))
+    }
+
+    /// Keeps `answer` under `key`, built after reading `stamp`. The oldest answers make room; one larger
+    /// than the whole budget is not kept, nor one built while a forgetting was projected (it may hold the
+    /// forgotten name).
+    pub fn keep(&self, key: Vec<u8>, stamp: ChartStamp, answer: Arc<[u8]>) {
+        let checkpoint = stamp.checkpoint();
+        let mut answers = self.kept.answers();
+        // Checked under the lock: a forgetting projected after this check clears the answers after this
+        // answer is in (its listener waits for the lock).
+        if answer.len() > KEPT_ANSWER_BYTES || self.read_models.forgotten_since(stamp) {
+            return;
+        }
+        answers.retain(|kept| kept.key != key && kept.stamp.checkpoint() >= checkpoint);
+        while !answers.is_empty()
+            && (answers.len() >= KEPT_ANSWERS
+                || answers.iter().map(|kept| kept.answer.len()).sum::<usize>() + answer.len()
+                    > KEPT_ANSWER_BYTES)
+        {
+            answers.remove(0);
+        }
+        answers.push(KeptAnswer { key, stamp, answer });
+    }
+
+    /// A turn to build a missing answer: held while building, so that concurrent requests for the same
+    /// answer wait and then find it kept instead of each building it.
+    pub async fn turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.kept.build.lock().await
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use crate::error::ApiError;
 use async_graphql::SimpleObject;
-use projections::queries::{Page, PageRequest};
+use projections::read::{Page, PageRequest};
 
 /// The largest page a connection returns.
 pub const MAX_PAGE_SIZE: usize = 100;
@@ -80,11 +80,11 @@ macro_rules! connection {
             pub total_count: i64,
         }
 
-        impl<T> From<projections::queries::Page<T>> for $connection
+        impl<T> From<projections::read::Page<T>> for $connection
         where
             $node: From<T>,
         {
-            fn from(page: projections::queries::Page<T>) -> Self {
+            fn from(page: projections::read::Page<T>) -> Self {
                 let page_info = $crate::graphql::pagination::PageInfo::of(&page);
                 Self {
                     total_count: page.total_count,

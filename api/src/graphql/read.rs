@@ -10,7 +10,7 @@ use super::task::{TaskKind, TaskStatus};
 use crate::error::ApiError;
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
-use projections::queries as q;
+use projections::read as q;
 
 fn id(value: impl ToString) -> ID {
     ID(value.to_string())
@@ -18,7 +18,7 @@ fn id(value: impl ToString) -> ID {
 
 /// A person's standing in their campaign.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "projections::queries::PersonStatusView")]
+#[graphql(remote = "projections::read::PersonStatusView")]
 pub enum PersonStatus {
     Active,
     Removed,
@@ -679,7 +679,7 @@ impl From<projections::ProjectionStatus> for ProjectionStatus {
 
 /// How the people list is ordered.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[graphql(remote = "projections::queries::PeopleSort")]
+#[graphql(remote = "projections::read::PeopleSort")]
 pub enum PeopleSort {
     #[default]
     NameAsc,

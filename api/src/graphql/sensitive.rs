@@ -14,7 +14,7 @@ use domain::ids::{CampaignId, PersonId};
 use domain::person::{Person, PersonEvent};
 use domain::sensitive::Sensitive;
 use domain::values::NoteText;
-use projections::queries as q;
+use projections::read as q;
 use store::AggregateStore;
 
 /// Where a note was written.

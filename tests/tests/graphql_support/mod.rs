@@ -2,7 +2,8 @@
 //! (`create_campaign`, `add_unit`, `add_person`, `assess`) that return ids and versions.
 #![allow(clippy::unwrap_used, dead_code)] // test helpers: a failed unwrap is a failed test
 
-use api::http::{app_with, ApiOptions};
+use api::graphql::answers::WallChartAnswers;
+use api::http::{app_with, app_with_answers, ApiOptions};
 use api::service::Groundwork;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
@@ -18,6 +19,8 @@ pub struct TestApi {
     pub router: Router,
     pub groundwork: Arc<Groundwork>,
     pub read_models: ReadModels,
+    /// The serialised wall-chart answers `router` keeps (shared with [`TestApi::with_other_options`]).
+    pub answers: WallChartAnswers,
     /// The projection runner feeding `read_models`; stopped when the test ends.
     pub runner: Option<projections::Runner>,
     pub master_key: MasterKey,
@@ -71,20 +74,33 @@ impl TestApi {
         let groundwork = Arc::new(Groundwork::with_store(store));
         let read_models = ReadModels::new(groundwork.store());
         let runner = read_models.start(RunnerOptions::default());
-        let router = app_with(groundwork.clone(), read_models.clone(), options);
+        let answers = WallChartAnswers::new(&read_models);
+        let router = app_with_answers(
+            groundwork.clone(),
+            read_models.clone(),
+            answers.clone(),
+            options,
+        );
         Self {
             router,
             groundwork,
             read_models,
+            answers,
             runner: Some(runner),
             master_key,
             backend,
         }
     }
 
-    /// Another API over the same database and read models, with other options (another identity, say).
+    /// Another API over the same database, read models and kept wall-chart answers, with other options
+    /// (another identity, say).
     pub fn with_other_options(&self, options: ApiOptions) -> Router {
-        app_with(self.groundwork.clone(), self.read_models.clone(), options)
+        app_with_answers(
+            self.groundwork.clone(),
+            self.read_models.clone(),
+            self.answers.clone(),
+            options,
+        )
     }
 
     /// A second server on the same database, as another `groundwork serve` process would be: its own pool,

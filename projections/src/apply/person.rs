@@ -1,0 +1,532 @@
+//! How person events change a person's rows within a batch ([`CampaignsBatch::person`]): one small function
+//! per family of events (contact points, units, responses, assessments, connections, structure-test steps,
+//! forgetting); the one-line ones stay in the match. Each says whether the person's wall-chart cell changed.
+
+use super::batch::{person_cell, CampaignsBatch, PersonState};
+use super::rows::{
+    AssessmentRow, ConnectionRecord, ContactPointRecord, OneOnOneRow, PersonHistoryRow,
+    PersonRecord, PersonUnitHistoryRow, TestStepHistoryRow, TestStepRecord,
+};
+use super::BatchEffects;
+use crate::codec::TargetKind;
+use crate::db::{args, Tx};
+use crate::events::Envelope;
+use crate::read::PersonStatusView;
+use chrono::{DateTime, Utc};
+use domain::ids::{ConnectionId, ContactPointId, StructureTestId, UnitId, UserId};
+use domain::person::{Connection, ContactPoint, FieldResponseRef, PersonEvent};
+use domain::values::{AssessmentLevel, ContactValue, EntityRef, StepKind};
+
+/// The event being applied to a person: whose, and where it stands in the log and in time.
+#[derive(Clone, Copy)]
+struct Applying<'a> {
+    person: &'a str,
+    position: i64,
+    at: DateTime<Utc>,
+}
+
+/// Whether an event changed the person's wall-chart cell (their figures, units or step).
+type CellChanged = bool;
+
+fn level(level: Option<AssessmentLevel>) -> Option<i64> {
+    level.map(|level| i64::from(level.get()))
+}
+
+fn contact_value_text(value: &ContactValue) -> String {
+    match value {
+        ContactValue::Email(email) => email.as_str().to_string(),
+        ContactValue::Phone(phone) => phone.as_str().to_string(),
+        ContactValue::Postal(address) => {
+            let mut parts: Vec<&str> = address.lines().iter().map(String::as_str).collect();
+            parts.push(address.locality());
+            parts.extend(address.region());
+            parts.extend(address.postal_code());
+            parts.push(address.country());
+            parts.join(", ")
+        }
+    }
+}
+
+impl CampaignsBatch {
+    /// Folds a person event into the person's rows. Events older than the person's row are passed over;
+    /// events of a person the read model never saw added change nothing.
+    pub(super) async fn person(
+        &mut self,
+        tx: &mut Tx,
+        envelope: &Envelope,
+        event: &PersonEvent,
+        effects: &mut BatchEffects,
+    ) -> Result<(), sqlx::Error> {
+        let applying = Applying {
+            person: envelope.stream_id.as_str(),
+            position: envelope.position.position,
+            at: envelope.metadata.at,
+        };
+        let person = applying.person;
+        let mut state = match self.people.remove(person) {
+            Some(state) if state.row.last_position >= applying.position => {
+                self.people.insert(person.to_string(), state);
+                return Ok(());
+            }
+            Some(state) => state,
+            None => {
+                // Any other event of a person the read model never saw added has nothing to attach to.
+                if let PersonEvent::PersonAddedToCampaign {
+                    campaign_id,
+                    chapter,
+                    name,
+                    preferred_language,
+                    ..
+                } = event
+                {
+                    let row = PersonRecord {
+                        campaign_id: campaign_id.to_string(),
+                        chapter_id: chapter.to_string(),
+                        name: name.value().map(ToString::to_string),
+                        level: None,
+                        organizer: None,
+                        follow_up: false,
+                        status: PersonStatusView::Active,
+                        merged_into: None,
+                        preferred_language: preferred_language
+                            .as_ref()
+                            .map(|language| language.as_str().to_string()),
+                        added_at: applying.at,
+                        last_position: applying.position,
+                    };
+                    self.add_person(applying, row, effects);
+                }
+                return Ok(());
+            }
+        };
+        let units_before = state.units.clone();
+        let cell_changed = match event {
+            PersonEvent::PersonAddedToCampaign { .. } => false,
+            PersonEvent::PersonRenamed { name } => {
+                state.row.name = name.value().map(ToString::to_string);
+                true
+            }
+            PersonEvent::PreferredLanguageSet { language } => {
+                state.row.preferred_language = language
+                    .as_ref()
+                    .map(|language| language.as_str().to_string());
+                false
+            }
+            PersonEvent::ContactPointAdded(point) => {
+                self.add_contact_point(person, point);
+                false
+            }
+            PersonEvent::ContactPointDoNotContactChanged {
+                contact_point_id,
+                do_not_contact,
+            } => {
+                self.do_not_contact(tx, *contact_point_id, *do_not_contact)
+                    .await?
+            }
+            PersonEvent::ContactPointRemoved { contact_point_id } => {
+                self.remove_contact_point(tx, *contact_point_id).await?
+            }
+            PersonEvent::PersonJoinedUnit { unit_id } => {
+                self.join_unit(applying, &mut state, *unit_id);
+                true
+            }
+            PersonEvent::PersonLeftUnit { unit_id } => {
+                self.leave_unit(applying, &mut state, *unit_id)
+            }
+            PersonEvent::PersonFieldResponseAdded(response) => {
+                self.add_response(person, &state.row.campaign_id, response);
+                false
+            }
+            PersonEvent::PersonFieldResponseRemoved(response) => {
+                self.remove_response(tx, person, response).await?
+            }
+            // Field values are not projected.
+            PersonEvent::PersonFieldValueSet(_) | PersonEvent::PersonFieldValueCleared { .. } => {
+                false
+            }
+            PersonEvent::PersonAssessed {
+                level,
+                previous_level,
+                assessed_by,
+                at,
+                ..
+            } => self.assess(
+                applying,
+                &mut state,
+                *level,
+                *previous_level,
+                *assessed_by,
+                *at,
+            ),
+            PersonEvent::OrganizerAssigned { organizer, .. } => {
+                state.row.organizer = Some(organizer.to_string());
+                true
+            }
+            PersonEvent::OrganizerUnassigned { .. } => {
+                state.row.organizer = None;
+                true
+            }
+            PersonEvent::FollowUpFlagged | PersonEvent::FollowUpCleared => {
+                state.row.follow_up = matches!(event, PersonEvent::FollowUpFlagged);
+                true
+            }
+            // Notes are never projected (they are read from the person's sealed stream).
+            PersonEvent::NoteAdded { .. } => false,
+            PersonEvent::OneOnOneLogged {
+                conversation_id,
+                organizer,
+                held_at,
+                assessment,
+                logged_by,
+                ..
+            } => {
+                self.one_on_ones.push(OneOnOneRow {
+                    conversation_id: conversation_id.to_string(),
+                    person_id: person.to_string(),
+                    campaign_id: state.row.campaign_id.clone(),
+                    chapter_id: state.row.chapter_id.clone(),
+                    organizer: organizer.to_string(),
+                    held_at: *held_at,
+                    assessment: level(*assessment),
+                    logged_by: logged_by.to_string(),
+                });
+                false
+            }
+            PersonEvent::ConnectionMade(connection) => {
+                self.add_connection(person, connection);
+                false
+            }
+            PersonEvent::ConnectionDeactivated { connection_id } => {
+                self.deactivate_connection(tx, *connection_id).await?
+            }
+            PersonEvent::StructureTestStepRecorded {
+                test_id,
+                step,
+                recorded_by,
+                ..
+            } => self.record_step(applying, &state, *test_id, *step, *recorded_by),
+            PersonEvent::DuplicateMerged {
+                contact_points,
+                units,
+                field_responses,
+                connections,
+                ..
+            } => {
+                for point in contact_points {
+                    self.add_contact_point(person, point);
+                }
+                for unit in units {
+                    self.join_unit(applying, &mut state, *unit);
+                }
+                for response in field_responses {
+                    self.add_response(person, &state.row.campaign_id, response);
+                }
+                for connection in connections {
+                    self.add_connection(person, connection);
+                }
+                true
+            }
+            PersonEvent::PersonMergedInto { survivor } => {
+                state.row.status = PersonStatusView::Merged;
+                state.row.merged_into = Some(survivor.to_string());
+                true
+            }
+            PersonEvent::PersonRemovedFromCampaign => {
+                state.row.status = PersonStatusView::Removed;
+                true
+            }
+            PersonEvent::PersonForgotten => {
+                self.forget(tx, person, &mut state).await?;
+                effects.erased = true;
+                true
+            }
+        };
+        state.row.last_position = applying.position;
+        if cell_changed {
+            self.cell_changed(applying, &state, units_before, effects);
+        }
+        self.people.insert(person.to_string(), state);
+        Ok(())
+    }
+
+    /// A person new to the read model: their row, their first history row, their cell.
+    fn add_person(
+        &mut self,
+        applying: Applying<'_>,
+        row: PersonRecord,
+        effects: &mut BatchEffects,
+    ) {
+        let person = applying.person;
+        self.person_history.new_key(vec![person.to_string()]);
+        self.snapshot_person(applying, &row);
+        effects
+            .changes
+            .extend(person_cell(&row.chapter_id, &row.campaign_id, person));
+        self.people
+            .insert(person.to_string(), PersonState::added(row));
+    }
+
+    /// The cell changed: a new history row, a `PersonCell` change, and the units (before and after) whose
+    /// figures changed.
+    fn cell_changed(
+        &mut self,
+        applying: Applying<'_>,
+        state: &PersonState,
+        units_before: std::collections::BTreeSet<String>,
+        effects: &mut BatchEffects,
+    ) {
+        let row = &state.row;
+        self.snapshot_person(applying, row);
+        effects.changes.extend(person_cell(
+            &row.chapter_id,
+            &row.campaign_id,
+            applying.person,
+        ));
+        let touched = self
+            .touched_units
+            .entry((row.chapter_id.clone(), row.campaign_id.clone()))
+            .or_default();
+        touched.extend(units_before);
+        touched.extend(state.units.iter().cloned());
+    }
+
+    /// Closes the person's open history row and opens one with `row` from now on.
+    fn snapshot_person(&mut self, applying: Applying<'_>, row: &PersonRecord) {
+        let key = vec![applying.person.to_string()];
+        self.person_history.close(&key, applying.at);
+        self.person_history.open(
+            key,
+            PersonHistoryRow {
+                person_id: applying.person.to_string(),
+                from_position: applying.position,
+                campaign_id: row.campaign_id.clone(),
+                level: row.level,
+                organizer: row.organizer.clone(),
+                follow_up: row.follow_up,
+                status: row.status,
+                valid_from: applying.at,
+                valid_to: None,
+            },
+        );
+    }
+
+    fn add_contact_point(&mut self, person: &str, point: &ContactPoint) {
+        self.contact_points
+            .entry(point.contact_point_id.to_string())
+            .or_insert_with(|| ContactPointRecord {
+                person: person.to_string(),
+                kind: point.kind,
+                label: point.label,
+                value: point.value.value().map(contact_value_text),
+                do_not_contact: point.do_not_contact,
+            });
+    }
+
+    async fn do_not_contact(
+        &mut self,
+        tx: &mut Tx,
+        contact_point: ContactPointId,
+        do_not_contact: bool,
+    ) -> Result<CellChanged, sqlx::Error> {
+        let id = contact_point.to_string();
+        if let Some(point) = self.contact_points.get_mut(&id) {
+            point.do_not_contact = do_not_contact;
+        }
+        tx.execute(
+            "UPDATE rm_contact_points SET do_not_contact = $2 WHERE contact_point_id = $1",
+            &args![id, do_not_contact],
+        )
+        .await?;
+        Ok(false)
+    }
+
+    async fn remove_contact_point(
+        &mut self,
+        tx: &mut Tx,
+        contact_point: ContactPointId,
+    ) -> Result<CellChanged, sqlx::Error> {
+        let id = contact_point.to_string();
+        self.contact_points.remove(&id);
+        tx.execute(
+            "DELETE FROM rm_contact_points WHERE contact_point_id = $1",
+            &args![id],
+        )
+        .await?;
+        Ok(false)
+    }
+
+    fn join_unit(&mut self, applying: Applying<'_>, state: &mut PersonState, unit: UnitId) {
+        let unit = unit.to_string();
+        if state.units.insert(unit.clone()) {
+            self.membership_history.open(
+                vec![applying.person.to_string(), unit.clone()],
+                PersonUnitHistoryRow {
+                    person_id: applying.person.to_string(),
+                    unit_id: unit,
+                    from_position: applying.position,
+                    campaign_id: state.row.campaign_id.clone(),
+                    valid_from: applying.at,
+                    valid_to: None,
+                },
+            );
+        }
+    }
+
+    fn leave_unit(
+        &mut self,
+        applying: Applying<'_>,
+        state: &mut PersonState,
+        unit: UnitId,
+    ) -> CellChanged {
+        let unit = unit.to_string();
+        state.units.remove(&unit);
+        self.membership_history
+            .close(&vec![applying.person.to_string(), unit], applying.at);
+        true
+    }
+
+    fn add_response(&mut self, person: &str, campaign: &str, response: &FieldResponseRef) {
+        self.responses
+            .entry((
+                person.to_string(),
+                response.field_id.to_string(),
+                response.response_id.to_string(),
+            ))
+            .or_insert_with(|| campaign.to_string());
+    }
+
+    async fn remove_response(
+        &mut self,
+        tx: &mut Tx,
+        person: &str,
+        response: &FieldResponseRef,
+    ) -> Result<CellChanged, sqlx::Error> {
+        let key = (
+            person.to_string(),
+            response.field_id.to_string(),
+            response.response_id.to_string(),
+        );
+        self.responses.remove(&key);
+        tx.execute(
+            "DELETE FROM rm_person_responses WHERE person_id = $1 AND field_id = $2 AND response_id = $3",
+            &args![key.0, key.1, key.2],
+        )
+        .await?;
+        Ok(false)
+    }
+
+    fn assess(
+        &mut self,
+        applying: Applying<'_>,
+        state: &mut PersonState,
+        new_level: Option<AssessmentLevel>,
+        previous_level: Option<AssessmentLevel>,
+        assessed_by: UserId,
+        assessed_at: DateTime<Utc>,
+    ) -> CellChanged {
+        state.row.level = level(new_level);
+        self.assessments.push(AssessmentRow {
+            person_id: applying.person.to_string(),
+            position: applying.position,
+            campaign_id: state.row.campaign_id.clone(),
+            level: level(new_level),
+            previous_level: level(previous_level),
+            assessed_by: assessed_by.to_string(),
+            assessed_at,
+        });
+        true
+    }
+
+    fn add_connection(&mut self, person: &str, connection: &Connection) {
+        let (target_kind, target_id) = match connection.target {
+            EntityRef::Person(target) => (TargetKind::Person, target.to_string()),
+            EntityRef::Unit(target) => (TargetKind::Unit, target.to_string()),
+        };
+        self.connections
+            .entry(connection.connection_id.to_string())
+            .or_insert_with(|| ConnectionRecord {
+                person: person.to_string(),
+                target_kind,
+                target_id,
+                kind: connection.kind.as_str().to_string(),
+                active: true,
+            });
+    }
+
+    async fn deactivate_connection(
+        &mut self,
+        tx: &mut Tx,
+        connection: ConnectionId,
+    ) -> Result<CellChanged, sqlx::Error> {
+        let id = connection.to_string();
+        if let Some(connection) = self.connections.get_mut(&id) {
+            connection.active = false;
+        }
+        tx.execute(
+            "UPDATE rm_connections SET active = FALSE WHERE connection_id = $1",
+            &args![id],
+        )
+        .await?;
+        Ok(false)
+    }
+
+    /// The person's latest step in a test, and its history.
+    fn record_step(
+        &mut self,
+        applying: Applying<'_>,
+        state: &PersonState,
+        test: StructureTestId,
+        step: StepKind,
+        recorded_by: UserId,
+    ) -> CellChanged {
+        let test = test.to_string();
+        let person = applying.person;
+        let campaign = &state.row.campaign_id;
+        self.test_steps.insert(
+            (test.clone(), person.to_string()),
+            TestStepRecord {
+                campaign_id: campaign.clone(),
+                step,
+                recorded_by: recorded_by.to_string(),
+                recorded_at: applying.at,
+            },
+        );
+        let key = vec![test.clone(), person.to_string()];
+        self.step_history.close(&key, applying.at);
+        self.step_history.open(
+            key,
+            TestStepHistoryRow {
+                test_id: test,
+                person_id: person.to_string(),
+                from_position: applying.position,
+                campaign_id: campaign.clone(),
+                step,
+                valid_from: applying.at,
+                valid_to: None,
+            },
+        );
+        true
+    }
+
+    /// Every personal column of the person, in every read model, goes.
+    async fn forget(
+        &mut self,
+        tx: &mut Tx,
+        person: &str,
+        state: &mut PersonState,
+    ) -> Result<(), sqlx::Error> {
+        state.row.status = PersonStatusView::Forgotten;
+        state.row.name = None;
+        for point in self.contact_points.values_mut() {
+            if point.person == person {
+                point.value = None;
+            }
+        }
+        tx.execute(
+            "UPDATE rm_contact_points SET value = NULL WHERE person_id = $1",
+            &args![person],
+        )
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,153 @@
+//! The wall-chart cache, and the stamp by which anything made only of wall charts can be kept.
+//!
+//! Every table a chart reads is written by the `campaigns` projection in the same transaction as its
+//! checkpoint, so while the checkpoint stands still a chart cannot change, and once it moves the cached chart
+//! is no longer used. A forgetting also drops every chart at once (a forgotten name must not linger in
+//! memory) and tells whoever keeps things made of charts (the API's serialised answers) to drop theirs.
+
+use super::views::WallChart;
+use super::ReadModels;
+use crate::db::args;
+use crate::error::ProjectionError;
+use chrono::{DateTime, Utc};
+use domain::ids::{CampaignId, ChapterId, StructureTestId};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use store::Position;
+
+/// Which wall chart: the chapter is part of the key, so a chart never answers another chapter's caller.
+pub(super) type ChartKey = (
+    ChapterId,
+    CampaignId,
+    Option<StructureTestId>,
+    Option<DateTime<Utc>>,
+);
+
+struct CachedChart {
+    key: ChartKey,
+    /// The `campaigns` checkpoint read before the chart was built: its tables were at least this new.
+    checkpoint: Position,
+    chart: Arc<WallChart>,
+}
+
+/// How many wall charts are kept (a chart of 100,000 people is about 15 MB).
+const CACHED_CHARTS: usize = 4;
+
+/// Told when this process projected a forgetting; returns whether it wants to be told again.
+type ForgettingListener = Box<dyn Fn() -> bool + Send + Sync>;
+
+/// The charts recently built, one build at a time, and the count of forgettings projected.
+#[derive(Default)]
+pub(super) struct ChartCache {
+    charts: Mutex<Vec<CachedChart>>,
+    /// One wall chart is built at a time: concurrent requests for the same chart wait for the first.
+    pub(super) build: tokio::sync::Mutex<()>,
+    /// Bumped whenever this process projected a forgetting, so that anything built meanwhile is not kept.
+    forgettings: AtomicU64,
+    listeners: Mutex<Vec<ForgettingListener>>,
+}
+
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl ChartCache {
+    /// The chart of `key` built at `checkpoint`, if there is one; charts of older checkpoints are dropped
+    /// (so a forgotten person's name does not linger in memory either).
+    pub(super) fn get(&self, key: &ChartKey, checkpoint: Position) -> Option<Arc<WallChart>> {
+        let mut charts = locked(&self.charts);
+        charts.retain(|cached| cached.checkpoint >= checkpoint);
+        charts
+            .iter()
+            .find(|cached| cached.key == *key && cached.checkpoint == checkpoint)
+            .map(|cached| Arc::clone(&cached.chart))
+    }
+
+    /// Keeps `chart`, built after reading `checkpoint`; the oldest chart makes room.
+    pub(super) fn keep(&self, key: ChartKey, checkpoint: Position, chart: Arc<WallChart>) {
+        let mut charts = locked(&self.charts);
+        charts.retain(|cached| cached.key != key && cached.checkpoint >= checkpoint);
+        if charts.len() >= CACHED_CHARTS {
+            charts.remove(0);
+        }
+        charts.push(CachedChart {
+            key,
+            checkpoint,
+            chart,
+        });
+    }
+}
+
+/// Where the wall charts' tables stood when something made of charts was looked up or built: such a thing
+/// is kept and found by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChartStamp {
+    /// The `campaigns` checkpoint.
+    checkpoint: Position,
+    /// How many forgettings this process had projected.
+    forgettings: u64,
+}
+
+impl ChartStamp {
+    /// The `campaigns` checkpoint: what is kept at an older one is stale.
+    pub fn checkpoint(&self) -> Position {
+        self.checkpoint
+    }
+}
+
+impl ReadModels {
+    /// Drops every cached wall chart and tells the listeners (after a person was forgotten).
+    pub(crate) fn forget_charts(&self) {
+        let cache = &self.inner.charts;
+        // First, so that anything built from a stamp read before this is no longer kept (`forgotten_since`).
+        cache.forgettings.fetch_add(1, Ordering::SeqCst);
+        locked(&cache.charts).clear();
+        locked(&cache.listeners).retain(|listener| listener());
+    }
+
+    /// Calls `listener` whenever this process has projected a forgetting (all cached charts are gone by
+    /// then), for as long as it returns true. Whoever keeps things made of wall charts drops them there.
+    pub fn on_forgetting(&self, listener: impl Fn() -> bool + Send + Sync + 'static) {
+        locked(&self.inner.charts.listeners).push(Box::new(listener));
+    }
+
+    /// Whether this process projected a forgetting since `stamp` was read: something built from it may
+    /// hold the forgotten name and must not be kept.
+    pub fn forgotten_since(&self, stamp: ChartStamp) -> bool {
+        self.inner.charts.forgettings.load(Ordering::SeqCst) != stamp.forgettings
+    }
+
+    /// Where the wall charts' tables stand: the `campaigns` checkpoint (one primary-key read). Something
+    /// made only of wall charts (and of who asked) and built after reading it stays true for as long as the
+    /// stamp has not changed.
+    pub async fn chart_stamp(&self) -> Result<ChartStamp, ProjectionError> {
+        // Read first: a forgetting projected after this read bumps the count past the stamp's.
+        let forgettings = self.inner.charts.forgettings.load(Ordering::SeqCst);
+        Ok(ChartStamp {
+            checkpoint: self.checkpoint(crate::apply::CAMPAIGNS).await?,
+            forgettings,
+        })
+    }
+
+    /// Where a projection's checkpoint stands (the start if it has none yet).
+    pub(super) async fn checkpoint(&self, projection: &str) -> Result<Position, ProjectionError> {
+        Ok(
+            match self
+                .db()
+                .fetch_optional(
+                    "SELECT tx, position FROM projection_checkpoints WHERE name = $1",
+                    &args![projection],
+                )
+                .await?
+            {
+                Some(row) => Position {
+                    tx: row.int("tx")?,
+                    position: row.int("position")?,
+                },
+                None => Position::START,
+            },
+        )
+    }
+}

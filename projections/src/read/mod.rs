@@ -1,0 +1,139 @@
+//! The read API: plain Rust answers to the questions organizers, leads and analysts ask, read from the
+//! read-model tables. Every call takes the caller's chapter and never returns another chapter's rows: a
+//! campaign, person, task or test of another chapter reads as absent.
+//!
+//! Time travel: `as_of` reads the history tables (valid over `[valid_from, valid_to)` in the events' own
+//! time), with the same code that builds the live answer, so the two agree by construction.
+//!
+//! This module holds the read database handle ([`ReadModels`]) and the runner's signals; the queries are
+//! one module per area, each adding its methods to [`ReadModels`]:
+//! - [`views`]: the answer types; `sql`: the SQL builder, cursors and column decoding;
+//! - `cache`: the wall-chart cache and the stamp answers derived from charts are kept by;
+//! - `chart` (wall chart), `campaigns`, `people`, `person` (one person's detail), `tasks`,
+//!   `structure_tests`, `activity` (the change explorer), `analyst` (weekly and daily series).
+
+mod activity;
+mod analyst;
+mod cache;
+mod campaigns;
+mod chart;
+#[cfg(feature = "fault-injection")]
+mod faults;
+mod people;
+mod person;
+mod sql;
+mod structure_tests;
+mod tasks;
+pub mod views;
+
+pub use cache::ChartStamp;
+pub use views::*;
+
+use crate::apply::CampaignOf;
+use crate::db::Db;
+use crate::runner::{self, ReadModelChange, Runner, RunnerOptions};
+use std::sync::Arc;
+use store::Store;
+use tokio::sync::{broadcast, watch};
+
+/// The read side of one Groundwork: the read-model tables in the store's database. Cheap to clone.
+#[derive(Clone)]
+pub struct ReadModels {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    db: Db,
+    changes: broadcast::Sender<ReadModelChange>,
+    /// Bumped whenever a batch is committed here or another process's changes arrive.
+    projected: watch::Sender<u64>,
+    /// Bumped when another process appended (PostgreSQL NOTIFY).
+    wake: watch::Sender<u64>,
+    /// The campaign of every aggregate the activity projection has seen.
+    campaign_of: CampaignOf,
+    /// The runners' open batch transactions, which never append (PostgreSQL reads pass them).
+    batch_transactions: runner::BatchTransactions,
+    /// Wall charts recently built, and who is told when a forgetting is projected.
+    charts: cache::ChartCache,
+    /// Tests only: batches made to fail before their commit.
+    #[cfg(feature = "fault-injection")]
+    faults: faults::Faults,
+}
+
+impl std::fmt::Debug for ReadModels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadModels").finish_non_exhaustive()
+    }
+}
+
+impl ReadModels {
+    /// The read models of this store's database (its migrations create the tables).
+    pub fn new(store: &Store) -> Self {
+        let (changes, _) = broadcast::channel(1024);
+        let (projected, _) = watch::channel(0);
+        let (wake, _) = watch::channel(0);
+        Self {
+            inner: Arc::new(Inner {
+                store: store.clone(),
+                db: Db::of(store),
+                changes,
+                projected,
+                wake,
+                campaign_of: CampaignOf::default(),
+                batch_transactions: runner::BatchTransactions::default(),
+                charts: cache::ChartCache::default(),
+                #[cfg(feature = "fault-injection")]
+                faults: faults::Faults::default(),
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub(crate) fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    pub(crate) fn campaign_of(&self) -> &CampaignOf {
+        &self.inner.campaign_of
+    }
+
+    pub(crate) fn batch_transactions(&self) -> &runner::BatchTransactions {
+        &self.inner.batch_transactions
+    }
+
+    /// Starts the projection runners (and, on PostgreSQL, the listener for other processes' appends and
+    /// read-model changes). Must be called inside a Tokio runtime.
+    pub fn start(&self, options: RunnerOptions) -> Runner {
+        runner::start(self, options)
+    }
+
+    /// Read-model changes of every chapter, after each committed batch (of any process on PostgreSQL).
+    /// Subscribers filter by [`ReadModelChange::chapter`] and campaign.
+    pub fn changes(&self) -> broadcast::Receiver<ReadModelChange> {
+        self.inner.changes.subscribe()
+    }
+
+    pub(crate) fn publish(&self, change: ReadModelChange) {
+        let _ = self.inner.changes.send(change);
+    }
+
+    pub(crate) fn projected(&self) {
+        self.inner.projected.send_modify(|count| *count += 1);
+    }
+
+    pub(crate) fn projected_signal(&self) -> watch::Receiver<u64> {
+        self.inner.projected.subscribe()
+    }
+
+    pub(crate) fn wake(&self) {
+        self.inner.wake.send_modify(|count| *count += 1);
+    }
+
+    pub(crate) fn wake_signal(&self) -> watch::Receiver<u64> {
+        self.inner.wake.subscribe()
+    }
+}
