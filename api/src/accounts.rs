@@ -664,7 +664,11 @@ mod tests {
     #[test]
     fn email_addresses_with_control_characters_are_refused() {
         assert!(normalize_email(" Ana@Example.org ").is_ok());
-        for bad in ["ana\u{0}@example.org", "ana@exa\u{1b}mple.org", "ana@example.org\u{85}x"] {
+        for bad in [
+            "ana\u{0}@example.org",
+            "ana@exa\u{1b}mple.org",
+            "ana@example.org\u{85}x",
+        ] {
             match normalize_email(bad) {
                 Err(AccountError::Invalid(message)) => {
                     assert!(message.contains("control character"), "{message}")

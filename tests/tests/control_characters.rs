@@ -113,7 +113,11 @@ async fn control_characters_in_campaign_and_task_names_name_the_field(backend: T
         )
         .await;
     assert_refused(&task, "input.title", "U+0085");
-    assert_eq!(api.log_head().await, before, "a refused request wrote nothing");
+    assert_eq!(
+        api.log_head().await,
+        before,
+        "a refused request wrote nothing"
+    );
 
     // The read models keep projecting: the next write shows up.
     api.add_unit(&campaign, "Night shift", None).await;
@@ -137,13 +141,15 @@ async fn control_characters_in_personal_text_name_the_field(backend: TestBackend
     let ana = api.add_person(&campaign, "Ana", "García").await;
     let before = api.log_head().await;
 
-    let add_person = |given: &str, family: &str| {
-        json!({"input": {"campaignId": campaign, "givenName": given, "familyName": family}})
-    };
+    let add_person = |given: &str, family: &str| json!({"input": {"campaignId": campaign, "givenName": given, "familyName": family}});
     let mutation = "mutation($input: AddPersonInput!) { addPerson(input: $input) { id } }";
-    let given = api.graphql(mutation, add_person("A\u{0}na", "García")).await;
+    let given = api
+        .graphql(mutation, add_person("A\u{0}na", "García"))
+        .await;
     assert_refused(&given, "input.givenName", "U+0000");
-    let family = api.graphql(mutation, add_person("Ana", "Gar\u{0}cía")).await;
+    let family = api
+        .graphql(mutation, add_person("Ana", "Gar\u{0}cía"))
+        .await;
     assert_refused(&family, "input.familyName", "U+0000");
     let renamed = api
         .graphql(
@@ -183,7 +189,11 @@ async fn control_characters_in_personal_text_name_the_field(backend: TestBackend
         )
         .await;
     assert_refused(&connection, "input.kind", "U+0000");
-    assert_eq!(api.log_head().await, before, "a refused request wrote nothing");
+    assert_eq!(
+        api.log_head().await,
+        before,
+        "a refused request wrote nothing"
+    );
 
     // The read models keep projecting: a later rename shows up.
     let renamed = api
@@ -257,7 +267,11 @@ async fn keys_searches_and_account_emails_with_control_characters_are_validation
         )
         .await;
     assert_refused(&token, "input.name", "U+0000");
-    assert_eq!(api.log_head().await, before, "a refused request wrote nothing");
+    assert_eq!(
+        api.log_head().await,
+        before,
+        "a refused request wrote nothing"
+    );
 
     // Ordinary keys and searches still work, and the write shows up.
     let keyed = api
@@ -298,7 +312,10 @@ async fn sign_in(api: &TestApi, email: &str) -> (StatusCode, Value) {
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
         .await
         .unwrap();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 async fn signing_in_with_a_control_character_is_a_bad_request(backend: TestBackend) {
@@ -344,10 +361,7 @@ async fn a_control_character_already_in_the_log_stops_no_projection(backend: Tes
     .to_string();
     assert!(payload.contains("\\u0000"), "{payload}");
     let recorded_at = match api.backend.kind {
-        tests::Kind::Sqlite => format!(
-            "'{}'",
-            chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ")
-        ),
+        tests::Kind::Sqlite => format!("'{}'", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ")),
         tests::Kind::Postgres => "now()".to_string(),
     };
     api.backend
@@ -366,9 +380,6 @@ async fn a_control_character_already_in_the_log_stops_no_projection(backend: Tes
     api.add_unit(&campaign, "Weekend shift", None).await;
     let mut names = unit_names(&api, &campaign).await;
     names.sort();
-    assert_eq!(
-        names,
-        ["Day shift", "Night\u{FFFD}shift", "Weekend shift"]
-    );
+    assert_eq!(names, ["Day shift", "Night\u{FFFD}shift", "Weekend shift"]);
     api.stop().await;
 }

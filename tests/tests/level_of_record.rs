@@ -102,7 +102,11 @@ async fn a_one_on_one_logged_late_does_not_replace_a_newer_assessment(backend: T
     assert_eq!(shown["level"], 3, "{shown:#}");
     let history = assessments(&shown);
     assert_eq!(history.len(), 2, "{shown:#}");
-    assert_eq!(history[0], (1, held_at), "the late 1:1's assessment, at its own date");
+    assert_eq!(
+        history[0],
+        (1, held_at),
+        "the late 1:1's assessment, at its own date"
+    );
     assert_eq!(history[1].0, 3);
     assert!(history[1].1 > held_at);
     assert_eq!(shown["oneOnOnes"][0]["assessment"], 1);

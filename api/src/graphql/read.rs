@@ -723,7 +723,7 @@ pub struct PeopleFilter {
 impl PeopleFilter {
     pub(super) fn parse(&self) -> Result<q::PeopleFilter, ApiError> {
         if let Some(text) = &self.name_search {
-            parse::single_line("filter.nameSearch", "the name search", text)?;
+            parse::single_line("filter.nameSearch", "the name search", text.trim())?;
         }
         let mut levels: Vec<Option<u8>> = self
             .levels

@@ -843,15 +843,16 @@ async fn a_one_on_one_logged_late_does_not_replace_a_newer_assessment() {
         becomes_current: false,
     };
     let logged = PersonEvent::OneOnOneLogged {
+        conversation_id: CONVERSATION,
+        organizer: ORGANIZER,
         held_at: days_before_now(8),
-        ..one_on_one_logged(Some(level(1)))
+        issues: vec![response(ISSUES_FIELD, WAGES)],
+        notes: Some(Sensitive::new(text("Worried about retaliation"))),
+        assessment: Some(level(1)),
+        next_step: Some(Sensitive::new(text("Bring her to Thursday's meeting"))),
+        logged_by: LEAD,
     };
-    expect_events(
-        given.clone(),
-        command,
-        vec![logged.clone(), late.clone()],
-    )
-    .await;
+    expect_events(given.clone(), command, vec![logged.clone(), late.clone()]).await;
     // and Ana stays at 3, dated today.
     let person = apply_all([given, vec![logged, late]].concat());
     assert_eq!(person.assessment(), Some(level(3)));
@@ -1530,7 +1531,12 @@ fn malformed_or_unknown_versions_are_not_upcast() {
     assert!(Person::upcast(PERSON_ASSESSED, 1, bad).is_err());
     assert!(Person::upcast(PERSON_ASSESSED, 1, serde_json::json!({"Other": {}})).is_err());
     assert!(Person::upcast("FollowUpFlagged", 0, serde_json::json!("FollowUpFlagged")).is_err());
-    assert!(Person::upcast(PERSON_ASSESSED, 4, serde_json::json!({"PersonAssessed": {}})).is_err());
+    assert!(Person::upcast(
+        PERSON_ASSESSED,
+        4,
+        serde_json::json!({"PersonAssessed": {}})
+    )
+    .is_err());
     let current = serde_json::to_value(assessed(Some(level(1)), None)).unwrap();
     assert_eq!(
         Person::upcast(PERSON_ASSESSED, 3, current.clone()).unwrap(),
