@@ -161,6 +161,9 @@ impl Accounts {
         address: Option<IpAddr>,
     ) -> Result<(IssuedSecret, Identity), AccountError> {
         let email = email.trim().to_lowercase();
+        // The address is written to the throttle's table before anything else; PostgreSQL's text cannot hold
+        // U+0000. The HTTP handler answers this with 400 before calling.
+        refuse_control_characters(&email)?;
         let now = Utc::now();
         if !self.throttle.allows(&email, address, now).await? {
             return Err(AccountError::Throttled);
@@ -512,9 +515,17 @@ pub async fn create_chapter_with_admin(
     Ok((user, chapter))
 }
 
+/// Refuses an email address holding a control character, with the domain's rule and message.
+pub fn refuse_control_characters(email: &str) -> Result<(), AccountError> {
+    domain::values::Lines::Single
+        .check("the email address", email)
+        .map_err(|error| AccountError::Invalid(error.to_string()))
+}
+
 /// Lower-cases and checks an email address.
 pub fn normalize_email(email: &str) -> Result<String, AccountError> {
     let email = email.trim().to_lowercase();
+    refuse_control_characters(&email)?;
     match email.split_once('@') {
         Some((local, domain))
             if !local.is_empty() && !domain.is_empty() && !email.contains(char::is_whitespace) =>
@@ -648,6 +659,23 @@ mod tests {
             Some(&hash)
         ));
         assert!(!verify_password(&password, None));
+    }
+
+    #[test]
+    fn email_addresses_with_control_characters_are_refused() {
+        assert!(normalize_email(" Ana@Example.org ").is_ok());
+        for bad in [
+            "ana\u{0}@example.org",
+            "ana@exa\u{1b}mple.org",
+            "ana@example.org\u{85}x",
+        ] {
+            match normalize_email(bad) {
+                Err(AccountError::Invalid(message)) => {
+                    assert!(message.contains("control character"), "{message}")
+                }
+                other => panic!("{bad:?} should be refused, got {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -213,6 +213,18 @@ fn refusal(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
+/// A VALIDATION answer naming the request body's `field`, in the GraphQL error shape the other refusals use.
+fn invalid_field(status: StatusCode, field: &str, message: &str) -> Response {
+    (
+        status,
+        Json(json!({"errors": [{
+            "message": format!("{field}: {message}"),
+            "extensions": {"code": "VALIDATION", "field": field}
+        }]})),
+    )
+        .into_response()
+}
+
 fn internal(error: &AccountError) -> Response {
     let reference = uuid::Uuid::new_v4();
     tracing::error!(%reference, error = %error, "account lookup failed");
@@ -444,6 +456,9 @@ async fn sign_in(
         Some(Ok(chapter)) => Some(chapter),
         Some(Err(_)) => return refusal(StatusCode::BAD_REQUEST, "chapterId is not a chapter id"),
     };
+    if let Err(error) = crate::accounts::refuse_control_characters(body.email.trim()) {
+        return invalid_field(StatusCode::BAD_REQUEST, "email", &error.to_string());
+    }
     let address = connect_info.ok().map(|ConnectInfo(address)| address.ip());
     match state
         .accounts

@@ -352,7 +352,8 @@ pub fn people_from_records(
             cell("family_name").unwrap_or_default(),
         )
         .map_err(|error| {
-            let column = if cell("given_name").is_none() {
+            let given = cell("given_name").unwrap_or_default();
+            let column = if PersonName::parse(given, "").is_err() {
                 "given_name"
             } else {
                 "family_name"

@@ -130,7 +130,8 @@ pub struct OneOnOne {
     /// The issues raised, as responses of standard or shift fields.
     pub issues: Vec<FieldResponseRef>,
     pub notes: Option<NoteText>,
-    /// The assessment the organizer gives after the conversation; it becomes the person's current level.
+    /// The assessment the organizer gives after the conversation, dated `held_at`: it becomes the person's
+    /// current level unless a level with a later date of record is current (ADR 12).
     pub assessment: Option<AssessmentLevel>,
     pub next_step: Option<NoteText>,
 }
@@ -264,16 +265,23 @@ pub enum PersonEvent {
     PersonFieldValueCleared {
         field_id: FieldId,
     },
-    /// Schema version 2. `level: None` means the person is back to unassessed. Version 1 is upcast by
-    /// [`upcast_person_assessed_v1`].
+    /// Schema version 3. `level: None` means the person is back to unassessed. Versions 1 and 2 are upcast
+    /// by [`upcast_person_assessed_v1`] and [`upcast_person_assessed_v2`].
     PersonAssessed {
         level: Option<AssessmentLevel>,
-        /// The level before this assessment. Always `None` on events upcast from version 1, which did not
-        /// record it: read the previous assessment event instead.
+        /// The person's current level when this assessment was recorded: the level it replaces, or, when it
+        /// does not become current, the level that stays. Always `None` on events upcast from version 1,
+        /// which did not record it: read the previous assessment event instead.
         previous_level: Option<AssessmentLevel>,
         note: Option<Sensitive<NoteText>>,
         assessed_by: UserId,
+        /// The assessment's date of record: when it was given, or when the one-on-one it came from was held.
         at: DateTime<Utc>,
+        /// Whether `level` became the person's current level. The current level is the one with the latest
+        /// date of record, ties going to the later event, so an assessment dated before the current level's
+        /// date (a one-on-one logged late) is kept in the history without replacing it (ADR 12). Always true
+        /// on events upcast from versions 1 and 2, which every assessment replaced.
+        becomes_current: bool,
     },
     ConnectionMade(Connection),
     ConnectionDeactivated {
@@ -327,7 +335,7 @@ pub enum PersonEvent {
     PersonForgotten,
 }
 
-/// The event type name of assessments, whose schema is at version 2.
+/// The event type name of assessments, whose schema is at version 3.
 pub const PERSON_ASSESSED: &str = "PersonAssessed";
 
 impl DomainEvent for PersonEvent {
@@ -503,6 +511,8 @@ struct PersonState {
     field_responses: BTreeSet<FieldResponseRef>,
     field_values: BTreeMap<FieldId, Sensitive<FieldValue>>,
     assessment: Option<AssessmentLevel>,
+    /// The date of record of `assessment` (also of its clearing); `None` until the first assessment.
+    assessment_at: Option<DateTime<Utc>>,
     connections: BTreeMap<ConnectionId, ConnectionState>,
     organizer: Option<UserId>,
     follow_up: bool,
@@ -515,6 +525,12 @@ struct PersonState {
 }
 
 impl PersonState {
+    /// Whether an assessment dated `at` becomes the current level: its date of record is not before the
+    /// current level's. Equal dates go to the later assessment, the one being decided now.
+    fn takes_over_at(&self, at: DateTime<Utc>) -> bool {
+        self.assessment_at.is_none_or(|current| at >= current)
+    }
+
     fn status(&self) -> PersonStatus {
         match (self.forgotten, self.merged_into, self.removed) {
             (true, _, _) => PersonStatus::Forgotten,
@@ -570,6 +586,12 @@ impl Person {
 
     pub fn assessment(&self) -> Option<AssessmentLevel> {
         self.state.as_ref().and_then(|state| state.assessment)
+    }
+
+    /// The date of record of the current level (or of its clearing): when the assessment was given, or
+    /// when the one-on-one it came from was held. `None` for a person never assessed.
+    pub fn assessment_at(&self) -> Option<DateTime<Utc>> {
+        self.state.as_ref().and_then(|state| state.assessment_at)
     }
 
     pub fn units(&self) -> BTreeSet<UnitId> {
@@ -805,6 +827,7 @@ impl Person {
                     note: note.map(Sensitive::new),
                     assessed_by: actor.user,
                     at: actor.at,
+                    becomes_current: state.takes_over_at(actor.at),
                 }
             }
             C::ClearAssessment => {
@@ -815,6 +838,7 @@ impl Person {
                     note: None,
                     assessed_by: actor.user,
                     at: actor.at,
+                    becomes_current: state.takes_over_at(actor.at),
                 }
             }
             C::Connect {
@@ -982,12 +1006,15 @@ fn log_one_on_one(
         logged_by: context.actor.user,
     }];
     if let Some(level) = conversation.assessment {
+        // Dated when the conversation was held: logged late, it goes into the history at its own date and
+        // does not replace a level given since.
         events.push(PersonEvent::PersonAssessed {
             level: Some(level),
             previous_level: state.assessment,
             note: None,
             assessed_by: conversation.organizer,
             at: conversation.held_at,
+            becomes_current: state.takes_over_at(conversation.held_at),
         });
     }
     Ok(events)
@@ -1121,6 +1148,7 @@ impl Aggregate for Person {
                 field_responses: BTreeSet::new(),
                 field_values: BTreeMap::new(),
                 assessment: None,
+                assessment_at: None,
                 connections: BTreeMap::new(),
                 organizer: None,
                 follow_up: false,
@@ -1173,7 +1201,17 @@ impl Aggregate for Person {
             V::PersonFieldValueCleared { field_id } => {
                 state.field_values.remove(&field_id);
             }
-            V::PersonAssessed { level, .. } => state.assessment = level,
+            V::PersonAssessed {
+                level,
+                at,
+                becomes_current,
+                ..
+            } => {
+                if becomes_current {
+                    state.assessment = level;
+                    state.assessment_at = Some(at);
+                }
+            }
             V::ConnectionMade(connection) => {
                 state.connections.insert(
                     connection.connection_id,
@@ -1250,12 +1288,12 @@ impl Aggregate for Person {
 }
 
 impl StoredAggregate for Person {
-    /// Version 1 of the snapshot format.
-    const SNAPSHOT_VERSION: u32 = 1;
+    /// Version 2 of the snapshot format: the state knows the date of record of the current level.
+    const SNAPSHOT_VERSION: u32 = 2;
 
     fn event_schema_version(event_type: &str) -> u32 {
         match event_type {
-            PERSON_ASSESSED => 2,
+            PERSON_ASSESSED => 3,
             _ => 1,
         }
     }
@@ -1263,7 +1301,8 @@ impl StoredAggregate for Person {
     fn upcast(event_type: &str, version: u32, payload: Value) -> Result<Value, UpcastError> {
         match (event_type, version) {
             (_, version) if version == Self::event_schema_version(event_type) => Ok(payload),
-            (PERSON_ASSESSED, 1) => upcast_person_assessed_v1(payload),
+            (PERSON_ASSESSED, 1) => upcast_person_assessed_v2(upcast_person_assessed_v1(payload)?),
+            (PERSON_ASSESSED, 2) => upcast_person_assessed_v2(payload),
             _ => Err(UpcastError {
                 event_type: event_type.to_string(),
                 version,
@@ -1319,6 +1358,24 @@ pub fn upcast_person_assessed_v1(payload: Value) -> Result<Value, UpcastError> {
             "at": at,
         }
     }))
+}
+
+/// Brings a version 2 `PersonAssessed` payload to version 3.
+///
+/// Version 3 adds `becomes_current`. Until version 3 every assessment replaced the current level, whatever
+/// its date, so the events written then keep that effect: `true`.
+pub fn upcast_person_assessed_v2(payload: Value) -> Result<Value, UpcastError> {
+    let mut payload = payload;
+    let body = payload
+        .get_mut(PERSON_ASSESSED)
+        .and_then(Value::as_object_mut)
+        .ok_or_else(|| UpcastError {
+            event_type: PERSON_ASSESSED.to_string(),
+            version: 2,
+            reason: "the payload is not a PersonAssessed object".to_string(),
+        })?;
+    body.insert("becomes_current".to_string(), Value::Bool(true));
+    Ok(payload)
 }
 
 #[cfg(test)]

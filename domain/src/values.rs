@@ -3,6 +3,13 @@
 //!
 //! Text-based values deserialize through the same constructor, so even a hand-edited event cannot smuggle in
 //! an invalid value.
+//!
+//! No text value holds a control character: PostgreSQL's text cannot store U+0000, and the others (escape
+//! sequences, C1 codes) have no business in a name or a note. A single-line value refuses every Unicode
+//! control character (C0, DEL, C1); multi-line free text accepts line feeds, carriage returns and tabs only.
+//! Events written before that rule may still hold control characters, so reading a stored value back
+//! repairs it instead of refusing it (a stream must keep loading): a whitespace control becomes a space and
+//! any other becomes U+FFFD, the replacement character. The log itself is never edited.
 
 use crate::ids::{PersonId, UnitId};
 use chrono::NaiveDate;
@@ -27,33 +34,91 @@ pub enum ValueError {
         min: i64,
         max: i64,
     },
+    /// The text holds a control character that the value does not allow (see [`Lines`]).
+    #[error("{what} contains a control character (U+{:04X})", u32::from(*character))]
+    ControlCharacter { what: &'static str, character: char },
 }
 
-/// Trims `text` and checks that what is left has 1..=`max` characters.
-fn bounded_text(what: &'static str, text: &str, max: usize) -> Result<String, ValueError> {
+/// Which control characters a text value may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    /// A name, a label, an address line: no control character at all.
+    Single,
+    /// Free text (notes, a one-on-one's notes, next steps, text field values): line feed, carriage return
+    /// and tab only.
+    Multi,
+}
+
+impl Lines {
+    /// Whether `character` is a control character this kind of text refuses.
+    pub fn refuses(self, character: char) -> bool {
+        character.is_control() && !(self == Self::Multi && matches!(character, '\n' | '\r' | '\t'))
+    }
+
+    /// The first character of `text` this kind of text refuses, as the error naming `what`.
+    pub fn check(self, what: &'static str, text: &str) -> Result<(), ValueError> {
+        match text.chars().find(|character| self.refuses(*character)) {
+            Some(character) => Err(ValueError::ControlCharacter { what, character }),
+            None => Ok(()),
+        }
+    }
+
+    /// `text` with every refused character replaced: a whitespace control by a space, any other by U+FFFD.
+    /// Used only when reading back values stored before control characters were refused.
+    fn repair(self, text: String) -> String {
+        if !text.chars().any(|character| self.refuses(character)) {
+            return text;
+        }
+        text.chars()
+            .map(|character| match character {
+                c if !self.refuses(c) => c,
+                c if c.is_whitespace() => ' ',
+                _ => char::REPLACEMENT_CHARACTER,
+            })
+            .collect()
+    }
+}
+
+/// A text as stored in an event or a snapshot, before it is repaired and checked (see the module's docs).
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub struct StoredText(String);
+
+/// Trims `text` and checks that what is left has 1..=`max` characters and no control character `lines`
+/// refuses. Surrounding whitespace, line breaks included, is trimmed first and so never refused.
+fn bounded_text(
+    what: &'static str,
+    text: &str,
+    max: usize,
+    lines: Lines,
+) -> Result<String, ValueError> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(ValueError::Empty { what });
     }
+    lines.check(what, trimmed)?;
     if trimmed.chars().count() > max {
         return Err(ValueError::TooLong { what, max });
     }
     Ok(trimmed.to_string())
 }
 
-/// Declares a newtype over a trimmed, length-limited `String` that (de)serializes as a plain string.
+/// Declares a newtype over a trimmed, length-limited `String` without refused control characters that
+/// (de)serializes as a plain string.
 macro_rules! text_value {
-    ($(#[$doc:meta])* $name:ident, $what:literal, $max:expr) => {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $max:expr, $lines:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
+        #[serde(try_from = "StoredText", into = "String")]
         pub struct $name(String);
 
         impl $name {
             pub const MAX_CHARS: usize = $max;
+            /// Which control characters the value accepts.
+            pub const LINES: Lines = $lines;
 
             pub fn parse(text: &str) -> Result<Self, ValueError> {
-                bounded_text($what, text, Self::MAX_CHARS).map(Self)
+                bounded_text($what, text, Self::MAX_CHARS, Self::LINES).map(Self)
             }
 
             pub fn as_str(&self) -> &str {
@@ -65,6 +130,13 @@ macro_rules! text_value {
             type Error = ValueError;
             fn try_from(text: String) -> Result<Self, ValueError> {
                 Self::parse(&text)
+            }
+        }
+
+        impl TryFrom<StoredText> for $name {
+            type Error = ValueError;
+            fn try_from(stored: StoredText) -> Result<Self, ValueError> {
+                Self::parse(&Self::LINES.repair(stored.0))
             }
         }
 
@@ -87,7 +159,8 @@ text_value!(
     /// response, scale level, task title or structure test. Never personal data.
     Label,
     "the name",
-    200
+    200,
+    Lines::Single
 );
 
 text_value!(
@@ -95,29 +168,50 @@ text_value!(
     /// Always personal: events wrap it in `Sensitive`.
     NoteText,
     "the text",
-    10_000
+    10_000,
+    Lines::Multi
 );
 
 text_value!(
     /// The kind of a connection between two entities, in the organizers' words ("organizer of", "coworker of").
     ConnectionKind,
     "the connection kind",
-    100
+    100,
+    Lines::Single
 );
 
 /// A person's name. The given name is required; the family name may be empty because many people have one name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "StoredPersonName")]
 pub struct PersonName {
     given: String,
     family: String,
+}
+
+/// A person's name as stored. Reading it back only repairs control characters: names were stored without
+/// any other check on the way back, and an event must keep loading.
+#[derive(Deserialize)]
+struct StoredPersonName {
+    given: String,
+    family: String,
+}
+
+impl From<StoredPersonName> for PersonName {
+    fn from(stored: StoredPersonName) -> Self {
+        Self {
+            given: Lines::Single.repair(stored.given),
+            family: Lines::Single.repair(stored.family),
+        }
+    }
 }
 
 impl PersonName {
     pub const MAX_CHARS: usize = 100;
 
     pub fn parse(given: &str, family: &str) -> Result<Self, ValueError> {
-        let given = bounded_text("the given name", given, Self::MAX_CHARS)?;
+        let given = bounded_text("the given name", given, Self::MAX_CHARS, Lines::Single)?;
         let family = family.trim();
+        Lines::Single.check("the family name", family)?;
         if family.chars().count() > Self::MAX_CHARS {
             return Err(ValueError::TooLong {
                 what: "the family name",
@@ -151,7 +245,7 @@ impl fmt::Display for PersonName {
 
 /// An email address, checked for basic syntax only: deliverability is not the domain's business.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[serde(try_from = "StoredText", into = "String")]
 pub struct Email(String);
 
 impl Email {
@@ -159,7 +253,7 @@ impl Email {
 
     pub fn parse(text: &str) -> Result<Self, ValueError> {
         const WHAT: &str = "the email address";
-        let text = bounded_text(WHAT, text, Self::MAX_CHARS)?;
+        let text = bounded_text(WHAT, text, Self::MAX_CHARS, Lines::Single)?;
         let malformed = |rule| ValueError::Malformed { what: WHAT, rule };
         if text.chars().any(char::is_whitespace) {
             return Err(malformed("it must not contain spaces"));
@@ -189,6 +283,13 @@ impl TryFrom<String> for Email {
     }
 }
 
+impl TryFrom<StoredText> for Email {
+    type Error = ValueError;
+    fn try_from(stored: StoredText) -> Result<Self, ValueError> {
+        Self::parse(&Lines::Single.repair(stored.0))
+    }
+}
+
 impl From<Email> for String {
     fn from(value: Email) -> String {
         value.0
@@ -203,7 +304,7 @@ pub struct Phone(String);
 impl Phone {
     pub fn parse(text: &str) -> Result<Self, ValueError> {
         const WHAT: &str = "the phone number";
-        let text = bounded_text(WHAT, text, 30)?;
+        let text = bounded_text(WHAT, text, 30, Lines::Single)?;
         let malformed = |rule| ValueError::Malformed { what: WHAT, rule };
         let rest = text.strip_prefix('+').unwrap_or(&text);
         if !rest.chars().all(|c| c.is_ascii_digit() || c == ' ') {
@@ -237,12 +338,36 @@ impl From<Phone> for String {
 /// A postal address: one to four street lines, a locality, optional region and postal code, and an ISO
 /// 3166-1 alpha-2 country code (stored upper case).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "StoredPostalAddress")]
 pub struct PostalAddress {
     lines: Vec<String>,
     locality: String,
     region: Option<String>,
     postal_code: Option<String>,
     country: String,
+}
+
+/// A postal address as stored. Reading it back only repairs control characters, as for [`PersonName`].
+#[derive(Deserialize)]
+struct StoredPostalAddress {
+    lines: Vec<String>,
+    locality: String,
+    region: Option<String>,
+    postal_code: Option<String>,
+    country: String,
+}
+
+impl From<StoredPostalAddress> for PostalAddress {
+    fn from(stored: StoredPostalAddress) -> Self {
+        let repair = |text| Lines::Single.repair(text);
+        Self {
+            lines: stored.lines.into_iter().map(repair).collect(),
+            locality: repair(stored.locality),
+            region: stored.region.map(repair),
+            postal_code: stored.postal_code.map(repair),
+            country: repair(stored.country),
+        }
+    }
 }
 
 impl PostalAddress {
@@ -257,7 +382,7 @@ impl PostalAddress {
             .iter()
             .map(|line| line.trim())
             .filter(|line| !line.is_empty())
-            .map(|line| bounded_text("an address line", line, 200))
+            .map(|line| bounded_text("an address line", line, 200, Lines::Single))
             .collect::<Result<_, _>>()?;
         if lines.is_empty() {
             return Err(ValueError::Empty {
@@ -272,8 +397,9 @@ impl PostalAddress {
         }
         let optional = |what, text: Option<&str>| match text.map(str::trim) {
             None | Some("") => Ok(None),
-            Some(text) => bounded_text(what, text, 100).map(Some),
+            Some(text) => bounded_text(what, text, 100, Lines::Single).map(Some),
         };
+        Lines::Single.check("the country", country.trim())?;
         let country = country.trim().to_ascii_uppercase();
         if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
             return Err(ValueError::Malformed {
@@ -283,7 +409,7 @@ impl PostalAddress {
         }
         Ok(Self {
             lines,
-            locality: bounded_text("the locality", locality, 100)?,
+            locality: bounded_text("the locality", locality, 100, Lines::Single)?,
             region: optional("the region", region)?,
             postal_code: optional("the postal code", postal_code)?,
             country,
@@ -315,6 +441,7 @@ pub struct Colour(String);
 impl Colour {
     pub fn parse(text: &str) -> Result<Self, ValueError> {
         let text = text.trim();
+        Lines::Single.check("the colour", text)?;
         let hex = text.strip_prefix('#').unwrap_or("");
         if hex.len() != 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
             return Err(ValueError::Malformed {
@@ -437,6 +564,7 @@ impl LanguageTag {
             what: "the language",
             rule: "use a language tag such as es or en-US",
         };
+        Lines::Single.check("the language", text.trim())?;
         let mut parts = text.trim().split('-');
         let language = parts.next().unwrap_or("");
         if !(2..=3).contains(&language.len()) || !language.chars().all(|c| c.is_ascii_alphabetic())
@@ -782,6 +910,147 @@ mod tests {
             FieldValue::Number(FieldNumber::new(3.5).unwrap()).field_type(),
             FieldType::Number
         );
+    }
+
+    /// Control characters that no value accepts: NUL and another C0 code, DEL, and two C1 codes (NEL and
+    /// the last one).
+    const ALWAYS_REFUSED: [char; 5] = ['\u{0}', '\u{1b}', '\u{7f}', '\u{85}', '\u{9f}'];
+    /// Control characters that only multi-line text accepts.
+    const LINE_CONTROLS: [char; 3] = ['\n', '\r', '\t'];
+
+    fn refused_as_control(result: Result<impl fmt::Debug, ValueError>, character: char) {
+        match result {
+            Err(ValueError::ControlCharacter {
+                character: found, ..
+            }) => assert_eq!(found, character),
+            other => panic!(
+                "U+{:04X} should be refused, got {other:?}",
+                u32::from(character)
+            ),
+        }
+    }
+
+    #[test]
+    fn the_error_names_the_value_and_the_code_point() {
+        let error = Label::parse("Night\u{0}shift").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the name contains a control character (U+0000)"
+        );
+        assert_eq!(
+            NoteText::parse("a\u{9b}b").unwrap_err().to_string(),
+            "the text contains a control character (U+009B)"
+        );
+    }
+
+    #[test]
+    fn single_line_texts_refuse_every_control_character() {
+        for character in ALWAYS_REFUSED.into_iter().chain(LINE_CONTROLS) {
+            let text = format!("Night{character}shift");
+            refused_as_control(Label::parse(&text), character);
+            refused_as_control(ConnectionKind::parse(&text), character);
+            refused_as_control(PersonName::parse(&text, "García"), character);
+            refused_as_control(PersonName::parse("Ana", &text), character);
+        }
+    }
+
+    #[test]
+    fn multi_line_text_accepts_only_line_breaks_and_tabs() {
+        let text = NoteText::parse("Line one\r\nline two\n\tindented").unwrap();
+        assert_eq!(text.as_str(), "Line one\r\nline two\n\tindented");
+        for character in ALWAYS_REFUSED {
+            refused_as_control(NoteText::parse(&format!("a{character}b")), character);
+        }
+        let field_text = NoteText::parse("Shift\u{0}notes").map(FieldValue::Text);
+        refused_as_control(field_text, '\u{0}');
+    }
+
+    #[test]
+    fn surrounding_line_breaks_are_trimmed_not_refused() {
+        assert_eq!(
+            Label::parse("\tNight shift\r\n").unwrap().as_str(),
+            "Night shift"
+        );
+        assert_eq!(
+            PersonName::parse("Ana\n", "\tGarcía").unwrap().to_string(),
+            "Ana García"
+        );
+    }
+
+    #[test]
+    fn contact_values_refuse_control_characters() {
+        for character in ALWAYS_REFUSED {
+            refused_as_control(
+                Email::parse(&format!("ana{character}@example.org")),
+                character,
+            );
+            refused_as_control(Phone::parse(&format!("555{character}1234")), character);
+            let bad = format!("1 Main{character} St");
+            refused_as_control(
+                PostalAddress::parse(&[&bad], "Springfield", None, None, "US"),
+                character,
+            );
+            refused_as_control(
+                PostalAddress::parse(&["1 Main St"], &bad, None, None, "US"),
+                character,
+            );
+            refused_as_control(
+                PostalAddress::parse(&["1 Main St"], "Springfield", Some(&bad), None, "US"),
+                character,
+            );
+            refused_as_control(
+                PostalAddress::parse(&["1 Main St"], "Springfield", None, Some(&bad), "US"),
+                character,
+            );
+            refused_as_control(
+                PostalAddress::parse(
+                    &["1 Main St"],
+                    "Springfield",
+                    None,
+                    None,
+                    &format!("U{character}S"),
+                ),
+                character,
+            );
+        }
+    }
+
+    #[test]
+    fn codes_refuse_control_characters() {
+        refused_as_control(LanguageTag::parse("es\u{0}"), '\u{0}');
+        refused_as_control(LanguageTag::parse("en-\u{85}US"), '\u{85}');
+        refused_as_control(Colour::parse("#1a\u{7f}641"), '\u{7f}');
+    }
+
+    #[test]
+    fn stored_control_characters_are_repaired_on_load() {
+        // Written before the rule existed: the stream must keep loading, with the characters replaced.
+        let label: Label = serde_json::from_str("\"Night\\u0000shift\\tB\"").unwrap();
+        assert_eq!(label.as_str(), "Night\u{FFFD}shift B");
+        let note: NoteText = serde_json::from_str("\"one\\ntwo\\u001b\"").unwrap();
+        assert_eq!(note.as_str(), "one\ntwo\u{FFFD}");
+        let email: Email = serde_json::from_str("\"ana\\u0000@example.org\"").unwrap();
+        assert_eq!(email.as_str(), "ana\u{FFFD}@example.org");
+        let name: PersonName =
+            serde_json::from_str(r#"{"given":"A\u0000na","family":"Gar\u0085cía"}"#).unwrap();
+        assert_eq!(name.to_string(), "A\u{FFFD}na Gar cía");
+        let address: PostalAddress = serde_json::from_str(
+            r#"{"lines":["1 Main\u0000St"],"locality":"Springfield","region":null,"postal_code":null,"country":"US"}"#,
+        )
+        .unwrap();
+        assert_eq!(address.lines(), ["1 Main\u{FFFD}St"]);
+        // A value that holds no control character reads back exactly as it was written.
+        let clean = PersonName::parse("Ana", "García").unwrap();
+        let json = serde_json::to_string(&clean).unwrap();
+        assert_eq!(serde_json::from_str::<PersonName>(&json).unwrap(), clean);
+        // Repairing does not relax the other rules.
+        assert!(serde_json::from_str::<Label>("\"\\n\"").is_err());
+    }
+
+    #[test]
+    fn parsing_from_a_string_stays_strict() {
+        refused_as_control(Label::try_from("a\u{0}b".to_string()), '\u{0}');
+        refused_as_control(Email::try_from("a\u{0}@b.org".to_string()), '\u{0}');
     }
 
     #[test]

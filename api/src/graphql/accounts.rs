@@ -540,6 +540,7 @@ impl AccountsMutation {
         input: CreateApiTokenInput,
     ) -> Result<CreatedApiToken, ApiError> {
         let access = Policy::accounts(ctx, Permission::ReadOwn)?;
+        super::parse::single_line("input.name", "the token's name", input.name.trim())?;
         let (row, token) = access
             .accounts()
             .create_token(access.identity, &input.name, input.role)

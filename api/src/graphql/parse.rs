@@ -4,7 +4,7 @@
 use crate::error::ApiError;
 use async_graphql::ID;
 use domain::values::{
-    AssessmentLevel, Colour, ConnectionKind, GoalThreshold, Label, LanguageTag, NoteText,
+    AssessmentLevel, Colour, ConnectionKind, GoalThreshold, Label, LanguageTag, Lines, NoteText,
     PostalAddress,
 };
 
@@ -64,6 +64,15 @@ pub fn ids<T: DomainId>(field: &str, given: &[ID]) -> Result<Vec<T>, ApiError> {
         .enumerate()
         .map(|(index, given)| id(&format!("{field}[{index}]"), given))
         .collect()
+}
+
+/// Refuses a control character in input text that is no domain value (an idempotency key, a search, a
+/// token's name), with the same rule and message as a single-line domain value: such text goes into SQL
+/// parameters, and PostgreSQL's text cannot hold U+0000.
+pub fn single_line(field: &str, what: &'static str, text: &str) -> Result<(), ApiError> {
+    Lines::Single
+        .check(what, text)
+        .map_err(|error| ApiError::value(field, error))
 }
 
 pub fn label(field: &str, text: &str) -> Result<Label, ApiError> {

@@ -231,7 +231,8 @@ fn on_person(id: &ID, command: PersonCommand) -> Result<Command, ApiError> {
 
 fn person_name(given: &str, family: &str) -> Result<domain::values::PersonName, ApiError> {
     domain::values::PersonName::parse(given, family).map_err(|error| {
-        let field = if given.trim().is_empty() || given.trim().chars().count() > 100 {
+        // The given name is to blame when it fails on its own (empty, too long, a control character).
+        let field = if domain::values::PersonName::parse(given, "").is_err() {
             "input.givenName"
         } else {
             "input.familyName"

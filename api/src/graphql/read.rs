@@ -722,6 +722,9 @@ pub struct PeopleFilter {
 
 impl PeopleFilter {
     pub(super) fn parse(&self) -> Result<q::PeopleFilter, ApiError> {
+        if let Some(text) = &self.name_search {
+            parse::single_line("filter.nameSearch", "the name search", text.trim())?;
+        }
         let mut levels: Vec<Option<u8>> = self
             .levels
             .iter()
@@ -798,6 +801,9 @@ pub struct ActivityFilter {
 
 impl ActivityFilter {
     fn parse(&self) -> Result<q::ActivityFilter, ApiError> {
+        for (index, kind) in self.kinds.iter().enumerate() {
+            parse::single_line(&format!("filter.kinds[{index}]"), "the event type", kind)?;
+        }
         Ok(q::ActivityFilter {
             actor: parse::optional_id("filter.actorId", self.actor_id.as_ref())?,
             kinds: self.kinds.clone(),

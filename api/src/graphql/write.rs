@@ -238,6 +238,7 @@ pub async fn mutate(
             format!("a key has 1 to {MAX_IDEMPOTENCY_KEY_CHARS} characters"),
         ));
     }
+    super::parse::single_line("idempotencyKey", "the idempotency key", &key)?;
     let store = access.groundwork().store();
     let scope = format!("{}/{}", access.identity.chapter, access.identity.user);
     let fingerprint = fingerprint(ctx);

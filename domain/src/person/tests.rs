@@ -73,12 +73,22 @@ fn contact_added() -> PersonEvent {
 }
 
 fn assessed(level_now: Option<AssessmentLevel>, previous: Option<AssessmentLevel>) -> PersonEvent {
+    assessed_on(level_now, previous, fixtures::at())
+}
+
+/// An assessment that became current, dated `at`.
+fn assessed_on(
+    level_now: Option<AssessmentLevel>,
+    previous: Option<AssessmentLevel>,
+    at: DateTime<Utc>,
+) -> PersonEvent {
     PersonEvent::PersonAssessed {
         level: level_now,
         previous_level: previous,
         note: None,
         assessed_by: LEAD,
-        at: fixtures::at(),
+        at,
+        becomes_current: true,
     }
 }
 
@@ -522,6 +532,7 @@ async fn a_person_is_assessed_with_a_note() {
             note: Some(Sensitive::new(text("Talked about the schedule"))),
             assessed_by: LEAD,
             at: fixtures::at(),
+            becomes_current: true,
         }],
     )
     .await;
@@ -777,7 +788,7 @@ fn one_on_one_logged(assessment: Option<AssessmentLevel>) -> PersonEvent {
 #[tokio::test]
 async fn a_one_on_one_with_an_assessment_updates_the_level() {
     expect_events(
-        ana_and(vec![assessed(Some(level(3)), None)]),
+        ana_and(vec![assessed_on(Some(level(3)), None, days_before_now(2))]),
         PersonCommand::LogOneOnOne(one_on_one(Some(level(2)))),
         vec![
             one_on_one_logged(Some(level(2))),
@@ -787,10 +798,184 @@ async fn a_one_on_one_with_an_assessment_updates_the_level() {
                 note: None,
                 assessed_by: ORGANIZER,
                 at: held_at(),
+                becomes_current: true,
             },
         ],
     )
     .await;
+}
+
+// The level of record (ADR 12): the current level is the one with the latest date of record.
+
+/// `days` days before the fixtures' "now" ([`fixtures::at`]).
+fn days_before_now(days: i64) -> DateTime<Utc> {
+    fixtures::at() - chrono::Duration::days(days)
+}
+
+/// A one-on-one with an assessment, held `days` days before now.
+fn one_on_one_held_days_ago(days: i64, assessment: AssessmentLevel) -> OneOnOne {
+    OneOnOne {
+        held_at: days_before_now(days),
+        ..one_on_one(Some(assessment))
+    }
+}
+
+fn apply_all(events: Vec<PersonEvent>) -> Person {
+    let mut person = Person::default();
+    for event in events {
+        person.apply(event);
+    }
+    person
+}
+
+#[tokio::test]
+async fn a_one_on_one_logged_late_does_not_replace_a_newer_assessment() {
+    // Given Ana assessed 3 today, when a 1:1 held 8 days ago is logged with level 1,
+    let given = ana_and(vec![assessed(Some(level(3)), None)]);
+    let command = PersonCommand::LogOneOnOne(one_on_one_held_days_ago(8, level(1)));
+    // then the assessment is recorded at its own date, without becoming current,
+    let late = PersonEvent::PersonAssessed {
+        level: Some(level(1)),
+        previous_level: Some(level(3)),
+        note: None,
+        assessed_by: ORGANIZER,
+        at: days_before_now(8),
+        becomes_current: false,
+    };
+    let logged = PersonEvent::OneOnOneLogged {
+        conversation_id: CONVERSATION,
+        organizer: ORGANIZER,
+        held_at: days_before_now(8),
+        issues: vec![response(ISSUES_FIELD, WAGES)],
+        notes: Some(Sensitive::new(text("Worried about retaliation"))),
+        assessment: Some(level(1)),
+        next_step: Some(Sensitive::new(text("Bring her to Thursday's meeting"))),
+        logged_by: LEAD,
+    };
+    expect_events(given.clone(), command, vec![logged.clone(), late.clone()]).await;
+    // and Ana stays at 3, dated today.
+    let person = apply_all([given, vec![logged, late]].concat());
+    assert_eq!(person.assessment(), Some(level(3)));
+    assert_eq!(person.assessment_at(), Some(fixtures::at()));
+    // The date of record survives a snapshot.
+    let back: Person = serde_json::from_value(serde_json::to_value(&person).unwrap()).unwrap();
+    assert_eq!(back.assessment_at(), Some(fixtures::at()));
+}
+
+#[tokio::test]
+async fn an_assessment_given_after_a_one_on_one_held_earlier_replaces_its_level() {
+    // Given a 1:1 held 8 days ago set level 1, when Ana is assessed 3 today, then 3 is current.
+    let given = ana_and(vec![assessed_on(Some(level(1)), None, days_before_now(8))]);
+    let assess = PersonCommand::Assess {
+        level: level(3),
+        note: None,
+    };
+    let replaced = PersonEvent::PersonAssessed {
+        level: Some(level(3)),
+        previous_level: Some(level(1)),
+        note: None,
+        assessed_by: LEAD,
+        at: fixtures::at(),
+        becomes_current: true,
+    };
+    expect_events(given.clone(), assess, vec![replaced.clone()]).await;
+    let person = apply_all([given, vec![replaced]].concat());
+    assert_eq!(person.assessment(), Some(level(3)));
+    assert_eq!(person.assessment_at(), Some(fixtures::at()));
+}
+
+#[tokio::test]
+async fn of_two_one_on_ones_logged_out_of_order_the_later_held_one_counts() {
+    // Given a 1:1 held 2 days ago gave level 2, when one held 5 days ago is logged with level 4, 2 stays.
+    let given = ana_and(vec![assessed_on(Some(level(2)), None, days_before_now(2))]);
+    let events = run(
+        fixtures::person_facts(),
+        given.clone(),
+        PersonCommand::LogOneOnOne(one_on_one_held_days_ago(5, level(4))),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        events.last(),
+        Some(PersonEvent::PersonAssessed {
+            level: Some(four),
+            previous_level: Some(two),
+            becomes_current: false,
+            ..
+        }) if *four == level(4) && *two == level(2)
+    ));
+    let person = apply_all([given, events].concat());
+    assert_eq!(person.assessment(), Some(level(2)));
+    assert_eq!(person.assessment_at(), Some(days_before_now(2)));
+}
+
+#[tokio::test]
+async fn an_assessment_dated_like_the_current_one_replaces_it() {
+    // Ties go to the later event in the log: a 1:1 held at the very moment of the current assessment.
+    let given = ana_and(vec![assessed_on(Some(level(3)), None, held_at())]);
+    let events = run(
+        fixtures::person_facts(),
+        given.clone(),
+        PersonCommand::LogOneOnOne(one_on_one(Some(level(1)))),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        events.last(),
+        Some(PersonEvent::PersonAssessed {
+            becomes_current: true,
+            ..
+        })
+    ));
+    assert_eq!(
+        apply_all([given, events].concat()).assessment(),
+        Some(level(1))
+    );
+}
+
+#[tokio::test]
+async fn a_one_on_one_held_before_a_clearing_does_not_reassess() {
+    // Given Ana assessed 8 days ago and cleared yesterday, a 1:1 held 3 days ago leaves her unassessed.
+    let given = ana_and(vec![
+        assessed_on(Some(level(2)), None, days_before_now(8)),
+        assessed_on(None, Some(level(2)), days_before_now(1)),
+    ]);
+    let events = run(
+        fixtures::person_facts(),
+        given.clone(),
+        PersonCommand::LogOneOnOne(one_on_one_held_days_ago(3, level(1))),
+    )
+    .await
+    .unwrap();
+    let person = apply_all([given, events].concat());
+    assert_eq!(person.assessment(), None);
+    assert_eq!(person.assessment_at(), Some(days_before_now(1)));
+}
+
+#[test]
+fn a_never_assessed_person_has_no_date_of_record() {
+    let person = apply_all(ana());
+    assert_eq!(person.assessment(), None);
+    assert_eq!(person.assessment_at(), None);
+}
+
+#[test]
+fn events_written_before_version_3_keep_replacing_the_level() {
+    // A late 1:1 stored at version 2 replaced the level back then; replaying it does the same, so the
+    // state and the read models built from those events stay as they were.
+    let v2 = |level: u8, at: &str| {
+        let payload = serde_json::json!({"PersonAssessed": {
+            "level": level, "previous_level": null, "note": null,
+            "assessed_by": LEAD.to_string(), "at": at,
+        }});
+        serde_json::from_value::<PersonEvent>(Person::upcast(PERSON_ASSESSED, 2, payload).unwrap())
+            .unwrap()
+    };
+    let person = apply_all(ana_and(vec![
+        v2(3, "2026-03-02T15:00:00Z"),
+        v2(1, "2026-02-22T15:00:00Z"),
+    ]));
+    assert_eq!(person.assessment(), Some(level(1)));
 }
 
 #[tokio::test]
@@ -1254,6 +1439,7 @@ async fn erased_values_read_back_from_storage_do_not_break_the_person() {
             note: Some(Sensitive::Erased),
             assessed_by: LEAD,
             at: fixtures::at(),
+            becomes_current: true,
         },
     ];
     let mut person = Person::default();
@@ -1295,8 +1481,37 @@ fn a_version_1_assessment_is_upcast_to_the_current_event() {
                 .with_ymd_and_hms(2025, 11, 1, 18, 30, 0)
                 .single()
                 .unwrap(),
+            becomes_current: true,
         }
     );
+}
+
+#[test]
+fn a_version_2_assessment_is_upcast_as_one_that_became_current() {
+    let v2 = serde_json::json!({"PersonAssessed": {
+        "level": 2,
+        "previous_level": 4,
+        "note": null,
+        "assessed_by": LEAD.to_string(),
+        "at": "2025-11-01T18:30:00Z",
+    }});
+    let event: PersonEvent =
+        serde_json::from_value(Person::upcast(PERSON_ASSESSED, 2, v2).unwrap()).unwrap();
+    assert_eq!(
+        event,
+        PersonEvent::PersonAssessed {
+            level: Some(level(2)),
+            previous_level: Some(level(4)),
+            note: None,
+            assessed_by: LEAD,
+            at: Utc
+                .with_ymd_and_hms(2025, 11, 1, 18, 30, 0)
+                .single()
+                .unwrap(),
+            becomes_current: true,
+        }
+    );
+    assert!(Person::upcast(PERSON_ASSESSED, 2, serde_json::json!({"Other": {}})).is_err());
 }
 
 #[test]
@@ -1316,17 +1531,23 @@ fn malformed_or_unknown_versions_are_not_upcast() {
     assert!(Person::upcast(PERSON_ASSESSED, 1, bad).is_err());
     assert!(Person::upcast(PERSON_ASSESSED, 1, serde_json::json!({"Other": {}})).is_err());
     assert!(Person::upcast("FollowUpFlagged", 0, serde_json::json!("FollowUpFlagged")).is_err());
+    assert!(Person::upcast(
+        PERSON_ASSESSED,
+        4,
+        serde_json::json!({"PersonAssessed": {}})
+    )
+    .is_err());
     let current = serde_json::to_value(assessed(Some(level(1)), None)).unwrap();
     assert_eq!(
-        Person::upcast(PERSON_ASSESSED, 2, current.clone()).unwrap(),
+        Person::upcast(PERSON_ASSESSED, 3, current.clone()).unwrap(),
         current
     );
 }
 
 #[test]
-fn assessments_are_stored_at_version_2_and_everything_else_at_version_1() {
-    assert_eq!(assessed(None, None).event_version(), "2");
-    assert_eq!(Person::event_schema_version(PERSON_ASSESSED), 2);
+fn assessments_are_stored_at_version_3_and_everything_else_at_version_1() {
+    assert_eq!(assessed(None, None).event_version(), "3");
+    assert_eq!(Person::event_schema_version(PERSON_ASSESSED), 3);
     assert_eq!(PersonEvent::FollowUpFlagged.event_version(), "1");
     assert_eq!(PersonEvent::FollowUpFlagged.event_type(), "FollowUpFlagged");
 }
