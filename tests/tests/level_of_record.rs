@@ -16,7 +16,6 @@ backend_tests!(an_assessment_given_after_a_late_one_on_one_is_current);
 // report of the `domain-values` branch. The domain already decides it (`PersonAssessed.becomes_current`).
 mod late {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    #[ignore = "needs the projection change, see report"]
     async fn sqlite() {
         super::a_one_on_one_logged_late_does_not_replace_a_newer_assessment(
             tests::TestBackend::new(tests::Kind::Sqlite).await,
@@ -25,7 +24,6 @@ mod late {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    #[ignore = "needs the projection change, see report"]
     async fn postgres() {
         super::a_one_on_one_logged_late_does_not_replace_a_newer_assessment(
             tests::TestBackend::new(tests::Kind::Postgres).await,

@@ -208,6 +208,7 @@ fn summary(payload: &Payload) -> String {
             PersonEvent::PersonAssessed {
                 level,
                 previous_level,
+                becomes_current: true,
                 ..
             } => {
                 format!(
@@ -216,6 +217,17 @@ fn summary(payload: &Payload) -> String {
                     level_text(level)
                 )
             }
+            PersonEvent::PersonAssessed {
+                level,
+                previous_level,
+                at,
+                ..
+            } => format!(
+                "assessed {} as of {}; {}, given later, stays current",
+                level_text(level),
+                at.format("%Y-%m-%d %H:%M UTC"),
+                level_text(previous_level)
+            ),
             PersonEvent::OrganizerAssigned {
                 organizer,
                 previous_organizer,

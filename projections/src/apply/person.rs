@@ -149,14 +149,18 @@ impl CampaignsBatch {
                 previous_level,
                 assessed_by,
                 at,
+                becomes_current,
                 ..
             } => self.assess(
                 applying,
                 &mut state,
-                *level,
-                *previous_level,
-                *assessed_by,
-                *at,
+                Assessment {
+                    level: *level,
+                    previous_level: *previous_level,
+                    assessed_by: *assessed_by,
+                    at: *at,
+                    becomes_current: *becomes_current,
+                },
             ),
             PersonEvent::OrganizerAssigned { organizer, .. } => {
                 state.row.organizer = Some(organizer.to_string());
@@ -415,26 +419,27 @@ impl CampaignsBatch {
         Ok(false)
     }
 
+    /// Every assessment is kept in the history at its own date of record; only one that becomes current
+    /// (the domain decided it, ADR 12) changes the person's level and their cell on the wall chart.
     fn assess(
         &mut self,
         applying: Applying<'_>,
         state: &mut PersonState,
-        new_level: Option<AssessmentLevel>,
-        previous_level: Option<AssessmentLevel>,
-        assessed_by: UserId,
-        assessed_at: DateTime<Utc>,
+        assessment: Assessment,
     ) -> CellChanged {
-        state.row.level = level(new_level);
+        if assessment.becomes_current {
+            state.row.level = level(assessment.level);
+        }
         self.assessments.push(AssessmentRow {
             person_id: applying.person.to_string(),
             position: applying.position,
             campaign_id: state.row.campaign_id.clone(),
-            level: level(new_level),
-            previous_level: level(previous_level),
-            assessed_by: assessed_by.to_string(),
-            assessed_at,
+            level: level(assessment.level),
+            previous_level: level(assessment.previous_level),
+            assessed_by: assessment.assessed_by.to_string(),
+            assessed_at: assessment.at,
         });
-        true
+        assessment.becomes_current
     }
 
     fn add_connection(&mut self, person: &str, connection: &Connection) {
@@ -529,4 +534,13 @@ impl CampaignsBatch {
         .await?;
         Ok(())
     }
+}
+
+/// One `PersonAssessed` event's content, as the projection needs it.
+struct Assessment {
+    level: Option<AssessmentLevel>,
+    previous_level: Option<AssessmentLevel>,
+    assessed_by: UserId,
+    at: DateTime<Utc>,
+    becomes_current: bool,
 }
