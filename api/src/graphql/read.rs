@@ -2,11 +2,11 @@
 //! history, tasks, structure tests, the activity feed, analyst series and projection status. Every resolver
 //! reads through [`Policy::read`], scoped to the caller's chapter; `asOf` arguments time-travel.
 
-use super::authz::{Masked, Permission, Policy};
+use super::authz::Policy;
+use crate::access::{Masked, Permission};
 use super::pagination::{connection, page_request};
 use super::parse;
-use super::person::StepKind;
-use super::task::{TaskKind, TaskStatus};
+use super::enums::{StepKind, TaskKind, TaskStatus};
 use crate::error::ApiError;
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -973,7 +973,7 @@ impl ReadQuery {
         };
         if let Some(detail) = &detail {
             if !access.masks_personal_data() && ctx.look_ahead().field("contactPoints").exists() {
-                super::authz::record_access(
+                crate::access::record_access(
                     access.store(),
                     access.identity,
                     "READ_CONTACT_POINTS",

@@ -1,7 +1,8 @@
 //! Subscriptions (graphql-ws over WebSocket at `/graphql/ws`): the log's head, wall-chart changes of a
 //! campaign, and changes to the caller's tasks.
 
-use super::authz::{Permission, Policy, Revalidation};
+use super::authz::{Policy, Revalidation};
+use crate::access::Permission;
 use super::parse;
 use super::query::LogPosition;
 use super::read::{PersonCell, UnitFigures};
