@@ -56,9 +56,7 @@ impl From<AccountError> for ApiError {
         use AccountError as E;
         use ApiError as Api;
         match error {
-            E::BadCredentials | E::Throttled | E::Forbidden(_) => {
-                Api::forbidden(error.to_string())
-            }
+            E::BadCredentials | E::Throttled | E::Forbidden(_) => Api::forbidden(error.to_string()),
             E::Invalid(message) => Api::Validation {
                 message,
                 field: None,

@@ -3,13 +3,13 @@
 //! command needs from it (`crate::access::demand`) and the command service runs it
 //! (`crate::service::Groundwork::execute`).
 
+use cqrs_es::Aggregate;
 use domain::campaign::{Campaign, CampaignCommand};
 use domain::chapter::{Chapter, ChapterCommand};
 use domain::ids::{CampaignId, ChapterId, PersonId, StructureTestId, TaskId};
 use domain::person::{Person, PersonCommand};
 use domain::structure_test::{StructureTest, StructureTestCommand};
 use domain::task::{Task, TaskCommand};
-use domain::StoredAggregate;
 use serde::{Deserialize, Serialize};
 
 /// A parsed command and the aggregate it is for.

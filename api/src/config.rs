@@ -246,8 +246,9 @@ fn is_loopback_http(url: &str) -> bool {
 /// admin), each defaulting to the fixed development identity (an admin of the development chapter).
 pub fn development_identity(env: &dyn Environment) -> anyhow::Result<Identity> {
     let user = match env.var("GROUNDWORK_DEV_USER") {
-        Some(text) => domain::ids::UserId::parse(&text)
-            .map_err(|_| anyhow::anyhow!("GROUNDWORK_DEV_USER `{text}` is not a user id (a UUID)"))?,
+        Some(text) => domain::ids::UserId::parse(&text).map_err(|_| {
+            anyhow::anyhow!("GROUNDWORK_DEV_USER `{text}` is not a user id (a UUID)")
+        })?,
         None => DEV_USER,
     };
     let chapter = match env.var("GROUNDWORK_DEV_CHAPTER") {
@@ -258,7 +259,9 @@ pub fn development_identity(env: &dyn Environment) -> anyhow::Result<Identity> {
     };
     let role = match env.var("GROUNDWORK_DEV_ROLE") {
         Some(text) => Role::parse(&text).ok_or_else(|| {
-            anyhow::anyhow!("GROUNDWORK_DEV_ROLE `{text}` is not one of organizer, analyst, lead, admin")
+            anyhow::anyhow!(
+                "GROUNDWORK_DEV_ROLE `{text}` is not one of organizer, analyst, lead, admin"
+            )
         })?,
         None => Role::Admin,
     };

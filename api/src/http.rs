@@ -6,13 +6,13 @@
 //! - `GET /auth/providers`, `/auth/oidc/start`, `/auth/oidc/callback`: single sign-on (see [`crate::oidc`]).
 //! - `GET /metrics` answers in Prometheus text; `GET /healthz` says whether the database answers.
 
+use crate::access::{Identity, Scope, Via};
 use crate::accounts::{AccountError, Accounts};
 use crate::config::{Environment, OidcSettings};
-use crate::access::{Identity, Scope, Via};
 use crate::graphql::{self, GraphqlSettings, GroundworkSchema, SchemaDeps};
 use crate::oidc::{self, Oidc, OidcRoutes};
-use crate::session::session_cookie_value;
 use crate::service::Groundwork;
+use crate::session::session_cookie_value;
 use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
 use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
 use axum::extract::ws::WebSocketUpgrade;
@@ -23,7 +23,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::ids::ChapterId;
 use projections::ReadModels;
-use secrecy::{ExposeSecret as _, SecretString};
+use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::json;
 use std::net::SocketAddr;

@@ -2,8 +2,8 @@
 //! schema's SDL.
 
 use anyhow::Context as _;
-use api::config::{ProcessEnvironment, Settings};
 use api::access::{Identity, Permission};
+use api::config::{ProcessEnvironment, Settings};
 use api::service::Groundwork;
 use clap::{Parser, Subcommand};
 use secrecy::{ExposeSecret, SecretString};

@@ -392,9 +392,10 @@ async fn import_population(
                     .map(|index| person_row(&setup, index))
                     .collect::<anyhow::Result<Vec<_>>>()?;
                 let begun = Instant::now();
-                let summary = api::import::import_people(&groundwork, &actor, setup.campaign, &rows)
-                    .await
-                    .map_err(|error| anyhow::anyhow!("importing people {range:?}: {error}"))?;
+                let summary =
+                    api::import::import_people(&groundwork, &actor, setup.campaign, &rows)
+                        .await
+                        .map_err(|error| anyhow::anyhow!("importing people {range:?}: {error}"))?;
                 latency.push(begun.elapsed());
                 let per_person = summary.events / summary.people.len().max(1);
                 done.push((range.start, summary.people, per_person, summary.events));

@@ -19,7 +19,9 @@ pub fn permission(command: &Command) -> Permission {
         Command::Chapter(..) => P::ManageChapter,
         Command::Campaign(..) | Command::StructureTest(..) => P::ManageCampaigns,
         Command::Person(_, command) => match command {
-            PersonCommand::AssignOrganizer { .. } | PersonCommand::UnassignOrganizer => P::AssignWork,
+            PersonCommand::AssignOrganizer { .. } | PersonCommand::UnassignOrganizer => {
+                P::AssignWork
+            }
             PersonCommand::MergeDuplicate { .. } | PersonCommand::MarkMergedInto { .. } => {
                 P::MergePeople
             }

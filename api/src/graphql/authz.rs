@@ -203,7 +203,8 @@ impl Policy {
     ) -> Result<WriteAccess<'a>, ApiError> {
         let identity = Self::identity(ctx)?;
         let gate = gate(ctx)?;
-        access::authorize_write(gate.groundwork.store(), identity, &access::demand(command)).await?;
+        access::authorize_write(gate.groundwork.store(), identity, &access::demand(command))
+            .await?;
         Ok(WriteAccess {
             identity,
             groundwork: &gate.groundwork,
@@ -355,4 +356,3 @@ mod tests {
         assert!(Policy::require(&Identity::development(), Permission::ForgetPeople).is_ok());
     }
 }
-

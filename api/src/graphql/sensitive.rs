@@ -4,9 +4,9 @@
 //! a read whose record cannot be written shows nothing.
 
 use super::authz::{Policy, ReadAccess};
-use crate::access::record_access;
 use super::parse;
 use super::read::{PeopleFilter, PeopleSort, PersonSummary};
+use crate::access::record_access;
 use crate::error::ApiError;
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};

@@ -2,10 +2,10 @@
 //! campaign, and changes to the caller's tasks.
 
 use super::authz::{Policy, Revalidation};
-use crate::access::Permission;
 use super::parse;
 use super::query::LogPosition;
 use super::read::{PersonCell, UnitFigures};
+use crate::access::Permission;
 use crate::error::ApiError;
 use async_graphql::futures_util::{stream, Stream, StreamExt as _};
 use async_graphql::{Context, Subscription, ID};

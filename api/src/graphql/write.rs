@@ -211,7 +211,10 @@ impl MutationResult {
         Ok(())
     }
 
-    fn target_id<T: super::parse::DomainId>(&self, target: StreamKind) -> Result<Option<T>, ApiError> {
+    fn target_id<T: super::parse::DomainId>(
+        &self,
+        target: StreamKind,
+    ) -> Result<Option<T>, ApiError> {
         if self.target != target {
             return Ok(None);
         }

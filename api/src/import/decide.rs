@@ -52,7 +52,9 @@ pub async fn import_people(
         .await
         .map_err(|error| ImportRejected::whole(error.into()))?;
     for ((person, version), state) in ids.iter().zip(versions).zip(&states) {
-        groundwork.people().remember(&person.to_string(), version, state);
+        groundwork
+            .people()
+            .remember(&person.to_string(), version, state);
     }
     groundwork.person_campaigns().extend(&ids, campaign);
     Ok(ImportSummary {

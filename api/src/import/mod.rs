@@ -23,9 +23,7 @@
 
 mod decide;
 
-pub use decide::{
-    campaign_directory, check_import, import_people, ImportRejected, ImportSummary,
-};
+pub use decide::{campaign_directory, check_import, import_people, ImportRejected, ImportSummary};
 use domain::campaign::CampaignEvent;
 use domain::ids::{FieldId, ResponseId, UnitId, UserId};
 use domain::person::FieldResponseRef;

@@ -372,14 +372,9 @@ impl Groundwork {
                 stream: StreamId::new(StreamKind::Campaign, campaign),
                 version: current.0,
             };
-            let outcome = execute(
-                &self.people,
-                &stream,
-                expected,
-                actor,
-                &[condition],
-                |_| Ok((command.clone(), Context::new(actor.clone(), facts.clone()))),
-            )
+            let outcome = execute(&self.people, &stream, expected, actor, &[condition], |_| {
+                Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
+            })
             .await;
             match outcome {
                 // The campaign moved on since the facts were cached: decide again on fresh facts.
@@ -552,14 +547,9 @@ impl Groundwork {
                 })?,
         };
         let facts = self.campaign_facts(campaign).await?;
-        execute(
-            &self.structure_tests,
-            &stream,
-            expected,
-            actor,
-            &[],
-            |_| Ok((command.clone(), Context::new(actor.clone(), facts.clone()))),
-        )
+        execute(&self.structure_tests, &stream, expected, actor, &[], |_| {
+            Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
+        })
         .await
     }
 
