@@ -295,3 +295,57 @@ async fn check_turf_work(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::ids::PersonId;
+
+    fn as_role(role: Role) -> Identity {
+        Identity {
+            role,
+            ..Identity::development()
+        }
+    }
+
+    #[test]
+    fn analysts_read_but_never_write() {
+        let analyst = as_role(Role::Analyst);
+        assert!(require(&analyst, Permission::Read).is_ok());
+        assert!(require(&analyst, Permission::EditPeople).is_err());
+    }
+
+    #[test]
+    fn only_admins_forget_people() {
+        assert!(require(&as_role(Role::Lead), Permission::ForgetPeople).is_err());
+        assert!(require(&Identity::development(), Permission::ForgetPeople).is_ok());
+    }
+
+    #[test]
+    fn a_permission_follows_from_the_command() {
+        let person = PersonId::new_random();
+        let task = TaskId::new_random();
+        let forget = demand(&Command::Person(person, PersonCommand::Forget));
+        assert_eq!(forget.permission, Permission::ForgetPeople);
+        assert!(matches!(forget.within, Within::Person(id) if id == person));
+        assert!(forget.turf_work.is_none());
+        assert_eq!(
+            permission(&Command::Person(person, PersonCommand::UnassignOrganizer)),
+            Permission::AssignWork
+        );
+        assert_eq!(
+            permission(&Command::Task(task, TaskCommand::CancelTask)),
+            Permission::WorkTasks
+        );
+    }
+
+    #[test]
+    fn an_activist_may_complete_their_own_task_but_not_cancel_it() {
+        let task = TaskId::new_random();
+        let complete = demand(&Command::Task(task, TaskCommand::CompleteTask));
+        assert!(matches!(complete.turf_work, Some(TurfWork::OwnTask(id)) if id == task));
+        let cancel = demand(&Command::Task(task, TaskCommand::CancelTask));
+        assert!(cancel.turf_work.is_none());
+        assert!(!cancel.permission.granted_to(Role::Activist));
+    }
+}
