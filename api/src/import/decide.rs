@@ -3,6 +3,7 @@
 //! batch is appended in one transaction.
 
 use super::{CampaignDirectory, PersonImport};
+use crate::command::{StreamId, StreamKind};
 use crate::service::{decide_and_apply, Groundwork, ServiceError};
 use domain::ids::{CampaignId, ContactPointId, PersonId};
 use domain::person::{Person, PersonCommand, PersonContext, PersonFacts};
@@ -21,8 +22,7 @@ pub async fn campaign_directory(
         .await?;
     if events.is_empty() {
         return Err(ServiceError::NotFound {
-            what: "campaign",
-            id: campaign.to_string(),
+            stream: StreamId::new(StreamKind::Campaign, campaign),
         });
     }
     Ok(CampaignDirectory::from_events(

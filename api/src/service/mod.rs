@@ -38,8 +38,8 @@ const CONFLICT_RETRIES: usize = 5;
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     /// The aggregate does not exist (or belongs to another chapter, which looks the same from outside).
-    #[error("{what} {id} was not found")]
-    NotFound { what: &'static str, id: String },
+    #[error("{} {} was not found", .stream.kind.noun(), .stream.id)]
+    NotFound { stream: StreamId },
     /// The command names something that does not exist (a unit, a field, a structure test, …).
     #[error("{0}")]
     Missing(String),
@@ -514,8 +514,7 @@ impl Groundwork {
                 .aggregate()
                 .campaign()
                 .ok_or_else(|| ServiceError::NotFound {
-                    what: "task",
-                    id: stream.id.clone(),
+                    stream: stream.clone(),
                 })?,
         };
         let facts = self.campaign_facts(campaign).await?;
@@ -542,8 +541,7 @@ impl Groundwork {
                 .aggregate()
                 .campaign()
                 .ok_or_else(|| ServiceError::NotFound {
-                    what: "structure test",
-                    id: stream.id.clone(),
+                    stream: stream.clone(),
                 })?,
         };
         let facts = self.campaign_facts(campaign).await?;
@@ -560,8 +558,7 @@ impl Groundwork {
             .aggregate()
             .chapter()
             .ok_or_else(|| ServiceError::NotFound {
-                what: "person",
-                id: person.to_string(),
+                stream: StreamId::new(StreamKind::Person, person),
             })
     }
 
@@ -593,8 +590,7 @@ impl Groundwork {
             .aggregate()
             .facts()
             .ok_or_else(|| ServiceError::NotFound {
-                what: "campaign",
-                id: id.clone(),
+                stream: StreamId::new(StreamKind::Campaign, campaign),
             })?;
         self.campaign_facts
             .insert(campaign, loaded.version(), facts.clone());
@@ -613,8 +609,7 @@ impl Groundwork {
             .aggregate()
             .campaign()
             .ok_or_else(|| ServiceError::NotFound {
-                what: "person",
-                id: person.to_string(),
+                stream: StreamId::new(StreamKind::Person, person),
             })?;
         self.person_campaigns.insert(person, campaign);
         Ok(campaign)
