@@ -5,7 +5,8 @@
 //! Every authentication re-reads the user and their membership, so disabling a user, removing them from a
 //! chapter or lowering their role takes effect on their very next request.
 
-use crate::graphql::authz::{Identity, Role, Via};
+use crate::access::{Identity, Role, Via};
+use crate::error::ApiError;
 use crate::throttle::Throttle;
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _, SaltString};
 use argon2::{Argon2, PasswordHash};
@@ -47,6 +48,24 @@ pub enum AccountError {
     Store(#[from] StoreError),
     #[error("password hashing failed")]
     Hashing,
+}
+
+/// How an account refusal reaches a client: bad credentials and throttling are FORBIDDEN like a missing role.
+impl From<AccountError> for ApiError {
+    fn from(error: AccountError) -> Self {
+        use AccountError as E;
+        use ApiError as Api;
+        match error {
+            E::BadCredentials | E::Throttled | E::Forbidden(_) => Api::forbidden(error.to_string()),
+            E::Invalid(message) => Api::Validation {
+                message,
+                field: None,
+            },
+            E::NotFound(message) => Api::not_found(message),
+            E::Store(cause) => Api::internal(cause),
+            E::Hashing => Api::internal("password hashing failed"),
+        }
+    }
 }
 
 /// A secret handed to its owner once (a session cookie's value, an API token).
@@ -636,13 +655,8 @@ fn identity_from(
     })
 }
 
-// The limits of the sign-in throttle, which counts failures in the database (see `crate::throttle`).
-
-/// Failures allowed per account within [`THROTTLE_WINDOW_MINUTES`].
-pub const FAILURES_PER_ACCOUNT: usize = 5;
-/// Failures allowed per address within [`THROTTLE_WINDOW_MINUTES`].
-pub const FAILURES_PER_ADDRESS: usize = 20;
-pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+// The sign-in throttle's limits, defined with the throttle; named here too, where sign-in is.
+pub use crate::throttle::{FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS, THROTTLE_WINDOW_MINUTES};
 
 #[cfg(test)]
 mod tests {

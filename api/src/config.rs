@@ -1,7 +1,7 @@
 //! Typed configuration: defaults, then an optional TOML file, then `GROUNDWORK_*` environment variables.
 //! Secrets are held in `SecretString` so they never print.
 
-use crate::graphql::authz::Role;
+use crate::access::{Identity, Role, DEV_CHAPTER, DEV_USER};
 use anyhow::{bail, Context as _};
 use domain::ids::ChapterId;
 use secrecy::{ExposeSecret as _, SecretString};
@@ -239,6 +239,38 @@ fn is_loopback_http(url: &str) -> bool {
         _ => host,
     };
     matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+}
+
+/// The identity every request runs as when the server was started with the development identity:
+/// `GROUNDWORK_DEV_USER`, `GROUNDWORK_DEV_CHAPTER` (UUIDs) and `GROUNDWORK_DEV_ROLE` (organizer, analyst, lead,
+/// admin), each defaulting to the fixed development identity (an admin of the development chapter).
+pub fn development_identity(env: &dyn Environment) -> anyhow::Result<Identity> {
+    let user = match env.var("GROUNDWORK_DEV_USER") {
+        Some(text) => domain::ids::UserId::parse(&text).map_err(|_| {
+            anyhow::anyhow!("GROUNDWORK_DEV_USER `{text}` is not a user id (a UUID)")
+        })?,
+        None => DEV_USER,
+    };
+    let chapter = match env.var("GROUNDWORK_DEV_CHAPTER") {
+        Some(text) => domain::ids::ChapterId::parse(&text).map_err(|_| {
+            anyhow::anyhow!("GROUNDWORK_DEV_CHAPTER `{text}` is not a chapter id (a UUID)")
+        })?,
+        None => DEV_CHAPTER,
+    };
+    let role = match env.var("GROUNDWORK_DEV_ROLE") {
+        Some(text) => Role::parse(&text).ok_or_else(|| {
+            anyhow::anyhow!(
+                "GROUNDWORK_DEV_ROLE `{text}` is not one of organizer, analyst, lead, admin"
+            )
+        })?,
+        None => Role::Admin,
+    };
+    Ok(Identity {
+        user,
+        chapter,
+        role,
+        ..Identity::development()
+    })
 }
 
 /// Parses `GROUP=CHAPTER_ID:ROLE` entries separated by `;` or new lines (a group name may contain `,` and

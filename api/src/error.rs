@@ -1,8 +1,7 @@
 //! The one boundary error of the API. Every failure a client can see is one of these kinds, each with a
-//! stable code in GraphQL's `extensions.code`; internal causes are logged with a reference and never shown.
+//! stable code (GraphQL's `extensions.code`, written by `crate::graphql::boundary`); internal causes are
+//! logged with a reference and never shown. Nothing here knows a transport.
 
-use crate::service::ServiceError;
-use async_graphql::ErrorExtensionValues;
 use domain::values::ValueError;
 
 /// The stable codes clients branch on. Documented in `docs/api.md`; never renamed.
@@ -82,26 +81,6 @@ impl ApiError {
     }
 }
 
-impl From<ServiceError> for ApiError {
-    fn from(error: ServiceError) -> Self {
-        match error {
-            ServiceError::NotFound { .. } => Self::not_found(error.to_string()),
-            ServiceError::Conflict { current, .. } => Self::Conflict {
-                message: error.to_string(),
-                current,
-            },
-            // The command named a campaign, unit, field, contact point … that does not exist; every other
-            // rejection breaks a rule of the input.
-            ServiceError::Missing(message) => Self::not_found(message),
-            ServiceError::Rejected(message) => Self::Validation {
-                message,
-                field: None,
-            },
-            ServiceError::Store(cause) => Self::internal(cause),
-        }
-    }
-}
-
 impl From<projections::ProjectionError> for ApiError {
     fn from(error: projections::ProjectionError) -> Self {
         match error {
@@ -119,57 +98,9 @@ impl From<store::StoreError> for ApiError {
     }
 }
 
-impl ApiError {
-    /// Writes this error's code (and its details: `currentVersion`, `field`, `reference`) into a GraphQL
-    /// error's extensions. The schema's boundary extension calls this for every error a resolver returns.
-    pub fn write_extensions(&self, extensions: &mut ErrorExtensionValues) {
-        extensions.set("code", self.code());
-        match self {
-            Self::Conflict { current, .. } => {
-                // GraphQL's Int is 32 bits; a version past that is reported as the largest Int.
-                extensions.set(
-                    "currentVersion",
-                    i32::try_from(*current).unwrap_or(i32::MAX),
-                );
-            }
-            Self::Validation {
-                field: Some(field), ..
-            } => extensions.set("field", field.as_str()),
-            Self::Internal { reference } => extensions.set("reference", reference.as_str()),
-            _ => {}
-        }
-    }
-}
-
-impl From<crate::accounts::AccountError> for ApiError {
-    fn from(error: crate::accounts::AccountError) -> Self {
-        use crate::accounts::AccountError as E;
-        match error {
-            E::BadCredentials | E::Throttled | E::Forbidden(_) => {
-                Self::forbidden(error.to_string())
-            }
-            E::Invalid(message) => Self::Validation {
-                message,
-                field: None,
-            },
-            E::NotFound(message) => Self::not_found(message),
-            E::Store(cause) => Self::internal(cause),
-            E::Hashing => Self::internal("password hashing failed"),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_rejection_that_names_a_missing_thing_is_not_found() {
-        let error: ApiError = ServiceError::Missing("the campaign was not found".into()).into();
-        assert_eq!(error.code(), code::NOT_FOUND);
-        let error: ApiError = ServiceError::Rejected("level 9 is not on the scale".into()).into();
-        assert_eq!(error.code(), code::VALIDATION);
-    }
 
     #[test]
     fn internal_errors_hide_their_cause() {

@@ -6,13 +6,14 @@
 //! - `GET /auth/providers`, `/auth/oidc/start`, `/auth/oidc/callback`: single sign-on (see [`crate::oidc`]).
 //! - `GET /metrics` answers in Prometheus text; `GET /healthz` says whether the database answers.
 
+use crate::access::{Identity, Scope, Via};
 use crate::accounts::{AccountError, Accounts};
 use crate::config::{Environment, OidcSettings};
 use crate::graphql::answers::WallChartAnswers;
-use crate::graphql::authz::{Identity, Scope, Via};
 use crate::graphql::{self, GraphqlSettings, GroundworkSchema, SchemaDeps};
 use crate::oidc::{self, Oidc, OidcRoutes};
 use crate::service::Groundwork;
+use crate::session::session_cookie_value;
 use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
 use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
 use axum::extract::ws::WebSocketUpgrade;
@@ -23,7 +24,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::ids::ChapterId;
 use projections::ReadModels;
-use secrecy::{ExposeSecret as _, SecretString};
+use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::json;
 use std::net::SocketAddr;
@@ -32,8 +33,8 @@ use std::sync::Arc;
 /// Where the GraphQL endpoint and its WebSocket live.
 pub const GRAPHQL_PATH: &str = "/graphql";
 pub const GRAPHQL_WS_PATH: &str = "/graphql/ws";
-/// The browser session's cookie.
-pub const SESSION_COOKIE: &str = "groundwork_session";
+/// The browser session's cookie (defined with the session, `crate::session`).
+pub use crate::session::SESSION_COOKIE;
 /// The header a cookie-authenticated request must carry (any non-empty value). A cross-site form cannot
 /// set it, and a cross-site script cannot send it without a CORS preflight that Groundwork never grants.
 pub const CSRF_HEADER: &str = "x-groundwork-csrf";
@@ -81,7 +82,7 @@ impl ApiOptions {
     pub fn from_environment(env: &dyn Environment, listen: SocketAddr) -> anyhow::Result<Self> {
         let dev_identity = match env.var("GROUNDWORK_DEV_IDENTITY").as_deref() {
             None | Some("false" | "0" | "off" | "no") => None,
-            Some("true" | "1" | "on" | "yes") => Some(Identity::from_environment(env)?),
+            Some("true" | "1" | "on" | "yes") => Some(crate::config::development_identity(env)?),
             Some(other) => {
                 anyhow::bail!("GROUNDWORK_DEV_IDENTITY `{other}` is neither true nor false")
             }
@@ -493,20 +494,6 @@ async fn sign_in(
 /// The `Set-Cookie` value that sets the session (or clears it, with `None`).
 fn session_cookie_header(state: &AppState, value: Option<&SecretString>) -> String {
     session_cookie_value(state.secure_cookies, value)
-}
-
-/// The `Set-Cookie` value that sets the session (or clears it, with `None`), for password and single
-/// sign-on alike.
-pub(crate) fn session_cookie_value(secure: bool, value: Option<&SecretString>) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    match value {
-        Some(value) => format!(
-            "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            value.expose_secret(),
-            crate::accounts::SESSION_LIFETIME_DAYS * 24 * 3600
-        ),
-        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
-    }
 }
 
 fn set_cookie(response: &mut Response, value: &str) {

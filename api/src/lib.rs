@@ -1,7 +1,9 @@
 //! Groundwork's application layer and HTTP surface. Only this crate knows HTTP and GraphQL; it turns
 //! requests into domain commands, loads the facts a decision needs, and commits the events through the store.
 
+pub mod access;
 pub mod accounts;
+pub mod command;
 pub mod config;
 pub mod demo;
 pub mod error;
@@ -11,4 +13,5 @@ pub mod import;
 pub mod keys;
 pub mod oidc;
 pub mod service;
+pub mod session;
 pub mod throttle;

@@ -2,8 +2,8 @@
 //! schema's SDL.
 
 use anyhow::Context as _;
+use api::access::{Identity, Permission};
 use api::config::{ProcessEnvironment, Settings};
-use api::graphql::authz::{Identity, Permission, Policy};
 use api::service::Groundwork;
 use clap::{Parser, Subcommand};
 use secrecy::{ExposeSecret, SecretString};
@@ -187,7 +187,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve(settings, groundwork).await,
         Command::Demo { people } => {
             groundwork.migrate().await?;
-            let identity = api::graphql::authz::Identity::from_environment(&ProcessEnvironment)?;
+            let identity = api::config::development_identity(&ProcessEnvironment)?;
             let summary = api::demo::load_into(
                 &groundwork,
                 identity.chapter,
@@ -286,7 +286,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(|_| anyhow::anyhow!("`{campaign}` is not a campaign id (a UUID)"))?;
             let chapter = groundwork.campaign_facts(campaign).await?.chapter;
             let identity = operator(&groundwork, &as_account, chapter).await?;
-            Policy::operator(
+            api::access::authorize_operator(
                 groundwork.store(),
                 &identity,
                 Permission::EditPeople,
@@ -312,7 +312,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(|_| anyhow::anyhow!("`{person}` is not a person id (a UUID)"))?;
             let chapter = groundwork.person_chapter(person).await?;
             let identity = operator(&groundwork, &as_account, chapter).await?;
-            Policy::operator(
+            api::access::authorize_operator(
                 groundwork.store(),
                 &identity,
                 Permission::ForgetPeople,
@@ -327,7 +327,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     domain::person::PersonCommand::Forget,
                 )
                 .await?;
-            api::graphql::authz::record_access(
+            api::access::record_access(
                 groundwork.store(),
                 &identity,
                 "FORGET_PERSON",
@@ -361,12 +361,12 @@ async fn import_people_file(
     text: &str,
 ) -> anyhow::Result<String> {
     use api::import::{parse_csv, people_from_records, ImportError};
-    let directory = groundwork.campaign_directory(campaign).await?;
+    let directory = api::import::campaign_directory(groundwork, campaign).await?;
     let rows = people_from_records(&parse_csv(text)?, &directory)?;
     anyhow::ensure!(!rows.is_empty(), "the file has a header but no people");
     let actor = identity.actor();
     let (lines, people): (Vec<usize>, Vec<api::import::PersonImport>) = rows.into_iter().unzip();
-    let line_of = |rejected: &api::service::ImportRejected, offset: usize| match rejected.index {
+    let line_of = |rejected: &api::import::ImportRejected, offset: usize| match rejected.index {
         Some(index) => anyhow::Error::new(ImportError::Row {
             line: lines[offset + index],
             reason: rejected.error.to_string(),
@@ -374,16 +374,14 @@ async fn import_people_file(
         None => anyhow::anyhow!("{}", rejected.error),
     };
     for (chunk, people) in people.chunks(IMPORT_TRANSACTION).enumerate() {
-        groundwork
-            .check_import(&actor, campaign, people)
+        api::import::check_import(groundwork, &actor, campaign, people)
             .await
             .map_err(|rejected| line_of(&rejected, chunk * IMPORT_TRANSACTION))?;
     }
     let mut stored = 0;
     let mut events = 0;
     for people in people.chunks(IMPORT_TRANSACTION) {
-        let summary = groundwork
-            .import_people(&actor, campaign, people)
+        let summary = api::import::import_people(groundwork, &actor, campaign, people)
             .await
             .map_err(|rejected| {
                 let error = line_of(&rejected, stored);

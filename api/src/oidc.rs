@@ -16,9 +16,9 @@
 //! `GROUNDWORK_OIDC_ROLE_MAP` gives one of their groups a role somewhere: then the account is created with
 //! those roles. Disabled users are refused. Every refusal is a page that says why and creates nothing.
 
+use crate::access::Role;
 use crate::accounts::{normalize_email, AccountError, Accounts};
 use crate::config::OidcSettings;
-use crate::graphql::authz::Role;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -489,7 +489,7 @@ async fn sign_in(
             other => OidcError::Internal(other.to_string()),
         })?;
     tracing::info!(user = %identity.user, chapter = %identity.chapter, "signed in through the identity provider");
-    Ok(crate::http::session_cookie_value(
+    Ok(crate::session::session_cookie_value(
         state.secure_cookies,
         Some(&session.secret),
     ))

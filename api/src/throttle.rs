@@ -7,11 +7,17 @@
 //! Counting and recording are separate statements: two processes racing may let a failure or two more
 //! through than the limit, never fewer.
 
-use crate::accounts::{FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS, THROTTLE_WINDOW_MINUTES};
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest as _, Sha256};
 use std::net::IpAddr;
 use store::{Store, StoreError};
+
+/// Failed sign-ins allowed per account within [`THROTTLE_WINDOW_MINUTES`].
+pub const FAILURES_PER_ACCOUNT: usize = 5;
+/// Failed sign-ins allowed per address within [`THROTTLE_WINDOW_MINUTES`].
+pub const FAILURES_PER_ADDRESS: usize = 20;
+/// How long a failed sign-in counts against its account and address.
+pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 
 /// Failed sign-ins per account and per address, counted in the store.
 pub struct Throttle {

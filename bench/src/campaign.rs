@@ -1,13 +1,13 @@
 //! A synthetic campaign: the campaign, its unit tree four levels deep (region → worksite → department →
 //! shift) and its fields through the commands; the base population — people with two contact points, a shift,
-//! a field response, an organizer and an assessment — through the import path (`Groundwork::import_people`,
+//! a field response, an organizer and an assessment — through the import path (`api::import::import_people`,
 //! what `groundwork people import` runs); then histories (1:1s with a new assessment, structure-test steps,
 //! tasks) through the commands again, on concurrent clients, as organizers add them. Sized for 10,000 or
 //! 100,000 people. The chapter is the development identity's, so the GraphQL API run as
 //! that identity sees it, and a sixth of the tasks are assigned to that user ("my tasks").
 
 use anyhow::Context as _;
-use api::graphql::authz::{DEV_CHAPTER, DEV_USER};
+use api::access::{DEV_CHAPTER, DEV_USER};
 use api::import::PersonImport;
 use api::service::{Committed, Groundwork};
 use chrono::{DateTime, Duration, Utc};
@@ -392,10 +392,10 @@ async fn import_population(
                     .map(|index| person_row(&setup, index))
                     .collect::<anyhow::Result<Vec<_>>>()?;
                 let begun = Instant::now();
-                let summary = groundwork
-                    .import_people(&actor, setup.campaign, &rows)
-                    .await
-                    .map_err(|error| anyhow::anyhow!("importing people {range:?}: {error}"))?;
+                let summary =
+                    api::import::import_people(&groundwork, &actor, setup.campaign, &rows)
+                        .await
+                        .map_err(|error| anyhow::anyhow!("importing people {range:?}: {error}"))?;
                 latency.push(begun.elapsed());
                 let per_person = summary.events / summary.people.len().max(1);
                 done.push((range.start, summary.people, per_person, summary.events));

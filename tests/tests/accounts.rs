@@ -5,8 +5,8 @@
 
 mod graphql_support;
 
+use api::access::{Identity, Role, Via};
 use api::accounts::Accounts;
-use api::graphql::authz::{Identity, Role, Via};
 use api::http::{ApiOptions, CSRF_HEADER};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};

@@ -7,8 +7,8 @@
 
 mod graphql_support;
 
+use api::access::{Identity, Role, Via};
 use api::accounts::Accounts;
-use api::graphql::authz::{Identity, Role, Via};
 use api::graphql::{GraphqlSettings, GroundworkSchema, SchemaDeps};
 use api::http::ApiOptions;
 use async_graphql::parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition};

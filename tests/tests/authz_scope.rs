@@ -4,8 +4,8 @@
 
 mod graphql_support;
 
+use api::access::{Identity, Role, Via};
 use api::accounts::Accounts;
-use api::graphql::authz::{Identity, Role, Via};
 use api::graphql::{GraphqlSettings, GroundworkSchema, SchemaDeps};
 use api::http::ApiOptions;
 use domain::ids::{ChapterId, UserId};

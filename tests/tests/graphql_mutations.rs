@@ -4,7 +4,7 @@
 
 mod graphql_support;
 
-use api::graphql::authz::{Identity, Role};
+use api::access::{Identity, Role};
 use api::http::ApiOptions;
 use graphql_support::{post_graphql, TestApi};
 use serde_json::json;

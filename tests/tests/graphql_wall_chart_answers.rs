@@ -5,7 +5,7 @@
 
 mod graphql_support;
 
-use api::graphql::authz::{Identity, Role, Scope, Via};
+use api::access::{Identity, Role, Scope, Via};
 use api::http::ApiOptions;
 use axum::Router;
 use graphql_support::{post_graphql, TestApi};

@@ -4,8 +4,8 @@
 
 mod graphql_support;
 
+use api::access::Identity;
 use api::accounts::Accounts;
-use api::graphql::authz::Identity;
 use api::graphql::{GraphqlSettings, SchemaDeps};
 use api::http::{ApiOptions, MAX_BODY_BYTES};
 use axum::body::Body;

@@ -9,9 +9,9 @@
 
 mod graphql_support;
 
+use api::access::Role;
 use api::accounts::{Accounts, NewAccount};
 use api::config::{OidcSettings, RoleGrant};
-use api::graphql::authz::Role;
 use api::http::{ApiOptions, CSRF_HEADER};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};

@@ -1,7 +1,8 @@
 //! Users, roles and personal API tokens of the caller's chapter. Managing users needs `ManageUsers`
 //! (admins); one's own tokens need only `ReadOwn`. A user of another chapter looks exactly like no user.
 
-use super::authz::{AccountsAccess, Permission, Policy, Role};
+use super::authz::{AccountsAccess, Policy, Role};
+use crate::access::Permission;
 use crate::accounts::NewAccount;
 use crate::error::ApiError;
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
@@ -23,13 +24,19 @@ pub struct ChapterUser {
     pub disabled: bool,
 }
 
+/// A role as the accounts tables store it; text that names no role is an internal error.
+fn stored_role(text: &str) -> Result<Role, ApiError> {
+    crate::access::Role::parse(text)
+        .map(Role::from)
+        .ok_or_else(|| ApiError::internal(format!("stored role `{text}`")))
+}
+
 impl ChapterUser {
     fn from_rows(membership: &MembershipRow, user: &UserRow) -> Result<Self, ApiError> {
         Ok(Self {
             id: ID(user.id.clone()),
             email: user.email.clone(),
-            role: Role::parse(&membership.role)
-                .ok_or_else(|| ApiError::internal(format!("stored role `{}`", membership.role)))?,
+            role: stored_role(&membership.role)?,
             personal_data: membership.personal_data,
             can_export: membership.can_export,
             disabled: user.disabled_at.is_some(),
@@ -141,8 +148,7 @@ impl TryFrom<&ApiTokenRow> for ApiToken {
         Ok(Self {
             id: ID(row.id.clone()),
             name: row.name.clone(),
-            role: Role::parse(&row.role)
-                .ok_or_else(|| ApiError::internal(format!("stored role `{}`", row.role)))?,
+            role: stored_role(&row.role)?,
             created_at: row.created_at,
             last_used_at: row.last_used_at,
             revoked_at: row.revoked_at,
@@ -275,7 +281,7 @@ async fn reached_campaign(
 ) -> Result<domain::campaign::CampaignFacts, ApiError> {
     let store = access.accounts().store();
     let facts = campaign_of_chapter(store, access.identity.chapter, campaign_id, field).await?;
-    let scope = super::authz::Scope::load(store, access.identity).await?;
+    let scope = crate::access::Scope::load(store, access.identity).await?;
     if !scope.reaches(facts.campaign_id) {
         return Err(ApiError::not_found(format!(
             "{field}: no campaign {} in this chapter",
@@ -335,7 +341,7 @@ impl AccountsMutation {
                     .put_membership(
                         user,
                         chapter,
-                        input.role,
+                        input.role.into(),
                         input.personal_data,
                         input.can_export,
                     )
@@ -349,7 +355,7 @@ impl AccountsMutation {
                         email: &email,
                         password: Some(&password),
                         chapter,
-                        role: input.role,
+                        role: input.role.into(),
                         personal_data: input.personal_data,
                         can_export: input.can_export,
                     })
@@ -357,7 +363,7 @@ impl AccountsMutation {
                 (user, Some(password.expose_secret().to_string()))
             }
         };
-        tracing::info!(by = %access.identity.user, %user, role = input.role.as_str(), "user added to the chapter");
+        tracing::info!(by = %access.identity.user, %user, role = crate::access::Role::from(input.role).as_str(), "user added to the chapter");
         let (_, added) = member(&access, &ID(user.to_string())).await?;
         Ok(AddedUser {
             user: added,
@@ -379,7 +385,7 @@ impl AccountsMutation {
             .put_membership(
                 user,
                 access.identity.chapter,
-                input.role,
+                input.role.into(),
                 input.personal_data,
                 input.can_export,
             )
@@ -543,7 +549,7 @@ impl AccountsMutation {
         super::parse::single_line("input.name", "the token's name", input.name.trim())?;
         let (row, token) = access
             .accounts()
-            .create_token(access.identity, &input.name, input.role)
+            .create_token(access.identity, &input.name, input.role.into())
             .await?;
         Ok(CreatedApiToken {
             token: token.expose_secret().to_string(),

@@ -9,7 +9,7 @@
 //! operation name), and the caller's chapter, role, personal-data grant and scope (campaign narrowing and
 //! turf), re-read for every request. Answers with errors are never kept.
 
-use super::authz::{Identity, Scope};
+use crate::access::{Identity, Scope};
 use async_graphql::parser::types::{DocumentOperations, OperationType, Selection};
 use projections::read::ChartStamp;
 use projections::{ProjectionError, ReadModels};

@@ -6,7 +6,7 @@ use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextRequest, NextSubscribe,
 };
 use async_graphql::futures_util::stream::{BoxStream, StreamExt};
-use async_graphql::{Response, ServerError};
+use async_graphql::{ErrorExtensionValues, Response, ServerError};
 use std::sync::Arc;
 
 /// Adds error codes to responses.
@@ -33,8 +33,28 @@ fn add_code(error: &mut ServerError) {
         return;
     };
     let mut extensions = error.extensions.take().unwrap_or_default();
-    api_error.write_extensions(&mut extensions);
+    write_extensions(api_error, &mut extensions);
     error.extensions = Some(extensions);
+}
+
+/// Writes `error`'s code (and its details: `currentVersion`, `field`, `reference`) into a GraphQL error's
+/// extensions.
+fn write_extensions(error: &ApiError, extensions: &mut ErrorExtensionValues) {
+    extensions.set("code", error.code());
+    match error {
+        ApiError::Conflict { current, .. } => {
+            // GraphQL's Int is 32 bits; a version past that is reported as the largest Int.
+            extensions.set(
+                "currentVersion",
+                i32::try_from(*current).unwrap_or(i32::MAX),
+            );
+        }
+        ApiError::Validation {
+            field: Some(field), ..
+        } => extensions.set("field", field.as_str()),
+        ApiError::Internal { reference } => extensions.set("reference", reference.as_str()),
+        _ => {}
+    }
 }
 
 #[async_graphql::async_trait::async_trait]

@@ -2,7 +2,8 @@
 
 use super::authz::Policy;
 use super::parse;
-use super::write::{mutate, Command, MutationResult};
+use super::write::{mutate, MutationResult};
+use crate::command::Command;
 use crate::error::ApiError;
 use async_graphql::{Context, Enum, InputObject, Object, ID};
 use domain::campaign::CampaignCommand;

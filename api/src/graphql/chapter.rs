@@ -1,7 +1,8 @@
 //! Chapter mutations: the tenant itself. The chapter is always the caller's own.
 
 use super::parse;
-use super::write::{mutate, Command, MutationResult};
+use super::write::{mutate, MutationResult};
+use crate::command::Command;
 use crate::error::ApiError;
 use async_graphql::{Context, InputObject, Object};
 use domain::chapter::ChapterCommand;

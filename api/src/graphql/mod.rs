@@ -7,6 +7,7 @@ pub mod authz;
 mod boundary;
 mod campaign;
 mod chapter;
+mod enums;
 pub mod pagination;
 pub mod parse;
 mod person;

@@ -2,8 +2,10 @@
 //! organizers, follow-up, notes, 1:1s, structure-test steps, merging duplicates and forgetting.
 
 use super::authz::Policy;
+use super::enums::StepKind;
 use super::parse::{self, PostalAddressInput};
-use super::write::{mutate, Command, MutationResult};
+use super::write::{mutate, MutationResult};
+use crate::command::Command;
 use crate::error::ApiError;
 use async_graphql::{Context, Enum, InputObject, Object, ID};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -19,16 +21,6 @@ pub enum ContactLabel {
     Work,
     Mobile,
     Other,
-}
-
-/// A person's participation step in a structure test ("not asked" is the absence of a step).
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "domain::values::StepKind")]
-pub enum StepKind {
-    Asked,
-    Committed,
-    Participated,
-    Declined,
 }
 
 #[derive(InputObject)]
@@ -778,7 +770,7 @@ impl PersonMutation {
         // Only admins get as far as the confirmation; everyone else is refused whatever they typed.
         super::authz::Policy::require(
             super::authz::Policy::identity(ctx)?,
-            super::authz::Permission::ForgetPeople,
+            crate::access::Permission::ForgetPeople,
         )?;
         if confirm != "FORGET" {
             return Err(ApiError::invalid(
@@ -789,8 +781,8 @@ impl PersonMutation {
         let command = on_person(&input.person_id, PersonCommand::Forget);
         let result = mutate(ctx, command, expected_version, idempotency_key).await?;
         // Who asked is on the event too (its actor); the access log shows it to admins beside the reads.
-        let access = super::authz::Policy::accounts(ctx, super::authz::Permission::ForgetPeople)?;
-        super::authz::record_access(
+        let access = super::authz::Policy::accounts(ctx, crate::access::Permission::ForgetPeople)?;
+        crate::access::record_access(
             access.accounts().store(),
             access.identity,
             "FORGET_PERSON",

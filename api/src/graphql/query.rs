@@ -1,6 +1,7 @@
 //! Query roots that need no read model: the caller, and the log's position.
 
-use super::authz::{Me, Permission, Policy};
+use super::authz::{Me, Policy};
+use crate::access::Permission;
 use crate::error::ApiError;
 use async_graphql::{Context, Object, SimpleObject};
 

@@ -2,11 +2,11 @@
 //! history, tasks, structure tests, the activity feed, analyst series and projection status. Every resolver
 //! reads through [`Policy::read`], scoped to the caller's chapter; `asOf` arguments time-travel.
 
-use super::authz::{Masked, Permission, Policy};
+use super::authz::{Policy, ReadAccess};
+use super::enums::{StepKind, TaskKind, TaskStatus};
 use super::pagination::{connection, page_request};
 use super::parse;
-use super::person::StepKind;
-use super::task::{TaskKind, TaskStatus};
+use crate::access::{Masked, Permission};
 use crate::error::ApiError;
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -654,6 +654,49 @@ pub struct ParticipationDay {
     pub declined: u32,
 }
 
+impl From<q::WeeklyDistribution> for AssessmentWeek {
+    fn from(week: q::WeeklyDistribution) -> Self {
+        Self {
+            week_start: week.week_start,
+            per_level: week.per_level.into_iter().map(Into::into).collect(),
+            unassessed: week.unassessed,
+        }
+    }
+}
+
+impl From<q::OrganizerWeek> for OrganizerWeek {
+    fn from(week: q::OrganizerWeek) -> Self {
+        Self {
+            week_start: week.week_start,
+            organizer_id: id(week.organizer),
+            one_on_ones: week.one_on_ones,
+        }
+    }
+}
+
+impl From<q::CoverageWeek> for CoverageWeek {
+    fn from(week: q::CoverageWeek) -> Self {
+        Self {
+            week_start: week.week_start,
+            people: week.people,
+            covered: week.covered,
+            uncovered: week.uncovered,
+        }
+    }
+}
+
+impl From<q::CurvePoint> for ParticipationDay {
+    fn from(point: q::CurvePoint) -> Self {
+        Self {
+            day: point.day,
+            asked: point.asked,
+            committed: point.committed,
+            participated: point.participated,
+            declined: point.declined,
+        }
+    }
+}
+
 /// Where a projection stands and how far it lags the log.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct ProjectionStatus {
@@ -827,7 +870,7 @@ fn empty_page<T>() -> q::Page<T> {
 /// Narrows a task filter to the caller's campaigns. `false` when the filter names a campaign outside them
 /// (nothing to show). A member narrowed to several campaigns names one of them in `filter.campaignId`.
 async fn narrow_tasks(
-    access: &super::authz::ReadAccess<'_>,
+    access: &ReadAccess<'_>,
     filter: &mut q::TaskFilter,
 ) -> Result<bool, ApiError> {
     let scope = access.scope().await?;
@@ -845,6 +888,39 @@ async fn narrow_tasks(
             "you work in several campaigns of this chapter: name one",
         )),
     }
+}
+
+/// The campaign `campaign_id` names, when the caller works in it; NOT_FOUND otherwise (a campaign outside a
+/// narrowed membership looks like one of another chapter).
+async fn campaign_in_scope(
+    access: &ReadAccess<'_>,
+    campaign_id: &ID,
+) -> Result<domain::ids::CampaignId, ApiError> {
+    let campaign = parse::id("campaignId", campaign_id)?;
+    if access.reaches(campaign).await? {
+        Ok(campaign)
+    } else {
+        Err(ApiError::not_found(format!(
+            "no campaign {} in this chapter",
+            campaign_id.as_str()
+        )))
+    }
+}
+
+/// Leave to run an analyst series over a campaign: the `Analyze` permission, and a campaign the caller
+/// works in.
+async fn analyst_campaign<'a>(
+    ctx: &Context<'a>,
+    campaign_id: &ID,
+) -> Result<(ReadAccess<'a>, domain::ids::CampaignId), ApiError> {
+    let access = Policy::read(ctx, Permission::Analyze)?;
+    let campaign = campaign_in_scope(&access, campaign_id).await?;
+    Ok((access, campaign))
+}
+
+/// A read model's series as GraphQL shows it, point by point.
+fn series<Row, Point: From<Row>>(rows: Vec<Row>) -> Vec<Point> {
+    rows.into_iter().map(Point::from).collect()
 }
 
 /// The longest series an analyst query returns.
@@ -979,7 +1055,7 @@ impl ReadQuery {
         };
         if let Some(detail) = &detail {
             if !access.masks_personal_data() && ctx.look_ahead().field("contactPoints").exists() {
-                super::authz::record_access(
+                crate::access::record_access(
                     access.store(),
                     access.identity,
                     "READ_CONTACT_POINTS",
@@ -1089,26 +1165,12 @@ impl ReadQuery {
         from: NaiveDate,
         weeks: i32,
     ) -> Result<Vec<AssessmentWeek>, ApiError> {
-        let access = Policy::read(ctx, Permission::Analyze)?;
-        let campaign = parse::id("campaignId", &campaign_id)?;
-        if !access.reaches(campaign).await? {
-            return Err(ApiError::not_found(format!(
-                "no campaign {} in this chapter",
-                campaign_id.as_str()
-            )));
-        }
-        let series = access
+        let (access, campaign) = analyst_campaign(ctx, &campaign_id).await?;
+        let rows = access
             .read_models()
             .assessment_distribution_weekly(access.chapter(), campaign, from, self::weeks(weeks)?)
             .await?;
-        Ok(series
-            .into_iter()
-            .map(|week| AssessmentWeek {
-                week_start: week.week_start,
-                per_level: week.per_level.into_iter().map(Into::into).collect(),
-                unassessed: week.unassessed,
-            })
-            .collect())
+        Ok(series(rows))
     }
 
     /// Analyst: 1:1s per organizer per week in `[from, to)`.
@@ -1119,26 +1181,12 @@ impl ReadQuery {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<OrganizerWeek>, ApiError> {
-        let access = Policy::read(ctx, Permission::Analyze)?;
-        let campaign = parse::id("campaignId", &campaign_id)?;
-        if !access.reaches(campaign).await? {
-            return Err(ApiError::not_found(format!(
-                "no campaign {} in this chapter",
-                campaign_id.as_str()
-            )));
-        }
-        let series = access
+        let (access, campaign) = analyst_campaign(ctx, &campaign_id).await?;
+        let rows = access
             .read_models()
             .one_on_ones_per_organizer_weekly(access.chapter(), campaign, from, to)
             .await?;
-        Ok(series
-            .into_iter()
-            .map(|week| OrganizerWeek {
-                week_start: week.week_start,
-                organizer_id: id(week.organizer),
-                one_on_ones: week.one_on_ones,
-            })
-            .collect())
+        Ok(series(rows))
     }
 
     /// Analyst: covered and uncovered people at the end of each week.
@@ -1149,27 +1197,12 @@ impl ReadQuery {
         from: NaiveDate,
         weeks: i32,
     ) -> Result<Vec<CoverageWeek>, ApiError> {
-        let access = Policy::read(ctx, Permission::Analyze)?;
-        let campaign = parse::id("campaignId", &campaign_id)?;
-        if !access.reaches(campaign).await? {
-            return Err(ApiError::not_found(format!(
-                "no campaign {} in this chapter",
-                campaign_id.as_str()
-            )));
-        }
-        let series = access
+        let (access, campaign) = analyst_campaign(ctx, &campaign_id).await?;
+        let rows = access
             .read_models()
             .coverage_weekly(access.chapter(), campaign, from, self::weeks(weeks)?)
             .await?;
-        Ok(series
-            .into_iter()
-            .map(|week| CoverageWeek {
-                week_start: week.week_start,
-                people: week.people,
-                covered: week.covered,
-                uncovered: week.uncovered,
-            })
-            .collect())
+        Ok(series(rows))
     }
 
     /// Analyst: a structure test's participation at the end of each day in `[from, to]`.
@@ -1201,20 +1234,11 @@ impl ReadQuery {
                 format!("give a range of 0 to {} days after from", MAX_WEEKS * 7),
             ));
         }
-        let series = access
+        let rows = access
             .read_models()
             .structure_test_curve(access.chapter(), test, from, to)
             .await?;
-        Ok(series
-            .into_iter()
-            .map(|point| ParticipationDay {
-                day: point.day,
-                asked: point.asked,
-                committed: point.committed,
-                participated: point.participated,
-                declined: point.declined,
-            })
-            .collect())
+        Ok(series(rows))
     }
 
     /// Where each projection stands and how far it lags the log.

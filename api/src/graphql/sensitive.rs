@@ -3,9 +3,10 @@
 //! person's notes read as erased. Every notes read and every export is recorded in the access log first;
 //! a read whose record cannot be written shows nothing.
 
-use super::authz::{record_access, Policy, ReadAccess};
+use super::authz::{Policy, ReadAccess};
 use super::parse;
 use super::read::{PeopleFilter, PeopleSort, PersonSummary};
+use crate::access::record_access;
 use crate::error::ApiError;
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
@@ -193,7 +194,7 @@ impl SensitiveQuery {
         }
         let people = all_people(&access, campaign, &filter, sort.into()).await?;
         let rows = i32::try_from(people.len()).unwrap_or(i32::MAX);
-        super::authz::record_access_detail(
+        crate::access::record_access_detail(
             access.store(),
             access.identity,
             "EXPORT",

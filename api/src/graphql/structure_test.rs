@@ -2,7 +2,8 @@
 //! steps are recorded on people (`recordStructureTestStep`).
 
 use super::parse;
-use super::write::{mutate, Command, MutationResult};
+use super::write::{mutate, MutationResult};
+use crate::command::Command;
 use crate::error::ApiError;
 use async_graphql::{Context, InputObject, Object, ID};
 use chrono::NaiveDate;

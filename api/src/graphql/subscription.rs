@@ -1,10 +1,11 @@
 //! Subscriptions (graphql-ws over WebSocket at `/graphql/ws`): the log's head, wall-chart changes of a
 //! campaign, and changes to the caller's tasks.
 
-use super::authz::{Permission, Policy, Revalidation};
+use super::authz::{Policy, Revalidation};
 use super::parse;
 use super::query::LogPosition;
 use super::read::{PersonCell, UnitFigures};
+use crate::access::Permission;
 use crate::error::ApiError;
 use async_graphql::futures_util::{stream, Stream, StreamExt as _};
 use async_graphql::{Context, Subscription, ID};

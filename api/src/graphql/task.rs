@@ -1,31 +1,14 @@
 //! Task mutations: assigning work to organizers and working through it.
 
+use super::enums::TaskKind;
 use super::parse;
-use super::write::{mutate, Command, MutationResult};
+use super::write::{mutate, MutationResult};
+use crate::command::Command;
 use crate::error::ApiError;
-use async_graphql::{Context, Enum, InputObject, Object, ID};
+use async_graphql::{Context, InputObject, Object, ID};
 use chrono::NaiveDate;
 use domain::ids::TaskId;
 use domain::task::TaskCommand;
-
-/// The kind of work a task asks for.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "domain::values::TaskKind")]
-pub enum TaskKind {
-    OneOnOne,
-    FollowUp,
-    StructureTestAsk,
-    DataCheck,
-}
-
-/// Where a task stands.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "domain::values::TaskStatus")]
-pub enum TaskStatus {
-    Open,
-    Done,
-    Cancelled,
-}
 
 #[derive(InputObject)]
 pub struct AssignTaskInput {

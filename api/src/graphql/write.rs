@@ -2,165 +2,23 @@
 //! command), the expected version and the idempotency key are honoured, and the outcome is what the client
 //! gets back (the same outcome again when a keyed mutation is retried).
 
-use super::authz::{Demand, Permission, Policy, TurfWork, Within};
+use super::authz::Policy;
+use crate::access::Permission;
+use crate::command::Command;
+use crate::command::StreamKind;
 use crate::error::ApiError;
 use async_graphql::{Context, SimpleObject, ID};
-use domain::campaign::CampaignCommand;
-use domain::chapter::ChapterCommand;
-use domain::ids::{CampaignId, ChapterId, PersonId, StructureTestId, TaskId};
-use domain::person::PersonCommand;
-use domain::structure_test::StructureTestCommand;
-use domain::task::TaskCommand;
 use serde::{Deserialize, Serialize};
 use store::IdempotencyClaim;
 
 /// The longest idempotency key accepted.
 pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 200;
 
-/// A parsed command and the aggregate it is for.
-pub enum Command {
-    Chapter(ChapterId, ChapterCommand),
-    Campaign(CampaignId, CampaignCommand),
-    Person(PersonId, PersonCommand),
-    Task(TaskId, TaskCommand),
-    StructureTest(StructureTestId, StructureTestCommand),
-}
-
-impl Command {
-    /// The policy's view of a command: the one permission it needs.
-    fn permission(&self) -> Permission {
-        use Permission as P;
-        match self {
-            Self::Chapter(..) => P::ManageChapter,
-            Self::Campaign(..) | Self::StructureTest(..) => P::ManageCampaigns,
-            Self::Person(_, command) => match command {
-                PersonCommand::AssignOrganizer { .. } | PersonCommand::UnassignOrganizer => {
-                    P::AssignWork
-                }
-                PersonCommand::MergeDuplicate { .. } | PersonCommand::MarkMergedInto { .. } => {
-                    P::MergePeople
-                }
-                PersonCommand::Forget => P::ForgetPeople,
-                _ => P::EditPeople,
-            },
-            Self::Task(_, command) => match command {
-                TaskCommand::CompleteTask | TaskCommand::CancelTask | TaskCommand::ReopenTask => {
-                    P::WorkTasks
-                }
-                _ => P::AssignWork,
-            },
-        }
-    }
-
-    /// What the policy needs to know of a command: its permission, what it acts on (for campaign narrowing)
-    /// and whether an activist may run it on their own turf or task.
-    fn demand(&self) -> Demand {
-        use CampaignCommand as C;
-        use StructureTestCommand as S;
-        let within = match self {
-            Self::Chapter(..) | Self::Campaign(_, C::CreateCampaign { .. }) => Within::Chapter,
-            Self::Campaign(campaign, _) => Within::Campaign(*campaign),
-            Self::Person(_, PersonCommand::AddToCampaign { campaign_id, .. }) => {
-                Within::Campaign(*campaign_id)
-            }
-            Self::Person(person, _) => Within::Person(*person),
-            Self::Task(_, TaskCommand::AssignTask { campaign_id, .. }) => {
-                Within::Campaign(*campaign_id)
-            }
-            Self::Task(task, _) => Within::Task(*task),
-            Self::StructureTest(_, S::CreateStructureTest { campaign_id, .. }) => {
-                Within::Campaign(*campaign_id)
-            }
-            Self::StructureTest(test, _) => Within::StructureTest(*test),
-        };
-        // An activist's writes: a note, a 1:1 they held, a structure-test step, for a person of their turf;
-        // completing or reopening a task of their own. Nothing else.
-        let turf_work = match self {
-            Self::Person(
-                person,
-                PersonCommand::AddNote { .. } | PersonCommand::RecordStructureTestStep { .. },
-            ) => Some(TurfWork::Person {
-                person: *person,
-                as_organizer: None,
-            }),
-            Self::Person(person, PersonCommand::LogOneOnOne(one_on_one)) => {
-                Some(TurfWork::Person {
-                    person: *person,
-                    as_organizer: Some(one_on_one.organizer),
-                })
-            }
-            Self::Task(task, TaskCommand::CompleteTask | TaskCommand::ReopenTask) => {
-                Some(TurfWork::OwnTask(*task))
-            }
-            _ => None,
-        };
-        Demand {
-            permission: self.permission(),
-            within,
-            turf_work,
-        }
-    }
-
-    /// The id of the part a command adds inside its aggregate (a unit, field, contact point, 1:1, …).
-    fn created(&self) -> Option<String> {
-        use CampaignCommand as C;
-        use PersonCommand as P;
-        match self {
-            Self::Campaign(_, command) => match command {
-                C::AddUnit { unit_id, .. } => Some(unit_id.to_string()),
-                C::AddSection { section_id, .. } => Some(section_id.to_string()),
-                C::AddField { field_id, .. } => Some(field_id.to_string()),
-                C::AddResponse { response_id, .. } => Some(response_id.to_string()),
-                _ => None,
-            },
-            Self::Person(_, command) => match command {
-                P::AddContactPoint {
-                    contact_point_id, ..
-                } => Some(contact_point_id.to_string()),
-                P::AddNote { note_id, .. } => Some(note_id.to_string()),
-                P::Connect { connection_id, .. } => Some(connection_id.to_string()),
-                P::LogOneOnOne(one_on_one) => Some(one_on_one.conversation_id.to_string()),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    fn target(&self) -> Target {
-        match self {
-            Self::Chapter(..) => Target::Chapter,
-            Self::Campaign(..) => Target::Campaign,
-            Self::Person(..) => Target::Person,
-            Self::Task(..) => Target::Task,
-            Self::StructureTest(..) => Target::StructureTest,
-        }
-    }
-
-    fn id(&self) -> String {
-        match self {
-            Self::Chapter(id, _) => id.to_string(),
-            Self::Campaign(id, _) => id.to_string(),
-            Self::Person(id, _) => id.to_string(),
-            Self::Task(id, _) => id.to_string(),
-            Self::StructureTest(id, _) => id.to_string(),
-        }
-    }
-}
-
-/// Which kind of aggregate a mutation changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Target {
-    Chapter,
-    Campaign,
-    Person,
-    Task,
-    StructureTest,
-}
-
 /// What a mutation did; stored as the answer of an idempotency key.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Outcome {
-    pub target: Target,
+    /// Which kind of aggregate the mutation changed.
+    pub target: StreamKind,
     pub id: String,
     #[serde(default)]
     pub created_id: Option<String>,
@@ -178,7 +36,7 @@ pub struct Outcome {
 #[graphql(complex)]
 pub struct MutationResult {
     #[graphql(skip)]
-    pub target: Target,
+    pub target: StreamKind,
     #[graphql(skip)]
     pub position: Option<store::Position>,
     /// The id of the changed (or created) aggregate: chapter, campaign, person, task or structure test.
@@ -214,7 +72,7 @@ pub async fn mutate(
     idempotency_key: Option<String>,
 ) -> Result<MutationResult, ApiError> {
     let command = command?;
-    let access = Policy::write(ctx, &command.demand()).await?;
+    let access = Policy::write(ctx, &command).await?;
     let expected = expected_version
         .map(|version| {
             u64::try_from(version)
@@ -316,45 +174,19 @@ fn fingerprint(ctx: &Context<'_>) -> String {
     )
 }
 
+/// Runs `command` through the command service and describes what it did.
 async fn execute(
     groundwork: &crate::service::Groundwork,
     actor: &domain::Actor,
     command: Command,
     expected: Option<u64>,
 ) -> Result<Outcome, ApiError> {
-    let id = command.id();
-    let created_id = command.created();
-    let target = command.target();
-    let committed = match command {
-        Command::Chapter(target, command) => {
-            groundwork
-                .execute_chapter(actor, target, expected, command)
-                .await
-        }
-        Command::Campaign(target, command) => {
-            groundwork
-                .execute_campaign(actor, target, expected, command)
-                .await
-        }
-        Command::Person(target, command) => {
-            groundwork
-                .execute_person(actor, target, expected, command)
-                .await
-        }
-        Command::Task(target, command) => {
-            groundwork
-                .execute_task(actor, target, expected, command)
-                .await
-        }
-        Command::StructureTest(target, command) => {
-            groundwork
-                .execute_structure_test(actor, target, expected, command)
-                .await
-        }
-    }?;
+    let stream = command.stream();
+    let created_id = command.created_part();
+    let committed = groundwork.execute(actor, command, expected).await?;
     Ok(Outcome {
-        target,
-        id,
+        target: stream.kind,
+        id: stream.id,
         created_id,
         version: committed.version,
         position: committed.position,
@@ -380,7 +212,10 @@ impl MutationResult {
         Ok(())
     }
 
-    fn target_id<T: super::parse::DomainId>(&self, target: Target) -> Result<Option<T>, ApiError> {
+    fn target_id<T: super::parse::DomainId>(
+        &self,
+        target: StreamKind,
+    ) -> Result<Option<T>, ApiError> {
         if self.target != target {
             return Ok(None);
         }
@@ -392,7 +227,7 @@ impl MutationResult {
 impl MutationResult {
     /// The campaign after the mutation (campaign mutations only).
     async fn campaign(&self, ctx: &Context<'_>) -> Result<Option<super::read::Campaign>, ApiError> {
-        let Some(campaign) = self.target_id(Target::Campaign)? else {
+        let Some(campaign) = self.target_id(StreamKind::Campaign)? else {
             return Ok(None);
         };
         let access = Policy::read(ctx, Permission::ReadTurf)?;
@@ -409,7 +244,7 @@ impl MutationResult {
 
     /// The person after the mutation (person mutations only; the survivor of a merge).
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<super::read::Person>, ApiError> {
-        let Some(person) = self.target_id(Target::Person)? else {
+        let Some(person) = self.target_id(StreamKind::Person)? else {
             return Ok(None);
         };
         let access = Policy::read_people(ctx)?;
@@ -435,7 +270,7 @@ impl MutationResult {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Option<super::read::StructureTest>, ApiError> {
-        let Some(test) = self.target_id(Target::StructureTest)? else {
+        let Some(test) = self.target_id(StreamKind::StructureTest)? else {
             return Ok(None);
         };
         let access = Policy::read(ctx, Permission::Read)?;

@@ -1,25 +1,30 @@
 //! The command service: the one path from a request to stored events. For each command it loads the
 //! aggregate (snapshot + later events), checks the version the client last saw, loads the facts the decision
 //! needs from other aggregates, runs the pure handler, and commits with the loaded version as the expected one.
+//! Its two caches are modules of their own (`campaign_facts`, `person_campaigns`); bulk import decides
+//! with it in `crate::import`.
 
+mod campaign_facts;
+mod person_campaigns;
+
+use crate::command::{Command, StreamId, StreamKind};
 use crate::config::Settings;
-use crate::import::{CampaignDirectory, PersonImport};
+use crate::error::ApiError;
 use crate::keys::resolve_master_key;
 use anyhow::Context as _;
+use campaign_facts::CampaignFactsCache;
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use domain::campaign::{Campaign, CampaignCommand, CampaignContext, CampaignFacts};
 use domain::chapter::{Chapter, ChapterCommand, ChapterContext};
-use domain::ids::ContactPointId;
 use domain::ids::{CampaignId, ChapterId, PersonId, StructureTestId, TaskId};
-use domain::person::{Person, PersonCommand, PersonContext, PersonFacts};
+use domain::person::{Person, PersonCommand, PersonFacts};
 use domain::structure_test::{StructureTest, StructureTestCommand};
 use domain::task::{Task, TaskCommand};
-use domain::values::{ContactLabel, ContactValue};
 use domain::{Actor, Context, EventMetadata, Rejection, StoredAggregate};
+pub(crate) use person_campaigns::PersonCampaigns;
 use secrecy::ExposeSecret;
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use store::{
     AggregateStore, AppendedEvent, BackendKind, Position, Store, StoreError, StoreOptions,
     StreamAppend,
@@ -33,25 +38,82 @@ const CONFLICT_RETRIES: usize = 5;
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     /// The aggregate does not exist (or belongs to another chapter, which looks the same from outside).
-    #[error("{what} {id} was not found")]
-    NotFound { what: &'static str, id: String },
+    #[error("{} {} was not found", .stream.kind.noun(), .stream.id)]
+    NotFound { stream: StreamId },
     /// The command names something that does not exist (a unit, a field, a structure test, …).
     #[error("{0}")]
     Missing(String),
     /// The domain refused the command; the message names the rule.
     #[error("{0}")]
     Rejected(String),
-    /// The client's version is stale: somebody else changed the same thing first.
-    #[error("{what} {id} has changed since version {expected}; it is now at version {current}")]
+    /// A stream moved on since it was read: the target's version is not the one the client (or the
+    /// service's load) saw, or a stream the decision read and the append checked as a condition changed.
+    #[error(
+        "{} {} has changed since version {expected}; it is now at version {current}",
+        .stream.kind.noun(),
+        .stream.id
+    )]
     Conflict {
-        what: &'static str,
-        id: String,
+        stream: StreamId,
+        moved: Moved,
         expected: u64,
         current: u64,
     },
     /// The store failed; the cause is logged, not shown.
     #[error("the database failed to store the change")]
     Store(#[from] StoreError),
+}
+
+/// Which stream of a command's append had moved on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moved {
+    /// The stream the command writes to.
+    Target,
+    /// A stream the decision read, whose version the append checked (a person command's campaign): the
+    /// service decides again on fresh facts.
+    Condition,
+}
+
+/// How a refused command reaches a client.
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::NotFound { .. } => Self::not_found(error.to_string()),
+            ServiceError::Conflict { current, .. } => Self::Conflict {
+                message: error.to_string(),
+                current,
+            },
+            // The command named a campaign, unit, field, contact point … that does not exist; every other
+            // rejection breaks a rule of the input.
+            ServiceError::Missing(message) => Self::not_found(message),
+            ServiceError::Rejected(message) => Self::Validation {
+                message,
+                field: None,
+            },
+            ServiceError::Store(cause) => Self::internal(cause),
+        }
+    }
+}
+
+/// A stream the decision read, and the version it was read at: the append commits only while the stream is
+/// still at that version.
+struct Condition {
+    stream: StreamId,
+    version: u64,
+}
+
+impl Condition {
+    /// The condition as the store checks it: an append of no events at the expected version.
+    fn append(&self) -> StreamAppend {
+        StreamAppend {
+            stream_type: self.stream.kind.stream_type().to_string(),
+            stream_id: self.stream.id.clone(),
+            data_subject: None,
+            expected_version: self.version,
+            events: Vec::new(),
+            snapshot: None,
+        }
+    }
 }
 
 /// What a successful command did.
@@ -83,10 +145,10 @@ pub struct Groundwork {
     tasks: AggregateStore<Task>,
     structure_tests: AggregateStore<StructureTest>,
     /// A person's campaign never changes, so it is looked up once per person rather than on every command.
-    person_campaigns: Arc<RwLock<HashMap<PersonId, CampaignId>>>,
+    person_campaigns: Arc<PersonCampaigns>,
     /// Campaign facts with the campaign version they were built at; reused while the campaign's stream is
     /// still at that version (one indexed look-up instead of loading and deserializing the campaign).
-    campaign_facts: Arc<RwLock<HashMap<CampaignId, (u64, CampaignFacts)>>>,
+    campaign_facts: Arc<CampaignFactsCache>,
 }
 
 impl Groundwork {
@@ -128,6 +190,50 @@ impl Groundwork {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The people's typed store (for bulk import, which appends many new people at once).
+    pub(crate) fn people(&self) -> &AggregateStore<Person> {
+        &self.people
+    }
+
+    /// The campaigns' typed store (for bulk import, which reads a campaign's names).
+    pub(crate) fn campaigns(&self) -> &AggregateStore<Campaign> {
+        &self.campaigns
+    }
+
+    /// The cache of each person's campaign (bulk import fills it with the people it adds).
+    pub(crate) fn person_campaigns(&self) -> &PersonCampaigns {
+        &self.person_campaigns
+    }
+
+    /// Runs `command` on its aggregate, whichever transport parsed it: `expected` is the version the client
+    /// last saw (`None` retries on a concurrent writer).
+    pub async fn execute(
+        &self,
+        actor: &Actor,
+        command: Command,
+        expected: Option<u64>,
+    ) -> Result<Committed, ServiceError> {
+        match command {
+            Command::Chapter(target, command) => {
+                self.execute_chapter(actor, target, expected, command).await
+            }
+            Command::Campaign(target, command) => {
+                self.execute_campaign(actor, target, expected, command)
+                    .await
+            }
+            Command::Person(target, command) => {
+                self.execute_person(actor, target, expected, command).await
+            }
+            Command::Task(target, command) => {
+                self.execute_task(actor, target, expected, command).await
+            }
+            Command::StructureTest(target, command) => {
+                self.execute_structure_test(actor, target, expected, command)
+                    .await
+            }
+        }
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
@@ -172,8 +278,7 @@ impl Groundwork {
         let context: ChapterContext = Context::new(actor.clone(), ());
         execute(
             &self.chapters,
-            "chapter",
-            &chapter.to_string(),
+            &StreamId::new(StreamKind::Chapter, chapter),
             expected,
             actor,
             &[],
@@ -192,8 +297,7 @@ impl Groundwork {
         let context: CampaignContext = Context::new(actor.clone(), ());
         let committed = execute(
             &self.campaigns,
-            "campaign",
-            &campaign.to_string(),
+            &StreamId::new(StreamKind::Campaign, campaign),
             expected,
             actor,
             &[],
@@ -205,9 +309,7 @@ impl Groundwork {
             .is_ok_and(|committed| committed.events > 0)
         {
             // Person commands would find out through their version condition; this saves them a retry.
-            if let Ok(mut cache) = self.campaign_facts.write() {
-                cache.remove(&campaign);
-            }
+            self.campaign_facts.forget(campaign);
         }
         committed
     }
@@ -222,14 +324,14 @@ impl Groundwork {
         expected: Option<u64>,
         command: PersonCommand,
     ) -> Result<Committed, ServiceError> {
-        let id = person.to_string();
+        let stream = StreamId::new(StreamKind::Person, person);
         let campaign = match &command {
             PersonCommand::AddToCampaign { campaign_id, .. } => *campaign_id,
             _ => self.campaign_of(person).await?,
         };
         // Merging and forgetting check the campaign's version with a query; every other command takes the
         // cached facts and lets the append check the version (below).
-        let (mut current, mut verified) = match (&command, self.cached_campaign_facts(campaign)) {
+        let (mut current, mut verified) = match (&command, self.campaign_facts.get(campaign)) {
             (PersonCommand::MergeDuplicate { .. } | PersonCommand::Forget, _) | (_, None) => {
                 (self.campaign_facts_versioned(campaign).await?, true)
             }
@@ -253,7 +355,7 @@ impl Groundwork {
                 .await;
         }
         if let PersonCommand::Forget = &command {
-            let committed = execute(&self.people, "person", &id, expected, actor, &[], |_| {
+            let committed = execute(&self.people, &stream, expected, actor, &[], |_| {
                 Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
             })
             .await?;
@@ -266,29 +368,19 @@ impl Groundwork {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let campaign_version = current.0;
-            let condition = StreamAppend {
-                stream_type: Campaign::TYPE.to_string(),
-                stream_id: campaign.to_string(),
-                data_subject: None,
-                expected_version: campaign_version,
-                events: Vec::new(),
-                snapshot: None,
+            let condition = Condition {
+                stream: StreamId::new(StreamKind::Campaign, campaign),
+                version: current.0,
             };
-            let outcome = execute(
-                &self.people,
-                "person",
-                &id,
-                expected,
-                actor,
-                &[condition],
-                |_| Ok((command.clone(), Context::new(actor.clone(), facts.clone()))),
-            )
+            let outcome = execute(&self.people, &stream, expected, actor, &[condition], |_| {
+                Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
+            })
             .await;
             match outcome {
                 // The campaign moved on since the facts were cached: decide again on fresh facts.
                 Err(ServiceError::Conflict {
-                    what: "campaign", ..
+                    moved: Moved::Condition,
+                    ..
                 }) if attempts <= CONFLICT_RETRIES => {
                     current = self.campaign_facts_versioned(campaign).await?;
                     verified = true;
@@ -327,8 +419,8 @@ impl Groundwork {
         let survivor_loaded = self.people.load(&survivor_id).await?;
         if let Some(expected) = expected.filter(|expected| *expected != survivor_loaded.version()) {
             return Err(ServiceError::Conflict {
-                what: "person",
-                id: survivor_id,
+                stream: StreamId::new(StreamKind::Person, survivor),
+                moved: Moved::Target,
                 expected,
                 current: survivor_loaded.version(),
             });
@@ -394,8 +486,10 @@ impl Groundwork {
                 expected,
                 actual,
             }) => Err(ServiceError::Conflict {
-                what: "person",
-                id: stream.rsplit('/').next().unwrap_or_default().to_string(),
+                // Both streams are the merge's targets; the store names the one that moved.
+                stream: StreamId::parse(&stream)
+                    .unwrap_or_else(|| StreamId::new(StreamKind::Person, survivor)),
+                moved: Moved::Target,
                 expected,
                 current: actual,
             }),
@@ -410,22 +504,21 @@ impl Groundwork {
         expected: Option<u64>,
         command: TaskCommand,
     ) -> Result<Committed, ServiceError> {
-        let id = task.to_string();
+        let stream = StreamId::new(StreamKind::Task, task);
         let campaign = match &command {
             TaskCommand::AssignTask { campaign_id, .. } => *campaign_id,
             _ => self
                 .tasks
-                .load(&id)
+                .load(&stream.id)
                 .await?
                 .aggregate()
                 .campaign()
                 .ok_or_else(|| ServiceError::NotFound {
-                    what: "task",
-                    id: id.clone(),
+                    stream: stream.clone(),
                 })?,
         };
-        let facts = self.campaign_facts_or_default(campaign).await?;
-        execute(&self.tasks, "task", &id, expected, actor, &[], |_| {
+        let facts = self.campaign_facts(campaign).await?;
+        execute(&self.tasks, &stream, expected, actor, &[], |_| {
             Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
         })
         .await
@@ -438,30 +531,23 @@ impl Groundwork {
         expected: Option<u64>,
         command: StructureTestCommand,
     ) -> Result<Committed, ServiceError> {
-        let id = test.to_string();
+        let stream = StreamId::new(StreamKind::StructureTest, test);
         let campaign = match &command {
             StructureTestCommand::CreateStructureTest { campaign_id, .. } => *campaign_id,
             _ => self
                 .structure_tests
-                .load(&id)
+                .load(&stream.id)
                 .await?
                 .aggregate()
                 .campaign()
                 .ok_or_else(|| ServiceError::NotFound {
-                    what: "structure test",
-                    id: id.clone(),
+                    stream: stream.clone(),
                 })?,
         };
-        let facts = self.campaign_facts_or_default(campaign).await?;
-        execute(
-            &self.structure_tests,
-            "structure test",
-            &id,
-            expected,
-            actor,
-            &[],
-            |_| Ok((command.clone(), Context::new(actor.clone(), facts.clone()))),
-        )
+        let facts = self.campaign_facts(campaign).await?;
+        execute(&self.structure_tests, &stream, expected, actor, &[], |_| {
+            Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
+        })
         .await
     }
 
@@ -472,144 +558,19 @@ impl Groundwork {
             .aggregate()
             .chapter()
             .ok_or_else(|| ServiceError::NotFound {
-                what: "person",
-                id: person.to_string(),
+                stream: StreamId::new(StreamKind::Person, person),
             })
     }
 
-    /// The names of a campaign's units, fields and responses (for importers that speak in names).
-    pub async fn campaign_directory(
-        &self,
-        campaign: CampaignId,
-    ) -> Result<CampaignDirectory, ServiceError> {
-        let events = self
-            .campaigns
-            .load_all_events(&campaign.to_string())
-            .await?;
-        if events.is_empty() {
-            return Err(ServiceError::NotFound {
-                what: "campaign",
-                id: campaign.to_string(),
-            });
-        }
-        Ok(CampaignDirectory::from_events(
-            events.iter().map(|event| &event.payload),
-        ))
-    }
-
-    /// Adds many people to a campaign at once. Each person gets the commands an organizer would issue one
-    /// by one (add to the campaign, join the unit, email and phone contact points, field responses, an
-    /// organizer, an assessment), decided by the domain in memory against the campaign's facts; then every
-    /// person's stream is appended in ONE transaction: all of `people` are stored, or none is. A person the
-    /// domain refuses fails the whole call with [`ImportRejected`], naming the person's index in `people`.
-    pub async fn import_people(
-        &self,
-        actor: &Actor,
-        campaign: CampaignId,
-        people: &[PersonImport],
-    ) -> Result<ImportSummary, ImportRejected> {
-        let (batch, ids, states) = self.decide_import(actor, campaign, people).await?;
-        let versions: Vec<u64> = batch
-            .iter()
-            .map(|append| append.events.len() as u64)
-            .collect();
-        let appended = self
-            .store
-            .append(batch)
-            .await
-            .map_err(|error| ImportRejected::whole(error.into()))?;
-        for ((person, version), state) in ids.iter().zip(versions).zip(&states) {
-            self.people.remember(&person.to_string(), version, state);
-        }
-        if let Ok(mut known) = self.person_campaigns.write() {
-            known.extend(ids.iter().map(|person| (*person, campaign)));
-        }
-        Ok(ImportSummary {
-            people: ids,
-            events: appended.len(),
-            position: appended.iter().map(|event| event.position).max(),
-        })
-    }
-
-    /// Runs every decision of an import without storing anything: `Ok` means `import_people` with the same
-    /// people would be accepted by the domain (the store may still refuse, e.g. if the campaign changes).
-    pub async fn check_import(
-        &self,
-        actor: &Actor,
-        campaign: CampaignId,
-        people: &[PersonImport],
-    ) -> Result<(), ImportRejected> {
-        self.decide_import(actor, campaign, people)
-            .await
-            .map(|_| ())
-    }
-
-    /// The appends of an import, decided in memory: one new stream per person, with each person's id and
-    /// state after their events.
-    async fn decide_import(
-        &self,
-        actor: &Actor,
-        campaign: CampaignId,
-        people: &[PersonImport],
-    ) -> Result<(Vec<StreamAppend>, Vec<PersonId>, Vec<Person>), ImportRejected> {
-        let facts = self
-            .campaign_facts_or_default(campaign)
-            .await
-            .map_err(ImportRejected::whole)?;
-        let context: PersonContext = Context::new(actor.clone(), PersonFacts::new(facts));
-        let metadata = EventMetadata::from(actor).to_map();
-        let mut batch = Vec::with_capacity(people.len());
-        let mut ids = Vec::with_capacity(people.len());
-        let mut states = Vec::with_capacity(people.len());
-        for (index, import) in people.iter().enumerate() {
-            let person = PersonId::new_random();
-            let mut state = Person::default();
-            let mut events = Vec::new();
-            for command in import_commands(person, campaign, import) {
-                events.extend(
-                    decide_and_apply(&mut state, command, &context)
-                        .await
-                        .map_err(|error| ImportRejected {
-                            index: Some(index),
-                            error,
-                        })?,
-                );
-            }
-            batch.push(
-                self.people
-                    .prepare(&person.to_string(), 0, &events, &metadata, &state)
-                    .map_err(|error| ImportRejected::whole(error.into()))?,
-            );
-            ids.push(person);
-            states.push(state);
-        }
-        Ok((batch, ids, states))
-    }
-
-    /// A campaign's facts; for a campaign that does not exist, facts the domain rejects with its own error
-    /// ("campaign not found"), so the message comes from one place.
-    async fn campaign_facts_or_default(
-        &self,
-        campaign: CampaignId,
-    ) -> Result<CampaignFacts, ServiceError> {
-        self.campaign_facts(campaign).await
-    }
-
-    /// The facts of a campaign that other aggregates decide against, as of the campaign's newest event.
+    /// The facts of a campaign that other aggregates decide against (its chapter, scale, units, fields), as
+    /// of the campaign's newest event: from the cache when the campaign's stream is still at the cached
+    /// version, otherwise loaded. A campaign that does not exist is [`ServiceError::NotFound`], so a task,
+    /// structure test or import for it fails here, before any decision.
     pub async fn campaign_facts(
         &self,
         campaign: CampaignId,
     ) -> Result<CampaignFacts, ServiceError> {
         Ok(self.campaign_facts_versioned(campaign).await?.1)
-    }
-
-    /// The cached facts of a campaign with the campaign version they were built at, without asking the
-    /// database whether that is still the newest version.
-    fn cached_campaign_facts(&self, campaign: CampaignId) -> Option<(u64, CampaignFacts)> {
-        self.campaign_facts
-            .read()
-            .ok()
-            .and_then(|cache| cache.get(&campaign).cloned())
     }
 
     /// The facts of a campaign as of its newest event, and that event's version.
@@ -619,7 +580,7 @@ impl Groundwork {
     ) -> Result<(u64, CampaignFacts), ServiceError> {
         let id = campaign.to_string();
         let version = self.store.stream_version(Campaign::TYPE, &id).await?;
-        if let Some((cached_version, facts)) = self.cached_campaign_facts(campaign) {
+        if let Some((cached_version, facts)) = self.campaign_facts.get(campaign) {
             if cached_version == version {
                 return Ok((version, facts));
             }
@@ -629,23 +590,16 @@ impl Groundwork {
             .aggregate()
             .facts()
             .ok_or_else(|| ServiceError::NotFound {
-                what: "campaign",
-                id: id.clone(),
+                stream: StreamId::new(StreamKind::Campaign, campaign),
             })?;
-        if let Ok(mut cache) = self.campaign_facts.write() {
-            cache.insert(campaign, (loaded.version(), facts.clone()));
-        }
+        self.campaign_facts
+            .insert(campaign, loaded.version(), facts.clone());
         Ok((loaded.version(), facts))
     }
 
     /// The campaign a person belongs to (which never changes once they are added).
     async fn campaign_of(&self, person: PersonId) -> Result<CampaignId, ServiceError> {
-        if let Some(campaign) = self
-            .person_campaigns
-            .read()
-            .ok()
-            .and_then(|known| known.get(&person).copied())
-        {
+        if let Some(campaign) = self.person_campaigns.get(person) {
             return Ok(campaign);
         }
         let campaign = self
@@ -655,12 +609,9 @@ impl Groundwork {
             .aggregate()
             .campaign()
             .ok_or_else(|| ServiceError::NotFound {
-                what: "person",
-                id: person.to_string(),
+                stream: StreamId::new(StreamKind::Person, person),
             })?;
-        if let Ok(mut known) = self.person_campaigns.write() {
-            known.insert(person, campaign);
-        }
+        self.person_campaigns.insert(person, campaign);
         Ok(campaign)
     }
 }
@@ -671,11 +622,10 @@ impl Groundwork {
 /// on the aggregate's state (its campaign, say) are loaded fresh on each attempt.
 async fn execute<A, F>(
     aggregates: &AggregateStore<A>,
-    what: &'static str,
-    id: &str,
+    stream: &StreamId,
     expected: Option<u64>,
     actor: &Actor,
-    conditions: &[StreamAppend],
+    conditions: &[Condition],
     mut prepare: F,
 ) -> Result<Committed, ServiceError>
 where
@@ -683,6 +633,7 @@ where
     A::Error: Rejection,
     F: FnMut(&A) -> Result<(A::Command, A::Services), ServiceError>,
 {
+    let id = stream.id.as_str();
     let metadata = EventMetadata::from(actor).to_map();
     let mut attempt = 0;
     loop {
@@ -692,8 +643,8 @@ where
         if let Some(expected) = expected {
             if expected != version {
                 return Err(ServiceError::Conflict {
-                    what,
-                    id: id.to_string(),
+                    stream: stream.clone(),
+                    moved: Moved::Target,
                     expected,
                     current: version,
                 });
@@ -715,33 +666,34 @@ where
             });
         }
         let mut batch = vec![aggregates.prepare(id, version, &events, &metadata, &aggregate)?];
-        batch.extend(conditions.iter().cloned());
+        batch.extend(conditions.iter().map(Condition::append));
         match aggregates.store().append(batch).await {
             Ok(appended) => {
                 aggregates.remember(id, version + events.len() as u64, &aggregate);
                 return Ok(committed(version, &appended));
             }
             Err(StoreError::Conflict {
-                stream,
-                expected: condition_version,
+                stream: moved,
+                expected: moved_expected,
                 actual,
-            }) if conditions
-                .iter()
-                .any(|condition| condition.stream_name() == stream) =>
-            {
-                // A stream the decision read (not the one it writes) moved on: the caller decides again.
-                return Err(ServiceError::Conflict {
-                    what: "campaign",
-                    id: stream.rsplit('/').next().unwrap_or_default().to_string(),
-                    expected: condition_version,
-                    current: actual,
-                });
-            }
-            Err(StoreError::Conflict { actual, .. }) => {
+            }) => {
+                let moved = StreamId::parse(&moved);
+                if let Some(condition) = conditions
+                    .iter()
+                    .find(|condition| moved.as_ref() == Some(&condition.stream))
+                {
+                    // A stream the decision read (not the one it writes) moved on: the caller decides again.
+                    return Err(ServiceError::Conflict {
+                        stream: condition.stream.clone(),
+                        moved: Moved::Condition,
+                        expected: moved_expected,
+                        current: actual,
+                    });
+                }
                 if expected.is_some() || attempt > CONFLICT_RETRIES {
                     return Err(ServiceError::Conflict {
-                        what,
-                        id: id.to_string(),
+                        stream: stream.clone(),
+                        moved: Moved::Target,
                         expected: version,
                         current: actual,
                     });
@@ -752,107 +704,8 @@ where
     }
 }
 
-/// The commands that bring a new person to what an import row says, in the order an organizer would give them.
-fn import_commands(
-    person: PersonId,
-    campaign: CampaignId,
-    import: &PersonImport,
-) -> Vec<PersonCommand> {
-    let mut commands = vec![PersonCommand::AddToCampaign {
-        person_id: person,
-        campaign_id: campaign,
-        name: import.name.clone(),
-        preferred_language: import.preferred_language.clone(),
-    }];
-    commands.extend(
-        import
-            .unit
-            .map(|unit_id| PersonCommand::JoinUnit { unit_id }),
-    );
-    commands.extend(
-        import
-            .email
-            .clone()
-            .map(|email| PersonCommand::AddContactPoint {
-                contact_point_id: ContactPointId::new_random(),
-                label: ContactLabel::Home,
-                value: ContactValue::Email(email),
-                do_not_contact: false,
-            }),
-    );
-    commands.extend(
-        import
-            .phone
-            .clone()
-            .map(|phone| PersonCommand::AddContactPoint {
-                contact_point_id: ContactPointId::new_random(),
-                label: ContactLabel::Mobile,
-                value: ContactValue::Phone(phone),
-                do_not_contact: false,
-            }),
-    );
-    commands.extend(
-        import
-            .responses
-            .iter()
-            .map(|response| PersonCommand::AddFieldResponse {
-                field_id: response.field_id,
-                response_id: response.response_id,
-            }),
-    );
-    commands.extend(
-        import
-            .organizer
-            .map(|organizer| PersonCommand::AssignOrganizer { organizer }),
-    );
-    commands.extend(
-        import
-            .level
-            .map(|level| PersonCommand::Assess { level, note: None }),
-    );
-    commands
-}
-
-/// What an import stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportSummary {
-    /// The new people, in the order they were given.
-    pub people: Vec<PersonId>,
-    pub events: usize,
-    /// Where the import's last event sits in the global order.
-    pub position: Option<Position>,
-}
-
-/// Why an import stored nothing: the person at `index` was refused, or (no index) the whole batch failed.
-#[derive(Debug)]
-pub struct ImportRejected {
-    pub index: Option<usize>,
-    pub error: ServiceError,
-}
-
-impl std::fmt::Display for ImportRejected {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.index {
-            Some(index) => write!(f, "person {} of the batch: {}", index + 1, self.error),
-            None => write!(f, "{}", self.error),
-        }
-    }
-}
-
-impl std::error::Error for ImportRejected {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.error)
-    }
-}
-
-impl ImportRejected {
-    fn whole(error: ServiceError) -> Self {
-        Self { index: None, error }
-    }
-}
-
 /// Runs a handler on a loaded aggregate and returns the events it decided (already applied to the state).
-async fn decide_and_apply<A>(
+pub(crate) async fn decide_and_apply<A>(
     aggregate: &mut A,
     command: A::Command,
     services: &A::Services,
@@ -885,5 +738,37 @@ fn committed(version_before: u64, appended: &[AppendedEvent]) -> Committed {
             .map_or(version_before, |event| event.stream_version),
         position: appended.last().map(|event| event.position),
         events: appended.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::code;
+
+    #[test]
+    fn a_rejection_that_names_a_missing_thing_is_not_found() {
+        let error: ApiError = ServiceError::Missing("the campaign was not found".into()).into();
+        assert_eq!(error.code(), code::NOT_FOUND);
+        let error: ApiError = ServiceError::Rejected("level 9 is not on the scale".into()).into();
+        assert_eq!(error.code(), code::VALIDATION);
+    }
+
+    #[test]
+    fn a_conflict_names_the_stream_that_moved() {
+        let error = ServiceError::Conflict {
+            stream: StreamId::new(StreamKind::StructureTest, "7f1c"),
+            moved: Moved::Target,
+            expected: 3,
+            current: 4,
+        };
+        assert_eq!(
+            error.to_string(),
+            "structure test 7f1c has changed since version 3; it is now at version 4"
+        );
+        assert!(matches!(
+            ApiError::from(error),
+            ApiError::Conflict { current: 4, .. }
+        ));
     }
 }

@@ -1,7 +1,7 @@
 //! Importing people in bulk. A CSV file (or rows built in code, as the bench does) becomes, per person, the
 //! commands an organizer would have issued one by one — add to the campaign, join a unit, contact points,
 //! field responses, an organizer, an assessment — decided in memory by the domain and stored in one
-//! transaction per batch (`Groundwork::import_people`).
+//! transaction per batch ([`import_people`], decided in `decide`). This module reads the file format.
 //!
 //! The CSV format (`groundwork people import --campaign ID FILE.csv`): a header row naming the columns, in
 //! any order, case-insensitive; every other row is one person. Columns:
@@ -21,6 +21,9 @@
 //! Empty cells mean "none". A column not in this list is an error (a typo must not drop data silently).
 //! Fields may be quoted with `"` (RFC 4180: `""` is a quote, quoted fields may hold commas and line breaks).
 
+mod decide;
+
+pub use decide::{campaign_directory, check_import, import_people, ImportRejected, ImportSummary};
 use domain::campaign::CampaignEvent;
 use domain::ids::{FieldId, ResponseId, UnitId, UserId};
 use domain::person::FieldResponseRef;
