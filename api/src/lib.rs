@@ -2,6 +2,7 @@
 //! requests into domain commands, loads the facts a decision needs, and commits the events through the store.
 
 pub mod accounts;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;

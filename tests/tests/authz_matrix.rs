@@ -5,8 +5,6 @@
 //! (who must reach nothing of chapter A's campaign either). An operation missing from the table fails the test.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod graphql_support;
-
 use api::accounts::Accounts;
 use api::graphql::authz::{Identity, Role, Via};
 use api::graphql::{GraphqlSettings, GroundworkSchema, SchemaDeps};
@@ -14,7 +12,7 @@ use api::http::ApiOptions;
 use async_graphql::parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition};
 use domain::ids::{ChapterId, UserId};
 use futures::StreamExt as _;
-use graphql_support::TestApi;
+use crate::graphql_support::TestApi;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;

@@ -215,6 +215,10 @@ pub async fn mutate(
 ) -> Result<MutationResult, ApiError> {
     let command = command?;
     let access = Policy::write(ctx, &command.demand()).await?;
+    let actor = domain::Actor {
+        at: access.groundwork().now(),
+        ..access.identity.actor()
+    };
     let expected = expected_version
         .map(|version| {
             u64::try_from(version)
@@ -224,7 +228,7 @@ pub async fn mutate(
     let Some(key) = idempotency_key else {
         return execute(
             access.groundwork(),
-            &access.identity.actor(),
+            &actor,
             command,
             expected,
         )
@@ -271,7 +275,7 @@ pub async fn mutate(
     }
     match execute(
         access.groundwork(),
-        &access.identity.actor(),
+        &actor,
         command,
         expected,
     )
