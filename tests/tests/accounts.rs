@@ -787,12 +787,13 @@ async fn a_subscription_ends_when_its_token_is_revoked(backend: TestBackend) {
     let writer = format!("Bearer {}", writer_token.expose_secret());
     let create =
         json!({"query": "mutation { createCampaign(input: {name: \"Drive\", goal: 5}) { id } }"});
+    let writer_headers = [("authorization", writer.as_str())];
     let first = ws::first_message(&mut socket, || {
         call(
             &setup.api.router,
             Method::POST,
             "/graphql",
-            &[("authorization", &writer)],
+            &writer_headers,
             create.clone(),
         )
     })

@@ -19,7 +19,6 @@ use serde_json::{json, Value};
 use std::io::BufRead as _;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
 use tests::http::{call, Reply};
 use tests::logs::LogCapture;
 use tests::{backend_tests, TestBackend};
