@@ -49,7 +49,9 @@ impl Drop for LogCapture {
 
 /// A poisoned lock only means another test panicked while logging; the bytes are still good.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn install() {

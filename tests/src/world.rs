@@ -53,9 +53,7 @@ impl World {
 
     /// The world on a store with these options (without the aggregate cache, say).
     pub async fn with_options(backend: TestBackend, options: StoreOptions) -> Self {
-        let store = backend
-            .store_with(&MasterKey::generate(), options)
-            .await;
+        let store = backend.store_with(&MasterKey::generate(), options).await;
         let groundwork = Groundwork::with_store(store);
         let chapter = ChapterId::new_random();
         let lead = UserId::new_random();

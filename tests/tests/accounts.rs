@@ -3,12 +3,12 @@
 //! throttling guard the cookie; nothing is reachable without an identity.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
+use crate::graphql_support::TestApi;
 use api::accounts::Accounts;
 use api::graphql::authz::{Identity, Role, Via};
 use api::http::{ApiOptions, CSRF_HEADER};
 use axum::http::{header, Method, StatusCode};
 use axum::Router;
-use crate::graphql_support::TestApi;
 use secrecy::{ExposeSecret as _, SecretString};
 use serde_json::{json, Value};
 use tests::http::{call, Reply};
@@ -827,7 +827,10 @@ async fn a_subscription_ends_when_its_token_is_revoked(backend: TestBackend) {
             .as_str()
             .and_then(|position| position.parse().ok())
             .unwrap_or_else(|| panic!("expected a position or `complete`, got {after:#}"));
-        assert!(position <= head_before, "delivered after the revocation: {after:#}");
+        assert!(
+            position <= head_before,
+            "delivered after the revocation: {after:#}"
+        );
     }
     setup.api.stop().await;
 }

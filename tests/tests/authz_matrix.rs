@@ -5,6 +5,7 @@
 //! (who must reach nothing of chapter A's campaign either). An operation missing from the table fails the test.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
+use crate::graphql_support::TestApi;
 use api::accounts::Accounts;
 use api::graphql::authz::{Identity, Role, Via};
 use api::graphql::{GraphqlSettings, GroundworkSchema, SchemaDeps};
@@ -12,7 +13,6 @@ use api::http::ApiOptions;
 use async_graphql::parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition};
 use domain::ids::{ChapterId, UserId};
 use futures::StreamExt as _;
-use crate::graphql_support::TestApi;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -588,7 +588,12 @@ async fn world(backend: TestBackend) -> World {
 }
 
 /// Runs a request as `identity` that must succeed; its data.
-async fn act(schema: &GroundworkSchema, identity: &Identity, query: &str, variables: Value) -> Value {
+async fn act(
+    schema: &GroundworkSchema,
+    identity: &Identity,
+    query: &str,
+    variables: Value,
+) -> Value {
     let root = if query.trim_start().starts_with("mutation") {
         Root::Mutation
     } else {
@@ -720,7 +725,10 @@ impl World {
             json!({"c": c, "s": section}),
         )
         .await;
-        let (field, text_field) = (text_at(&data, "/f/createdId"), text_at(&data, "/t/createdId"));
+        let (field, text_field) = (
+            text_at(&data, "/f/createdId"),
+            text_at(&data, "/t/createdId"),
+        );
         let data = by_admin(
             "mutation($c: ID!, $f: ID!) {
                 r: addFieldResponse(input: {campaignId: $c, fieldId: $f, name: \"Staffing\"}) { createdId }
@@ -729,7 +737,10 @@ impl World {
             json!({"c": c, "f": field}),
         )
         .await;
-        let (response, held) = (text_at(&data, "/r/createdId"), text_at(&data, "/held/createdId"));
+        let (response, held) = (
+            text_at(&data, "/r/createdId"),
+            text_at(&data, "/held/createdId"),
+        );
         let contact_point = uuid::Uuid::new_v4().to_string();
         let connection = uuid::Uuid::new_v4().to_string();
         let data = by_admin(
@@ -822,7 +833,10 @@ impl World {
                 json!({"r": caller.role.as_str().to_uppercase()}),
             )
             .await;
-            ids.insert("id".to_string(), text_at(&data, "/createApiToken/apiToken/id"));
+            ids.insert(
+                "id".to_string(),
+                text_at(&data, "/createApiToken/apiToken/id"),
+            );
         }
         ids
     }
@@ -889,7 +903,13 @@ impl World {
     /// Whether subscription `operation` delivers an event to `caller` after a change that should reach it.
     /// The subscription listens only once its resolver has run, which the test cannot see, so the change is
     /// repeated until an event arrives (or the test's patience runs out).
-    async fn delivers(&self, operation: &str, query: &str, variables: Value, caller: Identity) -> Result<(), String> {
+    async fn delivers(
+        &self,
+        operation: &str,
+        query: &str,
+        variables: Value,
+        caller: Identity,
+    ) -> Result<(), String> {
         let request = async_graphql::Request::new(query)
             .variables(async_graphql::Variables::from_json(variables))
             .data(caller.clone());
@@ -912,7 +932,10 @@ impl World {
                 Err(_) => {}
             }
         }
-        Err(format!("no event within {:?} of repeated changes", tests::ws::PATIENCE))
+        Err(format!(
+            "no event within {:?} of repeated changes",
+            tests::ws::PATIENCE
+        ))
     }
 
     /// Runs `operation` as the member with `role` (with its grants) and checks it did its job: a query
@@ -953,7 +976,14 @@ impl World {
                 let ids = self.stage(&operation.name, &caller).await;
                 let (query, variables) = succeeding_request(schema, matrix, operation, &ids);
                 let before = self.observable(&caller, &ids).await;
-                let answer = run(&self.schema, Root::Mutation, &query, variables, caller.clone()).await;
+                let answer = run(
+                    &self.schema,
+                    Root::Mutation,
+                    &query,
+                    variables,
+                    caller.clone(),
+                )
+                .await;
                 if has_errors(&answer) || answer["data"][&operation.name].is_null() {
                     return Err(format!("failed: {answer}"));
                 }
@@ -963,8 +993,10 @@ impl World {
                 Ok(())
             }
             Root::Subscription => {
-                let (query, variables) = succeeding_request(schema, matrix, operation, &self.query_ids(&operation.name));
-                self.delivers(&operation.name, &query, variables, caller).await
+                let (query, variables) =
+                    succeeding_request(schema, matrix, operation, &self.query_ids(&operation.name));
+                self.delivers(&operation.name, &query, variables, caller)
+                    .await
             }
         }
     }
@@ -1026,10 +1058,7 @@ async fn every_operation_answers_every_role_as_the_matrix_says(backend: TestBack
                 }
             }
             if allowed.contains(&role) {
-                if let Err(failure) = world
-                    .does_its_job(&schema, &matrix, operation, role)
-                    .await
-                {
+                if let Err(failure) = world.does_its_job(&schema, &matrix, operation, role).await {
                     wrong.push(format!("{name}: expected it to do its job; {failure}"));
                 }
                 continue;

@@ -3,13 +3,13 @@
 //! by tampering with it) equals the person replayed from its first event.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use api::service::ServiceError;
 use cqrs_es::Aggregate;
 use domain::ids::{ContactPointId, NoteId, UserId};
 use domain::person::{Person, PersonCommand};
 use domain::values::{ContactLabel, ContactValue, Email, NoteText, PersonName, StepKind};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use api::service::ServiceError;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use store::{AggregateStore, StoreOptions};
 use tests::world::{level, World};
@@ -178,11 +178,21 @@ async fn snapshot_version(world: &World, id: &str) -> Option<u64> {
         Person::TYPE
     );
     let version = match (store.sqlite_pool(), store.postgres_pool()) {
-        (Some(pool), _) => sqlx::query_scalar::<_, i64>(&sql).fetch_optional(pool).await,
-        (_, Some(pool)) => sqlx::query_scalar::<_, i64>(&sql).fetch_optional(pool).await,
+        (Some(pool), _) => {
+            sqlx::query_scalar::<_, i64>(&sql)
+                .fetch_optional(pool)
+                .await
+        }
+        (_, Some(pool)) => {
+            sqlx::query_scalar::<_, i64>(&sql)
+                .fetch_optional(pool)
+                .await
+        }
         (None, None) => panic!("a store on neither backend"),
     };
-    version.unwrap().map(|version| u64::try_from(version).unwrap())
+    version
+        .unwrap()
+        .map(|version| u64::try_from(version).unwrap())
 }
 
 fn run(kind: Kind, cases: u32) {
@@ -207,7 +217,10 @@ fn run(kind: Kind, cases: u32) {
         })
         .unwrap();
     // Every case snapshots at least its first event when `every` is 1: the tamper check must have run.
-    assert!(with_snapshot.load(Ordering::Relaxed) > 0, "no case took a snapshot");
+    assert!(
+        with_snapshot.load(Ordering::Relaxed) > 0,
+        "no case took a snapshot"
+    );
 }
 
 #[test]

@@ -2,10 +2,10 @@
 //! introspection switched off, and subscriptions over a real WebSocket (graphql-transport-ws).
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
+use crate::graphql_support::{post_graphql, TestApi};
 use api::graphql::GraphqlSettings;
 use api::http::ApiOptions;
 use axum::http::StatusCode;
-use crate::graphql_support::{post_graphql, TestApi};
 use serde_json::{json, Value};
 use tests::{backend_tests, ws, TestBackend};
 

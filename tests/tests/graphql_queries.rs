@@ -54,7 +54,11 @@ async fn a_mutation_on_one_server_reaches_a_subscription_on_another() {
 }
 
 /// Serves `router` on a real socket and subscribes to `query` over graphql-transport-ws.
-async fn subscribe(router: axum::Router, query: &str, variables: Value) -> (ws::Socket, ws::Served) {
+async fn subscribe(
+    router: axum::Router,
+    query: &str,
+    variables: Value,
+) -> (ws::Socket, ws::Served) {
     let served = ws::serve(router).await;
     let mut socket = ws::open(served.address, &[]).await;
     ws::subscribe(&mut socket, "1", query, variables).await;

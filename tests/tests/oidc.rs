@@ -7,13 +7,13 @@
 //! scripts/test.sh does); without them these tests fail and say so.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
+use crate::graphql_support::TestApi;
 use api::accounts::{Accounts, NewAccount};
 use api::config::{OidcSettings, RoleGrant};
 use api::graphql::authz::Role;
 use api::http::{ApiOptions, CSRF_HEADER};
 use axum::http::{header, Method, StatusCode};
 use axum::Router;
-use crate::graphql_support::TestApi;
 use secrecy::SecretString;
 use serde_json::{json, Value};
 use std::io::BufRead as _;

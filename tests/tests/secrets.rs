@@ -4,10 +4,10 @@
 //! password and the token.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
+use crate::graphql_support::TestApi;
 use api::config::{Environment, Settings};
 use api::http::{ApiOptions, CSRF_HEADER};
 use axum::http::{header, Method};
-use crate::graphql_support::TestApi;
 use secrecy::{ExposeSecret as _, SecretString};
 use serde_json::{json, Value};
 use std::collections::HashMap;

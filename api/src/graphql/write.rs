@@ -226,14 +226,9 @@ pub async fn mutate(
         })
         .transpose()?;
     let Some(key) = idempotency_key else {
-        return execute(
-            access.groundwork(),
-            &actor,
-            command,
-            expected,
-        )
-        .await
-        .map(MutationResult::from);
+        return execute(access.groundwork(), &actor, command, expected)
+            .await
+            .map(MutationResult::from);
     };
     let key = key.trim().to_string();
     if key.is_empty() || key.chars().count() > MAX_IDEMPOTENCY_KEY_CHARS {
@@ -273,14 +268,7 @@ pub async fn mutate(
             });
         }
     }
-    match execute(
-        access.groundwork(),
-        &actor,
-        command,
-        expected,
-    )
-    .await
-    {
+    match execute(access.groundwork(), &actor, command, expected).await {
         Ok(outcome) => {
             let response = serde_json::to_string(&outcome).map_err(ApiError::internal)?;
             store

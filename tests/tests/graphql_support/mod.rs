@@ -82,7 +82,11 @@ impl TestApi {
     }
 
     /// A server whose requests act at the time `clock` says (a test sets it instead of waiting for it).
-    pub async fn with_clock(backend: TestBackend, options: ApiOptions, clock: Arc<dyn Clock>) -> Self {
+    pub async fn with_clock(
+        backend: TestBackend,
+        options: ApiOptions,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         let master_key = MasterKey::generate();
         let store = backend.store(&master_key).await;
         let groundwork = Arc::new(Groundwork::with_store(store).with_clock(clock));
