@@ -142,6 +142,13 @@ async fn my_tasks_and_their_changes(backend: TestBackend) {
     assert!(assigned.contains(&change["taskId"]), "{message:#}");
     assert_eq!(change["stillMine"], true);
 
+    // Every assigned task is in the read models before they are asked (the repeated ones too).
+    let head = api.log_head().await;
+    assert!(api
+        .read_models
+        .wait_until(head, std::time::Duration::from_secs(60))
+        .await
+        .unwrap());
     let mine = api
         .graphql(
             "{ myTasks(first: 50) { totalCount edges { node { id title status subjectIds } } } }",
