@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod clock;
 pub mod command;
 pub mod config;
 pub mod demo;

@@ -44,15 +44,16 @@ pub struct World {
 
 impl World {
     pub async fn new(backend: TestBackend, snapshot_every: u64) -> Self {
-        let store = backend
-            .store_with(
-                &MasterKey::generate(),
-                StoreOptions {
-                    snapshot_every,
-                    ..StoreOptions::default()
-                },
-            )
-            .await;
+        let options = StoreOptions {
+            snapshot_every,
+            ..StoreOptions::default()
+        };
+        Self::with_options(backend, options).await
+    }
+
+    /// The world on a store with these options (without the aggregate cache, say).
+    pub async fn with_options(backend: TestBackend, options: StoreOptions) -> Self {
+        let store = backend.store_with(&MasterKey::generate(), options).await;
         let groundwork = Groundwork::with_store(store);
         let chapter = ChapterId::new_random();
         let lead = UserId::new_random();

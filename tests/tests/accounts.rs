@@ -3,19 +3,16 @@
 //! throttling guard the cookie; nothing is reachable without an identity.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod graphql_support;
-
+use crate::graphql_support::TestApi;
 use api::access::{Identity, Role, Via};
 use api::accounts::Accounts;
 use api::http::{ApiOptions, CSRF_HEADER};
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::Router;
-use graphql_support::TestApi;
 use secrecy::{ExposeSecret as _, SecretString};
 use serde_json::{json, Value};
-use tests::{backend_tests, TestBackend};
-use tower::ServiceExt as _;
+use tests::http::{call, Reply};
+use tests::{backend_tests, ws, TestBackend};
 
 backend_tests!(
     nothing_is_reachable_without_an_identity,
@@ -53,44 +50,6 @@ async fn setup(backend: TestBackend) -> Setup {
     .await
     .unwrap();
     Setup { api, user, chapter }
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Value,
-}
-
-async fn call(
-    router: &Router,
-    method: Method,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Value,
-) -> Reply {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::CONTENT_TYPE, "application/json");
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = router
-        .clone()
-        .oneshot(request.body(Body::from(body.to_string())).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    Reply {
-        status,
-        headers,
-        body,
-    }
 }
 
 /// Signs in and returns the `Cookie` header value to send back.
@@ -801,10 +760,6 @@ async fn sensitive_reads_and_erasure_are_in_the_access_log(backend: TestBackend)
 }
 
 async fn a_subscription_ends_when_its_token_is_revoked(backend: TestBackend) {
-    use futures::SinkExt as _;
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
-    use tokio_tungstenite::tungstenite::Message;
-
     let setup = setup(backend).await;
     let accounts = Accounts::new(setup.api.groundwork.store().clone());
     let (watcher, watcher_token) = accounts
@@ -815,57 +770,38 @@ async fn a_subscription_ends_when_its_token_is_revoked(backend: TestBackend) {
         .create_token(&owner(&setup, Role::Admin), "writer", Role::Admin)
         .await
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let router = setup.api.router.clone();
-    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    let served = ws::serve(setup.api.router.clone()).await;
 
     // Without credentials the upgrade itself is refused.
-    let anonymous = format!("ws://{address}/graphql/ws")
-        .into_client_request()
-        .unwrap();
-    assert!(tokio_tungstenite::connect_async(anonymous).await.is_err());
+    assert!(ws::connect(served.address, &[]).await.is_err());
 
-    let mut request = format!("ws://{address}/graphql/ws")
-        .into_client_request()
-        .unwrap();
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    request.headers_mut().insert(
-        "Authorization",
-        format!("Bearer {}", watcher_token.expose_secret())
-            .parse()
-            .unwrap(),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    let send = |value: Value| Message::Text(value.to_string().into());
-    socket
-        .send(send(json!({"type": "connection_init"})))
-        .await
-        .unwrap();
-    assert_eq!(next_message(&mut socket).await["type"], "connection_ack");
-    socket
-        .send(send(json!({"id": "1", "type": "subscribe",
-            "payload": {"query": "subscription { logHeadChanges { position } }"}})))
-        .await
-        .unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let watcher_bearer = format!("Bearer {}", watcher_token.expose_secret());
+    let mut socket = ws::open(served.address, &[("authorization", &watcher_bearer)]).await;
+    ws::subscribe(
+        &mut socket,
+        "1",
+        "subscription { logHeadChanges { position } }",
+        json!({}),
+    )
+    .await;
     let writer = format!("Bearer {}", writer_token.expose_secret());
     let create =
         json!({"query": "mutation { createCampaign(input: {name: \"Drive\", goal: 5}) { id } }"});
-    call(
-        &setup.api.router,
-        Method::POST,
-        "/graphql",
-        &[("authorization", &writer)],
-        create.clone(),
-    )
+    let writer_headers = [("authorization", writer.as_str())];
+    let first = ws::first_message(&mut socket, || {
+        call(
+            &setup.api.router,
+            Method::POST,
+            "/graphql",
+            &writer_headers,
+            create.clone(),
+        )
+    })
     .await;
-    assert_eq!(next_message(&mut socket).await["type"], "next");
+    assert_eq!(first["type"], "next", "{first:#}");
 
     // Revoked: the next change is not delivered; the subscription completes instead.
+    let head_before = setup.api.log_head().await.position;
     setup
         .api
         .groundwork
@@ -881,33 +817,20 @@ async fn a_subscription_ends_when_its_token_is_revoked(backend: TestBackend) {
         create,
     )
     .await;
-    let after = next_message(&mut socket).await;
-    assert_eq!(after["type"], "complete", "{after:#}");
-    server.abort();
-    setup.api.stop().await;
-}
-
-async fn next_message<S>(socket: &mut S) -> Value
-where
-    S: futures::Stream<
-            Item = Result<
-                tokio_tungstenite::tungstenite::Message,
-                tokio_tungstenite::tungstenite::Error,
-            >,
-        > + Unpin,
-{
-    use futures::StreamExt as _;
-    use tokio_tungstenite::tungstenite::Message;
     loop {
-        let message = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
-            .await
-            .expect("no message within 10 s")
-            .unwrap()
-            .unwrap();
-        match message {
-            Message::Text(text) => return serde_json::from_str(&text).unwrap(),
-            Message::Ping(_) | Message::Pong(_) => continue,
-            other => panic!("unexpected message {other:?}"),
+        let after = ws::next_json(&mut socket).await;
+        if after["type"] == "complete" {
+            break;
         }
+        // Only a change from before the revocation (a repeated first change) may still be on its way.
+        let position: i64 = after["payload"]["data"]["logHeadChanges"]["position"]
+            .as_str()
+            .and_then(|position| position.parse().ok())
+            .unwrap_or_else(|| panic!("expected a position or `complete`, got {after:#}"));
+        assert!(
+            position <= head_before,
+            "delivered after the revocation: {after:#}"
+        );
     }
+    setup.api.stop().await;
 }

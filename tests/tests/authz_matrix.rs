@@ -5,8 +5,7 @@
 //! (who must reach nothing of chapter A's campaign either). An operation missing from the table fails the test.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod graphql_support;
-
+use crate::graphql_support::TestApi;
 use api::access::{Identity, Role, Via};
 use api::accounts::Accounts;
 use api::graphql::{GraphqlSettings, GroundworkSchema, SchemaDeps};
@@ -14,7 +13,6 @@ use api::http::ApiOptions;
 use async_graphql::parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition};
 use domain::ids::{ChapterId, UserId};
 use futures::StreamExt as _;
-use graphql_support::TestApi;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -96,6 +94,8 @@ fn read_schema() -> Schema {
 struct Matrix {
     allowed: BTreeMap<(String, String), Vec<Role>>,
     arguments: Map<String, Value>,
+    /// Argument values that let an allowed call succeed on the things it is given (`[succeeds]`).
+    succeeds: Map<String, Value>,
     /// Operations that need a grant of the membership (`canExport`) besides the role.
     grants: BTreeMap<String, String>,
     /// What an activist may do on their own turf: operation → the argument naming the person.
@@ -117,9 +117,13 @@ fn read_matrix() -> Matrix {
             allowed.insert((root.to_string(), name.clone()), roles);
         }
     }
-    let arguments = match table.get("arguments") {
-        Some(arguments) => serde_json::to_value(arguments).unwrap(),
-        None => json!({}),
+    let section = |name: &str| match table.get(name) {
+        Some(section) => serde_json::to_value(section)
+            .unwrap()
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+        None => Map::new(),
     };
     let names = |section: &str| -> BTreeMap<String, String> {
         table
@@ -140,7 +144,8 @@ fn read_matrix() -> Matrix {
     );
     Matrix {
         allowed,
-        arguments: arguments.as_object().cloned().unwrap_or_default(),
+        arguments: section("arguments"),
+        succeeds: section("succeeds"),
         grants,
         turf: names("turf"),
     }
@@ -200,6 +205,28 @@ fn sample(schema: &Schema, name: &str, ty: &Type, ids: &HashMap<String, String>)
     }
 }
 
+/// Replaces the placeholders of `[arguments]` and `[succeeds]`: `"$id:NAME"` is the thing `ids` names so (a
+/// fresh id when there is none) and `$n` in a text a number unique to the call.
+fn resolve(value: &mut Value, ids: &HashMap<String, String>) {
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    match value {
+        Value::String(text) => {
+            if let Some(name) = text.strip_prefix("$id:") {
+                *text = ids
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+            } else if text.contains("$n") {
+                let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                *text = text.replace("$n", &n.to_string());
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| resolve(item, ids)),
+        Value::Object(fields) => fields.values_mut().for_each(|field| resolve(field, ids)),
+        _ => {}
+    }
+}
+
 fn merge(base: &mut Value, patch: &Value) {
     match (base, patch) {
         (Value::Object(base), Value::Object(patch)) => {
@@ -218,6 +245,26 @@ fn request(
     operation: &Operation,
     ids: &HashMap<String, String>,
 ) -> (String, Value) {
+    build_request(schema, matrix, operation, ids, false)
+}
+
+/// The operation as a request that does its job on the things `ids` names (`[succeeds]` applied).
+fn succeeding_request(
+    schema: &Schema,
+    matrix: &Matrix,
+    operation: &Operation,
+    ids: &HashMap<String, String>,
+) -> (String, Value) {
+    build_request(schema, matrix, operation, ids, true)
+}
+
+fn build_request(
+    schema: &Schema,
+    matrix: &Matrix,
+    operation: &Operation,
+    ids: &HashMap<String, String>,
+    succeed: bool,
+) -> (String, Value) {
     let mut declarations = Vec::new();
     let mut arguments = Vec::new();
     let mut variables = Map::new();
@@ -233,6 +280,12 @@ fn request(
     if let Some(patch) = matrix.arguments.get(&operation.name) {
         merge(&mut variables, patch);
     }
+    if succeed {
+        if let Some(patch) = matrix.succeeds.get(&operation.name) {
+            merge(&mut variables, patch);
+        }
+    }
+    resolve(&mut variables, ids);
     let returns = named(&operation.returns);
     // Series answer one row per week whatever the campaign: their counts tell whether anything leaked.
     let counted = match operation.name.as_str() {
@@ -294,8 +347,9 @@ fn granted(matrix: &Matrix, operation: &str, identity: Identity) -> Identity {
     }
 }
 
-/// Runs a request as `identity`; subscriptions answer with their first event, or `null` when none comes
-/// within a moment (a refused subscription answers at once).
+/// Runs a request as `identity`. A subscription answers with its first response: a refused one answers at
+/// once with its error; an allowed one answers only after a change (see [`delivers`]), so here it answers
+/// `null` after the test's patience has run out.
 async fn run(
     schema: &GroundworkSchema,
     root: Root,
@@ -315,7 +369,7 @@ async fn run(
     match root {
         Root::Subscription => {
             let mut stream = schema.execute_stream(request);
-            match tokio::time::timeout(std::time::Duration::from_millis(300), stream.next()).await {
+            match tokio::time::timeout(tests::ws::PATIENCE, stream.next()).await {
                 Ok(Some(response)) => serde_json::to_value(response).unwrap(),
                 _ => Value::Null,
             }
@@ -344,6 +398,8 @@ struct World {
     chapter: ChapterId,
     other_chapter: ChapterId,
     admin: UserId,
+    /// A member of chapter A per role (the admin too), real accounts with a task and an API token each.
+    members: Vec<(Role, UserId)>,
     activist: UserId,
     /// Chapter A's things by the argument names that refer to them.
     ids: HashMap<String, String>,
@@ -378,7 +434,6 @@ async fn world(backend: TestBackend) -> World {
         accounts: Arc::new(Accounts::new(api.groundwork.store().clone())),
         settings: GraphqlSettings::default(),
     });
-    let activist = UserId::new_random();
     let as_admin = identity(admin, chapter, Role::Admin);
     let mutate = |query: &'static str, variables: Value| {
         let schema = schema.clone();
@@ -392,6 +447,19 @@ async fn world(backend: TestBackend) -> World {
             answer["data"].clone()
         }
     };
+    let mut members = vec![(Role::Admin, admin)];
+    for role in [Role::Activist, Role::Organizer, Role::Analyst, Role::Lead] {
+        let added = act(
+            &schema,
+            &as_admin,
+            "mutation($e: String!, $r: Role!) { addUser(input: {email: $e, role: $r}) { user { id } } }",
+            json!({"e": format!("{}@example.org", role.as_str()), "r": role.as_str().to_uppercase()}),
+        )
+        .await;
+        let user = UserId::parse(added["addUser"]["user"]["id"].as_str().unwrap()).unwrap();
+        members.push((role, user));
+    }
+    let activist = members[1].1;
     let campaign = mutate(
         "mutation { createCampaign(input: {name: \"Drive\", goal: 10}) { id } }",
         json!({}),
@@ -445,6 +513,51 @@ async fn world(backend: TestBackend) -> World {
         .as_str()
         .unwrap()
         .to_string();
+    // Every member has a task and an API token; the own-turf person a note and a one-on-one; the access log
+    // an entry: every query an allowed role runs has something to answer with.
+    for (role, user) in &members {
+        act(
+            &schema,
+            &as_admin,
+            "mutation($c: ID!, $a: ID!, $p: ID!) { assignTask(input: {campaignId: $c, kind: FOLLOW_UP, title: \"Call back\", assigneeId: $a, subjectIds: [$p]}) { id } }",
+            json!({"c": campaign, "a": user.to_string(), "p": own_turf_person}),
+        )
+        .await;
+        act(
+            &schema,
+            &identity(*user, chapter, *role),
+            "mutation($r: Role!) { createApiToken(input: {name: \"world\", role: $r}) { token } }",
+            json!({"r": role.as_str().to_uppercase()}),
+        )
+        .await;
+    }
+    act(
+        &schema,
+        &as_admin,
+        "mutation($p: ID!) { addNote(input: {personId: $p, text: \"Asked about the schedule\"}) { id }
+            logOneOnOne(input: {personId: $p, heldAt: \"2026-06-01T10:00:00Z\", notes: \"Talked\"}) { id } }",
+        json!({"p": own_turf_person}),
+    )
+    .await;
+    // An activist reads only their own notes.
+    act(
+        &schema,
+        &identity(activist, chapter, Role::Activist),
+        "mutation($p: ID!) { addNote(input: {personId: $p, text: \"Will bring a coworker\"}) { id } }",
+        json!({"p": own_turf_person}),
+    )
+    .await;
+    let reader = Identity {
+        personal_data: true,
+        ..as_admin.clone()
+    };
+    act(
+        &schema,
+        &reader,
+        "query($p: ID!) { personNotes(personId: $p) { __typename } }",
+        json!({"p": own_turf_person}),
+    )
+    .await;
     let mut ids = HashMap::new();
     for (name, value) in [
         ("campaignId", &campaign),
@@ -465,11 +578,427 @@ async fn world(backend: TestBackend) -> World {
         chapter,
         other_chapter,
         admin,
+        members,
         activist,
         ids,
         own_turf_person,
         other_turf_person,
         other_campaign,
+    }
+}
+
+/// Runs a request as `identity` that must succeed; its data.
+async fn act(
+    schema: &GroundworkSchema,
+    identity: &Identity,
+    query: &str,
+    variables: Value,
+) -> Value {
+    let root = if query.trim_start().starts_with("mutation") {
+        Root::Mutation
+    } else {
+        Root::Query
+    };
+    let answer = run(schema, root, query, variables, identity.clone()).await;
+    assert!(!has_errors(&answer), "{query}: {answer:#}");
+    answer["data"].clone()
+}
+
+fn has_errors(answer: &Value) -> bool {
+    answer["errors"]
+        .as_array()
+        .is_some_and(|errors| !errors.is_empty())
+}
+
+/// Whether an answer holds data: not `null`, not an empty list, not a connection of nothing.
+fn has_data(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(fields) => fields
+            .get("totalCount")
+            .is_none_or(|count| count.as_i64().is_some_and(|count| count > 0)),
+        _ => true,
+    }
+}
+
+/// The string at `pointer` of `data`.
+fn text_at(data: &Value, pointer: &str) -> String {
+    data.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("no {pointer} in {data:#}"))
+        .to_string()
+}
+
+const ACCOUNT_OPERATIONS: [&str; 8] = [
+    "setUserRole",
+    "removeUser",
+    "resetUserPassword",
+    "disableUser",
+    "enableUser",
+    "setUserCampaigns",
+    "assignTurfUnit",
+    "unassignTurfUnit",
+];
+
+impl World {
+    /// The member of chapter A with `role`, as the caller of an allowed operation.
+    fn member(&self, role: Role) -> Identity {
+        let user = self
+            .members
+            .iter()
+            .find(|(member_role, _)| *member_role == role)
+            .map(|(_, user)| *user)
+            .expect("a member per role");
+        identity(user, self.chapter, role)
+    }
+
+    fn as_admin(&self) -> Identity {
+        identity(self.admin, self.chapter, Role::Admin)
+    }
+
+    /// Chapter A's things for an allowed query: the person is the activist's own, `id` what the query names.
+    fn query_ids(&self, operation: &str) -> HashMap<String, String> {
+        let mut ids = self.ids.clone();
+        ids.insert("personId".to_string(), self.own_turf_person.clone());
+        let target = match operation {
+            "campaign" => "campaignId",
+            "structureTest" => "testId",
+            _ => "personId",
+        };
+        ids.insert("id".to_string(), ids[target].clone());
+        ids
+    }
+
+    /// Fresh things of chapter A for one allowed mutation to act on, by the names its arguments (and the
+    /// `$id:NAME`s of `[succeeds]`) use: a campaign with units, fields and responses, a person `personId` with
+    /// a unit, an organizer (the activist), a contact point, a connection, an assessment, a field response
+    /// and value and a note, a flagged person, a structure test, and where the mutation needs them, tasks,
+    /// members and a token of the caller. Built by the admin, so the caller finds each in the state it needs.
+    async fn stage(&self, operation: &str, caller: &Identity) -> HashMap<String, String> {
+        let admin = self.as_admin();
+        let by_admin = |query: &'static str, variables: Value| {
+            let admin = admin.clone();
+            async move { act(&self.schema, &admin, query, variables).await }
+        };
+        let mut ids = HashMap::new();
+        let campaign = |name: &'static str| {
+            let by_admin = &by_admin;
+            async move {
+                let data = by_admin(
+                    "mutation($n: String!) { createCampaign(input: {name: $n, goal: 10}) { id } }",
+                    json!({"n": name}),
+                )
+                .await;
+                text_at(&data, "/createCampaign/id")
+            }
+        };
+        let c = campaign("Stage").await;
+        let archived = campaign("Archived").await;
+        by_admin(
+            "mutation($c: ID!) { archiveCampaign(input: {campaignId: $c}) { id } }",
+            json!({"c": archived}),
+        )
+        .await;
+        let data = by_admin(
+            "mutation($c: ID!) {
+                u1: addUnit(input: {campaignId: $c, name: \"Floor 1\", kind: \"Floor\"}) { createdId }
+                u2: addUnit(input: {campaignId: $c, name: \"Floor 2\", kind: \"Floor\"}) { createdId }
+                s: addFieldSection(input: {campaignId: $c, name: \"Issues\"}) { createdId }
+                p: addPerson(input: {campaignId: $c, givenName: \"Ana\", familyName: \"Rivera\"}) { id }
+                q: addPerson(input: {campaignId: $c, givenName: \"Ben\", familyName: \"Rivera\"}) { id }
+            }",
+            json!({"c": c}),
+        )
+        .await;
+        let (u1, u2, section) = (
+            text_at(&data, "/u1/createdId"),
+            text_at(&data, "/u2/createdId"),
+            text_at(&data, "/s/createdId"),
+        );
+        let (p, q) = (text_at(&data, "/p/id"), text_at(&data, "/q/id"));
+        let data = by_admin(
+            "mutation($c: ID!, $s: ID!) {
+                f: addField(input: {campaignId: $c, sectionId: $s, name: \"Top issue\", type: STANDARD}) { createdId }
+                t: addField(input: {campaignId: $c, sectionId: $s, name: \"Shift notes\", type: TEXT}) { createdId }
+            }",
+            json!({"c": c, "s": section}),
+        )
+        .await;
+        let (field, text_field) = (
+            text_at(&data, "/f/createdId"),
+            text_at(&data, "/t/createdId"),
+        );
+        let data = by_admin(
+            "mutation($c: ID!, $f: ID!) {
+                r: addFieldResponse(input: {campaignId: $c, fieldId: $f, name: \"Staffing\"}) { createdId }
+                held: addFieldResponse(input: {campaignId: $c, fieldId: $f, name: \"Safety\"}) { createdId }
+            }",
+            json!({"c": c, "f": field}),
+        )
+        .await;
+        let (response, held) = (
+            text_at(&data, "/r/createdId"),
+            text_at(&data, "/held/createdId"),
+        );
+        let contact_point = uuid::Uuid::new_v4().to_string();
+        let connection = uuid::Uuid::new_v4().to_string();
+        let data = by_admin(
+            "mutation($c: ID!, $p: ID!, $q: ID!, $u: ID!, $o: ID!, $cp: ID!, $x: ID!, $f: ID!, $r: ID!, $t: ID!) {
+                joinUnit(input: {personId: $p, unitId: $u}) { id }
+                assignOrganizer(input: {personId: $p, organizerId: $o}) { id }
+                addContactPoint(input: {personId: $p, id: $cp, label: WORK, email: \"ana@example.org\"}) { id }
+                connect(input: {personId: $p, id: $x, targetPersonId: $q, kind: \"Coworker\"}) { id }
+                assessPerson(input: {personId: $p, level: 2}) { id }
+                addPersonFieldResponse(input: {personId: $p, fieldId: $f, responseId: $r}) { id }
+                setPersonFieldValue(input: {personId: $p, fieldId: $t, text: \"Stage\"}) { id }
+                addNote(input: {personId: $p, text: \"Stage note\"}) { id }
+                flagFollowUp(input: {personId: $q}) { id }
+                createStructureTest(input: {campaignId: $c, name: \"Petition\", goalPercent: 70, deadline: \"2030-12-31\", scopeUnitIds: []}) { id }
+            }",
+            json!({
+                "c": c, "p": p, "q": q, "u": u1, "o": self.activist.to_string(), "cp": contact_point,
+                "x": connection, "f": field, "r": held, "t": text_field
+            }),
+        )
+        .await;
+        let test = text_at(&data, "/createStructureTest/id");
+        let organizer = self.member(Role::Organizer).user.to_string();
+        for (name, value) in [
+            ("campaignId", &c),
+            ("campaignIds", &c),
+            ("archivedCampaign", &archived),
+            ("unitId", &u1),
+            ("scopeUnitIds", &u1),
+            ("emptyUnit", &u2),
+            ("sectionId", &section),
+            ("fieldId", &field),
+            ("responseId", &response),
+            ("heldResponse", &held),
+            ("textField", &text_field),
+            ("personId", &p),
+            ("duplicateId", &p),
+            ("survivorId", &q),
+            ("targetPersonId", &q),
+            ("flaggedPerson", &q),
+            ("contactPointId", &contact_point),
+            ("connectionId", &connection),
+            ("organizerId", &organizer),
+            ("assigneeId", &organizer),
+            ("structureTestId", &test),
+            ("testId", &test),
+        ] {
+            ids.insert(name.to_string(), value.clone());
+        }
+        if operation.contains("Task") {
+            let assign = "mutation($c: ID!, $a: ID!, $p: ID!) { assignTask(input: {campaignId: $c, kind: FOLLOW_UP, title: \"Call\", assigneeId: $a, subjectIds: [$p]}) { id } }";
+            let assignee = json!({"c": c, "a": self.admin.to_string(), "p": p});
+            let open = text_at(&by_admin(assign, assignee.clone()).await, "/assignTask/id");
+            let done = text_at(&by_admin(assign, assignee).await, "/assignTask/id");
+            by_admin(
+                "mutation($k: ID!) { completeTask(input: {taskId: $k}) { id } }",
+                json!({"k": done}),
+            )
+            .await;
+            ids.insert("taskId".to_string(), open);
+            ids.insert("doneTask".to_string(), done);
+        }
+        if ACCOUNT_OPERATIONS.contains(&operation) {
+            let add = "mutation($e: String!, $r: Role!) { addUser(input: {email: $e, role: $r}) { user { id } } }";
+            for (name, role) in [
+                ("userId", "ORGANIZER"),
+                ("disabledMember", "ORGANIZER"),
+                ("turfMember", "ACTIVIST"),
+            ] {
+                let email = format!("{name}-{}@example.org", uuid::Uuid::new_v4().simple());
+                let data = by_admin(add, json!({"e": email, "r": role})).await;
+                ids.insert(name.to_string(), text_at(&data, "/addUser/user/id"));
+            }
+            by_admin(
+                "mutation($u: ID!) { disableUser(userId: $u) { id } }",
+                json!({"u": ids["disabledMember"]}),
+            )
+            .await;
+            by_admin(
+                "mutation($u: ID!, $c: ID!, $unit: ID!) { assignTurfUnit(input: {userId: $u, campaignId: $c, unitId: $unit}) { id } }",
+                json!({"u": ids["turfMember"], "c": c, "unit": u1}),
+            )
+            .await;
+        }
+        if operation == "revokeApiToken" {
+            let data = act(
+                &self.schema,
+                caller,
+                "mutation($r: Role!) { createApiToken(input: {name: \"stage\", role: $r}) { apiToken { id } } }",
+                json!({"r": caller.role.as_str().to_uppercase()}),
+            )
+            .await;
+            ids.insert(
+                "id".to_string(),
+                text_at(&data, "/createApiToken/apiToken/id"),
+            );
+        }
+        ids
+    }
+
+    /// What a mutation can change, as seen afterwards: the log's head (every command's events), the chapter's
+    /// users as the admin sees them, the caller's API tokens, and the staged members' passwords.
+    async fn observable(&self, caller: &Identity, ids: &HashMap<String, String>) -> Value {
+        let head = self.api.log_head().await;
+        let users = act(
+            &self.schema,
+            &self.as_admin(),
+            "{ users { id email role personalData canExport disabled campaignIds turfUnits { campaignId unitId } } }",
+            json!({}),
+        )
+        .await;
+        let tokens = act(
+            &self.schema,
+            caller,
+            "{ myApiTokens { id revokedAt } }",
+            json!({}),
+        )
+        .await;
+        let mut passwords = Vec::new();
+        for name in ["userId", "disabledMember", "turfMember"] {
+            if let Some(user) = ids.get(name) {
+                let row = self.api.groundwork.store().user_by_id(user).await.unwrap();
+                passwords.push(row.and_then(|row| row.password_hash));
+            }
+        }
+        json!({
+            "head": format!("{head:?}"),
+            "users": users,
+            "tokens": tokens,
+            "passwords": passwords,
+        })
+    }
+
+    /// A change the subscription `operation` reports to `caller`, made by the admin.
+    async fn change_for(&self, operation: &str, caller: &Identity, round: usize) {
+        let admin = self.as_admin();
+        match operation {
+            "myTaskChanges" => {
+                act(
+                    &self.schema,
+                    &admin,
+                    "mutation($c: ID!, $a: ID!) { assignTask(input: {campaignId: $c, kind: FOLLOW_UP, title: \"Call\", assigneeId: $a}) { id } }",
+                    json!({"c": self.ids["campaignId"], "a": caller.user.to_string()}),
+                )
+                .await;
+            }
+            // The log's head and the wall chart both move when a person of the campaign is assessed.
+            _ => {
+                act(
+                    &self.schema,
+                    &admin,
+                    "mutation($p: ID!, $l: Int!) { assessPerson(input: {personId: $p, level: $l}) { id } }",
+                    json!({"p": self.own_turf_person, "l": 1 + round % 2}),
+                )
+                .await;
+            }
+        }
+    }
+
+    /// Whether subscription `operation` delivers an event to `caller` after a change that should reach it.
+    /// The subscription listens only once its resolver has run, which the test cannot see, so the change is
+    /// repeated until an event arrives (or the test's patience runs out).
+    async fn delivers(
+        &self,
+        operation: &str,
+        query: &str,
+        variables: Value,
+        caller: Identity,
+    ) -> Result<(), String> {
+        let request = async_graphql::Request::new(query)
+            .variables(async_graphql::Variables::from_json(variables))
+            .data(caller.clone());
+        let mut stream = self.schema.execute_stream(request);
+        let deadline = std::time::Instant::now() + tests::ws::PATIENCE;
+        for round in 0.. {
+            self.change_for(operation, &caller, round).await;
+            let retry = std::time::Duration::from_millis(250);
+            match tokio::time::timeout(retry, stream.next()).await {
+                Ok(Some(response)) => {
+                    let answer = serde_json::to_value(response).unwrap();
+                    return if !has_errors(&answer) && has_data(&answer["data"][operation]) {
+                        Ok(())
+                    } else {
+                        Err(format!("delivered no event: {answer}"))
+                    };
+                }
+                Ok(None) => return Err("the subscription ended without an event".to_string()),
+                Err(_) if std::time::Instant::now() > deadline => break,
+                Err(_) => {}
+            }
+        }
+        Err(format!(
+            "no event within {:?} of repeated changes",
+            tests::ws::PATIENCE
+        ))
+    }
+
+    /// Runs `operation` as the member with `role` (with its grants) and checks it did its job: a query
+    /// answers with data, a mutation succeeds and its change is visible afterwards, a subscription delivers
+    /// an event after a change.
+    async fn does_its_job(
+        &self,
+        schema: &Schema,
+        matrix: &Matrix,
+        operation: &Operation,
+        role: Role,
+    ) -> Result<(), String> {
+        let caller = match operation.name.as_str() {
+            // Creating a chapter is the first thing its first admin does: chapter A exists already.
+            "createChapter" => identity(UserId::new_random(), ChapterId::new_random(), role),
+            _ => granted(matrix, &operation.name, self.member(role)),
+        };
+        match operation.root {
+            Root::Query => {
+                // The read models show everything committed so far (the world, earlier stages).
+                let head = self.api.log_head().await;
+                let projected = self
+                    .api
+                    .read_models
+                    .wait_until(head, std::time::Duration::from_secs(60))
+                    .await
+                    .unwrap();
+                assert!(projected, "the read models did not catch up");
+                let ids = self.query_ids(&operation.name);
+                let (query, variables) = succeeding_request(schema, matrix, operation, &ids);
+                let answer = run(&self.schema, Root::Query, &query, variables, caller).await;
+                if has_errors(&answer) || !has_data(&answer["data"][&operation.name]) {
+                    return Err(format!("answered no data: {answer}"));
+                }
+                Ok(())
+            }
+            Root::Mutation => {
+                let ids = self.stage(&operation.name, &caller).await;
+                let (query, variables) = succeeding_request(schema, matrix, operation, &ids);
+                let before = self.observable(&caller, &ids).await;
+                let answer = run(
+                    &self.schema,
+                    Root::Mutation,
+                    &query,
+                    variables,
+                    caller.clone(),
+                )
+                .await;
+                if has_errors(&answer) || answer["data"][&operation.name].is_null() {
+                    return Err(format!("failed: {answer}"));
+                }
+                if self.observable(&caller, &ids).await == before {
+                    return Err(format!("changed nothing that can be seen: {answer}"));
+                }
+                Ok(())
+            }
+            Root::Subscription => {
+                let (query, variables) =
+                    succeeding_request(schema, matrix, operation, &self.query_ids(&operation.name));
+                self.delivers(&operation.name, &query, variables, caller)
+                    .await
+            }
+        }
     }
 }
 
@@ -504,31 +1033,35 @@ async fn every_operation_answers_every_role_as_the_matrix_says(backend: TestBack
             continue;
         };
         for role in Role::ALL {
-            // Fresh ids: the role meets the policy, not someone's data.
+            let name = format!("{}.{} as {}", key.0, key.1, role.as_str());
+            // Fresh ids: a refused role meets the policy, not someone's data.
             let (query, variables) = request(&schema, &matrix, operation, &HashMap::new());
             let user = if role == Role::Admin {
                 world.admin
             } else {
                 UserId::new_random()
             };
-            if matrix.grants.contains_key(&operation.name) {
+            let grant = matrix.grants.get(&operation.name);
+            if let Some(grant) = grant.filter(|_| allowed.contains(&role)) {
                 let ungranted = run(
                     &world.schema,
                     operation.root,
                     &query,
                     variables.clone(),
-                    identity(user, world.chapter, role),
+                    world.member(role),
                 )
                 .await;
                 if code(&ungranted) != Some("FORBIDDEN") {
                     wrong.push(format!(
-                        "{}.{} as {} without {}: expected FORBIDDEN, got {ungranted}",
-                        key.0,
-                        key.1,
-                        role.as_str(),
-                        matrix.grants[&operation.name]
+                        "{name} without {grant}: expected FORBIDDEN, got {ungranted}"
                     ));
                 }
+            }
+            if allowed.contains(&role) {
+                if let Err(failure) = world.does_its_job(&schema, &matrix, operation, role).await {
+                    wrong.push(format!("{name}: expected it to do its job; {failure}"));
+                }
+                continue;
             }
             let answer = run(
                 &world.schema,
@@ -542,21 +1075,8 @@ async fn every_operation_answers_every_role_as_the_matrix_says(backend: TestBack
                 ),
             )
             .await;
-            let refused = code(&answer) == Some("FORBIDDEN");
-            let expected_refused = !allowed.contains(&role);
-            if refused != expected_refused {
-                wrong.push(format!(
-                    "{}.{} as {}: expected {}, got {}",
-                    key.0,
-                    key.1,
-                    role.as_str(),
-                    if expected_refused {
-                        "FORBIDDEN"
-                    } else {
-                        "allowed"
-                    },
-                    answer
-                ));
+            if code(&answer) != Some("FORBIDDEN") {
+                wrong.push(format!("{name}: expected FORBIDDEN, got {answer}"));
             }
         }
     }
@@ -778,6 +1298,7 @@ async fn an_activist_works_only_their_turf_as_the_matrix_says(backend: TestBacke
         own.insert("personId".to_string(), world.own_turf_person.clone());
         own.insert("id".to_string(), world.own_turf_person.clone());
         let (query, variables) = request(&schema, &matrix, operation, &own);
+        let head = world.api.log_head().await;
         let answer = run(
             &world.schema,
             operation.root,
@@ -793,9 +1314,14 @@ async fn an_activist_works_only_their_turf_as_the_matrix_says(backend: TestBacke
         let Some(argument) = on_turf else {
             continue;
         };
-        if operation.root == Root::Query && answer["data"][&operation.name].is_null() {
+        // On their own turf the activist's call does its job: a query answers, a mutation is committed.
+        let done = match operation.root {
+            Root::Mutation => !has_errors(&answer) && world.api.log_head().await != head,
+            _ => !has_errors(&answer) && !answer["data"][&operation.name].is_null(),
+        };
+        if !done {
             wrong.push(format!(
-                "{} on own turf answered nothing: {answer}",
+                "{} on own turf did not do its job: {answer}",
                 operation.name
             ));
         }

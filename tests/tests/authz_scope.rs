@@ -2,14 +2,12 @@
 //! the GraphQL schema as members of a real chapter (accounts created by the admin's own mutations).
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod graphql_support;
-
+use crate::graphql_support::TestApi;
 use api::access::{Identity, Role, Via};
 use api::accounts::Accounts;
 use api::graphql::{GraphqlSettings, GroundworkSchema, SchemaDeps};
 use api::http::ApiOptions;
 use domain::ids::{ChapterId, UserId};
-use graphql_support::TestApi;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use tests::{backend_tests, TestBackend};

@@ -14,7 +14,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-use tests::{decode_base64, Kind, TestBackend};
+use tests::{decode_base64, ws, Kind, TestBackend};
 
 /// Long enough for a debug build to load a demo on PostgreSQL on a busy machine; short enough that a hang
 /// fails the test instead of the whole run.
@@ -40,7 +40,7 @@ fn groundwork_binary() -> &'static Path {
         if let Some(binary) = std::env::var_os("GROUNDWORK_TEST_BIN") {
             return PathBuf::from(binary);
         }
-        // target/<profile>/deps/cli-<hash> → target/<profile>
+        // target/<profile>/deps/integration-<hash> → target/<profile>
         let test_executable = std::env::current_exe().unwrap();
         let profile_dir = test_executable.parent().unwrap().parent().unwrap();
         let profile = match profile_dir.file_name().and_then(|name| name.to_str()) {
@@ -947,10 +947,6 @@ fn post_graphql(port: u16, query: &str, variables: serde_json::Value) -> serde_j
 /// mutation sent to the first reaches a wall-chart subscription on the second.
 #[test]
 fn two_servers_on_one_postgres_share_subscriptions() {
-    use futures::{SinkExt as _, StreamExt as _};
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
-    use tokio_tungstenite::tungstenite::Message;
-
     let mut sandbox = Sandbox::new(Kind::Postgres);
     let key = sandbox
         .run(&["keygen"])
@@ -978,59 +974,48 @@ fn two_servers_on_one_postgres_share_subscriptions() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let mut request = format!("ws://127.0.0.1:{second_port}/graphql/ws")
-            .into_client_request()
-            .unwrap();
-        request.headers_mut().insert(
-            "Sec-WebSocket-Protocol",
-            "graphql-transport-ws".parse().unwrap(),
-        );
-        let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-        let text = |value: serde_json::Value| Message::Text(value.to_string().into());
-        socket
-            .send(text(serde_json::json!({"type": "connection_init"})))
-            .await
-            .unwrap();
-        socket
-            .send(text(serde_json::json!({
-                "id": "1", "type": "subscribe",
-                "payload": {
-                    "query": "subscription($c: ID!) { wallChartChanges(campaignId: $c) { kind personId } }",
-                    "variables": {"c": campaign}
-                }
-            })))
-            .await
-            .unwrap();
-        // Give the second server a moment to register the subscription before the change happens.
-        tokio::time::sleep(Duration::from_millis(500)).await;
-
-        let port = first_port;
-        let campaign_id = campaign.clone();
-        let person = tokio::task::spawn_blocking(move || {
-            let added = post_graphql(
-                port,
-                "mutation($input: AddPersonInput!) { addPerson(input: $input) { id } }",
-                serde_json::json!({"input": {"campaignId": campaign_id, "givenName": "Ana", "familyName": "Silva"}}),
-            );
-            added["data"]["addPerson"]["id"].as_str().unwrap().to_string()
-        })
-        .await
-        .unwrap();
-
-        let seen = tokio::time::timeout(Duration::from_secs(20), async {
-            loop {
-                let Some(Ok(Message::Text(message))) = socket.next().await else {
-                    panic!("the second server closed the subscription");
-                };
-                let message: serde_json::Value = serde_json::from_str(&message).unwrap();
-                let change = &message["payload"]["data"]["wallChartChanges"];
-                if change["kind"] == "PERSON_CELL" && change["personId"] == person.as_str() {
-                    return;
-                }
+        let second = std::net::SocketAddr::from(([127, 0, 0, 1], second_port));
+        let mut socket = ws::open(second, &[]).await;
+        ws::subscribe(
+            &mut socket,
+            "1",
+            "subscription($c: ID!) { wallChartChanges(campaignId: $c) { kind personId } }",
+            serde_json::json!({"c": campaign}),
+        )
+        .await;
+        // People are added on the first server until the second one's subscription delivers one of them.
+        let added = std::sync::Mutex::new(Vec::new());
+        let mut message = ws::first_message(&mut socket, || {
+            let campaign_id = campaign.clone();
+            let added = &added;
+            async move {
+                let person = tokio::task::spawn_blocking(move || {
+                    let answer = post_graphql(
+                        first_port,
+                        "mutation($input: AddPersonInput!) { addPerson(input: $input) { id } }",
+                        serde_json::json!({"input": {"campaignId": campaign_id, "givenName": "Ana", "familyName": "Silva"}}),
+                    );
+                    answer["data"]["addPerson"]["id"].as_str().unwrap().to_string()
+                })
+                .await
+                .unwrap();
+                added.lock().unwrap().push(person);
             }
         })
         .await;
-        assert!(seen.is_ok(), "the second server never delivered the first server's change");
+        loop {
+            let change = &message["payload"]["data"]["wallChartChanges"];
+            assert_eq!(message["type"], "next", "{message:#}");
+            if change["kind"] == "PERSON_CELL" {
+                let person = change["personId"].as_str().unwrap_or_default();
+                assert!(
+                    added.lock().unwrap().iter().any(|added| added == person),
+                    "{message:#}"
+                );
+                break;
+            }
+            message = ws::next_json(&mut socket).await;
+        }
     });
 }
 

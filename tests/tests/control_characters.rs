@@ -4,11 +4,10 @@
 //! log (written before the rule) is read back repaired, so it stops no projection either.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod graphql_support;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use graphql_support::{Answer, TestApi};
+use crate::graphql_support::{Answer, TestApi};
 use serde_json::{json, Value};
 use std::time::Duration;
 use tests::{backend_tests, TestBackend};

@@ -2,17 +2,12 @@
 //! introspection switched off, and subscriptions over a real WebSocket (graphql-transport-ws).
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod graphql_support;
-
+use crate::graphql_support::{post_graphql, TestApi};
 use api::graphql::GraphqlSettings;
 use api::http::ApiOptions;
 use axum::http::StatusCode;
-use futures::{SinkExt as _, StreamExt as _};
-use graphql_support::{post_graphql, TestApi};
 use serde_json::{json, Value};
-use tests::{backend_tests, TestBackend};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
-use tokio_tungstenite::tungstenite::Message;
+use tests::{backend_tests, ws, TestBackend};
 
 backend_tests!(
     graphiql_and_metrics_are_served,
@@ -136,56 +131,24 @@ async fn introspection_can_be_turned_off(backend: TestBackend) {
 
 async fn a_subscription_sees_a_mutation_over_a_websocket(backend: TestBackend) {
     let api = TestApi::start(backend).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let router = api.router.clone();
-    let server = tokio::spawn(async move { axum::serve(listener, router).await });
-
-    let mut request = format!("ws://{address}/graphql/ws")
-        .into_client_request()
-        .unwrap();
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    let send = |value: Value| Message::Text(value.to_string().into());
-    socket
-        .send(send(json!({"type": "connection_init"})))
-        .await
-        .unwrap();
-    let ack = next_json(&mut socket).await;
-    assert_eq!(ack["type"], "connection_ack");
-    socket
-        .send(send(json!({
-            "id": "1", "type": "subscribe",
-            "payload": {"query": "subscription { logHeadChanges { position } }"}
-        })))
-        .await
-        .unwrap();
-    // The subscription is registered once the server has read the message; give it a moment.
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-
-    api.create_campaign("Drive").await;
-
-    let event = tokio::time::timeout(std::time::Duration::from_secs(10), next_json(&mut socket))
-        .await
-        .expect("no subscription event within 10 s");
+    let served = ws::serve(api.router.clone()).await;
+    let mut socket = ws::open(served.address, &[]).await;
+    ws::subscribe(
+        &mut socket,
+        "1",
+        "subscription { logHeadChanges { position } }",
+        json!({}),
+    )
+    .await;
+    let event = ws::first_message(&mut socket, || api.create_campaign("Drive")).await;
     assert_eq!(event["type"], "next", "{event:#}");
+    // The newest change, whichever of the repeated ones arrived first, is delivered with its position.
     let head = api.log_head().await.position.to_string();
-    assert_eq!(event["payload"]["data"]["logHeadChanges"]["position"], head);
-    server.abort();
-}
-
-async fn next_json<S>(socket: &mut S) -> Value
-where
-    S: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
-{
-    loop {
-        match socket.next().await.unwrap().unwrap() {
-            Message::Text(text) => return serde_json::from_str(&text).unwrap(),
-            Message::Ping(_) | Message::Pong(_) => continue,
-            other => panic!("unexpected message {other:?}"),
-        }
+    let mut position = event["payload"]["data"]["logHeadChanges"]["position"].clone();
+    while position != Value::String(head.clone()) {
+        let event = ws::next_json(&mut socket).await;
+        assert_eq!(event["type"], "next", "{event:#}");
+        position = event["payload"]["data"]["logHeadChanges"]["position"].clone();
     }
+    api.stop().await;
 }

@@ -2,11 +2,9 @@
 //! campaign end to end, and each kind of bad request getting its documented error code and changing nothing.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod graphql_support;
-
+use crate::graphql_support::{post_graphql, TestApi};
 use api::access::{Identity, Role};
 use api::http::ApiOptions;
-use graphql_support::{post_graphql, TestApi};
 use serde_json::json;
 use tests::{backend_tests, TestBackend};
 

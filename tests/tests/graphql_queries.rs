@@ -3,14 +3,9 @@
 //! history, projection status, and wall-chart changes over a WebSocket subscription.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod graphql_support;
-
-use futures::{SinkExt as _, StreamExt as _};
-use graphql_support::TestApi;
+use crate::graphql_support::TestApi;
 use serde_json::{json, Value};
-use tests::{backend_tests, TestBackend};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
-use tokio_tungstenite::tungstenite::Message;
+use tests::{backend_tests, ws, TestBackend};
 
 backend_tests!(
     a_mutation_answers_with_the_projected_object,
@@ -38,21 +33,22 @@ async fn a_mutation_on_one_server_reaches_a_subscription_on_another() {
     )
     .await;
 
-    api.assess(&ana, 1, None).await.data();
-
-    let change = tokio::time::timeout(std::time::Duration::from_secs(10), async {
-        loop {
-            let message = next_json(&mut socket).await;
-            let change = message["payload"]["data"]["wallChartChanges"].clone();
-            if change["kind"] == "PERSON_CELL" {
-                return change;
-            }
-        }
+    // Each repeated change moves Ana's level, so the one delivered is one this server made.
+    let level = std::cell::Cell::new(0);
+    let message = ws::first_message(&mut socket, || {
+        level.set(level.get() % 5 + 1);
+        let api = &api;
+        let ana = &ana;
+        let level = level.get();
+        async move { api.assess(ana, level, None).await.data().clone() }
     })
-    .await
-    .expect("the other server saw no change within 10 s");
+    .await;
+    let mut change = message["payload"]["data"]["wallChartChanges"].clone();
+    while change["kind"] != "PERSON_CELL" {
+        change = ws::next_json(&mut socket).await["payload"]["data"]["wallChartChanges"].clone();
+    }
     assert_eq!(change["personId"], Value::String(ana));
-    server.abort();
+    drop(server);
     other_runner.stop().await;
     api.stop().await;
 }
@@ -62,41 +58,23 @@ async fn subscribe(
     router: axum::Router,
     query: &str,
     variables: Value,
-) -> (
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
-    tokio::task::JoinHandle<std::io::Result<()>>,
-) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let server = tokio::spawn(async move { axum::serve(listener, router).await });
-    let mut request = format!("ws://{address}/graphql/ws")
-        .into_client_request()
-        .unwrap();
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    let send = |value: Value| Message::Text(value.to_string().into());
-    socket
-        .send(send(json!({"type": "connection_init"})))
-        .await
-        .unwrap();
-    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
-    socket
-        .send(send(json!({
-            "id": "1", "type": "subscribe",
-            "payload": {"query": query, "variables": variables}
-        })))
-        .await
-        .unwrap();
-    // The subscription is registered once the server has read the message.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    (socket, server)
+) -> (ws::Socket, ws::Served) {
+    let served = ws::serve(router).await;
+    let mut socket = ws::open(served.address, &[]).await;
+    ws::subscribe(&mut socket, "1", query, variables).await;
+    (socket, served)
 }
 
 async fn the_wall_chart_travels_back_in_time(backend: TestBackend) {
-    let api = TestApi::start(backend).await;
+    // The server's clock, set by the test: the two assessments are an hour apart, whatever the machine does.
+    let first_at = chrono::Utc::now() - chrono::Duration::hours(3);
+    let clock = api::clock::SetClock::new(first_at);
+    let api = TestApi::with_clock(
+        backend,
+        api::http::ApiOptions::development(),
+        std::sync::Arc::new(clock.clone()),
+    )
+    .await;
     let campaign = api.create_campaign("Drive").await;
     let ana = api.add_person(&campaign, "Ana", "").await;
     let assess = "mutation($person: ID!, $level: Int!) {
@@ -105,12 +83,11 @@ async fn the_wall_chart_travels_back_in_time(backend: TestBackend) {
     api.graphql(assess, json!({"person": ana, "level": 3}))
         .await
         .data();
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    let between = chrono::Utc::now();
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    clock.advance(chrono::Duration::hours(1));
     api.graphql(assess, json!({"person": ana, "level": 1}))
         .await
         .data();
+    let between = first_at + chrono::Duration::minutes(30);
 
     let chart = "query($c: ID!, $at: DateTime) {
         wallChart(campaignId: $c, asOf: $at) { unplaced { level } totals { assessed majority } }
@@ -138,37 +115,56 @@ async fn my_tasks_and_their_changes(backend: TestBackend) {
     )
     .await;
 
-    let assigned = api
-        .graphql(
-            "mutation($input: AssignTaskInput!) { assignTask(input: $input) { id } }",
-            json!({"input": {
-                "campaignId": campaign, "kind": "ONE_ON_ONE", "title": "Talk to Ana",
-                "assigneeId": me, "subjectIds": [ana]
-            }}),
-        )
-        .await;
-    let task = assigned.data()["assignTask"]["id"].clone();
+    // Each repeated change assigns one more task to me; the one delivered must be one of them.
+    let assigned = std::cell::RefCell::new(Vec::new());
+    let message = ws::first_message(&mut socket, || {
+        let api = &api;
+        let assigned = &assigned;
+        let (campaign, ana, me) = (&campaign, &ana, &me);
+        async move {
+            let answer = api
+                .graphql(
+                    "mutation($input: AssignTaskInput!) { assignTask(input: $input) { id } }",
+                    json!({"input": {
+                        "campaignId": campaign, "kind": "ONE_ON_ONE", "title": "Talk to Ana",
+                        "assigneeId": me, "subjectIds": [ana]
+                    }}),
+                )
+                .await;
+            assigned
+                .borrow_mut()
+                .push(answer.data()["assignTask"]["id"].clone());
+        }
+    })
+    .await;
+    let assigned = assigned.into_inner();
+    let change = &message["payload"]["data"]["myTaskChanges"];
+    assert!(assigned.contains(&change["taskId"]), "{message:#}");
+    assert_eq!(change["stillMine"], true);
 
-    let change = tokio::time::timeout(std::time::Duration::from_secs(10), next_json(&mut socket))
+    // Every assigned task is in the read models before they are asked (the repeated ones too).
+    let head = api.log_head().await;
+    assert!(api
+        .read_models
+        .wait_until(head, std::time::Duration::from_secs(60))
         .await
-        .expect("no task change within 10 s");
-    assert_eq!(change["payload"]["data"]["myTaskChanges"]["taskId"], task);
-    assert_eq!(
-        change["payload"]["data"]["myTaskChanges"]["stillMine"],
-        true
-    );
-
+        .unwrap());
     let mine = api
         .graphql(
-            "{ myTasks(first: 10) { totalCount edges { node { id title status subjectIds } } } }",
+            "{ myTasks(first: 50) { totalCount edges { node { id title status subjectIds } } } }",
             json!({}),
         )
         .await;
-    let node = &mine.data()["myTasks"]["edges"][0]["node"];
-    assert_eq!(node["id"], task);
+    assert_eq!(mine.data()["myTasks"]["totalCount"], assigned.len());
+    let nodes = mine.data()["myTasks"]["edges"].as_array().unwrap();
+    let node = nodes
+        .iter()
+        .map(|edge| &edge["node"])
+        .find(|node| node["id"] == change["taskId"])
+        .expect("the delivered task among my tasks");
     assert_eq!(node["status"], "OPEN");
     assert_eq!(node["subjectIds"][0], Value::String(ana));
-    server.abort();
+    drop(server);
     api.stop().await;
 }
 
@@ -325,54 +321,31 @@ async fn wall_chart_changes_arrive_over_a_websocket(backend: TestBackend) {
     let api = TestApi::start(backend).await;
     let campaign = api.create_campaign("Drive").await;
     let ana = api.add_person(&campaign, "Ana", "").await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let router = api.router.clone();
-    let server = tokio::spawn(async move { axum::serve(listener, router).await });
-
-    let mut request = format!("ws://{address}/graphql/ws")
-        .into_client_request()
-        .unwrap();
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    let send = |value: Value| Message::Text(value.to_string().into());
-    socket
-        .send(send(json!({"type": "connection_init"})))
-        .await
-        .unwrap();
-    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
-    socket
-        .send(send(json!({
-            "id": "chart", "type": "subscribe",
-            "payload": {
-                "query": "subscription($c: ID!) { wallChartChanges(campaignId: $c) { kind personId cell { level } } }",
-                "variables": {"c": campaign}
-            }
-        })))
-        .await
-        .unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-
-    api.assess(&ana, 2, None).await.data();
-
-    let deadline = std::time::Duration::from_secs(10);
-    let change = tokio::time::timeout(deadline, async {
-        loop {
-            let message = next_json(&mut socket).await;
-            assert_eq!(message["type"], "next", "{message:#}");
-            let change = message["payload"]["data"]["wallChartChanges"].clone();
-            if change["kind"] == "PERSON_CELL" && change["cell"]["level"] == 2 {
-                return change;
-            }
-        }
+    let (mut socket, server) = subscribe(
+        api.router.clone(),
+        "subscription($c: ID!) { wallChartChanges(campaignId: $c) { kind personId cell { level } } }",
+        json!({"c": campaign}),
+    )
+    .await;
+    // Listening once a first change (level 1 or 3, repeated until delivered) arrives; then level 2 must.
+    let level = std::cell::Cell::new(3);
+    let first = ws::first_message(&mut socket, || {
+        level.set(4 - level.get());
+        api.assess(&ana, i64::from(level.get()), None)
     })
-    .await
-    .expect("no wall-chart change within 10 s");
+    .await;
+    assert_eq!(first["type"], "next", "{first:#}");
+    api.assess(&ana, 2, None).await.data();
+    let change = loop {
+        let message = ws::next_json(&mut socket).await;
+        assert_eq!(message["type"], "next", "{message:#}");
+        let change = message["payload"]["data"]["wallChartChanges"].clone();
+        if change["kind"] == "PERSON_CELL" && change["cell"]["level"] == 2 {
+            break change;
+        }
+    };
     assert_eq!(change["personId"], Value::String(ana));
-    server.abort();
+    drop(server);
     api.stop().await;
 }
 
@@ -391,19 +364,6 @@ async fn wait_for(
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
     panic!("the read models did not catch up");
-}
-
-async fn next_json<S>(socket: &mut S) -> Value
-where
-    S: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
-{
-    loop {
-        match socket.next().await.unwrap().unwrap() {
-            Message::Text(text) => return serde_json::from_str(&text).unwrap(),
-            Message::Ping(_) | Message::Pong(_) => continue,
-            other => panic!("unexpected message {other:?}"),
-        }
-    }
 }
 
 /// A person's assessments keep who gave each and the previous level, and the change history names every

@@ -3,12 +3,10 @@
 //! person's name leaves them, and errors still come back (and are never kept).
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod graphql_support;
-
+use crate::graphql_support::{post_graphql, TestApi};
 use api::access::{Identity, Role, Scope, Via};
 use api::http::ApiOptions;
 use axum::Router;
-use graphql_support::{post_graphql, TestApi};
 use serde_json::{json, Value};
 use tests::{backend_tests, TestBackend};
 

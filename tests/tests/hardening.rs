@@ -2,8 +2,7 @@
 //! depth and complexity limits apply to subscriptions as they do to queries.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod graphql_support;
-
+use crate::graphql_support::TestApi;
 use api::access::Identity;
 use api::accounts::Accounts;
 use api::graphql::{GraphqlSettings, SchemaDeps};
@@ -11,7 +10,6 @@ use api::http::{ApiOptions, MAX_BODY_BYTES};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use futures::StreamExt as _;
-use graphql_support::TestApi;
 use std::sync::Arc;
 use tests::{backend_tests, TestBackend};
 use tower::ServiceExt as _;

@@ -3,10 +3,9 @@
 //! person's assessment history at their own dates.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod graphql_support;
 
 use chrono::{DateTime, Duration, DurationRound as _, Utc};
-use graphql_support::TestApi;
+use crate::graphql_support::TestApi;
 use serde_json::{json, Value};
 use tests::{backend_tests, TestBackend};
 

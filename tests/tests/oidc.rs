@@ -7,24 +7,21 @@
 //! scripts/test.sh does); without them these tests fail and say so.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod graphql_support;
-
+use crate::graphql_support::TestApi;
 use api::access::Role;
 use api::accounts::{Accounts, NewAccount};
 use api::config::{OidcSettings, RoleGrant};
 use api::http::{ApiOptions, CSRF_HEADER};
-use axum::body::Body;
-use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::Router;
-use graphql_support::TestApi;
 use secrecy::SecretString;
 use serde_json::{json, Value};
 use std::io::BufRead as _;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, OnceLock};
+use tests::http::{call, Reply};
+use tests::logs::LogCapture;
 use tests::{backend_tests, TestBackend};
-use tower::ServiceExt as _;
 
 backend_tests!(
     a_verified_email_finds_the_account_and_the_subject_is_linked,
@@ -166,59 +163,6 @@ async fn at_provider(authorize_url: &str, login: Option<&Login<'_>>) -> reqwest:
 // ---------------------------------------------------------------------------------------------------------
 // Groundwork's side
 
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    /// The `name=value` of a cookie this reply sets (with a value), if any.
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .filter_map(|value| value.split(';').next())
-            .find(|pair| {
-                pair.split_once('=')
-                    .is_some_and(|(key, value)| key == name && !value.is_empty())
-            })
-            .map(str::to_string)
-    }
-}
-
-async fn call(
-    router: &Router,
-    method: Method,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Value,
-) -> Reply {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::CONTENT_TYPE, "application/json");
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = router
-        .clone()
-        .oneshot(request.body(Body::from(body.to_string())).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    Reply {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
 /// The start of a sign-in: where the browser goes, and the binding cookie it carries.
 struct Started {
     authorize_url: String,
@@ -227,7 +171,7 @@ struct Started {
 
 async fn start(router: &Router) -> Started {
     let reply = call(router, Method::GET, "/auth/oidc/start", &[], Value::Null).await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
     let browser_cookie = reply.cookie("groundwork_oidc").expect("the binding cookie");
     let set_cookie = reply.headers[header::SET_COOKIE].to_str().unwrap();
     assert!(
@@ -262,7 +206,7 @@ async fn sign_in_via_provider(router: &Router, login: &Login<'_>) -> Reply {
 
 /// The session cookie of a successful sign-in (which redirects to `/`).
 fn session_of(reply: &Reply) -> String {
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
     assert_eq!(reply.headers[header::LOCATION], "/");
     reply
         .cookie("groundwork_session")
@@ -271,11 +215,11 @@ fn session_of(reply: &Reply) -> String {
 
 /// A refused sign-in: its status and page, and no session.
 fn refused(reply: &Reply, status: StatusCode, says: &str) {
-    assert_eq!(reply.status, status, "{}", reply.body);
+    assert_eq!(reply.status, status, "{}", reply.text);
     assert!(
-        reply.body.contains(says),
+        reply.text.contains(says),
         "expected `{says}` in {}",
-        reply.body
+        reply.text
     );
     assert!(
         reply.cookie("groundwork_session").is_none(),
@@ -292,8 +236,8 @@ async fn me(router: &Router, session: &str) -> Value {
         json!({"query": "{ me { userId chapterId role } }"}),
     )
     .await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let body: Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let body: Value = serde_json::from_str(&reply.text).unwrap();
     assert!(body.get("errors").is_none(), "{body}");
     body["data"]["me"].clone()
 }
@@ -312,6 +256,8 @@ fn settings(issuer: &str, client_secret: &str, role_map: Vec<RoleGrant>) -> Oidc
 
 /// A provider, and Groundwork (no development identity) with a chapter and its admin, admin@example.org.
 struct Setup {
+    /// Everything logged while the test runs: the client secret must never be in it.
+    logs: LogCapture,
     provider: Provider,
     api: TestApi,
     router: Router,
@@ -324,7 +270,7 @@ async fn setup(
     backend: TestBackend,
     role_map: impl FnOnce(domain::ids::ChapterId) -> Vec<RoleGrant>,
 ) -> Setup {
-    captured();
+    let logs = LogCapture::start();
     let client_secret = format!("client-secret-{}", uuid::Uuid::new_v4().simple());
     let provider = Provider::start(&client_secret).await;
     let api = TestApi::with_options(backend, ApiOptions::default()).await;
@@ -345,6 +291,7 @@ async fn setup(
         ..ApiOptions::default()
     });
     Setup {
+        logs,
         provider,
         api,
         router,
@@ -370,7 +317,7 @@ impl Setup {
 
     /// Ends the test: the client secret must not have reached the logs.
     async fn finish(self) {
-        let text = String::from_utf8(captured().lock().unwrap().clone()).unwrap();
+        let text = self.logs.text();
         assert!(
             text.contains("identity provider"),
             "the logs were not captured"
@@ -393,7 +340,7 @@ async fn a_verified_email_finds_the_account_and_the_subject_is_linked(backend: T
 
     // The sign-in page learns that single sign-on is there.
     let providers = call(router, Method::GET, "/auth/providers", &[], Value::Null).await;
-    let providers: Value = serde_json::from_str(&providers.body).unwrap();
+    let providers: Value = serde_json::from_str(&providers.text).unwrap();
     assert_eq!(providers["oidc"]["startUrl"], "/auth/oidc/start");
     assert_eq!(providers["password"], true);
     let started = call(router, Method::GET, "/auth/oidc/start", &[], Value::Null).await;
@@ -486,7 +433,7 @@ async fn a_verified_email_finds_the_account_and_the_subject_is_linked(backend: T
         json!({"email": "admin@example.org", "password": PASSWORD}),
     )
     .await;
-    assert_eq!(password.status, StatusCode::OK, "{}", password.body);
+    assert_eq!(password.status, StatusCode::OK, "{}", password.text);
     setup.finish().await;
 }
 
@@ -613,7 +560,7 @@ async fn refused_sign_ins_say_why_and_create_nothing(backend: TestBackend) {
     let plain = &setup.api.router;
     let providers = call(plain, Method::GET, "/auth/providers", &[], Value::Null).await;
     assert_eq!(
-        serde_json::from_str::<Value>(&providers.body).unwrap()["oidc"],
+        serde_json::from_str::<Value>(&providers.text).unwrap()["oidc"],
         Value::Null
     );
     let off = call(plain, Method::GET, "/auth/oidc/start", &[], Value::Null).await;
@@ -830,37 +777,4 @@ async fn sign_in_failures_are_shared_by_every_server_process(backend: TestBacken
         .unwrap());
     runner.stop().await;
     api.stop().await;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Log capture
-
-/// Everything logged by this test binary, at every level.
-fn captured() -> Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let writer = CaptureWriter(logs.clone());
-        tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("trace"))
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .init();
-        logs
-    })
-    .clone()
-}
-
-#[derive(Clone)]
-struct CaptureWriter(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for CaptureWriter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }

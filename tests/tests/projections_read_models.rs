@@ -1044,6 +1044,31 @@ backend_tests!(
     committed_batches_publish_changes,
 );
 
+/// The sessions (backend pids) holding this database's advisory locks, once there is one lock per projection
+/// and every holder satisfies `wanted`; fails the test when that does not happen within a minute.
+async fn advisory_lock_holders(store: &Store, wanted: impl Fn(&i32) -> bool) -> Vec<i32> {
+    let deadline = std::time::Instant::now() + StdDuration::from_secs(60);
+    loop {
+        let holders: Vec<i32> = sqlx::query_scalar(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted \
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+             ORDER BY pid",
+        )
+        .fetch_all(store.postgres_pool().unwrap())
+        .await
+        .unwrap();
+        if holders.len() == PROJECTIONS.len() && holders.iter().all(&wanted) {
+            return holders;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the projections' locks never settled: held by {holders:?}"
+        );
+        // Polling PostgreSQL's lock table: the lock changes hands in another session, which sends no signal.
+        tokio::time::sleep(StdDuration::from_millis(20)).await;
+    }
+}
+
 /// Two processes on one PostgreSQL: each projection runs in exactly one; when it dies, the other takes over.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_runs_each_projection_in_one_process_and_fails_over() {
@@ -1053,21 +1078,19 @@ async fn postgres_runs_each_projection_in_one_process_and_fails_over() {
     let first = ReadModels::new(&key_store);
     let second = ReadModels::new(&key_store);
     let first_runner = first.start(fast_options());
-    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    // The first runner holds every projection's lock before the second starts.
+    let holders = advisory_lock_holders(&key_store, |_| true).await;
     let second_runner = second.start(fast_options());
     let person = world.add_person("Lena", "Berg").await;
     caught_up(&second, &key_store).await;
-    let held: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND granted \
-         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-    )
-    .fetch_one(key_store.postgres_pool().unwrap())
-    .await
-    .unwrap();
-    assert_eq!(held, PROJECTIONS.len() as i64, "one lock per projection");
-    // The holder dies; the other process takes over and keeps projecting.
+    assert_eq!(
+        advisory_lock_holders(&key_store, |_| true).await,
+        holders,
+        "one lock per projection, all still with the first runner"
+    );
+    // The holder dies; the other process takes every lock over and keeps projecting.
     first_runner.abort();
-    tokio::time::sleep(StdDuration::from_millis(200)).await;
+    advisory_lock_holders(&key_store, |holder| !holders.contains(holder)).await;
     world
         .person(world.lead, person, PersonCommand::FlagFollowUp)
         .await

@@ -4,51 +4,18 @@
 //! password and the token.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-mod graphql_support;
-
+use crate::graphql_support::TestApi;
 use api::config::{Environment, Settings};
 use api::http::{ApiOptions, CSRF_HEADER};
-use axum::body::Body;
-use axum::http::{header, Method, Request};
-use graphql_support::TestApi;
+use axum::http::{header, Method};
 use secrecy::{ExposeSecret as _, SecretString};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use tests::http::call;
+use tests::logs::LogCapture;
 use tests::{backend_tests, TestBackend};
-use tower::ServiceExt as _;
 
 backend_tests!(secrets_never_appear_in_logs_or_debug_output);
-
-/// Everything logged by this test binary, at every level.
-fn captured() -> Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let writer = CaptureWriter(logs.clone());
-        tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("trace"))
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .init();
-        logs
-    })
-    .clone()
-}
-
-#[derive(Clone)]
-struct CaptureWriter(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for CaptureWriter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 struct MapEnvironment(HashMap<&'static str, String>);
 
@@ -64,44 +31,19 @@ async fn post(
     headers: &[(&str, &str)],
     body: Value,
 ) -> (u16, String, Value) {
-    let mut request = Request::builder()
-        .method(Method::POST)
-        .uri(path)
-        .header(header::CONTENT_TYPE, "application/json");
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = router
-        .clone()
-        .oneshot(request.body(Body::from(body.to_string())).unwrap())
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let cookie = response
-        .headers()
+    let reply = call(router, Method::POST, path, headers, body).await;
+    let cookie = reply
+        .headers
         .get(header::SET_COOKIE)
-        .map(|value| {
-            value
-                .to_str()
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .to_string()
-        })
-        .unwrap_or_default();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    (
-        status,
-        cookie,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .unwrap_or_default()
+        .to_string();
+    (reply.status.as_u16(), cookie, reply.body)
 }
 
 async fn secrets_never_appear_in_logs_or_debug_output(backend: TestBackend) {
-    let logs = captured();
+    let logs = LogCapture::start();
     let password = "first admin passphrase 7431";
     let wrong = "wrong passphrase guessed 9902";
     let changed = "changed passphrase later 5520";
@@ -189,7 +131,7 @@ async fn secrets_never_appear_in_logs_or_debug_output(backend: TestBackend) {
     let session_secret = cookie.split_once('=').unwrap().1.to_string();
     api.stop().await;
 
-    let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     assert!(text.contains("signed in"), "the logs were not captured");
     for (what, secret) in [
         ("the master key", master_key.as_str()),

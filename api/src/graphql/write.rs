@@ -73,6 +73,10 @@ pub async fn mutate(
 ) -> Result<MutationResult, ApiError> {
     let command = command?;
     let access = Policy::write(ctx, &command).await?;
+    let actor = domain::Actor {
+        at: access.groundwork().now(),
+        ..access.identity.actor()
+    };
     let expected = expected_version
         .map(|version| {
             u64::try_from(version)
@@ -80,14 +84,9 @@ pub async fn mutate(
         })
         .transpose()?;
     let Some(key) = idempotency_key else {
-        return execute(
-            access.groundwork(),
-            &access.identity.actor(),
-            command,
-            expected,
-        )
-        .await
-        .map(MutationResult::from);
+        return execute(access.groundwork(), &actor, command, expected)
+            .await
+            .map(MutationResult::from);
     };
     let key = key.trim().to_string();
     if key.is_empty() || key.chars().count() > MAX_IDEMPOTENCY_KEY_CHARS {
@@ -128,14 +127,7 @@ pub async fn mutate(
             });
         }
     }
-    match execute(
-        access.groundwork(),
-        &access.identity.actor(),
-        command,
-        expected,
-    )
-    .await
-    {
+    match execute(access.groundwork(), &actor, command, expected).await {
         Ok(outcome) => {
             let response = serde_json::to_string(&outcome).map_err(ApiError::internal)?;
             store

@@ -149,6 +149,8 @@ pub struct Groundwork {
     /// Campaign facts with the campaign version they were built at; reused while the campaign's stream is
     /// still at that version (one indexed look-up instead of loading and deserializing the campaign).
     campaign_facts: Arc<CampaignFactsCache>,
+    /// The time requests act at (the wall clock, or a test's).
+    clock: Arc<dyn crate::clock::Clock>,
 }
 
 impl Groundwork {
@@ -184,8 +186,19 @@ impl Groundwork {
             structure_tests: AggregateStore::new(store.clone()),
             person_campaigns: Arc::default(),
             campaign_facts: Arc::default(),
+            clock: Arc::new(crate::clock::SystemClock),
             store,
         }
+    }
+
+    /// The same service reading the time from `clock` (tests set the time instead of waiting for it).
+    pub fn with_clock(self, clock: Arc<dyn crate::clock::Clock>) -> Self {
+        Self { clock, ..self }
+    }
+
+    /// The time a request acts at now.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     pub fn store(&self) -> &Store {

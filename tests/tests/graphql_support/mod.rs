@@ -1,7 +1,9 @@
 //! Driving the GraphQL API as a client would: a `TestApi` over a fresh database with typed helpers
-//! (`create_campaign`, `add_unit`, `add_person`, `assess`) that return ids and versions.
+//! (`create_campaign`, `add_unit`, `add_person`, `assess`) that return ids and versions. A `TestApi` stops
+//! its projection runner when dropped, then drops its database, so a failed test leaves nothing running.
 #![allow(clippy::unwrap_used, dead_code)] // test helpers: a failed unwrap is a failed test
 
+use api::clock::{Clock, SystemClock};
 use api::graphql::answers::WallChartAnswers;
 use api::http::{app_with, app_with_answers, ApiOptions};
 use api::service::Groundwork;
@@ -25,6 +27,16 @@ pub struct TestApi {
     pub runner: Option<projections::Runner>,
     pub master_key: MasterKey,
     pub backend: TestBackend,
+}
+
+impl Drop for TestApi {
+    /// A test that failed, or never called `stop`: the runner is killed where it stands (as a crash would),
+    /// and then the database is dropped (the `backend` field drops last).
+    fn drop(&mut self) {
+        if let Some(runner) = self.runner.take() {
+            runner.abort();
+        }
+    }
 }
 
 /// A GraphQL response: `data` and `errors` as JSON.
@@ -69,9 +81,18 @@ impl TestApi {
     }
 
     pub async fn with_options(backend: TestBackend, options: ApiOptions) -> Self {
+        Self::with_clock(backend, options, Arc::new(SystemClock)).await
+    }
+
+    /// A server whose requests act at the time `clock` says (a test sets it instead of waiting for it).
+    pub async fn with_clock(
+        backend: TestBackend,
+        options: ApiOptions,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         let master_key = MasterKey::generate();
         let store = backend.store(&master_key).await;
-        let groundwork = Arc::new(Groundwork::with_store(store));
+        let groundwork = Arc::new(Groundwork::with_store(store).with_clock(clock));
         let read_models = ReadModels::new(groundwork.store());
         let runner = read_models.start(RunnerOptions::default());
         let answers = WallChartAnswers::new(&read_models);
@@ -116,8 +137,7 @@ impl TestApi {
         )
     }
 
-    /// Stops the projection runner (call at the end of a test that started one on PostgreSQL, so the
-    /// database can be dropped cleanly).
+    /// Stops the projection runner after its current batch (dropping the `TestApi` kills it instead).
     pub async fn stop(mut self) {
         if let Some(runner) = self.runner.take() {
             runner.stop().await;

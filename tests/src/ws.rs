@@ -1,0 +1,139 @@
+//! GraphQL subscriptions over a real WebSocket (graphql-transport-ws), as a browser would open them.
+
+use axum::Router;
+use futures::{SinkExt as _, StreamExt as _};
+use serde_json::{json, Value};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+use tokio_tungstenite::tungstenite::Message;
+
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// How long a test waits for a message it expects before it fails.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// A router served on a local port; the server stops when this is dropped.
+pub struct Served {
+    pub address: SocketAddr,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// Serves `router` on a free local port.
+pub async fn serve(router: Router) -> Served {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free local port");
+    let address = listener.local_addr().expect("the bound address");
+    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    Served { address, server }
+}
+
+/// Opens `/graphql/ws` at `address` with the given extra headers (credentials); the upgrade's result.
+pub async fn connect(
+    address: SocketAddr,
+    headers: &[(&str, &str)],
+) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+    let mut request = format!("ws://{address}/graphql/ws").into_client_request()?;
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().expect("a header value"),
+    );
+    for (name, value) in headers {
+        request.headers_mut().insert(
+            axum::http::HeaderName::from_bytes(name.as_bytes()).expect("a header name"),
+            value.parse().expect("a header value"),
+        );
+    }
+    tokio_tungstenite::connect_async(request)
+        .await
+        .map(|(socket, _)| socket)
+}
+
+/// A connection at `address` that the server has acknowledged (`connection_ack`).
+pub async fn open(address: SocketAddr, headers: &[(&str, &str)]) -> Socket {
+    let mut socket = connect(address, headers)
+        .await
+        .expect("the WebSocket upgrade");
+    send(&mut socket, json!({"type": "connection_init"})).await;
+    let ack = next_json(&mut socket).await;
+    assert_eq!(ack["type"], "connection_ack", "{ack:#}");
+    socket
+}
+
+/// Sends one protocol message.
+pub async fn send(socket: &mut Socket, message: Value) {
+    socket
+        .send(Message::Text(message.to_string().into()))
+        .await
+        .expect("the socket takes a message");
+}
+
+/// Starts subscription `id` with `query` and `variables`.
+pub async fn subscribe(socket: &mut Socket, id: &str, query: &str, variables: Value) {
+    send(
+        socket,
+        json!({"id": id, "type": "subscribe", "payload": {"query": query, "variables": variables}}),
+    )
+    .await;
+}
+
+/// The next protocol message (pings and pongs skipped); fails the test after [`PATIENCE`].
+pub async fn next_json<S>(socket: &mut S) -> Value
+where
+    S: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    tokio::time::timeout(PATIENCE, next_message(socket))
+        .await
+        .unwrap_or_else(|_| panic!("no message within {PATIENCE:?}"))
+}
+
+async fn next_message<S>(socket: &mut S) -> Value
+where
+    S: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    loop {
+        match socket.next().await {
+            Some(Ok(Message::Text(text))) => {
+                return serde_json::from_str(&text).expect("a JSON protocol message")
+            }
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+            other => panic!("unexpected WebSocket message {other:?}"),
+        }
+    }
+}
+
+/// The first message of a subscription, making `change` until it arrives.
+///
+/// graphql-transport-ws does not acknowledge `subscribe`, and the server starts listening only once the
+/// subscription's resolver has run, so a change made right after subscribing may come before it listens.
+/// The first delivered event is the signal that it listens: `change` is repeated (every `retry`, a retry
+/// interval, not a guess at how long registering takes) until one arrives, and later changes are all seen.
+/// Each change must be one the subscription reports; the caller tells its own change from an earlier one.
+pub async fn first_message<S, F, Fut>(socket: &mut S, mut change: F) -> Value
+where
+    S: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+    F: FnMut() -> Fut,
+    Fut: Future,
+{
+    let retry = Duration::from_millis(250);
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        change().await;
+        if let Ok(message) = tokio::time::timeout(retry, next_message(socket)).await {
+            return message;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the subscription delivered nothing within {PATIENCE:?} of repeated changes"
+        );
+    }
+}

@@ -1,0 +1,27 @@
+//! Groundwork's integration tests as one binary: each module is one area, and `graphql_support` drives the
+//! GraphQL API for the others. One binary links the workspace once; the tests share the process, so none of
+//! them may change process-wide state (environment variables, the log subscriber) behind the others' backs.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
+mod accounts;
+mod authz_matrix;
+mod authz_scope;
+mod cli;
+mod control_characters;
+mod core_service;
+mod core_snapshots;
+mod graphql_http;
+mod graphql_mutations;
+mod graphql_queries;
+mod graphql_schema;
+mod graphql_support;
+mod graphql_wall_chart_answers;
+mod hardening;
+mod level_of_record;
+mod oidc;
+mod projections_read_models;
+mod secrets;
+mod store_aggregate_cache;
+mod store_conformance;
+mod store_connect;
+mod store_postgres;
