@@ -4,10 +4,9 @@
 //! log (written before the rule) is read back repaired, so it stops no projection either.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-
+use crate::graphql_support::{Answer, TestApi};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use crate::graphql_support::{Answer, TestApi};
 use serde_json::{json, Value};
 use std::time::Duration;
 use tests::{backend_tests, TestBackend};

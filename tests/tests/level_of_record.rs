@@ -3,9 +3,8 @@
 //! person's assessment history at their own dates.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-
-use chrono::{DateTime, Duration, DurationRound as _, Utc};
 use crate::graphql_support::TestApi;
+use chrono::{DateTime, Duration, DurationRound as _, Utc};
 use serde_json::{json, Value};
 use tests::{backend_tests, TestBackend};
 
