@@ -282,9 +282,13 @@ impl Db {
     /// maintenance that cannot run in one (`VACUUM`) or several statements at once.
     pub async fn execute_script(&self, sql: &str) -> Result<(), sqlx::Error> {
         match self {
-            Db::Sqlite(pool) => sqlx::raw_sql(sql).execute(pool).await?,
-            Db::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await?,
-        };
+            Db::Sqlite(pool) => {
+                sqlx::raw_sql(sql).execute(pool).await?;
+            }
+            Db::Postgres(pool) => {
+                sqlx::raw_sql(sql).execute(pool).await?;
+            }
+        }
         Ok(())
     }
 
