@@ -242,7 +242,10 @@ impl Store {
         let sql = format!(
             "SELECT {MEMBERSHIP_COLUMNS} FROM memberships WHERE user_id = $1 AND chapter_id = $2"
         );
-        let row = self.db().fetch_optional(&sql, &args![user, chapter]).await?;
+        let row = self
+            .db()
+            .fetch_optional(&sql, &args![user, chapter])
+            .await?;
         Ok(row.as_ref().map(MembershipRow::read).transpose()?)
     }
 

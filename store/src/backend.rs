@@ -120,7 +120,6 @@ pub(crate) fn to_i64(value: u64, what: &str) -> Result<i64, StoreError> {
     })
 }
 
-
 /// The name of a backend in messages.
 pub(crate) fn name(kind: BackendKind) -> &'static str {
     match kind {
@@ -140,7 +139,9 @@ pub(crate) fn name(kind: BackendKind) -> &'static str {
 /// back.
 fn next_tx_id_sql(kind: BackendKind) -> &'static str {
     match kind {
-        BackendKind::Sqlite => "SELECT COALESCE(MAX(tx_id), 0) + 1 AS tx_id, '' AS notified FROM events",
+        BackendKind::Sqlite => {
+            "SELECT COALESCE(MAX(tx_id), 0) + 1 AS tx_id, '' AS notified FROM events"
+        }
         BackendKind::Postgres => {
             "SELECT pg_current_xact_id()::text::bigint + tx_id_offset AS tx_id, \
              pg_notify('groundwork_events', '')::text AS notified FROM store_settings"
@@ -346,7 +347,10 @@ pub(crate) async fn tx_id_and_stream_versions(
 ) -> Result<(i64, Vec<((String, String), i64)>), sqlx::Error> {
     let kind = tx.kind();
     if streams.is_empty() {
-        let tx_id = tx.fetch_one(next_tx_id_sql(kind), &[]).await?.int("tx_id")?;
+        let tx_id = tx
+            .fetch_one(next_tx_id_sql(kind), &[])
+            .await?
+            .int("tx_id")?;
         return Ok((tx_id, Vec::new()));
     }
     let mut tx_id = None;
@@ -463,17 +467,17 @@ pub(crate) async fn insert_events(
             event.stream_version,
         ));
         rows.push(Vec::from(args![
-                tx_id,
-                event.stream_type,
-                event.stream_id,
-                event.stream_version,
-                event.event_type,
-                event.schema_version,
-                event.data_subject,
-                event.payload,
-                event.metadata,
-                now,
-            ]));
+            tx_id,
+            event.stream_type,
+            event.stream_id,
+            event.stream_version,
+            event.event_type,
+            event.schema_version,
+            event.data_subject,
+            event.payload,
+            event.metadata,
+            now,
+        ]));
     }
     let returned = tx
         .insert_rows_returning(
@@ -688,13 +692,8 @@ pub(crate) async fn import_forgotten(
         .into_iter()
         .map(|person| Vec::from(args![person.person_id, person.forgotten_at]))
         .collect();
-    tx.insert_rows(
-        "forgotten_people",
-        &["person_id", "forgotten_at"],
-        rows,
-        "",
-    )
-    .await
+    tx.insert_rows("forgotten_people", &["person_id", "forgotten_at"], rows, "")
+        .await
 }
 
 pub(crate) async fn import_events(tx: &mut Tx, events: Vec<StoredRow>) -> Result<(), sqlx::Error> {

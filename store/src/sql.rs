@@ -832,7 +832,10 @@ mod tests {
 
     #[test]
     fn a_row_of_the_wrong_width_is_refused_before_anything_is_written() {
-        let rows = vec![vec![Arg::from(1_i64), Arg::from("a")], vec![Arg::from(2_i64)]];
+        let rows = vec![
+            vec![Arg::from(1_i64), Arg::from("a")],
+            vec![Arg::from(2_i64)],
+        ];
         assert!(check_widths(&rows, 2).is_err());
         assert!(columns_of(rows, 2).is_err());
     }
@@ -843,6 +846,9 @@ mod tests {
         let Err(sqlx::Error::Protocol(message)) = columns_of(rows, 1) else {
             panic!("mixed types were accepted");
         };
-        assert!(!message.contains("secret") && !message.contains('7'), "{message}");
+        assert!(
+            !message.contains("secret") && !message.contains('7'),
+            "{message}"
+        );
     }
 }

@@ -203,7 +203,9 @@ impl Store {
                     // Like the embedded file, a missing database is created on first start.
                     <sqlx::Postgres as sqlx::migrate::MigrateDatabase>::create_database(url)
                         .await
-                        .map_err(|error| connect_error(backend::name(BackendKind::Postgres), error))?;
+                        .map_err(|error| {
+                            connect_error(backend::name(BackendKind::Postgres), error)
+                        })?;
                     tracing::info!("created the PostgreSQL database");
                     pool_options.connect_with(connect_options).await
                 }
@@ -507,7 +509,10 @@ impl Store {
                 .collect();
             let mut fresh_keys: HashMap<String, DataKey> = HashMap::new();
             let mut missing: Vec<(String, Vec<u8>)> = Vec::new();
-            for person in uncached.iter().filter(|person| !stored.contains_key(*person)) {
+            for person in uncached
+                .iter()
+                .filter(|person| !stored.contains_key(*person))
+            {
                 let fresh = DataKey::generate();
                 missing.push((
                     person.clone(),
