@@ -11,7 +11,6 @@
 
 mod apply;
 mod codec;
-mod db;
 mod error;
 mod events;
 pub mod read;

@@ -11,7 +11,7 @@
 //! other processes retry every second and take over when the holder's connection dies.
 
 use crate::apply::{self, BatchEffects, ACTIVITY, CAMPAIGNS};
-use crate::db::{args, Db, Tx};
+use store::sql::{args, Db, Tx};
 use crate::error::ProjectionError;
 use crate::events;
 use crate::read::ReadModels;

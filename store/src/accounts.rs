@@ -3,25 +3,12 @@
 //! module: it stores and returns argon2id strings and SHA-256 digests.
 
 use crate::error::StoreError;
+use crate::sql::{args, AnyRow};
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 
-/// Runs the same query text on whichever backend the store has (SQLite accepts PostgreSQL's `$n`
-/// placeholders), so each statement is written once.
-macro_rules! on_backend {
-    ($store:expr, |$pool:ident| $body:expr) => {{
-        if let Some($pool) = $store.sqlite_pool() {
-            $body
-        } else if let Some($pool) = $store.postgres_pool() {
-            $body
-        } else {
-            unreachable!("a store always has a backend")
-        }
-    }};
-}
-
 /// A user as stored.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRow {
     pub id: String,
     pub email: String,
@@ -33,7 +20,7 @@ pub struct UserRow {
 }
 
 /// A user's role in one chapter.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MembershipRow {
     pub user_id: String,
     pub chapter_id: String,
@@ -44,7 +31,7 @@ pub struct MembershipRow {
 }
 
 /// A browser session as stored: the hash of its secret, never the secret.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
     pub id: String,
     pub token_hash: String,
@@ -55,7 +42,7 @@ pub struct SessionRow {
 }
 
 /// A personal API token as stored: the hash of its secret, never the secret.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiTokenRow {
     pub id: String,
     pub user_id: String,
@@ -68,59 +55,118 @@ pub struct ApiTokenRow {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-const USER_COLUMNS: &str = "id, email, password_hash, oidc_subject, disabled_at, created_at";
+pub(crate) const USER_COLUMNS: &str =
+    "id, email, password_hash, oidc_subject, disabled_at, created_at";
 const MEMBERSHIP_COLUMNS: &str = "user_id, chapter_id, role, personal_data, can_export, created_at";
 const SESSION_COLUMNS: &str = "id, token_hash, user_id, chapter_id, created_at, expires_at";
 const TOKEN_COLUMNS: &str =
     "id, user_id, chapter_id, name, role, token_hash, created_at, last_used_at, revoked_at";
 
+impl UserRow {
+    /// A row selected with [`USER_COLUMNS`].
+    pub(crate) fn read(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: row.text("id")?,
+            email: row.text("email")?,
+            password_hash: row.opt_text("password_hash")?,
+            oidc_subject: row.opt_text("oidc_subject")?,
+            disabled_at: row.opt_time("disabled_at")?,
+            created_at: row.time("created_at")?,
+        })
+    }
+}
+
+impl MembershipRow {
+    fn read(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            user_id: row.text("user_id")?,
+            chapter_id: row.text("chapter_id")?,
+            role: row.text("role")?,
+            personal_data: row.boolean("personal_data")?,
+            can_export: row.boolean("can_export")?,
+            created_at: row.time("created_at")?,
+        })
+    }
+}
+
+impl SessionRow {
+    fn read(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: row.text("id")?,
+            token_hash: row.text("token_hash")?,
+            user_id: row.text("user_id")?,
+            chapter_id: row.text("chapter_id")?,
+            created_at: row.time("created_at")?,
+            expires_at: row.time("expires_at")?,
+        })
+    }
+}
+
+impl ApiTokenRow {
+    fn read(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: row.text("id")?,
+            user_id: row.text("user_id")?,
+            chapter_id: row.text("chapter_id")?,
+            name: row.text("name")?,
+            role: row.text("role")?,
+            token_hash: row.text("token_hash")?,
+            created_at: row.time("created_at")?,
+            last_used_at: row.opt_time("last_used_at")?,
+            revoked_at: row.opt_time("revoked_at")?,
+        })
+    }
+}
+
+/// Reads every row with `read`.
+pub(crate) fn read_all<T>(
+    rows: Vec<AnyRow>,
+    read: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
+) -> Result<Vec<T>, StoreError> {
+    Ok(rows.iter().map(read).collect::<Result<_, _>>()?)
+}
+
 impl Store {
     /// Adds a user; `false` when the email address is taken already.
     pub async fn create_user(&self, user: &UserRow) -> Result<bool, StoreError> {
-        let inserted = on_backend!(self, |pool| {
-            sqlx::query(
-            "INSERT INTO users (id, email, password_hash, oidc_subject, disabled_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING"
-        )
-        .bind(&user.id)
-        .bind(&user.email)
-        .bind(&user.password_hash)
-        .bind(&user.oidc_subject)
-        .bind(user.disabled_at)
-        .bind(user.created_at)
-        .execute(pool)
-        .await?
-        .rows_affected()
-        });
+        let inserted = self
+            .db()
+            .execute(
+                "INSERT INTO users (id, email, password_hash, oidc_subject, disabled_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                &args![
+                    &user.id,
+                    &user.email,
+                    &user.password_hash,
+                    &user.oidc_subject,
+                    user.disabled_at,
+                    user.created_at,
+                ],
+            )
+            .await?;
         Ok(inserted == 1)
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
-        Ok(on_backend!(self, |pool| sqlx::query_as(&sql)
-            .bind(email)
-            .fetch_optional(pool)
-            .await?))
+        let row = self.db().fetch_optional(&sql, &args![email]).await?;
+        Ok(row.as_ref().map(UserRow::read).transpose()?)
     }
 
     pub async fn user_by_id(&self, id: &str) -> Result<Option<UserRow>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        Ok(on_backend!(self, |pool| sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(pool)
-            .await?))
+        let row = self.db().fetch_optional(&sql, &args![id]).await?;
+        Ok(row.as_ref().map(UserRow::read).transpose()?)
     }
 
     /// Replaces a user's password hash.
     pub async fn set_password_hash(&self, user: &str, hash: &str) -> Result<(), StoreError> {
-        on_backend!(self, |pool| sqlx::query(
-            "UPDATE users SET password_hash = $1 WHERE id = $2"
-        )
-        .bind(hash)
-        .bind(user)
-        .execute(pool)
-        .await?
-        .rows_affected());
+        self.db()
+            .execute(
+                "UPDATE users SET password_hash = $1 WHERE id = $2",
+                &args![hash, user],
+            )
+            .await?;
         Ok(())
     }
 
@@ -131,73 +177,60 @@ impl Store {
         user: &str,
         disabled_at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
-        on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2")
-                .bind(disabled_at)
-                .bind(user)
-                .execute(&mut *tx)
+        let mut tx = self.db().begin().await?;
+        tx.execute(
+            "UPDATE users SET disabled_at = $1 WHERE id = $2",
+            &args![disabled_at, user],
+        )
+        .await?;
+        if let Some(at) = disabled_at {
+            tx.execute("DELETE FROM sessions WHERE user_id = $1", &args![user])
                 .await?;
-            if let Some(at) = disabled_at {
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(user)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(
-                    "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-                )
-                .bind(at)
-                .bind(user)
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await?;
-        });
+            tx.execute(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+                &args![at, user],
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
     /// Gives a user a role in a chapter, replacing the one they had there.
     pub async fn put_membership(&self, membership: &MembershipRow) -> Result<(), StoreError> {
-        on_backend!(self, |pool| {
-            sqlx::query(
-            "INSERT INTO memberships (user_id, chapter_id, role, personal_data, can_export, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (user_id, chapter_id) DO UPDATE SET role = excluded.role, \
-             personal_data = excluded.personal_data, can_export = excluded.can_export"
-        )
-        .bind(&membership.user_id)
-        .bind(&membership.chapter_id)
-        .bind(&membership.role)
-        .bind(membership.personal_data)
-        .bind(membership.can_export)
-        .bind(membership.created_at)
-        .execute(pool)
-        .await?
-        .rows_affected()
-        });
+        self.db()
+            .execute(
+                "INSERT INTO memberships (user_id, chapter_id, role, personal_data, can_export, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (user_id, chapter_id) DO UPDATE SET role = excluded.role, \
+                 personal_data = excluded.personal_data, can_export = excluded.can_export",
+                &args![
+                    &membership.user_id,
+                    &membership.chapter_id,
+                    &membership.role,
+                    membership.personal_data,
+                    membership.can_export,
+                    membership.created_at,
+                ],
+            )
+            .await?;
         Ok(())
     }
 
     /// Removes a user from a chapter, with their sessions and tokens there and their campaign narrowing and
     /// turf units (a member added again later starts without them), in one transaction.
     pub async fn delete_membership(&self, user: &str, chapter: &str) -> Result<(), StoreError> {
-        on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            for sql in [
-                "DELETE FROM memberships WHERE user_id = $1 AND chapter_id = $2",
-                "DELETE FROM sessions WHERE user_id = $1 AND chapter_id = $2",
-                "DELETE FROM api_tokens WHERE user_id = $1 AND chapter_id = $2",
-                "DELETE FROM membership_campaigns WHERE user_id = $1 AND chapter_id = $2",
-                "DELETE FROM turf_units WHERE user_id = $1 AND chapter_id = $2",
-            ] {
-                sqlx::query(sql)
-                    .bind(user)
-                    .bind(chapter)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-        });
+        let mut tx = self.db().begin().await?;
+        for sql in [
+            "DELETE FROM memberships WHERE user_id = $1 AND chapter_id = $2",
+            "DELETE FROM sessions WHERE user_id = $1 AND chapter_id = $2",
+            "DELETE FROM api_tokens WHERE user_id = $1 AND chapter_id = $2",
+            "DELETE FROM membership_campaigns WHERE user_id = $1 AND chapter_id = $2",
+            "DELETE FROM turf_units WHERE user_id = $1 AND chapter_id = $2",
+        ] {
+            tx.execute(sql, &args![user, chapter]).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -209,11 +242,11 @@ impl Store {
         let sql = format!(
             "SELECT {MEMBERSHIP_COLUMNS} FROM memberships WHERE user_id = $1 AND chapter_id = $2"
         );
-        Ok(on_backend!(self, |pool| sqlx::query_as(&sql)
-            .bind(user)
-            .bind(chapter)
-            .fetch_optional(pool)
-            .await?))
+        let row = self
+            .db()
+            .fetch_optional(&sql, &args![user, chapter])
+            .await?;
+        Ok(row.as_ref().map(MembershipRow::read).transpose()?)
     }
 
     /// A user's memberships, oldest first (the first is where a sign-in lands by default).
@@ -222,10 +255,10 @@ impl Store {
             "SELECT {MEMBERSHIP_COLUMNS} FROM memberships WHERE user_id = $1 \
              ORDER BY created_at, chapter_id"
         );
-        Ok(on_backend!(self, |pool| sqlx::query_as(&sql)
-            .bind(user)
-            .fetch_all(pool)
-            .await?))
+        read_all(
+            self.db().fetch(&sql, &args![user]).await?,
+            MembershipRow::read,
+        )
     }
 
     /// The members of a chapter with their accounts.
@@ -233,15 +266,13 @@ impl Store {
         &self,
         chapter: &str,
     ) -> Result<Vec<(MembershipRow, UserRow)>, StoreError> {
-        let memberships: Vec<MembershipRow> = {
-            let sql = format!(
-                "SELECT {MEMBERSHIP_COLUMNS} FROM memberships WHERE chapter_id = $1 ORDER BY user_id"
-            );
-            on_backend!(self, |pool| sqlx::query_as(&sql)
-                .bind(chapter)
-                .fetch_all(pool)
-                .await?)
-        };
+        let sql = format!(
+            "SELECT {MEMBERSHIP_COLUMNS} FROM memberships WHERE chapter_id = $1 ORDER BY user_id"
+        );
+        let memberships = read_all(
+            self.db().fetch(&sql, &args![chapter]).await?,
+            MembershipRow::read,
+        )?;
         let mut members = Vec::with_capacity(memberships.len());
         for membership in memberships {
             if let Some(user) = self.user_by_id(&membership.user_id).await? {
@@ -252,78 +283,69 @@ impl Store {
     }
 
     pub async fn create_session(&self, session: &SessionRow) -> Result<(), StoreError> {
-        on_backend!(self, |pool| sqlx::query(
-            "INSERT INTO sessions (id, token_hash, user_id, chapter_id, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)"
-        )
-        .bind(&session.id)
-        .bind(&session.token_hash)
-        .bind(&session.user_id)
-        .bind(&session.chapter_id)
-        .bind(session.created_at)
-        .bind(session.expires_at)
-        .execute(pool)
-        .await?
-        .rows_affected());
+        self.db()
+            .execute(
+                "INSERT INTO sessions (id, token_hash, user_id, chapter_id, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &args![
+                    &session.id,
+                    &session.token_hash,
+                    &session.user_id,
+                    &session.chapter_id,
+                    session.created_at,
+                    session.expires_at,
+                ],
+            )
+            .await?;
         Ok(())
     }
 
     pub async fn session(&self, id: &str) -> Result<Option<SessionRow>, StoreError> {
         let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1");
-        Ok(on_backend!(self, |pool| sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(pool)
-            .await?))
+        let row = self.db().fetch_optional(&sql, &args![id]).await?;
+        Ok(row.as_ref().map(SessionRow::read).transpose()?)
     }
 
     pub async fn delete_session(&self, id: &str) -> Result<(), StoreError> {
-        on_backend!(self, |pool| sqlx::query(
-            "DELETE FROM sessions WHERE id = $1"
-        )
-        .bind(id)
-        .execute(pool)
-        .await?
-        .rows_affected());
+        self.db()
+            .execute("DELETE FROM sessions WHERE id = $1", &args![id])
+            .await?;
         Ok(())
     }
 
     /// Ends every session of a user ("sign out everywhere", a password change or reset).
     pub async fn delete_sessions_of_user(&self, user: &str) -> Result<u64, StoreError> {
-        Ok(on_backend!(self, |pool| sqlx::query(
-            "DELETE FROM sessions WHERE user_id = $1"
-        )
-        .bind(user)
-        .execute(pool)
-        .await?
-        .rows_affected()))
+        Ok(self
+            .db()
+            .execute("DELETE FROM sessions WHERE user_id = $1", &args![user])
+            .await?)
     }
 
     pub async fn create_api_token(&self, token: &ApiTokenRow) -> Result<(), StoreError> {
-        on_backend!(self, |pool| sqlx::query(
-            "INSERT INTO api_tokens (id, user_id, chapter_id, name, role, token_hash, created_at, \
-             last_used_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-        )
-        .bind(&token.id)
-        .bind(&token.user_id)
-        .bind(&token.chapter_id)
-        .bind(&token.name)
-        .bind(&token.role)
-        .bind(&token.token_hash)
-        .bind(token.created_at)
-        .bind(token.last_used_at)
-        .bind(token.revoked_at)
-        .execute(pool)
-        .await?
-        .rows_affected());
+        self.db()
+            .execute(
+                "INSERT INTO api_tokens (id, user_id, chapter_id, name, role, token_hash, created_at, \
+                 last_used_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                &args![
+                    &token.id,
+                    &token.user_id,
+                    &token.chapter_id,
+                    &token.name,
+                    &token.role,
+                    &token.token_hash,
+                    token.created_at,
+                    token.last_used_at,
+                    token.revoked_at,
+                ],
+            )
+            .await?;
         Ok(())
     }
 
     pub async fn api_token(&self, id: &str) -> Result<Option<ApiTokenRow>, StoreError> {
         let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = $1");
-        Ok(on_backend!(self, |pool| sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(pool)
-            .await?))
+        let row = self.db().fetch_optional(&sql, &args![id]).await?;
+        Ok(row.as_ref().map(ApiTokenRow::read).transpose()?)
     }
 
     /// A user's tokens in one chapter, newest first.
@@ -336,23 +358,20 @@ impl Store {
             "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 AND chapter_id = $2 \
              ORDER BY created_at DESC, id"
         );
-        Ok(on_backend!(self, |pool| sqlx::query_as(&sql)
-            .bind(user)
-            .bind(chapter)
-            .fetch_all(pool)
-            .await?))
+        read_all(
+            self.db().fetch(&sql, &args![user, chapter]).await?,
+            ApiTokenRow::read,
+        )
     }
 
     /// Records that a token was used.
     pub async fn touch_api_token(&self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-        on_backend!(self, |pool| sqlx::query(
-            "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2"
-        )
-        .bind(at)
-        .bind(id)
-        .execute(pool)
-        .await?
-        .rows_affected());
+        self.db()
+            .execute(
+                "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2",
+                &args![at, id],
+            )
+            .await?;
         Ok(())
     }
 
@@ -363,23 +382,20 @@ impl Store {
         user: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let revoked = on_backend!(self, |pool| {
-            sqlx::query(
-            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL"
-        )
-        .bind(at)
-        .bind(id)
-        .bind(user)
-        .execute(pool)
-        .await?
-        .rows_affected()
-        });
+        let revoked = self
+            .db()
+            .execute(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 \
+                 AND revoked_at IS NULL",
+                &args![at, id, user],
+            )
+            .await?;
         Ok(revoked == 1)
     }
 }
 
 /// One entry of the access log.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessLogRow {
     pub id: String,
     pub at: DateTime<Utc>,
@@ -388,23 +404,36 @@ pub struct AccessLogRow {
     pub action: String,
     pub subject_id: Option<String>,
 }
+impl AccessLogRow {
+    fn read(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: row.text("id")?,
+            at: row.time("at")?,
+            user_id: row.text("user_id")?,
+            chapter_id: row.text("chapter_id")?,
+            action: row.text("action")?,
+            subject_id: row.opt_text("subject_id")?,
+        })
+    }
+}
 
 impl Store {
     /// Records a sensitive read or action.
     pub async fn record_access(&self, entry: &AccessLogRow) -> Result<(), StoreError> {
-        on_backend!(self, |pool| sqlx::query(
-            "INSERT INTO access_log (id, at, user_id, chapter_id, action, subject_id) \
-             VALUES ($1, $2, $3, $4, $5, $6)"
-        )
-        .bind(&entry.id)
-        .bind(entry.at)
-        .bind(&entry.user_id)
-        .bind(&entry.chapter_id)
-        .bind(&entry.action)
-        .bind(&entry.subject_id)
-        .execute(pool)
-        .await?
-        .rows_affected());
+        self.db()
+            .execute(
+                "INSERT INTO access_log (id, at, user_id, chapter_id, action, subject_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &args![
+                    &entry.id,
+                    entry.at,
+                    &entry.user_id,
+                    &entry.chapter_id,
+                    &entry.action,
+                    &entry.subject_id,
+                ],
+            )
+            .await?;
         Ok(())
     }
 
@@ -414,19 +443,21 @@ impl Store {
         chapter: &str,
         limit: i64,
     ) -> Result<Vec<AccessLogRow>, StoreError> {
-        Ok(on_backend!(self, |pool| sqlx::query_as(
-            "SELECT id, at, user_id, chapter_id, action, subject_id FROM access_log \
-             WHERE chapter_id = $1 ORDER BY at DESC, id LIMIT $2"
+        read_all(
+            self.db()
+                .fetch(
+                    "SELECT id, at, user_id, chapter_id, action, subject_id FROM access_log \
+                     WHERE chapter_id = $1 ORDER BY at DESC, id LIMIT $2",
+                    &args![chapter, limit],
+                )
+                .await?,
+            AccessLogRow::read,
         )
-        .bind(chapter)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?))
     }
 }
 
 /// A unit assigned to a member as part of their turf.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TurfUnitRow {
     pub user_id: String,
     pub chapter_id: String,
@@ -437,7 +468,7 @@ pub struct TurfUnitRow {
 }
 
 /// One entry of the access log with its detail (an export's row count).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessLogDetailRow {
     pub id: String,
     pub at: DateTime<Utc>,
@@ -446,6 +477,32 @@ pub struct AccessLogDetailRow {
     pub action: String,
     pub subject_id: Option<String>,
     pub detail: Option<String>,
+}
+impl TurfUnitRow {
+    fn read(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            user_id: row.text("user_id")?,
+            chapter_id: row.text("chapter_id")?,
+            campaign_id: row.text("campaign_id")?,
+            unit_id: row.text("unit_id")?,
+            assigned_by: row.text("assigned_by")?,
+            assigned_at: row.time("assigned_at")?,
+        })
+    }
+}
+
+impl AccessLogDetailRow {
+    fn read(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: row.text("id")?,
+            at: row.time("at")?,
+            user_id: row.text("user_id")?,
+            chapter_id: row.text("chapter_id")?,
+            action: row.text("action")?,
+            subject_id: row.opt_text("subject_id")?,
+            detail: row.opt_text("detail")?,
+        })
+    }
 }
 
 /// Campaign narrowing and turf units of memberships (migration `20260601000000_campaign_roles_and_turf`).
@@ -456,17 +513,16 @@ impl Store {
         user: &str,
         chapter: &str,
     ) -> Result<Vec<String>, StoreError> {
-        let rows: Vec<(String,)> = on_backend!(self, |pool| {
-            sqlx::query_as(
-            "SELECT campaign_id FROM membership_campaigns WHERE user_id = $1 AND chapter_id = $2 \
-             ORDER BY campaign_id"
+        read_all(
+            self.db()
+                .fetch(
+                    "SELECT campaign_id FROM membership_campaigns WHERE user_id = $1 AND chapter_id = $2 \
+                     ORDER BY campaign_id",
+                    &args![user, chapter],
+                )
+                .await?,
+            |row| row.text("campaign_id"),
         )
-        .bind(user)
-        .bind(chapter)
-        .fetch_all(pool)
-        .await?
-        });
-        Ok(rows.into_iter().map(|(campaign,)| campaign).collect())
     }
 
     /// Replaces the campaigns a member is narrowed to (none: every campaign), in one transaction.
@@ -477,27 +533,21 @@ impl Store {
         campaigns: &[String],
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM membership_campaigns WHERE user_id = $1 AND chapter_id = $2")
-                .bind(user)
-                .bind(chapter)
-                .execute(&mut *tx)
-                .await?;
-            for campaign in campaigns {
-                sqlx::query(
-                    "INSERT INTO membership_campaigns (user_id, chapter_id, campaign_id, created_at) \
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(user)
-                .bind(chapter)
-                .bind(campaign)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await?;
-        });
+        let mut tx = self.db().begin().await?;
+        tx.execute(
+            "DELETE FROM membership_campaigns WHERE user_id = $1 AND chapter_id = $2",
+            &args![user, chapter],
+        )
+        .await?;
+        for campaign in campaigns {
+            tx.execute(
+                "INSERT INTO membership_campaigns (user_id, chapter_id, campaign_id, created_at) \
+                 VALUES ($1, $2, $3, $4)",
+                &args![user, chapter, campaign, at],
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -507,35 +557,35 @@ impl Store {
         user: &str,
         chapter: &str,
     ) -> Result<Vec<TurfUnitRow>, StoreError> {
-        Ok(on_backend!(self, |pool| {
-            sqlx::query_as(
-            "SELECT user_id, chapter_id, campaign_id, unit_id, assigned_by, assigned_at FROM turf_units \
-             WHERE user_id = $1 AND chapter_id = $2 ORDER BY campaign_id, unit_id"
+        read_all(
+            self.db()
+                .fetch(
+                    "SELECT user_id, chapter_id, campaign_id, unit_id, assigned_by, assigned_at \
+                     FROM turf_units WHERE user_id = $1 AND chapter_id = $2 \
+                     ORDER BY campaign_id, unit_id",
+                    &args![user, chapter],
+                )
+                .await?,
+            TurfUnitRow::read,
         )
-        .bind(user)
-        .bind(chapter)
-        .fetch_all(pool)
-        .await?
-        }))
     }
 
     /// Assigns a unit to a member's turf (again: nothing changes).
     pub async fn assign_turf_unit(&self, row: &TurfUnitRow) -> Result<(), StoreError> {
-        on_backend!(self, |pool| {
-            sqlx::query(
-            "INSERT INTO turf_units (user_id, chapter_id, campaign_id, unit_id, assigned_by, assigned_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING"
-        )
-        .bind(&row.user_id)
-        .bind(&row.chapter_id)
-        .bind(&row.campaign_id)
-        .bind(&row.unit_id)
-        .bind(&row.assigned_by)
-        .bind(row.assigned_at)
-        .execute(pool)
-        .await?
-        .rows_affected()
-        });
+        self.db()
+            .execute(
+                "INSERT INTO turf_units (user_id, chapter_id, campaign_id, unit_id, assigned_by, \
+                 assigned_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                &args![
+                    &row.user_id,
+                    &row.chapter_id,
+                    &row.campaign_id,
+                    &row.unit_id,
+                    &row.assigned_by,
+                    row.assigned_at,
+                ],
+            )
+            .await?;
         Ok(())
     }
 
@@ -546,15 +596,13 @@ impl Store {
         chapter: &str,
         unit: &str,
     ) -> Result<bool, StoreError> {
-        let removed = on_backend!(self, |pool| sqlx::query(
-            "DELETE FROM turf_units WHERE user_id = $1 AND chapter_id = $2 AND unit_id = $3"
-        )
-        .bind(user)
-        .bind(chapter)
-        .bind(unit)
-        .execute(pool)
-        .await?
-        .rows_affected());
+        let removed = self
+            .db()
+            .execute(
+                "DELETE FROM turf_units WHERE user_id = $1 AND chapter_id = $2 AND unit_id = $3",
+                &args![user, chapter, unit],
+            )
+            .await?;
         Ok(removed == 1)
     }
 
@@ -564,20 +612,21 @@ impl Store {
         entry: &AccessLogRow,
         detail: &str,
     ) -> Result<(), StoreError> {
-        on_backend!(self, |pool| sqlx::query(
-            "INSERT INTO access_log (id, at, user_id, chapter_id, action, subject_id, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)"
-        )
-        .bind(&entry.id)
-        .bind(entry.at)
-        .bind(&entry.user_id)
-        .bind(&entry.chapter_id)
-        .bind(&entry.action)
-        .bind(&entry.subject_id)
-        .bind(detail)
-        .execute(pool)
-        .await?
-        .rows_affected());
+        self.db()
+            .execute(
+                "INSERT INTO access_log (id, at, user_id, chapter_id, action, subject_id, detail) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &args![
+                    &entry.id,
+                    entry.at,
+                    &entry.user_id,
+                    &entry.chapter_id,
+                    &entry.action,
+                    &entry.subject_id,
+                    detail,
+                ],
+            )
+            .await?;
         Ok(())
     }
 
@@ -587,13 +636,15 @@ impl Store {
         chapter: &str,
         limit: i64,
     ) -> Result<Vec<AccessLogDetailRow>, StoreError> {
-        Ok(on_backend!(self, |pool| sqlx::query_as(
-            "SELECT id, at, user_id, chapter_id, action, subject_id, detail FROM access_log \
-             WHERE chapter_id = $1 ORDER BY at DESC, id LIMIT $2"
+        read_all(
+            self.db()
+                .fetch(
+                    "SELECT id, at, user_id, chapter_id, action, subject_id, detail FROM access_log \
+                     WHERE chapter_id = $1 ORDER BY at DESC, id LIMIT $2",
+                    &args![chapter, limit],
+                )
+                .await?,
+            AccessLogDetailRow::read,
         )
-        .bind(chapter)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?))
     }
 }

@@ -3,8 +3,9 @@
 //! when the command failed, so a retry of a failed request runs again.
 
 use crate::error::StoreError;
-use crate::store::Store;
-use chrono::Utc;
+use crate::sql::args;
+use crate::store::{now, Store};
+use chrono::{DateTime, Utc};
 
 /// What claiming a key found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,72 +22,58 @@ pub enum IdempotencyClaim {
 }
 
 impl Store {
-    /// Claims `key` in `scope` for a request described by `fingerprint`, or reports what holds it.
+    /// Claims `key` in `scope` for a request described by `fingerprint`, or reports what holds it; a new
+    /// claim is stamped with the current time.
     pub async fn claim_idempotency_key(
         &self,
         scope: &str,
         key: &str,
         fingerprint: &str,
     ) -> Result<IdempotencyClaim, StoreError> {
-        let inserted = if let Some(pool) = self.sqlite_pool() {
-            sqlx::query(
-                "INSERT INTO idempotency_keys (scope, key, fingerprint, created_at) VALUES (?, ?, ?, ?) \
-                 ON CONFLICT (scope, key) DO NOTHING",
+        self.claim_idempotency_key_at(scope, key, fingerprint, now())
+            .await
+    }
+
+    /// As [`Store::claim_idempotency_key`], stamping a new claim with `at` (the caller's clock).
+    pub async fn claim_idempotency_key_at(
+        &self,
+        scope: &str,
+        key: &str,
+        fingerprint: &str,
+        at: DateTime<Utc>,
+    ) -> Result<IdempotencyClaim, StoreError> {
+        let inserted = self
+            .db()
+            .execute(
+                "INSERT INTO idempotency_keys (scope, key, fingerprint, created_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (scope, key) DO NOTHING",
+                &args![scope, key, fingerprint, at],
             )
-            .bind(scope)
-            .bind(key)
-            .bind(fingerprint)
-            .bind(Utc::now().to_rfc3339())
-            .execute(pool)
-            .await?
-            .rows_affected()
-        } else if let Some(pool) = self.postgres_pool() {
-            sqlx::query(
-                "INSERT INTO idempotency_keys (scope, key, fingerprint) VALUES ($1, $2, $3) \
-                 ON CONFLICT (scope, key) DO NOTHING",
-            )
-            .bind(scope)
-            .bind(key)
-            .bind(fingerprint)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        } else {
-            0
-        };
+            .await?;
         if inserted == 1 {
             return Ok(IdempotencyClaim::Claimed);
         }
-        let row: Option<(String, Option<String>)> = if let Some(pool) = self.sqlite_pool() {
-            sqlx::query_as(
-                "SELECT fingerprint, response FROM idempotency_keys WHERE scope = ? AND key = ?",
-            )
-            .bind(scope)
-            .bind(key)
-            .fetch_optional(pool)
-            .await?
-        } else if let Some(pool) = self.postgres_pool() {
-            sqlx::query_as(
+        let row = self
+            .db()
+            .fetch_optional(
                 "SELECT fingerprint, response FROM idempotency_keys WHERE scope = $1 AND key = $2",
+                &args![scope, key],
             )
-            .bind(scope)
-            .bind(key)
-            .fetch_optional(pool)
-            .await?
-        } else {
-            None
+            .await?;
+        let Some(row) = row else {
+            // Released between our insert and our read: the caller may simply try again.
+            return Ok(IdempotencyClaim::Pending {
+                fingerprint: fingerprint.to_string(),
+            });
         };
-        match row {
-            Some((fingerprint, Some(response))) => Ok(IdempotencyClaim::Completed {
+        let fingerprint = row.text("fingerprint")?;
+        Ok(match row.opt_text("response")? {
+            Some(response) => IdempotencyClaim::Completed {
                 fingerprint,
                 response,
-            }),
-            Some((fingerprint, None)) => Ok(IdempotencyClaim::Pending { fingerprint }),
-            // Released between our insert and our read: the caller may simply try again.
-            None => Ok(IdempotencyClaim::Pending {
-                fingerprint: fingerprint.to_string(),
-            }),
-        }
+            },
+            None => IdempotencyClaim::Pending { fingerprint },
+        })
     }
 
     /// Records the answer of a claimed key; later claims get it back.
@@ -96,43 +83,23 @@ impl Store {
         key: &str,
         response: &str,
     ) -> Result<(), StoreError> {
-        if let Some(pool) = self.sqlite_pool() {
-            sqlx::query("UPDATE idempotency_keys SET response = ? WHERE scope = ? AND key = ?")
-                .bind(response)
-                .bind(scope)
-                .bind(key)
-                .execute(pool)
-                .await?;
-        } else if let Some(pool) = self.postgres_pool() {
-            sqlx::query("UPDATE idempotency_keys SET response = $1 WHERE scope = $2 AND key = $3")
-                .bind(response)
-                .bind(scope)
-                .bind(key)
-                .execute(pool)
-                .await?;
-        }
+        self.db()
+            .execute(
+                "UPDATE idempotency_keys SET response = $1 WHERE scope = $2 AND key = $3",
+                &args![response, scope, key],
+            )
+            .await?;
         Ok(())
     }
 
     /// Frees a claimed key whose request failed, so that a retry runs it again.
     pub async fn release_idempotency_key(&self, scope: &str, key: &str) -> Result<(), StoreError> {
-        if let Some(pool) = self.sqlite_pool() {
-            sqlx::query(
-                "DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND response IS NULL",
-            )
-            .bind(scope)
-            .bind(key)
-            .execute(pool)
-            .await?;
-        } else if let Some(pool) = self.postgres_pool() {
-            sqlx::query(
+        self.db()
+            .execute(
                 "DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND response IS NULL",
+                &args![scope, key],
             )
-            .bind(scope)
-            .bind(key)
-            .execute(pool)
             .await?;
-        }
         Ok(())
     }
 }

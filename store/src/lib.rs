@@ -11,6 +11,7 @@ mod event;
 mod export;
 mod idempotency;
 mod oidc;
+pub mod sql;
 mod store;
 
 pub use accounts::{AccessLogDetailRow, TurfUnitRow};

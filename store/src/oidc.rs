@@ -3,26 +3,13 @@
 //! users to the provider's subjects, provisions users in one transaction, and counts failed sign-ins where
 //! every server process sees them.
 
-use crate::accounts::{MembershipRow, UserRow};
+use crate::accounts::{MembershipRow, UserRow, USER_COLUMNS};
 use crate::error::StoreError;
+use crate::sql::{args, AnyRow};
 use crate::store::Store;
 
-/// Runs the same query text on whichever backend the store has (SQLite accepts PostgreSQL's `$n`
-/// placeholders).
-macro_rules! on_backend {
-    ($store:expr, |$pool:ident| $body:expr) => {{
-        if let Some($pool) = $store.sqlite_pool() {
-            $body
-        } else if let Some($pool) = $store.postgres_pool() {
-            $body
-        } else {
-            unreachable!("a store always has a backend")
-        }
-    }};
-}
-
 /// A sign-in through the identity provider that has started and not come back yet.
-#[derive(Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct OidcSignInRow {
     /// SHA-256 of the `state` parameter the browser carries to the provider and back.
     pub state_hash: String,
@@ -42,7 +29,17 @@ impl std::fmt::Debug for OidcSignInRow {
     }
 }
 
-const USER_COLUMNS: &str = "id, email, password_hash, oidc_subject, disabled_at, created_at";
+impl OidcSignInRow {
+    fn read(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            state_hash: row.text("state_hash")?,
+            browser_hash: row.text("browser_hash")?,
+            nonce: row.text("nonce")?,
+            pkce_verifier: row.text("pkce_verifier")?,
+            expires_at: row.int("expires_at")?,
+        })
+    }
+}
 
 impl Store {
     /// Keeps a started sign-in, and forgets those that expired before `now` (Unix seconds).
@@ -51,25 +48,25 @@ impl Store {
         row: &OidcSignInRow,
         now: i64,
     ) -> Result<(), StoreError> {
-        on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM oidc_sign_ins WHERE expires_at < $1")
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
-                "INSERT INTO oidc_sign_ins (state_hash, browser_hash, nonce, pkce_verifier, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(&row.state_hash)
-            .bind(&row.browser_hash)
-            .bind(&row.nonce)
-            .bind(&row.pkce_verifier)
-            .bind(row.expires_at)
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-        });
+        let mut tx = self.db().begin().await?;
+        tx.execute(
+            "DELETE FROM oidc_sign_ins WHERE expires_at < $1",
+            &args![now],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO oidc_sign_ins (state_hash, browser_hash, nonce, pkce_verifier, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+            &args![
+                &row.state_hash,
+                &row.browser_hash,
+                &row.nonce,
+                &row.pkce_verifier,
+                row.expires_at,
+            ],
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -79,13 +76,15 @@ impl Store {
         &self,
         state_hash: &str,
     ) -> Result<Option<OidcSignInRow>, StoreError> {
-        Ok(on_backend!(self, |pool| sqlx::query_as(
-            "DELETE FROM oidc_sign_ins WHERE state_hash = $1 \
-             RETURNING state_hash, browser_hash, nonce, pkce_verifier, expires_at"
-        )
-        .bind(state_hash)
-        .fetch_optional(pool)
-        .await?))
+        let row = self
+            .db()
+            .fetch_optional(
+                "DELETE FROM oidc_sign_ins WHERE state_hash = $1 \
+                 RETURNING state_hash, browser_hash, nonce, pkce_verifier, expires_at",
+                &args![state_hash],
+            )
+            .await?;
+        Ok(row.as_ref().map(OidcSignInRow::read).transpose()?)
     }
 
     /// The user linked to this subject of this identity provider.
@@ -97,11 +96,11 @@ impl Store {
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2"
         );
-        Ok(on_backend!(self, |pool| sqlx::query_as(&sql)
-            .bind(issuer)
-            .bind(subject)
-            .fetch_optional(pool)
-            .await?))
+        let row = self
+            .db()
+            .fetch_optional(&sql, &args![issuer, subject])
+            .await?;
+        Ok(row.as_ref().map(UserRow::read).transpose()?)
     }
 
     /// Links a user to the provider's subject, unless they are linked to another subject of the same
@@ -113,31 +112,26 @@ impl Store {
         issuer: &str,
         subject: &str,
     ) -> Result<bool, StoreError> {
-        let linked = on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            let taken: Option<(String,)> =
-                sqlx::query_as("SELECT id FROM users WHERE oidc_subject = $1")
-                    .bind(subject)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if taken.is_some() {
-                0
-            } else {
-                let updated = sqlx::query(
-                    "UPDATE users SET oidc_issuer = $1, oidc_subject = $2 WHERE id = $3 \
-                     AND (oidc_subject IS NULL OR oidc_issuer IS NULL OR oidc_issuer <> $1)",
-                )
-                .bind(issuer)
-                .bind(subject)
-                .bind(user)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                tx.commit().await?;
-                updated
-            }
-        });
-        Ok(linked == 1)
+        let mut tx = self.db().begin().await?;
+        let taken = tx
+            .fetch_optional(
+                "SELECT id FROM users WHERE oidc_subject = $1",
+                &args![subject],
+            )
+            .await?;
+        if taken.is_some() {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        let updated = tx
+            .execute(
+                "UPDATE users SET oidc_issuer = $1, oidc_subject = $2 WHERE id = $3 \
+                 AND (oidc_subject IS NULL OR oidc_issuer IS NULL OR oidc_issuer <> $1)",
+                &args![issuer, subject, user],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(updated == 1)
     }
 
     /// Creates a user linked to the provider's subject together with their memberships, all or nothing;
@@ -148,42 +142,43 @@ impl Store {
         issuer: &str,
         memberships: &[MembershipRow],
     ) -> Result<bool, StoreError> {
-        let created = on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            let inserted = sqlx::query(
+        let mut tx = self.db().begin().await?;
+        let inserted = tx
+            .execute(
                 "INSERT INTO users (id, email, password_hash, oidc_subject, oidc_issuer, disabled_at, \
                  created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                &args![
+                    &user.id,
+                    &user.email,
+                    &user.password_hash,
+                    &user.oidc_subject,
+                    issuer,
+                    user.disabled_at,
+                    user.created_at,
+                ],
             )
-            .bind(&user.id)
-            .bind(&user.email)
-            .bind(&user.password_hash)
-            .bind(&user.oidc_subject)
-            .bind(issuer)
-            .bind(user.disabled_at)
-            .bind(user.created_at)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if inserted == 1 {
-                for membership in memberships {
-                    sqlx::query(
-                        "INSERT INTO memberships (user_id, chapter_id, role, personal_data, \
-                         can_export, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(&membership.user_id)
-                    .bind(&membership.chapter_id)
-                    .bind(&membership.role)
-                    .bind(membership.personal_data)
-                    .bind(membership.can_export)
-                    .bind(membership.created_at)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                tx.commit().await?;
-            }
-            inserted
-        });
-        Ok(created == 1)
+            .await?;
+        if inserted != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        for membership in memberships {
+            tx.execute(
+                "INSERT INTO memberships (user_id, chapter_id, role, personal_data, can_export, \
+                 created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                &args![
+                    &membership.user_id,
+                    &membership.chapter_id,
+                    &membership.role,
+                    membership.personal_data,
+                    membership.can_export,
+                    membership.created_at,
+                ],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// How many failures each key has had since `since_ms` (Unix milliseconds), in the order given.
@@ -194,13 +189,15 @@ impl Store {
     ) -> Result<Vec<i64>, StoreError> {
         let mut counts = Vec::with_capacity(key_hashes.len());
         for key in key_hashes {
-            let (count,): (i64,) = on_backend!(self, |pool| sqlx::query_as(
-                "SELECT COUNT(*) FROM sign_in_failures WHERE key_hash = $1 AND failed_at > $2"
-            )
-            .bind(key)
-            .bind(since_ms)
-            .fetch_one(pool)
-            .await?);
+            let count = self
+                .db()
+                .fetch_one(
+                    "SELECT COUNT(*) AS failures FROM sign_in_failures \
+                     WHERE key_hash = $1 AND failed_at > $2",
+                    &args![key, since_ms],
+                )
+                .await?
+                .int("failures")?;
             counts.push(count);
         }
         Ok(counts)
@@ -214,33 +211,31 @@ impl Store {
         at_ms: i64,
         forget_before_ms: i64,
     ) -> Result<(), StoreError> {
-        on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM sign_in_failures WHERE failed_at < $1")
-                .bind(forget_before_ms)
-                .execute(&mut *tx)
-                .await?;
-            for key in key_hashes {
-                sqlx::query("INSERT INTO sign_in_failures (key_hash, failed_at) VALUES ($1, $2)")
-                    .bind(key)
-                    .bind(at_ms)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-        });
+        let mut tx = self.db().begin().await?;
+        tx.execute(
+            "DELETE FROM sign_in_failures WHERE failed_at < $1",
+            &args![forget_before_ms],
+        )
+        .await?;
+        for key in key_hashes {
+            tx.execute(
+                "INSERT INTO sign_in_failures (key_hash, failed_at) VALUES ($1, $2)",
+                &args![key, at_ms],
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
     /// Forgets the failures of one key (an account after its right password).
     pub async fn clear_sign_in_failures(&self, key_hash: &str) -> Result<(), StoreError> {
-        on_backend!(self, |pool| sqlx::query(
-            "DELETE FROM sign_in_failures WHERE key_hash = $1"
-        )
-        .bind(key_hash)
-        .execute(pool)
-        .await?
-        .rows_affected());
+        self.db()
+            .execute(
+                "DELETE FROM sign_in_failures WHERE key_hash = $1",
+                &args![key_hash],
+            )
+            .await?;
         Ok(())
     }
 }

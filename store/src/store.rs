@@ -1,5 +1,5 @@
 //! `Store`: connecting, migrating, appending, reading the global log, forgetting people, export and import.
-//! Backend differences stay behind the `Backend` enum; the SQL itself lives in `backend`.
+//! The database is a `sql::Db`; the store's SQL itself lives in `backend`.
 
 use chrono::{DateTime, SubsecRound, Utc};
 use serde_json::Value;
@@ -14,11 +14,12 @@ use tokio::io::{AsyncBufRead, AsyncWrite};
 use tokio::sync::{oneshot, watch, Semaphore};
 use uuid::Uuid;
 
-use crate::backend::{self, postgres, sqlite, SealedAppend, SealedEvent, StoredRow};
+use crate::backend::{self, SealedAppend, SealedEvent, StoredRow};
 use crate::crypto::{self, DataKey, MasterKey};
 use crate::error::StoreError;
 use crate::event::{stream_name, AppendedEvent, Position, RecordedEvent, StreamAppend};
 use crate::export::{ExportWriter, ImportBatch, ImportReader, TransferSummary};
+use crate::sql::Db;
 
 /// Tuning knobs with sensible defaults.
 #[derive(Debug, Clone)]
@@ -55,12 +56,6 @@ pub enum BackendKind {
     Postgres,
 }
 
-#[derive(Debug, Clone)]
-enum Backend {
-    Sqlite(SqlitePool),
-    Postgres(PgPool),
-}
-
 /// A person's data key as far as this process knows.
 #[derive(Clone)]
 enum CachedKey {
@@ -69,7 +64,7 @@ enum CachedKey {
 }
 
 struct Inner {
-    backend: Backend,
+    db: Db,
     master: MasterKey,
     keys: RwLock<HashMap<Uuid, CachedKey>>,
     options: StoreOptions,
@@ -119,7 +114,7 @@ impl std::fmt::Debug for Store {
 }
 
 /// Microsecond precision: what PostgreSQL keeps, so both backends store and export the same instant.
-fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
@@ -163,7 +158,7 @@ impl Store {
         master_key: MasterKey,
         options: StoreOptions,
     ) -> Result<Store, StoreError> {
-        let backend = if url.starts_with("sqlite:") {
+        let db = if url.starts_with("sqlite:") {
             if url.contains(":memory:") || url.contains("mode=memory") {
                 return Err(StoreError::InvalidUrl {
                     reason: "in-memory SQLite is not supported: each pooled connection would see its own database"
@@ -187,8 +182,8 @@ impl Store {
                 .acquire_timeout(options.acquire_timeout)
                 .connect_with(connect_options)
                 .await
-                .map_err(|error| connect_error(sqlite::NAME, error))?;
-            Backend::Sqlite(pool)
+                .map_err(|error| connect_error(backend::name(BackendKind::Sqlite), error))?;
+            Db::Sqlite(pool)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let connect_options = PgConnectOptions::from_str(url)
                 .map_err(|error| StoreError::InvalidUrl {
@@ -208,14 +203,16 @@ impl Store {
                     // Like the embedded file, a missing database is created on first start.
                     <sqlx::Postgres as sqlx::migrate::MigrateDatabase>::create_database(url)
                         .await
-                        .map_err(|error| connect_error(postgres::NAME, error))?;
+                        .map_err(|error| {
+                            connect_error(backend::name(BackendKind::Postgres), error)
+                        })?;
                     tracing::info!("created the PostgreSQL database");
                     pool_options.connect_with(connect_options).await
                 }
                 other => other,
             }
-            .map_err(|error| connect_error(postgres::NAME, error))?;
-            Backend::Postgres(pool)
+            .map_err(|error| connect_error(backend::name(BackendKind::Postgres), error))?;
+            Db::Postgres(pool)
         } else {
             let scheme = url.split(':').next().unwrap_or_default();
             return Err(StoreError::InvalidUrl {
@@ -223,13 +220,13 @@ impl Store {
             });
         };
         let (committed, _) = watch::channel(Position::START);
-        let writers = match backend {
-            Backend::Sqlite(_) => 1,
-            Backend::Postgres(_) => options.concurrent_writers.max(1),
+        let writers = match db.kind() {
+            BackendKind::Sqlite => 1,
+            BackendKind::Postgres => options.concurrent_writers.max(1),
         };
         Ok(Store {
             inner: Arc::new(Inner {
-                backend,
+                db,
                 master: master_key,
                 keys: RwLock::new(HashMap::new()),
                 options,
@@ -245,17 +242,11 @@ impl Store {
     /// Applies the embedded migrations, then checks that the master key opens the stored person keys, so a
     /// wrong key fails at start-up rather than at the first read.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        let any_key = match &self.inner.backend {
-            Backend::Sqlite(pool) => {
-                sqlx::migrate!("../migrations/sqlite").run(pool).await?;
-                sqlite::any_key(pool).await?
-            }
-            Backend::Postgres(pool) => {
-                sqlx::migrate!("../migrations/postgres").run(pool).await?;
-                postgres::any_key(pool).await?
-            }
-        };
-        if let Some((person, wrapped)) = any_key {
+        match &self.inner.db {
+            Db::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
+            Db::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
+        }
+        if let Some((person, wrapped)) = backend::any_key(&self.inner.db).await? {
             let person = parse_person(&person)?;
             crypto::unwrap_key(&self.inner.master, person, &wrapped)?;
         }
@@ -263,25 +254,36 @@ impl Store {
     }
 
     pub fn backend_kind(&self) -> BackendKind {
-        match self.inner.backend {
-            Backend::Sqlite(_) => BackendKind::Sqlite,
-            Backend::Postgres(_) => BackendKind::Postgres,
-        }
+        self.inner.db.kind()
+    }
+
+    /// The database, for SQL written once for both backends (`sql::Db::of` gives it to other crates).
+    pub(crate) fn db(&self) -> &Db {
+        &self.inner.db
     }
 
     /// The SQLite pool, for read models that live in the same database.
     pub fn sqlite_pool(&self) -> Option<&SqlitePool> {
-        match &self.inner.backend {
-            Backend::Sqlite(pool) => Some(pool),
-            Backend::Postgres(_) => None,
+        match &self.inner.db {
+            Db::Sqlite(pool) => Some(pool),
+            Db::Postgres(_) => None,
         }
     }
 
     /// The PostgreSQL pool, for read models that live in the same database.
     pub fn postgres_pool(&self) -> Option<&PgPool> {
-        match &self.inner.backend {
-            Backend::Postgres(pool) => Some(pool),
-            Backend::Sqlite(_) => None,
+        match &self.inner.db {
+            Db::Postgres(pool) => Some(pool),
+            Db::Sqlite(_) => None,
+        }
+    }
+
+    /// This process's turn to write on SQLite, which allows one writer at a time anyway (see
+    /// `sqlite_write_lock`); PostgreSQL takes concurrent writers.
+    async fn writer_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.inner.db.kind() {
+            BackendKind::Sqlite => Some(self.inner.sqlite_write_lock.lock().await),
+            BackendKind::Postgres => None,
         }
     }
 
@@ -291,10 +293,7 @@ impl Store {
 
     /// Closes the pool; pending operations finish first.
     pub async fn close(&self) {
-        match &self.inner.backend {
-            Backend::Sqlite(pool) => pool.close().await,
-            Backend::Postgres(pool) => pool.close().await,
-        }
+        self.inner.db.close().await;
     }
 
     /// Fires after every append of this process that ended (committed or not: a rolled-back transaction
@@ -474,169 +473,192 @@ impl Store {
                 }
             }
         }
-        macro_rules! run {
-            ($module:ident, $pool:expr) => {{
-                let mut tx = backend::$module::begin_write($pool).await?;
-                let at = now();
-                let mut versions: HashMap<(String, String), u64> = HashMap::new();
-                let streams: Vec<(&str, &str)> = streams.iter().copied().collect();
-                let (tx_id, stream_versions) = backend::$module::tx_id_and_stream_versions(&mut tx, &streams).await?;
-                for (stream, version) in stream_versions {
-                    versions.insert(stream, backend::to_u64(version, "stream version")?);
+        let _writer = self.writer_turn().await;
+        let mut tx = self.inner.db.begin().await?;
+        let at = now();
+        let mut versions: HashMap<(String, String), u64> = HashMap::new();
+        let streams: Vec<(&str, &str)> = streams.iter().copied().collect();
+        let (tx_id, stream_versions) =
+            backend::tx_id_and_stream_versions(&mut tx, &streams).await?;
+        for (stream, version) in stream_versions {
+            versions.insert(stream, backend::to_u64(version, "stream version")?);
+        }
+        // Keys, in person order (two transactions touching the same rows lock them in the same order, so
+        // they queue instead of deadlocking).
+        let subject_ids: Vec<String> = subjects.iter().map(Uuid::to_string).collect();
+        let forgotten: HashSet<Uuid> = backend::forgotten_among(&mut tx, &subject_ids)
+            .await?
+            .iter()
+            .map(|person| parse_person(person))
+            .collect::<Result<_, _>>()?;
+        let mut keys: HashMap<Uuid, Arc<DataKey>> = HashMap::new();
+        let mut uncached = Vec::new();
+        for person in subjects.iter().filter(|person| !forgotten.contains(person)) {
+            match self.cached_key(*person) {
+                Some(CachedKey::Present(key)) => {
+                    keys.insert(*person, key);
                 }
-                // Keys, in person order (two transactions touching the same rows lock them in the same
-                // order, so they queue instead of deadlocking).
-                let subject_ids: Vec<String> = subjects.iter().map(Uuid::to_string).collect();
-                let forgotten: HashSet<Uuid> = backend::$module::forgotten_among(&mut tx, &subject_ids)
-                    .await?
-                    .iter()
-                    .map(|person| parse_person(person))
-                    .collect::<Result<_, _>>()?;
-                let mut keys: HashMap<Uuid, Arc<DataKey>> = HashMap::new();
-                let mut uncached = Vec::new();
-                for person in subjects.iter().filter(|person| !forgotten.contains(person)) {
-                    match self.cached_key(*person) {
-                        Some(CachedKey::Present(key)) => {
-                            keys.insert(*person, key);
-                        }
-                        _ => uncached.push(person.to_string()),
-                    }
-                }
-                let mut new_keys = Vec::new();
-                if !uncached.is_empty() {
-                    let mut stored: HashMap<String, Vec<u8>> =
-                        backend::$module::wrapped_keys(&mut tx, &uncached).await?.into_iter().collect();
-                    let mut fresh_keys: HashMap<String, DataKey> = HashMap::new();
-                    let mut missing: Vec<(String, Vec<u8>)> = Vec::new();
-                    for person in uncached.iter().filter(|person| !stored.contains_key(*person)) {
-                        let fresh = DataKey::generate();
-                        missing.push((person.clone(), crypto::wrap_key(&self.inner.master, parse_person(person)?, &fresh)?));
-                        fresh_keys.insert(person.clone(), fresh);
-                    }
-                    if !missing.is_empty() {
-                        // The keys that went in are ours; a concurrent writer may have stored some first:
-                        // for those, use whatever is stored.
-                        for person in backend::$module::insert_keys(&mut tx, &missing, at).await? {
-                            if let Some(key) = fresh_keys.remove(&person) {
-                                let key = Arc::new(key);
-                                let person = parse_person(&person)?;
-                                new_keys.push((person, key.clone()));
-                                keys.insert(person, key);
-                            }
-                        }
-                        let lost: Vec<String> = fresh_keys.into_keys().collect();
-                        if !lost.is_empty() {
-                            stored.extend(backend::$module::wrapped_keys(&mut tx, &lost).await?);
-                        }
-                    }
-                    for (person, wrapped) in stored {
+                _ => uncached.push(person.to_string()),
+            }
+        }
+        let mut new_keys = Vec::new();
+        if !uncached.is_empty() {
+            let mut stored: HashMap<String, Vec<u8>> = backend::wrapped_keys(&mut tx, &uncached)
+                .await?
+                .into_iter()
+                .collect();
+            let mut fresh_keys: HashMap<String, DataKey> = HashMap::new();
+            let mut missing: Vec<(String, Vec<u8>)> = Vec::new();
+            for person in uncached
+                .iter()
+                .filter(|person| !stored.contains_key(*person))
+            {
+                let fresh = DataKey::generate();
+                missing.push((
+                    person.clone(),
+                    crypto::wrap_key(&self.inner.master, parse_person(person)?, &fresh)?,
+                ));
+                fresh_keys.insert(person.clone(), fresh);
+            }
+            if !missing.is_empty() {
+                // The keys that went in are ours; a concurrent writer may have stored some first: for
+                // those, use whatever is stored.
+                for person in backend::insert_keys(&mut tx, missing, at).await? {
+                    if let Some(key) = fresh_keys.remove(&person) {
+                        let key = Arc::new(key);
                         let person = parse_person(&person)?;
-                        let key = Arc::new(crypto::unwrap_key(&self.inner.master, person, &wrapped)?);
                         new_keys.push((person, key.clone()));
                         keys.insert(person, key);
                     }
                 }
-                // Each append on its own, in queue order: versions move as earlier appends are accepted.
-                let mut accepted: Vec<(usize, Vec<(usize, SealedAppend)>)> = Vec::new();
-                for (index, batch) in batches.iter().enumerate() {
-                    if results[index].is_some() {
-                        continue;
-                    }
-                    match decide_append(batch, &versions, &forgotten, &keys) {
-                        Ok(sealed) => {
-                            for (_, append) in &sealed {
-                                versions.insert(
-                                    (append.stream_type.clone(), append.stream_id.clone()),
-                                    append.expected_version + append.events.len() as u64,
-                                );
-                            }
-                            accepted.push((index, sealed));
-                        }
-                        Err(error) => results[index] = Some(Err(error)),
-                    }
+                let lost: Vec<String> = fresh_keys.into_keys().collect();
+                if !lost.is_empty() {
+                    stored.extend(backend::wrapped_keys(&mut tx, &lost).await?);
                 }
-                // One multi-row insert for the whole group, in stream-name order (a consistent lock order
-                // again), each stream's events in version order.
-                let mut rows = Vec::new();
-                for (index, sealed) in &accepted {
-                    for (append_index, append) in sealed {
-                        for (offset, event) in append.events.iter().enumerate() {
-                            rows.push((
-                                (append.stream_type.as_str(), append.stream_id.as_str()),
-                                (*index, *append_index, offset),
-                                backend::EventInsert {
-                                    stream_type: &append.stream_type,
-                                    stream_id: &append.stream_id,
-                                    stream_version: backend::to_i64(append.expected_version + offset as u64 + 1, "stream version")?,
-                                    event_type: &event.event_type,
-                                    schema_version: i64::from(event.schema_version),
-                                    data_subject: append.data_subject.as_deref(),
-                                    payload: &event.payload,
-                                    metadata: &event.metadata,
-                                },
-                            ));
-                        }
-                    }
-                }
-                rows.sort_by(|a, b| (a.0, a.2.stream_version).cmp(&(b.0, b.2.stream_version)));
-                let (places, inserts): (Vec<(usize, usize, usize)>, Vec<backend::EventInsert<'_>>) =
-                    rows.into_iter().map(|(_, place, insert)| (place, insert)).unzip();
-                let positions = backend::$module::insert_events(&mut tx, tx_id, at, &inserts).await?;
-                for (_, sealed) in &accepted {
-                    for (_, append) in sealed {
-                        if let Some((snapshot_version, state)) = &append.snapshot {
-                            let snapshot = backend::SnapshotWrite {
-                                stream_type: &append.stream_type,
-                                stream_id: &append.stream_id,
-                                snapshot_version: *snapshot_version,
-                                version: backend::to_i64(append.expected_version + append.events.len() as u64, "stream version")?,
-                                data_subject: append.data_subject.as_deref(),
-                                state,
-                            };
-                            backend::$module::write_snapshot(&mut tx, &snapshot, at).await?;
-                        }
-                    }
-                }
-                tx.commit().await?;
-                // Only keys that are durably stored may be cached: a key cached from a rolled-back
-                // transaction would seal data that nobody could ever open again.
-                {
-                    let mut cache = self.inner.keys.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-                    for (person, key) in new_keys {
-                        cache.insert(person, CachedKey::Present(key));
-                    }
-                }
-                let mut position_of: HashMap<(usize, usize, usize), i64> = places.into_iter().zip(positions).collect();
-                for (index, sealed) in accepted {
-                    let mut appended = Vec::new();
-                    for (append_index, append) in sealed {
-                        for offset in 0..append.events.len() {
-                            let position = position_of.remove(&(index, append_index, offset)).ok_or_else(|| {
-                                StoreError::Database(sqlx::Error::Protocol("an inserted event has no position".into()))
-                            })?;
-                            appended.push(AppendedEvent {
-                                stream_type: append.stream_type.clone(),
-                                stream_id: append.stream_id.clone(),
-                                stream_version: append.expected_version + offset as u64 + 1,
-                                position: Position { tx: tx_id, position },
-                            });
-                        }
-                    }
-                    results[index] = Some(Ok(appended));
-                }
-                Ok(results
-                    .into_iter()
-                    .map(|result| result.unwrap_or_else(|| Err(writer_gone())))
-                    .collect())
-            }};
-        }
-        match &self.inner.backend {
-            Backend::Sqlite(pool) => {
-                let _writer = self.inner.sqlite_write_lock.lock().await;
-                run!(sqlite, pool)
             }
-            Backend::Postgres(pool) => run!(postgres, pool),
+            for (person, wrapped) in stored {
+                let person = parse_person(&person)?;
+                let key = Arc::new(crypto::unwrap_key(&self.inner.master, person, &wrapped)?);
+                new_keys.push((person, key.clone()));
+                keys.insert(person, key);
+            }
         }
+        // Each append on its own, in queue order: versions move as earlier appends are accepted.
+        let mut accepted: Vec<(usize, Vec<(usize, SealedAppend)>)> = Vec::new();
+        for (index, batch) in batches.iter().enumerate() {
+            if results[index].is_some() {
+                continue;
+            }
+            match decide_append(batch, &versions, &forgotten, &keys) {
+                Ok(sealed) => {
+                    for (_, append) in &sealed {
+                        versions.insert(
+                            (append.stream_type.clone(), append.stream_id.clone()),
+                            append.expected_version + append.events.len() as u64,
+                        );
+                    }
+                    accepted.push((index, sealed));
+                }
+                Err(error) => results[index] = Some(Err(error)),
+            }
+        }
+        // One multi-row insert for the whole group, in stream-name order (a consistent lock order again),
+        // each stream's events in version order. The stored text moves into the insert; only the counts
+        // and names stay behind for the answers.
+        let mut rows = Vec::new();
+        for (index, sealed) in &mut accepted {
+            for (append_index, append) in sealed.iter_mut() {
+                for (offset, event) in append.events.iter_mut().enumerate() {
+                    rows.push((
+                        (*index, *append_index, offset),
+                        backend::EventInsert {
+                            stream_type: append.stream_type.clone(),
+                            stream_id: append.stream_id.clone(),
+                            stream_version: backend::to_i64(
+                                append.expected_version + offset as u64 + 1,
+                                "stream version",
+                            )?,
+                            event_type: std::mem::take(&mut event.event_type),
+                            schema_version: i64::from(event.schema_version),
+                            data_subject: append.data_subject.clone(),
+                            payload: std::mem::take(&mut event.payload),
+                            metadata: std::mem::take(&mut event.metadata),
+                        },
+                    ));
+                }
+            }
+        }
+        rows.sort_by(|a, b| {
+            (&a.1.stream_type, &a.1.stream_id, a.1.stream_version).cmp(&(
+                &b.1.stream_type,
+                &b.1.stream_id,
+                b.1.stream_version,
+            ))
+        });
+        let (places, inserts): (Vec<(usize, usize, usize)>, Vec<backend::EventInsert>) =
+            rows.into_iter().unzip();
+        let positions = backend::insert_events(&mut tx, tx_id, at, inserts).await?;
+        for (_, sealed) in &accepted {
+            for (_, append) in sealed {
+                if let Some((snapshot_version, state)) = &append.snapshot {
+                    let snapshot = backend::SnapshotWrite {
+                        stream_type: &append.stream_type,
+                        stream_id: &append.stream_id,
+                        snapshot_version: *snapshot_version,
+                        version: backend::to_i64(
+                            append.expected_version + append.events.len() as u64,
+                            "stream version",
+                        )?,
+                        data_subject: append.data_subject.as_deref(),
+                        state,
+                    };
+                    backend::write_snapshot(&mut tx, &snapshot, at).await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        // Only keys that are durably stored may be cached: a key cached from a rolled-back transaction
+        // would seal data that nobody could ever open again.
+        {
+            let mut cache = self
+                .inner
+                .keys
+                .write()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            for (person, key) in new_keys {
+                cache.insert(person, CachedKey::Present(key));
+            }
+        }
+        let mut position_of: HashMap<(usize, usize, usize), i64> =
+            places.into_iter().zip(positions).collect();
+        for (index, sealed) in accepted {
+            let mut appended = Vec::new();
+            for (append_index, append) in sealed {
+                for offset in 0..append.events.len() {
+                    let position = position_of
+                        .remove(&(index, append_index, offset))
+                        .ok_or_else(|| {
+                            StoreError::Database(sqlx::Error::Protocol(
+                                "an inserted event has no position".into(),
+                            ))
+                        })?;
+                    appended.push(AppendedEvent {
+                        stream_type: append.stream_type.clone(),
+                        stream_id: append.stream_id.clone(),
+                        stream_version: append.expected_version + offset as u64 + 1,
+                        position: Position {
+                            tx: tx_id,
+                            position,
+                        },
+                    });
+                }
+            }
+            results[index] = Some(Ok(appended));
+        }
+        Ok(results
+            .into_iter()
+            .map(|result| result.unwrap_or_else(|| Err(writer_gone())))
+            .collect())
     }
 
     fn cached_aggregates(
@@ -710,16 +732,8 @@ impl Store {
             Some(CachedKey::Forgotten) => return Ok(None),
             None => {}
         }
-        let (wrapped, forgotten) = match &self.inner.backend {
-            Backend::Sqlite(pool) => (
-                sqlite::wrapped_key(pool, person).await?,
-                sqlite::is_forgotten(pool, person).await?,
-            ),
-            Backend::Postgres(pool) => (
-                postgres::wrapped_key(pool, person).await?,
-                postgres::is_forgotten(pool, person).await?,
-            ),
-        };
+        let wrapped = backend::wrapped_key(&self.inner.db, person).await?;
+        let forgotten = backend::is_forgotten(&self.inner.db, person).await?;
         let entry = match (wrapped, forgotten) {
             (_, true) => CachedKey::Forgotten,
             (Some(wrapped), false) => CachedKey::Present(Arc::new(crypto::unwrap_key(
@@ -838,14 +852,14 @@ impl Store {
         not_appending: &[i64],
     ) -> Result<Vec<RecordedEvent>, StoreError> {
         let limit = i64::from(limit);
-        let rows = match &self.inner.backend {
-            Backend::Sqlite(pool) => {
-                sqlite::read_all(pool, after.tx, after.position, limit, not_appending).await?
-            }
-            Backend::Postgres(pool) => {
-                postgres::read_all(pool, after.tx, after.position, limit, not_appending).await?
-            }
-        };
+        let rows = backend::read_all(
+            &self.inner.db,
+            after.tx,
+            after.position,
+            limit,
+            not_appending,
+        )
+        .await?;
         self.open_rows(rows).await
     }
 
@@ -857,14 +871,7 @@ impl Store {
         after_version: u64,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
         let after = backend::to_i64(after_version, "stream version")?;
-        let rows = match &self.inner.backend {
-            Backend::Sqlite(pool) => {
-                sqlite::read_stream(pool, stream_type, stream_id, after).await?
-            }
-            Backend::Postgres(pool) => {
-                postgres::read_stream(pool, stream_type, stream_id, after).await?
-            }
-        };
+        let rows = backend::read_stream(&self.inner.db, stream_type, stream_id, after).await?;
         self.open_rows(rows).await
     }
 
@@ -872,10 +879,7 @@ impl Store {
     /// PostgreSQL it waits for older transactions anywhere in the cluster to finish). A reader that has
     /// reached `head()` is caught up; tests and "read your writes" waits use this.
     pub async fn head(&self) -> Result<Position, StoreError> {
-        let head = match &self.inner.backend {
-            Backend::Sqlite(pool) => sqlite::head(pool).await?,
-            Backend::Postgres(pool) => postgres::head(pool).await?,
-        };
+        let head = backend::head(&self.inner.db).await?;
         Ok(head.map_or(Position::START, |(tx, position)| Position { tx, position }))
     }
 
@@ -885,12 +889,7 @@ impl Store {
         stream_type: &str,
         stream_id: &str,
     ) -> Result<u64, StoreError> {
-        let version = match &self.inner.backend {
-            Backend::Sqlite(pool) => sqlite::stream_version(pool, stream_type, stream_id).await?,
-            Backend::Postgres(pool) => {
-                postgres::stream_version(pool, stream_type, stream_id).await?
-            }
-        };
+        let version = backend::stream_version(&self.inner.db, stream_type, stream_id).await?;
         backend::to_u64(version, "stream version")
     }
 
@@ -906,14 +905,14 @@ impl Store {
     ) -> Result<(Option<(u64, Value)>, Vec<RecordedEvent>), StoreError> {
         let snapshot_version = i64::from(snapshot_version);
         let after = backend::to_i64(after_version, "stream version")?;
-        let (stored, rows) = match &self.inner.backend {
-            Backend::Sqlite(pool) => {
-                sqlite::load_latest(pool, stream_type, stream_id, snapshot_version, after).await?
-            }
-            Backend::Postgres(pool) => {
-                postgres::load_latest(pool, stream_type, stream_id, snapshot_version, after).await?
-            }
-        };
+        let (stored, rows) = backend::load_latest(
+            &self.inner.db,
+            stream_type,
+            stream_id,
+            snapshot_version,
+            after,
+        )
+        .await?;
         let snapshot = match stored {
             Some(stored) => {
                 let location = || format!("snapshot of {}", stream_name(stream_type, stream_id));
@@ -932,12 +931,9 @@ impl Store {
     /// but every personal value in them now reads as `{"$personal": null}`.
     pub async fn forget_person(&self, person: Uuid) -> Result<(), StoreError> {
         let at = now();
-        match &self.inner.backend {
-            Backend::Sqlite(pool) => {
-                let _writer = self.inner.sqlite_write_lock.lock().await;
-                sqlite::forget(pool, person, at).await?;
-            }
-            Backend::Postgres(pool) => postgres::forget(pool, person, at).await?,
+        {
+            let _writer = self.writer_turn().await;
+            backend::forget(&self.inner.db, person, at).await?;
         }
         // Cached states may hold the person's values in clear; the next load replays what is left.
         self.cached_aggregates()
@@ -957,10 +953,7 @@ impl Store {
         writer: &mut (dyn AsyncWrite + Unpin + Send),
     ) -> Result<TransferSummary, StoreError> {
         let mut sink = ExportWriter::new(writer);
-        match &self.inner.backend {
-            Backend::Sqlite(pool) => sqlite::export(pool, &mut sink).await?,
-            Backend::Postgres(pool) => postgres::export(pool, &mut sink).await?,
-        }
+        backend::export(&self.inner.db, &mut sink).await?;
         Ok(sink.summary)
     }
 
@@ -972,35 +965,31 @@ impl Store {
         reader: impl AsyncBufRead + Unpin + Send,
     ) -> Result<TransferSummary, StoreError> {
         let mut lines = ImportReader::new(reader, &self.inner.master);
-        macro_rules! run {
-            ($module:ident, $pool:expr) => {{
-                let mut tx = backend::$module::begin_import($pool).await?;
-                let mut batch = ImportBatch::default();
-                loop {
-                    let line = lines.next().await?;
-                    let done = line.is_none();
-                    if let Some(line) = line {
-                        batch.push(line);
-                    }
-                    if done || batch.is_full() {
-                        backend::$module::import_keys(&mut tx, &batch.keys).await?;
-                        backend::$module::import_forgotten(&mut tx, &batch.forgotten).await?;
-                        backend::$module::import_events(&mut tx, &batch.events).await?;
-                        batch = ImportBatch::default();
-                    }
-                    if done {
-                        break;
-                    }
+        {
+            let _writer = self.writer_turn().await;
+            let mut tx = backend::begin_import(&self.inner.db).await?;
+            let mut batch = ImportBatch::default();
+            loop {
+                let line = lines.next().await?;
+                let done = line.is_none();
+                if let Some(line) = line {
+                    batch.push(line);
                 }
-                backend::$module::finish_import(tx).await?;
-            }};
-        }
-        match &self.inner.backend {
-            Backend::Sqlite(pool) => {
-                let _writer = self.inner.sqlite_write_lock.lock().await;
-                run!(sqlite, pool)
+                if done || batch.is_full() {
+                    let ImportBatch {
+                        keys,
+                        forgotten,
+                        events,
+                    } = std::mem::take(&mut batch);
+                    backend::import_keys(&mut tx, keys).await?;
+                    backend::import_forgotten(&mut tx, forgotten).await?;
+                    backend::import_events(&mut tx, events).await?;
+                }
+                if done {
+                    break;
+                }
             }
-            Backend::Postgres(pool) => run!(postgres, pool),
+            backend::finish_import(tx).await?;
         }
         self.inner.committed.send_modify(|_| {});
         Ok(lines.summary())

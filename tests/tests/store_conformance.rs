@@ -34,6 +34,7 @@ backend_tests!(
     import_refuses_a_non_empty_store_and_a_wrong_master_key,
     a_wrong_master_key_is_refused_at_start_up,
     a_hundred_thousand_events_export_and_import_quickly,
+    an_idempotency_claim_is_stamped_with_the_time_given,
 );
 
 /// `times` commands adding 1, 2, … points.
@@ -955,4 +956,58 @@ async fn a_hundred_thousand_events_export_and_import_quickly(backend: TestBacken
     );
     assert!(again == export.as_bytes(), "the re-export differs");
     assert_eq!(store.stream_version("counter", "s999").await.unwrap(), 100);
+}
+
+/// The stamp of an idempotency claim as stored.
+async fn claim_stamp(store: &Store, scope: &str, key: &str) -> chrono::DateTime<chrono::Utc> {
+    store::sql::Db::of(store)
+        .fetch_one(
+            "SELECT created_at FROM idempotency_keys WHERE scope = $1 AND key = $2",
+            &store::sql::args![scope, key],
+        )
+        .await
+        .unwrap()
+        .time("created_at")
+        .unwrap()
+}
+
+/// A claim is stamped with the caller's time on both backends (the two backends once had their own
+/// statements, and only SQLite's stored the time at all), and a later claim of the same key leaves it.
+async fn an_idempotency_claim_is_stamped_with_the_time_given(backend: TestBackend) {
+    let store = backend.store(&MasterKey::generate()).await;
+    let at = chrono::DateTime::parse_from_rfc3339("2001-02-03T04:05:06.789012Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    assert_eq!(
+        store
+            .claim_idempotency_key_at("chapter/user", "key-1", "assignTask", at)
+            .await
+            .unwrap(),
+        store::IdempotencyClaim::Claimed
+    );
+    assert_eq!(claim_stamp(&store, "chapter/user", "key-1").await, at);
+
+    let later = at + chrono::Duration::days(400);
+    assert_eq!(
+        store
+            .claim_idempotency_key_at("chapter/user", "key-1", "assignTask", later)
+            .await
+            .unwrap(),
+        store::IdempotencyClaim::Pending {
+            fingerprint: "assignTask".to_string()
+        }
+    );
+    assert_eq!(claim_stamp(&store, "chapter/user", "key-1").await, at);
+
+    // The clock-reading form stamps the present, not a default of the database's own.
+    let before = chrono::Utc::now() - chrono::Duration::seconds(1);
+    store
+        .claim_idempotency_key("chapter/user", "key-2", "assignTask")
+        .await
+        .unwrap();
+    let stamp = claim_stamp(&store, "chapter/user", "key-2").await;
+    assert!(
+        stamp >= before && stamp <= chrono::Utc::now(),
+        "{stamp} is not now"
+    );
 }

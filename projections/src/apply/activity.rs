@@ -3,7 +3,7 @@
 
 use super::rows::{self, ActivityRow};
 use crate::codec::StoredEnum;
-use crate::db::{args, Tx};
+use store::sql::{args, Tx};
 use crate::events::{Envelope, Payload};
 use domain::campaign::CampaignEvent;
 use domain::person::PersonEvent;

@@ -11,7 +11,7 @@ use super::rows::{
 };
 use super::BatchEffects;
 use crate::codec::StoredEnum;
-use crate::db::{args, Arg, Tx};
+use store::sql::{args, Arg, Tx};
 use crate::error::ProjectionError;
 use crate::events::{Envelope, Payload};
 use crate::read::PersonStatusView;

@@ -1,7 +1,7 @@
 //! Campaign and structure-test events: configuration, few and far between, so they are applied one by one
 //! as they come, each guarded by its aggregate's `last_position`.
 
-use crate::db::{args, Tx};
+use store::sql::{args, Tx};
 use crate::events::Envelope;
 use domain::campaign::CampaignEvent;
 use domain::ids::UnitId;

@@ -21,7 +21,7 @@ mod rows;
 
 pub(crate) use activity::CampaignOf;
 
-use crate::db::Tx;
+use store::sql::Tx;
 use crate::error::ProjectionError;
 use crate::events::{Envelope, Payload};
 use crate::runner::ReadModelChange;

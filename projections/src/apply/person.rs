@@ -9,7 +9,7 @@ use super::rows::{
 };
 use super::BatchEffects;
 use crate::codec::TargetKind;
-use crate::db::{args, Tx};
+use store::sql::{args, Tx};
 use crate::events::Envelope;
 use crate::read::PersonStatusView;
 use chrono::{DateTime, Utc};

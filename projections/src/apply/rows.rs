@@ -3,7 +3,7 @@
 //! so the INSERT text and the bound values cannot drift apart.
 
 use crate::codec::{StoredEnum, TargetKind};
-use crate::db::{Arg, Tx};
+use store::sql::{Arg, Tx};
 use crate::read::PersonStatusView;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::values::{ContactKind, ContactLabel, StepKind, TaskKind, TaskStatus};

@@ -6,7 +6,7 @@ use super::sql::{
 };
 use super::views::{ActivityFilter, ActivityItem, Page, PageRequest, MAX_PAGE_SIZE};
 use super::ReadModels;
-use crate::db::Arg;
+use store::sql::Arg;
 use crate::error::ProjectionError;
 use domain::ids::{CampaignId, ChapterId};
 use store::Position;

@@ -6,7 +6,7 @@ use super::views::{
     CoverageWeek, CurvePoint, LevelCount, OrganizerWeek, PersonStatusView, WeeklyDistribution,
 };
 use super::ReadModels;
-use crate::db::args;
+use store::sql::args;
 use crate::error::ProjectionError;
 use chrono::{DateTime, Duration as ChronoDuration, NaiveDate, Utc};
 use domain::ids::{CampaignId, ChapterId, PersonId, StructureTestId, UserId};

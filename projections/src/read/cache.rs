@@ -7,7 +7,7 @@
 
 use super::views::WallChart;
 use super::ReadModels;
-use crate::db::args;
+use store::sql::args;
 use crate::error::ProjectionError;
 use chrono::{DateTime, Utc};
 use domain::ids::{CampaignId, ChapterId, StructureTestId};

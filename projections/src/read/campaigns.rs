@@ -3,7 +3,7 @@
 use super::sql::{campaign_id, chapter_id};
 use super::views::{CampaignView, ScaleLevelView};
 use super::ReadModels;
-use crate::db::args;
+use store::sql::args;
 use crate::error::ProjectionError;
 use domain::ids::{CampaignId, ChapterId};
 

@@ -13,7 +13,7 @@ use super::views::{
 };
 use super::ReadModels;
 use crate::codec::StoredEnum;
-use crate::db::args;
+use store::sql::args;
 use crate::error::ProjectionError;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::ids::{CampaignId, ChapterId, PersonId, StructureTestId, UnitId};

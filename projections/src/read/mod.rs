@@ -30,7 +30,7 @@ pub use cache::ChartStamp;
 pub use views::*;
 
 use crate::apply::CampaignOf;
-use crate::db::Db;
+use store::sql::Db;
 use crate::runner::{self, ReadModelChange, Runner, RunnerOptions};
 use std::sync::Arc;
 use store::Store;

@@ -10,7 +10,7 @@ use super::views::{
     StepView, TaskFilter, MAX_PAGE_SIZE,
 };
 use super::ReadModels;
-use crate::db::{args, Arg};
+use store::sql::{args, Arg};
 use crate::error::ProjectionError;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::ids::{ChapterId, ConnectionId, ContactPointId, ConversationId, PersonId};

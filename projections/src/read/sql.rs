@@ -2,7 +2,7 @@
 //! stored words) and the moments the time-travel and weekly queries compare with.
 
 use crate::codec::StoredEnum;
-use crate::db::{AnyRow, Arg};
+use store::sql::{AnyRow, Arg};
 use crate::error::ProjectionError;
 use chrono::{DateTime, Datelike, Duration as ChronoDuration, NaiveDate, Utc};
 use domain::ids::{
