@@ -11,4 +11,6 @@ pub mod import;
 pub mod keys;
 pub mod oidc;
 pub mod service;
+pub mod setup;
 pub mod throttle;
+pub mod web;
