@@ -310,8 +310,8 @@ describe('the browser app', () => {
   });
 
   for (const [locale, words] of [
-    ['en-US', { signIn: 'Sign in to Groundwork', home: 'Your campaigns', people: 'People', tasks: 'My tasks', me: 'Me', log: 'Log a 1:1', note: 'Add a note' }],
-    ['es-MX', { signIn: 'Entra a Groundwork', home: 'Tus campañas', people: 'Personas', tasks: 'Mis tareas', me: 'Yo', log: 'Anotar un uno a uno', note: 'Agregar una nota' }],
+    ['en-US', { signIn: 'Sign in to Groundwork', home: 'Your campaigns', people: 'People', navTasks: 'Tasks', tasks: 'My tasks', me: 'Me', log: 'Log a 1:1', note: 'Add a note' }],
+    ['es-MX', { signIn: 'Entra a Groundwork', home: 'Tus campañas', people: 'Personas', navTasks: 'Tareas', tasks: 'Mis tareas', me: 'Yo', log: 'Anotar un uno a uno', note: 'Agregar una nota' }],
   ]) {
     test(`axe finds nothing on any screen (${locale})`, async () => {
       const { context, problems } = await phoneContext(browser, server, { locale });
@@ -321,6 +321,10 @@ describe('the browser app', () => {
       await page.getByRole('heading', { name: words.signIn }).waitFor();
       assert.equal(await page.evaluate(() => document.documentElement.lang), locale.slice(0, 2));
       await check('sign in');
+      // axe itself is awake: a field without a label is caught.
+      await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<input id="axe-canary">'));
+      assert.ok((await axeViolations(page)).some((line) => line.startsWith('label')), 'axe missed an unlabelled field');
+      await page.evaluate(() => document.getElementById('axe-canary')?.remove());
       await signIn(page);
       await page.getByRole('heading', { name: words.home }).waitFor();
       await check('campaigns');
@@ -345,7 +349,7 @@ describe('the browser app', () => {
       await page.getByRole('heading', { level: 1, name: words.people }).waitFor();
       await page.locator('ul.people li').first().waitFor();
       await check('people');
-      await page.getByRole('link', { name: words.tasks }).click();
+      await page.getByRole('link', { name: words.navTasks, exact: true }).click();
       await page.getByRole('heading', { name: words.tasks }).waitFor();
       await check('tasks');
       await page.getByRole('link', { name: words.me, exact: true }).click();

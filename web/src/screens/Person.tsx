@@ -1,6 +1,7 @@
 // A person: name, units, level, follow-up flag, ways to reach them (hidden when they asked not to be
 // contacted), and the timeline of every change. Actions: assess in one tap, log a 1:1 (today's date and the
 // current level filled in), add a note, flag for follow-up, read the notes (each read is logged).
+import type { ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { useClient, useQuery } from '@urql/preact';
 import type { CombinedError } from '@urql/core';
@@ -250,6 +251,19 @@ export function Person(props: { personId: string }) {
       return result;
     }, person.followUp ? t('person.followUpCleared') : t('person.followUpFlagged'));
 
+  const conflictBox = conflict && (
+    <div class="conflict" role="alert">
+      <h2>{t('conflict.title')}</h2>
+      <p>{t('conflict.body')}</p>
+      <button type="button" class="button primary" onClick={() => conflict.retry(conflict.current)}>
+        {t('conflict.applyAgain')}
+      </button>
+      <button type="button" class="button secondary" onClick={() => setConflict(null)}>
+        {t('conflict.keepTheirs')}
+      </button>
+    </div>
+  );
+
   return (
     <section class="person">
       <PageTitle>{person.name ?? t('person.hidden')}</PageTitle>
@@ -272,19 +286,8 @@ export function Person(props: { personId: string }) {
       <div role="status" class="status-line">
         {status}
       </div>
-      <ErrorSummary title={t('error.summaryTitle')} messages={errors} />
-      {conflict && (
-        <div class="conflict" role="alert">
-          <h2>{t('conflict.title')}</h2>
-          <p>{t('conflict.body')}</p>
-          <button type="button" class="button primary" onClick={() => conflict.retry(conflict.current)}>
-            {t('conflict.applyAgain')}
-          </button>
-          <button type="button" class="button secondary" onClick={() => setConflict(null)}>
-            {t('conflict.keepTheirs')}
-          </button>
-        </div>
-      )}
+      {sheet === 'none' && <ErrorSummary title={t('error.summaryTitle')} messages={errors} />}
+      {sheet === 'none' && conflictBox}
 
       {contactable.length > 0 ? (
         <ul class="contact-links" aria-label={t('person.contact')}>
@@ -381,6 +384,8 @@ export function Person(props: { personId: string }) {
 
       {sheet === 'oneOnOne' && (
         <OneOnOneSheet
+          errors={errors}
+          conflict={conflictBox}
           level={person.level ?? null}
           scale={scale}
           canAssess={canAssess(session)}
@@ -391,7 +396,7 @@ export function Person(props: { personId: string }) {
                 .mutation(LogOneOnOneDoc, {
                   input: {
                     personId: person.id,
-                    heldAt: new Date(`${values.day}T12:00:00`).toISOString(),
+                    heldAt: heldAt(values.day),
                     assessment: values.level,
                     nextStep: values.nextStep || null,
                     notes: values.notes || null,
@@ -410,6 +415,8 @@ export function Person(props: { personId: string }) {
       )}
       {sheet === 'note' && (
         <NoteSheet
+          errors={errors}
+          conflict={conflictBox}
           onClose={() => setSheet('none')}
           onSubmit={async (text) => {
             const outcome = await change(async (expectedVersion, key) => {
@@ -453,6 +460,12 @@ function Notes(props: { personId: string; me: string }) {
   );
 }
 
+/// When a 1:1 on `day` was held: now for today (a conversation cannot be in the future), else noon.
+function heldAt(day: string): string {
+  if (day === today()) return new Date().toISOString();
+  return new Date(`${day}T12:00:00`).toISOString();
+}
+
 interface OneOnOneValues {
   day: string;
   level: number | null;
@@ -461,6 +474,8 @@ interface OneOnOneValues {
 }
 
 function OneOnOneSheet(props: {
+  errors: string[];
+  conflict: ComponentChildren;
   level: number | null;
   scale: { level: number; label: string; colour: string }[];
   canAssess: boolean;
@@ -474,6 +489,8 @@ function OneOnOneSheet(props: {
   const maxDay = useMemo(today, []);
   return (
     <Sheet title={t('oneOnOne.title')} onClose={props.onClose} initialFocus="#one-on-one-next-step">
+      <ErrorSummary title={t('error.summaryTitle')} messages={props.errors} />
+      {props.conflict}
       <form
         onSubmit={async (event) => {
           event.preventDefault();
@@ -555,13 +572,15 @@ function OneOnOneSheet(props: {
   );
 }
 
-function NoteSheet(props: { onClose: () => void; onSubmit: (text: string) => Promise<{ ok: boolean }> }) {
+function NoteSheet(props: { errors: string[]; conflict: ComponentChildren; onClose: () => void; onSubmit: (text: string) => Promise<{ ok: boolean }> }) {
   const { t } = useI18n();
   const [text, setText] = useState('');
   const [missing, setMissing] = useState(false);
   const [busy, setBusy] = useState(false);
   return (
     <Sheet title={t('note.title')} onClose={props.onClose} initialFocus="#note-text">
+      <ErrorSummary title={t('error.summaryTitle')} messages={props.errors} />
+      {props.conflict}
       <form
         onSubmit={async (event) => {
           event.preventDefault();
