@@ -182,7 +182,11 @@ pub fn app_with(
             accounts,
             secure_cookies: options.secure_cookies,
         }))
-        .merge(setup::router(options.first_start, groundwork.clone(), files.clone()))
+        .merge(setup::router(
+            options.first_start,
+            groundwork.clone(),
+            files.clone(),
+        ))
         .merge(web::router(files))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(security_headers))

@@ -85,9 +85,9 @@ impl WebFiles {
 /// can never name a file outside the folder.
 fn is_plain_relative(path: &str) -> bool {
     !path.is_empty()
-        && path
-            .split('/')
-            .all(|segment| !segment.is_empty() && segment != "." && segment != ".." && !segment.contains('\\'))
+        && path.split('/').all(|segment| {
+            !segment.is_empty() && segment != "." && segment != ".." && !segment.contains('\\')
+        })
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -112,7 +112,10 @@ fn file_response(path: &str, bytes: Cow<'static, [u8]>, cache: &'static str) -> 
     };
     let mut response = Response::new(body);
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(path)));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(path)),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     response
 }
@@ -140,7 +143,16 @@ mod tests {
 
     #[test]
     fn paths_that_leave_the_folder_are_refused() {
-        for bad in ["", "..", "../Cargo.toml", "assets/../../x", "a//b", "./index.html", "a\\..\\b", "/etc/passwd"] {
+        for bad in [
+            "",
+            "..",
+            "../Cargo.toml",
+            "assets/../../x",
+            "a//b",
+            "./index.html",
+            "a\\..\\b",
+            "/etc/passwd",
+        ] {
             assert!(!is_plain_relative(bad), "{bad:?} was accepted");
         }
         for good in ["index.html", "assets/index-abc123.js", "favicon.ico"] {
@@ -150,7 +162,10 @@ mod tests {
 
     #[test]
     fn content_types_follow_the_extension() {
-        assert_eq!(content_type("assets/a-1.js"), "text/javascript; charset=utf-8");
+        assert_eq!(
+            content_type("assets/a-1.js"),
+            "text/javascript; charset=utf-8"
+        );
         assert_eq!(content_type("index.html"), "text/html; charset=utf-8");
         assert_eq!(content_type("assets/a-1.css"), "text/css; charset=utf-8");
         assert_eq!(content_type("LICENSE"), "application/octet-stream");
@@ -158,7 +173,13 @@ mod tests {
 
     #[test]
     fn the_embedded_copy_holds_both_pages() {
-        assert!(Dist::get(APP_PAGE).is_some(), "web/dist/index.html is not embedded");
-        assert!(Dist::get(GRAPHIQL_PAGE).is_some(), "web/dist/graphiql.html is not embedded");
+        assert!(
+            Dist::get(APP_PAGE).is_some(),
+            "web/dist/index.html is not embedded"
+        );
+        assert!(
+            Dist::get(GRAPHIQL_PAGE).is_some(),
+            "web/dist/graphiql.html is not embedded"
+        );
     }
 }

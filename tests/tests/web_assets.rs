@@ -37,12 +37,20 @@ async fn router(web: WebFiles) -> (Router, TestBackend) {
 async fn request(router: &Router, method: Method, path: &str) -> Served {
     let response = router
         .clone()
-        .oneshot(Request::builder().method(method).uri(path).body(Body::empty()).unwrap())
+        .oneshot(
+            Request::builder()
+                .method(method)
+                .uri(path)
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .unwrap();
     let status = response.status();
     let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
     Served {
         status,
         headers,
@@ -112,11 +120,17 @@ async fn hashed_assets_are_cached_for_good_and_missing_ones_are_404() {
     let served = request(&router, Method::GET, script).await;
     assert_eq!(served.status, StatusCode::OK);
     assert_eq!(header(&served, header::CACHE_CONTROL), IMMUTABLE);
-    assert_eq!(header(&served, header::CONTENT_TYPE), "text/javascript; charset=utf-8");
+    assert_eq!(
+        header(&served, header::CONTENT_TYPE),
+        "text/javascript; charset=utf-8"
+    );
     let stylesheet = assets.iter().find(|path| path.ends_with(".css")).unwrap();
     let served = request(&router, Method::GET, stylesheet).await;
     assert_eq!(served.status, StatusCode::OK);
-    assert_eq!(header(&served, header::CONTENT_TYPE), "text/css; charset=utf-8");
+    assert_eq!(
+        header(&served, header::CONTENT_TYPE),
+        "text/css; charset=utf-8"
+    );
 
     // A script tag must never receive the HTML page.
     let missing = request(&router, Method::GET, "/assets/index-missing.js").await;
@@ -137,21 +151,38 @@ async fn pages_load_nothing_from_another_host_and_no_inline_script() {
             .find(|directive| directive.starts_with("script-src"))
             .unwrap();
         assert_eq!(scripts, "script-src 'self'", "{policy}");
-        assert!(!policy.contains("http"), "the policy names another host: {policy}");
+        assert!(
+            !policy.contains("http"),
+            "the policy names another host: {policy}"
+        );
         assert!(!page.body.contains("unpkg"), "{}", page.body);
         // Every script and stylesheet is a file of this server, and the page has no inline script.
         for reference in asset_references(&page.body) {
-            assert!(reference.starts_with("/assets/"), "{path} loads {reference}");
+            assert!(
+                reference.starts_with("/assets/"),
+                "{path} loads {reference}"
+            );
             let asset = request(&router, Method::GET, &reference).await;
             assert_eq!(asset.status, StatusCode::OK, "{reference}");
         }
         let inline_scripts = page.body.matches("<script").count();
-        let file_scripts = page.body.matches("<script type=\"module\" crossorigin src=\"/assets/").count();
-        assert_eq!(inline_scripts, file_scripts, "an inline script in {path}: {}", page.body);
+        let file_scripts = page
+            .body
+            .matches("<script type=\"module\" crossorigin src=\"/assets/")
+            .count();
+        assert_eq!(
+            inline_scripts, file_scripts,
+            "an inline script in {path}: {}",
+            page.body
+        );
     }
     // GraphiQL is the bundled page, not async-graphql's CDN one.
     let graphiql = request(&router, Method::GET, "/graphql").await;
-    assert!(graphiql.body.contains("/assets/graphiql-"), "{}", graphiql.body);
+    assert!(
+        graphiql.body.contains("/assets/graphiql-"),
+        "{}",
+        graphiql.body
+    );
     assert_eq!(header(&graphiql, header::CACHE_CONTROL), NO_CACHE);
 }
 
@@ -161,7 +192,11 @@ async fn a_folder_is_served_instead_with_groundwork_web_dir() {
     std::fs::write(outside.path().join("secret.txt"), "not for the web").unwrap();
     let dir = outside.path().join("dist");
     std::fs::create_dir_all(dir.join("assets")).unwrap();
-    std::fs::write(dir.join("index.html"), "<!doctype html><p>work in progress</p>").unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><p>work in progress</p>",
+    )
+    .unwrap();
     std::fs::write(dir.join("assets/app-1234.js"), "console.log(1)").unwrap();
     let (router, _backend) = router(WebFiles::Folder(dir.clone())).await;
 
@@ -174,11 +209,21 @@ async fn a_folder_is_served_instead_with_groundwork_web_dir() {
 
     // Edits show up without a restart: the folder is read on each request.
     std::fs::write(dir.join("index.html"), "<!doctype html><p>edited</p>").unwrap();
-    assert!(request(&router, Method::GET, "/").await.body.contains("edited"));
+    assert!(request(&router, Method::GET, "/")
+        .await
+        .body
+        .contains("edited"));
 
-    for escape in ["/assets/../../secret.txt", "/../secret.txt", "/assets/..%2f..%2fsecret.txt"] {
+    for escape in [
+        "/assets/../../secret.txt",
+        "/../secret.txt",
+        "/assets/..%2f..%2fsecret.txt",
+    ] {
         let served = request(&router, Method::GET, escape).await;
-        assert!(!served.body.contains("not for the web"), "{escape} left the folder");
+        assert!(
+            !served.body.contains("not for the web"),
+            "{escape} left the folder"
+        );
     }
 
     // Without a built app the root says so instead of serving nothing.

@@ -248,6 +248,32 @@ describe('the browser app', () => {
     await second.context.close();
   });
 
+  test('a note is added and read back on request; call and text links show, email hidden when they asked', async () => {
+    const { context, page, problems } = await signedIn();
+    const { person } = someone(await chart(context), 6);
+    const add = `mutation($input: AddContactPointInput!) { addContactPoint(input: $input) { id } }`;
+    await graphql(context, server.url, add, { input: { personId: person.personId, label: 'MOBILE', phone: '+15550100123' } });
+    await graphql(context, server.url, add, { input: { personId: person.personId, label: 'HOME', email: 'private@example.org', doNotContact: true } });
+    await page.goto(`/people/${person.personId}`);
+    await page.getByRole('heading', { level: 1, name: person.name }).waitFor();
+    await page.getByRole('link', { name: 'Call +15550100123 (mobile)' }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Text +15550100123 (mobile)' }).getAttribute('href'), 'sms:+15550100123');
+    assert.equal(await page.locator('a[href^="mailto:private@"]').count(), 0);
+    await page.getByText('Asked not to be contacted on some channels').waitFor();
+
+    await page.getByRole('button', { name: 'Add a note' }).click();
+    const sheet = page.getByRole('dialog', { name: 'Add a note' });
+    await sheet.getByRole('button', { name: 'Save the note' }).click();
+    await sheet.getByText('Write the note first.').waitFor();
+    await sheet.getByLabel('Note').fill('Worried about the night-shift schedule');
+    await sheet.getByRole('button', { name: 'Save the note' }).click();
+    await page.getByRole('status').getByText('The note is saved.').waitFor();
+    await page.getByRole('button', { name: 'Show the notes (the read is recorded)' }).click();
+    await page.locator('.note-list').getByText('Worried about the night-shift schedule').waitFor();
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('as of a past day: a banner says so, the figures are that day’s, and a link goes back to today', async () => {
     const { context, page, problems } = await signedIn();
     await page.goto(`/campaigns/${data.campaignId}`);

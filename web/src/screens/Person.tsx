@@ -147,6 +147,11 @@ const KIND_KEYS: Record<string, Key> = {
   ContactPointAdded: 'timeline.ContactPointAdded',
 };
 
+/// A phone number as a `tel:`/`sms:` link takes it: digits and a leading plus only.
+const dialable = (value: string | null | undefined) => (value ?? '').replace(/[^\d+]/g, '');
+
+const CONTACT_KEYS = { 'contact.home': 1, 'contact.work': 1, 'contact.mobile': 1, 'contact.other': 1 };
+
 interface Pending {
   /// Sends the change again with the version the server now has (after a conflict).
   retry: (version: number) => void;
@@ -229,6 +234,11 @@ export function Person(props: { personId: string }) {
     );
   }
 
+  // The projection names labels in lower case (home, work, mobile, other); an unknown one is shown as is.
+  const contactLabel = (label: string) => {
+    const key = `contact.${label.toLowerCase()}`;
+    return key in CONTACT_KEYS ? t(key as Key) : label;
+  };
   const contactable = person.contactPoints.filter((point) => !point.doNotContact && point.value);
   const askedNotToBeContacted = person.contactPoints.some((point) => point.doNotContact);
   const writable = canWrite(session) && person.status === 'ACTIVE';
@@ -295,20 +305,20 @@ export function Person(props: { personId: string }) {
             point.kind === 'phone' ? (
               [
                 <li key={`${point.id}-call`}>
-                  <a class="button secondary" href={`tel:${point.value}`}>
-                    {t('person.call', { label: t(`contact.${point.label}` as Key) })}
+                  <a class="button secondary" href={`tel:${dialable(point.value)}`}>
+                    {t('person.call', { label: contactLabel(point.label), number: point.value ?? '' })}
                   </a>
                 </li>,
                 <li key={`${point.id}-text`}>
-                  <a class="button secondary" href={`sms:${point.value}`}>
-                    {t('person.text', { label: t(`contact.${point.label}` as Key) })}
+                  <a class="button secondary" href={`sms:${dialable(point.value)}`}>
+                    {t('person.text', { label: contactLabel(point.label), number: point.value ?? '' })}
                   </a>
                 </li>,
               ]
             ) : point.kind === 'email' ? (
               <li key={point.id}>
                 <a class="button secondary" href={`mailto:${point.value}`}>
-                  {t('person.email', { label: t(`contact.${point.label}` as Key) })}
+                  {t('person.email', { label: contactLabel(point.label), address: point.value ?? '' })}
                 </a>
               </li>
             ) : null,
