@@ -1,6 +1,7 @@
 //! The browser app's files (`web/dist`, built by Vite and committed), embedded into the binary or read from
 //! a folder (`GROUNDWORK_WEB_DIR`, for working on the app), served at `/`: hash-named assets under
-//! `/assets/` are cached forever, pages never; any other GET path is a client route and gets `index.html`.
+//! `/assets/` are cached forever, pages never; the app's own routes get `index.html`, and so does any other
+//! GET path, but with status 404.
 
 use axum::body::Body;
 use axum::extract::State;
@@ -77,8 +78,23 @@ impl WebFiles {
                 return file_response(path, bytes, NO_CACHE);
             }
         }
-        self.page(APP_PAGE).await
+        let mut page = self.page(APP_PAGE).await;
+        // An address that is no screen of the app still gets the page (it says "nothing here" in the
+        // person's language), but with the status that tells crawlers and scripts the truth.
+        if page.status() == StatusCode::OK && !is_client_route(path) {
+            *page.status_mut() = StatusCode::NOT_FOUND;
+        }
+        page
     }
+}
+
+/// The first path segments of the app's screens (`web/src/router.ts` keeps the same list): `/`,
+/// `/sign-in`, `/campaigns/…`, `/people/…`, `/tasks`, `/me`. The setup screen has its own route.
+const CLIENT_ROUTES: [&str; 6] = ["", "sign-in", "campaigns", "people", "tasks", "me"];
+
+fn is_client_route(path: &str) -> bool {
+    let first = path.split('/').next().unwrap_or_default();
+    CLIENT_ROUTES.contains(&first)
 }
 
 /// True for `a/b.js`; false for an empty path, `..`, `.`, empty segments and backslashes, so a request
@@ -157,6 +173,29 @@ mod tests {
         }
         for good in ["index.html", "assets/index-abc123.js", "favicon.ico"] {
             assert!(is_plain_relative(good), "{good:?} was refused");
+        }
+    }
+
+    #[test]
+    fn only_the_apps_screens_are_client_routes() {
+        for route in [
+            "",
+            "sign-in",
+            "campaigns/1",
+            "people",
+            "people/2",
+            "tasks",
+            "me",
+        ] {
+            assert!(is_client_route(route), "{route:?}");
+        }
+        for other in [
+            "no-such-page",
+            "wp-admin/setup.php",
+            "campaignsx",
+            "setup/abc",
+        ] {
+            assert!(!is_client_route(other), "{other:?}");
         }
     }
 

@@ -1,11 +1,13 @@
 //! The browser app and GraphiQL served from the binary: pages never cached, hash-named assets cached for
 //! good, client routes answered with the app's page, a folder served instead with `GROUNDWORK_WEB_DIR`, and
-//! a content security policy that names no other host and allows no inline script. Serving files does not
-//! touch the database, so these run on SQLite only.
+//! a content security policy that names no other host and allows no inline script; and the first start's
+//! one-time setup address. Serving files does not touch the database and the setup's accounts are tested on
+//! both backends in accounts.rs, so these run on SQLite only.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 use api::http::{app_with, ApiOptions, CONTENT_SECURITY_POLICY};
 use api::service::Groundwork;
+use api::setup::FirstStart;
 use api::web::{WebFiles, IMMUTABLE, NO_CACHE};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
@@ -95,6 +97,11 @@ async fn the_app_is_served_at_the_root_and_for_client_routes() {
     assert_eq!(route.status, StatusCode::OK);
     assert_eq!(route.body, root.body);
     assert_eq!(header(&route, header::CACHE_CONTROL), NO_CACHE);
+
+    // An address that is no screen still gets the page (it says so), with a 404.
+    let unknown = request(&router, Method::GET, "/no-such-page").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.body, root.body);
 
     // The API keeps its own answers.
     let health = request(&router, Method::GET, "/healthz").await;
@@ -231,4 +238,89 @@ async fn a_folder_is_served_instead_with_groundwork_web_dir() {
     let unbuilt = request(&router, Method::GET, "/").await;
     assert_eq!(unbuilt.status, StatusCode::NOT_FOUND);
     assert!(unbuilt.body.contains("not built"), "{}", unbuilt.body);
+}
+
+fn setup_request(path: &str, csrf: bool, body: &str) -> Request<Body> {
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::CONTENT_TYPE, "application/json");
+    if csrf {
+        request = request.header("x-groundwork-csrf", "1");
+    }
+    request.body(Body::from(body.to_string())).unwrap()
+}
+
+#[tokio::test]
+async fn the_setup_address_works_once_and_then_answers_404() {
+    let token = "k3vYx0pQ2m-9Zr4tLw8nB1sHcE6aUdFgJiKoPqRsTuV".to_string();
+    let first_start = Arc::new(FirstStart::with_token(token.clone()));
+    let (router, _backend) = router_with(ApiOptions {
+        first_start: Some(first_start.clone()),
+        ..ApiOptions::default()
+    })
+    .await;
+    let path = format!("/setup/{token}");
+    assert_eq!(first_start.path().await.as_deref(), Some(path.as_str()));
+
+    // The right token shows the app's page (which draws the form); a guess gets 404, not the page.
+    let page = request(&router, Method::GET, &path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<div id=\"app\">"));
+    let guess = request(
+        &router,
+        Method::GET,
+        "/setup/k3vYx0pQ2m-9Zr4tLw8nB1sHcE6aUdFgJiKoPqRsTuW",
+    )
+    .await;
+    assert_eq!(guess.status, StatusCode::NOT_FOUND);
+
+    let body = r#"{"chapterName":"Eastside Tenants","email":"first@example.org","password":"a long enough passphrase"}"#;
+    // Without the CSRF header a cross-site form could post it: refused, and the address stays open.
+    let forged = send(&router, setup_request(&path, false, body)).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // A refused setup (a short password) leaves the address open for another try.
+    let short =
+        r#"{"chapterName":"Eastside Tenants","email":"first@example.org","password":"short"}"#;
+    let refused = send(&router, setup_request(&path, true, short)).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(first_start.path().await.is_some());
+
+    let done = send(&router, setup_request(&path, true, body)).await;
+    assert_eq!(done.status, StatusCode::CREATED, "{}", done.body);
+    assert!(done.body.contains("chapterId"), "{}", done.body);
+    assert_eq!(first_start.path().await, None);
+
+    // The admin signs in with what they chose.
+    let sign_in = Request::builder()
+        .method(Method::POST)
+        .uri("/auth/sign-in")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-groundwork-csrf", "1")
+        .body(Body::from(
+            r#"{"email":"first@example.org","password":"a long enough passphrase"}"#,
+        ))
+        .unwrap();
+    let signed_in = send(&router, sign_in).await;
+    assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.body);
+    assert!(
+        signed_in.body.contains("\"role\":\"admin\""),
+        "{}",
+        signed_in.body
+    );
+
+    // From now on the address is gone, for the page and for another setup.
+    assert_eq!(
+        request(&router, Method::GET, &path).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let again = send(&router, setup_request(&path, true, body)).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn without_a_first_start_there_is_no_setup_address() {
+    let (router, _backend) = router(WebFiles::Embedded).await;
+    let page = request(&router, Method::GET, "/setup/anything").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
 }

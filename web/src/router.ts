@@ -1,5 +1,6 @@
 // A small client-side router on the History API: the server answers every app path with index.html, and
-// the app reads the path. Routes carry ids only, never names or anything personal.
+// the app reads the path. Routes carry ids only, never names or anything personal. The server answers
+// other first segments with 404 (api/src/web.rs, CLIENT_ROUTES): a new screen's segment goes there too.
 import { useEffect, useState } from 'preact/hooks';
 
 export type Route =

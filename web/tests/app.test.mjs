@@ -342,7 +342,12 @@ describe('the browser app', () => {
     test(`axe finds nothing on any screen (${locale})`, async () => {
       const { context, problems } = await phoneContext(browser, server, { locale });
       const page = await context.newPage();
-      const check = async (screen) => assert.deepEqual(await axeViolations(page), [], `${screen} (${locale})`);
+      const check = async (screen) => {
+        assert.deepEqual(await axeViolations(page), [], `${screen} (${locale})`);
+        // Phone first: nothing scrolls sideways at 360 px.
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 360, `${screen} (${locale}) is ${width} px wide`);
+      };
       await page.goto('/');
       await page.getByRole('heading', { name: words.signIn }).waitFor();
       assert.equal(await page.evaluate(() => document.documentElement.lang), locale.slice(0, 2));

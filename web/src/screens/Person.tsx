@@ -224,8 +224,9 @@ export function Person(props: { personId: string }) {
     if (typeof version === 'number') rememberVersion(props.personId, version);
   };
 
-  if (!person) {
-    if (fetching) return <Loading />;
+  if (!person || (!scaleData && person.campaignId)) {
+    // The level's label comes from the campaign's scale: wait for it rather than show a bare number.
+    if (fetching || person) return <Loading />;
     return (
       <section>
         <PageTitle>{t('person.title')}</PageTitle>
