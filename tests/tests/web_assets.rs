@@ -25,29 +25,32 @@ struct Served {
 }
 
 async fn router(web: WebFiles) -> (Router, TestBackend) {
+    router_with(ApiOptions {
+        web,
+        ..ApiOptions::default()
+    })
+    .await
+}
+
+async fn router_with(options: ApiOptions) -> (Router, TestBackend) {
     let backend = TestBackend::sqlite().await;
     let store = backend.store(&MasterKey::generate()).await;
     let groundwork = Arc::new(Groundwork::with_store(store));
     let read_models = ReadModels::new(groundwork.store());
-    let options = ApiOptions {
-        web,
-        ..ApiOptions::default()
-    };
     (app_with(groundwork, read_models, options), backend)
 }
 
 async fn request(router: &Router, method: Method, path: &str) -> Served {
-    let response = router
-        .clone()
-        .oneshot(
-            Request::builder()
-                .method(method)
-                .uri(path)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .body(Body::empty())
         .unwrap();
+    send(router, request).await
+}
+
+async fn send(router: &Router, request: Request<Body>) -> Served {
+    let response = router.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)

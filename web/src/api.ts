@@ -120,7 +120,8 @@ export async function signOut(): Promise<void> {
     // Sign-out clears what the app kept in this browser.
     try {
       sessionStorage.clear();
-      localStorage.removeItem('groundwork.drafts');
+      // Changes made offline belong to this session: the next person to sign in must not send them.
+      localStorage.removeItem('groundwork.outbox');
     } catch {
       /* storage may be unavailable (private mode); nothing to clear then */
     }

@@ -2,7 +2,7 @@
 // on phones and on the left on wide screens) and the route's screen.
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { Provider, useQuery } from '@urql/preact';
+import { Provider, useClient, useQuery } from '@urql/preact';
 import { createApiClient, errorCode } from './api';
 import { I18nContext, initialLang, keepLang, makeI18n, useI18n, type Lang } from './i18n';
 import { navigate, useRoute, type Route } from './router';
@@ -17,6 +17,7 @@ import { Tasks } from './screens/Tasks';
 import { Me } from './screens/Me';
 import { Setup } from './screens/Setup';
 import { Session, useSession, currentCampaign } from './session';
+import { drain, pending, type OutboxItem } from './outbox';
 
 const MeQuery = graphql(`
   query Me {
@@ -122,11 +123,60 @@ function Chrome(props: { route: Route; lang: Lang; setLang: (lang: Lang) => void
             </ul>
           </nav>
           <main id="main">
+            <Connectivity />
             <Screen route={route} lang={props.lang} setLang={props.setLang} />
           </main>
         </div>
       </Session.Provider>
     </I18nContext.Provider>
+  );
+}
+
+/// Says when the phone is offline, sends what was kept meanwhile once it is back, and reports how that went.
+function Connectivity() {
+  const { t, plural } = useI18n();
+  const client = useClient();
+  const [online, setOnline] = useState(() => navigator.onLine);
+  const [sent, setSent] = useState(0);
+  const [refused, setRefused] = useState<OutboxItem[]>([]);
+  useEffect(() => {
+    const send = () => {
+      if (pending().length === 0) return;
+      void drain(client).then((report) => {
+        if (report.sent > 0) setSent(report.sent);
+        if (report.refused.length > 0) setRefused(report.refused);
+      });
+    };
+    const up = () => {
+      setOnline(true);
+      send();
+    };
+    const down = () => setOnline(false);
+    window.addEventListener('online', up);
+    window.addEventListener('offline', down);
+    send();
+    return () => {
+      window.removeEventListener('online', up);
+      window.removeEventListener('offline', down);
+    };
+  }, [client]);
+  return (
+    <div class="connectivity" role="status">
+      {!online && <p class="banner">{t('offline.banner')}</p>}
+      {sent > 0 && <p class="banner">{plural('offline.sent', sent)}</p>}
+      {refused.length > 0 && (
+        <div class="banner">
+          <p>{t('offline.refused')}</p>
+          <ul>
+            {refused.map((item, index) => (
+              <li key={`${item.personId}-${index}`}>
+                <Link href={`/people/${item.personId}`}>{t('offline.open')}</Link>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
   );
 }
 

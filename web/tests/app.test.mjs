@@ -274,6 +274,48 @@ describe('the browser app', () => {
     await context.close();
   });
 
+  test('a 1:1 logged offline is kept, sent once back online, and stored exactly once', async () => {
+    const { context, page, problems } = await signedIn({ width: 390, height: 844 });
+    const { person } = someone(await chart(context), 7);
+    const before = (await graphql(context, server.url, PERSON, { id: person.personId })).person;
+    await page.goto(`/people/${person.personId}`);
+    await page.getByRole('heading', { level: 1, name: person.name }).waitFor();
+
+    await context.setOffline(true);
+    await page.getByText('You are offline.').waitFor();
+    await page.getByRole('button', { name: 'Log a 1:1' }).click();
+    const sheet = page.getByRole('dialog', { name: 'Log a 1:1' });
+    await sheet.getByLabel('Next step').fill('Sign the petition on Monday');
+    await sheet.getByRole('button', { name: 'Save the 1:1' }).click();
+    await page.getByRole('status').getByText('No signal: the change is kept on this phone').waitFor();
+    const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('groundwork.outbox') ?? '[]'));
+    assert.equal(kept.length, 1);
+    assert.equal(kept[0].kind, 'logOneOnOne');
+
+    const [sentRequest] = await Promise.all([
+      page.waitForRequest((r) => r.url().endsWith('/graphql') && (r.postData() ?? '').includes(kept[0].variables.idempotencyKey)),
+      context.setOffline(false),
+    ]);
+    await page.getByText('Sent 1 change made offline.').waitFor();
+    assert.equal(await page.evaluate(() => localStorage.getItem('groundwork.outbox')), null);
+    const after = (await graphql(context, server.url, PERSON, { id: person.personId })).person;
+    assert.equal(after.oneOnOnes.length, before.oneOnOnes.length + 1);
+
+    // Had the first send reached the server before the signal dropped, sending again stores nothing new.
+    const again = await (
+      await context.request.post(`${server.url}/graphql`, {
+        headers: { 'X-Groundwork-CSRF': '1', 'Content-Type': 'application/json' },
+        data: sentRequest.postData(),
+      })
+    ).json();
+    assert.equal(again.errors, undefined, JSON.stringify(again.errors));
+    assert.equal(again.data.logOneOnOne.replayed, true);
+    const still = (await graphql(context, server.url, PERSON, { id: person.personId })).person;
+    assert.equal(still.oneOnOnes.length, before.oneOnOnes.length + 1);
+    assert.deepEqual(problems.filter((p) => !p.includes('ERR_INTERNET_DISCONNECTED')), []);
+    await context.close();
+  });
+
   test('as of a past day: a banner says so, the figures are that day’s, and a link goes back to today', async () => {
     const { context, page, problems } = await signedIn();
     await page.goto(`/campaigns/${data.campaignId}`);

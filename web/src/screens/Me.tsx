@@ -5,11 +5,13 @@ import { LANGS, useI18n, type Lang } from '../i18n';
 import { useSession } from '../session';
 import { ErrorSummary, PageTitle } from '../components/ui';
 import { navigate } from '../router';
+import { pending } from '../outbox';
 import type { Key } from '../i18n';
 
 export function Me(props: { lang: Lang; setLang: (lang: Lang) => void }) {
-  const { t } = useI18n();
+  const { t, plural } = useI18n();
   const session = useSession();
+  const unsent = pending().length;
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [errors, setErrors] = useState<string[]>([]);
@@ -82,6 +84,7 @@ export function Me(props: { lang: Lang; setLang: (lang: Lang) => void }) {
         </div>
       </form>
       <h2>{t('me.signOutHeading')}</h2>
+      {unsent > 0 && <p class="banner">{plural('me.unsent', unsent)}</p>}
       <div class="actions">
         <button
           type="button"

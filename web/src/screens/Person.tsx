@@ -11,6 +11,8 @@ import { useI18n, type Key } from '../i18n';
 import { canAssess, canWrite, useSession } from '../session';
 import { ErrorSummary, LevelChip, Loading, PageTitle, Sheet } from '../components/ui';
 import { unitName } from './unitNames';
+import { AddNoteDoc, AssessDoc, LogOneOnOneDoc } from '../mutations';
+import { enqueue, type OutboxKind } from '../outbox';
 import { today } from './WallChart';
 
 const PersonDoc = graphql(`
@@ -67,42 +69,6 @@ const NotesDoc = graphql(`
       erased
       writtenById
       at
-    }
-  }
-`);
-
-const AssessDoc = graphql(`
-  mutation Assess($input: AssessPersonInput!, $expectedVersion: Int, $idempotencyKey: String) {
-    assessPerson(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {
-      id
-      version
-      person {
-        ...PersonDetail
-      }
-    }
-  }
-`);
-
-const LogOneOnOneDoc = graphql(`
-  mutation LogOneOnOne($input: LogOneOnOneInput!, $expectedVersion: Int, $idempotencyKey: String) {
-    logOneOnOne(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {
-      id
-      version
-      person {
-        ...PersonDetail
-      }
-    }
-  }
-`);
-
-const AddNoteDoc = graphql(`
-  mutation AddNote($input: AddNoteInput!, $expectedVersion: Int, $idempotencyKey: String) {
-    addNote(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {
-      id
-      version
-      person {
-        ...PersonDetail
-      }
     }
   }
 `);
@@ -182,6 +148,7 @@ export function Person(props: { personId: string }) {
   const change = async (
     send: (expectedVersion: number | null, key: string) => Promise<{ error?: CombinedError; data?: unknown }>,
     done: string,
+    offline?: { kind: OutboxKind; variables: (expectedVersion: number | null, key: string) => Record<string, unknown> },
   ): Promise<{ ok: boolean; field?: string }> => {
     const key = idempotencyKey();
     const attempt = async (version: number | null): Promise<{ ok: boolean; field?: string }> => {
@@ -198,6 +165,13 @@ export function Person(props: { personId: string }) {
         refetch({ requestPolicy: 'network-only' });
         setConflict({ current, retry: (v) => void attemptAgain(v) });
         return { ok: false };
+      }
+      if (code === 'NETWORK' && offline) {
+        // No signal: keep the change on this phone and send it, with the same idempotency key, once online.
+        enqueue({ kind: offline.kind, personId: props.personId, variables: offline.variables(version, key) });
+        setErrors([]);
+        setStatus(t('offline.queued'));
+        return { ok: true };
       }
       const field = errorField(result.error);
       setErrors([
@@ -244,14 +218,22 @@ export function Person(props: { personId: string }) {
   const askedNotToBeContacted = person.contactPoints.some((point) => point.doNotContact);
   const writable = canWrite(session) && person.status === 'ACTIVE';
 
-  const assess = (level: number) =>
-    change(async (expectedVersion, key) => {
-      const result = await client
-        .mutation(AssessDoc, { input: { personId: person.id, level }, expectedVersion, idempotencyKey: key })
-        .toPromise();
-      afterWrite(result as never, 'assessPerson');
-      return result;
-    }, t('person.assessed', { level }));
+  const assess = (level: number) => {
+    const variables = (expectedVersion: number | null, key: string) => ({
+      input: { personId: person.id, level },
+      expectedVersion,
+      idempotencyKey: key,
+    });
+    return change(
+      async (expectedVersion, key) => {
+        const result = await client.mutation(AssessDoc, variables(expectedVersion, key)).toPromise();
+        afterWrite(result as never, 'assessPerson');
+        return result;
+      },
+      t('person.assessed', { level }),
+      { kind: 'assess', variables },
+    );
+  };
 
   const toggleFollowUp = () =>
     change(async (expectedVersion, key) => {
@@ -402,23 +384,26 @@ export function Person(props: { personId: string }) {
           canAssess={canAssess(session)}
           onClose={() => setSheet('none')}
           onSubmit={async (values) => {
-            const outcome = await change(async (expectedVersion, key) => {
-              const result = await client
-                .mutation(LogOneOnOneDoc, {
-                  input: {
-                    personId: person.id,
-                    heldAt: heldAt(values.day),
-                    assessment: values.level,
-                    nextStep: values.nextStep || null,
-                    notes: values.notes || null,
-                  },
-                  expectedVersion,
-                  idempotencyKey: key,
-                })
-                .toPromise();
-              afterWrite(result as never, 'logOneOnOne');
-              return result;
-            }, t('oneOnOne.saved'));
+            const variables = (expectedVersion: number | null, key: string) => ({
+              input: {
+                personId: person.id,
+                heldAt: heldAt(values.day),
+                assessment: values.level,
+                nextStep: values.nextStep || null,
+                notes: values.notes || null,
+              },
+              expectedVersion,
+              idempotencyKey: key,
+            });
+            const outcome = await change(
+              async (expectedVersion, key) => {
+                const result = await client.mutation(LogOneOnOneDoc, variables(expectedVersion, key)).toPromise();
+                afterWrite(result as never, 'logOneOnOne');
+                return result;
+              },
+              t('oneOnOne.saved'),
+              { kind: 'logOneOnOne', variables },
+            );
             if (outcome.ok) setSheet('none');
             return outcome;
           }}
@@ -430,13 +415,20 @@ export function Person(props: { personId: string }) {
           conflict={conflictBox}
           onClose={() => setSheet('none')}
           onSubmit={async (text) => {
-            const outcome = await change(async (expectedVersion, key) => {
-              const result = await client
-                .mutation(AddNoteDoc, { input: { personId: person.id, text }, expectedVersion, idempotencyKey: key })
-                .toPromise();
-              afterWrite(result as never, 'addNote');
-              return result;
-            }, t('note.saved'));
+            const variables = (expectedVersion: number | null, key: string) => ({
+              input: { personId: person.id, text },
+              expectedVersion,
+              idempotencyKey: key,
+            });
+            const outcome = await change(
+              async (expectedVersion, key) => {
+                const result = await client.mutation(AddNoteDoc, variables(expectedVersion, key)).toPromise();
+                afterWrite(result as never, 'addNote');
+                return result;
+              },
+              t('note.saved'),
+              { kind: 'addNote', variables },
+            );
             if (outcome.ok) setSheet('none');
             return outcome;
           }}
