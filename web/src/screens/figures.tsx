@@ -22,7 +22,7 @@ export function LevelBars(props: {
       {rows.map((row) => {
         const share = props.people > 0 ? row.count / props.people : 0;
         return (
-          <li key={row.key} class={`level-bar chip-level-${Math.min(row.level, 6)}`}>
+          <li key={row.key} class="level-bar">
             <span class="level-bar-name">{row.name}</span>
             <span class="level-bar-track" aria-hidden="true">
               <span class="level-bar-fill" style={{ width: `${Math.round(share * 100)}%` }} />
