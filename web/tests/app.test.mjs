@@ -144,6 +144,40 @@ describe('the browser app', () => {
     await context.close();
   });
 
+  test('structure tests: progress on the campaign home, each unit’s share against the goal on the wall chart', async () => {
+    const { context, page, problems } = await signedIn();
+    const found = await graphql(
+      context,
+      server.url,
+      `query($c: ID!) { activity(campaignId: $c, filter: { kinds: ["StructureTestCreated"] }, first: 5) { edges { node { structureTestId } } } }`,
+      { c: data.campaignId },
+    );
+    const testId = found.activity.edges[0]?.node.structureTestId;
+    assert.ok(testId, 'the demo has no structure test');
+    const answer = await graphql(
+      context,
+      server.url,
+      `query($c: ID!, $t: ID!) { structureTest(id: $t) { name goalPercent }
+        wallChart(campaignId: $c, structureTestId: $t) { units { id retired figures { structureTest { participation goalReached } } } } }`,
+      { c: data.campaignId, t: testId },
+    );
+    const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 0 });
+    await page.locator('article.card').getByText(`${answer.structureTest.name}:`).waitFor();
+
+    await page.goto(`/campaigns/${data.campaignId}`);
+    await page.getByLabel('Show a structure test').selectOption(testId);
+    const units = answer.wallChart.units.filter((u) => !u.retired && u.figures.structureTest);
+    assert.ok(units.length > 0);
+    for (const unit of units) {
+      const test = unit.figures.structureTest;
+      const expected = `${percent.format(test.participation)} took part (goal ${answer.structureTest.goalPercent}%)${test.goalReached ? '' : ' · below the goal'}`;
+      await page.locator(`li[data-unit-id="${unit.id}"] > .figure-line li`, { hasText: expected }).waitFor();
+    }
+    assert.deepEqual(await axeViolations(page), [], 'wall chart with a structure test');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('keyboard only: sign in, wall chart, person, log a 1:1', async () => {
     const { context, problems } = await phoneContext(browser, server);
     const page = await context.newPage();

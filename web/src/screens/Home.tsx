@@ -6,6 +6,7 @@ import { useI18n } from '../i18n';
 import { useSession } from '../session';
 import { Link, Loading, PageTitle } from '../components/ui';
 import { LevelBars } from './figures';
+import { StructureTestList } from './structureTests';
 
 const CampaignTotals = graphql(`
   query CampaignTotals($campaignId: ID!) {
@@ -90,6 +91,7 @@ function CampaignCard(props: { campaignId: string }) {
         </div>
       </dl>
       <LevelBars perLevel={totals.perLevel} people={totals.people} assessed={totals.assessed} scale={campaign.scale} />
+      <StructureTestList campaignId={campaign.id} />
       <p class="actions">
         <Link class="button primary" href={`/campaigns/${campaign.id}`}>
           {t('home.openWallChart')}

@@ -11,10 +11,11 @@ import { useSession } from '../session';
 import { navigate } from '../router';
 import { LevelChip, Link, Loading, PageTitle, type ScaleLevel } from '../components/ui';
 import { rememberUnitNames } from './unitNames';
+import { StructureTestOption, TestProgressDoc, useStructureTestIds } from './structureTests';
 
 const WallChartDoc = graphql(`
-  query WallChart($campaignId: ID!, $asOf: DateTime) {
-    wallChart(campaignId: $campaignId, asOf: $asOf) {
+  query WallChart($campaignId: ID!, $asOf: DateTime, $structureTestId: ID) {
+    wallChart(campaignId: $campaignId, asOf: $asOf, structureTestId: $structureTestId) {
       asOf
       campaign {
         id
@@ -57,6 +58,12 @@ const WallChartDoc = graphql(`
     perLevel {
       level
       count
+    }
+    structureTest {
+      inScope
+      participated
+      participation
+      goalReached
     }
   }
   fragment Cell on PersonCell {
@@ -110,6 +117,12 @@ function matches(cell: Cell, f: Filters, me: string): boolean {
   return true;
 }
 
+function findFigures(chart: Chart | null | undefined, key: string): Figures | undefined {
+  if (!chart) return undefined;
+  if (key === 'totals') return chart.totals;
+  return chart.units.find((unit) => unit.id === key)?.figures;
+}
+
 /// How long a change made elsewhere stays marked.
 const HIGHLIGHT_MS = 4000;
 
@@ -128,9 +141,12 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
   const i18n = useI18n();
   const { t } = i18n;
   const session = useSession();
+  const [testId, setTestId] = useState<string | null>(null);
+  const testIds = useStructureTestIds(props.campaignId);
+  const [{ data: testData }] = useQuery({ query: TestProgressDoc, variables: { id: testId ?? '' }, pause: !testId });
   const variables = useMemo(
-    () => ({ campaignId: props.campaignId, asOf: props.asOf ? endOfDay(props.asOf) : null }),
-    [props.campaignId, props.asOf],
+    () => ({ campaignId: props.campaignId, asOf: props.asOf ? endOfDay(props.asOf) : null, structureTestId: testId }),
+    [props.campaignId, props.asOf, testId],
   );
   const [{ data, fetching, error }] = useQuery({ query: WallChartDoc, variables, requestPolicy: 'network-only' });
   const [cells, setCells] = useState<Map<string, Cell>>(new Map());
@@ -170,8 +186,12 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
         setAnnouncement(t('wallChart.changed', { name: cell.name ?? t('person.hidden') }));
       } else if (change.kind === 'UNIT_FIGURES' && change.figures) {
         const key = change.unitId ?? 'totals';
-        const next = change.figures;
-        setFigures((current) => new Map(current).set(key, next));
+        const live = change.figures;
+        // The subscription knows no chosen structure test: keep the test's figures the chart had.
+        setFigures((current) => {
+          const before = current.get(key) ?? findFigures(data?.wallChart, key);
+          return new Map(current).set(key, { ...live, structureTest: live.structureTest ?? before?.structureTest ?? null });
+        });
         mark(`unit:${key}`);
       }
       return event;
@@ -193,6 +213,7 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
     );
   }
   const scale = chart.campaign.scale;
+  const goal = testId && testData?.structureTest?.id === testId ? testData.structureTest.goalPercent : null;
   const cellOf = (cell: Cell) => cells.get(cell.personId) ?? cell;
   const figuresOf = (key: string, original: Figures) => figures.get(key) ?? original;
   const active = filtering(filters);
@@ -237,10 +258,13 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
         setPrintView={setPrintView}
         unitPerPage={unitPerPage}
         setUnitPerPage={setUnitPerPage}
+        testIds={testIds}
+        testId={testId}
+        setTestId={setTestId}
       />
       <div class={`unit totals${marked.has('unit:totals') ? ' changed' : ''}`}>
         <h2 class="unit-name">{t('wallChart.totals')}</h2>
-        <FigureLine figures={figuresOf('totals', chart.totals)} scale={scale} i18n={i18n} />
+        <FigureLine figures={figuresOf('totals', chart.totals)} scale={scale} i18n={i18n} goal={goal} />
       </div>
       <ol class="units">
         {units.map((unit) => {
@@ -264,7 +288,7 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
                   <span class="unit-kind">{unit.kind}</span>
                 </button>
               </h2>
-              <FigureLine figures={figuresOf(unit.id, unit.figures)} scale={scale} i18n={i18n} />
+              <FigureLine figures={figuresOf(unit.id, unit.figures)} scale={scale} i18n={i18n} goal={goal} />
               <div id={`people-${unit.id}`} hidden={!expanded}>
                 {expanded && (
                   <PeopleRows cells={people} scale={scale} marked={marked} me={session.userId} emptyText={active ? t('wallChart.noMatch') : t('wallChart.noPeople')} />
@@ -304,7 +328,7 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
   );
 }
 
-function FigureLine(props: { figures: Figures; scale: ScaleLevel[]; i18n: I18n }) {
+function FigureLine(props: { figures: Figures; scale: ScaleLevel[]; i18n: I18n; goal: number | null }) {
   const { figures: f, i18n } = props;
   const { t, plural, percent } = i18n;
   const standing = f.supermajority ? t('figures.supermajority') : f.majority ? t('figures.majority') : null;
@@ -315,6 +339,12 @@ function FigureLine(props: { figures: Figures; scale: ScaleLevel[]; i18n: I18n }
       <li>{t('figures.onesAndTwosShare', { share: percent(f.shareOnesAndTwos) })}</li>
       <li class={f.uncovered > 0 ? 'warn' : undefined}>{t('figures.uncoveredCount', { count: i18n.number(f.uncovered) })}</li>
       {standing && <li class="standing">{standing}</li>}
+      {f.structureTest && props.goal != null && (
+        <li class={f.structureTest.goalReached ? 'standing' : 'warn'}>
+          {t('figures.testShare', { share: percent(f.structureTest.participation), goal: props.goal })}
+          {f.structureTest.goalReached ? '' : ` · ${t('tests.below')}`}
+        </li>
+      )}
       <li class="per-level">
         <span class="visually-hidden">{t('figures.distribution')}: </span>
         {props.scale.map((entry) => (
@@ -365,6 +395,9 @@ function Toolbar(props: {
   setPrintView: (on: boolean) => void;
   unitPerPage: boolean;
   setUnitPerPage: (on: boolean) => void;
+  testIds: string[];
+  testId: string | null;
+  setTestId: (id: string | null) => void;
 }) {
   const { t } = useI18n();
   const [day, setDay] = useState(props.asOf ?? '');
@@ -412,6 +445,21 @@ function Toolbar(props: {
           </button>
         )}
       </details>
+      {props.testIds.length > 0 && (
+        <div class="field">
+          <label for="structure-test">{t('tests.pick')}</label>
+          <select
+            id="structure-test"
+            value={props.testId ?? ''}
+            onChange={(event) => props.setTestId(event.currentTarget.value || null)}
+          >
+            <option value="">{t('tests.none')}</option>
+            {props.testIds.map((id) => (
+              <StructureTestOption key={id} id={id} />
+            ))}
+          </select>
+        </div>
+      )}
       <form
         class="as-of"
         onSubmit={(event) => {
