@@ -63,7 +63,7 @@ async fn send(router: &Router, request: Request<Body>) -> Served {
     }
 }
 
-fn header<'a>(served: &'a Served, name: header::HeaderName) -> &'a str {
+fn header(served: &Served, name: header::HeaderName) -> &str {
     served
         .headers
         .get(&name)
