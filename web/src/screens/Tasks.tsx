@@ -1,6 +1,6 @@
 // My tasks: the caller's open tasks by due date, each with the people it is about; done and reopen.
 import { useState } from 'preact/hooks';
-import { useClient, useQuery } from '@urql/preact';
+import { useClient, useQuery, useSubscription } from '@urql/preact';
 import { graphql } from '../gql';
 import { idempotencyKey } from '../api';
 import { useI18n, type Key } from '../i18n';
@@ -33,6 +33,15 @@ const SubjectDoc = graphql(`
   }
 `);
 
+const MyTaskChanges = graphql(`
+  subscription MyTaskChanges {
+    myTaskChanges {
+      taskId
+      stillMine
+    }
+  }
+`);
+
 const CompleteDoc = graphql(`
   mutation CompleteTask($input: CompleteTaskInput!, $idempotencyKey: String) {
     completeTask(input: $input, idempotencyKey: $idempotencyKey) {
@@ -58,8 +67,16 @@ export function Tasks() {
   const [show, setShow] = useState<'OPEN' | 'DONE'>('OPEN');
   const [{ data, fetching }, refetch] = useQuery({ query: MyTasksDoc, variables: { status: show }, requestPolicy: 'cache-and-network' });
   const [status, setStatus] = useState('');
+  // Tasks just marked done or reopened leave this list at once; the list read right after the change may
+  // not show it yet, and the subscription below reads it again once the change is projected.
+  const [moved, setMoved] = useState<Set<string>>(new Set());
+  useSubscription({ query: MyTaskChanges }, (_previous: unknown, event) => {
+    refetch({ requestPolicy: 'network-only' });
+    return event;
+  });
   const tasks = [...(data?.myTasks.edges ?? [])]
     .map((edge) => edge.node)
+    .filter((task) => !(moved.has(task.id) && task.status === show))
     .sort((a, b) => (a.due ?? '9999-12-31').localeCompare(b.due ?? '9999-12-31'));
 
   const act = async (taskId: string, done: boolean) => {
@@ -67,6 +84,7 @@ export function Tasks() {
       ? await client.mutation(CompleteDoc, { input: { taskId }, idempotencyKey: idempotencyKey() }).toPromise()
       : await client.mutation(ReopenDoc, { input: { taskId }, idempotencyKey: idempotencyKey() }).toPromise();
     setStatus(result.error ? t('error.generic') : done ? t('tasks.markedDone') : t('tasks.reopened'));
+    if (!result.error) setMoved((current) => new Set(current).add(taskId));
     refetch({ requestPolicy: 'network-only' });
   };
 
@@ -74,10 +92,26 @@ export function Tasks() {
     <section>
       <PageTitle>{t('tasks.title')}</PageTitle>
       <div class="segmented" role="group" aria-label={t('tasks.which')}>
-        <button type="button" class="button secondary" aria-pressed={show === 'OPEN'} onClick={() => setShow('OPEN')}>
+        <button
+          type="button"
+          class="button secondary"
+          aria-pressed={show === 'OPEN'}
+          onClick={() => {
+            setMoved(new Set());
+            setShow('OPEN');
+          }}
+        >
           {t('tasks.open')}
         </button>
-        <button type="button" class="button secondary" aria-pressed={show === 'DONE'} onClick={() => setShow('DONE')}>
+        <button
+          type="button"
+          class="button secondary"
+          aria-pressed={show === 'DONE'}
+          onClick={() => {
+            setMoved(new Set());
+            setShow('DONE');
+          }}
+        >
           {t('tasks.done')}
         </button>
       </div>
