@@ -296,14 +296,23 @@ describe('the browser app', () => {
     await page.getByText('Asked not to be contacted on some channels').waitFor();
 
     await page.getByRole('button', { name: 'Add a note' }).click();
-    const sheet = page.getByRole('dialog', { name: 'Add a note' });
+    let sheet = page.getByRole('dialog', { name: 'Add a note' });
     await sheet.getByRole('button', { name: 'Save the note' }).click();
     await sheet.getByText('Write the note first.').waitFor();
+    // What was typed survives a reload.
+    await sheet.getByLabel('Note').fill('Worried about the night-shift');
+    await page.reload();
+    await page.getByRole('button', { name: 'Add a note' }).click();
+    sheet = page.getByRole('dialog', { name: 'Add a note' });
+    assert.equal(await sheet.getByLabel('Note').inputValue(), 'Worried about the night-shift');
     await sheet.getByLabel('Note').fill('Worried about the night-shift schedule');
     await sheet.getByRole('button', { name: 'Save the note' }).click();
     await page.getByRole('status').getByText('The note is saved.').waitFor();
     await page.getByRole('button', { name: 'Show the notes (the read is recorded)' }).click();
     await page.locator('.note-list').getByText('Worried about the night-shift schedule').waitFor();
+    // Once saved, the draft is gone: the form opens empty.
+    await page.getByRole('button', { name: 'Add a note' }).click();
+    assert.equal(await page.getByRole('dialog', { name: 'Add a note' }).getByLabel('Note').inputValue(), '');
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -377,6 +377,7 @@ export function Person(props: { personId: string }) {
 
       {sheet === 'oneOnOne' && (
         <OneOnOneSheet
+          personId={person.id}
           errors={errors}
           conflict={conflictBox}
           level={person.level ?? null}
@@ -411,6 +412,7 @@ export function Person(props: { personId: string }) {
       )}
       {sheet === 'note' && (
         <NoteSheet
+          personId={person.id}
           errors={errors}
           conflict={conflictBox}
           onClose={() => setSheet('none')}
@@ -469,6 +471,37 @@ function heldAt(day: string): string {
   return new Date(`${day}T12:00:00`).toISOString();
 }
 
+/// A form's unsent input, kept in this tab's storage so a reload or a lost page does not lose it; removed
+/// once the change is saved, and with everything else at sign-out.
+function useDraft<T>(key: string, initial: () => T): [T, (next: T) => void, () => void] {
+  const storageKey = `groundwork.draft.${key}`;
+  const [value, setValue] = useState<T>(() => {
+    try {
+      const kept = sessionStorage.getItem(storageKey);
+      if (kept) return { ...initial(), ...(JSON.parse(kept) as Partial<T>) };
+    } catch {
+      /* no storage or a damaged draft: start empty */
+    }
+    return initial();
+  });
+  const update = (next: T) => {
+    setValue(next);
+    try {
+      sessionStorage.setItem(storageKey, JSON.stringify(next));
+    } catch {
+      /* not kept */
+    }
+  };
+  const discard = () => {
+    try {
+      sessionStorage.removeItem(storageKey);
+    } catch {
+      /* nothing kept */
+    }
+  };
+  return [value, update, discard];
+}
+
 interface OneOnOneValues {
   day: string;
   level: number | null;
@@ -477,6 +510,7 @@ interface OneOnOneValues {
 }
 
 function OneOnOneSheet(props: {
+  personId: string;
   errors: string[];
   conflict: ComponentChildren;
   level: number | null;
@@ -486,7 +520,12 @@ function OneOnOneSheet(props: {
   onSubmit: (values: OneOnOneValues) => Promise<{ ok: boolean; field?: string }>;
 }) {
   const { t } = useI18n();
-  const [values, setValues] = useState<OneOnOneValues>(() => ({ day: today(), level: props.level, nextStep: '', notes: '' }));
+  const [values, setValues, discardDraft] = useDraft<OneOnOneValues>(`oneOnOne.${props.personId}`, () => ({
+    day: today(),
+    level: props.level,
+    nextStep: '',
+    notes: '',
+  }));
   const [busy, setBusy] = useState(false);
   const [fieldError, setFieldError] = useState<string | null>(null);
   const maxDay = useMemo(today, []);
@@ -503,6 +542,7 @@ function OneOnOneSheet(props: {
           }
           setBusy(true);
           const outcome = await props.onSubmit(values);
+          if (outcome.ok) discardDraft();
           setBusy(false);
           if (!outcome.ok && outcome.field?.includes('heldAt')) setFieldError(t('oneOnOne.dayInvalid'));
         }}
@@ -575,9 +615,17 @@ function OneOnOneSheet(props: {
   );
 }
 
-function NoteSheet(props: { errors: string[]; conflict: ComponentChildren; onClose: () => void; onSubmit: (text: string) => Promise<{ ok: boolean }> }) {
+function NoteSheet(props: {
+  personId: string;
+  errors: string[];
+  conflict: ComponentChildren;
+  onClose: () => void;
+  onSubmit: (text: string) => Promise<{ ok: boolean }>;
+}) {
   const { t } = useI18n();
-  const [text, setText] = useState('');
+  const [draft, setDraft, discardDraft] = useDraft<{ text: string }>(`note.${props.personId}`, () => ({ text: '' }));
+  const text = draft.text;
+  const setText = (next: string) => setDraft({ text: next });
   const [missing, setMissing] = useState(false);
   const [busy, setBusy] = useState(false);
   return (
@@ -592,7 +640,8 @@ function NoteSheet(props: { errors: string[]; conflict: ComponentChildren; onClo
             return;
           }
           setBusy(true);
-          await props.onSubmit(text.trim());
+          const outcome = await props.onSubmit(text.trim());
+          if (outcome.ok) discardDraft();
           setBusy(false);
         }}
       >
