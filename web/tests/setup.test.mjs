@@ -2,7 +2,7 @@
 // chapter and sets a password there, lands signed in, and the address answers 404 from then on.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axeViolations, freshData, launchBrowser, phoneContext, removeData, startServer } from './harness.mjs';
+import { axeViolations, freshData, launchBrowser, phoneContext, removeData, signIn, startServer } from './harness.mjs';
 
 let data;
 let server;
@@ -51,6 +51,31 @@ test('the setup address creates the first admin once, then answers 404', async (
     data: { chapterName: 'Another', email: 'second@example.org', password: 'another long passphrase' },
   });
   assert.equal(again.status(), 404);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the admin switches the app to Spanish (kept after a reload) and changes their password', async () => {
+  const { context, problems } = await phoneContext(browser, server);
+  const page = await context.newPage();
+  await signIn(page, 'first.admin@example.org', 'a long enough passphrase');
+  await page.getByRole('link', { name: 'Me', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Me' }).waitFor();
+  await page.getByLabel('Español').check();
+  await page.getByRole('heading', { level: 1, name: 'Yo' }).waitFor();
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Yo' }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'es');
+
+  await page.getByLabel('Contraseña actual').fill('not my password');
+  await page.getByLabel('Contraseña nueva').fill('an even longer passphrase');
+  await page.getByRole('button', { name: 'Cambiar contraseña' }).click();
+  await page.locator('.error-summary').getByText('La contraseña actual no es correcta').waitFor();
+  await page.getByLabel('Contraseña actual').fill('a long enough passphrase');
+  await page.getByRole('button', { name: 'Cambiar contraseña' }).click();
+  // A changed password ends every session: sign in again, with the new one.
+  await page.getByRole('heading', { name: 'Entra a Groundwork' }).waitFor();
+  await signIn(page, 'first.admin@example.org', 'an even longer passphrase');
   assert.deepEqual(problems, []);
   await context.close();
 });
