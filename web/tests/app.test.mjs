@@ -274,6 +274,10 @@ describe('the browser app', () => {
     const conflict = first.page.locator('.conflict');
     await conflict.getByText('Someone else changed this person first').waitFor();
     await first.page.locator('.person-head .chip-number', { hasText: '3' }).waitFor();
+    // Both versions side by side: what this phone tried, and where the person stands now.
+    await conflict.locator('.conflict-compare').getByText('Assessed at level 4.').waitFor();
+    await conflict.locator('.conflict-compare .chip-number', { hasText: '3' }).waitFor();
+    assert.deepEqual(await axeViolations(first.page), [], 'the conflict');
     await conflict.getByRole('button', { name: 'Apply my change again' }).click();
     await first.page.getByRole('status').getByText('Assessed at level 4.').waitFor();
     const stored = (await graphql(first.context, server.url, PERSON, { id: person.personId })).person;

@@ -122,6 +122,8 @@ interface Pending {
   /// Sends the change again with the version the server now has (after a conflict).
   retry: (version: number) => void;
   current: number;
+  /// What the person tried to do, in their words.
+  mine: string;
 }
 
 export function Person(props: { personId: string }) {
@@ -163,7 +165,7 @@ export function Person(props: { personId: string }) {
       if (code === 'CONFLICT') {
         const current = Number(result.error.graphQLErrors[0]?.extensions?.currentVersion);
         refetch({ requestPolicy: 'network-only' });
-        setConflict({ current, retry: (v) => void attemptAgain(v) });
+        setConflict({ current, mine: done, retry: (v) => void attemptAgain(v) });
         return { ok: false };
       }
       if (code === 'NETWORK' && offline) {
@@ -244,10 +246,29 @@ export function Person(props: { personId: string }) {
       return result;
     }, person.followUp ? t('person.followUpCleared') : t('person.followUpFlagged'));
 
+  const latest = person.history.length > 0 ? person.history[person.history.length - 1] : null;
   const conflictBox = conflict && (
     <div class="conflict" role="alert">
       <h2>{t('conflict.title')}</h2>
       <p>{t('conflict.body')}</p>
+      <div class="conflict-compare">
+        <div>
+          <h3>{t('conflict.yours')}</h3>
+          <p>{conflict.mine}</p>
+        </div>
+        <div>
+          <h3>{t('conflict.now')}</h3>
+          <LevelChip level={person.level} scale={scale} />
+          {latest && (
+            <p>
+              {t('conflict.latest', {
+                what: KIND_KEYS[latest.kind] ? t(KIND_KEYS[latest.kind]) : latest.kind,
+                at: i18n.dateTime(latest.at),
+              })}
+            </p>
+          )}
+        </div>
+      </div>
       <button type="button" class="button primary" onClick={() => conflict.retry(conflict.current)}>
         {t('conflict.applyAgain')}
       </button>
