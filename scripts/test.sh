@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test Groundwork has, on a fresh machine: starts PostgreSQL if it is not running,
-# then formatting, lints, and the whole test suite against both SQLite and PostgreSQL.
+# then formatting, lints, the whole test suite against both SQLite and PostgreSQL, the browser app's build
+# check and its browser tests in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +38,18 @@ if [ ! -f tests/oidc-provider/node_modules/.package-lock.json ] \
   npm ci --prefix tests/oidc-provider --no-audit --no-fund
 fi
 
+step "The browser app: dependencies, generated code and the committed build"
+# Debian's Chromium drives the browser tests (playwright-core 1.64.1 matches its version 156).
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
+[ -x /usr/bin/chromium ] || { echo "Chromium is needed for the browser tests; install the chromium package"; exit 1; }
+npm ci --prefix web --no-audit --no-fund
+# Fails when web/src/gql is stale against schema.graphql, or when web/dist is not what the lockfile builds.
+npm run --prefix web check
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
@@ -45,6 +58,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo test (SQLite and PostgreSQL)"
 cargo test --workspace --locked --no-fail-fast -- --test-threads="${GROUNDWORK_TEST_THREADS:-4}"
+
+step "Browser tests (the real groundwork binary, SQLite, Chromium)"
+cargo build -p api --bin groundwork --locked
+npm test --prefix web
 
 step "groundwork-bench --quick (SQLite and PostgreSQL)"
 # Keeps the benchmark harness from rotting; the figures of a debug build on a CI machine mean little.

@@ -5,6 +5,8 @@
 //! - `POST /auth/sign-in`, `/auth/sign-out`, `/auth/sign-out-everywhere`, `/auth/password`: password accounts.
 //! - `GET /auth/providers`, `/auth/oidc/start`, `/auth/oidc/callback`: single sign-on (see [`crate::oidc`]).
 //! - `GET /metrics` answers in Prometheus text; `GET /healthz` says whether the database answers.
+//! - `GET`/`POST /setup/{token}`: the first admin's one-time setup on a new database ([`crate::setup`]).
+//! - Every other GET is the browser app (see [`crate::web`]): its assets, or its page for a client route.
 
 use crate::access::{Identity, Scope, Via};
 use crate::accounts::{AccountError, Accounts};
@@ -14,12 +16,14 @@ use crate::graphql::{self, GraphqlSettings, GroundworkSchema, SchemaDeps};
 use crate::oidc::{self, Oidc, OidcRoutes};
 use crate::service::Groundwork;
 use crate::session::session_cookie_value;
-use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
+use crate::setup::{self, FirstStart};
+use crate::web::{self, WebFiles};
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::ids::ChapterId;
@@ -28,6 +32,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::json;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Where the GraphQL endpoint and its WebSocket live.
@@ -52,6 +57,10 @@ pub struct ApiOptions {
     pub secure_cookies: bool,
     /// Single sign-on through an OpenID Connect provider, when configured.
     pub oidc: Option<OidcSettings>,
+    /// Where the browser app's files come from: the copy in the binary, or `GROUNDWORK_WEB_DIR`.
+    pub web: WebFiles,
+    /// The one-time setup address of a server started on a new database (see [`crate::setup`]).
+    pub first_start: Option<Arc<FirstStart>>,
 }
 
 impl Default for ApiOptions {
@@ -62,6 +71,8 @@ impl Default for ApiOptions {
             graphql: GraphqlSettings::default(),
             secure_cookies: true,
             oidc: None,
+            web: WebFiles::Embedded,
+            first_start: None,
         }
     }
 }
@@ -78,7 +89,8 @@ impl ApiOptions {
 
     /// Reads `GROUNDWORK_DEV_IDENTITY` (with `GROUNDWORK_DEV_USER`, `GROUNDWORK_DEV_CHAPTER`,
     /// `GROUNDWORK_DEV_ROLE`), `GROUNDWORK_GRAPHQL_INTROSPECTION`, `GROUNDWORK_GRAPHIQL` and
-    /// `GROUNDWORK_OIDC_*`; cookies are `Secure` unless `listen` is a loopback address.
+    /// `GROUNDWORK_OIDC_*` and `GROUNDWORK_WEB_DIR`; cookies are `Secure` unless `listen` is a loopback
+    /// address.
     pub fn from_environment(env: &dyn Environment, listen: SocketAddr) -> anyhow::Result<Self> {
         let dev_identity = match env.var("GROUNDWORK_DEV_IDENTITY").as_deref() {
             None | Some("false" | "0" | "off" | "no") => None,
@@ -92,6 +104,11 @@ impl ApiOptions {
             graphql: GraphqlSettings::from_environment(env)?,
             secure_cookies: !listen.ip().is_loopback(),
             oidc: OidcSettings::from_environment(env, listen)?,
+            web: match env.var("GROUNDWORK_WEB_DIR") {
+                Some(dir) if !dir.is_empty() => WebFiles::Folder(PathBuf::from(dir)),
+                _ => WebFiles::Embedded,
+            },
+            first_start: None,
         })
     }
 }
@@ -152,8 +169,10 @@ pub fn app_with_answers(
         accounts: accounts.clone(),
         settings: options.graphql,
     });
+    let files = Arc::new(options.web);
     let graphql_route = if graphiql {
-        get(graphiql_page).post(graphql_post)
+        let files = files.clone();
+        get(move || async move { files.page(web::GRAPHIQL_PAGE).await }).post(graphql_post)
     } else {
         post(graphql_post)
     };
@@ -180,21 +199,29 @@ pub fn app_with_answers(
             accounts,
             secure_cookies: options.secure_cookies,
         }))
+        .merge(setup::router(
+            options.first_start,
+            groundwork.clone(),
+            files.clone(),
+        ))
+        .merge(web::router(files))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(security_headers))
 }
 
-/// Headers every response carries: no framing, no sniffing, no referrer leaking ids, and a content
-/// security policy that allows only Groundwork's own scripts (plus what the GraphiQL page loads).
+/// The content security policy of every response: scripts, styles, fonts, images and connections from
+/// this server only — no other host, no inline script, no `eval`. Inline styles stay allowed because
+/// GraphiQL's editor sets them; the app's own fonts and images are files or `data:` URLs.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; \
+     object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// Headers every response carries: no framing, no sniffing, no referrer leaking ids, and the content
+/// security policy.
 async fn security_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
     let fixed = [
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; \
-             style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data:; \
-             connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-        ),
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "no-referrer"),
@@ -580,16 +607,6 @@ async fn change_password(
         }
         Err(error) => internal(&error),
     }
-}
-
-async fn graphiql_page() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint(GRAPHQL_PATH)
-            .subscription_endpoint(GRAPHQL_WS_PATH)
-            .title("Groundwork GraphQL")
-            .finish(),
-    )
 }
 
 /// Liveness and readiness: answers 200 when the database answers, 503 otherwise.

@@ -15,4 +15,6 @@ pub mod keys;
 pub mod oidc;
 pub mod service;
 pub mod session;
+pub mod setup;
 pub mod throttle;
+pub mod web;

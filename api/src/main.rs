@@ -431,13 +431,32 @@ async fn admin_password() -> anyhow::Result<SecretString> {
 }
 
 async fn serve(settings: Settings, groundwork: Groundwork) -> anyhow::Result<()> {
-    let options = api::http::ApiOptions::from_environment(&ProcessEnvironment, settings.listen)?;
+    let mut options =
+        api::http::ApiOptions::from_environment(&ProcessEnvironment, settings.listen)?;
     groundwork.migrate().await?;
+    // A new database has no account to sign in with: offer a one-time setup address in the browser.
+    let first_start = if api::setup::FirstStart::needed(&groundwork).await? {
+        let first_start = Arc::new(api::setup::FirstStart::new());
+        options.first_start = Some(first_start.clone());
+        Some(first_start)
+    } else {
+        None
+    };
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
     tracing::info!(address = %settings.listen, "groundwork is serving");
     eprintln!("groundwork: serving on http://{}", settings.listen);
+    if let Some(path) = match &first_start {
+        Some(first_start) => first_start.path().await,
+        None => None,
+    } {
+        eprintln!(
+            "groundwork: no account yet; set up the chapter and its first admin at http://{}{path} \
+             (this address works once, until the server stops; or use `groundwork admin create`)",
+            settings.listen
+        );
+    }
     if let Some(identity) = &options.dev_identity {
         tracing::warn!(
             user = %identity.user,

@@ -1,0 +1,39 @@
+// Screenshots of the main screens for the README, made from the demo data by the real server and Chromium:
+// `node scripts/screenshots.mjs` (after `cargo build -p api --bin groundwork`) writes docs/screenshots/*.png.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freshData, graphql, launchBrowser, phoneContext, removeData, signIn, startServer } from '../tests/harness.mjs';
+
+const out = fileURLToPath(new URL('../../docs/screenshots', import.meta.url));
+mkdirSync(out, { recursive: true });
+const data = freshData({ demoPeople: 120 });
+const server = await startServer(data.dataDir);
+const browser = await launchBrowser();
+try {
+  const { context } = await phoneContext(browser, server, { width: 390, height: 844 });
+  const page = await context.newPage();
+  const shot = (name) => page.screenshot({ path: join(out, `${name}.png`) });
+  await page.goto('/');
+  await page.getByRole('heading', { name: 'Sign in to Groundwork' }).waitFor();
+  await shot('sign-in');
+  await signIn(page);
+  await shot('campaigns');
+  const chart = (await graphql(context, server.url, `query($c: ID!) { wallChart(campaignId: $c) { units { id people { personId } } } }`, { c: data.campaignId })).wallChart;
+  const unit = chart.units.find((u) => u.people.length > 3);
+  await page.goto(`/campaigns/${data.campaignId}`);
+  await page.locator(`li[data-unit-id="${unit.id}"] .unit-toggle`).click();
+  await page.locator(`li[data-unit-id="${unit.id}"] li[data-person-id]`).first().scrollIntoViewIfNeeded();
+  await shot('wall-chart');
+  await page.goto(`/people/${unit.people[0].personId}`);
+  await page.locator('.timeline li').first().waitFor();
+  await shot('person');
+  await page.getByRole('button', { name: 'Log a 1:1' }).click();
+  await page.getByRole('dialog').waitFor();
+  await shot('log-a-1-1');
+  console.log(`screenshots in ${out}`);
+} finally {
+  await browser.close();
+  await server.stop();
+  removeData(data.dataDir);
+}

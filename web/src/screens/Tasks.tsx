@@ -1,0 +1,160 @@
+// My tasks: the caller's open tasks by due date, each with the people it is about; done and reopen.
+import { useState } from 'preact/hooks';
+import { useClient, useQuery, useSubscription } from '@urql/preact';
+import { graphql } from '../gql';
+import { idempotencyKey } from '../api';
+import { useI18n, type Key } from '../i18n';
+import { Link, Loading, PageTitle } from '../components/ui';
+
+const MyTasksDoc = graphql(`
+  query MyTasks($status: TaskStatus) {
+    myTasks(filter: { status: $status }, first: 100) {
+      totalCount
+      edges {
+        node {
+          id
+          kind
+          title
+          due
+          status
+          subjectIds
+        }
+      }
+    }
+  }
+`);
+
+const SubjectDoc = graphql(`
+  query TaskSubject($id: ID!) {
+    person(id: $id) {
+      id
+      name
+    }
+  }
+`);
+
+const MyTaskChanges = graphql(`
+  subscription MyTaskChanges {
+    myTaskChanges {
+      taskId
+      stillMine
+    }
+  }
+`);
+
+const CompleteDoc = graphql(`
+  mutation CompleteTask($input: CompleteTaskInput!, $idempotencyKey: String) {
+    completeTask(input: $input, idempotencyKey: $idempotencyKey) {
+      id
+      version
+    }
+  }
+`);
+
+const ReopenDoc = graphql(`
+  mutation ReopenTask($input: ReopenTaskInput!, $idempotencyKey: String) {
+    reopenTask(input: $input, idempotencyKey: $idempotencyKey) {
+      id
+      version
+    }
+  }
+`);
+
+export function Tasks() {
+  const i18n = useI18n();
+  const { t, plural } = i18n;
+  const client = useClient();
+  const [show, setShow] = useState<'OPEN' | 'DONE'>('OPEN');
+  const [{ data, fetching }, refetch] = useQuery({ query: MyTasksDoc, variables: { status: show }, requestPolicy: 'cache-and-network' });
+  const [status, setStatus] = useState('');
+  // Tasks just marked done or reopened leave this list at once; the list read right after the change may
+  // not show it yet, and the subscription below reads it again once the change is projected.
+  const [moved, setMoved] = useState<Set<string>>(new Set());
+  useSubscription({ query: MyTaskChanges }, (_previous: unknown, event) => {
+    refetch({ requestPolicy: 'network-only' });
+    return event;
+  });
+  const tasks = [...(data?.myTasks.edges ?? [])]
+    .map((edge) => edge.node)
+    .filter((task) => !(moved.has(task.id) && task.status === show))
+    .sort((a, b) => (a.due ?? '9999-12-31').localeCompare(b.due ?? '9999-12-31'));
+
+  const act = async (taskId: string, done: boolean) => {
+    const result = done
+      ? await client.mutation(CompleteDoc, { input: { taskId }, idempotencyKey: idempotencyKey() }).toPromise()
+      : await client.mutation(ReopenDoc, { input: { taskId }, idempotencyKey: idempotencyKey() }).toPromise();
+    setStatus(result.error ? t('error.generic') : done ? t('tasks.markedDone') : t('tasks.reopened'));
+    if (!result.error) setMoved((current) => new Set(current).add(taskId));
+    refetch({ requestPolicy: 'network-only' });
+  };
+
+  return (
+    <section>
+      <PageTitle>{t('tasks.title')}</PageTitle>
+      <div class="segmented" role="group" aria-label={t('tasks.which')}>
+        <button
+          type="button"
+          class="button secondary"
+          aria-pressed={show === 'OPEN'}
+          onClick={() => {
+            setMoved(new Set());
+            setShow('OPEN');
+          }}
+        >
+          {t('tasks.open')}
+        </button>
+        <button
+          type="button"
+          class="button secondary"
+          aria-pressed={show === 'DONE'}
+          onClick={() => {
+            setMoved(new Set());
+            setShow('DONE');
+          }}
+        >
+          {t('tasks.done')}
+        </button>
+      </div>
+      <div role="status" class="status-line">
+        {status}
+      </div>
+      {!data && fetching ? (
+        <Loading />
+      ) : (
+        <>
+          <p>{plural(show === 'OPEN' ? 'tasks.countOpen' : 'tasks.countDone', tasks.length)}</p>
+          <ul class="tasks">
+            {tasks.map((task) => (
+              <li key={task.id} class="card task">
+                <h2>{task.title}</h2>
+                <p class="task-meta">
+                  {t(`taskKind.${task.kind}` as Key)}
+                  {' · '}
+                  {task.due ? t('tasks.due', { day: i18n.date(task.due) }) : t('tasks.noDue')}
+                </p>
+                {task.subjectIds.length > 0 && (
+                  <ul class="task-people" aria-label={t('tasks.people')}>
+                    {task.subjectIds.map((id) => (
+                      <li key={id}>
+                        <Subject id={id} />
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                <button type="button" class="button secondary" onClick={() => void act(task.id, task.status === 'OPEN')}>
+                  {task.status === 'OPEN' ? t('tasks.markDone', { title: task.title }) : t('tasks.reopen', { title: task.title })}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+function Subject(props: { id: string }) {
+  const { t } = useI18n();
+  const [{ data }] = useQuery({ query: SubjectDoc, variables: { id: props.id } });
+  return <Link href={`/people/${props.id}`}>{data?.person?.name ?? t('person.hidden')}</Link>;
+}

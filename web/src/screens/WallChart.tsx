@@ -1,0 +1,496 @@
+// The wall chart: units as nested rows with their figures, each opening to its people (name, level chip,
+// organizer). Live: changes other people make arrive over the `wallChartChanges` subscription and are
+// marked for a moment. "As of" shows the chart as it stood at the end of a past day, with a banner and a
+// way back. A print view lays every unit out for paper.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useQuery, useSubscription } from '@urql/preact';
+import { graphql } from '../gql';
+import type { WallChartQuery } from '../gql/graphql';
+import { useI18n, type I18n } from '../i18n';
+import { useSession } from '../session';
+import { navigate } from '../router';
+import { LevelChip, Link, Loading, PageTitle, type ScaleLevel } from '../components/ui';
+import { rememberUnitNames } from './unitNames';
+import { StructureTestOption, TestProgressDoc, useStructureTestIds } from './structureTests';
+
+const WallChartDoc = graphql(`
+  query WallChart($campaignId: ID!, $asOf: DateTime, $structureTestId: ID) {
+    wallChart(campaignId: $campaignId, asOf: $asOf, structureTestId: $structureTestId) {
+      asOf
+      campaign {
+        id
+        name
+        scale {
+          level
+          label
+          colour
+        }
+      }
+      units {
+        id
+        parentId
+        depth
+        name
+        kind
+        retired
+        figures {
+          ...Figures
+        }
+        people {
+          ...Cell
+        }
+      }
+      unplaced {
+        ...Cell
+      }
+      totals {
+        ...Figures
+      }
+    }
+  }
+  fragment Figures on UnitFigures {
+    people
+    assessed
+    uncovered
+    shareOnesAndTwos
+    majority
+    supermajority
+    perLevel {
+      level
+      count
+    }
+    structureTest {
+      inScope
+      participated
+      participation
+      goalReached
+    }
+  }
+  fragment Cell on PersonCell {
+    personId
+    name
+    level
+    organizerId
+    followUp
+  }
+`);
+
+const WallChartChanges = graphql(`
+  subscription WallChartChanges($campaignId: ID!) {
+    wallChartChanges(campaignId: $campaignId) {
+      kind
+      personId
+      unitId
+      cell {
+        ...Cell
+      }
+      figures {
+        ...Figures
+      }
+    }
+  }
+`);
+
+type Chart = NonNullable<WallChartQuery['wallChart']>;
+type Cell = Chart['unplaced'][number];
+type Figures = Chart['totals'];
+
+interface Filters {
+  levels: number[];
+  unassessed: boolean;
+  uncovered: boolean;
+  mine: boolean;
+  followUp: boolean;
+}
+const NO_FILTERS: Filters = { levels: [], unassessed: false, uncovered: false, mine: false, followUp: false };
+const filtering = (f: Filters) => f.levels.length > 0 || f.unassessed || f.uncovered || f.mine || f.followUp;
+
+function matches(cell: Cell, f: Filters, me: string): boolean {
+  if (f.levels.length > 0 || f.unassessed) {
+    const byLevel = cell.level != null && f.levels.includes(cell.level);
+    const byNone = f.unassessed && cell.level == null;
+    if (!byLevel && !byNone) return false;
+  }
+  if (f.uncovered && cell.organizerId != null) return false;
+  if (f.mine && cell.organizerId !== me) return false;
+  if (f.followUp && !cell.followUp) return false;
+  return true;
+}
+
+function findFigures(chart: Chart | null | undefined, key: string): Figures | undefined {
+  if (!chart) return undefined;
+  if (key === 'totals') return chart.totals;
+  return chart.units.find((unit) => unit.id === key)?.figures;
+}
+
+/// How long a change made elsewhere stays marked.
+const HIGHLIGHT_MS = 4000;
+
+/// The end of a calendar day in the browser's time zone, as the instant `asOf` takes.
+export function endOfDay(day: string): string {
+  return new Date(`${day}T23:59:59.999`).toISOString();
+}
+
+export function today(): string {
+  const now = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export function WallChart(props: { campaignId: string; asOf: string | null }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const session = useSession();
+  const [testId, setTestId] = useState<string | null>(null);
+  const testIds = useStructureTestIds(props.campaignId);
+  const [{ data: testData }] = useQuery({ query: TestProgressDoc, variables: { id: testId ?? '' }, pause: !testId });
+  const variables = useMemo(
+    () => ({ campaignId: props.campaignId, asOf: props.asOf ? endOfDay(props.asOf) : null, structureTestId: testId }),
+    [props.campaignId, props.asOf, testId],
+  );
+  const [{ data, fetching, error }] = useQuery({ query: WallChartDoc, variables, requestPolicy: 'network-only' });
+  const [cells, setCells] = useState<Map<string, Cell>>(new Map());
+  const [figures, setFigures] = useState<Map<string, Figures>>(new Map());
+  const [marked, setMarked] = useState<Set<string>>(new Set());
+  const [announcement, setAnnouncement] = useState('');
+  const [open, setOpen] = useState<Set<string>>(new Set());
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [printView, setPrintView] = useState(false);
+  const [unitPerPage, setUnitPerPage] = useState(false);
+  const timers = useRef<number[]>([]);
+
+  useEffect(() => () => timers.current.forEach((timer) => clearTimeout(timer)), []);
+
+  const mark = (id: string) => {
+    setMarked((current) => new Set(current).add(id));
+    timers.current.push(
+      window.setTimeout(() => {
+        setMarked((current) => {
+          const next = new Set(current);
+          next.delete(id);
+          return next;
+        });
+      }, HIGHLIGHT_MS),
+    );
+  };
+
+  // Live changes only for today's chart: a past day does not change.
+  useSubscription(
+    { query: WallChartChanges, variables: { campaignId: props.campaignId }, pause: props.asOf != null },
+    (_previous: unknown, event) => {
+      const change = event.wallChartChanges;
+      if (change.kind === 'PERSON_CELL' && change.personId && change.cell) {
+        const cell = change.cell;
+        setCells((current) => new Map(current).set(cell.personId, cell));
+        mark(cell.personId);
+        setAnnouncement(t('wallChart.changed', { name: cell.name ?? t('person.hidden') }));
+      } else if (change.kind === 'UNIT_FIGURES' && change.figures) {
+        const key = change.unitId ?? 'totals';
+        const live = change.figures;
+        // The subscription knows no chosen structure test: keep the test's figures the chart had.
+        setFigures((current) => {
+          const before = current.get(key) ?? findFigures(data?.wallChart, key);
+          return new Map(current).set(key, { ...live, structureTest: live.structureTest ?? before?.structureTest ?? null });
+        });
+        mark(`unit:${key}`);
+      }
+      return event;
+    },
+  );
+
+  const chart = data?.wallChart;
+  useEffect(() => {
+    if (chart) rememberUnitNames(chart.units);
+  }, [chart]);
+
+  if (!chart) {
+    if (fetching) return <Loading />;
+    return (
+      <section>
+        <PageTitle>{t('wallChart.title')}</PageTitle>
+        <p role="alert">{error ? t('error.network') : t('wallChart.notFound')}</p>
+      </section>
+    );
+  }
+  const scale = chart.campaign.scale;
+  const goal = testId && testData?.structureTest?.id === testId ? testData.structureTest.goalPercent : null;
+  const cellOf = (cell: Cell) => cells.get(cell.personId) ?? cell;
+  const figuresOf = (key: string, original: Figures) => figures.get(key) ?? original;
+  const active = filtering(filters);
+  const units = chart.units.filter((unit) => !unit.retired);
+  const showPeople = (id: string) => printView || open.has(id) || active;
+  const toggle = (id: string) =>
+    setOpen((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  return (
+    <section class={`wall-chart${printView ? ' print-view' : ''}${unitPerPage ? ' unit-per-page' : ''}`}>
+      <PageTitle>{t('wallChart.heading', { campaign: chart.campaign.name })}</PageTitle>
+      <p class="print-stamp">
+        {props.asOf
+          ? t('wallChart.printStampAsOf', { printed: i18n.date(today()), day: i18n.date(props.asOf) })
+          : t('wallChart.printStamp', { printed: i18n.date(today()) })}
+      </p>
+      {props.asOf && (
+        <div class="banner" role="region" aria-label={t('wallChart.asOfLabel')}>
+          <p>
+            <strong>{t('wallChart.asOfBanner', { day: i18n.date(props.asOf) })}</strong>
+          </p>
+          <Link class="button secondary" href={`/campaigns/${props.campaignId}`}>
+            {t('wallChart.backToToday')}
+          </Link>
+        </div>
+      )}
+      <div class="visually-hidden" aria-live="polite">
+        {announcement}
+      </div>
+      <Toolbar
+        campaignId={props.campaignId}
+        asOf={props.asOf}
+        scale={scale}
+        filters={filters}
+        setFilters={setFilters}
+        printView={printView}
+        setPrintView={setPrintView}
+        unitPerPage={unitPerPage}
+        setUnitPerPage={setUnitPerPage}
+        testIds={testIds}
+        testId={testId}
+        setTestId={setTestId}
+      />
+      <div class={`unit totals${marked.has('unit:totals') ? ' changed' : ''}`}>
+        <h2 class="unit-name">{t('wallChart.totals')}</h2>
+        <FigureLine figures={figuresOf('totals', chart.totals)} scale={scale} i18n={i18n} goal={goal} />
+      </div>
+      <ol class="units">
+        {units.map((unit) => {
+          const people = unit.people.map(cellOf).filter((cell) => matches(cell, filters, session.userId));
+          const expanded = showPeople(unit.id);
+          return (
+            <li
+              key={unit.id}
+              class={`unit depth-${Math.min(unit.depth, 4)}${marked.has(`unit:${unit.id}`) ? ' changed' : ''}`}
+              data-unit-id={unit.id}
+            >
+              <h2 class="unit-name">
+                <button
+                  type="button"
+                  class="unit-toggle"
+                  aria-expanded={expanded}
+                  aria-controls={`people-${unit.id}`}
+                  onClick={() => toggle(unit.id)}
+                >
+                  <span>{unit.name}</span>
+                  <span class="unit-kind">{unit.kind}</span>
+                </button>
+              </h2>
+              <FigureLine figures={figuresOf(unit.id, unit.figures)} scale={scale} i18n={i18n} goal={goal} />
+              <div id={`people-${unit.id}`} hidden={!expanded}>
+                {expanded && (
+                  <PeopleRows cells={people} scale={scale} marked={marked} me={session.userId} emptyText={active ? t('wallChart.noMatch') : t('wallChart.noPeople')} />
+                )}
+              </div>
+            </li>
+          );
+        })}
+        {chart.unplaced.length > 0 && (
+          <li class="unit depth-0" data-unit-id="unplaced">
+            <h2 class="unit-name">
+              <button
+                type="button"
+                class="unit-toggle"
+                aria-expanded={showPeople('unplaced')}
+                aria-controls="people-unplaced"
+                onClick={() => toggle('unplaced')}
+              >
+                <span>{t('wallChart.unplaced')}</span>
+              </button>
+            </h2>
+            <div id="people-unplaced" hidden={!showPeople('unplaced')}>
+              {showPeople('unplaced') && (
+                <PeopleRows
+                  cells={chart.unplaced.map(cellOf).filter((cell) => matches(cell, filters, session.userId))}
+                  scale={scale}
+                  marked={marked}
+                  me={session.userId}
+                  emptyText={t('wallChart.noMatch')}
+                />
+              )}
+            </div>
+          </li>
+        )}
+      </ol>
+    </section>
+  );
+}
+
+function FigureLine(props: { figures: Figures; scale: ScaleLevel[]; i18n: I18n; goal: number | null }) {
+  const { figures: f, i18n } = props;
+  const { t, plural, percent } = i18n;
+  const standing = f.supermajority ? t('figures.supermajority') : f.majority ? t('figures.majority') : null;
+  return (
+    <ul class="figure-line">
+      <li>{plural('figures.peopleCount', f.people)}</li>
+      <li>{t('figures.assessedCount', { count: i18n.number(f.assessed) })}</li>
+      <li>{t('figures.onesAndTwosShare', { share: percent(f.shareOnesAndTwos) })}</li>
+      <li class={f.uncovered > 0 ? 'warn' : undefined}>{t('figures.uncoveredCount', { count: i18n.number(f.uncovered) })}</li>
+      {standing && <li class="standing">{standing}</li>}
+      {f.structureTest && props.goal != null && (
+        <li class={f.structureTest.goalReached ? 'standing' : 'warn'}>
+          {t('figures.testShare', { share: percent(f.structureTest.participation), goal: props.goal })}
+          {f.structureTest.goalReached ? '' : ` · ${t('tests.below')}`}
+        </li>
+      )}
+      <li class="per-level">
+        <span class="visually-hidden">{t('figures.distribution')}: </span>
+        {props.scale.map((entry) => (
+          <span key={entry.level} class="per-level-item">
+            {t('figures.levelCount', {
+              level: entry.level,
+              count: i18n.number(f.perLevel.find((row) => row.level === entry.level)?.count ?? 0),
+            })}
+          </span>
+        ))}
+      </li>
+    </ul>
+  );
+}
+
+function PeopleRows(props: { cells: Cell[]; scale: ScaleLevel[]; marked: Set<string>; me: string; emptyText: string }) {
+  const { t } = useI18n();
+  if (props.cells.length === 0) return <p class="empty">{props.emptyText}</p>;
+  return (
+    <ul class="people">
+      {props.cells.map((cell) => (
+        <li key={cell.personId} class={`person-row${props.marked.has(cell.personId) ? ' changed' : ''}`} data-person-id={cell.personId}>
+          <Link href={`/people/${cell.personId}`} class="person-link">
+            <span class="person-name">{cell.name ?? t('person.hidden')}</span>
+            <LevelChip level={cell.level} scale={props.scale} />
+            <span class="person-meta">
+              {cell.organizerId == null
+                ? t('person.uncovered')
+                : cell.organizerId === props.me
+                  ? t('person.organizerYou')
+                  : t('person.organizerSomeone')}
+              {cell.followUp ? ` · ${t('person.followUp')}` : ''}
+            </span>
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Toolbar(props: {
+  campaignId: string;
+  asOf: string | null;
+  scale: ScaleLevel[];
+  filters: Filters;
+  setFilters: (f: Filters) => void;
+  printView: boolean;
+  setPrintView: (on: boolean) => void;
+  unitPerPage: boolean;
+  setUnitPerPage: (on: boolean) => void;
+  testIds: string[];
+  testId: string | null;
+  setTestId: (id: string | null) => void;
+}) {
+  const { t } = useI18n();
+  const [day, setDay] = useState(props.asOf ?? '');
+  const f = props.filters;
+  const toggleLevel = (level: number) =>
+    props.setFilters({
+      ...f,
+      levels: f.levels.includes(level) ? f.levels.filter((l) => l !== level) : [...f.levels, level],
+    });
+  return (
+    <div class="toolbar">
+      <details class="filters">
+        <summary>{t('wallChart.filters')}</summary>
+        <fieldset>
+          <legend>{t('wallChart.filterLevels')}</legend>
+          {props.scale.map((entry) => (
+            <label key={entry.level} class="check">
+              <input type="checkbox" checked={f.levels.includes(entry.level)} onChange={() => toggleLevel(entry.level)} />
+              {entry.level} · {entry.label}
+            </label>
+          ))}
+          <label class="check">
+            <input type="checkbox" checked={f.unassessed} onChange={() => props.setFilters({ ...f, unassessed: !f.unassessed })} />
+            {t('level.unassessed')}
+          </label>
+        </fieldset>
+        <fieldset>
+          <legend>{t('wallChart.filterOthers')}</legend>
+          <label class="check">
+            <input type="checkbox" checked={f.uncovered} onChange={() => props.setFilters({ ...f, uncovered: !f.uncovered })} />
+            {t('wallChart.filterUncovered')}
+          </label>
+          <label class="check">
+            <input type="checkbox" checked={f.mine} onChange={() => props.setFilters({ ...f, mine: !f.mine })} />
+            {t('wallChart.filterMine')}
+          </label>
+          <label class="check">
+            <input type="checkbox" checked={f.followUp} onChange={() => props.setFilters({ ...f, followUp: !f.followUp })} />
+            {t('wallChart.filterFollowUp')}
+          </label>
+        </fieldset>
+        {filtering(f) && (
+          <button type="button" class="button secondary" onClick={() => props.setFilters(NO_FILTERS)}>
+            {t('wallChart.clearFilters')}
+          </button>
+        )}
+      </details>
+      {props.testIds.length > 0 && (
+        <div class="field">
+          <label for="structure-test">{t('tests.pick')}</label>
+          <select
+            id="structure-test"
+            value={props.testId ?? ''}
+            onChange={(event) => props.setTestId(event.currentTarget.value || null)}
+          >
+            <option value="">{t('tests.none')}</option>
+            {props.testIds.map((id) => (
+              <StructureTestOption key={id} id={id} />
+            ))}
+          </select>
+        </div>
+      )}
+      <form
+        class="as-of"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (/^\d{4}-\d{2}-\d{2}$/.test(day)) navigate(`/campaigns/${props.campaignId}?asOf=${day}`);
+        }}
+      >
+        <label for="as-of-day">{t('wallChart.asOfPick')}</label>
+        <div class="inline">
+          <input id="as-of-day" type="date" max={today()} value={day} onInput={(event) => setDay(event.currentTarget.value)} />
+          <button type="submit" class="button secondary">
+            {t('wallChart.asOfShow')}
+          </button>
+        </div>
+      </form>
+      <div class="print-controls">
+        <button type="button" class="button secondary" aria-pressed={props.printView} onClick={() => props.setPrintView(!props.printView)}>
+          {props.printView ? t('wallChart.printViewOff') : t('wallChart.printView')}
+        </button>
+        {props.printView && (
+          <>
+            <label class="check">
+              <input type="checkbox" checked={props.unitPerPage} onChange={() => props.setUnitPerPage(!props.unitPerPage)} />
+              {t('wallChart.unitPerPage')}
+            </label>
+            <button type="button" class="button primary" onClick={() => window.print()}>
+              {t('wallChart.print')}
+            </button>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
