@@ -11,7 +11,6 @@
 //! other processes retry every second and take over when the holder's connection dies.
 
 use crate::apply::{self, BatchEffects, ACTIVITY, CAMPAIGNS};
-use store::sql::{args, Db, Tx};
 use crate::error::ProjectionError;
 use crate::events;
 use crate::read::ReadModels;
@@ -21,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::postgres::PgListener;
 use sqlx::{Connection, PgConnection};
 use std::time::Duration;
+use store::sql::{args, Db, Tx};
 use store::{BackendKind, Position};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;

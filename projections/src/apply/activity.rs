@@ -3,7 +3,6 @@
 
 use super::rows::{self, ActivityRow};
 use crate::codec::StoredEnum;
-use store::sql::{args, Tx};
 use crate::events::{Envelope, Payload};
 use domain::campaign::CampaignEvent;
 use domain::person::PersonEvent;
@@ -11,6 +10,7 @@ use domain::structure_test::StructureTestEvent;
 use domain::task::TaskEvent;
 use std::collections::HashMap;
 use std::sync::Mutex;
+use store::sql::{args, Tx};
 use uuid::Uuid;
 
 /// The campaign of each person, task and structure test the activity projection has seen. It never changes,

@@ -11,7 +11,6 @@ use super::rows::{
 };
 use super::BatchEffects;
 use crate::codec::StoredEnum;
-use store::sql::{args, Arg, Tx};
 use crate::error::ProjectionError;
 use crate::events::{Envelope, Payload};
 use crate::read::PersonStatusView;
@@ -21,6 +20,7 @@ use domain::ids::{CampaignId, ChapterId, PersonId, TaskId, UnitId, UserId};
 use domain::task::TaskEvent;
 use domain::values::{TaskKind, TaskStatus};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use store::sql::{args, Arg, Tx};
 
 /// A key of a history table (its key columns' values, without `from_position`).
 pub(super) type HistoryKey = Vec<String>;

@@ -1,11 +1,11 @@
 //! Campaign and structure-test events: configuration, few and far between, so they are applied one by one
 //! as they come, each guarded by its aggregate's `last_position`.
 
-use store::sql::{args, Tx};
 use crate::events::Envelope;
 use domain::campaign::CampaignEvent;
 use domain::ids::UnitId;
 use domain::structure_test::StructureTestEvent;
+use store::sql::{args, Tx};
 
 async fn last_position(tx: &mut Tx, sql: &str, id: &str) -> Result<Option<i64>, sqlx::Error> {
     match tx.fetch_optional(sql, &args![id]).await? {

@@ -21,12 +21,12 @@ mod rows;
 
 pub(crate) use activity::CampaignOf;
 
-use store::sql::Tx;
 use crate::error::ProjectionError;
 use crate::events::{Envelope, Payload};
 use crate::runner::ReadModelChange;
 use batch::CampaignsBatch;
 use std::collections::BTreeSet;
+use store::sql::Tx;
 
 /// What applying a batch produced besides table writes.
 #[derive(Debug, Default)]

@@ -9,13 +9,13 @@ use super::rows::{
 };
 use super::BatchEffects;
 use crate::codec::TargetKind;
-use store::sql::{args, Tx};
 use crate::events::Envelope;
 use crate::read::PersonStatusView;
 use chrono::{DateTime, Utc};
 use domain::ids::{ConnectionId, ContactPointId, StructureTestId, UnitId, UserId};
 use domain::person::{Connection, ContactPoint, FieldResponseRef, PersonEvent};
 use domain::values::{AssessmentLevel, ContactValue, EntityRef, StepKind};
+use store::sql::{args, Tx};
 
 /// The event being applied to a person: whose, and where it stands in the log and in time.
 #[derive(Clone, Copy)]

@@ -3,10 +3,10 @@
 //! so the INSERT text and the bound values cannot drift apart.
 
 use crate::codec::{StoredEnum, TargetKind};
-use store::sql::{Arg, Tx};
 use crate::read::PersonStatusView;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::values::{ContactKind, ContactLabel, StepKind, TaskKind, TaskStatus};
+use store::sql::{Arg, Tx};
 
 /// A row of a read-model table.
 pub(super) trait Row {

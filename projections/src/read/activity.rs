@@ -6,9 +6,9 @@ use super::sql::{
 };
 use super::views::{ActivityFilter, ActivityItem, Page, PageRequest, MAX_PAGE_SIZE};
 use super::ReadModels;
-use store::sql::Arg;
 use crate::error::ProjectionError;
 use domain::ids::{CampaignId, ChapterId};
+use store::sql::Arg;
 use store::Position;
 
 impl ReadModels {

@@ -6,12 +6,12 @@ use super::views::{
     CoverageWeek, CurvePoint, LevelCount, OrganizerWeek, PersonStatusView, WeeklyDistribution,
 };
 use super::ReadModels;
-use store::sql::args;
 use crate::error::ProjectionError;
 use chrono::{DateTime, Duration as ChronoDuration, NaiveDate, Utc};
 use domain::ids::{CampaignId, ChapterId, PersonId, StructureTestId, UserId};
 use domain::values::StepKind;
 use std::collections::BTreeMap;
+use store::sql::args;
 
 impl ReadModels {
     /// The wall-chart history rows of a campaign's people.

@@ -7,12 +7,12 @@
 
 use super::views::WallChart;
 use super::ReadModels;
-use store::sql::args;
 use crate::error::ProjectionError;
 use chrono::{DateTime, Utc};
 use domain::ids::{CampaignId, ChapterId, StructureTestId};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use store::sql::args;
 use store::Position;
 
 /// Which wall chart: the chapter is part of the key, so a chart never answers another chapter's caller.

@@ -3,9 +3,9 @@
 use super::sql::{campaign_id, chapter_id};
 use super::views::{CampaignView, ScaleLevelView};
 use super::ReadModels;
-use store::sql::args;
 use crate::error::ProjectionError;
 use domain::ids::{CampaignId, ChapterId};
+use store::sql::args;
 
 impl ReadModels {
     /// A campaign of the caller's chapter.

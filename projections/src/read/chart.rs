@@ -13,13 +13,13 @@ use super::views::{
 };
 use super::ReadModels;
 use crate::codec::StoredEnum;
-use store::sql::args;
 use crate::error::ProjectionError;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::ids::{CampaignId, ChapterId, PersonId, StructureTestId, UnitId};
 use domain::values::StepKind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
+use store::sql::args;
 
 /// The raw material of a wall chart, live or as of a moment.
 pub(super) struct ChartData {

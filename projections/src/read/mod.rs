@@ -30,9 +30,9 @@ pub use cache::ChartStamp;
 pub use views::*;
 
 use crate::apply::CampaignOf;
-use store::sql::Db;
 use crate::runner::{self, ReadModelChange, Runner, RunnerOptions};
 use std::sync::Arc;
+use store::sql::Db;
 use store::Store;
 use tokio::sync::{broadcast, watch};
 

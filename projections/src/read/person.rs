@@ -10,10 +10,10 @@ use super::views::{
     StepView, TaskFilter, MAX_PAGE_SIZE,
 };
 use super::ReadModels;
-use store::sql::{args, Arg};
 use crate::error::ProjectionError;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::ids::{ChapterId, ConnectionId, ContactPointId, ConversationId, PersonId};
+use store::sql::{args, Arg};
 
 impl ReadModels {
     /// One person of the caller's chapter, live or as of a moment (their wall-chart state, units, steps,

@@ -2,12 +2,12 @@
 //! stored words) and the moments the time-travel and weekly queries compare with.
 
 use crate::codec::StoredEnum;
-use store::sql::{AnyRow, Arg};
 use crate::error::ProjectionError;
 use chrono::{DateTime, Datelike, Duration as ChronoDuration, NaiveDate, Utc};
 use domain::ids::{
     CampaignId, ChapterId, FieldId, PersonId, ResponseId, StructureTestId, TaskId, UnitId, UserId,
 };
+use store::sql::{AnyRow, Arg};
 
 /// The cursor of the item `offset` items into a list.
 pub(super) fn cursor(offset: u64) -> String {
