@@ -11,6 +11,7 @@ mod event;
 mod export;
 mod idempotency;
 mod oidc;
+mod sign_in_attempts;
 mod store;
 
 pub use accounts::{AccessLogDetailRow, TurfUnitRow};
@@ -22,4 +23,5 @@ pub use event::{AppendedEvent, NewEvent, NewSnapshot, Position, RecordedEvent, S
 pub use export::TransferSummary;
 pub use idempotency::IdempotencyClaim;
 pub use oidc::OidcSignInRow;
+pub use sign_in_attempts::ThrottleKey;
 pub use store::{BackendKind, Store, StoreOptions};

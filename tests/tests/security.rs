@@ -1,0 +1,264 @@
+//! Issue 12's security findings, each on every backend: the sign-in throttle holds under concurrency, a
+//! token above its owner's current role is no credential, a chapter keeps an admin, `/metrics` needs the
+//! operator's token.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
+use crate::graphql_support::TestApi;
+use api::http::{ApiOptions, CSRF_HEADER};
+use axum::http::{header, Method, StatusCode};
+use axum::Router;
+use secrecy::SecretString;
+use serde_json::{json, Value};
+use tests::http::call;
+use tests::{backend_tests, TestBackend};
+
+backend_tests!(
+    parallel_wrong_passwords_get_no_more_checks_than_the_limit,
+    a_token_above_its_owners_current_role_is_refused_with_401,
+    the_only_admin_cannot_demote_disable_or_remove_themselves,
+    metrics_need_the_operators_token,
+);
+
+const PASSWORD: &str = "a long enough passphrase";
+
+/// A server without a development identity, and a chapter with its first admin.
+async fn setup(backend: TestBackend) -> TestApi {
+    let api = TestApi::with_options(backend, ApiOptions::default()).await;
+    api::accounts::create_chapter_with_admin(
+        &api.groundwork,
+        "admin@example.org",
+        "Riverside tenants",
+        &SecretString::from(PASSWORD),
+    )
+    .await
+    .unwrap();
+    api
+}
+
+async fn sign_in_status(
+    router: &Router,
+    email: &str,
+    password: &str,
+) -> (StatusCode, Option<String>) {
+    let reply = call(
+        router,
+        Method::POST,
+        "/auth/sign-in",
+        &[(CSRF_HEADER, "1")],
+        json!({"email": email, "password": password}),
+    )
+    .await;
+    let cookie = reply.headers.get(header::SET_COOKIE).map(|value| {
+        let text = value.to_str().unwrap();
+        text.split(';').next().unwrap().to_string()
+    });
+    (reply.status, cookie)
+}
+
+async fn sign_in(router: &Router, email: &str, password: &str) -> String {
+    let (status, cookie) = sign_in_status(router, email, password).await;
+    assert_eq!(status, StatusCode::OK, "signing in as {email}");
+    cookie.unwrap()
+}
+
+/// A GraphQL request with a cookie or `Bearer …`; a non-200 answer comes back as `{status, body}`.
+async fn gql(router: &Router, credential: &str, query: &str, variables: Value) -> Value {
+    let headers: Vec<(&str, &str)> = if credential.starts_with("Bearer ") {
+        vec![("authorization", credential)]
+    } else {
+        vec![("cookie", credential), (CSRF_HEADER, "1")]
+    };
+    let reply = call(
+        router,
+        Method::POST,
+        "/graphql",
+        &headers,
+        json!({"query": query, "variables": variables}),
+    )
+    .await;
+    if reply.status != StatusCode::OK {
+        return json!({"status": reply.status.as_u16(), "body": reply.body});
+    }
+    reply.body
+}
+
+/// Adds a member with `role` and signs them in; returns their id and cookie.
+async fn add_member(router: &Router, admin: &str, email: &str, role: &str) -> (String, String) {
+    let added = gql(
+        router,
+        admin,
+        &format!(
+            "mutation($email: String!) {{ addUser(input: {{email: $email, role: {role}}}) \
+             {{ user {{ id }} temporaryPassword }} }}"
+        ),
+        json!({"email": email}),
+    )
+    .await;
+    let id = added["data"]["addUser"]["user"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("addUser: {added:#}"))
+        .to_string();
+    let password = added["data"]["addUser"]["temporaryPassword"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (id, sign_in(router, email, &password).await)
+}
+
+async fn parallel_wrong_passwords_get_no_more_checks_than_the_limit(backend: TestBackend) {
+    let api = setup(backend).await;
+    let attempts = (0..60).map(|guess| {
+        let router = api.router.clone();
+        tokio::spawn(async move {
+            let password = format!("wrong guess number {guess}");
+            sign_in_status(&router, "admin@example.org", &password)
+                .await
+                .0
+        })
+    });
+    let mut checked = 0;
+    let mut throttled = 0;
+    for attempt in futures::future::join_all(attempts).await {
+        match attempt.unwrap() {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => throttled += 1,
+            other => panic!("a sign-in answered {other}"),
+        }
+    }
+    assert!(
+        checked <= api::accounts::FAILURES_PER_ACCOUNT,
+        "{checked} wrong passwords were checked against a limit of {}",
+        api::accounts::FAILURES_PER_ACCOUNT
+    );
+    assert_eq!(checked + throttled, 60);
+    // Locked: the right password is refused too.
+    let (status, _) = sign_in_status(&api.router, "admin@example.org", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    api.stop().await;
+}
+
+async fn a_token_above_its_owners_current_role_is_refused_with_401(backend: TestBackend) {
+    let api = setup(backend).await;
+    let router = &api.router;
+    let admin = sign_in(router, "admin@example.org", PASSWORD).await;
+    let (organizer_id, organizer) =
+        add_member(router, &admin, "org@example.org", "ORGANIZER").await;
+    let created = gql(
+        router,
+        &organizer,
+        "mutation { createApiToken(input: {name: \"sync\", role: ORGANIZER}) { token } }",
+        json!({}),
+    )
+    .await;
+    let token = format!(
+        "Bearer {}",
+        created["data"]["createApiToken"]["token"].as_str().unwrap()
+    );
+    let me = gql(router, &token, "{ me { role } }", json!({})).await;
+    assert_eq!(me["data"]["me"]["role"], "ORGANIZER");
+
+    let demoted = gql(
+        router,
+        &admin,
+        "mutation($id: ID!) { setUserRole(input: {userId: $id, role: ACTIVIST}) { role } }",
+        json!({"id": organizer_id}),
+    )
+    .await;
+    assert_eq!(demoted["data"]["setUserRole"]["role"], "ACTIVIST");
+    let refused = gql(router, &token, "{ me { role } }", json!({})).await;
+    assert_eq!(refused["status"], 401, "{refused:#}");
+    // The owner's own session acts at the new role.
+    let me = gql(router, &organizer, "{ me { role } }", json!({})).await;
+    assert_eq!(me["data"]["me"]["role"], "ACTIVIST");
+    api.stop().await;
+}
+
+async fn the_only_admin_cannot_demote_disable_or_remove_themselves(backend: TestBackend) {
+    let api = setup(backend).await;
+    let router = &api.router;
+    let admin = sign_in(router, "admin@example.org", PASSWORD).await;
+    let me = gql(router, &admin, "{ me { userId } }", json!({})).await;
+    let admin_id = me["data"]["me"]["userId"].as_str().unwrap().to_string();
+
+    let demote =
+        "mutation($id: ID!) { setUserRole(input: {userId: $id, role: ORGANIZER}) { role } }";
+    let refused = gql(router, &admin, demote, json!({"id": admin_id})).await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "VALIDATION");
+    assert_eq!(refused["errors"][0]["extensions"]["field"], "input.role");
+    let refused = gql(
+        router,
+        &admin,
+        "mutation($id: ID!) { disableUser(userId: $id) { id } }",
+        json!({"id": admin_id}),
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "VALIDATION");
+    assert_eq!(refused["errors"][0]["extensions"]["field"], "userId");
+    let remove = "mutation($id: ID!) { removeUser(userId: $id) }";
+    let refused = gql(router, &admin, remove, json!({"id": admin_id})).await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "VALIDATION");
+    assert_eq!(refused["errors"][0]["extensions"]["field"], "userId");
+    let me = gql(router, &admin, "{ me { role } }", json!({})).await;
+    assert_eq!(me["data"]["me"]["role"], "ADMIN");
+
+    // With a second admin, the first may step down.
+    let (_, second) = add_member(router, &admin, "second@example.org", "ADMIN").await;
+    let stepped_down = gql(router, &admin, demote, json!({"id": admin_id})).await;
+    assert_eq!(stepped_down["data"]["setUserRole"]["role"], "ORGANIZER");
+    let me = gql(router, &second, "{ me { role } }", json!({})).await;
+    assert_eq!(me["data"]["me"]["role"], "ADMIN");
+    api.stop().await;
+}
+
+async fn metrics_need_the_operators_token(backend: TestBackend) {
+    let api = setup(backend).await;
+    let get = |router: Router, headers: Vec<(&'static str, String)>| async move {
+        let headers: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect();
+        call(&router, Method::GET, "/metrics", &headers, Value::Null)
+            .await
+            .status
+    };
+    // Without a configured token, metrics are off.
+    assert_eq!(get(api.router.clone(), vec![]).await, StatusCode::NOT_FOUND);
+    let with_token = api.with_other_options(ApiOptions {
+        metrics_token: Some(SecretString::from("a metrics scraping secret")),
+        ..ApiOptions::default()
+    });
+    assert_eq!(
+        get(with_token.clone(), vec![]).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        get(
+            with_token.clone(),
+            vec![("authorization", "Bearer not the secret".to_string())]
+        )
+        .await,
+        StatusCode::UNAUTHORIZED
+    );
+    // A chapter admin's session is no operator's credential: metrics span every chapter.
+    let admin = sign_in(&api.router, "admin@example.org", PASSWORD).await;
+    assert_eq!(
+        get(
+            with_token.clone(),
+            vec![("cookie", admin), (CSRF_HEADER, "1".to_string())]
+        )
+        .await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        get(
+            with_token,
+            vec![(
+                "authorization",
+                "Bearer a metrics scraping secret".to_string()
+            )]
+        )
+        .await,
+        StatusCode::OK
+    );
+    api.stop().await;
+}
