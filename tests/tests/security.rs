@@ -3,7 +3,8 @@
 //! operator's token.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-use crate::graphql_support::TestApi;
+use crate::graphql_support::{post_graphql, TestApi};
+use api::access::{Identity, Role};
 use api::http::{ApiOptions, CSRF_HEADER};
 use axum::http::{header, Method, StatusCode};
 use axum::Router;
@@ -17,6 +18,8 @@ backend_tests!(
     a_token_above_its_owners_current_role_is_refused_with_401,
     the_only_admin_cannot_demote_disable_or_remove_themselves,
     metrics_need_the_operators_token,
+    a_masked_analyst_can_neither_search_nor_sort_by_name,
+    aliases_cannot_multiply_exports_or_wall_charts,
 );
 
 const PASSWORD: &str = "a long enough passphrase";
@@ -260,5 +263,165 @@ async fn metrics_need_the_operators_token(backend: TestBackend) {
         .await,
         StatusCode::OK
     );
+    api.stop().await;
+}
+
+/// Waits until the read models hold everything written so far.
+async fn caught_up(api: &TestApi) {
+    let head = api.log_head().await;
+    assert!(api
+        .read_models
+        .wait_until(head, std::time::Duration::from_secs(60))
+        .await
+        .unwrap());
+}
+
+/// An analyst of the development chapter without the personal-data grant, allowed to export.
+fn masked_analyst(api: &TestApi) -> Router {
+    api.with_other_options(ApiOptions {
+        dev_identity: Some(Identity {
+            role: Role::Analyst,
+            personal_data: false,
+            can_export: true,
+            ..Identity::development()
+        }),
+        ..ApiOptions::development()
+    })
+}
+
+async fn a_masked_analyst_can_neither_search_nor_sort_by_name(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Drive").await;
+    api.add_person(&campaign, "Ana", "Rivera").await;
+    api.add_person(&campaign, "Bo", "Chen").await;
+    caught_up(&api).await;
+    let analyst = masked_analyst(&api);
+    let search = json!({"campaign": campaign, "filter": {"nameSearch": "Ana"}});
+    let people = "query($campaign: ID!, $filter: PeopleFilter, $sort: PeopleSort) \
+                  { people(campaignId: $campaign, filter: $filter, sort: $sort) { edges { node { id name } } } }";
+    let refused = post_graphql(&analyst, people, search.clone()).await;
+    assert_eq!(refused.error_code(), "VALIDATION");
+    assert_eq!(
+        refused.first_error()["extensions"]["field"],
+        "filter.nameSearch"
+    );
+    let export = "query($campaign: ID!, $filter: PeopleFilter, $sort: PeopleSort) \
+                  { exportPeople(campaignId: $campaign, filter: $filter, sort: $sort) { rows } }";
+    let refused = post_graphql(&analyst, export, search).await;
+    assert_eq!(refused.error_code(), "VALIDATION");
+    assert_eq!(
+        refused.first_error()["extensions"]["field"],
+        "filter.nameSearch"
+    );
+    for sort in ["NAME_ASC", "NAME_DESC", "LEVEL_ASC", "LEVEL_DESC"] {
+        for query in [people, export] {
+            let refused =
+                post_graphql(&analyst, query, json!({"campaign": campaign, "sort": sort})).await;
+            assert_eq!(refused.error_code(), "VALIDATION", "{sort}");
+            assert_eq!(refused.first_error()["extensions"]["field"], "sort");
+        }
+    }
+    // Without a sort, or by the latest change, the masked list answers.
+    let listed = post_graphql(&analyst, people, json!({"campaign": campaign})).await;
+    let edges = listed.data()["people"]["edges"].as_array().unwrap().clone();
+    assert_eq!(edges.len(), 2);
+    assert!(edges.iter().all(|edge| edge["node"]["name"].is_null()));
+    let exported = post_graphql(
+        &analyst,
+        export,
+        json!({"campaign": campaign, "sort": "RECENTLY_CHANGED"}),
+    )
+    .await;
+    assert_eq!(exported.data()["exportPeople"]["rows"], 2);
+    // Whoever sees names still searches and sorts by them.
+    let found = api
+        .graphql(
+            people,
+            json!({"campaign": campaign, "filter": {"nameSearch": "ana"}, "sort": "NAME_DESC"}),
+        )
+        .await;
+    assert_eq!(
+        found.data()["people"]["edges"][0]["node"]["name"],
+        "Ana Rivera"
+    );
+    api.stop().await;
+}
+
+async fn aliases_cannot_multiply_exports_or_wall_charts(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Drive").await;
+    api.add_person(&campaign, "Ana", "Rivera").await;
+    caught_up(&api).await;
+    let aliased = |field: &str, count: usize| {
+        let fields: Vec<String> = (0..count)
+            .map(|index| format!("a{index}: {field}"))
+            .collect();
+        format!("query($campaign: ID!) {{ {} }}", fields.join(" "))
+    };
+    let variables = json!({"campaign": campaign});
+    // Many aliases of an export are over the complexity limit before anything runs.
+    let many = api
+        .graphql(
+            &aliased("exportPeople(campaignId: $campaign) { rows }", 999),
+            variables.clone(),
+        )
+        .await;
+    assert!(
+        many.error_message().contains("complex"),
+        "999 exports: {:#}",
+        many.0
+    );
+    // Two fit the limit, but only the first runs.
+    let two = api
+        .graphql(
+            &aliased("exportPeople(campaignId: $campaign) { rows }", 2),
+            variables.clone(),
+        )
+        .await;
+    let rows: Vec<&Value> = ["a0", "a1"]
+        .iter()
+        .map(|alias| &two.0["data"][alias])
+        .collect();
+    assert_eq!(
+        rows.iter().filter(|row| row["rows"] == 1).count(),
+        1,
+        "{:#}",
+        two.0
+    );
+    assert_eq!(two.error_code(), "VALIDATION");
+    assert_eq!(two.first_error()["extensions"]["field"], "exportPeople");
+    // One export per request, not per server: the next request exports again.
+    let again = api
+        .graphql(
+            &aliased("exportPeople(campaignId: $campaign) { rows }", 1),
+            variables.clone(),
+        )
+        .await;
+    assert_eq!(again.data()["a0"]["rows"], 1);
+    // Wall charts and analyst series count as what they cost.
+    let charts = api
+        .graphql(
+            &aliased("wallChart(campaignId: $campaign) { asOf }", 50),
+            variables.clone(),
+        )
+        .await;
+    assert!(charts.error_message().contains("complex"), "{:#}", charts.0);
+    let series = api
+        .graphql(
+            &aliased(
+                "coverageWeekly(campaignId: $campaign, from: \"2026-01-05\", weeks: 4) { covered }",
+                50,
+            ),
+            variables.clone(),
+        )
+        .await;
+    assert!(series.error_message().contains("complex"), "{:#}", series.0);
+    let one_chart = api
+        .graphql(
+            &aliased("wallChart(campaignId: $campaign) { asOf }", 1),
+            variables,
+        )
+        .await;
+    assert!(one_chart.data()["a0"].is_object(), "{:#}", one_chart.0);
     api.stop().await;
 }
