@@ -20,6 +20,7 @@ backend_tests!(
     metrics_need_the_operators_token,
     a_masked_analyst_can_neither_search_nor_sort_by_name,
     aliases_cannot_multiply_exports_or_wall_charts,
+    contact_points_read_through_a_mutation_answer_are_logged,
 );
 
 const PASSWORD: &str = "a long enough passphrase";
@@ -423,5 +424,61 @@ async fn aliases_cannot_multiply_exports_or_wall_charts(backend: TestBackend) {
         )
         .await;
     assert!(one_chart.data()["a0"].is_object(), "{:#}", one_chart.0);
+    api.stop().await;
+}
+
+async fn contact_points_read_through_a_mutation_answer_are_logged(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Drive").await;
+    let person = api.add_person(&campaign, "Ana", "Rivera").await;
+    let reads = || async {
+        let log = api
+            .graphql("{ accessLog { action subjectId } }", json!({}))
+            .await;
+        log.data()["accessLog"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|entry| {
+                entry["action"] == "READ_CONTACT_POINTS" && entry["subjectId"] == person
+            })
+            .count()
+    };
+    assert_eq!(reads().await, 0);
+    let added = api
+        .graphql(
+            "mutation($input: AddContactPointInput!) { addContactPoint(input: $input) \
+             { person { contactPoints { value } } } }",
+            json!({"input": {"personId": person, "label": "HOME", "email": "ana@example.org"}}),
+        )
+        .await;
+    assert_eq!(
+        added.data()["addContactPoint"]["person"]["contactPoints"][0]["value"],
+        "ana@example.org"
+    );
+    assert_eq!(
+        reads().await,
+        1,
+        "the mutation's answer showed contact points"
+    );
+    // The same read through `person(…)` is logged once too; a read without the field is not.
+    let read = api
+        .graphql(
+            "query($id: ID!) { person(id: $id) { contactPoints { value } } }",
+            json!({"id": person}),
+        )
+        .await;
+    assert_eq!(
+        read.data()["person"]["contactPoints"][0]["value"],
+        "ana@example.org"
+    );
+    assert_eq!(reads().await, 2);
+    api.graphql(
+        "query($id: ID!) { person(id: $id) { name } }",
+        json!({"id": person}),
+    )
+    .await
+    .data();
+    assert_eq!(reads().await, 2);
     api.stop().await;
 }

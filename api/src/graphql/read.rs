@@ -448,6 +448,7 @@ connection!(TaskConnection, TaskEdge, Task);
 
 /// Everything about one person, with the full change history.
 #[derive(SimpleObject, Debug, Clone)]
+#[graphql(complex)]
 pub struct Person {
     pub id: ID,
     pub campaign_id: ID,
@@ -458,7 +459,8 @@ pub struct Person {
     pub level: Option<u8>,
     pub organizer_id: Option<ID>,
     pub follow_up: bool,
-    /// Current contact points (not time-travelled).
+    /// Current contact points, served by [`Person::contact_points`] (which logs the read).
+    #[graphql(skip)]
     pub contact_points: Vec<ContactPoint>,
     pub unit_ids: Vec<ID>,
     /// Current field responses (not time-travelled).
@@ -470,6 +472,25 @@ pub struct Person {
     pub steps: Vec<Step>,
     /// Every change of the person, oldest first.
     pub history: Vec<Activity>,
+}
+
+#[async_graphql::ComplexObject]
+impl Person {
+    /// Current contact points (not time-travelled). Every read is in the access log, whichever query or
+    /// mutation answer reaches the person: the log is written where the field is resolved.
+    async fn contact_points(&self, ctx: &Context<'_>) -> Result<Vec<ContactPoint>, ApiError> {
+        let access = Policy::read_people(ctx)?;
+        if !access.masks_personal_data() {
+            crate::access::record_access(
+                access.store(),
+                access.identity,
+                "READ_CONTACT_POINTS",
+                Some(self.id.to_string()),
+            )
+            .await?;
+        }
+        Ok(self.contact_points.clone())
+    }
 }
 
 impl From<q::PersonDetail> for Person {
@@ -1094,17 +1115,7 @@ impl ReadQuery {
             }
             None => None,
         };
-        if let Some(detail) = &detail {
-            if !access.masks_personal_data() && ctx.look_ahead().field("contactPoints").exists() {
-                crate::access::record_access(
-                    access.store(),
-                    access.identity,
-                    "READ_CONTACT_POINTS",
-                    Some(detail.person_id.to_string()),
-                )
-                .await?;
-            }
-        }
+        // Reading contact points is logged where `Person.contactPoints` resolves.
         Ok(detail.map(|detail| access.masked(Person::from(detail))))
     }
 
