@@ -62,7 +62,7 @@ impl From<AccountError> for ApiError {
                 field: None,
             },
             E::NotFound(message) => Api::not_found(message),
-            E::Store(cause) => Api::internal(cause),
+            E::Store(cause) => Api::store(cause),
             E::Hashing => Api::internal("password hashing failed"),
         }
     }

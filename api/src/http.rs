@@ -243,6 +243,17 @@ fn invalid_field(status: StatusCode, field: &str, message: &str) -> Response {
 
 fn internal(error: &AccountError) -> Response {
     let reference = uuid::Uuid::new_v4();
+    if matches!(error, AccountError::Store(cause) if cause.is_connection_lost()) {
+        tracing::warn!(%reference, error = %error, "account lookup: database connection lost");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"errors": [{
+                "message": "the database connection was lost; retry the request",
+                "extensions": {"code": "UNAVAILABLE", "reference": reference.to_string()}
+            }]})),
+        )
+            .into_response();
+    }
     tracing::error!(%reference, error = %error, "account lookup failed");
     (
         StatusCode::INTERNAL_SERVER_ERROR,

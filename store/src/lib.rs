@@ -18,7 +18,7 @@ pub use accounts::{AccessLogDetailRow, TurfUnitRow};
 pub use accounts::{AccessLogRow, ApiTokenRow, MembershipRow, SessionRow, UserRow};
 pub use aggregate::{to_aggregate_error, AggregateStore, LoadedAggregate};
 pub use crypto::{MasterKey, SEALED_MARKER};
-pub use error::StoreError;
+pub use error::{connection_lost, StoreError};
 pub use event::{AppendedEvent, NewEvent, NewSnapshot, Position, RecordedEvent, StreamAppend};
 pub use export::TransferSummary;
 pub use idempotency::IdempotencyClaim;

@@ -482,3 +482,56 @@ async fn contact_points_read_through_a_mutation_answer_are_logged(backend: TestB
     assert_eq!(reads().await, 2);
     api.stop().await;
 }
+
+/// PostgreSQL only: `pg_terminate_backend` of every connection the server holds, while requests run. Each
+/// answer is data or the retryable `UNAVAILABLE`, never `INTERNAL`, and the server answers again afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_a_lost_connection_is_retryable_never_internal() {
+    let api = TestApi::start(TestBackend::new(tests::Kind::Postgres).await).await;
+    let campaign = api.create_campaign("Drive").await;
+    api.add_person(&campaign, "Ana", "Rivera").await;
+    let terminate = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                     WHERE datname = current_database() AND pid <> pg_backend_pid()";
+    let mut codes = Vec::new();
+    for _ in 0..5 {
+        let requests: Vec<_> = (0..8)
+            .map(|_| {
+                let router = api.router.clone();
+                tokio::spawn(async move {
+                    post_graphql(
+                        &router,
+                        "{ campaigns { id name } logHead { position } }",
+                        json!({}),
+                    )
+                    .await
+                })
+            })
+            .collect();
+        api.backend.execute(terminate).await;
+        for request in requests {
+            let answer = request.await.unwrap();
+            if answer.0.get("errors").is_some() {
+                codes.push(answer.error_code());
+            }
+        }
+        // After the connections are gone, requests are answered again (a new connection, or a retry).
+        let mut answered = false;
+        for _ in 0..10 {
+            let answer = api.graphql("{ campaigns { id } }", json!({})).await;
+            if answer.0.get("errors").is_none() {
+                answered = true;
+                break;
+            }
+            assert_eq!(answer.error_code(), "UNAVAILABLE", "{:#}", answer.0);
+        }
+        assert!(
+            answered,
+            "the server answers again after its connections were terminated"
+        );
+    }
+    assert!(
+        codes.iter().all(|code| code == "UNAVAILABLE"),
+        "answers while connections were terminated: {codes:?}"
+    );
+    api.stop().await;
+}
