@@ -62,7 +62,7 @@ impl From<AccountError> for ApiError {
                 field: None,
             },
             E::NotFound(message) => Api::not_found(message),
-            E::Store(cause) => Api::internal(cause),
+            E::Store(cause) => Api::store(cause),
             E::Hashing => Api::internal("password hashing failed"),
         }
     }
@@ -184,7 +184,9 @@ impl Accounts {
         // U+0000. The HTTP handler answers this with 400 before calling.
         refuse_control_characters(&email)?;
         let now = Utc::now();
-        if !self.throttle.allows(&email, address, now).await? {
+        // The attempt is counted before the password is checked, atomically in the database: parallel
+        // guesses cannot all pass a check that none of them has been counted in yet.
+        if !self.throttle.claim(&email, address, now).await? {
             return Err(AccountError::Throttled);
         }
         let user = self.store.user_by_email(&email).await?;
@@ -193,12 +195,10 @@ impl Accounts {
         let verified = verify_password(password, stored_hash.as_deref());
         let user = match user {
             Some(user) if verified && user.disabled_at.is_none() => user,
-            _ => {
-                self.throttle.failed(&email, address, now).await?;
-                return Err(AccountError::BadCredentials);
-            }
+            // The claimed attempt stays counted as a failure.
+            _ => return Err(AccountError::BadCredentials),
         };
-        self.throttle.succeeded(&email).await?;
+        self.throttle.succeeded(&email, address, now).await?;
         self.open_session(&user, chapter).await
     }
 
@@ -298,12 +298,16 @@ impl Accounts {
         };
         let token_role = Role::parse(&row.role)
             .ok_or_else(|| AccountError::Invalid(format!("stored role `{}`", row.role)))?;
+        // A token granted under a role its owner has since lost is no credential (401), like a revoked one;
+        // the owner creates a new one within their current role.
+        let identity =
+            match identity_from(&membership, Some(token_role), Via::Token(row.id.clone())) {
+                Ok(identity) => identity,
+                Err(AccountError::BadCredentials) => return Ok(None),
+                Err(error) => return Err(error),
+            };
         self.store.touch_api_token(&row.id, Utc::now()).await?;
-        Ok(Some(identity_from(
-            &membership,
-            Some(token_role),
-            Via::Token(row.id),
-        )?))
+        Ok(Some(identity))
     }
 
     /// The identity `identity` stands for now: the same session or token re-read, with the user's current

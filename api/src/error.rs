@@ -11,6 +11,7 @@ pub mod code {
     pub const VALIDATION: &str = "VALIDATION";
     pub const FORBIDDEN: &str = "FORBIDDEN";
     pub const INTERNAL: &str = "INTERNAL";
+    pub const UNAVAILABLE: &str = "UNAVAILABLE";
 }
 
 /// Why a request failed, as far as the client is concerned.
@@ -34,6 +35,11 @@ pub enum ApiError {
     /// Something failed inside Groundwork. The cause is logged under `reference`; the client only sees that.
     #[error("an internal error occurred (reference {reference})")]
     Internal { reference: String },
+    /// The database connection was lost while answering (a restart, a terminated backend, a full pool):
+    /// nothing is known to have gone wrong with the request itself, and a retry is expected to work. A
+    /// mutation retried with its idempotency key applies at most once.
+    #[error("the database connection was lost; retry the request (reference {reference})")]
+    Unavailable { reference: String },
 }
 
 impl ApiError {
@@ -69,6 +75,22 @@ impl ApiError {
         Self::Internal { reference }
     }
 
+    /// A database error: `UNAVAILABLE` when the connection was lost (retryable), otherwise internal.
+    pub fn store(cause: store::StoreError) -> Self {
+        if cause.is_connection_lost() {
+            Self::unavailable(cause)
+        } else {
+            Self::internal(cause)
+        }
+    }
+
+    /// Logs a lost connection with a fresh reference and returns the retryable error.
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
+        tracing::warn!(reference = %reference, cause = %cause, "database connection lost");
+        Self::Unavailable { reference }
+    }
+
     /// The stable code of this kind.
     pub fn code(&self) -> &'static str {
         match self {
@@ -77,6 +99,7 @@ impl ApiError {
             Self::Validation { .. } => code::VALIDATION,
             Self::Forbidden { .. } => code::FORBIDDEN,
             Self::Internal { .. } => code::INTERNAL,
+            Self::Unavailable { .. } => code::UNAVAILABLE,
         }
     }
 }
@@ -87,6 +110,10 @@ impl From<projections::ProjectionError> for ApiError {
             projections::ProjectionError::InvalidCursor(_) => {
                 Self::invalid("after", "this is not a cursor this connection handed out")
             }
+            projections::ProjectionError::Store(cause) => Self::store(cause),
+            projections::ProjectionError::Database(cause) if store::connection_lost(&cause) => {
+                Self::unavailable(cause)
+            }
             cause => Self::internal(cause),
         }
     }
@@ -94,7 +121,7 @@ impl From<projections::ProjectionError> for ApiError {
 
 impl From<store::StoreError> for ApiError {
     fn from(cause: store::StoreError) -> Self {
-        Self::internal(cause)
+        Self::store(cause)
     }
 }
 

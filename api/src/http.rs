@@ -4,7 +4,8 @@
 //! - `GET /graphql/ws` upgrades to a WebSocket for subscriptions (graphql-transport-ws / graphql-ws).
 //! - `POST /auth/sign-in`, `/auth/sign-out`, `/auth/sign-out-everywhere`, `/auth/password`: password accounts.
 //! - `GET /auth/providers`, `/auth/oidc/start`, `/auth/oidc/callback`: single sign-on (see [`crate::oidc`]).
-//! - `GET /metrics` answers in Prometheus text; `GET /healthz` says whether the database answers.
+//! - `GET /metrics` answers in Prometheus text to the operator's bearer token (`GROUNDWORK_METRICS_TOKEN`;
+//!   without one it is off); `GET /healthz` says whether the database answers.
 //! - `GET`/`POST /setup/{token}`: the first admin's one-time setup on a new database ([`crate::setup`]).
 //! - Every other GET is the browser app (see [`crate::web`]): its assets, or its page for a client route.
 
@@ -61,6 +62,10 @@ pub struct ApiOptions {
     pub web: WebFiles,
     /// The one-time setup address of a server started on a new database (see [`crate::setup`]).
     pub first_start: Option<Arc<FirstStart>>,
+    /// The bearer token `/metrics` answers to (`GROUNDWORK_METRICS_TOKEN`). The figures span every chapter,
+    /// so no chapter's credential opens them; without a token, `/metrics` is off (404), except on a
+    /// development server, which has no credentials at all.
+    pub metrics_token: Option<SecretString>,
 }
 
 impl Default for ApiOptions {
@@ -73,6 +78,7 @@ impl Default for ApiOptions {
             oidc: None,
             web: WebFiles::Embedded,
             first_start: None,
+            metrics_token: None,
         }
     }
 }
@@ -109,6 +115,13 @@ impl ApiOptions {
                 _ => WebFiles::Embedded,
             },
             first_start: None,
+            metrics_token: match env.var("GROUNDWORK_METRICS_TOKEN") {
+                Some(token) if token.trim().len() < 16 => {
+                    anyhow::bail!("GROUNDWORK_METRICS_TOKEN must have at least 16 characters")
+                }
+                Some(token) => Some(SecretString::from(token.trim().to_string())),
+                None => None,
+            },
         })
     }
 }
@@ -123,6 +136,7 @@ struct AppState {
     schema: GroundworkSchema,
     dev_identity: Option<Identity>,
     secure_cookies: bool,
+    metrics_token: Option<SecretString>,
 }
 
 /// Builds the router with the default options (no development identity) and read models over the same
@@ -193,6 +207,7 @@ pub fn app_with_answers(
             schema,
             dev_identity: options.dev_identity,
             secure_cookies: options.secure_cookies,
+            metrics_token: options.metrics_token,
         })
         .merge(oidc::router(OidcRoutes {
             oidc,
@@ -255,6 +270,17 @@ fn invalid_field(status: StatusCode, field: &str, message: &str) -> Response {
 
 fn internal(error: &AccountError) -> Response {
     let reference = uuid::Uuid::new_v4();
+    if matches!(error, AccountError::Store(cause) if cause.is_connection_lost()) {
+        tracing::warn!(%reference, error = %error, "account lookup: database connection lost");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"errors": [{
+                "message": "the database connection was lost; retry the request",
+                "extensions": {"code": "UNAVAILABLE", "reference": reference.to_string()}
+            }]})),
+        )
+            .into_response();
+    }
     tracing::error!(%reference, error = %error, "account lookup failed");
     (
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -632,8 +658,28 @@ async fn healthz(State(state): State<AppState>) -> Response {
 /// Reads one figure of a projection's status as Prometheus text.
 type StatusFigure = fn(&projections::ProjectionStatus) -> String;
 
-/// Prometheus text exposition: the log's head, and each projection's position and lag.
-async fn metrics(State(state): State<AppState>) -> Response {
+/// Prometheus text exposition: the log's head, and each projection's position and lag. Only for the
+/// operator's token: the figures show every chapter's activity.
+async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match (&state.metrics_token, &state.dev_identity) {
+        (Some(expected), _) => {
+            use secrecy::ExposeSecret as _;
+            use sha2::{Digest as _, Sha256};
+            use subtle::ConstantTimeEq as _;
+            // Digests have one length, so the comparison's time says nothing about the token's.
+            let presented = Sha256::digest(bearer_token(&headers).unwrap_or_default().as_bytes());
+            let expected = Sha256::digest(expected.expose_secret().as_bytes());
+            let matches: bool = presented.ct_eq(&expected).into();
+            if !matches {
+                return refusal(
+                    StatusCode::UNAUTHORIZED,
+                    "metrics need the operator's token (GROUNDWORK_METRICS_TOKEN)",
+                );
+            }
+        }
+        (None, Some(_)) => {}
+        (None, None) => return StatusCode::NOT_FOUND.into_response(),
+    }
     let figures = async {
         let head = state
             .groundwork

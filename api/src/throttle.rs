@@ -4,13 +4,14 @@
 //! enough failures have left the window.
 //!
 //! Keys are stored as SHA-256 digests, so the table lists neither email addresses nor IP addresses.
-//! Counting and recording are separate statements: two processes racing may let a failure or two more
-//! through than the limit, never fewer.
+//! A sign-in claims its attempt before the password is checked ([`Throttle::claim`]): counting and recording
+//! are one atomic step in the database, so parallel guesses get no more password checks than the limit, in
+//! one process or many. A right password then takes its attempt back ([`Throttle::succeeded`]).
 
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest as _, Sha256};
 use std::net::IpAddr;
-use store::{Store, StoreError};
+use store::{Store, StoreError, ThrottleKey};
 
 /// Failed sign-ins allowed per account within [`THROTTLE_WINDOW_MINUTES`].
 pub const FAILURES_PER_ACCOUNT: usize = 5;
@@ -74,10 +75,46 @@ impl Throttle {
             .await
     }
 
-    /// A right password forgets the account's failures (not the address's).
-    pub async fn succeeded(&self, email: &str) -> Result<(), StoreError> {
+    /// Claims one sign-in attempt for `email` from `address` at `now`: `false` (and nothing recorded) when
+    /// either key has reached its limit, otherwise the attempt counts as a failure from now on, whatever
+    /// the password turns out to be, until [`Throttle::succeeded`] takes it back.
+    pub async fn claim(
+        &self,
+        email: &str,
+        address: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let keys: Vec<ThrottleKey> = Self::keys(email, address)
+            .into_iter()
+            .map(|(key_hash, limit)| ThrottleKey {
+                key_hash,
+                limit: i64::try_from(limit).unwrap_or(i64::MAX),
+            })
+            .collect();
+        let since = (now - Duration::minutes(THROTTLE_WINDOW_MINUTES)).timestamp_millis();
         self.store
-            .clear_sign_in_failures(&key_hash(&format!("account:{email}")))
+            .claim_sign_in_attempt(&keys, now.timestamp_millis(), since)
+            .await
+    }
+
+    /// A right password after [`Throttle::claim`] at `now`: the account's failures are forgotten, and the
+    /// address's attempt is taken back (its earlier failures still count).
+    pub async fn succeeded(
+        &self,
+        email: &str,
+        address: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let others: Vec<String> = address
+            .map(|address| key_hash(&format!("address:{address}")))
+            .into_iter()
+            .collect();
+        self.store
+            .sign_in_attempt_succeeded(
+                &key_hash(&format!("account:{email}")),
+                &others,
+                now.timestamp_millis(),
+            )
             .await
     }
 }

@@ -107,3 +107,50 @@ impl StoreError {
         matches!(self, Self::Conflict { .. })
     }
 }
+
+/// Whether `error` means the connection to the database was lost or could not be had (the server ended it,
+/// as `pg_terminate_backend` or a restart does; the network dropped; the pool had no connection in time):
+/// the statement may well succeed when retried on a new connection, so callers answer with a retryable
+/// error rather than an internal one.
+pub fn connection_lost(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(database) => database.code().is_some_and(|code| {
+            // SQLSTATE class 08: connection exception; 57P01-57P03: the server shuts down, crashed or
+            // cannot connect now (admin_shutdown is what pg_terminate_backend sends).
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
+    }
+}
+
+impl StoreError {
+    /// Whether this is a lost database connection (see [`connection_lost`]).
+    pub fn is_connection_lost(&self) -> bool {
+        match self {
+            StoreError::Database(error) => connection_lost(error),
+            StoreError::Unreachable { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lost_connections_are_told_from_other_errors() {
+        let reset = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
+        assert!(StoreError::Database(sqlx::Error::Io(reset)).is_connection_lost());
+        assert!(StoreError::Database(sqlx::Error::PoolTimedOut).is_connection_lost());
+        assert!(!StoreError::Database(sqlx::Error::RowNotFound).is_connection_lost());
+        assert!(!StoreError::InvalidAppend {
+            reason: "the same stream twice".to_string()
+        }
+        .is_connection_lost());
+    }
+}

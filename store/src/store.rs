@@ -280,7 +280,7 @@ impl Store {
 
     /// This process's turn to write on SQLite, which allows one writer at a time anyway (see
     /// `sqlite_write_lock`); PostgreSQL takes concurrent writers.
-    async fn writer_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+    pub(crate) async fn writer_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
         match self.inner.db.kind() {
             BackendKind::Sqlite => Some(self.inner.sqlite_write_lock.lock().await),
             BackendKind::Postgres => None,

@@ -21,6 +21,7 @@ mod level_of_record;
 mod oidc;
 mod projections_read_models;
 mod secrets;
+mod security;
 mod store_aggregate_cache;
 mod store_conformance;
 mod store_connect;

@@ -380,6 +380,9 @@ impl AccountsMutation {
     ) -> Result<ChapterUser, ApiError> {
         let access = Policy::accounts(ctx, Permission::ManageUsers)?;
         let (user, _) = member(&access, &input.user_id).await?;
+        if crate::access::Role::from(input.role) != crate::access::Role::Admin {
+            keep_an_admin(&access, user, "input.role").await?;
+        }
         access
             .accounts()
             .put_membership(
@@ -397,6 +400,7 @@ impl AccountsMutation {
     async fn remove_user(&self, ctx: &Context<'_>, user_id: ID) -> Result<bool, ApiError> {
         let access = Policy::accounts(ctx, Permission::ManageUsers)?;
         let (user, _) = member(&access, &user_id).await?;
+        keep_an_admin(&access, user, "userId").await?;
         let store = access.accounts().store();
         let chapter = access.identity.chapter.to_string();
         store.delete_membership(&user.to_string(), &chapter).await?;
@@ -576,6 +580,39 @@ impl AccountsMutation {
     }
 }
 
+/// Refuses a change that would take the chapter's last enabled admin away (demoting, disabling or removing
+/// `user`): nobody could manage its users any more. VALIDATION naming `field`.
+async fn keep_an_admin(
+    access: &AccountsAccess<'_>,
+    user: UserId,
+    field: &str,
+) -> Result<(), ApiError> {
+    let members = access
+        .accounts()
+        .store()
+        .members_of_chapter(&access.identity.chapter.to_string())
+        .await?;
+    let is_enabled_admin = |membership: &MembershipRow, row: &UserRow| {
+        row.disabled_at.is_none()
+            && crate::access::Role::parse(&membership.role) == Some(crate::access::Role::Admin)
+    };
+    let user = user.to_string();
+    let target_is_admin = members
+        .iter()
+        .any(|(membership, row)| row.id == user && is_enabled_admin(membership, row));
+    let other_admins = members
+        .iter()
+        .filter(|(membership, row)| row.id != user && is_enabled_admin(membership, row))
+        .count();
+    if target_is_admin && other_admins == 0 {
+        return Err(ApiError::invalid(
+            field,
+            "this is the chapter's only admin; make another member admin first",
+        ));
+    }
+    Ok(())
+}
+
 /// Whether `user` is a member of another chapter too.
 async fn belongs_elsewhere(access: &AccountsAccess<'_>, user: UserId) -> Result<bool, ApiError> {
     let chapters = access
@@ -595,6 +632,9 @@ async fn set_disabled(
 ) -> Result<ChapterUser, ApiError> {
     let access = Policy::accounts(ctx, Permission::ManageUsers)?;
     let (user, _) = member(&access, &user_id).await?;
+    if disabled {
+        keep_an_admin(&access, user, "userId").await?;
+    }
     if user == access.identity.user {
         return Err(ApiError::forbidden("you cannot disable your own account"));
     }

@@ -52,7 +52,9 @@ fn write_extensions(error: &ApiError, extensions: &mut ErrorExtensionValues) {
         ApiError::Validation {
             field: Some(field), ..
         } => extensions.set("field", field.as_str()),
-        ApiError::Internal { reference } => extensions.set("reference", reference.as_str()),
+        ApiError::Internal { reference } | ApiError::Unavailable { reference } => {
+            extensions.set("reference", reference.as_str())
+        }
         _ => {}
     }
 }

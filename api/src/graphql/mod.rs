@@ -137,6 +137,7 @@ fn builder(
         Subscription::default(),
     )
     .extension(boundary::ErrorCodes)
+    .extension(sensitive::ExportsPerRequest)
     .extension(async_graphql::extensions::Tracing)
     .limit_depth(settings.max_depth)
     .limit_complexity(settings.max_complexity);

@@ -448,6 +448,7 @@ connection!(TaskConnection, TaskEdge, Task);
 
 /// Everything about one person, with the full change history.
 #[derive(SimpleObject, Debug, Clone)]
+#[graphql(complex)]
 pub struct Person {
     pub id: ID,
     pub campaign_id: ID,
@@ -458,7 +459,8 @@ pub struct Person {
     pub level: Option<u8>,
     pub organizer_id: Option<ID>,
     pub follow_up: bool,
-    /// Current contact points (not time-travelled).
+    /// Current contact points, served by [`Person::contact_points`] (which logs the read).
+    #[graphql(skip)]
     pub contact_points: Vec<ContactPoint>,
     pub unit_ids: Vec<ID>,
     /// Current field responses (not time-travelled).
@@ -470,6 +472,25 @@ pub struct Person {
     pub steps: Vec<Step>,
     /// Every change of the person, oldest first.
     pub history: Vec<Activity>,
+}
+
+#[async_graphql::ComplexObject]
+impl Person {
+    /// Current contact points (not time-travelled). Every read is in the access log, whichever query or
+    /// mutation answer reaches the person: the log is written where the field is resolved.
+    async fn contact_points(&self, ctx: &Context<'_>) -> Result<Vec<ContactPoint>, ApiError> {
+        let access = Policy::read_people(ctx)?;
+        if !access.masks_personal_data() {
+            crate::access::record_access(
+                access.store(),
+                access.identity,
+                "READ_CONTACT_POINTS",
+                Some(self.id.to_string()),
+            )
+            .await?;
+        }
+        Ok(self.contact_points.clone())
+    }
 }
 
 impl From<q::PersonDetail> for Person {
@@ -720,6 +741,13 @@ impl From<projections::ProjectionStatus> for ProjectionStatus {
     }
 }
 
+/// What a whole wall chart costs in a query's complexity (the limit is `GraphqlSettings::max_complexity`,
+/// 2,000 by default): it reads every person and unit of a campaign, so aliases of it cannot multiply it
+/// past a handful.
+pub const WALL_CHART_COMPLEXITY: usize = 200;
+/// What one analyst series costs in a query's complexity: each scans a campaign's history.
+pub const SERIES_COMPLEXITY: usize = 100;
+
 /// How the people list is ordered.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[graphql(remote = "projections::read::PeopleSort")]
@@ -800,6 +828,34 @@ impl PeopleFilter {
             include_inactive: self.include_inactive,
             turf: None,
         })
+    }
+}
+
+/// The order and filter a caller may ask for: one who sees names masked (an analyst without the
+/// personal-data grant) may neither search nor order by name, or the answers would give the names away a
+/// letter at a time. Level orders are refused too, since their ties are ordered by name. Without a `sort`,
+/// such a caller's list is ordered by the most recent change.
+pub(super) fn unmasked_query(
+    access: &super::authz::ReadAccess<'_>,
+    filter: &q::PeopleFilter,
+    sort: Option<PeopleSort>,
+) -> Result<q::PeopleSort, ApiError> {
+    if !access.masks_personal_data() {
+        return Ok(sort.unwrap_or_default().into());
+    }
+    if filter.name_search.is_some() {
+        return Err(ApiError::invalid(
+            "filter.nameSearch",
+            "searching by name needs the personal-data grant",
+        ));
+    }
+    match sort {
+        None | Some(PeopleSort::RecentlyChanged) => Ok(q::PeopleSort::RecentlyChanged),
+        Some(_) => Err(ApiError::invalid(
+            "sort",
+            "ordering by name (or by level, whose ties go by name) needs the personal-data grant; \
+             use RECENTLY_CHANGED",
+        )),
     }
 }
 
@@ -972,7 +1028,11 @@ impl ReadQuery {
         ctx: &Context<'_>,
         campaign_id: ID,
         filter: Option<PeopleFilter>,
-        #[graphql(default)] sort: PeopleSort,
+        #[graphql(
+            desc = "The order; by default by name (for callers who see names masked: RECENTLY_CHANGED, \
+                    the only order they may ask for)."
+        )]
+        sort: Option<PeopleSort>,
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<PersonConnection, ApiError> {
@@ -980,6 +1040,7 @@ impl ReadQuery {
         let access = Policy::read_people(ctx)?;
         let campaign = parse::id("campaignId", &campaign_id)?;
         let mut filter = filter.unwrap_or_default().parse()?;
+        let sort = unmasked_query(&access, &filter, sort)?;
         // A campaign outside a narrowed membership looks like one of another chapter: no one in it.
         if !access.reaches(campaign).await? {
             return Ok(PersonConnection::from(empty_page::<q::PersonRow>()));
@@ -989,13 +1050,14 @@ impl ReadQuery {
         }
         let people = access
             .read_models()
-            .people(access.chapter(), campaign, &filter, sort.into(), &page)
+            .people(access.chapter(), campaign, &filter, sort, &page)
             .await?;
         Ok(access.masked(PersonConnection::from(people)))
     }
 
     /// The wall chart of a campaign, live or as it was at `asOf`; with `structureTestId`, participation in
     /// that test is part of every unit's figures.
+    #[graphql(complexity = "WALL_CHART_COMPLEXITY + child_complexity")]
     async fn wall_chart(
         &self,
         ctx: &Context<'_>,
@@ -1053,17 +1115,7 @@ impl ReadQuery {
             }
             None => None,
         };
-        if let Some(detail) = &detail {
-            if !access.masks_personal_data() && ctx.look_ahead().field("contactPoints").exists() {
-                crate::access::record_access(
-                    access.store(),
-                    access.identity,
-                    "READ_CONTACT_POINTS",
-                    Some(detail.person_id.to_string()),
-                )
-                .await?;
-            }
-        }
+        // Reading contact points is logged where `Person.contactPoints` resolves.
         Ok(detail.map(|detail| access.masked(Person::from(detail))))
     }
 
@@ -1158,6 +1210,7 @@ impl ReadQuery {
     }
 
     /// Analyst: the assessment distribution at the end of each week.
+    #[graphql(complexity = "SERIES_COMPLEXITY + child_complexity")]
     async fn assessment_distribution_weekly(
         &self,
         ctx: &Context<'_>,
@@ -1174,6 +1227,7 @@ impl ReadQuery {
     }
 
     /// Analyst: 1:1s per organizer per week in `[from, to)`.
+    #[graphql(complexity = "SERIES_COMPLEXITY + child_complexity")]
     async fn one_on_ones_per_organizer_weekly(
         &self,
         ctx: &Context<'_>,
@@ -1190,6 +1244,7 @@ impl ReadQuery {
     }
 
     /// Analyst: covered and uncovered people at the end of each week.
+    #[graphql(complexity = "SERIES_COMPLEXITY + child_complexity")]
     async fn coverage_weekly(
         &self,
         ctx: &Context<'_>,
@@ -1206,6 +1261,7 @@ impl ReadQuery {
     }
 
     /// Analyst: a structure test's participation at the end of each day in `[from, to]`.
+    #[graphql(complexity = "SERIES_COMPLEXITY + child_complexity")]
     async fn structure_test_participation_curve(
         &self,
         ctx: &Context<'_>,

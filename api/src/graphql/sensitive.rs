@@ -170,16 +170,30 @@ impl SensitiveQuery {
     /// Holds only what the caller may read: their campaigns, their turf, names masked for analysts without
     /// personal data; contact points are never exported. Recorded in the access log (`EXPORT`, with the row
     /// count). Null for a campaign the caller does not reach.
+    #[graphql(complexity = "EXPORT_COMPLEXITY + child_complexity")]
     async fn export_people(
         &self,
         ctx: &Context<'_>,
         campaign_id: ID,
         filter: Option<PeopleFilter>,
-        #[graphql(default)] sort: PeopleSort,
+        #[graphql(
+            desc = "The order; by default by name (for callers who see names masked: RECENTLY_CHANGED, \
+                    the only order they may ask for)."
+        )]
+        sort: Option<PeopleSort>,
     ) -> Result<Option<PeopleExport>, ApiError> {
         let access = Policy::export(ctx)?;
+        if let Some(taken) = ctx.data_opt::<ExportTaken>() {
+            if taken.0.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                return Err(ApiError::invalid(
+                    "exportPeople",
+                    "one export per request; send another request for another export",
+                ));
+            }
+        }
         let campaign: CampaignId = parse::id("campaignId", &campaign_id)?;
         let mut filter = filter.unwrap_or_default().parse()?;
+        let sort = super::read::unmasked_query(&access, &filter, sort)?;
         if !access.reaches(campaign).await?
             || access
                 .read_models()
@@ -192,7 +206,7 @@ impl SensitiveQuery {
         if let Some(turf) = access.turf(campaign).await? {
             filter.turf = Some((turf.organizer, turf.units.into_iter().collect()));
         }
-        let people = all_people(&access, campaign, &filter, sort.into()).await?;
+        let people = all_people(&access, campaign, &filter, sort).await?;
         let rows = i32::try_from(people.len()).unwrap_or(i32::MAX);
         crate::access::record_access_detail(
             access.store(),
@@ -234,6 +248,36 @@ impl SensitiveQuery {
             rows,
             csv,
         }))
+    }
+}
+
+/// What an export costs in a query's complexity: nearly half the default limit (2,000), since it reads a
+/// whole campaign; two fit in a request beside little else, and only the first of them runs.
+pub const EXPORT_COMPLEXITY: usize = 900;
+
+/// Whether this request has run its export (see [`ExportsPerRequest`]).
+struct ExportTaken(std::sync::atomic::AtomicBool);
+
+/// The schema extension that allows one export per request, however many aliases ask for it: each request
+/// starts with its export untaken, and the first `exportPeople` to run takes it.
+pub struct ExportsPerRequest;
+
+impl async_graphql::extensions::ExtensionFactory for ExportsPerRequest {
+    fn create(&self) -> std::sync::Arc<dyn async_graphql::extensions::Extension> {
+        std::sync::Arc::new(ExportsPerRequest)
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl async_graphql::extensions::Extension for ExportsPerRequest {
+    async fn prepare_request(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        request: async_graphql::Request,
+        next: async_graphql::extensions::NextPrepareRequest<'_>,
+    ) -> async_graphql::ServerResult<async_graphql::Request> {
+        let request = request.data(ExportTaken(std::sync::atomic::AtomicBool::new(false)));
+        next.run(ctx, request).await
     }
 }
 

@@ -90,7 +90,7 @@ impl From<ServiceError> for ApiError {
                 message,
                 field: None,
             },
-            ServiceError::Store(cause) => Self::internal(cause),
+            ServiceError::Store(cause) => Self::store(cause),
         }
     }
 }
