@@ -168,13 +168,17 @@ pub fn app_with_answers(
         .route("/healthz", get(healthz))
         .with_state(AppState {
             groundwork: groundwork.clone(),
-            read_models,
+            read_models: read_models.clone(),
             answers,
             accounts: accounts.clone(),
             schema,
             dev_identity: options.dev_identity,
             secure_cookies: options.secure_cookies,
         })
+        .nest(
+            crate::rest::BASE_PATH,
+            crate::rest::router(groundwork.clone(), read_models.clone(), accounts.clone()),
+        )
         .merge(oidc::router(OidcRoutes {
             oidc,
             accounts,

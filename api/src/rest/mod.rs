@@ -1,0 +1,144 @@
+//! The REST API compatible with Action Builder (`/api/rest/v1`): the paths, HAL shapes and behaviour that
+//! scripts written for Action Builder's OSDI API use (the Parsons `ActionBuilder` connector is the reference
+//! client; `docs/rest.md`). Only a transport: every read goes through the same permission, campaign
+//! narrowing and turf checks as GraphQL (`crate::access`), and every write is a [`crate::command::Command`]
+//! authorized by `access::authorize_write` and run by the command service.
+
+mod campaigns;
+mod filter;
+mod shape;
+
+use crate::access::Identity;
+use crate::accounts::Accounts;
+use crate::error::ApiError;
+use crate::service::Groundwork;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use projections::ReadModels;
+use serde_json::json;
+use std::sync::Arc;
+
+/// Where the REST API is nested in the HTTP router.
+pub const BASE_PATH: &str = "/api/rest/v1";
+/// The header Action Builder's clients send their API token in (a Groundwork API token, `gwt_…`).
+pub const TOKEN_HEADER: &str = "osdi-api-token";
+/// The largest page Action Builder hands out, and so the largest `per_page` its clients ask for.
+pub const MAX_PER_PAGE: u32 = 25;
+
+/// What the REST handlers share: the command service, the read models and the account service (to
+/// authenticate tokens).
+#[derive(Clone)]
+pub struct RestState {
+    groundwork: Arc<Groundwork>,
+    read_models: ReadModels,
+    accounts: Arc<Accounts>,
+}
+
+/// The REST API's router, to be nested at [`BASE_PATH`].
+pub fn router(
+    groundwork: Arc<Groundwork>,
+    read_models: ReadModels,
+    accounts: Arc<Accounts>,
+) -> Router {
+    Router::new()
+        .route("/campaigns", get(campaigns::list))
+        .route("/campaigns/{campaign}", get(campaigns::one))
+        .route("/campaigns/{campaign}/people", get(campaigns::people))
+        .fallback(not_found)
+        .with_state(RestState {
+            groundwork,
+            read_models,
+            accounts,
+        })
+}
+
+async fn not_found() -> RestError {
+    RestError(ApiError::not_found(
+        "no such resource in this API (see docs/rest.md)",
+    ))
+}
+
+/// The caller, authenticated by the `OSDI-API-Token` header. No cookie and no development identity: this
+/// API is for scripts, and a script holds a token.
+pub struct Caller(pub Identity);
+
+impl FromRequestParts<RestState> for Caller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &RestState) -> Result<Self, Response> {
+        let Some(token) = parts
+            .headers
+            .get(TOKEN_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .map(str::trim)
+            .filter(|token| !token.is_empty())
+        else {
+            return Err(osdi_error(
+                StatusCode::UNAUTHORIZED,
+                "UNAUTHORIZED",
+                "send a Groundwork API token in the OSDI-API-Token header",
+            ));
+        };
+        match state.accounts.authenticate_token(token).await {
+            Ok(Some(identity)) => Ok(Self(identity)),
+            Ok(None) => Err(osdi_error(
+                StatusCode::UNAUTHORIZED,
+                "UNAUTHORIZED",
+                "the API token is not valid (revoked, expired or mistyped)",
+            )),
+            Err(error) => Err(RestError(ApiError::internal(error)).into_response()),
+        }
+    }
+}
+
+/// A failure, answered in OSDI's error shape with the status its kind calls for.
+#[derive(Debug)]
+pub struct RestError(pub ApiError);
+
+impl From<ApiError> for RestError {
+    fn from(error: ApiError) -> Self {
+        Self(error)
+    }
+}
+
+impl From<projections::ProjectionError> for RestError {
+    fn from(error: projections::ProjectionError) -> Self {
+        Self(ApiError::from(error))
+    }
+}
+
+impl IntoResponse for RestError {
+    fn into_response(self) -> Response {
+        let status = match &self.0 {
+            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Validation { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        osdi_error(status, self.0.code(), &self.0.to_string())
+    }
+}
+
+/// OSDI's error shape: the request's status and, per resource, the errors with a code and a description.
+/// `error` repeats the description, as Action Network's and Action Builder's answers carry it.
+fn osdi_error(status: StatusCode, code: &str, description: &str) -> Response {
+    (
+        status,
+        Json(json!({
+            "request_type": "atomic",
+            "response_code": status.as_u16(),
+            "resource_status": [{
+                "resource": "osdi:request",
+                "response_code": status.as_u16(),
+                "errors": [{"code": code, "description": description}],
+            }],
+            "error": description,
+        })),
+    )
+        .into_response()
+}
