@@ -19,6 +19,9 @@ backend_tests!(
     people_are_paged_with_an_empty_page_past_the_end,
     people_are_filtered_by_name_and_modified_date,
     a_narrowed_member_sees_only_their_campaigns,
+    the_signup_helper_inserts_then_updates_by_identifier,
+    tags_are_created_listed_and_taken_off_through_taggings,
+    an_analyst_token_reads_but_never_writes,
 );
 
 /// A server without a development identity, a chapter with its admin, and an admin API token.
@@ -97,14 +100,32 @@ impl Setup {
     }
 }
 
-/// A GET as a script would send it, once the read models show everything committed so far.
-async fn rest_as(api: &TestApi, token: &str, path: &str) -> Reply {
+/// Waits until the read models show everything committed so far.
+async fn projected(api: &TestApi) {
     let head = api.log_head().await;
     assert!(api
         .read_models
         .wait_until(head, std::time::Duration::from_secs(30))
         .await
         .unwrap());
+}
+
+/// A GET as a script would send it, once the read models show everything committed so far.
+/// A request with a JSON body, as a script would send it, once the read models show everything committed.
+async fn send(api: &TestApi, token: &str, method: Method, path: &str, body: Value) -> Reply {
+    projected(api).await;
+    call(
+        &api.router,
+        method,
+        &format!("/api/rest/v1/{path}"),
+        &[("OSDI-API-Token", token)],
+        body,
+    )
+    .await
+}
+
+async fn rest_as(api: &TestApi, token: &str, path: &str) -> Reply {
+    projected(api).await;
     call(
         &api.router,
         Method::GET,
@@ -287,5 +308,199 @@ async fn a_narrowed_member_sees_only_their_campaigns(backend: TestBackend) {
     assert_eq!(ids(&campaigns, "campaigns"), vec![drive]);
     let hidden = rest_as(&setup.api, &token, &format!("campaigns/{repairs}/people")).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{}", hidden.text);
+    setup.api.stop().await;
+}
+
+async fn the_signup_helper_inserts_then_updates_by_identifier(backend: TestBackend) {
+    let setup = setup(backend).await;
+    let campaign = setup.campaign("Drive").await;
+    let path = format!("campaigns/{campaign}/people");
+    let inserted = send(
+        &setup.api,
+        &setup.token,
+        Method::POST,
+        &path,
+        json!({"person": {"given_name": "Ada", "family_name": "Abbott", "action_builder:entity_type": "Person"}}),
+    )
+    .await;
+    assert_eq!(inserted.status, StatusCode::CREATED, "{}", inserted.text);
+    let identifier = inserted.body["identifiers"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let id = identifier
+        .strip_prefix("action_builder:")
+        .unwrap()
+        .to_string();
+    assert_eq!(inserted.body["name"], "Ada Abbott");
+
+    let updated = send(
+        &setup.api,
+        &setup.token,
+        Method::POST,
+        &path,
+        json!({"person": {"identifiers": [identifier], "given_name": "Adela", "family_name": "Abbott"}}),
+    )
+    .await;
+    assert_eq!(updated.status, StatusCode::OK, "{}", updated.text);
+    assert_eq!(
+        updated.body["identifiers"][0],
+        format!("action_builder:{id}")
+    );
+    // An identifier that matches no one inserts (with a name), and without a name is refused.
+    let other = send(
+        &setup.api,
+        &setup.token,
+        Method::POST,
+        &path,
+        json!({"person": {"identifiers": ["action_builder:00000000-0000-0000-0000-000000000000"], "name": "Bea Brown"}}),
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::CREATED, "{}", other.text);
+    let nameless = send(
+        &setup.api,
+        &setup.token,
+        Method::POST,
+        &path,
+        json!({"person": {}}),
+    )
+    .await;
+    assert_eq!(
+        nameless.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        nameless.text
+    );
+
+    // Checked through GraphQL: one Adela Abbott (updated, not duplicated) and Bea Brown.
+    let data = setup
+        .graphql(
+            "query($c: ID!) { people(campaignId: $c) { edges { node { id name } } } }",
+            json!({"c": campaign}),
+        )
+        .await;
+    let names: Vec<&str> = data["people"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| edge["node"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["Adela Abbott", "Bea Brown"]);
+    setup.api.stop().await;
+}
+
+async fn tags_are_created_listed_and_taken_off_through_taggings(backend: TestBackend) {
+    let setup = setup(backend).await;
+    let campaign = setup.campaign("Drive").await;
+    let ada = setup.person(&campaign, "Ada", "Abbott").await;
+    let tag = json!({"name": "Leak", "action_builder:field": "Issues", "action_builder:section": "Survey"});
+    let tags = format!("campaigns/{campaign}/tags");
+    let created = send(&setup.api, &setup.token, Method::POST, &tags, tag.clone()).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert_eq!(created.body["action_builder:section"], "Survey");
+    let again = send(&setup.api, &setup.token, Method::POST, &tags, tag).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    assert_eq!(again.body["identifiers"], created.body["identifiers"]);
+    let mould = send(
+        &setup.api,
+        &setup.token,
+        Method::POST,
+        &tags,
+        json!({"name": "Mould", "action_builder:field": "Issues", "action_builder:section": "Survey"}),
+    )
+    .await;
+    assert_eq!(mould.status, StatusCode::CREATED, "{}", mould.text);
+    let listed = setup.rest(&tags).await;
+    assert_eq!(ids(&listed, "tags").len(), 2);
+    let by_name = setup
+        .rest(&format!("{tags}?filter=name%20eq%20%27Leak%27"))
+        .await;
+    let leak = ids(&by_name, "tags");
+    assert_eq!(leak.len(), 1);
+    let leak = leak[0].clone();
+
+    // Tagging Ada through the signup helper, then taking it off through the tagging.
+    let tagged = send(
+        &setup.api,
+        &setup.token,
+        Method::POST,
+        &format!("campaigns/{campaign}/people"),
+        json!({"person": {"identifiers": [format!("action_builder:{ada}")]},
+               "add_tags": [{"action_builder:section": "Survey", "action_builder:field": "Issues", "action_builder:name": "Leak"}]}),
+    )
+    .await;
+    assert_eq!(tagged.status, StatusCode::OK, "{}", tagged.text);
+    let taggings = setup.rest(&format!("{tags}/{leak}/taggings")).await;
+    assert_eq!(ids(&taggings, "taggings"), vec![ada.clone()]);
+    let tagging = &taggings.body["_embedded"]["osdi:taggings"][0];
+    assert_eq!(tagging["item_type"], "person");
+    assert!(tagging["osdi:person"]["href"]
+        .as_str()
+        .unwrap()
+        .contains(&ada));
+    let removed = send(
+        &setup.api,
+        &setup.token,
+        Method::DELETE,
+        &format!("{tags}/{leak}/taggings/{ada}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::OK, "{}", removed.text);
+    assert!(ids(
+        &setup.rest(&format!("{tags}/{leak}/taggings")).await,
+        "taggings"
+    )
+    .is_empty());
+    // A tag that does not exist is refused, not created on the fly.
+    let unknown = send(
+        &setup.api,
+        &setup.token,
+        Method::POST,
+        &format!("campaigns/{campaign}/people"),
+        json!({"person": {"identifiers": [format!("action_builder:{ada}")]},
+               "add_tags": [{"action_builder:section": "Survey", "action_builder:field": "Issues", "action_builder:name": "Rats"}]}),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "{}", unknown.text);
+    setup.api.stop().await;
+}
+
+async fn an_analyst_token_reads_but_never_writes(backend: TestBackend) {
+    let setup = setup(backend).await;
+    let campaign = setup.campaign("Drive").await;
+    setup.person(&campaign, "Ada", "Abbott").await;
+    let analyst = token(&setup.api, &setup.admin, Role::Analyst).await;
+    let people = rest_as(
+        &setup.api,
+        &analyst,
+        &format!("campaigns/{campaign}/people"),
+    )
+    .await;
+    assert_eq!(ids(&people, "people").len(), 1);
+    let head = setup.api.log_head().await;
+    let refused = send(
+        &setup.api,
+        &analyst,
+        Method::POST,
+        &format!("campaigns/{campaign}/people"),
+        json!({"person": {"given_name": "Bea", "family_name": "Brown"}}),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+    assert_eq!(
+        refused.body["resource_status"][0]["errors"][0]["code"],
+        "FORBIDDEN"
+    );
+    let tag = send(
+        &setup.api,
+        &analyst,
+        Method::POST,
+        &format!("campaigns/{campaign}/tags"),
+        json!({"name": "Leak", "action_builder:field": "Issues", "action_builder:section": "Survey"}),
+    )
+    .await;
+    assert_eq!(tag.status, StatusCode::FORBIDDEN, "{}", tag.text);
+    assert_eq!(setup.api.log_head().await, head, "nothing was written");
     setup.api.stop().await;
 }

@@ -7,16 +7,20 @@
 mod campaigns;
 mod filter;
 mod shape;
+mod signup;
+mod tags;
 
-use crate::access::Identity;
+use crate::access::{self, Identity};
 use crate::accounts::Accounts;
+use crate::command::Command;
 use crate::error::ApiError;
+use crate::service::Committed;
 use crate::service::Groundwork;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{delete, get};
 use axum::{Json, Router};
 use projections::ReadModels;
 use serde_json::json;
@@ -47,13 +51,61 @@ pub fn router(
     Router::new()
         .route("/campaigns", get(campaigns::list))
         .route("/campaigns/{campaign}", get(campaigns::one))
-        .route("/campaigns/{campaign}/people", get(campaigns::people))
+        .route(
+            "/campaigns/{campaign}/people",
+            get(campaigns::people).post(signup::signup),
+        )
+        .route(
+            "/campaigns/{campaign}/tags",
+            get(tags::list).post(tags::create),
+        )
+        .route(
+            "/campaigns/{campaign}/tags/{tag}/taggings",
+            get(tags::taggings),
+        )
+        .route(
+            "/campaigns/{campaign}/tags/{tag}/taggings/{tagging}",
+            delete(tags::delete_tagging),
+        )
         .fallback(not_found)
         .with_state(RestState {
             groundwork,
             read_models,
             accounts,
         })
+}
+
+/// How long a write's answer waits for its events to be projected, so the answer shows them.
+const READ_YOUR_WRITE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Runs `command` as `identity`: authorized by the policy every transport shares (the permission follows
+/// from the command), run by the command service, and waited for until the read models show it.
+async fn run(
+    state: &RestState,
+    identity: &Identity,
+    command: Command,
+) -> Result<Committed, ApiError> {
+    access::authorize_write(
+        state.groundwork.store(),
+        identity,
+        &access::demand(&command),
+    )
+    .await?;
+    let actor = domain::Actor {
+        at: state.groundwork.now(),
+        ..identity.actor()
+    };
+    let committed = state.groundwork.execute(&actor, command, None).await?;
+    if let Some(position) = committed.position {
+        if !state
+            .read_models
+            .wait_until(position, READ_YOUR_WRITE_TIMEOUT)
+            .await?
+        {
+            tracing::warn!("a REST write answers before the read models show it");
+        }
+    }
+    Ok(committed)
 }
 
 async fn not_found() -> RestError {
