@@ -22,6 +22,7 @@ backend_tests!(
     the_signup_helper_inserts_then_updates_by_identifier,
     tags_are_created_listed_and_taken_off_through_taggings,
     an_analyst_token_reads_but_never_writes,
+    connections_are_made_and_deactivated_and_people_removed,
 );
 
 /// A server without a development identity, a chapter with its admin, and an admin API token.
@@ -502,5 +503,102 @@ async fn an_analyst_token_reads_but_never_writes(backend: TestBackend) {
     .await;
     assert_eq!(tag.status, StatusCode::FORBIDDEN, "{}", tag.text);
     assert_eq!(setup.api.log_head().await, head, "nothing was written");
+    setup.api.stop().await;
+}
+
+async fn connections_are_made_and_deactivated_and_people_removed(backend: TestBackend) {
+    let setup = setup(backend).await;
+    let campaign = setup.campaign("Drive").await;
+    let ada = setup.person(&campaign, "Ada", "Abbott").await;
+    let bea = setup.person(&campaign, "Bea", "Brown").await;
+    let cy = setup.person(&campaign, "Cy", "Cole").await;
+    let connections = format!("campaigns/{campaign}/people/action_builder:{ada}/connections");
+    let body = |other: &str, inactive: bool| json!({"connection": {"person_id": format!("action_builder:{other}"), "inactive": inactive}});
+    let made = send(
+        &setup.api,
+        &setup.token,
+        Method::POST,
+        &connections,
+        body(&bea, false),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    assert_eq!(made.body["inactive"], false);
+    let connection = made.body["identifiers"][0].as_str().unwrap().to_string();
+    // The same pair again updates the one connection rather than making a second.
+    let again = send(
+        &setup.api,
+        &setup.token,
+        Method::POST,
+        &connections,
+        body(&bea, false),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    assert_eq!(again.body["identifiers"][0], connection.as_str());
+    // Deactivated by the pair (POST with inactive) and by the connection's id (PUT).
+    let by_pair = send(
+        &setup.api,
+        &setup.token,
+        Method::POST,
+        &connections,
+        body(&bea, true),
+    )
+    .await;
+    assert_eq!(by_pair.status, StatusCode::OK, "{}", by_pair.text);
+    assert_eq!(by_pair.body["inactive"], true);
+    let to_cy = send(
+        &setup.api,
+        &setup.token,
+        Method::POST,
+        &connections,
+        body(&cy, false),
+    )
+    .await;
+    let to_cy = to_cy.body["identifiers"][0].as_str().unwrap().to_string();
+    let by_id = send(
+        &setup.api,
+        &setup.token,
+        Method::PUT,
+        &format!("{connections}/{to_cy}"),
+        json!({"inactive": true}),
+    )
+    .await;
+    assert_eq!(by_id.status, StatusCode::OK, "{}", by_id.text);
+    assert_eq!(by_id.body["inactive"], true);
+    let data = setup
+        .graphql(
+            "query($id: ID!) { person(id: $id) { connections { active } } }",
+            json!({"id": ada}),
+        )
+        .await;
+    let active: Vec<bool> = data["person"]["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|connection| connection["active"].as_bool().unwrap())
+        .collect();
+    assert_eq!(active, vec![false, false], "{data}");
+
+    let removed = send(
+        &setup.api,
+        &setup.token,
+        Method::DELETE,
+        &format!("campaigns/{campaign}/people/{bea}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::OK, "{}", removed.text);
+    let people = setup.rest(&format!("campaigns/{campaign}/people")).await;
+    assert_eq!(ids(&people, "people"), vec![ada.clone(), cy]);
+    let twice = send(
+        &setup.api,
+        &setup.token,
+        Method::DELETE,
+        &format!("campaigns/{campaign}/people/{bea}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(twice.status, StatusCode::NOT_FOUND, "{}", twice.text);
     setup.api.stop().await;
 }

@@ -5,6 +5,7 @@
 //! authorized by `access::authorize_write` and run by the command service.
 
 mod campaigns;
+mod connections;
 mod filter;
 mod shape;
 mod signup;
@@ -20,7 +21,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use projections::ReadModels;
 use serde_json::json;
@@ -54,6 +55,18 @@ pub fn router(
         .route(
             "/campaigns/{campaign}/people",
             get(campaigns::people).post(signup::signup),
+        )
+        .route(
+            "/campaigns/{campaign}/people/{person}",
+            delete(connections::remove),
+        )
+        .route(
+            "/campaigns/{campaign}/people/{person}/connections",
+            post(connections::upsert),
+        )
+        .route(
+            "/campaigns/{campaign}/people/{person}/connections/{connection}",
+            put(connections::update),
         )
         .route(
             "/campaigns/{campaign}/tags",
