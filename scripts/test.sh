@@ -46,6 +46,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test (SQLite and PostgreSQL)"
 cargo test --workspace --locked --no-fail-fast -- --test-threads="${GROUNDWORK_TEST_THREADS:-4}"
 
+step "REST API against the real client (Parsons ActionBuilder)"
+# Needs python3 with venv and PyPI: the script makes its own virtual environment with parsons pinned.
+tests/parsons/run.sh
+
 step "groundwork-bench --quick (SQLite and PostgreSQL)"
 # Keeps the benchmark harness from rotting; the figures of a debug build on a CI machine mean little.
 cargo run -p bench --locked -- --quick --backend both

@@ -214,13 +214,22 @@ pub async fn taggings(
         .iter()
         .map(|edge| tagging_json(campaign, &tag, edge.node.person_id))
         .collect();
-    Ok(Json(shape::page(
+    let mut answer = shape::page(
         &format!("campaigns/{campaign}/tags/{}/taggings", tag.response_id),
         "taggings",
         paging,
         total,
         items,
-    )))
+    );
+    // Parsons 6.1.0 pages through taggings reading `_embedded` under its path's own name
+    // (`osdi:tags/<id>/taggings`, see `ActionBuilder.remove_tagging`); the same items under that name too
+    // keep the reference client working.
+    let alias = format!("osdi:tags/{}/taggings", tag.response_id);
+    if let Some(embedded) = answer["_embedded"].as_object_mut() {
+        let items = embedded.get("osdi:taggings").cloned().unwrap_or_default();
+        embedded.insert(alias, items);
+    }
+    Ok(Json(answer))
 }
 
 /// `DELETE campaigns/{id}/tags/{tag}/taggings/{tagging}`: takes the tag off the person.
