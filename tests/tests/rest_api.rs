@@ -607,3 +607,61 @@ async fn connections_are_made_and_deactivated_and_people_removed(backend: TestBa
     assert_eq!(twice.status, StatusCode::NOT_FOUND, "{}", twice.text);
     setup.api.stop().await;
 }
+
+/// `docs/openapi.json` is a committed artifact: it must equal the document the code serves.
+#[test]
+fn the_committed_openapi_document_matches_the_code() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/openapi.json");
+    let built = api::rest::openapi::document_text();
+    if std::env::var_os("GROUNDWORK_WRITE_OPENAPI").is_some() {
+        std::fs::write(path, &built).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == built,
+        "docs/openapi.json is out of date with the code; run `GROUNDWORK_WRITE_OPENAPI=1 cargo test -p tests \
+         --test integration -- rest_api::the_committed_openapi` and commit the result"
+    );
+}
+
+/// The document is served without a token, and every route it names answers (not the router's 404).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_is_served_and_names_real_routes() {
+    let api = TestApi::with_options(TestBackend::sqlite().await, ApiOptions::default()).await;
+    let served = call(
+        &api.router,
+        Method::GET,
+        "/api/rest/v1/openapi.json",
+        &[],
+        Value::Null,
+    )
+    .await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert_eq!(served.body, api::rest::openapi::document());
+    for (path, operations) in served.body["paths"].as_object().unwrap() {
+        for method in operations.as_object().unwrap().keys() {
+            let concrete = path
+                .split('/')
+                .map(|part| if part.starts_with('{') { "x" } else { part })
+                .collect::<Vec<_>>()
+                .join("/");
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            // Without a token a real route answers 401; an unknown one would be the fallback's 404.
+            let reply = call(
+                &api.router,
+                method.clone(),
+                &format!("/api/rest/v1{concrete}"),
+                &[],
+                json!({}),
+            )
+            .await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path}: {}",
+                reply.text
+            );
+        }
+    }
+    api.stop().await;
+}

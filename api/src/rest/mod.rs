@@ -7,6 +7,7 @@
 mod campaigns;
 mod connections;
 mod filter;
+pub mod openapi;
 mod shape;
 mod signup;
 mod tags;
@@ -50,6 +51,7 @@ pub fn router(
     accounts: Arc<Accounts>,
 ) -> Router {
     Router::new()
+        .route("/openapi.json", get(openapi_document))
         .route("/campaigns", get(campaigns::list))
         .route("/campaigns/{campaign}", get(campaigns::one))
         .route(
@@ -119,6 +121,11 @@ async fn run(
         }
     }
     Ok(committed)
+}
+
+/// `GET openapi.json`: the API's description (public: it holds nothing of any chapter).
+async fn openapi_document() -> Json<serde_json::Value> {
+    Json(openapi::document())
 }
 
 async fn not_found() -> RestError {
