@@ -72,6 +72,33 @@ pub async fn signup(
             .into());
         }
     }
+    // Every tag is looked up before anything is written, so an unknown tag changes nothing.
+    let (add, remove) = if body.add_tags.is_empty() && body.remove_tags.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        let tags = catalogue(&state, campaign).await?.responses();
+        let lookup = |refs: &[TagRef], field: &str| {
+            refs.iter()
+                .map(|tag| {
+                    find(&tags, &tag.section, &tag.field, &tag.name)
+                        .map(|found| (found.field_id, found.response_id))
+                        .ok_or_else(|| {
+                            ApiError::invalid(
+                                field,
+                                format!(
+                                    "no tag {} / {} / {} in this campaign (create it first)",
+                                    tag.section, tag.field, tag.name
+                                ),
+                            )
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        (
+            lookup(&body.add_tags, "add_tags")?,
+            lookup(&body.remove_tags, "remove_tags")?,
+        )
+    };
     let name = name(&body.person)?;
     let existing = existing(&state, &identity, campaign, &body.person.identifiers).await?;
     let (status, person, mut detail) = match existing {
@@ -102,38 +129,22 @@ pub async fn signup(
             (StatusCode::CREATED, person, detail)
         }
     };
-    if !body.add_tags.is_empty() || !body.remove_tags.is_empty() {
-        let tags = catalogue(&state, campaign).await?.responses();
-        let lookup = |tag: &TagRef, field: &str| {
-            find(&tags, &tag.section, &tag.field, &tag.name).ok_or_else(|| {
-                ApiError::invalid(
-                    field,
-                    format!(
-                        "no tag {} / {} / {} in this campaign (create it first)",
-                        tag.section, tag.field, tag.name
-                    ),
-                )
-            })
-        };
-        for tag in &body.add_tags {
-            let tag = lookup(tag, "add_tags")?;
-            if !detail.responses.contains(&(tag.field_id, tag.response_id)) {
-                let command = PersonCommand::AddFieldResponse {
-                    field_id: tag.field_id,
-                    response_id: tag.response_id,
-                };
-                run(&state, &identity, Command::Person(person, command)).await?;
-            }
+    for (field_id, response_id) in add {
+        if !detail.responses.contains(&(field_id, response_id)) {
+            let command = PersonCommand::AddFieldResponse {
+                field_id,
+                response_id,
+            };
+            run(&state, &identity, Command::Person(person, command)).await?;
         }
-        for tag in &body.remove_tags {
-            let tag = lookup(tag, "remove_tags")?;
-            if detail.responses.contains(&(tag.field_id, tag.response_id)) {
-                let command = PersonCommand::RemoveFieldResponse {
-                    field_id: tag.field_id,
-                    response_id: tag.response_id,
-                };
-                run(&state, &identity, Command::Person(person, command)).await?;
-            }
+    }
+    for (field_id, response_id) in remove {
+        if detail.responses.contains(&(field_id, response_id)) {
+            let command = PersonCommand::RemoveFieldResponse {
+                field_id,
+                response_id,
+            };
+            run(&state, &identity, Command::Person(person, command)).await?;
         }
     }
     detail = current(&state, &identity, person).await?;
