@@ -63,6 +63,10 @@ step "Browser tests (the real groundwork binary, SQLite, Chromium)"
 cargo build -p api --bin groundwork --locked
 npm test --prefix web
 
+step "REST API against the real client (Parsons ActionBuilder)"
+# Needs python3 with venv and PyPI: the script makes its own virtual environment with parsons pinned.
+tests/parsons/run.sh
+
 step "groundwork-bench --quick (SQLite and PostgreSQL)"
 # Keeps the benchmark harness from rotting; the figures of a debug build on a CI machine mean little.
 cargo run -p bench --locked -- --quick --backend both

@@ -201,7 +201,7 @@ pub fn app_with_answers(
         .route("/healthz", get(healthz))
         .with_state(AppState {
             groundwork: groundwork.clone(),
-            read_models,
+            read_models: read_models.clone(),
             answers,
             accounts: accounts.clone(),
             schema,
@@ -209,6 +209,10 @@ pub fn app_with_answers(
             secure_cookies: options.secure_cookies,
             metrics_token: options.metrics_token,
         })
+        .nest(
+            crate::rest::BASE_PATH,
+            crate::rest::router(groundwork.clone(), read_models.clone(), accounts.clone()),
+        )
         .merge(oidc::router(OidcRoutes {
             oidc,
             accounts,

@@ -13,6 +13,7 @@ pub mod http;
 pub mod import;
 pub mod keys;
 pub mod oidc;
+pub mod rest;
 pub mod service;
 pub mod session;
 pub mod setup;

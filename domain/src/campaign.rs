@@ -399,9 +399,71 @@ impl CampaignFacts {
     }
 }
 
+/// A response of a campaign's field with the names around it, as a catalogue of the campaign's custom
+/// fields shows it (the REST API's tags).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseEntry {
+    pub section_id: SectionId,
+    pub section: Label,
+    pub field_id: FieldId,
+    pub field: Label,
+    pub field_type: FieldType,
+    pub response_id: ResponseId,
+    pub name: Label,
+    pub retired: bool,
+}
+
 impl Campaign {
     pub fn id(&self) -> Option<CampaignId> {
         self.state.as_ref().map(|state| state.id)
+    }
+
+    /// The campaign's sections, by id (empty while the campaign does not exist).
+    pub fn sections(&self) -> Vec<(SectionId, Label)> {
+        self.state.as_ref().map_or_else(Vec::new, |state| {
+            state
+                .sections
+                .iter()
+                .map(|(id, name)| (*id, name.clone()))
+                .collect()
+        })
+    }
+
+    /// The campaign's fields with their section and name, by id.
+    pub fn fields(&self) -> Vec<(FieldId, SectionId, Label)> {
+        self.state.as_ref().map_or_else(Vec::new, |state| {
+            state
+                .fields
+                .iter()
+                .map(|(id, field)| (*id, field.section_id, field.name.clone()))
+                .collect()
+        })
+    }
+
+    /// Every response of every field, retired ones included, with their section and field names.
+    pub fn responses(&self) -> Vec<ResponseEntry> {
+        let Some(state) = self.state.as_ref() else {
+            return Vec::new();
+        };
+        let mut entries = Vec::new();
+        for (field_id, field) in &state.fields {
+            let Some(section) = state.sections.get(&field.section_id) else {
+                continue;
+            };
+            for (response_id, response) in &field.responses {
+                entries.push(ResponseEntry {
+                    section_id: field.section_id,
+                    section: section.clone(),
+                    field_id: *field_id,
+                    field: field.name.clone(),
+                    field_type: field.field_type,
+                    response_id: *response_id,
+                    name: response.name.clone(),
+                    retired: response.retired,
+                });
+            }
+        }
+        entries
     }
 
     /// The facts other aggregates decide against, or `None` if the campaign does not exist.

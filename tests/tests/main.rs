@@ -20,6 +20,7 @@ mod hardening;
 mod level_of_record;
 mod oidc;
 mod projections_read_models;
+mod rest_api;
 mod secrets;
 mod security;
 mod store_aggregate_cache;
