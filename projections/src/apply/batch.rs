@@ -68,6 +68,11 @@ impl<R: HistoryRow> History<R> {
         self.rows.push(row);
     }
 
+    /// Changes every row the batch adds (forgetting erases their personal columns).
+    pub(super) fn for_each_row(&mut self, change: impl FnMut(&mut R)) {
+        self.rows.iter_mut().for_each(change);
+    }
+
     /// A key nothing was ever recorded for (its aggregate is new in this batch): nothing to close before.
     pub(super) fn new_key(&mut self, key: HistoryKey) {
         self.closed_before.insert(key);

@@ -110,6 +110,8 @@ impl CampaignsBatch {
                 state.row.preferred_language = language
                     .as_ref()
                     .map(|language| language.as_str().to_string());
+                // Not on the wall chart, but `asOf` shows the language as it was: a new history row.
+                self.snapshot_person(applying, &state.row);
                 false
             }
             PersonEvent::ContactPointAdded(point) => {
@@ -193,6 +195,7 @@ impl CampaignsBatch {
                     held_at: *held_at,
                     assessment: level(*assessment),
                     logged_by: logged_by.to_string(),
+                    logged_at: applying.at,
                 });
                 false
             }
@@ -310,6 +313,8 @@ impl CampaignsBatch {
                 status: row.status,
                 valid_from: applying.at,
                 valid_to: None,
+                name: row.name.clone(),
+                preferred_language: row.preferred_language.clone(),
             },
         );
     }
@@ -438,6 +443,7 @@ impl CampaignsBatch {
             previous_level: level(assessment.previous_level),
             assessed_by: assessment.assessed_by.to_string(),
             assessed_at: assessment.at,
+            recorded_at: applying.at,
         });
         assessment.becomes_current
     }
@@ -532,6 +538,17 @@ impl CampaignsBatch {
             &args![person],
         )
         .await?;
+        // The name through time is personal too: the stored rows and the batch's own.
+        tx.execute(
+            "UPDATE rm_person_history SET name = NULL WHERE person_id = $1",
+            &args![person],
+        )
+        .await?;
+        self.person_history.for_each_row(|row| {
+            if row.person_id == person {
+                row.name = None;
+            }
+        });
         Ok(())
     }
 }

@@ -122,6 +122,9 @@ pub(super) struct PersonHistoryRow {
     pub status: PersonStatusView,
     pub valid_from: DateTime<Utc>,
     pub valid_to: Option<DateTime<Utc>>,
+    /// Personal: NULL once the person is forgotten.
+    pub name: Option<String>,
+    pub preferred_language: Option<String>,
 }
 
 impl Row for PersonHistoryRow {
@@ -136,6 +139,8 @@ impl Row for PersonHistoryRow {
         "status",
         "valid_from",
         "valid_to",
+        "name",
+        "preferred_language",
     ];
 
     fn into_args(self) -> Vec<Arg> {
@@ -149,6 +154,8 @@ impl Row for PersonHistoryRow {
             Arg::from(self.status.as_str()),
             Arg::from(self.valid_from),
             Arg::from(self.valid_to),
+            Arg::from(self.name),
+            Arg::from(self.preferred_language),
         ]
     }
 }
@@ -292,6 +299,8 @@ pub(super) struct AssessmentRow {
     pub previous_level: Option<i64>,
     pub assessed_by: String,
     pub assessed_at: DateTime<Utc>,
+    /// When the log recorded it (the event's time): what `asOf` cuts at.
+    pub recorded_at: DateTime<Utc>,
 }
 
 impl Row for AssessmentRow {
@@ -304,6 +313,7 @@ impl Row for AssessmentRow {
         "previous_level",
         "assessed_by",
         "assessed_at",
+        "recorded_at",
     ];
 
     fn into_args(self) -> Vec<Arg> {
@@ -315,6 +325,7 @@ impl Row for AssessmentRow {
             level(self.previous_level),
             Arg::from(self.assessed_by),
             Arg::from(self.assessed_at),
+            Arg::from(self.recorded_at),
         ]
     }
 }
@@ -367,6 +378,8 @@ pub(super) struct OneOnOneRow {
     pub held_at: DateTime<Utc>,
     pub assessment: Option<i64>,
     pub logged_by: String,
+    /// When the log recorded it (the event's time): what `asOf` cuts at.
+    pub logged_at: DateTime<Utc>,
 }
 
 impl Row for OneOnOneRow {
@@ -380,6 +393,7 @@ impl Row for OneOnOneRow {
         "held_at",
         "assessment",
         "logged_by",
+        "logged_at",
     ];
 
     fn into_args(self) -> Vec<Arg> {
@@ -392,6 +406,7 @@ impl Row for OneOnOneRow {
             Arg::from(self.held_at),
             level(self.assessment),
             Arg::from(self.logged_by),
+            Arg::from(self.logged_at),
         ]
     }
 }

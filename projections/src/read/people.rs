@@ -90,6 +90,31 @@ impl ReadModels {
             conditions.push(format!("p.follow_up = {follow_up}"));
         }
         if let Some((test, step)) = filter.test_step {
+            // Only people inside the test's units (and their subtrees) are in it: "not asked" is among
+            // them, never the whole campaign. A test of another chapter or campaign has nobody.
+            match self.load_test(chapter, test).await? {
+                Some(record) if record.campaign_id == campaign => {
+                    if !record.scope.is_empty() {
+                        let units = self.load_units(campaign, None).await?;
+                        let mut subtree = subtrees(&units);
+                        let scope: BTreeSet<String> = record
+                            .scope
+                            .iter()
+                            .flat_map(|unit| {
+                                subtree
+                                    .remove(unit)
+                                    .unwrap_or_else(|| BTreeSet::from([*unit]))
+                            })
+                            .map(|unit| unit.to_string())
+                            .collect();
+                        let list = sql.list(scope);
+                        conditions.push(format!(
+                            "EXISTS (SELECT 1 FROM rm_person_units pu WHERE pu.person_id = p.person_id AND pu.unit_id IN ({list}))"
+                        ));
+                    }
+                }
+                _ => conditions.push("1 = 0".to_string()),
+            }
             let test = sql.arg(test.to_string());
             match step {
                 Some(step) => {

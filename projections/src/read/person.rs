@@ -16,8 +16,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::ids::{ChapterId, ConnectionId, ContactPointId, ConversationId, PersonId};
 
 impl ReadModels {
-    /// One person of the caller's chapter, live or as of a moment (their wall-chart state, units, steps,
-    /// assessments, 1:1s and history; contact points, responses and connections are today's).
+    /// One person of the caller's chapter, live or as of a moment (their name, language, wall-chart state,
+    /// units, steps, assessments, 1:1s and history; contact points, responses, connections and tasks are
+    /// today's). A moment cuts every part at the time the log recorded it (the event's time), so a 1:1
+    /// held earlier but logged after the moment is in none of them.
     pub async fn person(
         &self,
         chapter: ChapterId,
@@ -61,7 +63,8 @@ impl ReadModels {
             let person_arg = sql.arg(id.clone());
             let valid = valid_at(&mut sql, "h", at);
             sql.push(&format!(
-                "SELECT h.level, h.organizer, h.follow_up, h.status FROM rm_person_history h \
+                "SELECT h.level, h.organizer, h.follow_up, h.status, h.name, h.preferred_language \
+                 FROM rm_person_history h \
                  WHERE h.person_id = {person_arg} AND {valid}"
             ));
             match self.db().fetch_optional(&sql.text, &sql.args).await? {
@@ -70,6 +73,8 @@ impl ReadModels {
                     detail.organizer = opt_user_id(&row, "organizer")?;
                     detail.follow_up = row.boolean("follow_up")?;
                     detail.status = stored(&row, "status")?;
+                    detail.name = row.opt_text("name")?;
+                    detail.preferred_language = row.opt_text("preferred_language")?;
                 }
                 // Not yet added at that moment.
                 None => return Ok(None),
@@ -141,7 +146,7 @@ impl ReadModels {
             self.db()
                 .fetch(
                     "SELECT level, previous_level, assessed_by, assessed_at FROM rm_assessments \
-                     WHERE person_id = $1 AND assessed_at <= $2 ORDER BY position",
+                     WHERE person_id = $1 AND recorded_at <= $2 ORDER BY position",
                     &args![id.clone(), until],
                 )
                 .await?
@@ -181,7 +186,7 @@ impl ReadModels {
         let one_on_one_args = args![id.clone(), until];
         let one_on_ones = self.one_on_one_rows(
             "SELECT conversation_id, person_id, organizer, held_at, assessment, logged_by FROM rm_one_on_ones \
-             WHERE person_id = $1 AND held_at <= $2 ORDER BY held_at, conversation_id",
+             WHERE person_id = $1 AND logged_at <= $2 ORDER BY held_at, conversation_id",
             &one_on_one_args,
         );
         let steps = async {
