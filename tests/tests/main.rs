@@ -20,6 +20,7 @@ mod hardening;
 mod level_of_record;
 mod oidc;
 mod projections_read_models;
+mod read_back;
 mod secrets;
 mod store_aggregate_cache;
 mod store_conformance;
