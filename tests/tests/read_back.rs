@@ -15,6 +15,7 @@ backend_tests!(
     as_of_shows_a_structure_test_as_it_was,
     a_person_as_of_a_moment_is_one_moment,
     not_asked_is_only_people_in_the_tests_units,
+    a_wall_chart_of_one_unit_is_its_subtree,
 );
 
 /// A server whose clock the test sets, starting a day ago to the second (GraphQL's `DateTime` round-trips
@@ -249,5 +250,59 @@ async fn not_asked_is_only_people_in_the_tests_units(backend: TestBackend) {
         vec![bea.as_str()],
         "only Bea: in the test's units (Bay A is under Ward 3) and not asked"
     );
+    api.stop().await;
+}
+
+async fn a_wall_chart_of_one_unit_is_its_subtree(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Hospital drive").await;
+    let ward = api.add_unit(&campaign, "Ward 3", None).await;
+    let bay = api.add_unit(&campaign, "Bay A", Some(&ward)).await;
+    let kitchen = api.add_unit(&campaign, "Kitchen", None).await;
+    let join = "mutation($input: JoinUnitInput!) { joinUnit(input: $input) { version } }";
+    for (given, unit) in [("Ana", &ward), ("Bea", &bay), ("Cruz", &kitchen)] {
+        let person = api.add_person(&campaign, given, "Garcia").await;
+        mutate(&api, join, json!({"personId": person, "unitId": unit})).await;
+        api.assess(&person, 1, None).await.data();
+    }
+    api.add_person(&campaign, "Dani", "Ruiz").await;
+
+    let chart = "query($c: ID!, $u: ID) {
+        wallChart(campaignId: $c, unitId: $u) {
+            units { id depth people { name } figures { people assessed uncovered } }
+            unplaced { name }
+            totals { people assessed uncovered }
+        }
+    }";
+    let whole = query(&api, chart, json!({"c": campaign})).await;
+    let whole = &whole["wallChart"];
+    assert_eq!(whole["units"].as_array().unwrap().len(), 3, "{whole:#}");
+    assert_eq!(whole["totals"]["people"], 4);
+    let ward_unit = whole["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|unit| unit["id"] == ward.as_str())
+        .unwrap()
+        .clone();
+    let bay_unit = whole["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|unit| unit["id"] == bay.as_str())
+        .unwrap()
+        .clone();
+
+    let one = query(&api, chart, json!({"c": campaign, "u": ward})).await;
+    let one = &one["wallChart"];
+    assert_eq!(one["units"], json!([ward_unit, bay_unit]), "{one:#}");
+    assert_eq!(one["totals"], ward_unit["figures"], "{one:#}");
+    assert_eq!(one["totals"]["people"], 2);
+    assert_eq!(one["unplaced"], json!([]));
+
+    let leaf = query(&api, chart, json!({"c": campaign, "u": bay})).await;
+    assert_eq!(leaf["wallChart"]["units"], json!([bay_unit]));
+    let unknown = query(&api, chart, json!({"c": campaign, "u": campaign})).await;
+    assert_eq!(unknown["wallChart"], Value::Null);
     api.stop().await;
 }

@@ -1027,10 +1027,17 @@ impl ReadQuery {
         campaign_id: ID,
         structure_test_id: Option<ID>,
         as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Only this unit and its sub-units (figures unchanged; `totals` are the unit's, nobody is \
+                    unplaced), so a phone can load one department. Null if the campaign has no such unit \
+                    (at `asOf`)."
+        )]
+        unit_id: Option<ID>,
     ) -> Result<Option<WallChart>, ApiError> {
         let access = Policy::read(ctx, Permission::Read)?;
         let campaign = parse::id("campaignId", &campaign_id)?;
         let test = parse::optional_id("structureTestId", structure_test_id.as_ref())?;
+        let unit = parse::optional_id("unitId", unit_id.as_ref())?;
         if !access.reaches(campaign).await? {
             return Ok(None);
         }
@@ -1038,6 +1045,10 @@ impl ReadQuery {
             .read_models()
             .wall_chart(access.chapter(), campaign, test, as_of)
             .await?;
+        let chart = match unit {
+            Some(unit) => chart.and_then(|chart| chart.subtree(unit)),
+            None => chart,
+        };
         Ok(chart.map(|chart| access.masked(WallChart::from(chart))))
     }
 
