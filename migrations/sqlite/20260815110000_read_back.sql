@@ -1,9 +1,14 @@
 -- Read models answer as they stood (issue 11, read side). Append-only like every migration.
 
 -- A person's name and preferred language through time, so `person(asOf)` and the wall chart's people
--- `asOf` show them as they were. Both are personal: set to NULL in every row when the person is forgotten.
+-- `asOf` show them as they were. The name is personal: set to NULL in every row when the person is forgotten.
 ALTER TABLE rm_person_history ADD COLUMN name TEXT;
 ALTER TABLE rm_person_history ADD COLUMN preferred_language TEXT;
+
+-- The people list's default order: family name then given name, folded in Rust (lower case, no accents),
+-- as `name_search` now is too. Personal: NULL once the person is forgotten.
+ALTER TABLE rm_people ADD COLUMN sort_name TEXT;
+CREATE INDEX rm_people_campaign_sort_name ON rm_people (campaign_id, status, sort_name, person_id);
 
 -- When an assessment and a 1:1 were recorded in the log (the event's time), beside their date of record:
 -- `asOf` cuts every list of a person at the recording time, as it does their level.

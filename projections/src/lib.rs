@@ -14,6 +14,7 @@ mod codec;
 mod db;
 mod error;
 mod events;
+pub mod fold;
 pub mod read;
 pub mod runner;
 

@@ -16,6 +16,7 @@ backend_tests!(
     a_person_as_of_a_moment_is_one_moment,
     not_asked_is_only_people_in_the_tests_units,
     a_wall_chart_of_one_unit_is_its_subtree,
+    names_are_found_without_accents_and_sorted_by_family_name,
 );
 
 /// A server whose clock the test sets, starting a day ago to the second (GraphQL's `DateTime` round-trips
@@ -78,7 +79,8 @@ async fn as_of_shows_the_name_and_language_as_they_were(backend: TestBackend) {
     )
     .await;
 
-    let person = "query($p: ID!, $at: DateTime) { person(id: $p, asOf: $at) { name preferredLanguage } }";
+    let person =
+        "query($p: ID!, $at: DateTime) { person(id: $p, asOf: $at) { name preferredLanguage } }";
     let now = query(&api, person, json!({"p": ana})).await;
     assert_eq!(now["person"]["name"], "Ana Núñez", "{now:#}");
     assert_eq!(now["person"]["preferredLanguage"], "en");
@@ -129,7 +131,8 @@ async fn as_of_shows_a_structure_test_as_it_was(backend: TestBackend) {
     )
     .await;
 
-    let shown = "query($t: ID!, $at: DateTime) { structureTest(id: $t, asOf: $at) { deadline closed } }";
+    let shown =
+        "query($t: ID!, $at: DateTime) { structureTest(id: $t, asOf: $at) { deadline closed } }";
     let now = query(&api, shown, json!({"t": test})).await;
     assert_eq!(now["structureTest"]["deadline"], "2030-03-31", "{now:#}");
     assert_eq!(now["structureTest"]["closed"], true);
@@ -304,5 +307,56 @@ async fn a_wall_chart_of_one_unit_is_its_subtree(backend: TestBackend) {
     assert_eq!(leaf["wallChart"]["units"], json!([bay_unit]));
     let unknown = query(&api, chart, json!({"c": campaign, "u": campaign})).await;
     assert_eq!(unknown["wallChart"], Value::Null);
+    api.stop().await;
+}
+
+async fn names_are_found_without_accents_and_sorted_by_family_name(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Hospital drive").await;
+    let nunez = api.add_person(&campaign, "Zoe", "Núñez").await;
+    let alba = api.add_person(&campaign, "Ana", "Álvarez").await;
+    let pena = api.add_person(&campaign, "Berta", "Peña").await;
+    let renamed = api.add_person(&campaign, "Carla", "Zubiri").await;
+    mutate(
+        &api,
+        "mutation($input: RenamePersonInput!) { renamePerson(input: $input) { version } }",
+        json!({"personId": renamed, "givenName": "Carla", "familyName": "Abad"}),
+    )
+    .await;
+    let people = "query($c: ID!, $search: String) {
+        people(campaignId: $c, filter: {nameSearch: $search}) { edges { node { id } } }
+    }";
+    let sorted = "query($c: ID!, $sort: PeopleSort!) {
+        people(campaignId: $c, sort: $sort) { edges { node { id } } }
+    }";
+    let ids = |answer: &Value| -> Vec<String> {
+        answer["people"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|edge| edge["node"]["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for search in ["nunez", "NÚÑEZ", "Nuñ"] {
+        let found = query(&api, people, json!({"c": campaign, "search": search})).await;
+        assert_eq!(ids(&found), vec![nunez.clone()], "searching {search}");
+    }
+    let found = query(&api, people, json!({"c": campaign, "search": "alvarez"})).await;
+    assert_eq!(ids(&found), vec![alba.clone()]);
+    let found = query(&api, people, json!({"c": campaign, "search": "zubiri"})).await;
+    assert_eq!(ids(&found), Vec::<String>::new(), "the old name is gone");
+
+    let default = query(&api, people, json!({"c": campaign})).await;
+    assert_eq!(
+        ids(&default),
+        vec![renamed.clone(), alba.clone(), nunez.clone(), pena.clone()],
+        "by family name: Abad, Álvarez, Núñez, Peña"
+    );
+    let given = query(&api, sorted, json!({"c": campaign, "sort": "NAME_ASC"})).await;
+    assert_eq!(
+        ids(&given),
+        vec![alba, pena, renamed, nunez],
+        "by the name as shown: Ana, Berta, Carla, Zoe"
+    );
     api.stop().await;
 }

@@ -749,11 +749,17 @@ impl From<projections::ProjectionStatus> for ProjectionStatus {
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[graphql(remote = "projections::read::PeopleSort")]
 pub enum PeopleSort {
+    /// Family name, then given name, accents and case ignored (the default, as wall charts order people).
     #[default]
+    FamilyNameAsc,
+    FamilyNameDesc,
+    /// The name as shown (given name first), accents and case ignored.
     NameAsc,
     NameDesc,
+    /// Lowest level first, the unassessed last; then by family name.
     LevelAsc,
     LevelDesc,
+    /// The person changed most recently first.
     RecentlyChanged,
 }
 

@@ -152,7 +152,7 @@ impl CampaignsBatch {
         for row in tx
             .fetch_by_ids(
                 "SELECT person_id, campaign_id, chapter_id, name, level, organizer, follow_up, status, \
-                 merged_into, preferred_language, added_at, last_position FROM rm_people",
+                 merged_into, preferred_language, added_at, last_position, sort_name FROM rm_people",
                 "person_id",
                 &person_ids,
             )
@@ -170,6 +170,7 @@ impl CampaignsBatch {
                 preferred_language: row.opt_text("preferred_language")?,
                 added_at: row.time("added_at")?,
                 last_position: row.int("last_position")?,
+                sort_name: row.opt_text("sort_name")?,
             };
             batch.people.insert(
                 row.text("person_id")?,

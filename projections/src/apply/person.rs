@@ -15,7 +15,7 @@ use crate::read::PersonStatusView;
 use chrono::{DateTime, Utc};
 use domain::ids::{ConnectionId, ContactPointId, StructureTestId, UnitId, UserId};
 use domain::person::{Connection, ContactPoint, FieldResponseRef, PersonEvent};
-use domain::values::{AssessmentLevel, ContactValue, EntityRef, StepKind};
+use domain::values::{AssessmentLevel, ContactValue, EntityRef, PersonName, StepKind};
 
 /// The event being applied to a person: whose, and where it stands in the log and in time.
 #[derive(Clone, Copy)]
@@ -30,6 +30,11 @@ type CellChanged = bool;
 
 fn level(level: Option<AssessmentLevel>) -> Option<i64> {
     level.map(|level| i64::from(level.get()))
+}
+
+/// The family name then the given name, folded: how wall charts order people.
+fn sort_name(name: &PersonName) -> String {
+    crate::fold::fold(&format!("{} {}", name.family(), name.given()).trim_start())
 }
 
 fn contact_value_text(value: &ContactValue) -> String {
@@ -93,6 +98,7 @@ impl CampaignsBatch {
                             .map(|language| language.as_str().to_string()),
                         added_at: applying.at,
                         last_position: applying.position,
+                        sort_name: name.value().map(sort_name),
                     };
                     self.add_person(applying, row, effects);
                 }
@@ -104,6 +110,7 @@ impl CampaignsBatch {
             PersonEvent::PersonAddedToCampaign { .. } => false,
             PersonEvent::PersonRenamed { name } => {
                 state.row.name = name.value().map(ToString::to_string);
+                state.row.sort_name = name.value().map(sort_name);
                 true
             }
             PersonEvent::PreferredLanguageSet { language } => {
@@ -528,6 +535,7 @@ impl CampaignsBatch {
     ) -> Result<(), sqlx::Error> {
         state.row.status = PersonStatusView::Forgotten;
         state.row.name = None;
+        state.row.sort_name = None;
         for point in self.contact_points.values_mut() {
             if point.person == person {
                 point.value = None;

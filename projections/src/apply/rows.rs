@@ -65,6 +65,9 @@ pub(super) struct PersonRecord {
     pub preferred_language: Option<String>,
     pub added_at: DateTime<Utc>,
     pub last_position: i64,
+    /// Family name then given name, folded (`crate::fold`): the default order of the people list.
+    /// Personal: NULL once the person is forgotten.
+    pub sort_name: Option<String>,
 }
 
 /// `rm_people`: a person's current wall-chart state.
@@ -89,6 +92,7 @@ impl Row for PersonRow<'_> {
         "preferred_language",
         "added_at",
         "last_position",
+        "sort_name",
     ];
 
     fn into_args(self) -> Vec<Arg> {
@@ -98,7 +102,7 @@ impl Row for PersonRow<'_> {
             Arg::from(row.campaign_id.clone()),
             Arg::from(row.chapter_id.clone()),
             Arg::from(row.name.clone()),
-            Arg::from(row.name.as_ref().map(|name| name.to_lowercase())),
+            Arg::from(row.name.as_deref().map(crate::fold::fold)),
             level(row.level),
             Arg::from(row.organizer.clone()),
             Arg::from(row.follow_up),
@@ -107,6 +111,7 @@ impl Row for PersonRow<'_> {
             Arg::from(row.preferred_language.clone()),
             Arg::from(row.added_at),
             Arg::from(row.last_position),
+            Arg::from(row.sort_name.clone()),
         ]
     }
 }
@@ -643,6 +648,7 @@ mod tests {
             preferred_language: None,
             added_at: at(),
             last_position: 7,
+            sort_name: Some("rivera ana".into()),
         };
         let task = TaskRecord {
             campaign_id: "c".into(),

@@ -134,8 +134,8 @@ impl ReadModels {
             .map(str::trim)
             .filter(|search| !search.is_empty())
         {
-            let escaped = search
-                .to_lowercase()
+            // Folded as the stored column is: "nunez" finds "Núñez" on every backend.
+            let escaped = crate::fold::fold(search)
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_");
@@ -151,10 +151,12 @@ impl ReadModels {
         }
         let filter_sql = conditions.join(" AND ");
         let order = match sort {
+            PeopleSort::FamilyNameAsc => "p.sort_name IS NULL, p.sort_name, p.person_id",
+            PeopleSort::FamilyNameDesc => "p.sort_name IS NULL, p.sort_name DESC, p.person_id",
             PeopleSort::NameAsc => "p.name_search IS NULL, p.name_search, p.person_id",
             PeopleSort::NameDesc => "p.name_search IS NULL, p.name_search DESC, p.person_id",
-            PeopleSort::LevelAsc => "p.level IS NULL, p.level, p.name_search, p.person_id",
-            PeopleSort::LevelDesc => "p.level IS NULL, p.level DESC, p.name_search, p.person_id",
+            PeopleSort::LevelAsc => "p.level IS NULL, p.level, p.sort_name, p.person_id",
+            PeopleSort::LevelDesc => "p.level IS NULL, p.level DESC, p.sort_name, p.person_id",
             PeopleSort::RecentlyChanged => "p.last_position DESC, p.person_id",
         };
         let count_sql = format!("SELECT COUNT(*) AS total FROM rm_people p WHERE {filter_sql}");

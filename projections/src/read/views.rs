@@ -131,7 +131,11 @@ pub struct PeopleFilter {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum PeopleSort {
+    /// Family name, then given name (accents and case ignored), as wall charts order people.
     #[default]
+    FamilyNameAsc,
+    FamilyNameDesc,
+    /// The name as shown (given name first), accents and case ignored.
     NameAsc,
     NameDesc,
     LevelAsc,
@@ -238,7 +242,10 @@ impl WallChart {
     /// figures, the totals are the unit's figures and nobody is unplaced. `None` if the chart has no such
     /// unit.
     pub fn subtree(mut self, unit: UnitId) -> Option<Self> {
-        let start = self.units.iter().position(|candidate| candidate.unit_id == unit)?;
+        let start = self
+            .units
+            .iter()
+            .position(|candidate| candidate.unit_id == unit)?;
         let depth = self.units[start].depth;
         // Units are in tree order (depth first): the subtree is the unit and the run of deeper units after it.
         let end = self.units[start + 1..]
