@@ -15,6 +15,9 @@ CREATE INDEX rm_people_campaign_sort_name ON rm_people (campaign_id, status, sor
 ALTER TABLE rm_assessments ADD COLUMN recorded_at TEXT;
 ALTER TABLE rm_one_on_ones ADD COLUMN logged_at TEXT;
 
+-- The issues raised in a 1:1, as `field_id:response_id` pairs separated by commas (ids hold neither).
+ALTER TABLE rm_one_on_ones ADD COLUMN issues TEXT NOT NULL DEFAULT '';
+
 -- A structure test's name, deadline and closed state through time, valid over [valid_from, valid_to).
 CREATE TABLE rm_structure_test_history (
     test_id       TEXT    NOT NULL,

@@ -17,6 +17,7 @@ backend_tests!(
     not_asked_is_only_people_in_the_tests_units,
     a_wall_chart_of_one_unit_is_its_subtree,
     names_are_found_without_accents_and_sorted_by_family_name,
+    the_issues_of_a_one_on_one_are_read_back,
 );
 
 /// A server whose clock the test sets, starting a day ago to the second (GraphQL's `DateTime` round-trips
@@ -358,5 +359,70 @@ async fn names_are_found_without_accents_and_sorted_by_family_name(backend: Test
         vec![alba, pena, renamed, nunez],
         "by the name as shown: Ana, Berta, Carla, Zoe"
     );
+    api.stop().await;
+}
+
+async fn the_issues_of_a_one_on_one_are_read_back(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Hospital drive").await;
+    let created =
+        |answer: Value, mutation: &str| answer[mutation]["createdId"].as_str().unwrap().to_string();
+    let section = created(
+        mutate(
+            &api,
+            "mutation($input: AddFieldSectionInput!) { addFieldSection(input: $input) { createdId } }",
+            json!({"campaignId": campaign, "name": "Organizing"}),
+        )
+        .await,
+        "addFieldSection",
+    );
+    let field = created(
+        mutate(
+            &api,
+            "mutation($input: AddFieldInput!) { addField(input: $input) { createdId } }",
+            json!({"campaignId": campaign, "sectionId": section, "name": "Issues", "type": "STANDARD",
+                   "allowsMultiple": true}),
+        )
+        .await,
+        "addField",
+    );
+    let mut responses = Vec::new();
+    for name in ["Wages", "Staffing"] {
+        responses.push(created(
+            mutate(
+                &api,
+                "mutation($input: AddFieldResponseInput!) { addFieldResponse(input: $input) { createdId } }",
+                json!({"campaignId": campaign, "fieldId": field, "name": name}),
+            )
+            .await,
+            "addFieldResponse",
+        ));
+    }
+    let ana = api.add_person(&campaign, "Ana", "Garcia").await;
+    let issues: Vec<Value> = responses
+        .iter()
+        .map(|response| json!({"fieldId": field, "responseId": response}))
+        .collect();
+    mutate(
+        &api,
+        "mutation($input: LogOneOnOneInput!) { logOneOnOne(input: $input) { version } }",
+        json!({"personId": ana, "heldAt": Utc::now().duration_trunc(Duration::seconds(1)).unwrap().to_rfc3339(),
+               "issues": issues}),
+    )
+    .await;
+    let shown = query(
+        &api,
+        "query($p: ID!) { person(id: $p) { oneOnOnes { issues { fieldId responseId } } } }",
+        json!({"p": ana}),
+    )
+    .await;
+    let mut shown_issues = shown["person"]["oneOnOnes"][0]["issues"]
+        .as_array()
+        .unwrap()
+        .clone();
+    shown_issues.sort_by_key(|issue| issue["responseId"].as_str().unwrap().to_string());
+    let mut expected = issues;
+    expected.sort_by_key(|issue| issue["responseId"].as_str().unwrap().to_string());
+    assert_eq!(shown_issues, expected, "{shown:#}");
     api.stop().await;
 }

@@ -368,6 +368,8 @@ pub struct OneOnOne {
     pub held_at: DateTime<Utc>,
     pub assessment: Option<u8>,
     pub logged_by_id: ID,
+    /// The issues raised in the conversation, as field responses.
+    pub issues: Vec<FieldResponse>,
 }
 
 #[derive(SimpleObject, Debug, Clone)]
@@ -551,6 +553,14 @@ impl From<q::PersonDetail> for Person {
                     held_at: talk.held_at,
                     assessment: talk.assessment,
                     logged_by_id: id(talk.logged_by),
+                    issues: talk
+                        .issues
+                        .into_iter()
+                        .map(|(field, response)| FieldResponse {
+                            field_id: id(field),
+                            response_id: id(response),
+                        })
+                        .collect(),
                 })
                 .collect(),
             tasks: detail.tasks.into_iter().map(Into::into).collect(),

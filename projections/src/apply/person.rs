@@ -34,7 +34,7 @@ fn level(level: Option<AssessmentLevel>) -> Option<i64> {
 
 /// The family name then the given name, folded: how wall charts order people.
 fn sort_name(name: &PersonName) -> String {
-    crate::fold::fold(&format!("{} {}", name.family(), name.given()).trim_start())
+    crate::fold::fold(format!("{} {}", name.family(), name.given()).trim_start())
 }
 
 fn contact_value_text(value: &ContactValue) -> String {
@@ -191,6 +191,7 @@ impl CampaignsBatch {
                 held_at,
                 assessment,
                 logged_by,
+                issues,
                 ..
             } => {
                 self.one_on_ones.push(OneOnOneRow {
@@ -203,6 +204,11 @@ impl CampaignsBatch {
                     assessment: level(*assessment),
                     logged_by: logged_by.to_string(),
                     logged_at: applying.at,
+                    issues: issues
+                        .iter()
+                        .map(|issue| format!("{}:{}", issue.field_id, issue.response_id))
+                        .collect::<Vec<_>>()
+                        .join(","),
                 });
                 false
             }

@@ -385,6 +385,8 @@ pub(super) struct OneOnOneRow {
     pub logged_by: String,
     /// When the log recorded it (the event's time): what `asOf` cuts at.
     pub logged_at: DateTime<Utc>,
+    /// The issues raised, as `field_id:response_id` pairs separated by commas.
+    pub issues: String,
 }
 
 impl Row for OneOnOneRow {
@@ -399,6 +401,7 @@ impl Row for OneOnOneRow {
         "assessment",
         "logged_by",
         "logged_at",
+        "issues",
     ];
 
     fn into_args(self) -> Vec<Arg> {
@@ -412,6 +415,7 @@ impl Row for OneOnOneRow {
             level(self.assessment),
             Arg::from(self.logged_by),
             Arg::from(self.logged_at),
+            Arg::from(self.issues),
         ]
     }
 }
@@ -678,6 +682,8 @@ mod tests {
                 status: PersonStatusView::Removed,
                 valid_from: at(),
                 valid_to: None,
+                name: Some("Ana Rivera".into()),
+                preferred_language: Some("es".into()),
             }),
             width(PersonUnitRow {
                 person_id: "p",
@@ -716,6 +722,7 @@ mod tests {
                 previous_level: None,
                 assessed_by: "u".into(),
                 assessed_at: at(),
+                recorded_at: at(),
             }),
             width(ConnectionRow {
                 connection_id: "k".into(),
@@ -736,6 +743,8 @@ mod tests {
                 held_at: at(),
                 assessment: None,
                 logged_by: "u".into(),
+                logged_at: at(),
+                issues: String::new(),
             }),
             width(TestStepRow {
                 test_id: "t".into(),

@@ -13,7 +13,9 @@ use super::ReadModels;
 use crate::db::{args, Arg};
 use crate::error::ProjectionError;
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::ids::{ChapterId, ConnectionId, ContactPointId, ConversationId, PersonId};
+use domain::ids::{
+    ChapterId, ConnectionId, ContactPointId, ConversationId, FieldId, PersonId, ResponseId,
+};
 
 impl ReadModels {
     /// One person of the caller's chapter, live or as of a moment (their name, language, wall-chart state,
@@ -185,7 +187,7 @@ impl ReadModels {
         };
         let one_on_one_args = args![id.clone(), until];
         let one_on_ones = self.one_on_one_rows(
-            "SELECT conversation_id, person_id, organizer, held_at, assessment, logged_by FROM rm_one_on_ones \
+            "SELECT conversation_id, person_id, organizer, held_at, assessment, logged_by, issues FROM rm_one_on_ones \
              WHERE person_id = $1 AND logged_at <= $2 ORDER BY held_at, conversation_id",
             &one_on_one_args,
         );
@@ -274,7 +276,8 @@ impl ReadModels {
         Ok(Some(detail))
     }
 
-    /// 1:1s from a query selecting every column of `rm_one_on_ones` but the chapter and campaign.
+    /// 1:1s from a query selecting every column of `rm_one_on_ones` but the chapter, campaign and
+    /// recording time.
     pub(super) async fn one_on_one_rows(
         &self,
         sql: &str,
@@ -294,6 +297,21 @@ impl ReadModels {
                     held_at: row.time("held_at")?,
                     assessment: opt_level(row, "assessment")?,
                     logged_by: user_id(row, "logged_by")?,
+                    issues: row
+                        .text("issues")?
+                        .split(',')
+                        .filter(|pair| !pair.is_empty())
+                        .map(|pair| {
+                            let (field, response) = pair
+                                .split_once(':')
+                                .ok_or_else(|| decode_error("1:1 issue", pair))?;
+                            Ok((
+                                FieldId::parse(field).map_err(|_| decode_error("field", field))?,
+                                ResponseId::parse(response)
+                                    .map_err(|_| decode_error("response", response))?,
+                            ))
+                        })
+                        .collect::<Result<Vec<_>, ProjectionError>>()?,
                 })
             })
             .collect()

@@ -297,6 +297,8 @@ pub struct OneOnOneView {
     pub held_at: DateTime<Utc>,
     pub assessment: Option<u8>,
     pub logged_by: UserId,
+    /// The issues raised: (field, response).
+    pub issues: Vec<(FieldId, ResponseId)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
