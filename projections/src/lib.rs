@@ -13,6 +13,7 @@ mod apply;
 mod codec;
 mod error;
 mod events;
+pub mod fold;
 pub mod read;
 pub mod runner;
 

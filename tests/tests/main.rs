@@ -21,6 +21,7 @@ mod level_of_record;
 mod oidc;
 mod projections_read_models;
 mod rest_api;
+mod read_back;
 mod secrets;
 mod security;
 mod store_aggregate_cache;

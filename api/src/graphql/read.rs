@@ -215,13 +215,20 @@ impl From<q::LevelCount> for LevelCount {
     }
 }
 
-/// Participation in a structure test among some people.
+/// Participation in a structure test among some people. Each person in scope counts once, under the latest
+/// step recorded for them (the latest step reached): `asked + committed + participated + declined` is the
+/// number asked at all, and `inScope` minus that is the number not asked yet.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct TestFigures {
+    /// Active people in the test's units (with their sub-units; the whole campaign if it names none).
     pub in_scope: u32,
+    /// People whose latest step reached is "asked" (not those who went on to commit, participate or decline).
     pub asked: u32,
+    /// People whose latest step reached is "committed" (not those who then participated or declined).
     pub committed: u32,
+    /// People whose latest step reached is "participated".
     pub participated: u32,
+    /// People whose latest step reached is "declined".
     pub declined: u32,
     /// Participated / in scope, 0 to 1.
     pub participation: f64,
@@ -361,6 +368,8 @@ pub struct OneOnOne {
     pub held_at: DateTime<Utc>,
     pub assessment: Option<u8>,
     pub logged_by_id: ID,
+    /// The issues raised in the conversation, as field responses.
+    pub issues: Vec<FieldResponse>,
 }
 
 #[derive(SimpleObject, Debug, Clone)]
@@ -446,15 +455,20 @@ impl From<q::TaskRow> for Task {
 
 connection!(TaskConnection, TaskEdge, Task);
 
-/// Everything about one person, with the full change history.
+/// Everything about one person, with the full change history. Asked with `asOf`, every field not marked
+/// current-only is as it stood at that one moment, cut at the time the log recorded each change (a 1:1 held
+/// earlier but logged after `asOf` is in none of `level`, `assessments`, `oneOnOnes` or `history`).
 #[derive(SimpleObject, Debug, Clone)]
 #[graphql(complex)]
 pub struct Person {
     pub id: ID,
     pub campaign_id: ID,
+    /// As it was at `asOf` (null once the person is forgotten, at every moment).
     pub name: Option<String>,
     pub status: PersonStatus,
+    /// Current only (not time-travelled).
     pub merged_into_id: Option<ID>,
+    /// As it was at `asOf`.
     pub preferred_language: Option<String>,
     pub level: Option<u8>,
     pub organizer_id: Option<ID>,
@@ -463,14 +477,18 @@ pub struct Person {
     #[graphql(skip)]
     pub contact_points: Vec<ContactPoint>,
     pub unit_ids: Vec<ID>,
-    /// Current field responses (not time-travelled).
+    /// Current only (not time-travelled).
     pub responses: Vec<FieldResponse>,
+    /// Those recorded by `asOf`, at their own dates of record.
     pub assessments: Vec<Assessment>,
+    /// Current only (not time-travelled).
     pub connections: Vec<Connection>,
+    /// Those logged by `asOf`.
     pub one_on_ones: Vec<OneOnOne>,
+    /// Current only (not time-travelled): today's tasks about the person.
     pub tasks: Vec<Task>,
     pub steps: Vec<Step>,
-    /// Every change of the person, oldest first.
+    /// Every change of the person, oldest first (up to `asOf`).
     pub history: Vec<Activity>,
 }
 
@@ -556,6 +574,14 @@ impl From<q::PersonDetail> for Person {
                     held_at: talk.held_at,
                     assessment: talk.assessment,
                     logged_by_id: id(talk.logged_by),
+                    issues: talk
+                        .issues
+                        .into_iter()
+                        .map(|(field, response)| FieldResponse {
+                            field_id: id(field),
+                            response_id: id(response),
+                        })
+                        .collect(),
                 })
                 .collect(),
             tasks: detail.tasks.into_iter().map(Into::into).collect(),
@@ -594,11 +620,14 @@ pub struct PersonStep {
 pub struct StructureTest {
     pub id: ID,
     pub campaign_id: ID,
+    /// As it was at `asOf` when one is given.
     pub name: String,
     pub goal_percent: u8,
+    /// As it was at `asOf` when one is given.
     pub deadline: NaiveDate,
+    /// As it was at `asOf` when one is given.
     pub closed: bool,
-    /// Empty: the whole campaign.
+    /// Empty: the whole campaign (today's scope: a test's units never change).
     pub scope_unit_ids: Vec<ID>,
     pub as_of: Option<DateTime<Utc>>,
     pub totals: TestFigures,
@@ -665,13 +694,19 @@ pub struct CoverageWeek {
     pub uncovered: u32,
 }
 
+/// A structure test's counts at the end of one day: each person counts once, under the latest step they had
+/// reached by then.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct ParticipationDay {
     /// Counts as of the end of this day (UTC).
     pub day: NaiveDate,
+    /// People whose latest step reached was "asked".
     pub asked: u32,
+    /// People whose latest step reached was "committed".
     pub committed: u32,
+    /// People whose latest step reached was "participated".
     pub participated: u32,
+    /// People whose latest step reached was "declined".
     pub declined: u32,
 }
 
@@ -752,11 +787,17 @@ pub const SERIES_COMPLEXITY: usize = 100;
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[graphql(remote = "projections::read::PeopleSort")]
 pub enum PeopleSort {
+    /// Family name, then given name, accents and case ignored (the default, as wall charts order people).
     #[default]
+    FamilyNameAsc,
+    FamilyNameDesc,
+    /// The name as shown (given name first), accents and case ignored.
     NameAsc,
     NameDesc,
+    /// Lowest level first, the unassessed last; then by family name.
     LevelAsc,
     LevelDesc,
+    /// The person changed most recently first.
     RecentlyChanged,
 }
 
@@ -1064,10 +1105,17 @@ impl ReadQuery {
         campaign_id: ID,
         structure_test_id: Option<ID>,
         as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Only this unit and its sub-units (figures unchanged; `totals` are the unit's, nobody is \
+                    unplaced), so a phone can load one department. Null if the campaign has no such unit \
+                    (at `asOf`)."
+        )]
+        unit_id: Option<ID>,
     ) -> Result<Option<WallChart>, ApiError> {
         let access = Policy::read(ctx, Permission::Read)?;
         let campaign = parse::id("campaignId", &campaign_id)?;
         let test = parse::optional_id("structureTestId", structure_test_id.as_ref())?;
+        let unit = parse::optional_id("unitId", unit_id.as_ref())?;
         if !access.reaches(campaign).await? {
             return Ok(None);
         }
@@ -1075,6 +1123,10 @@ impl ReadQuery {
             .read_models()
             .wall_chart(access.chapter(), campaign, test, as_of)
             .await?;
+        let chart = match unit {
+            Some(unit) => chart.and_then(|chart| chart.subtree(unit)),
+            None => chart,
+        };
         Ok(chart.map(|chart| access.masked(WallChart::from(chart))))
     }
 

@@ -68,6 +68,11 @@ impl<R: HistoryRow> History<R> {
         self.rows.push(row);
     }
 
+    /// Changes every row the batch adds (forgetting erases their personal columns).
+    pub(super) fn for_each_row(&mut self, change: impl FnMut(&mut R)) {
+        self.rows.iter_mut().for_each(change);
+    }
+
     /// A key nothing was ever recorded for (its aggregate is new in this batch): nothing to close before.
     pub(super) fn new_key(&mut self, key: HistoryKey) {
         self.closed_before.insert(key);
@@ -147,7 +152,7 @@ impl CampaignsBatch {
         for row in tx
             .fetch_by_ids(
                 "SELECT person_id, campaign_id, chapter_id, name, level, organizer, follow_up, status, \
-                 merged_into, preferred_language, added_at, last_position FROM rm_people",
+                 merged_into, preferred_language, added_at, last_position, sort_name FROM rm_people",
                 "person_id",
                 &person_ids,
             )
@@ -165,6 +170,7 @@ impl CampaignsBatch {
                 preferred_language: row.opt_text("preferred_language")?,
                 added_at: row.time("added_at")?,
                 last_position: row.int("last_position")?,
+                sort_name: row.opt_text("sort_name")?,
             };
             batch.people.insert(
                 row.text("person_id")?,

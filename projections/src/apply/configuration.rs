@@ -265,5 +265,20 @@ pub(super) async fn apply_structure_test(
         &args![test, position],
     )
     .await?;
+    // The test as it stands from now on, so `structureTest(asOf)` shows its name, deadline and closed
+    // state as they were.
+    let at = envelope.metadata.at;
+    tx.execute(
+        "UPDATE rm_structure_test_history SET valid_to = $2 WHERE test_id = $1 AND valid_to IS NULL",
+        &args![test, at],
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO rm_structure_test_history (test_id, from_position, name, deadline, closed, valid_from, valid_to) \
+         SELECT test_id, $2, name, deadline, closed, $3, NULL FROM rm_structure_tests WHERE test_id = $1 \
+         ON CONFLICT DO NOTHING",
+        &args![test, position, at],
+    )
+    .await?;
     Ok(())
 }

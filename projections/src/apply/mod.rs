@@ -62,6 +62,7 @@ pub(crate) fn tables(projection: &str) -> &'static [&'static str] {
             "rm_structure_test_units",
             "rm_test_steps",
             "rm_test_step_history",
+            "rm_structure_test_history",
         ],
         ACTIVITY => &["rm_activity"],
         _ => &[],

@@ -14,7 +14,7 @@ use crate::read::PersonStatusView;
 use chrono::{DateTime, Utc};
 use domain::ids::{ConnectionId, ContactPointId, StructureTestId, UnitId, UserId};
 use domain::person::{Connection, ContactPoint, FieldResponseRef, PersonEvent};
-use domain::values::{AssessmentLevel, ContactValue, EntityRef, StepKind};
+use domain::values::{AssessmentLevel, ContactValue, EntityRef, PersonName, StepKind};
 use store::sql::{args, Tx};
 
 /// The event being applied to a person: whose, and where it stands in the log and in time.
@@ -30,6 +30,11 @@ type CellChanged = bool;
 
 fn level(level: Option<AssessmentLevel>) -> Option<i64> {
     level.map(|level| i64::from(level.get()))
+}
+
+/// The family name then the given name, folded: how wall charts order people.
+fn sort_name(name: &PersonName) -> String {
+    crate::fold::fold(format!("{} {}", name.family(), name.given()).trim_start())
 }
 
 fn contact_value_text(value: &ContactValue) -> String {
@@ -93,6 +98,7 @@ impl CampaignsBatch {
                             .map(|language| language.as_str().to_string()),
                         added_at: applying.at,
                         last_position: applying.position,
+                        sort_name: name.value().map(sort_name),
                     };
                     self.add_person(applying, row, effects);
                 }
@@ -104,12 +110,15 @@ impl CampaignsBatch {
             PersonEvent::PersonAddedToCampaign { .. } => false,
             PersonEvent::PersonRenamed { name } => {
                 state.row.name = name.value().map(ToString::to_string);
+                state.row.sort_name = name.value().map(sort_name);
                 true
             }
             PersonEvent::PreferredLanguageSet { language } => {
                 state.row.preferred_language = language
                     .as_ref()
                     .map(|language| language.as_str().to_string());
+                // Not on the wall chart, but `asOf` shows the language as it was: a new history row.
+                self.snapshot_person(applying, &state.row);
                 false
             }
             PersonEvent::ContactPointAdded(point) => {
@@ -182,6 +191,7 @@ impl CampaignsBatch {
                 held_at,
                 assessment,
                 logged_by,
+                issues,
                 ..
             } => {
                 self.one_on_ones.push(OneOnOneRow {
@@ -193,6 +203,12 @@ impl CampaignsBatch {
                     held_at: *held_at,
                     assessment: level(*assessment),
                     logged_by: logged_by.to_string(),
+                    logged_at: applying.at,
+                    issues: issues
+                        .iter()
+                        .map(|issue| format!("{}:{}", issue.field_id, issue.response_id))
+                        .collect::<Vec<_>>()
+                        .join(","),
                 });
                 false
             }
@@ -310,6 +326,8 @@ impl CampaignsBatch {
                 status: row.status,
                 valid_from: applying.at,
                 valid_to: None,
+                name: row.name.clone(),
+                preferred_language: row.preferred_language.clone(),
             },
         );
     }
@@ -438,6 +456,7 @@ impl CampaignsBatch {
             previous_level: level(assessment.previous_level),
             assessed_by: assessment.assessed_by.to_string(),
             assessed_at: assessment.at,
+            recorded_at: applying.at,
         });
         assessment.becomes_current
     }
@@ -522,6 +541,7 @@ impl CampaignsBatch {
     ) -> Result<(), sqlx::Error> {
         state.row.status = PersonStatusView::Forgotten;
         state.row.name = None;
+        state.row.sort_name = None;
         for point in self.contact_points.values_mut() {
             if point.person == person {
                 point.value = None;
@@ -532,6 +552,17 @@ impl CampaignsBatch {
             &args![person],
         )
         .await?;
+        // The name through time is personal too: the stored rows and the batch's own.
+        tx.execute(
+            "UPDATE rm_person_history SET name = NULL WHERE person_id = $1",
+            &args![person],
+        )
+        .await?;
+        self.person_history.for_each_row(|row| {
+            if row.person_id == person {
+                row.name = None;
+            }
+        });
         Ok(())
     }
 }

@@ -65,6 +65,9 @@ pub(super) struct PersonRecord {
     pub preferred_language: Option<String>,
     pub added_at: DateTime<Utc>,
     pub last_position: i64,
+    /// Family name then given name, folded (`crate::fold`): the default order of the people list.
+    /// Personal: NULL once the person is forgotten.
+    pub sort_name: Option<String>,
 }
 
 /// `rm_people`: a person's current wall-chart state.
@@ -89,6 +92,7 @@ impl Row for PersonRow<'_> {
         "preferred_language",
         "added_at",
         "last_position",
+        "sort_name",
     ];
 
     fn into_args(self) -> Vec<Arg> {
@@ -98,7 +102,7 @@ impl Row for PersonRow<'_> {
             Arg::from(row.campaign_id.clone()),
             Arg::from(row.chapter_id.clone()),
             Arg::from(row.name.clone()),
-            Arg::from(row.name.as_ref().map(|name| name.to_lowercase())),
+            Arg::from(row.name.as_deref().map(crate::fold::fold)),
             level(row.level),
             Arg::from(row.organizer.clone()),
             Arg::from(row.follow_up),
@@ -107,6 +111,7 @@ impl Row for PersonRow<'_> {
             Arg::from(row.preferred_language.clone()),
             Arg::from(row.added_at),
             Arg::from(row.last_position),
+            Arg::from(row.sort_name.clone()),
         ]
     }
 }
@@ -122,6 +127,9 @@ pub(super) struct PersonHistoryRow {
     pub status: PersonStatusView,
     pub valid_from: DateTime<Utc>,
     pub valid_to: Option<DateTime<Utc>>,
+    /// Personal: NULL once the person is forgotten.
+    pub name: Option<String>,
+    pub preferred_language: Option<String>,
 }
 
 impl Row for PersonHistoryRow {
@@ -136,6 +144,8 @@ impl Row for PersonHistoryRow {
         "status",
         "valid_from",
         "valid_to",
+        "name",
+        "preferred_language",
     ];
 
     fn into_args(self) -> Vec<Arg> {
@@ -149,6 +159,8 @@ impl Row for PersonHistoryRow {
             Arg::from(self.status.as_str()),
             Arg::from(self.valid_from),
             Arg::from(self.valid_to),
+            Arg::from(self.name),
+            Arg::from(self.preferred_language),
         ]
     }
 }
@@ -292,6 +304,8 @@ pub(super) struct AssessmentRow {
     pub previous_level: Option<i64>,
     pub assessed_by: String,
     pub assessed_at: DateTime<Utc>,
+    /// When the log recorded it (the event's time): what `asOf` cuts at.
+    pub recorded_at: DateTime<Utc>,
 }
 
 impl Row for AssessmentRow {
@@ -304,6 +318,7 @@ impl Row for AssessmentRow {
         "previous_level",
         "assessed_by",
         "assessed_at",
+        "recorded_at",
     ];
 
     fn into_args(self) -> Vec<Arg> {
@@ -315,6 +330,7 @@ impl Row for AssessmentRow {
             level(self.previous_level),
             Arg::from(self.assessed_by),
             Arg::from(self.assessed_at),
+            Arg::from(self.recorded_at),
         ]
     }
 }
@@ -367,6 +383,10 @@ pub(super) struct OneOnOneRow {
     pub held_at: DateTime<Utc>,
     pub assessment: Option<i64>,
     pub logged_by: String,
+    /// When the log recorded it (the event's time): what `asOf` cuts at.
+    pub logged_at: DateTime<Utc>,
+    /// The issues raised, as `field_id:response_id` pairs separated by commas.
+    pub issues: String,
 }
 
 impl Row for OneOnOneRow {
@@ -380,6 +400,8 @@ impl Row for OneOnOneRow {
         "held_at",
         "assessment",
         "logged_by",
+        "logged_at",
+        "issues",
     ];
 
     fn into_args(self) -> Vec<Arg> {
@@ -392,6 +414,8 @@ impl Row for OneOnOneRow {
             Arg::from(self.held_at),
             level(self.assessment),
             Arg::from(self.logged_by),
+            Arg::from(self.logged_at),
+            Arg::from(self.issues),
         ]
     }
 }
@@ -628,6 +652,7 @@ mod tests {
             preferred_language: None,
             added_at: at(),
             last_position: 7,
+            sort_name: Some("rivera ana".into()),
         };
         let task = TaskRecord {
             campaign_id: "c".into(),
@@ -657,6 +682,8 @@ mod tests {
                 status: PersonStatusView::Removed,
                 valid_from: at(),
                 valid_to: None,
+                name: Some("Ana Rivera".into()),
+                preferred_language: Some("es".into()),
             }),
             width(PersonUnitRow {
                 person_id: "p",
@@ -695,6 +722,7 @@ mod tests {
                 previous_level: None,
                 assessed_by: "u".into(),
                 assessed_at: at(),
+                recorded_at: at(),
             }),
             width(ConnectionRow {
                 connection_id: "k".into(),
@@ -715,6 +743,8 @@ mod tests {
                 held_at: at(),
                 assessment: None,
                 logged_by: "u".into(),
+                logged_at: at(),
+                issues: String::new(),
             }),
             width(TestStepRow {
                 test_id: "t".into(),

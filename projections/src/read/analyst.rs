@@ -100,7 +100,7 @@ impl ReadModels {
     ) -> Result<Vec<OrganizerWeek>, ProjectionError> {
         let rows = self
             .one_on_one_rows(
-                "SELECT conversation_id, person_id, organizer, held_at, assessment, logged_by FROM rm_one_on_ones \
+                "SELECT conversation_id, person_id, organizer, held_at, assessment, logged_by, issues FROM rm_one_on_ones \
                  WHERE chapter_id = $1 AND campaign_id = $2 AND held_at >= $3 AND held_at < $4",
                 &args![chapter.to_string(), campaign.to_string(), from, to],
             )

@@ -266,7 +266,7 @@ impl ReadModels {
         as_of: Option<DateTime<Utc>>,
     ) -> Result<ChartData, ProjectionError> {
         let units = self.load_units(campaign, as_of).await?;
-        // People: the live row, or the history row valid at the moment (the name is always today's: a
+        // People: the live row, or the history row valid at the moment, with the name as it was then (a
         // forgotten person's name is gone from every moment).
         let mut sql = Sql::default();
         let campaign_arg = sql.arg(campaign.to_string());
@@ -279,8 +279,7 @@ impl ReadModels {
             Some(at) => {
                 let valid = valid_at(&mut sql, "h", at);
                 sql.push(&format!(
-                    "SELECT h.person_id, p.name, h.level, h.organizer, h.follow_up FROM rm_person_history h \
-                     JOIN rm_people p ON p.person_id = h.person_id \
+                    "SELECT h.person_id, h.name, h.level, h.organizer, h.follow_up FROM rm_person_history h \
                      WHERE h.campaign_id = {campaign_arg} AND h.status = '{active}' AND {valid}",
                     active = PersonStatusView::Active.as_str()
                 ))

@@ -90,6 +90,31 @@ impl ReadModels {
             conditions.push(format!("p.follow_up = {follow_up}"));
         }
         if let Some((test, step)) = filter.test_step {
+            // Only people inside the test's units (and their subtrees) are in it: "not asked" is among
+            // them, never the whole campaign. A test of another chapter or campaign has nobody.
+            match self.load_test(chapter, test).await? {
+                Some(record) if record.campaign_id == campaign => {
+                    if !record.scope.is_empty() {
+                        let units = self.load_units(campaign, None).await?;
+                        let mut subtree = subtrees(&units);
+                        let scope: BTreeSet<String> = record
+                            .scope
+                            .iter()
+                            .flat_map(|unit| {
+                                subtree
+                                    .remove(unit)
+                                    .unwrap_or_else(|| BTreeSet::from([*unit]))
+                            })
+                            .map(|unit| unit.to_string())
+                            .collect();
+                        let list = sql.list(scope);
+                        conditions.push(format!(
+                            "EXISTS (SELECT 1 FROM rm_person_units pu WHERE pu.person_id = p.person_id AND pu.unit_id IN ({list}))"
+                        ));
+                    }
+                }
+                _ => conditions.push("1 = 0".to_string()),
+            }
             let test = sql.arg(test.to_string());
             match step {
                 Some(step) => {
@@ -109,8 +134,8 @@ impl ReadModels {
             .map(str::trim)
             .filter(|search| !search.is_empty())
         {
-            let escaped = search
-                .to_lowercase()
+            // Folded as the stored column is: "nunez" finds "Núñez" on every backend.
+            let escaped = crate::fold::fold(search)
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_");
@@ -126,10 +151,12 @@ impl ReadModels {
         }
         let filter_sql = conditions.join(" AND ");
         let order = match sort {
+            PeopleSort::FamilyNameAsc => "p.sort_name IS NULL, p.sort_name, p.person_id",
+            PeopleSort::FamilyNameDesc => "p.sort_name IS NULL, p.sort_name DESC, p.person_id",
             PeopleSort::NameAsc => "p.name_search IS NULL, p.name_search, p.person_id",
             PeopleSort::NameDesc => "p.name_search IS NULL, p.name_search DESC, p.person_id",
-            PeopleSort::LevelAsc => "p.level IS NULL, p.level, p.name_search, p.person_id",
-            PeopleSort::LevelDesc => "p.level IS NULL, p.level DESC, p.name_search, p.person_id",
+            PeopleSort::LevelAsc => "p.level IS NULL, p.level, p.sort_name, p.person_id",
+            PeopleSort::LevelDesc => "p.level IS NULL, p.level DESC, p.sort_name, p.person_id",
             PeopleSort::RecentlyChanged => "p.last_position DESC, p.person_id",
         };
         let count_sql = format!("SELECT COUNT(*) AS total FROM rm_people p WHERE {filter_sql}");

@@ -12,12 +12,16 @@ use super::views::{
 use super::ReadModels;
 use crate::error::ProjectionError;
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::ids::{ChapterId, ConnectionId, ContactPointId, ConversationId, PersonId};
+use domain::ids::{
+    ChapterId, ConnectionId, ContactPointId, ConversationId, FieldId, PersonId, ResponseId,
+};
 use store::sql::{args, Arg};
 
 impl ReadModels {
-    /// One person of the caller's chapter, live or as of a moment (their wall-chart state, units, steps,
-    /// assessments, 1:1s and history; contact points, responses and connections are today's).
+    /// One person of the caller's chapter, live or as of a moment (their name, language, wall-chart state,
+    /// units, steps, assessments, 1:1s and history; contact points, responses, connections and tasks are
+    /// today's). A moment cuts every part at the time the log recorded it (the event's time), so a 1:1
+    /// held earlier but logged after the moment is in none of them.
     pub async fn person(
         &self,
         chapter: ChapterId,
@@ -61,7 +65,8 @@ impl ReadModels {
             let person_arg = sql.arg(id.clone());
             let valid = valid_at(&mut sql, "h", at);
             sql.push(&format!(
-                "SELECT h.level, h.organizer, h.follow_up, h.status FROM rm_person_history h \
+                "SELECT h.level, h.organizer, h.follow_up, h.status, h.name, h.preferred_language \
+                 FROM rm_person_history h \
                  WHERE h.person_id = {person_arg} AND {valid}"
             ));
             match self.db().fetch_optional(&sql.text, &sql.args).await? {
@@ -70,6 +75,8 @@ impl ReadModels {
                     detail.organizer = opt_user_id(&row, "organizer")?;
                     detail.follow_up = row.boolean("follow_up")?;
                     detail.status = stored(&row, "status")?;
+                    detail.name = row.opt_text("name")?;
+                    detail.preferred_language = row.opt_text("preferred_language")?;
                 }
                 // Not yet added at that moment.
                 None => return Ok(None),
@@ -141,7 +148,7 @@ impl ReadModels {
             self.db()
                 .fetch(
                     "SELECT level, previous_level, assessed_by, assessed_at FROM rm_assessments \
-                     WHERE person_id = $1 AND assessed_at <= $2 ORDER BY position",
+                     WHERE person_id = $1 AND recorded_at <= $2 ORDER BY position",
                     &args![id.clone(), until],
                 )
                 .await?
@@ -180,8 +187,8 @@ impl ReadModels {
         };
         let one_on_one_args = args![id.clone(), until];
         let one_on_ones = self.one_on_one_rows(
-            "SELECT conversation_id, person_id, organizer, held_at, assessment, logged_by FROM rm_one_on_ones \
-             WHERE person_id = $1 AND held_at <= $2 ORDER BY held_at, conversation_id",
+            "SELECT conversation_id, person_id, organizer, held_at, assessment, logged_by, issues FROM rm_one_on_ones \
+             WHERE person_id = $1 AND logged_at <= $2 ORDER BY held_at, conversation_id",
             &one_on_one_args,
         );
         let steps = async {
@@ -269,7 +276,8 @@ impl ReadModels {
         Ok(Some(detail))
     }
 
-    /// 1:1s from a query selecting every column of `rm_one_on_ones` but the chapter and campaign.
+    /// 1:1s from a query selecting every column of `rm_one_on_ones` but the chapter, campaign and
+    /// recording time.
     pub(super) async fn one_on_one_rows(
         &self,
         sql: &str,
@@ -289,6 +297,21 @@ impl ReadModels {
                     held_at: row.time("held_at")?,
                     assessment: opt_level(row, "assessment")?,
                     logged_by: user_id(row, "logged_by")?,
+                    issues: row
+                        .text("issues")?
+                        .split(',')
+                        .filter(|pair| !pair.is_empty())
+                        .map(|pair| {
+                            let (field, response) = pair
+                                .split_once(':')
+                                .ok_or_else(|| decode_error("1:1 issue", pair))?;
+                            Ok((
+                                FieldId::parse(field).map_err(|_| decode_error("field", field))?,
+                                ResponseId::parse(response)
+                                    .map_err(|_| decode_error("response", response))?,
+                            ))
+                        })
+                        .collect::<Result<Vec<_>, ProjectionError>>()?,
                 })
             })
             .collect()

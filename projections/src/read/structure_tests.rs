@@ -1,6 +1,7 @@
 //! A structure test, live or as of a moment: its figures per unit and the step of each person in scope.
 
 use super::chart::subtrees;
+use super::sql::{valid_at, Sql};
 use super::views::{PersonStep, StructureTestView, TestFigures, UnitTestRow};
 use super::ReadModels;
 use crate::error::ProjectionError;
@@ -16,9 +17,28 @@ impl ReadModels {
         test: StructureTestId,
         as_of: Option<DateTime<Utc>>,
     ) -> Result<Option<StructureTestView>, ProjectionError> {
-        let Some(record) = self.load_test(chapter, test).await? else {
+        let Some(mut record) = self.load_test(chapter, test).await? else {
             return Ok(None);
         };
+        if let Some(at) = as_of {
+            // The name, deadline and closed state as they were at the moment.
+            let mut sql = Sql::default();
+            let test_arg = sql.arg(test.to_string());
+            let valid = valid_at(&mut sql, "h", at);
+            sql.push(&format!(
+                "SELECT h.name, h.deadline, h.closed FROM rm_structure_test_history h \
+                 WHERE h.test_id = {test_arg} AND {valid}"
+            ));
+            match self.db().fetch_optional(&sql.text, &sql.args).await? {
+                Some(row) => {
+                    record.name = row.text("name")?;
+                    record.deadline = row.date("deadline")?;
+                    record.closed = row.boolean("closed")?;
+                }
+                // Not yet created at that moment.
+                None => return Ok(None),
+            }
+        }
         let Some(chart) = self
             .wall_chart(chapter, record.campaign_id, Some(test), as_of)
             .await?

@@ -131,7 +131,11 @@ pub struct PeopleFilter {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum PeopleSort {
+    /// Family name, then given name (accents and case ignored), as wall charts order people.
     #[default]
+    FamilyNameAsc,
+    FamilyNameDesc,
+    /// The name as shown (given name first), accents and case ignored.
     NameAsc,
     NameDesc,
     LevelAsc,
@@ -233,6 +237,29 @@ pub struct WallChart {
     pub totals: UnitFigures,
 }
 
+impl WallChart {
+    /// Only `unit` and its sub-units, as a phone loads one department: every unit keeps its depth and
+    /// figures, the totals are the unit's figures and nobody is unplaced. `None` if the chart has no such
+    /// unit.
+    pub fn subtree(mut self, unit: UnitId) -> Option<Self> {
+        let start = self
+            .units
+            .iter()
+            .position(|candidate| candidate.unit_id == unit)?;
+        let depth = self.units[start].depth;
+        // Units are in tree order (depth first): the subtree is the unit and the run of deeper units after it.
+        let end = self.units[start + 1..]
+            .iter()
+            .position(|candidate| candidate.depth <= depth)
+            .map_or(self.units.len(), |offset| start + 1 + offset);
+        let units: Vec<WallChartUnit> = self.units.drain(start..end).collect();
+        self.totals = units[0].figures.clone();
+        self.units = units;
+        self.unplaced.clear();
+        Some(self)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactPointView {
     pub contact_point_id: ContactPointId,
@@ -270,6 +297,8 @@ pub struct OneOnOneView {
     pub held_at: DateTime<Utc>,
     pub assessment: Option<u8>,
     pub logged_by: UserId,
+    /// The issues raised: (field, response).
+    pub issues: Vec<(FieldId, ResponseId)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
