@@ -25,3 +25,4 @@ mod store_aggregate_cache;
 mod store_conformance;
 mod store_connect;
 mod store_postgres;
+mod write_checks;
