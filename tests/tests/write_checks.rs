@@ -1,7 +1,8 @@
 //! The write side's checks, on every backend (issue 11, items 4 and 5; issue 12, item 14): every id a command
 //! names exists in the chapter (a member for organizers and assignees, a person of the campaign for subjects
 //! and connection targets), refusals name the input field, an organizer works only on their own tasks and an
-//! activist does not assess through a 1:1.
+//! activist does not assess through a 1:1; the member directory lists whom work can be assigned to; a 1:1 is
+//! held now unless told otherwise and names its issues by response name.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 use crate::graphql_support::{post_graphql, Answer, TestApi};
@@ -16,6 +17,8 @@ backend_tests!(
     references_must_exist_in_the_chapter,
     organizers_work_only_their_own_tasks,
     activists_log_one_on_ones_without_a_level,
+    the_member_directory_is_for_those_who_assign_work,
+    a_one_on_one_defaults_to_now_and_takes_issues_by_name,
 );
 
 /// Makes `user` a member of `chapter` with `role`.
@@ -213,4 +216,150 @@ async fn activists_log_one_on_ones_without_a_level(backend: TestBackend) {
     )
     .await
     .data();
+}
+
+async fn the_member_directory_is_for_those_who_assign_work(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let organizer = UserId::new_random();
+    member(&api, organizer, DEV_CHAPTER, "organizer").await;
+    let activist = UserId::new_random();
+    member(&api, activist, DEV_CHAPTER, "activist").await;
+    member(&api, UserId::new_random(), ChapterId::new_random(), "lead").await;
+    let query = "{ members { userId email role disabled } }";
+
+    for (user, role) in [
+        (organizer, Role::Organizer),
+        (UserId::new_random(), Role::Lead),
+        (UserId::new_random(), Role::Admin),
+    ] {
+        let answer = post_graphql(&acting_as(&api, user, role), query, json!({})).await;
+        let members = answer.data()["members"].as_array().unwrap().clone();
+        // Only this chapter's members, and nothing but id, email, role and the disabled flag.
+        let mut ids: Vec<&str> = members
+            .iter()
+            .map(|m| m["userId"].as_str().unwrap())
+            .collect();
+        ids.sort_unstable();
+        let mut expected = vec![organizer.to_string(), activist.to_string()];
+        expected.sort_unstable();
+        assert_eq!(ids, expected, "{role:?}");
+        let activist_row = members
+            .iter()
+            .find(|m| m["userId"] == json!(activist.to_string()))
+            .unwrap();
+        assert_eq!(activist_row["role"], json!("ACTIVIST"));
+        assert_eq!(
+            activist_row["email"],
+            json!(format!("{}@example.org", activist.as_uuid().simple()))
+        );
+    }
+    for (user, role) in [
+        (activist, Role::Activist),
+        (UserId::new_random(), Role::Analyst),
+    ] {
+        let refused = post_graphql(&acting_as(&api, user, role), query, json!({})).await;
+        assert_eq!(refused.error_code(), "FORBIDDEN", "{role:?}");
+    }
+}
+
+/// The campaign's field `name` with its responses, by GraphQL; returns the field's and responses' ids.
+async fn field_with_responses(
+    api: &TestApi,
+    campaign: &str,
+    name: &str,
+    responses: &[&str],
+) -> (String, Vec<String>) {
+    let created =
+        |answer: Answer, at: &str| answer.data()[at]["createdId"].as_str().unwrap().to_string();
+    let section = created(
+        api.graphql(
+            "mutation($c: ID!) { addFieldSection(input: {campaignId: $c, name: \"Issues\"}) { createdId } }",
+            json!({"c": campaign}),
+        )
+        .await,
+        "addFieldSection",
+    );
+    let field = created(
+        api.graphql(
+            "mutation($c: ID!, $s: ID!, $n: String!) { addField(input: {campaignId: $c, sectionId: $s, name: $n, type: STANDARD, allowsMultiple: true}) { createdId } }",
+            json!({"c": campaign, "s": section, "n": name}),
+        )
+        .await,
+        "addField",
+    );
+    let mut ids = Vec::new();
+    for response in responses {
+        ids.push(created(
+            api.graphql(
+                "mutation($c: ID!, $f: ID!, $n: String!) { addFieldResponse(input: {campaignId: $c, fieldId: $f, name: $n}) { createdId } }",
+                json!({"c": campaign, "f": field, "n": response}),
+            )
+            .await,
+            "addFieldResponse",
+        ));
+    }
+    (field, ids)
+}
+
+async fn a_one_on_one_defaults_to_now_and_takes_issues_by_name(backend: TestBackend) {
+    use domain::person::{Person, PersonEvent};
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Hospital").await;
+    let ana = api.add_person(&campaign, "Ana", "García").await;
+    let (field, responses) =
+        field_with_responses(&api, &campaign, "Top issues", &["Pay", "Staffing"]).await;
+    let log = "mutation($input: LogOneOnOneInput!) { logOneOnOne(input: $input) { version } }";
+
+    let before = chrono::Utc::now();
+    api.graphql(
+        log,
+        json!({"input": {"personId": ana, "issues": [
+            {"field": " top issues ", "response": "pay"},
+            {"fieldId": field, "responseId": responses[1]},
+        ]}}),
+    )
+    .await
+    .data();
+    let after = chrono::Utc::now();
+    let events = store::AggregateStore::<Person>::new(api.groundwork.store().clone())
+        .load_all_events(&ana)
+        .await
+        .unwrap();
+    let (held_at, issues) = events
+        .iter()
+        .find_map(|event| match &event.payload {
+            PersonEvent::OneOnOneLogged {
+                held_at, issues, ..
+            } => Some((*held_at, issues.clone())),
+            _ => None,
+        })
+        .unwrap();
+    assert!(before <= held_at && held_at <= after, "{held_at}");
+    let named: Vec<(String, String)> = issues
+        .iter()
+        .map(|issue| (issue.field_id.to_string(), issue.response_id.to_string()))
+        .collect();
+    assert_eq!(
+        named,
+        vec![
+            (field.clone(), responses[0].clone()),
+            (field.clone(), responses[1].clone())
+        ]
+    );
+
+    // Unknown names are refused, naming the input path.
+    let refused = api
+        .graphql(
+            log,
+            json!({"input": {"personId": ana, "issues": [{"field": "Top issues", "response": "Parking"}]}}),
+        )
+        .await;
+    assert_eq!(refusal(&refused), validation("input.issues[0].response"));
+    let refused = api
+        .graphql(
+            log,
+            json!({"input": {"personId": ana, "issues": [{"fieldId": field, "responseId": responses[0]}, {"field": "Shifts", "response": "Pay"}]}}),
+        )
+        .await;
+    assert_eq!(refusal(&refused), validation("input.issues[1].field"));
 }

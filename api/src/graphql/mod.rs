@@ -34,6 +34,7 @@ pub use pagination::MAX_PAGE_SIZE;
 pub struct Query(
     query::CallerQuery,
     query::StatusQuery,
+    query::MembersQuery,
     read::ReadQuery,
     sensitive::SensitiveQuery,
     accounts::AccountsQuery,

@@ -734,6 +734,11 @@ impl Groundwork {
         Ok(references)
     }
 
+    /// The campaign a person belongs to.
+    pub async fn person_campaign(&self, person: PersonId) -> Result<CampaignId, ServiceError> {
+        self.campaign_of(person).await
+    }
+
     /// The campaign a person belongs to (which never changes once they are added).
     async fn campaign_of(&self, person: PersonId) -> Result<CampaignId, ServiceError> {
         if let Some(campaign) = self.person_campaigns.get(person) {
