@@ -130,7 +130,7 @@ pub async fn authorize_write(
     };
     if let Some(task) = demand.assignee_only {
         if turf_work.is_none() && !Permission::AssignWork.granted_to(identity.role) {
-            check_own_task(store, identity, task, true).await?;
+            check_own_task(store, identity, task).await?;
         }
     }
     if turf_work.is_some() || identity.role != Role::Admin {
@@ -309,24 +309,21 @@ async fn check_turf_work(
                 ))
             }
         }
-        TurfWork::OwnTask(task) => check_own_task(store, identity, task, false).await,
+        TurfWork::OwnTask(task) => check_own_task(store, identity, task).await,
     }
 }
 
-/// Checks that `task` is assigned to the caller. A task that does not exist is FORBIDDEN for a turf-bound
-/// caller, so the answer says nothing about tasks they cannot read; for a caller who reads every task
-/// (`missing_ok`) it goes on to the service's NOT_FOUND.
+/// Checks that `task` is assigned to the caller. A task that does not exist is FORBIDDEN too: the caller
+/// may work only on their own tasks, whatever exists besides.
 async fn check_own_task(
     store: &store::Store,
     identity: &Identity,
     task: TaskId,
-    missing_ok: bool,
 ) -> Result<(), ApiError> {
     let loaded = AggregateStore::<domain::task::Task>::new(store.clone())
         .load(&task.to_string())
         .await?;
-    let assignee = loaded.aggregate().assignee();
-    if assignee == Some(identity.user) || (missing_ok && assignee.is_none()) {
+    if loaded.aggregate().assignee() == Some(identity.user) {
         Ok(())
     } else {
         Err(ApiError::forbidden(format!(
