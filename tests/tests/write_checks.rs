@@ -2,7 +2,8 @@
 //! names exists in the chapter (a member for organizers and assignees, a person of the campaign for subjects
 //! and connection targets), refusals name the input field, an organizer works only on their own tasks and an
 //! activist does not assess through a 1:1; the member directory lists whom work can be assigned to; a 1:1 is
-//! held now unless told otherwise and names its issues by response name.
+//! held now unless told otherwise and names its issues by response name; a caller's query after their
+//! mutation sees it although the mutation selected nothing of it.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 use crate::graphql_support::{post_graphql, Answer, TestApi};
@@ -19,6 +20,7 @@ backend_tests!(
     activists_log_one_on_ones_without_a_level,
     the_member_directory_is_for_those_who_assign_work,
     a_one_on_one_defaults_to_now_and_takes_issues_by_name,
+    a_query_after_a_mutation_sees_it,
 );
 
 /// Makes `user` a member of `chapter` with `role`.
@@ -362,4 +364,33 @@ async fn a_one_on_one_defaults_to_now_and_takes_issues_by_name(backend: TestBack
         )
         .await;
     assert_eq!(refusal(&refused), validation("input.issues[1].field"));
+}
+
+async fn a_query_after_a_mutation_sees_it(backend: TestBackend) {
+    let mut api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Hospital").await;
+    let ana = api.add_person(&campaign, "Ana", "García").await;
+    // Projection stopped: the mutation commits, the read models do not move until a runner starts again.
+    api.runner.take().unwrap().stop().await;
+    api.graphql(
+        "mutation($p: ID!) { renamePerson(input: {personId: $p, givenName: \"Ana María\", familyName: \"García\"}) { version } }",
+        json!({"p": ana}),
+    )
+    .await
+    .data();
+    let router = api.router.clone();
+    let query = tokio::spawn(async move {
+        post_graphql(
+            &router,
+            "query($p: ID!) { person(id: $p) { name } }",
+            json!({"p": ana}),
+        )
+        .await
+    });
+    // The query waits for the caller's write until projection resumes; a query that did not wait would
+    // (almost always, as the runner has yet to start) answer the old name.
+    let runner = api.read_models.start(projections::RunnerOptions::default());
+    let answer = query.await.unwrap();
+    assert_eq!(answer.data()["person"]["name"], json!("Ana María García"));
+    runner.stop().await;
 }
