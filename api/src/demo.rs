@@ -107,6 +107,38 @@ pub struct DemoError {
     source: ServiceError,
 }
 
+/// Makes `user` a member of `chapter` with `role`, with an account that has no password (the demo's and the
+/// benchmark's organizers, whom tasks and people name).
+pub async fn add_member(
+    store: &store::Store,
+    user: UserId,
+    chapter: ChapterId,
+    email: &str,
+    role: &str,
+) -> Result<(), store::StoreError> {
+    let now = Utc::now();
+    store
+        .create_user(&store::UserRow {
+            id: user.to_string(),
+            email: email.to_string(),
+            password_hash: None,
+            oidc_subject: None,
+            disabled_at: None,
+            created_at: now,
+        })
+        .await?;
+    store
+        .put_membership(&store::MembershipRow {
+            user_id: user.to_string(),
+            chapter_id: chapter.to_string(),
+            role: role.to_string(),
+            personal_data: false,
+            can_export: false,
+            created_at: now,
+        })
+        .await
+}
+
 /// A clock that moves forward a little with every command, so the demo has a believable history.
 struct DemoClock {
     now: DateTime<Utc>,
@@ -172,6 +204,26 @@ pub async fn load_into(
 ) -> Result<DemoSummary, DemoError> {
     let mut rng = StdRng::seed_from_u64(12);
     let organizers: Vec<UserId> = (0..6).map(|_| UserId::new_random()).collect();
+    // Tasks and organizers may name only members of the chapter: the demo's organizers get accounts
+    // without a password (nobody signs in as them).
+    for (index, organizer) in organizers.iter().enumerate() {
+        add_member(
+            groundwork.store(),
+            *organizer,
+            chapter,
+            &format!(
+                "organizer{}-{}@demo.invalid",
+                index + 1,
+                organizer.as_uuid().simple()
+            ),
+            "organizer",
+        )
+        .await
+        .map_err(|source| DemoError {
+            step: "add the demo's organizers".to_string(),
+            source: source.into(),
+        })?;
+    }
     let history = Duration::days(60);
     // Spread the commands over the sixty days, leaving the last hour of the window free.
     let commands_expected = 40 + people as i64 * 9;

@@ -367,10 +367,9 @@ async fn import_people_file(
     let actor = identity.actor();
     let (lines, people): (Vec<usize>, Vec<api::import::PersonImport>) = rows.into_iter().unzip();
     let line_of = |rejected: &api::import::ImportRejected, offset: usize| match rejected.index {
-        Some(index) => anyhow::Error::new(ImportError::Row {
-            line: lines[offset + index],
-            reason: rejected.error.to_string(),
-        }),
+        Some(index) => {
+            anyhow::Error::new(ImportError::refused(lines[offset + index], &rejected.error))
+        }
         None => anyhow::anyhow!("{}", rejected.error),
     };
     for (chunk, people) in people.chunks(IMPORT_TRANSACTION).enumerate() {

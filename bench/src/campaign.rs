@@ -132,6 +132,17 @@ pub async fn build(
     let lead = UserId::new_random();
     let mut organizers = vec![DEV_USER];
     organizers.extend((0..5).map(|_| UserId::new_random()));
+    // Tasks and organizers may name only members of the chapter.
+    for organizer in &organizers {
+        api::demo::add_member(
+            groundwork.store(),
+            *organizer,
+            DEV_CHAPTER,
+            &format!("{}@bench.invalid", organizer.as_uuid().simple()),
+            "organizer",
+        )
+        .await?;
+    }
     let mut commands = 0;
     let mut events = 0;
     let mut tally = |committed: Committed| {

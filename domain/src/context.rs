@@ -2,10 +2,10 @@
 //! facts from other aggregates the decision needs. The application layer loads those facts; the domain never
 //! reads a clock or a database.
 
-use crate::ids::{ChapterId, CorrelationId, UserId};
+use crate::ids::{ChapterId, CorrelationId, PersonId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// Who acts, in which chapter, at what moment (supplied by the caller), under which correlation id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +21,30 @@ pub struct Actor {
 pub struct Context<F> {
     pub actor: Actor,
     pub facts: F,
+}
+
+/// The ids a command names outside its own aggregate that the application layer found in the actor's chapter:
+/// a command may name only members (users with a role in the chapter) and people who exist there. The
+/// application layer looks up exactly the ids the command names, so an id missing here does not exist (or
+/// belongs to another chapter, which looks the same from inside).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct References {
+    /// Members of the actor's chapter among the users the command names.
+    pub members: BTreeSet<UserId>,
+    /// People of the command's campaign among the people the command names.
+    pub people: BTreeSet<PersonId>,
+}
+
+impl References {
+    /// Whether `user` holds a role in the actor's chapter.
+    pub fn is_member(&self, user: UserId) -> bool {
+        self.members.contains(&user)
+    }
+
+    /// Whether `person` exists in the command's campaign.
+    pub fn has_person(&self, person: PersonId) -> bool {
+        self.people.contains(&person)
+    }
 }
 
 impl<F> Context<F> {

@@ -222,7 +222,23 @@ pub fn structure_test_facts() -> crate::structure_test::StructureTestFacts {
 
 /// Person facts with the fixture campaign and the open fixture structure test, and no duplicate.
 pub fn person_facts() -> crate::person::PersonFacts {
-    crate::person::PersonFacts::new(campaign_facts()).with_structure_test(structure_test_facts())
+    crate::person::PersonFacts::new(campaign_facts())
+        .with_structure_test(structure_test_facts())
+        .with_references(references())
+}
+
+/// The fixture chapter's members (the lead and both organizers) and the fixture people, as the application
+/// layer would find them.
+pub fn references() -> crate::context::References {
+    crate::context::References {
+        members: [LEAD, ORGANIZER, OTHER_ORGANIZER].into_iter().collect(),
+        people: [PERSON, OTHER_PERSON].into_iter().collect(),
+    }
+}
+
+/// Task facts with the fixture campaign and the fixture references.
+pub fn task_facts() -> crate::task::TaskFacts {
+    crate::task::TaskFacts::new(campaign_facts(), references())
 }
 
 /// The event that puts `person_id` into the fixture campaign, named Ana García.

@@ -15,7 +15,7 @@ pub mod structure_test;
 pub mod task;
 pub mod values;
 
-pub use context::{Actor, Context, EventMetadata};
+pub use context::{Actor, Context, EventMetadata, References};
 pub use rejection::Rejection;
 pub use schema::{StoredAggregate, UpcastError};
 pub use sensitive::Sensitive;

@@ -6,7 +6,7 @@
 //! and may read back as erased once the person is forgotten.
 
 use crate::campaign::CampaignFacts;
-use crate::context::Context;
+use crate::context::{Context, References};
 use crate::ids::{
     CampaignId, ChapterId, ConnectionId, ContactPointId, ConversationId, FieldId, NoteId, PersonId,
     ResponseId, StructureTestId, UnitId, UserId,
@@ -37,6 +37,8 @@ pub struct PersonFacts {
     pub structure_test: Option<StructureTestFacts>,
     /// The duplicate named by a merge command, if it exists (from [`Person::duplicate_facts`]).
     pub duplicate: Option<DuplicateFacts>,
+    /// The members and people the command names, as found in the chapter.
+    pub references: References,
 }
 
 impl PersonFacts {
@@ -46,7 +48,12 @@ impl PersonFacts {
             campaign,
             structure_test: None,
             duplicate: None,
+            references: References::default(),
         }
+    }
+
+    pub fn with_references(self, references: References) -> Self {
+        Self { references, ..self }
     }
 
     pub fn with_structure_test(self, structure_test: StructureTestFacts) -> Self {
@@ -426,6 +433,9 @@ pub enum PersonError {
     ResponseNotRecorded,
     #[error("level {0} is not on the campaign's scale")]
     LevelNotOnScale(AssessmentLevel),
+    /// A 1:1's assessment that is not on the scale (the same rule as `LevelNotOnScale`, another input).
+    #[error("level {0} is not on the campaign's scale")]
+    AssessmentNotOnScale(AssessmentLevel),
     #[error("the person is not assessed")]
     NotAssessed,
     #[error("the connection already exists")]
@@ -440,6 +450,10 @@ pub enum PersonError {
     AlreadyAssignedTo(UserId),
     #[error("the person has no organizer")]
     NoOrganizer,
+    #[error("{0} is not a member of the chapter")]
+    OrganizerNotMember(UserId),
+    #[error("person {0} is not in the campaign")]
+    ConnectionTargetNotFound(PersonId),
     #[error("the person is already flagged for follow-up")]
     AlreadyFlaggedForFollowUp,
     #[error("the person is not flagged for follow-up")]
@@ -487,6 +501,53 @@ impl crate::rejection::Rejection for PersonError {
                 | Self::StructureTestNotFound
                 | Self::DuplicateNotFound
         )
+    }
+
+    /// The whole mapping from a refusal to the input field to blame, as the mutations name their inputs.
+    fn field(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::AlreadyExists => "id",
+            Self::CampaignNotFound | Self::CampaignArchived => "campaignId",
+            Self::ContactPointAlreadyExists => "id",
+            Self::ContactPointNotFound => "contactPointId",
+            Self::DoNotContactUnchanged => "doNotContact",
+            Self::UnitNotFound | Self::UnitRetired | Self::AlreadyInUnit | Self::NotInUnit => {
+                "unitId"
+            }
+            Self::FieldNotFound
+            | Self::FieldTakesNoResponses(_)
+            | Self::FieldTakesResponses(_)
+            | Self::NoFieldValue => "fieldId",
+            Self::FieldValueMismatch { .. } => "value",
+            Self::ResponseNotFound | Self::ResponseAlreadyRecorded | Self::ResponseNotRecorded => {
+                "responseId"
+            }
+            Self::LevelNotOnScale(_) => "level",
+            Self::AssessmentNotOnScale(_) => "assessment",
+            Self::ConnectionAlreadyExists => "id",
+            Self::ConnectionNotFound | Self::ConnectionAlreadyInactive => "connectionId",
+            Self::CannotConnectToSelf | Self::ConnectionTargetNotFound(_) => "targetPersonId",
+            Self::AlreadyAssignedTo(_) | Self::OrganizerNotMember(_) => "organizerId",
+            Self::NoteAlreadyExists | Self::ConversationAlreadyLogged => "id",
+            Self::ConversationInFuture => "heldAt",
+            Self::StructureTestNotFound | Self::StructureTestClosed => "structureTestId",
+            Self::StepAlreadyRecorded(_) | Self::StepNotAllowed { .. } => "step",
+            Self::CannotMergeWithSelf
+            | Self::DuplicateNotFound
+            | Self::DuplicateInAnotherCampaign
+            | Self::DuplicateNotActive => "duplicateId",
+            // The person as a whole is to blame (or their state), not one input value.
+            Self::NotFound
+            | Self::Removed
+            | Self::Merged { .. }
+            | Self::Forgotten
+            | Self::AlreadyForgotten
+            | Self::NotAssessed
+            | Self::NoOrganizer
+            | Self::AlreadyFlaggedForFollowUp
+            | Self::NotFlaggedForFollowUp
+            | Self::NotInStructureTestScope => return None,
+        })
     }
 }
 
@@ -853,7 +914,11 @@ impl Person {
                     EntityRef::Person(person) if person == state.id => {
                         return Err(E::CannotConnectToSelf)
                     }
-                    EntityRef::Person(_) => {}
+                    EntityRef::Person(person) => {
+                        if !context.facts.references.has_person(person) {
+                            return Err(E::ConnectionTargetNotFound(person));
+                        }
+                    }
                     EntityRef::Unit(unit_id) => check_active_unit(campaign, unit_id)?,
                 }
                 V::ConnectionMade(Connection {
@@ -873,6 +938,9 @@ impl Person {
                 V::ConnectionDeactivated { connection_id }
             }
             C::AssignOrganizer { organizer } => {
+                if !context.facts.references.is_member(organizer) {
+                    return Err(E::OrganizerNotMember(organizer));
+                }
                 if state.organizer == Some(organizer) {
                     return Err(E::AlreadyAssignedTo(organizer));
                 }
@@ -987,12 +1055,15 @@ fn log_one_on_one(
     if conversation.held_at > context.actor.at {
         return Err(PersonError::ConversationInFuture);
     }
+    if !context.facts.references.is_member(conversation.organizer) {
+        return Err(PersonError::OrganizerNotMember(conversation.organizer));
+    }
     for issue in &conversation.issues {
         check_response(campaign, *issue)?;
     }
     if let Some(level) = conversation.assessment {
         if !campaign.is_on_scale(level) {
-            return Err(PersonError::LevelNotOnScale(level));
+            return Err(PersonError::AssessmentNotOnScale(level));
         }
     }
     let mut events = vec![PersonEvent::OneOnOneLogged {

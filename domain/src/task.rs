@@ -2,7 +2,7 @@
 //! a data check), about some people, with an optional due date. Open → done or cancelled; both can be reopened.
 
 use crate::campaign::CampaignFacts;
-use crate::context::Context;
+use crate::context::{Context, References};
 use crate::ids::{CampaignId, ChapterId, PersonId, TaskId, UserId};
 use crate::schema::StoredAggregate;
 use crate::values::{Label, TaskKind, TaskStatus};
@@ -11,8 +11,25 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
-/// A task decides against the facts of its campaign.
-pub type TaskContext = Context<CampaignFacts>;
+/// A task decides against the facts of its campaign and the members and people it names.
+pub type TaskContext = Context<TaskFacts>;
+
+/// Facts from outside the task that its commands need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskFacts {
+    pub campaign: CampaignFacts,
+    /// The assignee and subjects the command names, as found in the chapter and the campaign.
+    pub references: References,
+}
+
+impl TaskFacts {
+    pub fn new(campaign: CampaignFacts, references: References) -> Self {
+        Self {
+            campaign,
+            references,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TaskCommand {
@@ -104,6 +121,10 @@ pub enum TaskError {
     SubjectRepeated(PersonId),
     #[error("the task is already assigned to this organizer")]
     AlreadyAssignedTo(UserId),
+    #[error("{0} is not a member of the chapter")]
+    AssigneeNotMember(UserId),
+    #[error("person {0} is not in the campaign")]
+    SubjectNotFound(PersonId),
     #[error("the due date is unchanged")]
     DueDateUnchanged,
     #[error("the task is done")]
@@ -117,6 +138,18 @@ pub enum TaskError {
 impl crate::rejection::Rejection for TaskError {
     fn is_not_found(&self) -> bool {
         matches!(self, Self::NotFound | Self::CampaignNotFound)
+    }
+
+    /// The whole mapping from a refusal to the input field to blame.
+    fn field(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::AlreadyExists => "id",
+            Self::CampaignNotFound | Self::CampaignArchived => "campaignId",
+            Self::SubjectRepeated(_) | Self::SubjectNotFound(_) => "subjectIds",
+            Self::AlreadyAssignedTo(_) | Self::AssigneeNotMember(_) => "assigneeId",
+            Self::DueDateUnchanged => "due",
+            Self::NotFound | Self::Done | Self::Cancelled | Self::NotClosed => return None,
+        })
     }
 }
 
@@ -166,7 +199,8 @@ impl Task {
         use TaskCommand as C;
         use TaskError as E;
         use TaskEvent as V;
-        let campaign = &context.facts;
+        let campaign = &context.facts.campaign;
+        let references = &context.facts.references;
         let by = context.actor.user;
 
         if let C::AssignTask {
@@ -194,6 +228,12 @@ impl Task {
                 .find(|(index, subject)| subjects[..*index].contains(subject))
             {
                 return Err(E::SubjectRepeated(*repeated.1));
+            }
+            if !references.is_member(assignee) {
+                return Err(E::AssigneeNotMember(assignee));
+            }
+            if let Some(missing) = subjects.iter().find(|s| !references.has_person(**s)) {
+                return Err(E::SubjectNotFound(*missing));
             }
             return Ok(vec![V::TaskAssigned {
                 task_id,
@@ -229,6 +269,9 @@ impl Task {
             (C::ReassignTask { assignee }, None) => {
                 if assignee == state.assignee {
                     return Err(E::AlreadyAssignedTo(assignee));
+                }
+                if !references.is_member(assignee) {
+                    return Err(E::AssigneeNotMember(assignee));
                 }
                 V::TaskReassigned {
                     assignee,
@@ -355,7 +398,7 @@ mod tests {
     }
 
     fn framework() -> TestFramework<Task> {
-        TestFramework::<Task>::with(fixtures::context(fixtures::campaign_facts()))
+        TestFramework::<Task>::with(fixtures::context(fixtures::task_facts()))
     }
 
     fn given_a_task() -> AggregateTestExecutor<Task> {
@@ -382,6 +425,45 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_assignee_must_be_a_member_and_the_subjects_people_of_the_campaign() {
+        let stranger = UserId::from_uuid(uuid::Uuid::from_u128(0xdead));
+        let nobody = PersonId::from_uuid(uuid::Uuid::from_u128(0xbeef));
+        framework()
+            .given_no_previous_events()
+            .when_async(match assign(CAMPAIGN, vec![PERSON]) {
+                TaskCommand::AssignTask {
+                    task_id,
+                    campaign_id,
+                    kind,
+                    title,
+                    subjects,
+                    due,
+                    ..
+                } => TaskCommand::AssignTask {
+                    task_id,
+                    campaign_id,
+                    kind,
+                    title,
+                    assignee: stranger,
+                    subjects,
+                    due,
+                },
+                other => other,
+            })
+            .await
+            .then_expect_error(TaskError::AssigneeNotMember(stranger));
+        framework()
+            .given_no_previous_events()
+            .when_async(assign(CAMPAIGN, vec![PERSON, nobody]))
+            .await
+            .then_expect_error(TaskError::SubjectNotFound(nobody));
+        given_a_task()
+            .when_async(TaskCommand::ReassignTask { assignee: stranger })
+            .await
+            .then_expect_error(TaskError::AssigneeNotMember(stranger));
+    }
+
+    #[tokio::test]
     async fn assigning_is_rejected_for_an_existing_task_or_a_bad_campaign_or_repeated_people() {
         given_a_task()
             .when_async(assign(CAMPAIGN, vec![]))
@@ -394,17 +476,20 @@ mod tests {
             .then_expect_error(TaskError::CampaignNotFound);
         TestFramework::<Task>::with(Context::new(
             fixtures::actor_in(OTHER_CHAPTER),
-            fixtures::campaign_facts(),
+            fixtures::task_facts(),
         ))
         .given_no_previous_events()
         .when_async(assign(CAMPAIGN, vec![]))
         .await
         .then_expect_error(TaskError::CampaignNotFound);
-        TestFramework::<Task>::with(fixtures::context(fixtures::archived_campaign_facts()))
-            .given_no_previous_events()
-            .when_async(assign(CAMPAIGN, vec![]))
-            .await
-            .then_expect_error(TaskError::CampaignArchived);
+        TestFramework::<Task>::with(fixtures::context(TaskFacts::new(
+            fixtures::archived_campaign_facts(),
+            fixtures::references(),
+        )))
+        .given_no_previous_events()
+        .when_async(assign(CAMPAIGN, vec![]))
+        .await
+        .then_expect_error(TaskError::CampaignArchived);
         framework()
             .given_no_previous_events()
             .when_async(assign(CAMPAIGN, vec![PERSON, PERSON]))
@@ -457,7 +542,7 @@ mod tests {
     async fn a_task_is_completed_by_the_actor() {
         TestFramework::<Task>::with(Context::new(
             fixtures::actor_as(ORGANIZER),
-            fixtures::campaign_facts(),
+            fixtures::task_facts(),
         ))
         .given(vec![assigned()])
         .when_async(TaskCommand::CompleteTask)
@@ -529,7 +614,7 @@ mod tests {
             .then_expect_error(TaskError::NotFound);
         TestFramework::<Task>::with(Context::new(
             fixtures::actor_in(OTHER_CHAPTER),
-            fixtures::campaign_facts(),
+            fixtures::task_facts(),
         ))
         .given(vec![assigned()])
         .when_async(TaskCommand::CompleteTask)
@@ -539,11 +624,14 @@ mod tests {
 
     #[tokio::test]
     async fn an_archived_campaign_freezes_its_tasks() {
-        TestFramework::<Task>::with(fixtures::context(fixtures::archived_campaign_facts()))
-            .given(vec![assigned()])
-            .when_async(TaskCommand::CompleteTask)
-            .await
-            .then_expect_error(TaskError::CampaignArchived);
+        TestFramework::<Task>::with(fixtures::context(TaskFacts::new(
+            fixtures::archived_campaign_facts(),
+            fixtures::references(),
+        )))
+        .given(vec![assigned()])
+        .when_async(TaskCommand::CompleteTask)
+        .await
+        .then_expect_error(TaskError::CampaignArchived);
     }
 
     #[test]

@@ -154,6 +154,21 @@ impl World {
         world
     }
 
+    /// A new user who is an organizer of the chapter (organizers and assignees must be members).
+    pub async fn add_organizer(&self) -> UserId {
+        let user = UserId::new_random();
+        api::demo::add_member(
+            self.groundwork.store(),
+            user,
+            self.chapter,
+            &format!("{}@example.org", user.as_uuid().simple()),
+            "organizer",
+        )
+        .await
+        .expect("the organizer's membership is stored");
+        user
+    }
+
     pub fn actor(&self, user: UserId) -> Actor {
         Actor {
             user,

@@ -19,7 +19,10 @@ use tests::{backend_tests, TestBackend};
 /// they assess, log 1:1s, record structure-test steps or assign tasks.
 async fn organizers_on_different_people_never_conflict(backend: TestBackend) {
     let world = World::new(backend, 100).await;
-    let organizers: Vec<UserId> = (0..8).map(|_| UserId::new_random()).collect();
+    let mut organizers: Vec<UserId> = Vec::new();
+    for _ in 0..8 {
+        organizers.push(world.add_organizer().await);
+    }
     let mut people = Vec::new();
     for index in 0..8 {
         people.push(world.add_person("Worker", &format!("Number {index}")).await);

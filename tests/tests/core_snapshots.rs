@@ -124,7 +124,10 @@ async fn snapshot_equals_replay(
         ..StoreOptions::default()
     };
     let world = World::with_options(TestBackend::new(kind).await, options).await;
-    let organizers: Vec<UserId> = (0..3).map(|_| UserId::new_random()).collect();
+    let mut organizers: Vec<UserId> = Vec::new();
+    for _ in 0..3 {
+        organizers.push(world.add_organizer().await);
+    }
     let person = world.add_person("Prop", "Test").await;
     for op in &ops {
         match world

@@ -507,10 +507,25 @@ async fn every_mutation_applies(backend: TestBackend) {
         json!({"personId": ana, "connectionId": link}),
     )
     .await;
+    // Organizers and assignees are members of the chapter (random ids are refused: write_checks).
+    let mut members = Vec::new();
+    for _ in 0..2 {
+        let user = domain::ids::UserId::new_random();
+        api::demo::add_member(
+            api.groundwork.store(),
+            user,
+            api::access::DEV_CHAPTER,
+            &format!("{}@example.org", user.as_uuid().simple()),
+            "organizer",
+        )
+        .await
+        .unwrap();
+        members.push(user.to_string());
+    }
     apply(
         &api,
         "assignOrganizer",
-        json!({"personId": ben, "organizerId": uuid::Uuid::new_v4().to_string()}),
+        json!({"personId": ben, "organizerId": members[0]}),
     )
     .await;
     apply(&api, "unassignOrganizer", json!({"personId": ben})).await;
@@ -543,11 +558,11 @@ async fn every_mutation_applies(backend: TestBackend) {
     )
     .await;
     apply(&api, "closeStructureTest", json!({"structureTestId": test})).await;
-    let task = id(&apply(&api, "assignTask", json!({"campaignId": c, "kind": "DATA_CHECK", "title": "Check Ben", "assigneeId": uuid::Uuid::new_v4().to_string()})).await);
+    let task = id(&apply(&api, "assignTask", json!({"campaignId": c, "kind": "DATA_CHECK", "title": "Check Ben", "assigneeId": members[0]})).await);
     apply(
         &api,
         "reassignTask",
-        json!({"taskId": task, "assigneeId": uuid::Uuid::new_v4().to_string()}),
+        json!({"taskId": task, "assigneeId": members[1]}),
     )
     .await;
     apply(

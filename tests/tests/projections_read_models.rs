@@ -77,6 +77,21 @@ impl<'a> Workload<'a> {
         }
     }
 
+    /// Makes the workload's organizers members of the chapter (organizers and assignees must be).
+    async fn enrol_organizers(&self) {
+        for organizer in &self.organizers {
+            api::demo::add_member(
+                self.world.groundwork.store(),
+                *organizer,
+                self.world.chapter,
+                &format!("{}@example.org", organizer.as_uuid().simple()),
+                "organizer",
+            )
+            .await
+            .unwrap();
+        }
+    }
+
     fn actor(&mut self) -> Actor {
         self.clock += Duration::minutes(1);
         let user = self.organizers[self.rng.below(self.organizers.len())];
@@ -323,6 +338,7 @@ async fn a_rebuild_equals_the_live_projection(backend: TestBackend) {
     let models = ReadModels::new(&store);
     let runner = models.start(fast_options());
     let mut workload = Workload::new(&world, 42, true);
+    workload.enrol_organizers().await;
     for _ in 0..150 {
         workload.step().await;
     }
@@ -375,6 +391,7 @@ async fn as_of_answers_equal_the_live_answers_of_the_time(backend: TestBackend) 
     let models = ReadModels::new(&store);
     let runner = models.start(fast_options());
     let mut workload = Workload::new(&world, 7, false);
+    workload.enrol_organizers().await;
     let mut recorded = Vec::new();
     for round in 0..6 {
         for _ in 0..25 {
@@ -504,6 +521,7 @@ async fn a_killed_runner_resumes_without_doubles_or_gaps(backend: TestBackend) {
     let store = world.groundwork.store().clone();
     let models = ReadModels::new(&store);
     let mut workload = Workload::new(&world, 99, true);
+    workload.enrol_organizers().await;
     for _ in 0..200 {
         workload.step().await;
     }
@@ -561,6 +579,7 @@ async fn a_rebuild_beside_a_running_runner_equals_a_clean_one(backend: TestBacke
     let store = world.groundwork.store().clone();
     let models = ReadModels::new(&store);
     let mut workload = Workload::new(&world, 17, true);
+    workload.enrol_organizers().await;
     for _ in 0..120 {
         workload.step().await;
     }
@@ -597,6 +616,7 @@ async fn a_rebuild_leaves_planner_statistics(backend: TestBackend) {
     let store = world.groundwork.store().clone();
     let models = ReadModels::new(&store);
     let mut workload = Workload::new(&world, 5, true);
+    workload.enrol_organizers().await;
     for _ in 0..40 {
         workload.step().await;
     }
@@ -809,6 +829,7 @@ async fn the_read_api_filters_sorts_and_pages(backend: TestBackend) {
     let models = ReadModels::new(&store);
     let runner = models.start(fast_options());
     let mut workload = Workload::new(&world, 3, false);
+    workload.enrol_organizers().await;
     for _ in 0..80 {
         workload.step().await;
     }

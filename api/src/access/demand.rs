@@ -67,20 +67,31 @@ pub fn demand(command: &Command) -> Demand {
         ) => Some(TurfWork::Person {
             person: *person,
             as_organizer: None,
+            assesses: false,
         }),
         Command::Person(person, PersonCommand::LogOneOnOne(one_on_one)) => Some(TurfWork::Person {
             person: *person,
             as_organizer: Some(one_on_one.organizer),
+            assesses: one_on_one.assessment.is_some(),
         }),
         Command::Task(task, TaskCommand::CompleteTask | TaskCommand::ReopenTask) => {
             Some(TurfWork::OwnTask(*task))
         }
         _ => None,
     };
+    // Working a task (complete, cancel, reopen) is for its assignee, unless the role assigns work itself.
+    let assignee_only = match command {
+        Command::Task(
+            task,
+            TaskCommand::CompleteTask | TaskCommand::CancelTask | TaskCommand::ReopenTask,
+        ) => Some(*task),
+        _ => None,
+    };
     Demand {
         permission: permission(command),
         within,
         turf_work,
+        assignee_only,
     }
 }
 
@@ -117,6 +128,11 @@ pub async fn authorize_write(
             }
         }
     };
+    if let Some(task) = demand.assignee_only {
+        if turf_work.is_none() && !Permission::AssignWork.granted_to(identity.role) {
+            check_own_task(store, identity, task).await?;
+        }
+    }
     if turf_work.is_some() || identity.role != Role::Admin {
         let scope = Scope::load(store, identity).await?;
         if let Some(work) = turf_work {
@@ -167,6 +183,9 @@ pub struct Demand {
     pub within: Within,
     /// Set for the commands a role with `WorkTurf` (an activist) may run on their own turf or task.
     pub turf_work: Option<TurfWork>,
+    /// Set for working a task (complete, cancel, reopen): a role that does not assign work (an organizer)
+    /// may do it only on a task assigned to them; leads and admins on any.
+    pub assignee_only: Option<TaskId>,
 }
 
 /// The thing a command acts on, for campaign narrowing.
@@ -184,10 +203,12 @@ pub enum Within {
 #[derive(Debug, Clone, Copy)]
 pub enum TurfWork {
     /// On a person of their turf; `as_organizer` is the organizer a 1:1 is logged for, which must be the
-    /// activist themselves.
+    /// activist themselves; `assesses` is a 1:1 that gives an assessment, which an activist may not (they
+    /// may not `assessPerson` either).
     Person {
         person: PersonId,
         as_organizer: Option<UserId>,
+        assesses: bool,
     },
     /// On a task assigned to them.
     OwnTask(TaskId),
@@ -253,7 +274,14 @@ async fn check_turf_work(
         TurfWork::Person {
             person,
             as_organizer,
+            assesses,
         } => {
+            if assesses {
+                return Err(ApiError::forbidden(
+                    "input.assessment: an activist does not assess people; log the 1:1 without an \
+                     assessment and leave the level to an organizer",
+                ));
+            }
             if as_organizer.is_some_and(|organizer| organizer != identity.user) {
                 return Err(ApiError::forbidden(
                     "an activist logs only their own 1:1s (organizerId must be you)",
@@ -281,18 +309,27 @@ async fn check_turf_work(
                 ))
             }
         }
-        TurfWork::OwnTask(task) => {
-            let loaded = AggregateStore::<domain::task::Task>::new(store.clone())
-                .load(&task.to_string())
-                .await?;
-            if loaded.aggregate().assignee() == Some(identity.user) {
-                Ok(())
-            } else {
-                Err(ApiError::forbidden(
-                    "an activist works only on the tasks assigned to them",
-                ))
-            }
-        }
+        TurfWork::OwnTask(task) => check_own_task(store, identity, task).await,
+    }
+}
+
+/// Checks that `task` is assigned to the caller. A task that does not exist is FORBIDDEN too: the caller
+/// may work only on their own tasks, whatever exists besides.
+async fn check_own_task(
+    store: &store::Store,
+    identity: &Identity,
+    task: TaskId,
+) -> Result<(), ApiError> {
+    let loaded = AggregateStore::<domain::task::Task>::new(store.clone())
+        .load(&task.to_string())
+        .await?;
+    if loaded.aggregate().assignee() == Some(identity.user) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(format!(
+            "your role ({}) works only on the tasks assigned to you",
+            identity.role.as_str()
+        )))
     }
 }
 

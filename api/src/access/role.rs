@@ -89,10 +89,13 @@ pub enum Permission {
     /// Log 1:1s, add notes and record structure-test steps for the people of one's turf; complete and
     /// reopen one's own tasks. Roles holding `EditPeople` and `WorkTasks` do this anywhere.
     WorkTurf,
+    /// List the chapter's members (id, email address, role; nothing else), whom organizers, 1:1s and tasks
+    /// name: for those who assign or take on that work.
+    ListMembers,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 14] = [
         Permission::Read,
         Permission::Analyze,
         Permission::ManageChapter,
@@ -106,6 +109,7 @@ impl Permission {
         Permission::ManageUsers,
         Permission::ReadTurf,
         Permission::WorkTurf,
+        Permission::ListMembers,
     ];
 
     /// The policy: which roles hold which permissions.
@@ -116,7 +120,13 @@ impl Permission {
             Role::Lead => !matches!(self, P::ManageChapter | P::ForgetPeople | P::ManageUsers),
             Role::Organizer => matches!(
                 self,
-                P::Read | P::ReadTurf | P::EditPeople | P::WorkTasks | P::ReadOwn | P::WorkTurf
+                P::Read
+                    | P::ReadTurf
+                    | P::EditPeople
+                    | P::WorkTasks
+                    | P::ReadOwn
+                    | P::WorkTurf
+                    | P::ListMembers
             ),
             Role::Analyst => matches!(self, P::Read | P::ReadTurf | P::Analyze | P::ReadOwn),
             // An activist reads the people of their turf and their own tasks, and writes only turf-checked
@@ -141,6 +151,7 @@ impl Permission {
             Self::ManageUsers => "manage the chapter's users",
             Self::ReadTurf => "read the people of their turf",
             Self::WorkTurf => "work with the people of their turf",
+            Self::ListMembers => "list the chapter's members",
         }
     }
 }

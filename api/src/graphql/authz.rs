@@ -211,6 +211,30 @@ impl Policy {
         })
     }
 
+    /// The time a request acts at (the service's clock): what a mutation's omitted time defaults to.
+    pub fn now(ctx: &Context<'_>) -> Result<chrono::DateTime<chrono::Utc>, ApiError> {
+        Ok(gate(ctx)?.groundwork.now())
+    }
+
+    /// The names of the campaign of `person` (fields and responses), to turn names a client gives into
+    /// ids before the command is built. A person outside the caller's chapter is NOT_FOUND, as the command
+    /// would be, so the names of another chapter's campaign never show.
+    pub async fn campaign_names_of(
+        ctx: &Context<'_>,
+        person: domain::ids::PersonId,
+    ) -> Result<crate::import::CampaignDirectory, ApiError> {
+        let identity = Self::identity(ctx)?;
+        let groundwork = &gate(ctx)?.groundwork;
+        let not_found = || ApiError::not_found(format!("person {person} was not found"));
+        match groundwork.person_chapter(person).await {
+            Ok(chapter) if chapter == identity.chapter => {}
+            Ok(_) | Err(crate::service::ServiceError::NotFound { .. }) => return Err(not_found()),
+            Err(error) => return Err(error.into()),
+        }
+        let campaign = groundwork.person_campaign(person).await?;
+        Ok(crate::import::campaign_directory(groundwork, campaign).await?)
+    }
+
     /// Leave to read people: the whole chapter with `Read`, or only one's turf with `ReadTurf` (then
     /// [`ReadAccess::turf`] narrows every answer).
     pub fn read_people<'a>(ctx: &Context<'a>) -> Result<ReadAccess<'a>, ApiError> {

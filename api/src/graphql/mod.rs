@@ -13,6 +13,7 @@ pub mod parse;
 mod person;
 mod query;
 mod read;
+mod read_your_writes;
 mod sensitive;
 mod structure_test;
 mod subscription;
@@ -34,6 +35,7 @@ pub use pagination::MAX_PAGE_SIZE;
 pub struct Query(
     query::CallerQuery,
     query::StatusQuery,
+    query::MembersQuery,
     read::ReadQuery,
     sensitive::SensitiveQuery,
     accounts::AccountsQuery,
@@ -118,8 +120,14 @@ pub struct SchemaDeps {
 
 /// Builds the schema: roots, the boundary extension (error codes), one tracing span per resolver, limits.
 pub fn schema(deps: SchemaDeps) -> GroundworkSchema {
-    let builder =
-        builder(&deps.settings).data(Gate::new(deps.groundwork, deps.read_models, deps.accounts));
+    let writes = Arc::new(read_your_writes::LastWrites::default());
+    let builder = builder(&deps.settings)
+        .extension(read_your_writes::ReadYourWrites {
+            writes: writes.clone(),
+            read_models: deps.read_models.clone(),
+        })
+        .data(writes)
+        .data(Gate::new(deps.groundwork, deps.read_models, deps.accounts));
     builder.finish()
 }
 

@@ -176,10 +176,74 @@ pub struct AddNoteInput {
     pub text: String,
 }
 
+/// A response of one of the campaign's fields: by ids (`fieldId`, `responseId`) or by the names the campaign
+/// shows (`field: "Top issues", response: "Pay"`, case and surrounding spaces ignored); each pair one way.
 #[derive(InputObject)]
 pub struct FieldResponseRefInput {
-    pub field_id: ID,
-    pub response_id: ID,
+    pub field_id: Option<ID>,
+    pub response_id: Option<ID>,
+    /// The field's name, instead of `fieldId`.
+    pub field: Option<String>,
+    /// The response's name, instead of `responseId`.
+    pub response: Option<String>,
+}
+
+/// The issues of a 1:1 as ids: pairs given by name are looked up in the person's campaign (only when there
+/// are any, so the usual call costs nothing more).
+async fn issue_refs(
+    ctx: &Context<'_>,
+    person: &ID,
+    issues: &[FieldResponseRefInput],
+) -> Result<Vec<FieldResponseRef>, ApiError> {
+    let by_name = issues
+        .iter()
+        .any(|issue| issue.field.is_some() || issue.response.is_some());
+    let names = if by_name {
+        Some(Policy::campaign_names_of(ctx, parse::id("input.personId", person)?).await?)
+    } else {
+        None
+    };
+    let mut refs = Vec::with_capacity(issues.len());
+    for (index, issue) in issues.iter().enumerate() {
+        let at = |name: &str| format!("input.issues[{index}].{name}");
+        let field_id = match (&issue.field_id, &issue.field, &names) {
+            (Some(id), None, _) => parse::id(&at("fieldId"), id)?,
+            (None, Some(name), Some(names)) => names.field_named(name).ok_or_else(|| {
+                ApiError::invalid(
+                    &at("field"),
+                    format!("the campaign has no field called `{}`", name.trim()),
+                )
+            })?,
+            _ => {
+                return Err(ApiError::invalid(
+                    &at("fieldId"),
+                    "give exactly one of fieldId and field",
+                ))
+            }
+        };
+        let response_id = match (&issue.response_id, &issue.response, &names) {
+            (Some(id), None, _) => parse::id(&at("responseId"), id)?,
+            (None, Some(name), Some(names)) => {
+                names.response_named(field_id, name).ok_or_else(|| {
+                    ApiError::invalid(
+                        &at("response"),
+                        format!("the field has no response called `{}`", name.trim()),
+                    )
+                })?
+            }
+            _ => {
+                return Err(ApiError::invalid(
+                    &at("responseId"),
+                    "give exactly one of responseId and response",
+                ))
+            }
+        };
+        refs.push(FieldResponseRef {
+            field_id,
+            response_id,
+        });
+    }
+    Ok(refs)
 }
 
 #[derive(InputObject)]
@@ -188,8 +252,9 @@ pub struct LogOneOnOneInput {
     pub id: Option<ID>,
     /// Who held the conversation; the caller when left out.
     pub organizer_id: Option<ID>,
-    pub held_at: DateTime<Utc>,
-    /// Issues raised, as responses of the campaign's fields.
+    /// When it was held; now (the server's clock) when left out.
+    pub held_at: Option<DateTime<Utc>>,
+    /// Issues raised, as responses of the campaign's fields (by ids or by names).
     #[graphql(default)]
     pub issues: Vec<FieldResponseRefInput>,
     pub notes: Option<String>,
@@ -667,34 +732,23 @@ impl PersonMutation {
         expected_version: Option<i32>,
         idempotency_key: Option<String>,
     ) -> Result<MutationResult, ApiError> {
+        let issues = issue_refs(ctx, &input.person_id, &input.issues).await;
         let command = (|| {
             let organizer = match &input.organizer_id {
                 Some(organizer) => parse::id("input.organizerId", organizer)?,
                 None => Policy::identity(ctx)?.user,
             };
-            let issues = input
-                .issues
-                .iter()
-                .enumerate()
-                .map(|(index, issue)| {
-                    Ok(FieldResponseRef {
-                        field_id: parse::id(
-                            &format!("input.issues[{index}].fieldId"),
-                            &issue.field_id,
-                        )?,
-                        response_id: parse::id(
-                            &format!("input.issues[{index}].responseId"),
-                            &issue.response_id,
-                        )?,
-                    })
-                })
-                .collect::<Result<Vec<_>, ApiError>>()?;
+            let issues = issues?;
+            let held_at = match input.held_at {
+                Some(held_at) => held_at,
+                None => Policy::now(ctx)?,
+            };
             on_person(
                 &input.person_id,
                 PersonCommand::LogOneOnOne(OneOnOne {
                     conversation_id: parse::new_id("input.id", input.id.as_ref())?,
                     organizer,
-                    held_at: input.held_at,
+                    held_at,
                     issues,
                     notes: parse::optional_note("input.notes", input.notes.as_deref())?,
                     assessment: input

@@ -1,9 +1,9 @@
-//! Query roots that need no read model: the caller, and the log's position.
+//! Query roots that need no read model: the caller, the chapter's member directory, and the log's position.
 
 use super::authz::{Me, Policy};
 use crate::access::Permission;
 use crate::error::ApiError;
-use async_graphql::{Context, Object, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject, ID};
 
 #[derive(Default)]
 pub struct CallerQuery;
@@ -13,6 +13,51 @@ impl CallerQuery {
     /// Who the API takes the caller to be.
     async fn me(&self, ctx: &Context<'_>) -> Result<Me, ApiError> {
         Ok(Me::from(Policy::identity(ctx)?))
+    }
+}
+
+/// A member of the chapter as the directory shows them: whom `assignOrganizer`, `logOneOnOne`, `assignTask`
+/// and the CSV `organizer` column may name. No secrets, tokens or grants.
+#[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// The user id to pass as `organizerId` or `assigneeId`.
+    pub user_id: ID,
+    /// The member's email address (accounts have no other name).
+    pub email: String,
+    pub role: super::authz::Role,
+    /// Whether the account is disabled (it can still be named, but its holder cannot sign in).
+    pub disabled: bool,
+}
+
+#[derive(Default)]
+pub struct MembersQuery;
+
+#[Object]
+impl MembersQuery {
+    /// The chapter's members, by email address: for those who assign or take on work (organizers, leads,
+    /// admins).
+    async fn members(&self, ctx: &Context<'_>) -> Result<Vec<Member>, ApiError> {
+        let access = Policy::accounts(ctx, Permission::ListMembers)?;
+        let mut members = access
+            .accounts()
+            .store()
+            .members_of_chapter(&access.identity.chapter.to_string())
+            .await?
+            .into_iter()
+            .map(|(membership, user)| {
+                let role = crate::access::Role::parse(&membership.role).ok_or_else(|| {
+                    ApiError::internal(format!("stored role `{}`", membership.role))
+                })?;
+                Ok(Member {
+                    user_id: ID(user.id),
+                    email: user.email,
+                    role: role.into(),
+                    disabled: user.disabled_at.is_some(),
+                })
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        members.sort_by(|a, b| a.email.cmp(&b.email));
+        Ok(members)
     }
 }
 

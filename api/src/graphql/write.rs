@@ -72,6 +72,29 @@ pub async fn mutate(
     idempotency_key: Option<String>,
 ) -> Result<MutationResult, ApiError> {
     let command = command?;
+    let result = run_mutation(ctx, command, expected_version, idempotency_key).await;
+    if let Ok(MutationResult {
+        position: Some(position),
+        ..
+    }) = &result
+    {
+        // The caller's next query on this server waits for this position (`read_your_writes`).
+        if let (Ok(identity), Ok(writes)) = (
+            Policy::identity(ctx),
+            ctx.data::<std::sync::Arc<super::read_your_writes::LastWrites>>(),
+        ) {
+            writes.record(identity.chapter, identity.user, *position);
+        }
+    }
+    result
+}
+
+async fn run_mutation(
+    ctx: &Context<'_>,
+    command: Command,
+    expected_version: Option<i32>,
+    idempotency_key: Option<String>,
+) -> Result<MutationResult, ApiError> {
     let access = Policy::write(ctx, &command).await?;
     let actor = domain::Actor {
         at: access.groundwork().now(),

@@ -5,7 +5,7 @@
 use super::{CampaignDirectory, PersonImport};
 use crate::command::{StreamId, StreamKind};
 use crate::service::{decide_and_apply, Groundwork, ServiceError};
-use domain::ids::{CampaignId, ContactPointId, PersonId};
+use domain::ids::{CampaignId, ContactPointId, PersonId, UserId};
 use domain::person::{Person, PersonCommand, PersonContext, PersonFacts};
 use domain::values::{ContactLabel, ContactValue};
 use domain::{Actor, Context, EventMetadata};
@@ -25,9 +25,22 @@ pub async fn campaign_directory(
             stream: StreamId::new(StreamKind::Campaign, campaign),
         });
     }
-    Ok(CampaignDirectory::from_events(
-        events.iter().map(|event| &event.payload),
-    ))
+    let chapter = groundwork.campaign_facts(campaign).await?.chapter;
+    let members = groundwork
+        .store()
+        .members_of_chapter(&chapter.to_string())
+        .await?
+        .into_iter()
+        .filter_map(|(membership, user)| {
+            // A row the accounts layer wrote is a user id; anything else cannot be named anyway.
+            domain::ids::UserId::parse(&membership.user_id)
+                .ok()
+                .map(|id| (id, user.email))
+        });
+    Ok(
+        CampaignDirectory::from_events(events.iter().map(|event| &event.payload))
+            .with_members(members),
+    )
 }
 
 /// Adds many people to a campaign at once. Each person gets the commands an organizer would issue one
@@ -89,7 +102,20 @@ async fn decide_import(
         .campaign_facts(campaign)
         .await
         .map_err(ImportRejected::whole)?;
-    let context: PersonContext = Context::new(actor.clone(), PersonFacts::new(facts));
+    let organizers: Vec<UserId> = people
+        .iter()
+        .filter_map(|person| person.organizer)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let references = groundwork
+        .member_references(actor, &organizers)
+        .await
+        .map_err(ImportRejected::whole)?;
+    let context: PersonContext = Context::new(
+        actor.clone(),
+        PersonFacts::new(facts).with_references(references),
+    );
     let metadata = EventMetadata::from(actor).to_map();
     let mut batch = Vec::with_capacity(people.len());
     let mut ids = Vec::with_capacity(people.len());

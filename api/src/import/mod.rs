@@ -14,7 +14,7 @@
 //! | `phone`       | no       | a phone number (a contact point labelled mobile)                             |
 //! | `unit`        | no       | a unit id, or the unit's path of names from the top: `Region 1/Hospital A/ICU` |
 //! | `responses`   | no       | `Field: Response` pairs separated by `;` (names as in the campaign)          |
-//! | `organizer`   | no       | the organizer's user id                                                      |
+//! | `organizer`   | no       | a member of the chapter: their user id or their email address                |
 //! | `level`       | no       | an assessment level on the campaign's scale (1–5 by default)                 |
 //! | `language`    | no       | the preferred language, a tag such as `es` or `en-US`                        |
 //!
@@ -72,6 +72,37 @@ pub enum ImportError {
     Row { line: usize, reason: String },
     #[error("{0}")]
     File(String),
+}
+
+impl ImportError {
+    /// The domain's refusal of the person on `line`, naming the column to blame when the refusal names an
+    /// input field that a column fills.
+    pub fn refused(line: usize, error: &crate::service::ServiceError) -> Self {
+        use crate::service::ServiceError;
+        let field = match error {
+            ServiceError::Rejected(refusal) | ServiceError::Missing(refusal) => refusal.field,
+            _ => None,
+        };
+        let column = match field {
+            Some("level") => Some("level"),
+            Some("organizerId") => Some("organizer"),
+            Some("unitId") => Some("unit"),
+            Some("fieldId" | "responseId") => Some("responses"),
+            Some("language") => Some("language"),
+            _ => None,
+        };
+        match column {
+            Some(column) => Self::Cell {
+                line,
+                column: column.to_string(),
+                reason: error.to_string(),
+            },
+            None => Self::Row {
+                line,
+                reason: error.to_string(),
+            },
+        }
+    }
 }
 
 /// The columns the importer understands.
@@ -189,6 +220,8 @@ pub struct CampaignDirectory {
     units: HashMap<UnitId, (String, Option<UnitId>)>,
     fields: HashMap<FieldId, String>,
     responses: HashMap<(FieldId, ResponseId), String>,
+    /// The chapter's members and their email addresses (lower case), for the `organizer` column.
+    members: HashMap<UserId, String>,
 }
 
 impl CampaignDirectory {
@@ -243,6 +276,54 @@ impl CampaignDirectory {
             }
         }
         directory
+    }
+
+    /// The same directory knowing the chapter's members (user id and email address).
+    pub fn with_members(self, members: impl IntoIterator<Item = (UserId, String)>) -> Self {
+        Self {
+            members: members
+                .into_iter()
+                .map(|(user, email)| (user, email.trim().to_lowercase()))
+                .collect(),
+            ..self
+        }
+    }
+
+    /// The member a CSV cell names by user id or email address.
+    fn member(&self, text: &str) -> Option<UserId> {
+        match UserId::parse(text) {
+            Ok(user) => self.members.contains_key(&user).then_some(user),
+            Err(_) => {
+                let wanted = text.trim().to_lowercase();
+                self.members
+                    .iter()
+                    .find(|(_, email)| **email == wanted)
+                    .map(|(user, _)| *user)
+            }
+        }
+    }
+
+    /// The id of `field`'s response called `name` (case and surrounding spaces ignored), if exactly one is.
+    pub fn response_named(&self, field: FieldId, name: &str) -> Option<ResponseId> {
+        let wanted = normalize(name);
+        let mut matches = self
+            .responses
+            .iter()
+            .filter(|((f, _), n)| *f == field && normalize(n) == wanted);
+        match (matches.next(), matches.next()) {
+            (Some(((_, response), _)), None) => Some(*response),
+            _ => None,
+        }
+    }
+
+    /// The id of the field called `name`, if exactly one is.
+    pub fn field_named(&self, name: &str) -> Option<FieldId> {
+        let wanted = normalize(name);
+        let mut matches = self.fields.iter().filter(|(_, n)| normalize(n) == wanted);
+        match (matches.next(), matches.next()) {
+            (Some((field, _)), None) => Some(*field),
+            _ => None,
+        }
     }
 
     /// The names from the top of the tree down to `unit`.
@@ -386,10 +467,14 @@ pub fn people_from_records(
             );
         }
         if let Some(text) = cell("organizer") {
-            person.organizer = Some(
-                UserId::parse(text)
-                    .map_err(|_| wrong("organizer", format!("`{text}` is not a user id")))?,
-            );
+            person.organizer = Some(directory.member(text).ok_or_else(|| {
+                wrong(
+                    "organizer",
+                    format!(
+                        "`{text}` is not a member of the chapter; give a member's user id or email address"
+                    ),
+                )
+            })?);
         }
         if let Some(text) = cell("unit") {
             let unit = match UnitId::parse(text) {

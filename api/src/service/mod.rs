@@ -17,11 +17,12 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use domain::campaign::{Campaign, CampaignCommand, CampaignContext, CampaignFacts};
 use domain::chapter::{Chapter, ChapterCommand, ChapterContext};
-use domain::ids::{CampaignId, ChapterId, PersonId, StructureTestId, TaskId};
+use domain::ids::{CampaignId, ChapterId, PersonId, StructureTestId, TaskId, UserId};
 use domain::person::{Person, PersonCommand, PersonFacts};
 use domain::structure_test::{StructureTest, StructureTestCommand};
-use domain::task::{Task, TaskCommand};
-use domain::{Actor, Context, EventMetadata, Rejection, StoredAggregate};
+use domain::task::{Task, TaskCommand, TaskFacts};
+use domain::values::EntityRef;
+use domain::{Actor, Context, EventMetadata, References, Rejection, StoredAggregate};
 pub(crate) use person_campaigns::PersonCampaigns;
 use secrecy::ExposeSecret;
 use std::sync::Arc;
@@ -42,10 +43,10 @@ pub enum ServiceError {
     NotFound { stream: StreamId },
     /// The command names something that does not exist (a unit, a field, a structure test, …).
     #[error("{0}")]
-    Missing(String),
+    Missing(Refusal),
     /// The domain refused the command; the message names the rule.
     #[error("{0}")]
-    Rejected(String),
+    Rejected(Refusal),
     /// A stream moved on since it was read: the target's version is not the one the client (or the
     /// service's load) saw, or a stream the decision read and the append checked as a condition changed.
     #[error(
@@ -62,6 +63,35 @@ pub enum ServiceError {
     /// The store failed; the cause is logged, not shown.
     #[error("the database failed to store the change")]
     Store(#[from] StoreError),
+}
+
+/// A domain refusal: its message and the input field it blames, named as clients send it (`level`), from the
+/// domain error's one mapping (`domain::Rejection::field`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub message: String,
+    pub field: Option<&'static str>,
+}
+
+impl Refusal {
+    /// A refusal that blames no single field.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    /// The input path a GraphQL client sees (`input.level`).
+    pub fn input_path(&self) -> Option<String> {
+        self.field.map(|field| format!("input.{field}"))
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 /// Which stream of a command's append had moved on.
@@ -85,10 +115,13 @@ impl From<ServiceError> for ApiError {
             },
             // The command named a campaign, unit, field, contact point … that does not exist; every other
             // rejection breaks a rule of the input.
-            ServiceError::Missing(message) => Self::not_found(message),
-            ServiceError::Rejected(message) => Self::Validation {
-                message,
-                field: None,
+            ServiceError::Missing(refusal) => Self::not_found(refusal.message),
+            ServiceError::Rejected(refusal) => match refusal.input_path() {
+                Some(path) => Self::invalid(&path, refusal.message),
+                None => Self::Validation {
+                    message: refusal.message,
+                    field: None,
+                },
             },
             ServiceError::Store(cause) => Self::store(cause),
         }
@@ -350,7 +383,8 @@ impl Groundwork {
             }
             (_, Some(hit)) => (hit, false),
         };
-        let mut facts = PersonFacts::new(current.1.clone());
+        let mut facts = PersonFacts::new(current.1.clone())
+            .with_references(self.person_references(actor, campaign, &command).await?);
         if let PersonCommand::RecordStructureTestStep { test_id, .. } = &command {
             if let Some(test) = self
                 .structure_tests
@@ -530,7 +564,8 @@ impl Groundwork {
                     stream: stream.clone(),
                 })?,
         };
-        let facts = self.campaign_facts(campaign).await?;
+        let references = self.task_references(actor, campaign, &command).await?;
+        let facts = TaskFacts::new(self.campaign_facts(campaign).await?, references);
         execute(&self.tasks, &stream, expected, actor, &[], |_| {
             Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
         })
@@ -608,6 +643,100 @@ impl Groundwork {
         self.campaign_facts
             .insert(campaign, loaded.version(), facts.clone());
         Ok((loaded.version(), facts))
+    }
+
+    /// The members and people a person command names, as found in the actor's chapter and the campaign.
+    async fn person_references(
+        &self,
+        actor: &Actor,
+        campaign: CampaignId,
+        command: &PersonCommand,
+    ) -> Result<References, ServiceError> {
+        let (users, people) = match command {
+            PersonCommand::AssignOrganizer { organizer } => (vec![*organizer], vec![]),
+            PersonCommand::LogOneOnOne(conversation) => (vec![conversation.organizer], vec![]),
+            PersonCommand::Connect {
+                target: EntityRef::Person(target),
+                ..
+            } => (vec![], vec![*target]),
+            _ => return Ok(References::default()),
+        };
+        self.references(actor, campaign, &users, &people).await
+    }
+
+    /// The assignee and subjects a task command names, as found in the actor's chapter and the campaign.
+    async fn task_references(
+        &self,
+        actor: &Actor,
+        campaign: CampaignId,
+        command: &TaskCommand,
+    ) -> Result<References, ServiceError> {
+        match command {
+            TaskCommand::AssignTask {
+                assignee, subjects, ..
+            } => {
+                self.references(actor, campaign, &[*assignee], subjects)
+                    .await
+            }
+            TaskCommand::ReassignTask { assignee } => {
+                self.references(actor, campaign, &[*assignee], &[]).await
+            }
+            _ => Ok(References::default()),
+        }
+    }
+
+    /// Which of `users` hold a role in the actor's chapter (bulk import checks its organizers with it).
+    pub(crate) async fn member_references(
+        &self,
+        actor: &Actor,
+        users: &[UserId],
+    ) -> Result<References, ServiceError> {
+        let chapter = actor.chapter.to_string();
+        let mut references = References::default();
+        for user in users {
+            // The actor holds a role in the chapter (access checked it before the command got here); the
+            // development identity has no membership row, so this is not only a saved query.
+            if *user == actor.user {
+                references.members.insert(*user);
+                continue;
+            }
+            if self
+                .store
+                .membership(&user.to_string(), &chapter)
+                .await?
+                .is_some()
+            {
+                references.members.insert(*user);
+            }
+        }
+        Ok(references)
+    }
+
+    /// Which of `users` hold a role in the actor's chapter, and which of `people` are in `campaign` (a
+    /// campaign belongs to one chapter, so that also keeps out another chapter's people).
+    async fn references(
+        &self,
+        actor: &Actor,
+        campaign: CampaignId,
+        users: &[UserId],
+        people: &[PersonId],
+    ) -> Result<References, ServiceError> {
+        let mut references = self.member_references(actor, users).await?;
+        for person in people {
+            match self.campaign_of(*person).await {
+                Ok(found) if found == campaign => {
+                    references.people.insert(*person);
+                }
+                Ok(_) | Err(ServiceError::NotFound { .. }) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(references)
+    }
+
+    /// The campaign a person belongs to.
+    pub async fn person_campaign(&self, person: PersonId) -> Result<CampaignId, ServiceError> {
+        self.campaign_of(person).await
     }
 
     /// The campaign a person belongs to (which never changes once they are added).
@@ -737,10 +866,14 @@ where
 
 /// A domain error as the service reports it.
 fn rejection<E: Rejection + std::fmt::Display>(error: E) -> ServiceError {
+    let refusal = Refusal {
+        message: error.to_string(),
+        field: error.field(),
+    };
     if error.is_not_found() {
-        ServiceError::Missing(error.to_string())
+        ServiceError::Missing(refusal)
     } else {
-        ServiceError::Rejected(error.to_string())
+        ServiceError::Rejected(refusal)
     }
 }
 
@@ -761,10 +894,19 @@ mod tests {
 
     #[test]
     fn a_rejection_that_names_a_missing_thing_is_not_found() {
-        let error: ApiError = ServiceError::Missing("the campaign was not found".into()).into();
+        let error: ApiError =
+            ServiceError::Missing(Refusal::new("the campaign was not found")).into();
         assert_eq!(error.code(), code::NOT_FOUND);
-        let error: ApiError = ServiceError::Rejected("level 9 is not on the scale".into()).into();
+        let error: ApiError = ServiceError::Rejected(Refusal {
+            message: "level 9 is not on the scale".into(),
+            field: Some("level"),
+        })
+        .into();
         assert_eq!(error.code(), code::VALIDATION);
+        assert!(matches!(
+            error,
+            ApiError::Validation { field: Some(ref field), .. } if field == "input.level"
+        ));
     }
 
     #[test]

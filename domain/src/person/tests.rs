@@ -1019,9 +1019,52 @@ async fn bad_one_on_ones_are_rejected() {
     expect_error(
         ana(),
         PersonCommand::LogOneOnOne(one_on_one(Some(level(9)))),
-        PersonError::LevelNotOnScale(level(9)),
+        PersonError::AssessmentNotOnScale(level(9)),
     )
     .await;
+    let stranger = UserId::from_uuid(uuid::Uuid::from_u128(0xdead));
+    expect_error(
+        ana(),
+        PersonCommand::LogOneOnOne(OneOnOne {
+            organizer: stranger,
+            ..one_on_one(None)
+        }),
+        PersonError::OrganizerNotMember(stranger),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn organizers_and_connection_targets_must_exist_in_the_chapter() {
+    let stranger = UserId::from_uuid(uuid::Uuid::from_u128(0xdead));
+    expect_error(
+        ana(),
+        PersonCommand::AssignOrganizer {
+            organizer: stranger,
+        },
+        PersonError::OrganizerNotMember(stranger),
+    )
+    .await;
+    let nobody = PersonId::from_uuid(uuid::Uuid::from_u128(0xbeef));
+    expect_error(
+        ana(),
+        PersonCommand::Connect {
+            connection_id: ConnectionId::from_uuid(uuid::Uuid::from_u128(0xc0)),
+            target: EntityRef::Person(nobody),
+            kind: coworker(),
+        },
+        PersonError::ConnectionTargetNotFound(nobody),
+    )
+    .await;
+    use crate::rejection::Rejection as _;
+    assert_eq!(
+        PersonError::OrganizerNotMember(stranger).field(),
+        Some("organizerId")
+    );
+    assert_eq!(
+        PersonError::LevelNotOnScale(level(9)).field(),
+        Some("level")
+    );
 }
 
 // Structure-test steps.

@@ -25,9 +25,17 @@ export type CompleteTaskInput = {
   taskId: string | number;
 };
 
+/**
+ * A response of one of the campaign's fields: by ids (`fieldId`, `responseId`) or by the names the campaign
+ * shows (`field: "Top issues", response: "Pay"`, case and surrounding spaces ignored); each pair one way.
+ */
 export type FieldResponseRefInput = {
-  fieldId: string | number;
-  responseId: string | number;
+  /** The field's name, instead of `fieldId`. */
+  field?: string | null | undefined;
+  fieldId?: string | number | null | undefined;
+  /** The response's name, instead of `responseId`. */
+  response?: string | null | undefined;
+  responseId?: string | number | null | undefined;
 };
 
 export type FlagFollowUpInput = {
@@ -37,9 +45,10 @@ export type FlagFollowUpInput = {
 export type LogOneOnOneInput = {
   /** The assessment after the conversation. */
   assessment?: number | null | undefined;
-  heldAt: string;
+  /** When it was held; now (the server's clock) when left out. */
+  heldAt?: string | null | undefined;
   id?: string | number | null | undefined;
-  /** Issues raised, as responses of the campaign's fields. */
+  /** Issues raised, as responses of the campaign's fields (by ids or by names). */
   issues?: Array<FieldResponseRefInput>;
   nextStep?: string | null | undefined;
   notes?: string | null | undefined;

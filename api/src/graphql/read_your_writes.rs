@@ -1,0 +1,88 @@
+//! Read-your-writes for a caller's next request: every mutation records where its last event sits in the
+//! log for its caller (chapter and user), and a later query by the same caller to the same server first waits
+//! (up to 5 s) until the read models have projected that far, even when the mutation selected no changed
+//! object. Another server or process does not know the position: there the mutation's selected object is
+//! the way (`docs/api.md`).
+
+use crate::access::Identity;
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
+use async_graphql::{ServerResult, Variables};
+use domain::ids::{ChapterId, UserId};
+use projections::ReadModels;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use store::Position;
+
+/// How long a query waits for its caller's last write to be projected before it answers without it.
+const WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The newest write of each caller in this process.
+#[derive(Debug, Default)]
+pub struct LastWrites(Mutex<HashMap<(ChapterId, UserId), Position>>);
+
+impl LastWrites {
+    /// Remembers that `chapter`'s `user` wrote up to `position` (a later position replaces an earlier one).
+    pub fn record(&self, chapter: ChapterId, user: UserId, position: Position) {
+        // A poisoned lock only means another request panicked while holding it; the map is still usable.
+        let mut writes = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let newest = writes.entry((chapter, user)).or_insert(position);
+        *newest = (*newest).max(position);
+    }
+
+    /// Where the caller's newest write sits, if they wrote anything on this server.
+    pub fn of(&self, chapter: ChapterId, user: UserId) -> Option<Position> {
+        let writes = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        writes.get(&(chapter, user)).copied()
+    }
+}
+
+/// The schema extension that makes a query wait for its caller's last write.
+pub struct ReadYourWrites {
+    pub writes: Arc<LastWrites>,
+    pub read_models: ReadModels,
+}
+
+impl ExtensionFactory for ReadYourWrites {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ReadYourWrites {
+            writes: self.writes.clone(),
+            read_models: self.read_models.clone(),
+        })
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for ReadYourWrites {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        let reads = document
+            .operations
+            .iter()
+            .any(|(_, operation)| operation.node.ty == OperationType::Query);
+        if reads {
+            if let Some(identity) = ctx.data_opt::<Identity>() {
+                if let Some(position) = self.writes.of(identity.chapter, identity.user) {
+                    // Not caught up within the wait: the query answers with what is projected, as a
+                    // mutation's selected object does.
+                    if let Err(error) = self.read_models.wait_until(position, WAIT).await {
+                        tracing::warn!(%error, "waiting for the caller's last write failed");
+                    }
+                }
+            }
+        }
+        Ok(document)
+    }
+}
