@@ -71,6 +71,9 @@ def bare(identifier):
 CAMPAIGN = graphql(
     'mutation { createCampaign(input: {name: "Parsons drive", goal: 10}) { id } }'
 )["createCampaign"]["id"]
+# A chapter's scripts start from a campaign that exists; the same caller's next GraphQL read waits until the
+# new campaign is projected (read-your-writes), so the REST calls below find it.
+assert graphql("query($c: ID!) { campaign(id: $c) { id } }", {"c": CAMPAIGN})["campaign"]["id"] == CAMPAIGN
 
 ab = ActionBuilder(api_token=TOKEN, subdomain="unused", campaign=CAMPAIGN)
 # Parsons builds https://{subdomain}.actionbuilder.org/api/rest/v1; point its connector at this server.
