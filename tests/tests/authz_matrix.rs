@@ -842,7 +842,7 @@ impl World {
     }
 
     /// What a mutation can change, as seen afterwards: the log's head (every command's events), the chapter's
-    /// users as the admin sees them, the caller's API tokens, and the staged members' passwords.
+    /// users as the admin sees them, the caller's API tokens and language, and the staged members' passwords.
     async fn observable(&self, caller: &Identity, ids: &HashMap<String, String>) -> Value {
         let head = self.api.log_head().await;
         let users = act(
@@ -859,6 +859,7 @@ impl World {
             json!({}),
         )
         .await;
+        let me = act(&self.schema, caller, "{ me { language } }", json!({})).await;
         let mut passwords = Vec::new();
         for name in ["userId", "disabledMember", "turfMember"] {
             if let Some(user) = ids.get(name) {
@@ -870,6 +871,7 @@ impl World {
             "head": format!("{head:?}"),
             "users": users,
             "tokens": tokens,
+            "me": me,
             "passwords": passwords,
         })
     }
