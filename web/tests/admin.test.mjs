@@ -69,7 +69,8 @@ describe('admin, set-up and sign-in', () => {
     await admin.page.locator('li[data-user-id]', { hasText: 'new.organizer@example.org' }).waitFor();
     assert.equal(await admin.page.getByTestId('temporary-password').count(), 0);
 
-    const { context, page, problems } = await phoneContext(browser, server);
+    const { context, problems } = await phoneContext(browser, server);
+    const page = await context.newPage();
     await signIn(page, 'new.organizer@example.org', temporary);
     // An organizer is not shown the admin screens.
     assert.equal(await page.getByRole('link', { name: 'Admin', exact: true }).count(), 0);
@@ -104,7 +105,12 @@ describe('admin, set-up and sign-in', () => {
     await admin.page.getByRole('status').getByText('Account disabled.').waitFor();
     await admin.page.getByText('This account is disabled: it cannot sign in.').waitFor();
 
-    const { context, page } = await phoneContext(browser, server);
+    const { context } = await phoneContext(browser, server);
+    const page = await context.newPage();
+    // Without single sign-on configured there is no "Sign in with your organization" (oidc.test.mjs has it).
+    await Promise.all([page.waitForResponse((response) => response.url().endsWith('/auth/providers')), page.goto('/sign-in')]);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Sign in with your organization' }).count(), 0);
     const wrong = await signInError(page, 'soon.disabled@example.org', 'not the password at all');
     assert.match(wrong, /The email or password is not right/);
     assert.doesNotMatch(wrong, /disabled/, 'a wrong password must not learn that the account is disabled');
@@ -180,8 +186,17 @@ describe('admin, set-up and sign-in', () => {
   });
 
   test("a lead sets up a campaign's units, fields and scale", async () => {
-    const { context, page, problems } = await signedIn({ width: 1280, height: 900 });
-    await page.goto(`/admin/campaigns/${data.campaignId}`);
+    const admin = await signedIn();
+    const added = await graphql(admin.context, server.url, 'mutation { addUser(input: {email: "lead@example.org", role: LEAD}) { temporaryPassword } }');
+    await admin.context.close();
+    const { context, problems } = await phoneContext(browser, server, { width: 1280, height: 900 });
+    const page = await context.newPage();
+    await signIn(page, 'lead@example.org', added.addUser.temporaryPassword);
+    // A lead sets campaigns up but does not manage users: the admin section shows them only what they may do.
+    await page.getByRole('link', { name: 'Admin', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Admin and set-up' }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Users' }).count(), 0);
+    await page.getByRole('link', { name: /^Set up / }).first().click();
     await page.getByRole('heading', { level: 2, name: 'Units' }).waitFor();
     const units = async () =>
       (await graphql(context, server.url, 'query($c: ID!) { wallChart(campaignId: $c) { units { id name parentId retired } } }', { c: data.campaignId })).wallChart.units;
@@ -208,12 +223,12 @@ describe('admin, set-up and sign-in', () => {
     const moved = (await units()).find((unit) => unit.id === dock.id);
     assert.deepEqual(moved, { id: dock.id, name: 'Dock B', parentId: parent.id, retired: true });
 
-    await page.getByLabel('Section name').fill('Workplace');
+    await page.getByLabel('Section name').fill('Shop floor');
     await page.getByRole('button', { name: 'Add section' }).click();
     await page.getByRole('status').getByText('Section added.').waitFor();
-    const section = page.locator('section.setup-section', { has: page.getByRole('heading', { name: 'Workplace' }) });
-    await section.getByText('Add a field to Workplace').click();
-    await section.getByLabel('Field name').fill('Issues');
+    const section = page.locator('section.setup-section', { has: page.getByRole('heading', { name: 'Shop floor', exact: true }) });
+    await section.getByText('Add a field to Shop floor').click();
+    await section.getByLabel('Field name', { exact: true }).fill('Issues');
     await section.getByLabel('Kind of answer').selectOption('STANDARD');
     await section.getByLabel('A person may have several answers').check();
     await section.getByRole('button', { name: 'Add field' }).click();
@@ -231,14 +246,14 @@ describe('admin, set-up and sign-in', () => {
       'query($c: ID!) { campaignFields(campaignId: $c) { name fields { name type allowsMultiple responses { name retired } } } }',
       { c: data.campaignId },
     );
-    const workplace = fields.campaignFields.find((s) => s.name === 'Workplace');
+    const workplace = fields.campaignFields.find((s) => s.name === 'Shop floor');
     assert.deepEqual(workplace.fields, [
       { name: 'Issues', type: 'STANDARD', allowsMultiple: true, responses: [{ name: 'Heat', retired: true }, { name: 'Wages', retired: false }] },
     ]);
 
     // A name the server refuses is said next to nothing half-written.
     await page.getByRole('button', { name: 'Add section' }).click();
-    await page.locator('.error-summary').getByText(/Check what you wrote/).waitFor();
+    await page.locator('.error-summary').getByText(/Check what you entered/).waitFor();
 
     await page.getByLabel('Words for level 1').fill('Rock solid');
     await page.getByRole('button', { name: 'Save level 1' }).click();
@@ -292,7 +307,13 @@ describe('admin, set-up and sign-in', () => {
       const check = async (screen) => {
         assert.deepEqual(await axeViolations(page), [], `${screen} (${locale})`);
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
-        assert.ok(width <= 360, `${screen} (${locale}) is ${width} px wide`);
+        const widest = await page.evaluate(() =>
+          [...document.querySelectorAll('body *')]
+            .filter((element) => element.getBoundingClientRect().right + window.scrollX > 361)
+            .map((element) => `<${element.tagName.toLowerCase()} class="${element.className}">`)
+            .slice(0, 5),
+        );
+        assert.ok(width <= 360, `${screen} (${locale}) is ${width} px wide: ${widest.join(', ')}`);
       };
       await page.getByRole('link', { name: words.admin, exact: true }).click();
       await page.getByRole('heading', { level: 1, name: words.hub }).waitFor();
@@ -338,7 +359,8 @@ describe('admin, set-up and sign-in', () => {
     await phone.page.getByRole('heading', { level: 1, name: 'Yo' }).waitFor();
 
     // A laptop whose browser speaks English opens in Spanish once this person signs in.
-    const { context, page, problems } = await phoneContext(browser, server, { locale: 'en-US', width: 1280, height: 800 });
+    const { context, problems } = await phoneContext(browser, server, { locale: 'en-US', width: 1280, height: 800 });
+    const page = await context.newPage();
     await page.goto('/');
     await page.getByRole('heading', { name: 'Sign in to Groundwork' }).waitFor();
     await signIn(page);
