@@ -66,7 +66,7 @@ pub fn field_sections(campaign: &Campaign) -> Vec<CampaignFieldSection> {
                             retired: entry.retired,
                         })
                         .collect();
-                    answers.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+                    answers.sort_by_key(|a| a.name.to_lowercase());
                     Some(CampaignField {
                         id: ID(field_id.to_string()),
                         name: field_name.as_str().to_string(),
@@ -76,7 +76,7 @@ pub fn field_sections(campaign: &Campaign) -> Vec<CampaignFieldSection> {
                     })
                 })
                 .collect();
-            fields.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+            fields.sort_by_key(|a| a.name.to_lowercase());
             CampaignFieldSection {
                 id: ID(section_id.to_string()),
                 name: section_name.as_str().to_string(),
@@ -84,7 +84,7 @@ pub fn field_sections(campaign: &Campaign) -> Vec<CampaignFieldSection> {
             }
         })
         .collect();
-    sections.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    sections.sort_by_key(|a| a.name.to_lowercase());
     sections
 }
 
