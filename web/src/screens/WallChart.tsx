@@ -77,7 +77,7 @@ const WallChartDoc = graphql(`
 
 const WallChartChanges = graphql(`
   subscription WallChartChanges($campaignId: ID!) {
-    wallChartChanges(campaignId: $campaignId) {
+    wallChartChanges(campaignId: $campaignId, announce: true) {
       kind
       personId
       unitId
@@ -148,7 +148,7 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
     () => ({ campaignId: props.campaignId, asOf: props.asOf ? endOfDay(props.asOf) : null, structureTestId: testId }),
     [props.campaignId, props.asOf, testId],
   );
-  const [{ data, fetching, error }] = useQuery({ query: WallChartDoc, variables, requestPolicy: 'network-only' });
+  const [{ data, fetching, error }, reload] = useQuery({ query: WallChartDoc, variables, requestPolicy: 'network-only' });
   const [cells, setCells] = useState<Map<string, Cell>>(new Map());
   const [figures, setFigures] = useState<Map<string, Figures>>(new Map());
   const [marked, setMarked] = useState<Set<string>>(new Set());
@@ -179,7 +179,9 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
     { query: WallChartChanges, variables: { campaignId: props.campaignId }, pause: props.asOf != null },
     (_previous: unknown, event) => {
       const change = event.wallChartChanges;
-      if (change.kind === 'PERSON_CELL' && change.personId && change.cell) {
+      // Listening from now on: reload once, so a change made while the chart loaded is not missed.
+      if (change.kind === 'LISTENING') reload({ requestPolicy: 'network-only' });
+      else if (change.kind === 'PERSON_CELL' && change.personId && change.cell) {
         const cell = change.cell;
         setCells((current) => new Map(current).set(cell.personId, cell));
         mark(cell.personId);
