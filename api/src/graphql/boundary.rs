@@ -51,9 +51,18 @@ fn write_extensions(error: &ApiError, extensions: &mut ErrorExtensionValues) {
         }
         ApiError::Validation {
             field: Some(field), ..
+        }
+        | ApiError::NotFound {
+            field: Some(field), ..
         } => extensions.set("field", field.as_str()),
-        ApiError::Internal { reference } | ApiError::Unavailable { reference } => {
-            extensions.set("reference", reference.as_str())
+        ApiError::Internal { reference } => extensions.set("reference", reference.as_str()),
+        ApiError::Unavailable { reference } => {
+            extensions.set("reference", reference.as_str());
+            extensions.set("retryable", true);
+        }
+        ApiError::Stale { position, .. } => {
+            extensions.set("position", position.as_str());
+            extensions.set("retryable", true);
         }
         _ => {}
     }
