@@ -7,14 +7,12 @@
 use api::service::ServiceError;
 use chrono::{DateTime, Duration, Utc};
 use domain::campaign::CampaignCommand;
-use domain::ids::{
-    ConnectionId, ContactPointId, ConversationId, PersonId, TaskId, UnitId, UserId,
-};
+use domain::ids::{ConnectionId, ContactPointId, ConversationId, PersonId, TaskId, UnitId, UserId};
 use domain::person::{FieldResponseRef, OneOnOne, PersonCommand};
 use domain::task::TaskCommand;
 use domain::values::{
-    ConnectionKind, ContactLabel, ContactValue, EntityRef, Email, NoteText, PersonName, Phone, StepKind,
-    TaskKind,
+    ConnectionKind, ContactLabel, ContactValue, Email, EntityRef, NoteText, PersonName, Phone,
+    StepKind, TaskKind,
 };
 use domain::Actor;
 use projections::read::{PageRequest, PeopleFilter, PeopleSort, TaskFilter};
@@ -315,8 +313,7 @@ impl<'a> Workload<'a> {
                 }
             }
             17 if !self.connections.is_empty() => {
-                let (person, connection) =
-                    self.connections[self.rng.below(self.connections.len())];
+                let (person, connection) = self.connections[self.rng.below(self.connections.len())];
                 self.person(
                     person,
                     PersonCommand::DeactivateConnection {

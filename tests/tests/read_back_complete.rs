@@ -26,6 +26,7 @@ backend_tests!(
     wall_chart_cells_are_in_family_name_order,
     campaign_and_structure_test_refusals_name_the_input,
     a_slow_projection_answers_stale_rather_than_null,
+    errors_are_in_spanish_when_asked_with_the_same_codes,
 );
 
 /// A server whose clock the test sets, starting a day ago to the second.
@@ -34,7 +35,8 @@ async fn start(backend: TestBackend) -> (TestApi, SetClock, DateTime<Utc>) {
         .duration_trunc(Duration::seconds(1))
         .unwrap();
     let clock = SetClock::new(start);
-    let api = TestApi::with_clock(backend, ApiOptions::development(), Arc::new(clock.clone())).await;
+    let api =
+        TestApi::with_clock(backend, ApiOptions::development(), Arc::new(clock.clone())).await;
     (api, clock, start)
 }
 
@@ -50,7 +52,9 @@ async fn mutate(api: &TestApi, query: &str, input: Value) -> Value {
 async fn create(api: &TestApi, mutation: &str, input_type: &str, input: Value) -> String {
     let answer = mutate(
         api,
-        &format!("mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ createdId id }} }}"),
+        &format!(
+            "mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ createdId id }} }}"
+        ),
         input,
     )
     .await;
@@ -93,9 +97,15 @@ fn masked_analyst(api: &TestApi) -> Router {
 async fn organizer(api: &TestApi) -> (String, String) {
     let user = UserId::new_random();
     let email = format!("{}@example.org", user.as_uuid().simple());
-    api::demo::add_member(api.groundwork.store(), user, DEV_CHAPTER, &email, "organizer")
-        .await
-        .unwrap();
+    api::demo::add_member(
+        api.groundwork.store(),
+        user,
+        DEV_CHAPTER,
+        &email,
+        "organizer",
+    )
+    .await
+    .unwrap();
     (user.to_string(), email)
 }
 
@@ -179,7 +189,15 @@ async fn field_values_are_read_back_as_they_were(backend: TestBackend) {
     let (api, clock, start) = start(backend).await;
     let campaign = api.create_campaign("Hospital drive").await;
     let details = section(&api, &campaign, "Details").await;
-    let years = field(&api, &campaign, &details, "Years of service", "NUMBER", false).await;
+    let years = field(
+        &api,
+        &campaign,
+        &details,
+        "Years of service",
+        "NUMBER",
+        false,
+    )
+    .await;
     let hired = field(&api, &campaign, &details, "Hire date", "DATE", false).await;
     let notes = field(&api, &campaign, &details, "Shift notes", "TEXT", false).await;
     let ana = api.add_person(&campaign, "Ana", "Garcia").await;
@@ -202,8 +220,14 @@ async fn field_values_are_read_back_as_they_were(backend: TestBackend) {
     assert_eq!(
         values_by_name(&now["person"]),
         BTreeMap::from([
-            ("Hire date".to_string(), json!(["DATE", null, "2019-05-01", null])),
-            ("Years of service".to_string(), json!(["NUMBER", 5.0, null, null])),
+            (
+                "Hire date".to_string(),
+                json!(["DATE", null, "2019-05-01", null])
+            ),
+            (
+                "Years of service".to_string(),
+                json!(["NUMBER", 5.0, null, null])
+            ),
         ]),
         "{now:#}"
     );
@@ -211,9 +235,18 @@ async fn field_values_are_read_back_as_they_were(backend: TestBackend) {
     assert_eq!(
         values_by_name(&then["person"]),
         BTreeMap::from([
-            ("Hire date".to_string(), json!(["DATE", null, "2019-05-01", null])),
-            ("Shift notes".to_string(), json!(["TEXT", null, null, "Nights"])),
-            ("Years of service".to_string(), json!(["NUMBER", 4.5, null, null])),
+            (
+                "Hire date".to_string(),
+                json!(["DATE", null, "2019-05-01", null])
+            ),
+            (
+                "Shift notes".to_string(),
+                json!(["TEXT", null, null, "Nights"])
+            ),
+            (
+                "Years of service".to_string(),
+                json!(["NUMBER", 4.5, null, null])
+            ),
         ]),
         "{then:#}"
     );
@@ -225,7 +258,10 @@ async fn field_values_are_read_back_as_they_were(backend: TestBackend) {
         "“Years of service” changed from 4.5 to 5",
         "“Shift notes” cleared (was “Nights”)",
     ] {
-        assert!(history.iter().any(|line| line == expected), "{expected}: {history:#?}");
+        assert!(
+            history.iter().any(|line| line == expected),
+            "{expected}: {history:#?}"
+        );
     }
     assert!(!summaries(&then["person"])
         .iter()
@@ -247,7 +283,15 @@ async fn a_campaign_lists_its_fields_responses_and_scale(backend: TestBackend) {
     let organizing = section(&api, &campaign, "Organizing").await;
     let details = section(&api, &campaign, "Details").await;
     let issues = field(&api, &campaign, &organizing, "Issues", "STANDARD", true).await;
-    let years = field(&api, &campaign, &details, "Years of service", "NUMBER", false).await;
+    let years = field(
+        &api,
+        &campaign,
+        &details,
+        "Years of service",
+        "NUMBER",
+        false,
+    )
+    .await;
     let wages = response(&api, &campaign, &issues, "Wages").await;
     let staffing = response(&api, &campaign, &issues, "Staffing").await;
     mutate(
@@ -263,7 +307,10 @@ async fn a_campaign_lists_its_fields_responses_and_scale(backend: TestBackend) {
         json!({"c": campaign}),
     )
     .await;
-    let mut sections = shown["campaign"]["fieldSections"].as_array().unwrap().clone();
+    let mut sections = shown["campaign"]["fieldSections"]
+        .as_array()
+        .unwrap()
+        .clone();
     sections.sort_by_key(|section| section["name"].as_str().unwrap().to_string());
     let mut responses = vec![
         json!({"id": wages, "name": "Wages", "retired": false}),
@@ -286,7 +333,9 @@ async fn a_campaign_lists_its_fields_responses_and_scale(backend: TestBackend) {
     );
     let scale = shown["campaign"]["scale"].as_array().unwrap();
     assert_eq!(scale.len(), 5);
-    assert!(scale.iter().all(|level| !level["label"].as_str().unwrap().is_empty()));
+    assert!(scale
+        .iter()
+        .all(|level| !level["label"].as_str().unwrap().is_empty()));
     api.stop().await;
 }
 
@@ -316,20 +365,44 @@ async fn history_says_what_changed_with_names(backend: TestBackend) {
         input
     };
     for (mutation, input_type, extra) in [
-        ("renamePerson", "RenamePersonInput", json!({"givenName": "Ana", "familyName": "Núñez"})),
-        ("setPreferredLanguage", "SetPreferredLanguageInput", json!({"language": "es"})),
+        (
+            "renamePerson",
+            "RenamePersonInput",
+            json!({"givenName": "Ana", "familyName": "Núñez"}),
+        ),
+        (
+            "setPreferredLanguage",
+            "SetPreferredLanguageInput",
+            json!({"language": "es"}),
+        ),
         ("joinUnit", "JoinUnitInput", json!({"unitId": ward})),
-        ("addPersonFieldResponse", "AddPersonFieldResponseInput",
-         json!({"fieldId": issues, "responseId": wages})),
-        ("assignOrganizer", "AssignOrganizerInput", json!({"organizerId": organizer})),
-        ("recordStructureTestStep", "RecordStructureTestStepInput",
-         json!({"structureTestId": test, "step": "ASKED"})),
-        ("connect", "ConnectInput", json!({"targetPersonId": bo, "kind": "organizer of"})),
+        (
+            "addPersonFieldResponse",
+            "AddPersonFieldResponseInput",
+            json!({"fieldId": issues, "responseId": wages}),
+        ),
+        (
+            "assignOrganizer",
+            "AssignOrganizerInput",
+            json!({"organizerId": organizer}),
+        ),
+        (
+            "recordStructureTestStep",
+            "RecordStructureTestStepInput",
+            json!({"structureTestId": test, "step": "ASKED"}),
+        ),
+        (
+            "connect",
+            "ConnectInput",
+            json!({"targetPersonId": bo, "kind": "organizer of"}),
+        ),
         ("assessPerson", "AssessPersonInput", json!({"level": 2})),
     ] {
         mutate(
             &api,
-            &format!("mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ version }} }}"),
+            &format!(
+                "mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ version }} }}"
+            ),
             person_input(extra),
         )
         .await;
@@ -374,7 +447,10 @@ async fn history_says_what_changed_with_names(backend: TestBackend) {
     );
     // No bare ids are left where a name is known.
     for id in [&ward, &wages, &organizer, &test, &bo] {
-        assert!(!history.iter().any(|line| line.contains(id.as_str())), "{id}: {history:#?}");
+        assert!(
+            !history.iter().any(|line| line.contains(id.as_str())),
+            "{id}: {history:#?}"
+        );
     }
 
     // Masked for an analyst without the personal-data grant: no names, no values.
@@ -383,7 +459,10 @@ async fn history_says_what_changed_with_names(backend: TestBackend) {
     assert_eq!(masked.len(), history.len());
     for line in &masked {
         assert!(line.ends_with("(details masked)"), "{line}");
-        assert!(!line.contains("Núñez") && !line.contains("Ward 3"), "{line}");
+        assert!(
+            !line.contains("Núñez") && !line.contains("Ward 3"),
+            "{line}"
+        );
     }
     api.stop().await;
 }
@@ -444,7 +523,12 @@ fn shown_coverage(chart: &Value) -> BTreeMap<String, (u64, u64)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|unit| (unit["name"].as_str().unwrap().to_string(), figures(&unit["figures"])))
+        .map(|unit| {
+            (
+                unit["name"].as_str().unwrap().to_string(),
+                figures(&unit["figures"]),
+            )
+        })
         .collect();
     shown.insert("totals".to_string(), figures(&chart["totals"]));
     shown
@@ -486,7 +570,14 @@ async fn coverage_counts_worker_leaders(backend: TestBackend) {
             .await;
         }
         ids.insert(name, id);
-        people.insert(name, Member { unit, organized, active: true });
+        people.insert(
+            name,
+            Member {
+                unit,
+                organized,
+                active: true,
+            },
+        );
     }
     let chart = "query($c: ID!, $at: DateTime) { wallChart(campaignId: $c, asOf: $at) { \
                  units { name figures { uncovered uncoveredCountingLeaders } } \
@@ -500,7 +591,10 @@ async fn coverage_counts_worker_leaders(backend: TestBackend) {
         moment
     };
     let mut connection_ids = BTreeMap::new();
-    moments.push((step(&clock), expected_coverage(&people, &connections, &parents)));
+    moments.push((
+        step(&clock),
+        expected_coverage(&people, &connections, &parents),
+    ));
     for (leader, target, kind) in [
         ("Lea", "Ben", "organizer of"),
         ("Lea", "Cam", "coworker of"),
@@ -517,12 +611,21 @@ async fn coverage_counts_worker_leaders(backend: TestBackend) {
         connection_ids.insert((leader, target), connection);
         connections.push((leader, target, kind, true));
     }
-    moments.push((step(&clock), expected_coverage(&people, &connections, &parents)));
+    moments.push((
+        step(&clock),
+        expected_coverage(&people, &connections, &parents),
+    ));
     // The live chart (a kept answer) follows each change.
     let live = query(&api, chart, json!({"c": campaign})).await;
     assert_eq!(
         shown_coverage(&live["wallChart"]),
-        moments.last().unwrap().1.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        moments
+            .last()
+            .unwrap()
+            .1
+            .iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .collect(),
         "{live:#}"
     );
     // A leader who leaves the campaign no longer covers anyone.
@@ -533,7 +636,10 @@ async fn coverage_counts_worker_leaders(backend: TestBackend) {
     )
     .await;
     people.get_mut("Eve").unwrap().active = false;
-    moments.push((step(&clock), expected_coverage(&people, &connections, &parents)));
+    moments.push((
+        step(&clock),
+        expected_coverage(&people, &connections, &parents),
+    ));
     mutate(
         &api,
         "mutation($input: DeactivateConnectionInput!) { deactivateConnection(input: $input) { version } }",
@@ -541,17 +647,34 @@ async fn coverage_counts_worker_leaders(backend: TestBackend) {
     )
     .await;
     connections[0].3 = false;
-    moments.push((step(&clock), expected_coverage(&people, &connections, &parents)));
+    moments.push((
+        step(&clock),
+        expected_coverage(&people, &connections, &parents),
+    ));
 
     for (moment, expected) in &moments {
-        let shown = query(&api, chart, json!({"c": campaign, "at": moment.to_rfc3339()})).await;
+        let shown = query(
+            &api,
+            chart,
+            json!({"c": campaign, "at": moment.to_rfc3339()}),
+        )
+        .await;
         let expected: BTreeMap<String, (u64, u64)> =
             expected.iter().map(|(k, v)| (k.to_string(), *v)).collect();
-        assert_eq!(shown_coverage(&shown["wallChart"]), expected, "at {moment}: {shown:#}");
+        assert_eq!(
+            shown_coverage(&shown["wallChart"]),
+            expected,
+            "at {moment}: {shown:#}"
+        );
     }
     let live = query(&api, chart, json!({"c": campaign})).await;
-    let expected: BTreeMap<String, (u64, u64)> =
-        moments.last().unwrap().1.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+    let expected: BTreeMap<String, (u64, u64)> = moments
+        .last()
+        .unwrap()
+        .1
+        .iter()
+        .map(|(k, v)| (k.to_string(), *v))
+        .collect();
     assert_eq!(shown_coverage(&live["wallChart"]), expected, "{live:#}");
     // The figures differ where they should: Ben is led at the second moment, not at the last.
     assert_ne!(moments[1].1, moments[0].1);
@@ -599,7 +722,12 @@ async fn wall_chart_cells_are_in_family_name_order(backend: TestBackend) {
     let campaign = api.create_campaign("Hospital drive").await;
     let ward = api.add_unit(&campaign, "Ward 3", None).await;
     let mut zoe = String::new();
-    for (given, family) in [("Zoe", "Adams"), ("Ann", "Young"), ("Bea", "Núñez"), ("Carl", "nunez")] {
+    for (given, family) in [
+        ("Zoe", "Adams"),
+        ("Ann", "Young"),
+        ("Bea", "Núñez"),
+        ("Carl", "nunez"),
+    ] {
         let id = api.add_person(&campaign, given, family).await;
         mutate(
             &api,
@@ -643,7 +771,12 @@ async fn wall_chart_cells_are_in_family_name_order(backend: TestBackend) {
         "{now:#}"
     );
     assert_eq!(names(&now, "unplaced"), ["Yan Berg", "Al Zed"]);
-    let then = query(&api, chart, json!({"c": campaign, "at": before.to_rfc3339()})).await;
+    let then = query(
+        &api,
+        chart,
+        json!({"c": campaign, "at": before.to_rfc3339()}),
+    )
+    .await;
     assert_eq!(
         names(&then, "unit"),
         ["Zoe Adams", "Bea Núñez", "Carl nunez", "Ann Young"],
@@ -666,7 +799,15 @@ async fn campaign_and_structure_test_refusals_name_the_input(backend: TestBacken
     let east = api.add_unit(&campaign, "East", None).await;
     let ward = api.add_unit(&campaign, "Ward 3", Some(&east)).await;
     let details = section(&api, &campaign, "Details").await;
-    let years = field(&api, &campaign, &details, "Years of service", "NUMBER", false).await;
+    let years = field(
+        &api,
+        &campaign,
+        &details,
+        "Years of service",
+        "NUMBER",
+        false,
+    )
+    .await;
     let test = create(
         &api,
         "createStructureTest",
@@ -767,7 +908,11 @@ async fn a_slow_projection_answers_stale_rather_than_null(backend: TestBackend) 
     assert_eq!(error["extensions"]["code"], "STALE", "{:#}", answer.0);
     assert_eq!(error["extensions"]["retryable"], true);
     assert_eq!(error["path"], json!(["assessPerson", "person"]));
-    assert!(error["extensions"]["position"].as_str().unwrap().parse::<i64>().is_ok());
+    assert!(error["extensions"]["position"]
+        .as_str()
+        .unwrap()
+        .parse::<i64>()
+        .is_ok());
     // Once the projection runs again, the same caller reads the write.
     let runner = api.read_models.start(projections::RunnerOptions::default());
     api.runner = Some(runner);
@@ -778,5 +923,145 @@ async fn a_slow_projection_answers_stale_rather_than_null(backend: TestBackend) 
     )
     .await;
     assert_eq!(shown["person"]["level"], 2);
+    api.stop().await;
+}
+
+/// POSTs a GraphQL request with `Accept-Language: language` (none when empty).
+async fn post_in(router: &Router, language: &str, query: &str, variables: Value) -> (u16, Value) {
+    use axum::body::Body;
+    use axum::http::{header, Method, Request};
+    use tower::ServiceExt as _;
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri("/graphql")
+        .header(header::CONTENT_TYPE, "application/json");
+    if !language.is_empty() {
+        request = request.header(header::ACCEPT_LANGUAGE, language);
+    }
+    let body = json!({"query": query, "variables": variables}).to_string();
+    let response = router
+        .clone()
+        .oneshot(request.body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, serde_json::from_slice(&bytes).unwrap())
+}
+
+/// The first error's (code, field, message).
+fn first_error(answer: &Value) -> (String, Value, String) {
+    let error = &answer["errors"][0];
+    (
+        error["extensions"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        error["extensions"]["field"].clone(),
+        error["message"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+async fn errors_are_in_spanish_when_asked_with_the_same_codes(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Hospital drive").await;
+    let relabel = "mutation($input: RelabelAssessmentLevelInput!) { relabelAssessmentLevel(input: $input) { version } }";
+    let input = json!({"input": {"campaignId": campaign, "level": 7, "label": "Seven", "colour": "#123456"}});
+    // A domain refusal: the same code and field in both languages.
+    let (_, english) = post_in(&api.router, "", relabel, input.clone()).await;
+    let (_, spanish) = post_in(
+        &api.router,
+        "es-MX,es;q=0.9,en;q=0.5",
+        relabel,
+        input.clone(),
+    )
+    .await;
+    assert_eq!(
+        first_error(&english),
+        (
+            "VALIDATION".to_string(),
+            json!("input.level"),
+            "input.level: level 7 is not on the campaign's scale".to_string()
+        )
+    );
+    assert_eq!(
+        first_error(&spanish),
+        (
+            "VALIDATION".to_string(),
+            json!("input.level"),
+            "input.level: el nivel 7 no está en la escala de la campaña".to_string()
+        )
+    );
+    // English is preferred over Spanish here.
+    let (_, preferred) = post_in(&api.router, "en-US,es;q=0.5", relabel, input).await;
+    assert_eq!(first_error(&preferred), first_error(&english));
+
+    // A malformed value, refused before the domain sees it.
+    let add = "mutation($input: AddPersonInput!) { addPerson(input: $input) { version } }";
+    let (_, empty) = post_in(
+        &api.router,
+        "es",
+        add,
+        json!({"input": {"campaignId": campaign, "givenName": " "}}),
+    )
+    .await;
+    assert_eq!(
+        first_error(&empty),
+        (
+            "VALIDATION".to_string(),
+            json!("input.givenName"),
+            "input.givenName: falta el nombre de pila".to_string()
+        )
+    );
+    // Something missing.
+    let (_, missing) = post_in(
+        &api.router,
+        "es",
+        "mutation($input: RenameUnitInput!) { renameUnit(input: $input) { version } }",
+        json!({"input": {"campaignId": campaign, "unitId": uuid::Uuid::new_v4(), "name": "Nowhere"}}),
+    )
+    .await;
+    assert_eq!(
+        first_error(&missing),
+        (
+            "NOT_FOUND".to_string(),
+            json!("input.unitId"),
+            "no se encontró la unidad".to_string()
+        )
+    );
+    // A role's refusal.
+    let analyst = api.with_other_options(ApiOptions {
+        dev_identity: Some(Identity {
+            role: Role::Analyst,
+            ..Identity::development()
+        }),
+        ..ApiOptions::development()
+    });
+    let (_, refused) = post_in(
+        &analyst,
+        "es",
+        add,
+        json!({"input": {"campaignId": campaign, "givenName": "Ana"}}),
+    )
+    .await;
+    let (code, _, message) = first_error(&refused);
+    assert_eq!(code, "FORBIDDEN", "{refused:#}");
+    assert!(
+        message.starts_with("su rol (analista) no puede "),
+        "{message}"
+    );
+    // Signing in is asked for in Spanish too, with the same status and code.
+    let anonymous = api.with_other_options(ApiOptions {
+        dev_identity: None,
+        ..ApiOptions::development()
+    });
+    let (status, unsigned) = post_in(&anonymous, "es", "{ me { userId } }", json!({})).await;
+    let (status_en, unsigned_en) = post_in(&anonymous, "", "{ me { userId } }", json!({})).await;
+    assert_eq!((status, status_en), (401, 401));
+    assert_eq!(first_error(&unsigned).2, "inicie sesión primero");
+    assert_eq!(first_error(&unsigned_en).2, "sign in first");
+    assert_eq!(first_error(&unsigned).0, first_error(&unsigned_en).0);
     api.stop().await;
 }

@@ -284,11 +284,7 @@ async fn describe(
                 .into_iter()
                 .find(|(field, _)| field == field_id)
                 .map(|(_, value)| value);
-            format!(
-                "{} cleared (was {})",
-                names.field(*field_id),
-                value(old)
-            )
+            format!("{} cleared (was {})", names.field(*field_id), value(old))
         }
         PersonEvent::PersonAssessed {
             level,
@@ -320,10 +316,7 @@ async fn describe(
                 EntityRef::Person(person) => names.person(person).await?,
                 EntityRef::Unit(unit) => names.unit(unit),
             };
-            format!(
-                "connected to {target} ({})",
-                connection.kind.as_str()
-            )
+            format!("connected to {target} ({})", connection.kind.as_str())
         }
         PersonEvent::ConnectionDeactivated { connection_id } => {
             match before.connection(*connection_id) {
@@ -364,10 +357,8 @@ async fn describe(
                 held_at.format("%Y-%m-%d %H:%M UTC")
             );
             if !issues.is_empty() {
-                let issues: Vec<String> = issues
-                    .iter()
-                    .map(|issue| names.response(*issue))
-                    .collect();
+                let issues: Vec<String> =
+                    issues.iter().map(|issue| names.response(*issue)).collect();
                 text.push_str(&format!("; issues: {}", issues.join(", ")));
             }
             if assessment.is_some() {
@@ -431,11 +422,7 @@ pub(super) async fn in_words(
         .collect();
     let recorded = access
         .store()
-        .read_stream(
-            <Person as cqrs_es::Aggregate>::TYPE,
-            &person.to_string(),
-            0,
-        )
+        .read_stream(<Person as cqrs_es::Aggregate>::TYPE, &person.to_string(), 0)
         .await?;
     let mut state = Person::default();
     for event in &recorded {

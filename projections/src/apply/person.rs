@@ -539,7 +539,10 @@ impl CampaignsBatch {
                 (target_kind, row.text("target_id")?, row.text("kind")?)
             }
         };
-        Ok((target_kind == TargetKind::Person && crate::read::organizes(&kind)).then_some(target_id))
+        Ok(
+            (target_kind == TargetKind::Person && crate::read::organizes(&kind))
+                .then_some(target_id),
+        )
     }
 
     /// The figures of `target`'s units change with who leads them (`uncoveredCountingLeaders`): they are
@@ -576,7 +579,8 @@ impl CampaignsBatch {
         connection: ConnectionId,
     ) -> Result<CellChanged, sqlx::Error> {
         let id = connection.to_string();
-        self.connection_history.close(&vec![id.clone()], applying.at);
+        self.connection_history
+            .close(&vec![id.clone()], applying.at);
         if let Some(connection) = self.connections.get_mut(&id) {
             connection.active = false;
         }

@@ -158,10 +158,22 @@ mod organizes_tests {
 
     #[test]
     fn organizing_kinds_are_told_from_others() {
-        for kind in ["organizer of", "Organizer  Of", "organizes", "Organiser of", "ORGANIZER"] {
+        for kind in [
+            "organizer of",
+            "Organizer  Of",
+            "organizes",
+            "Organiser of",
+            "ORGANIZER",
+        ] {
             assert!(organizes(kind), "{kind}");
         }
-        for kind in ["coworker of", "organized by", "connection", "organizer of record", ""] {
+        for kind in [
+            "coworker of",
+            "organized by",
+            "connection",
+            "organizer of record",
+            "",
+        ] {
             assert!(!organizes(kind), "{kind}");
         }
     }
