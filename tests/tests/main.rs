@@ -21,6 +21,7 @@ mod level_of_record;
 mod oidc;
 mod projections_read_models;
 mod read_back;
+mod read_back_complete;
 mod rest_api;
 mod secrets;
 mod security;
