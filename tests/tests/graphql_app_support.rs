@@ -18,6 +18,18 @@ backend_tests!(
     me_says_whether_the_caller_may_export,
 );
 
+/// Waits (bounded) until the read models have projected everything written so far: on a busy machine the
+/// read-your-writes wait of 5 s can pass before a query runs.
+async fn caught_up(api: &TestApi) {
+    let head = api.log_head().await;
+    let projected = api
+        .read_models
+        .wait_until(head, std::time::Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert!(projected, "the read models did not catch up within a minute");
+}
+
 const PERSON_VERSION: &str = "query($id: ID!) { person(id: $id) { version level } }";
 const PEOPLE_VERSIONS: &str =
     "query($c: ID!) { people(campaignId: $c) { edges { node { id version } } } }";
@@ -29,6 +41,7 @@ async fn a_person_and_the_people_list_carry_the_version_to_send_back(backend: Te
     let ben = api.add_person(&campaign, "Ben", "Okafor").await;
     let assessed = api.assess(&ana, 2, None).await;
     let answered = assessed.data()["assessPerson"]["version"].clone();
+    caught_up(&api).await;
 
     let read = api.graphql(PERSON_VERSION, json!({"id": ana})).await;
     assert_eq!(read.data()["person"]["version"], answered);
@@ -54,6 +67,7 @@ async fn a_person_and_the_people_list_carry_the_version_to_send_back(backend: Te
     let stale = api.assess(&ana, 4, Some(seen)).await;
     assert_eq!(stale.error_code(), "CONFLICT");
     assert_eq!(stale.first_error()["extensions"]["currentVersion"], seen + 1);
+    caught_up(&api).await;
     let after = api.graphql(PERSON_VERSION, json!({"id": ana})).await;
     assert_eq!(after.data()["person"]["version"], seen + 1);
     assert_eq!(after.data()["person"]["level"], 3);
@@ -74,6 +88,7 @@ async fn a_task_carries_its_version_and_a_stale_one_is_a_conflict(backend: TestB
         .as_str()
         .unwrap()
         .to_string();
+    caught_up(&api).await;
     let board = "query($c: ID!) { tasks(filter: {campaignId: $c}) { edges { node { id version due status } } } }";
     let read = api.graphql(board, json!({"c": campaign})).await;
     let node = &read.data()["tasks"]["edges"][0]["node"];
@@ -95,6 +110,7 @@ async fn a_task_carries_its_version_and_a_stale_one_is_a_conflict(backend: TestB
         )
         .await;
     assert_eq!(stale.error_code(), "CONFLICT");
+    caught_up(&api).await;
     let mine = api
         .graphql(
             "{ myTasks { edges { node { id version due status } } } }",
@@ -130,6 +146,7 @@ async fn structure_tests_are_listed_per_campaign_newest_first(backend: TestBacke
     let petition = create(drive.clone(), "Sign the petition", vec![]).await;
     let button = create(drive.clone(), "Wear the button", vec![site.clone()]).await;
     let elsewhere = create(other.clone(), "Elsewhere", vec![]).await;
+    caught_up(&api).await;
 
     let listed = api
         .graphql(

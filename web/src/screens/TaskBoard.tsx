@@ -81,7 +81,7 @@ const BoardReopenDoc = graphql(`
 
 const KINDS: TaskKind[] = ['ONE_ON_ONE', 'FOLLOW_UP', 'STRUCTURE_TEST_ASK', 'DATA_CHECK'];
 
-type Send = (expectedVersion: number, key: string) => Promise<{ error?: CombinedError }>;
+type Send = (expectedVersion: number, key: string) => Promise<{ error?: CombinedError; data?: unknown }>;
 
 interface Conflict {
   taskId: string;
@@ -94,6 +94,7 @@ export function TaskBoard() {
   const i18n = useI18n();
   const { t, plural } = i18n;
   const session = useSession();
+  const client = useClient();
   const campaignId = currentCampaign(session, { name: 'tasks' });
   const { members, nameOf } = useMembers();
   const [{ data, fetching, error }, refetch] = useQuery({
@@ -108,7 +109,9 @@ export function TaskBoard() {
   const [show, setShow] = useState<'OPEN' | 'DONE'>('OPEN');
   const [who, setWho] = useState('');
 
-  const tasks = (data?.tasks.edges ?? []).map((edge) => edge.node);
+  // The versions changes on this board answered: newer than the list until it is read again.
+  const [answered, setAnswered] = useState<Map<string, number>>(new Map());
+  const tasks = (data?.tasks.edges ?? []).map((edge) => ({ ...edge.node, version: Math.max(edge.node.version, answered.get(edge.node.id) ?? 0) }));
   const nameFor = (id: string) => (id === session.userId ? t('board.you') : (nameOf(id) ?? t('timeline.someone')));
 
   /// Sends a change with the version the board showed; a conflict is shown with the task as it now is.
@@ -117,7 +120,10 @@ export function TaskBoard() {
     const attempt = async (expected: number) => {
       const result = await send(expected, key);
       const code = errorCode(result.error);
-      refetch({ requestPolicy: 'network-only' });
+      const version = (Object.values(result.data ?? {})[0] as { version?: number } | null)?.version;
+      if (typeof version === 'number') setAnswered((current) => new Map(current).set(taskId, version));
+      // Read the board again before saying how it went, so the next change starts from what it shows.
+      await client.query(BoardDoc, { campaignId: campaignId ?? '' }, { requestPolicy: 'network-only' }).toPromise();
       if (!result.error) {
         setErrors([]);
         setConflict(null);

@@ -290,7 +290,7 @@ export function ContactSheet(props: {
           <input type="checkbox" checked={dnc} onChange={() => setDnc(!dnc)} />
           {t('contact.dncNew')}
         </label>
-        <div class="actions sticky">
+        <div class="actions">
           <button type="submit" class="button primary" disabled={busy}>
             {t('contact.save')}
           </button>
