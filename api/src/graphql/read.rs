@@ -164,6 +164,7 @@ impl Masked for StructureTest {
 
 /// A person as the people list shows them.
 #[derive(SimpleObject, Debug, Clone)]
+#[graphql(complex)]
 pub struct PersonSummary {
     pub id: ID,
     pub campaign_id: ID,
@@ -191,6 +192,29 @@ impl From<q::PersonRow> for PersonSummary {
             unit_ids: row.units.into_iter().map(id).collect(),
         }
     }
+}
+
+#[async_graphql::ComplexObject]
+impl PersonSummary {
+    /// The person's current version, to pass as `expectedVersion` with a change to them (a bulk action
+    /// sends each person's own).
+    async fn version(&self, ctx: &Context<'_>) -> Result<i32, ApiError> {
+        stream_version(ctx, crate::command::StreamKind::Person, &self.id).await
+    }
+}
+
+/// The current version of an aggregate's stream (0 when it has none), as GraphQL's 32-bit Int.
+pub(super) async fn stream_version(
+    ctx: &Context<'_>,
+    kind: crate::command::StreamKind,
+    id: &ID,
+) -> Result<i32, ApiError> {
+    let access = Policy::read_people(ctx)?;
+    let version = access
+        .store()
+        .stream_version(kind.stream_type(), id.as_str())
+        .await?;
+    Ok(i32::try_from(version).unwrap_or(i32::MAX))
 }
 
 connection!(PersonConnection, PersonEdge, PersonSummary);
@@ -448,6 +472,7 @@ impl From<q::ActivityItem> for Activity {
 connection!(ActivityConnection, ActivityEdge, Activity);
 
 #[derive(SimpleObject, Debug, Clone)]
+#[graphql(complex)]
 pub struct Task {
     pub id: ID,
     pub campaign_id: ID,
@@ -477,6 +502,15 @@ impl From<q::TaskRow> for Task {
             created_at: row.created_at,
             updated_at: row.updated_at,
         }
+    }
+}
+
+#[async_graphql::ComplexObject]
+impl Task {
+    /// The task's current version, to pass as `expectedVersion` when reassigning, completing or
+    /// rescheduling it.
+    async fn version(&self, ctx: &Context<'_>) -> Result<i32, ApiError> {
+        stream_version(ctx, crate::command::StreamKind::Task, &self.id).await
     }
 }
 
@@ -589,6 +623,12 @@ impl Person {
             self.history.clone(),
         )
         .await
+    }
+
+    /// The person's current version (not time-travelled), to pass as `expectedVersion` with a change: a
+    /// change made by someone else since then answers CONFLICT instead of being overwritten.
+    async fn version(&self, ctx: &Context<'_>) -> Result<i32, ApiError> {
+        stream_version(ctx, crate::command::StreamKind::Person, &self.id).await
     }
 }
 
@@ -1323,6 +1363,34 @@ impl ReadQuery {
             }
             _ => Ok(None),
         }
+    }
+
+    /// A campaign's structure tests, newest first, live (empty for a campaign the caller does not reach).
+    async fn structure_tests(
+        &self,
+        ctx: &Context<'_>,
+        campaign_id: ID,
+    ) -> Result<Vec<StructureTest>, ApiError> {
+        let access = Policy::read(ctx, Permission::Read)?;
+        let campaign = parse::id("campaignId", &campaign_id)?;
+        if !access.reaches(campaign).await? {
+            return Ok(Vec::new());
+        }
+        let ids = access
+            .read_models()
+            .structure_test_ids(access.chapter(), campaign)
+            .await?;
+        let mut tests = Vec::with_capacity(ids.len());
+        for test in ids {
+            if let Some(view) = access
+                .read_models()
+                .structure_test(access.chapter(), test, None)
+                .await?
+            {
+                tests.push(access.masked(StructureTest::from(view)));
+            }
+        }
+        Ok(tests)
     }
 
     /// Every change in a campaign, newest first, with its actor (`first` at most 100).

@@ -8,6 +8,7 @@ import { graphql } from '../gql';
 import type { WallChartQuery } from '../gql/graphql';
 import { useI18n, type I18n } from '../i18n';
 import { useSession } from '../session';
+import { useMembers } from '../members';
 import { navigate } from '../router';
 import { LevelChip, Link, Loading, PageTitle, type ScaleLevel } from '../components/ui';
 import { rememberUnitNames } from './unitNames';
@@ -101,9 +102,11 @@ interface Filters {
   uncovered: boolean;
   mine: boolean;
   followUp: boolean;
+  /// Only the people this member organizes ('' for anyone).
+  organizerId: string;
 }
-const NO_FILTERS: Filters = { levels: [], unassessed: false, uncovered: false, mine: false, followUp: false };
-const filtering = (f: Filters) => f.levels.length > 0 || f.unassessed || f.uncovered || f.mine || f.followUp;
+const NO_FILTERS: Filters = { levels: [], unassessed: false, uncovered: false, mine: false, followUp: false, organizerId: '' };
+const filtering = (f: Filters) => f.levels.length > 0 || f.unassessed || f.uncovered || f.mine || f.followUp || f.organizerId !== '';
 
 function matches(cell: Cell, f: Filters, me: string): boolean {
   if (f.levels.length > 0 || f.unassessed) {
@@ -114,6 +117,7 @@ function matches(cell: Cell, f: Filters, me: string): boolean {
   if (f.uncovered && cell.organizerId != null) return false;
   if (f.mine && cell.organizerId !== me) return false;
   if (f.followUp && !cell.followUp) return false;
+  if (f.organizerId && cell.organizerId !== f.organizerId) return false;
   return true;
 }
 
@@ -402,6 +406,7 @@ function Toolbar(props: {
   setTestId: (id: string | null) => void;
 }) {
   const { t } = useI18n();
+  const { members } = useMembers();
   const [day, setDay] = useState(props.asOf ?? '');
   const f = props.filters;
   const toggleLevel = (level: number) =>
@@ -441,6 +446,19 @@ function Toolbar(props: {
             {t('wallChart.filterFollowUp')}
           </label>
         </fieldset>
+        {members.length > 0 && (
+          <div class="field">
+            <label for="chart-organizer">{t('people.filterOrganizer')}</label>
+            <select id="chart-organizer" value={f.organizerId} onChange={(event) => props.setFilters({ ...f, organizerId: event.currentTarget.value })}>
+              <option value="">{t('people.anyone')}</option>
+              {members.map((member) => (
+                <option key={member.userId} value={member.userId}>
+                  {member.email}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         {filtering(f) && (
           <button type="button" class="button secondary" onClick={() => props.setFilters(NO_FILTERS)}>
             {t('wallChart.clearFilters')}
