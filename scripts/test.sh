@@ -70,3 +70,7 @@ tests/parsons/run.sh
 step "groundwork-bench --quick (SQLite and PostgreSQL)"
 # Keeps the benchmark harness from rotting; the figures of a debug build on a CI machine mean little.
 cargo run -p bench --locked -- --quick --backend both
+
+step "Browser speed figures, quick (web/scripts/speed.mjs)"
+# The same harness as the full figures in docs/performance.md, on a small campaign, so it cannot rot.
+node web/scripts/speed.mjs --people 200 --tries 5 --loads 1

@@ -38,6 +38,10 @@ pub enum AccountError {
     /// Too many failed sign-ins for this account or address; try again later.
     #[error("too many failed sign-ins; wait a few minutes and try again")]
     Throttled,
+    /// The password was right but the account is disabled. Said only to someone who gave the right
+    /// password, so it tells nothing about which addresses have accounts to anyone else.
+    #[error("this account is disabled; ask your chapter's admin to enable it")]
+    Disabled,
     #[error("{0}")]
     Invalid(String),
     #[error("{0}")]
@@ -56,7 +60,9 @@ impl From<AccountError> for ApiError {
         use AccountError as E;
         use ApiError as Api;
         match error {
-            E::BadCredentials | E::Throttled | E::Forbidden(_) => Api::forbidden(error.to_string()),
+            E::BadCredentials | E::Throttled | E::Disabled | E::Forbidden(_) => {
+                Api::forbidden(error.to_string())
+            }
             E::Invalid(message) => Api::Validation {
                 message,
                 field: None,
@@ -195,6 +201,9 @@ impl Accounts {
         let verified = verify_password(password, stored_hash.as_deref());
         let user = match user {
             Some(user) if verified && user.disabled_at.is_none() => user,
+            // Only the right password learns that the account is disabled; the attempt stays counted as a
+            // failure, so a disabled account cannot be tried without limit either.
+            Some(_) if verified => return Err(AccountError::Disabled),
             // The claimed attempt stays counted as a failure.
             _ => return Err(AccountError::BadCredentials),
         };

@@ -515,7 +515,9 @@ struct SignInBody {
 }
 
 /// `POST /auth/sign-in` `{"email", "password", "chapterId"?}`: sets the session cookie and answers with
-/// the identity. Wrong credentials, unknown and disabled users all get the same 401.
+/// the identity. Wrong credentials and unknown users get the same 401; a disabled account gets 403 with
+/// `extensions.code` `ACCOUNT_DISABLED`, but only when the password was right (so it reveals nothing to
+/// someone who does not know it); too many failures get 429.
 async fn sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -563,6 +565,14 @@ async fn sign_in(
         Err(error @ AccountError::BadCredentials) => {
             refusal(StatusCode::UNAUTHORIZED, &error.to_string())
         }
+        Err(error @ AccountError::Disabled) => (
+            StatusCode::FORBIDDEN,
+            Json(json!({"errors": [{
+                "message": error.to_string(),
+                "extensions": {"code": "ACCOUNT_DISABLED"}
+            }]})),
+        )
+            .into_response(),
         Err(error) => internal(&error),
     }
 }

@@ -170,6 +170,33 @@ impl Store {
         Ok(())
     }
 
+    /// The language a user chose for the app, if any.
+    pub async fn user_language(&self, user: &str) -> Result<Option<String>, StoreError> {
+        let row = self
+            .db()
+            .fetch_optional("SELECT language FROM users WHERE id = $1", &args![user])
+            .await?;
+        Ok(match row {
+            Some(row) => row.opt_text("language")?,
+            None => None,
+        })
+    }
+
+    /// Keeps the language a user chose for the app (`None`: follow the browser's language again).
+    pub async fn set_user_language(
+        &self,
+        user: &str,
+        language: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.db()
+            .execute(
+                "UPDATE users SET language = $1 WHERE id = $2",
+                &args![language, user],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Disables a user (or enables one again with `None`). Disabling ends every session and revokes every
     /// token in the same transaction, so nothing the user held keeps working.
     pub async fn set_user_disabled(
@@ -630,18 +657,20 @@ impl Store {
         Ok(())
     }
 
-    /// A chapter's access log with details, newest first, at most `limit` entries.
+    /// A chapter's access log with details, newest first, at most `limit` entries after skipping the
+    /// newest `offset` (a page of the log).
     pub async fn access_log_with_details(
         &self,
         chapter: &str,
         limit: i64,
+        offset: i64,
     ) -> Result<Vec<AccessLogDetailRow>, StoreError> {
         read_all(
             self.db()
                 .fetch(
                     "SELECT id, at, user_id, chapter_id, action, subject_id, detail FROM access_log \
-                     WHERE chapter_id = $1 ORDER BY at DESC, id LIMIT $2",
-                    &args![chapter, limit],
+                     WHERE chapter_id = $1 ORDER BY at DESC, id LIMIT $2 OFFSET $3",
+                    &args![chapter, limit, offset],
                 )
                 .await?,
             AccessLogDetailRow::read,

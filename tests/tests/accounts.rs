@@ -28,6 +28,9 @@ backend_tests!(
     an_admin_manages_users_and_tokens_over_graphql,
     sensitive_reads_and_erasure_are_in_the_access_log,
     a_subscription_ends_when_its_token_is_revoked,
+    a_disabled_account_is_named_only_to_the_right_password,
+    the_app_language_is_kept_per_user,
+    the_access_log_reads_in_pages,
 );
 
 const PASSWORD: &str = "a long enough passphrase";
@@ -831,5 +834,171 @@ async fn a_subscription_ends_when_its_token_is_revoked(backend: TestBackend) {
             "delivered after the revocation: {after:#}"
         );
     }
+    setup.api.stop().await;
+}
+
+/// The `extensions.code` of a refused request's first error.
+fn refusal_code(reply: &Reply) -> String {
+    reply.body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn a_disabled_account_is_named_only_to_the_right_password(backend: TestBackend) {
+    let setup = setup(backend).await;
+    let router = &setup.api.router;
+    let accounts = Accounts::new(setup.api.groundwork.store().clone());
+    accounts.set_disabled(setup.user, true).await.unwrap();
+
+    // A wrong password learns nothing: the same 401 as an address with no account at all.
+    let wrong = sign_in(router, "admin@example.org", "not the passphrase at all")
+        .await
+        .unwrap_err();
+    let unknown = sign_in(router, "nobody@example.org", "not the passphrase at all")
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.body, unknown.body);
+    assert_eq!(refusal_code(&wrong), "FORBIDDEN");
+
+    // The right password is told the account is disabled, and gets no session.
+    let disabled = sign_in(router, "admin@example.org", PASSWORD)
+        .await
+        .unwrap_err();
+    assert_eq!(disabled.status, StatusCode::FORBIDDEN);
+    assert_eq!(refusal_code(&disabled), "ACCOUNT_DISABLED");
+    assert!(disabled.headers.get(header::SET_COOKIE).is_none());
+    assert!(disabled.body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("disabled"));
+
+    accounts.set_disabled(setup.user, false).await.unwrap();
+    assert!(sign_in(router, "admin@example.org", PASSWORD).await.is_ok());
+    setup.api.stop().await;
+}
+
+async fn the_app_language_is_kept_per_user(backend: TestBackend) {
+    let setup = setup(backend).await;
+    let router = &setup.api.router;
+    let phone = sign_in(router, "admin@example.org", PASSWORD)
+        .await
+        .ok()
+        .unwrap();
+    let laptop = sign_in(router, "admin@example.org", PASSWORD)
+        .await
+        .ok()
+        .unwrap();
+    let language = |credential: String| async move {
+        gql(router, &credential, "{ me { language } }", json!({})).await["data"]["me"]["language"]
+            .clone()
+    };
+    assert_eq!(language(laptop.clone()).await, Value::Null);
+
+    let set = gql(
+        router,
+        &phone,
+        "mutation($l: String) { setMyLanguage(language: $l) { userId language } }",
+        json!({"l": "ES-mx"}),
+    )
+    .await;
+    assert_eq!(set["data"]["setMyLanguage"]["language"], "es-mx", "{set:#}");
+    assert_eq!(language(laptop.clone()).await, "es-mx");
+
+    for bad in ["", "español", "e", "en_GB", "en-", "<script>"] {
+        let refused = gql(
+            router,
+            &phone,
+            "mutation($l: String) { setMyLanguage(language: $l) { language } }",
+            json!({"l": bad}),
+        )
+        .await;
+        assert_eq!(
+            refused["errors"][0]["extensions"]["code"], "VALIDATION",
+            "{bad}: {refused:#}"
+        );
+        assert_eq!(refused["errors"][0]["extensions"]["field"], "language");
+    }
+    // Nothing was half-written by the refusals.
+    assert_eq!(language(laptop.clone()).await, "es-mx");
+
+    let cleared = gql(
+        router,
+        &phone,
+        "mutation { setMyLanguage(language: null) { language } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(cleared["data"]["setMyLanguage"]["language"], Value::Null);
+    assert_eq!(language(laptop).await, Value::Null);
+    setup.api.stop().await;
+}
+
+async fn the_access_log_reads_in_pages(backend: TestBackend) {
+    let setup = setup(backend).await;
+    let router = &setup.api.router;
+    let admin = sign_in(router, "admin@example.org", PASSWORD)
+        .await
+        .ok()
+        .unwrap();
+    let campaign = gql(
+        router,
+        &admin,
+        "mutation { createCampaign(input: {name: \"Drive\", goal: 10}) { id } }",
+        json!({}),
+    )
+    .await["data"]["createCampaign"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let person = gql(
+        router,
+        &admin,
+        "mutation($c: ID!) { addPerson(input: {campaignId: $c, givenName: \"Ana\", familyName: \"Rivera\"}) { id } }",
+        json!({"c": campaign}),
+    )
+    .await["data"]["addPerson"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Each read of the person's notes is one entry of the log.
+    for _ in 0..5 {
+        let read = gql(
+            router,
+            &admin,
+            "query($p: ID!) { personNotes(personId: $p) { id } }",
+            json!({"p": person}),
+        )
+        .await;
+        assert!(read.get("errors").is_none(), "{read:#}");
+    }
+    let page = |first: i32, offset: i32| {
+        let admin = admin.clone();
+        async move {
+            gql(
+                router,
+                &admin,
+                "query($f: Int!, $o: Int!) { accessLog(first: $f, offset: $o) { at action subjectId } }",
+                json!({"f": first, "o": offset}),
+            )
+            .await
+        }
+    };
+    let all = page(100, 0).await["data"]["accessLog"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(all.len(), 5, "{all:#?}");
+    let mut paged = Vec::new();
+    for offset in [0, 2, 4] {
+        let answer = page(2, offset).await;
+        paged.extend(answer["data"]["accessLog"].as_array().unwrap().clone());
+    }
+    assert_eq!(paged, all);
+    assert_eq!(page(2, 6).await["data"]["accessLog"], json!([]));
+    let refused = page(2, -1).await;
+    assert_eq!(refused["errors"][0]["extensions"]["field"], "offset");
     setup.api.stop().await;
 }

@@ -268,13 +268,25 @@ fn build_request(
     let mut declarations = Vec::new();
     let mut arguments = Vec::new();
     let mut variables = Map::new();
+    // Optional arguments are left out, but for those the matrix gives a value (`setMyLanguage(language)`).
+    let given = |table: &Map<String, Value>| {
+        table
+            .get(&operation.name)
+            .and_then(Value::as_object)
+            .map(|patch| patch.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let mut patched = given(&matrix.arguments);
+    if succeed {
+        patched.extend(given(&matrix.succeeds));
+    }
     for (name, ty, has_default) in &operation.arguments {
         // A subscription announces that it listens, so that a test knows when to make its change.
         if name == "announce" && matches!(operation.root, Root::Subscription) {
             arguments.push("announce: true".to_string());
             continue;
         }
-        if ty.nullable || *has_default {
+        if (ty.nullable || *has_default) && !patched.contains(name) {
             continue;
         }
         declarations.push(format!("${name}: {ty}"));
@@ -489,6 +501,12 @@ async fn world(backend: TestBackend) -> World {
         .as_str()
         .unwrap()
         .to_string();
+    // A custom-field section, so `campaignFields` has something to answer.
+    mutate(
+        "mutation($c: ID!) { addFieldSection(input: {campaignId: $c, name: \"Workplace\"}) { createdId } }",
+        json!({"c": campaign}),
+    )
+    .await;
     let add_person = |given: &'static str| {
         let campaign = campaign.clone();
         let mutate = &mutate;
@@ -847,7 +865,7 @@ impl World {
     }
 
     /// What a mutation can change, as seen afterwards: the log's head (every command's events), the chapter's
-    /// users as the admin sees them, the caller's API tokens, and the staged members' passwords.
+    /// users as the admin sees them, the caller's API tokens and language, and the staged members' passwords.
     async fn observable(&self, caller: &Identity, ids: &HashMap<String, String>) -> Value {
         let head = self.api.log_head().await;
         let users = act(
@@ -864,6 +882,7 @@ impl World {
             json!({}),
         )
         .await;
+        let me = act(&self.schema, caller, "{ me { language } }", json!({})).await;
         let mut passwords = Vec::new();
         for name in ["userId", "disabledMember", "turfMember"] {
             if let Some(user) = ids.get(name) {
@@ -875,6 +894,7 @@ impl World {
             "head": format!("{head:?}"),
             "users": users,
             "tokens": tokens,
+            "me": me,
             "passwords": passwords,
         })
     }

@@ -44,6 +44,22 @@ try {
   await page.goto(`/campaigns/${data.campaignId}/tests`);
   await page.locator('article.test-card').first().waitFor();
   await shot('structure-tests');
+  // The admin screens: users, and a campaign's set-up.
+  await page.goto('/admin/users');
+  await page.locator('li[data-user-id]').first().waitFor();
+  await shot('admin-users');
+  await page.goto(`/admin/campaigns/${data.campaignId}`);
+  await page.locator('li[data-unit-id]').first().waitFor();
+  await shot('campaign-set-up');
+  // A laptop: the wall chart with a unit's people beside the person.
+  const { context: laptop } = await phoneContext(browser, server, { width: 1440, height: 900 });
+  const wide = await laptop.newPage();
+  await signIn(wide);
+  await wide.goto(`/campaigns/${data.campaignId}`);
+  await wide.locator(`li[data-unit-id="${unit.id}"] .unit-toggle`).click();
+  await wide.locator(`li[data-unit-id="${unit.id}"] li[data-person-id="${unit.people[0].personId}"] a`).click();
+  await wide.locator('.split-detail .timeline li').first().waitFor();
+  await wide.screenshot({ path: join(out, 'desktop-wall-chart-and-person.png') });
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();

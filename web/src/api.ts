@@ -89,7 +89,7 @@ export const rememberVersion = (id: string, version: number): void => {
   versions.set(id, version);
 };
 
-export type SignInOutcome = 'ok' | 'wrong' | 'throttled' | 'network';
+export type SignInOutcome = 'ok' | 'wrong' | 'throttled' | 'disabled' | 'network';
 
 export async function signIn(email: string, password: string): Promise<SignInOutcome> {
   try {
@@ -101,6 +101,11 @@ export async function signIn(email: string, password: string): Promise<SignInOut
     });
     if (response.ok) return 'ok';
     if (response.status === 429) return 'throttled';
+    if (response.status === 403) {
+      // Said only after the right password (the server names a disabled account to nobody else).
+      const answer = (await response.json().catch(() => null)) as { errors?: { extensions?: { code?: string } }[] } | null;
+      if (answer?.errors?.[0]?.extensions?.code === 'ACCOUNT_DISABLED') return 'disabled';
+    }
     return 'wrong';
   } catch {
     return 'network';

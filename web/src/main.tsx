@@ -2,9 +2,9 @@
 // on phones and on the left on wide screens) and the route's screen.
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { Provider, useClient, useQuery } from '@urql/preact';
+import { Provider, useClient, useMutation, useQuery } from '@urql/preact';
 import { createApiClient, errorCode } from './api';
-import { I18nContext, initialLang, keepLang, makeI18n, useI18n, type Lang } from './i18n';
+import { I18nContext, initialLang, keepLang, makeI18n, useI18n, LANGS, type Lang } from './i18n';
 import { navigate, useRoute, type Route } from './router';
 import { graphql } from './gql';
 import { Link, Loading } from './components/ui';
@@ -18,6 +18,12 @@ import { TaskBoard } from './screens/TaskBoard';
 import { TestsScreen } from './screens/TestsScreen';
 import { Me } from './screens/Me';
 import { Setup } from './screens/Setup';
+import { AdminHub } from './screens/admin/Hub';
+import { Users } from './screens/admin/Users';
+import { User } from './screens/admin/User';
+import { AccessLog } from './screens/admin/AccessLog';
+import { Tokens } from './screens/admin/Tokens';
+import { CampaignSetup } from './screens/admin/CampaignSetup';
 import { Session, useSession, currentCampaign } from './session';
 import { drain, pending, type OutboxItem } from './outbox';
 
@@ -28,6 +34,7 @@ const MeQuery = graphql(`
       chapterId
       role
       canExport
+      language
     }
     campaigns {
       id
@@ -37,12 +44,40 @@ const MeQuery = graphql(`
   }
 `);
 
+/// Keeps the language a person chose on the server, so every browser they sign in from opens in it.
+const SetMyLanguageDoc = graphql(`
+  mutation SetMyLanguage($language: String) {
+    setMyLanguage(language: $language) {
+      userId
+      language
+    }
+  }
+`);
+
+/// The app's language for a tag the server kept (`es-MX` → `es`), if the app speaks it.
+function appLang(tag: string | null | undefined): Lang | null {
+  const base = tag?.toLowerCase().split('-')[0];
+  return LANGS.find((lang) => lang === base) ?? null;
+}
+
 function Chrome(props: { route: Route; lang: Lang; setLang: (lang: Lang) => void }) {
   const { route } = props;
+  const [, setMyLanguage] = useMutation(SetMyLanguageDoc);
   const i18n = useMemo(() => makeI18n(props.lang), [props.lang]);
   const { t } = i18n;
   const [{ data, error, fetching }, refetch] = useQuery({ query: MeQuery, pause: route.name === 'setup' || route.name === 'signIn' });
   const code = errorCode(error);
+  const kept = appLang(data?.me.language);
+
+  // The language kept for this person wins over this browser's; without one, the browser's stays.
+  useEffect(() => {
+    if (kept && kept !== props.lang) props.setLang(kept);
+  }, [kept, data?.me.userId]);
+  /// A language the person picks while signed in is kept for them on the server too.
+  const chooseLang = (lang: Lang) => {
+    props.setLang(lang);
+    if (data) void setMyLanguage({ language: lang });
+  };
 
   useEffect(() => {
     document.documentElement.lang = props.lang;
@@ -96,12 +131,15 @@ function Chrome(props: { route: Route; lang: Lang; setLang: (lang: Lang) => void
     campaigns: data.campaigns.filter((c) => !c.archived),
   };
   const campaignId = currentCampaign(session, route);
+  const mayAdminister = session.role === 'ADMIN' || session.role === 'LEAD';
   const nav = [
     { href: campaignId ? `/campaigns/${campaignId}` : '/', label: t('nav.wallChart'), active: route.name === 'wallChart' || route.name === 'home' },
     { href: campaignId ? `/people?campaign=${campaignId}` : '/people', label: t('nav.people'), active: route.name === 'people' || route.name === 'person' },
     { href: '/tasks', label: t('nav.tasks'), active: route.name === 'tasks' || route.name === 'taskBoard' },
     { href: '/me', label: t('nav.me'), active: route.name === 'me' },
   ];
+  // The admin and set-up screens, for those who may use them (the server stays the authority).
+  if (mayAdminister) nav.push({ href: '/admin', label: t('nav.admin'), active: route.name.startsWith('admin') });
   return (
     <I18nContext.Provider value={i18n}>
       <Session.Provider value={session}>
@@ -116,7 +154,7 @@ function Chrome(props: { route: Route; lang: Lang; setLang: (lang: Lang) => void
         </header>
         <div class="layout">
           <nav class="bottom-nav" aria-label={t('nav.label')}>
-            <ul>
+            <ul class={nav.length > 4 ? 'five' : undefined}>
               {nav.map((item) => (
                 <li key={item.href}>
                   <Link href={item.href} aria-current={item.active ? 'page' : undefined}>
@@ -126,9 +164,9 @@ function Chrome(props: { route: Route; lang: Lang; setLang: (lang: Lang) => void
               ))}
             </ul>
           </nav>
-          <main id="main">
+          <main id="main" class={route.name === 'wallChart' || route.name === 'people' || route.name === 'person' ? 'wide' : undefined}>
             <Connectivity />
-            <Screen route={route} lang={props.lang} setLang={props.setLang} />
+            <Screen route={route} lang={props.lang} setLang={chooseLang} />
           </main>
         </div>
       </Session.Provider>
@@ -184,8 +222,59 @@ function Connectivity() {
   );
 }
 
+/// Whether the screen is wide enough for a list and a detail side by side (a laptop, not a phone).
+const WIDE = '(min-width: 75rem)';
+function useWide(): boolean {
+  const [wide, setWide] = useState(() => typeof matchMedia === 'function' && matchMedia(WIDE).matches);
+  useEffect(() => {
+    if (typeof matchMedia !== 'function') return;
+    const query = matchMedia(WIDE);
+    const update = () => setWide(query.matches);
+    query.addEventListener('change', update);
+    return () => query.removeEventListener('change', update);
+  }, []);
+  return wide;
+}
+
+/// The list the person last opened someone from: on a wide screen it stays beside the person.
+type ListScreen = { kind: 'chart'; campaignId: string; asOf: string | null } | { kind: 'people'; campaignId: string | null };
+let lastList: ListScreen | null = null;
+
+/// Desktop: the list (the wall chart with its units' people, or the people list) in the left column and
+/// the person in the right one. The list stays mounted while people are opened from it, so its open units,
+/// search and scroll position stay as they were.
+function TwoColumns(props: { route: Route }) {
+  const { t } = useI18n();
+  const { route } = props;
+  if (route.name === 'wallChart') lastList = { kind: 'chart', campaignId: route.campaignId, asOf: route.asOf };
+  else if (route.name === 'people') lastList = { kind: 'people', campaignId: route.campaignId };
+  const list = lastList ?? { kind: 'people', campaignId: null };
+  return (
+    <div class="split">
+      <div class="split-list">
+        {list.kind === 'chart' ? (
+          <WallChart key={`${list.campaignId}/${list.asOf ?? ''}`} campaignId={list.campaignId} asOf={list.asOf} />
+        ) : (
+          <People campaignId={list.campaignId} />
+        )}
+      </div>
+      <div class="split-detail">
+        {route.name === 'person' ? (
+          <Person key={route.personId} personId={route.personId} />
+        ) : (
+          <p class="empty split-hint">{t('layout.pickPerson')}</p>
+        )}
+      </div>
+    </div>
+  );
+}
+
 function Screen(props: { route: Route; lang: Lang; setLang: (lang: Lang) => void }) {
   const { route } = props;
+  const wide = useWide();
+  if (wide && (route.name === 'wallChart' || route.name === 'people' || (route.name === 'person' && lastList))) {
+    return <TwoColumns route={route} />;
+  }
   switch (route.name) {
     case 'home':
       return <Home />;
@@ -203,6 +292,18 @@ function Screen(props: { route: Route; lang: Lang; setLang: (lang: Lang) => void
       return <TestsScreen key={route.campaignId} campaignId={route.campaignId} />;
     case 'me':
       return <Me lang={props.lang} setLang={props.setLang} />;
+    case 'admin':
+      return <AdminHub />;
+    case 'adminUsers':
+      return <Users />;
+    case 'adminUser':
+      return <User key={route.userId} userId={route.userId} />;
+    case 'adminAccessLog':
+      return <AccessLog key={route.page} page={route.page} />;
+    case 'adminTokens':
+      return <Tokens />;
+    case 'adminCampaign':
+      return <CampaignSetup key={route.campaignId} campaignId={route.campaignId} />;
     default:
       return <NotFound />;
   }

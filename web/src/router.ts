@@ -14,6 +14,12 @@ export type Route =
   | { name: 'structureTests'; campaignId: string }
   | { name: 'me' }
   | { name: 'setup'; token: string }
+  | { name: 'admin' }
+  | { name: 'adminUsers' }
+  | { name: 'adminUser'; userId: string }
+  | { name: 'adminAccessLog'; page: number }
+  | { name: 'adminTokens' }
+  | { name: 'adminCampaign'; campaignId: string }
   | { name: 'notFound' };
 
 export function parseRoute(pathname: string, search: string): Route {
@@ -43,6 +49,19 @@ export function parseRoute(pathname: string, search: string): Route {
     case 'setup':
       if (second && parts.length === 2) return { name: 'setup', token: second };
       break;
+    case 'admin': {
+      const third = parts[2];
+      if (parts.length === 1) return { name: 'admin' };
+      if (second === 'users' && parts.length === 2) return { name: 'adminUsers' };
+      if (second === 'users' && third && parts.length === 3) return { name: 'adminUser', userId: third };
+      if (second === 'access-log' && parts.length === 2) {
+        const page = Number(params.get('page') ?? '1');
+        return { name: 'adminAccessLog', page: Number.isInteger(page) && page > 0 ? page : 1 };
+      }
+      if (second === 'tokens' && parts.length === 2) return { name: 'adminTokens' };
+      if (second === 'campaigns' && third && parts.length === 3) return { name: 'adminCampaign', campaignId: third };
+      break;
+    }
   }
   return { name: 'notFound' };
 }

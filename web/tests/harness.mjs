@@ -20,7 +20,8 @@ export const ADMIN_PASSWORD = 'correct horse battery staple';
 /** How long any one wait may take before the test fails (a busy CI machine builds Rust beside us). */
 export const WAIT_MS = 30_000;
 
-function freePort() {
+/** A port nobody listens on now (for a server whose address another process must know before it starts). */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -76,8 +77,8 @@ export function freshData({ admin = true, demoPeople = 0 } = {}) {
  * Starts `groundwork serve` on a free port and resolves once it says it is serving. `lines` collects its
  * standard error (the setup address is printed there).
  */
-export async function startServer(dataDir, env = {}) {
-  const port = await freePort();
+export async function startServer(dataDir, env = {}, { port: chosenPort } = {}) {
+  const port = chosenPort ?? (await freePort());
   const child = spawn(BINARY, ['serve'], {
     env: {
       ...process.env,
@@ -158,15 +159,18 @@ export async function launchBrowser() {
 
 /**
  * A browser context on a phone-sized screen (360 px wide unless told) that refuses and records every
- * request to another host and every Content-Security-Policy violation the page reports.
+ * request to another host (but the `allowOrigins` a test names) and every Content-Security-Policy violation
+ * the page reports.
  */
-export async function phoneContext(browser, server, { width = 360, height = 780, locale = 'en-US' } = {}) {
+export async function phoneContext(browser, server, { width = 360, height = 780, locale = 'en-US', allowOrigins = [] } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, locale, baseURL: server.url });
   context.setDefaultTimeout(WAIT_MS);
   const problems = [];
   await context.route('**/*', (route) => {
     const url = route.request().url();
     if (url.startsWith(server.url) || url.startsWith(server.url.replace('http', 'ws'))) return route.continue();
+    // A test that signs in through an identity provider lets the browser reach that provider (only).
+    if (allowOrigins.some((origin) => url.startsWith(`${origin}/`))) return route.continue();
     problems.push(`request to another host: ${url}`);
     return route.abort();
   });

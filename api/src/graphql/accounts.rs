@@ -210,6 +210,49 @@ pub struct AccessLogEntry {
     pub detail: Option<String>,
 }
 
+/// The longest language tag kept for a user (BCP 47 tags in use are far shorter).
+const MAX_LANGUAGE_TAG: usize = 35;
+
+/// A BCP 47 language tag as the app sends it (`en`, `es`, `es-MX`): a 2–3 letter language, then
+/// subtags of 2–8 letters or digits. VALIDATION naming `field` otherwise.
+fn language_tag(field: &str, tag: &str) -> Result<String, ApiError> {
+    let tag = tag.trim();
+    let mut parts = tag.split('-');
+    let language_ok = parts.next().is_some_and(|first| {
+        (2..=3).contains(&first.len()) && first.bytes().all(|b| b.is_ascii_alphabetic())
+    });
+    let rest_ok = parts.all(|part| {
+        (2..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
+    });
+    if tag.len() > MAX_LANGUAGE_TAG || !language_ok || !rest_ok {
+        return Err(ApiError::invalid(
+            field,
+            "give a language tag such as `en` or `es`",
+        ));
+    }
+    let mut parts = tag.split('-');
+    let mut normalized = parts.next().unwrap_or_default().to_ascii_lowercase();
+    for part in parts {
+        normalized.push('-');
+        normalized.push_str(part);
+    }
+    Ok(normalized)
+}
+
+#[async_graphql::ComplexObject]
+impl super::authz::Me {
+    /// The language the caller chose for the app (a BCP 47 tag such as `en` or `es`); null when they chose
+    /// none, and the app follows the browser's language.
+    async fn language(&self, ctx: &Context<'_>) -> Result<Option<String>, ApiError> {
+        let access = Policy::accounts(ctx, Permission::ReadOwn)?;
+        Ok(access
+            .accounts()
+            .store()
+            .user_language(&access.identity.user.to_string())
+            .await?)
+    }
+}
+
 #[derive(Default)]
 pub struct AccountsQuery;
 
@@ -229,20 +272,29 @@ impl AccountsQuery {
             .collect()
     }
 
-    /// The chapter's access log, newest first (admins only; `first` at most 500).
+    /// The chapter's access log, newest first (admins only; `first` at most 500). `offset` skips that many
+    /// of the newest entries: the page after one of `first` entries starts at `offset + first`.
     async fn access_log(
         &self,
         ctx: &Context<'_>,
         #[graphql(default = 100)] first: i32,
+        #[graphql(default = 0)] offset: i32,
     ) -> Result<Vec<AccessLogEntry>, ApiError> {
         let access = Policy::accounts(ctx, Permission::ManageUsers)?;
         if !(1..=500).contains(&first) {
             return Err(ApiError::invalid("first", "give 1 to 500"));
         }
+        if offset < 0 {
+            return Err(ApiError::invalid("offset", "give 0 or more"));
+        }
         let rows = access
             .accounts()
             .store()
-            .access_log_with_details(&access.identity.chapter.to_string(), i64::from(first))
+            .access_log_with_details(
+                &access.identity.chapter.to_string(),
+                i64::from(first),
+                i64::from(offset),
+            )
             .await?;
         Ok(rows
             .into_iter()
@@ -561,6 +613,26 @@ impl AccountsMutation {
         })
     }
 
+    /// Keeps the language the caller chose for the app, for every browser they sign in from; null goes back
+    /// to following the browser's language. VALIDATION naming `language` for anything but a language tag.
+    async fn set_my_language(
+        &self,
+        ctx: &Context<'_>,
+        language: Option<String>,
+    ) -> Result<super::authz::Me, ApiError> {
+        let access = Policy::accounts(ctx, Permission::ReadOwn)?;
+        let language = language
+            .as_deref()
+            .map(|tag| language_tag("language", tag))
+            .transpose()?;
+        access
+            .accounts()
+            .store()
+            .set_user_language(&access.identity.user.to_string(), language.as_deref())
+            .await?;
+        Ok(super::authz::Me::from(access.identity))
+    }
+
     /// Revokes one of the caller's tokens; it stops working at once.
     async fn revoke_api_token(&self, ctx: &Context<'_>, id: ID) -> Result<ApiToken, ApiError> {
         let access = Policy::accounts(ctx, Permission::ReadOwn)?;
@@ -646,4 +718,34 @@ async fn set_disabled(
     access.accounts().set_disabled(user, disabled).await?;
     tracing::info!(by = %access.identity.user, %user, disabled, "user disabled or enabled");
     Ok(member(&access, &user_id).await?.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::language_tag;
+
+    #[test]
+    fn language_tags_are_checked_and_lower_cased_in_the_language_part() {
+        assert_eq!(language_tag("language", "es").unwrap(), "es");
+        assert_eq!(language_tag("language", " EN ").unwrap(), "en");
+        assert_eq!(language_tag("language", "ES-MX").unwrap(), "es-MX");
+        assert_eq!(
+            language_tag("language", "zh-Hant-TW").unwrap(),
+            "zh-Hant-TW"
+        );
+        for bad in [
+            "",
+            "e",
+            "engl",
+            "en_GB",
+            "en-",
+            "-en",
+            "en-x",
+            "e1",
+            "<b>",
+            "en-abcdefghi",
+        ] {
+            assert!(language_tag("language", bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -339,6 +339,7 @@ fn gate<'a>(ctx: &Context<'a>) -> Result<&'a Gate, ApiError> {
 
 /// The caller as GraphQL shows it.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Me {
     pub user_id: ID,
     pub chapter_id: ID,

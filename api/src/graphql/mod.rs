@@ -6,6 +6,7 @@ pub mod answers;
 pub mod authz;
 mod boundary;
 mod campaign;
+mod campaign_setup;
 mod chapter;
 mod enums;
 mod fields;
@@ -41,6 +42,7 @@ pub struct Query(
     read::ReadQuery,
     sensitive::SensitiveQuery,
     accounts::AccountsQuery,
+    campaign_setup::CampaignSetupQuery,
 );
 
 /// The mutation root: one part per aggregate.

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { CSRF_HEADER, signOut } from '../api';
 import { LANGS, useI18n, type Lang } from '../i18n';
 import { useSession } from '../session';
-import { ErrorSummary, PageTitle } from '../components/ui';
+import { ErrorSummary, Link, PageTitle } from '../components/ui';
 import { navigate } from '../router';
 import { pending } from '../outbox';
 import type { Key } from '../i18n';
@@ -53,6 +53,10 @@ export function Me(props: { lang: Lang; setLang: (lang: Lang) => void }) {
           </label>
         ))}
       </fieldset>
+      <h2>{t('me.tokensHeading')}</h2>
+      <p>
+        <Link href="/admin/tokens">{t('me.tokensLink')}</Link>
+      </p>
       <h2>{t('me.changePassword')}</h2>
       <ErrorSummary title={t('error.summaryTitle')} messages={errors} />
       <div role="status" class="status-line">

@@ -1,5 +1,6 @@
 // Sign in with email and password. The messages say what to do next: check the password, wait (the
-// server throttles repeated failures), or ask the chapter's admin (a disabled account).
+// server throttles repeated failures), or ask the chapter's admin (a disabled account, named by the server
+// only after the right password).
 import { useEffect, useState } from 'preact/hooks';
 import { signIn } from '../api';
 import { useI18n } from '../i18n';
@@ -42,6 +43,8 @@ export function SignIn(props: { onSignedIn: () => void }) {
       props.onSignedIn();
     } else if (outcome === 'throttled') {
       setErrors([t('signIn.error.throttled')]);
+    } else if (outcome === 'disabled') {
+      setErrors([t('signIn.error.disabled')]);
     } else if (outcome === 'network') {
       setErrors([t('error.network')]);
     } else {
