@@ -501,7 +501,7 @@ async fn world(backend: TestBackend) -> World {
         .as_str()
         .unwrap()
         .to_string();
-    // A custom-field section, so `campaignFields` has something to answer.
+    // A custom-field section, so `fieldSections` has something to answer.
     mutate(
         "mutation($c: ID!) { addFieldSection(input: {campaignId: $c, name: \"Workplace\"}) { createdId } }",
         json!({"c": campaign}),

@@ -6,7 +6,6 @@
 mod accounts;
 mod authz_matrix;
 mod authz_scope;
-mod campaign_setup;
 mod cli;
 mod control_characters;
 mod core_service;

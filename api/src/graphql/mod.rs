@@ -6,7 +6,6 @@ pub mod answers;
 pub mod authz;
 mod boundary;
 mod campaign;
-mod campaign_setup;
 mod chapter;
 mod enums;
 mod fields;
@@ -42,7 +41,6 @@ pub struct Query(
     read::ReadQuery,
     sensitive::SensitiveQuery,
     accounts::AccountsQuery,
-    campaign_setup::CampaignSetupQuery,
 );
 
 /// The mutation root: one part per aggregate.
