@@ -27,7 +27,10 @@ async fn caught_up(api: &TestApi) {
         .wait_until(head, std::time::Duration::from_secs(60))
         .await
         .unwrap();
-    assert!(projected, "the read models did not catch up within a minute");
+    assert!(
+        projected,
+        "the read models did not catch up within a minute"
+    );
 }
 
 const PERSON_VERSION: &str = "query($id: ID!) { person(id: $id) { version level } }";
@@ -66,7 +69,10 @@ async fn a_person_and_the_people_list_carry_the_version_to_send_back(backend: Te
     assert_eq!(applied.data()["assessPerson"]["version"], seen + 1);
     let stale = api.assess(&ana, 4, Some(seen)).await;
     assert_eq!(stale.error_code(), "CONFLICT");
-    assert_eq!(stale.first_error()["extensions"]["currentVersion"], seen + 1);
+    assert_eq!(
+        stale.first_error()["extensions"]["currentVersion"],
+        seen + 1
+    );
     caught_up(&api).await;
     let after = api.graphql(PERSON_VERSION, json!({"id": ana})).await;
     assert_eq!(after.data()["person"]["version"], seen + 1);

@@ -39,7 +39,7 @@ try {
   await page.locator('section.bulk').scrollIntoViewIfNeeded();
   await shot('people');
   await page.goto('/tasks/board');
-  await page.locator('.progress-table, #progress-heading + p').first().waitFor();
+  await page.locator('.progress-table, .no-tasks').first().waitFor();
   await shot('task-board');
   await page.goto(`/campaigns/${data.campaignId}/tests`);
   await page.locator('article.test-card').first().waitFor();

@@ -392,7 +392,7 @@ describe('the planning screens', () => {
       }
       await page.goto('/tasks/board');
       await page.getByRole('heading', { level: 1, name: words.board }).waitFor();
-      await page.locator('.progress-table, #progress-heading + p').first().waitFor();
+      await page.locator('.progress-table, .no-tasks').first().waitFor();
       await check('task board');
       await page.goto(`/campaigns/${data.campaignId}/tests`);
       await page.locator('h1', { hasText: words.tests }).waitFor();

@@ -205,8 +205,10 @@ export function TaskBoard() {
 
       <section aria-labelledby="progress-heading">
         <h2 id="progress-heading">{t('board.progress')}</h2>
-        {progress.size === 0 ? (
-          <p>{t('board.noTasks')}</p>
+        {!data ? (
+          fetching ? <Loading /> : <p role="alert">{t('error.network')}</p>
+        ) : progress.size === 0 ? (
+          <p class="no-tasks">{t('board.noTasks')}</p>
         ) : (
           <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="progress-heading">
             <table class="progress-table">
