@@ -12,14 +12,19 @@ pub mod code {
     pub const FORBIDDEN: &str = "FORBIDDEN";
     pub const INTERNAL: &str = "INTERNAL";
     pub const UNAVAILABLE: &str = "UNAVAILABLE";
+    pub const STALE: &str = "STALE";
 }
 
 /// Why a request failed, as far as the client is concerned.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// The thing does not exist, or belongs to another chapter (which looks the same from outside).
+    /// `field` names the input that named it, when one did (`input.unitId`).
     #[error("{message}")]
-    NotFound { message: String },
+    NotFound {
+        message: String,
+        field: Option<String>,
+    },
     /// The client's expected version is stale; `current` is the version to reload from.
     #[error("{message}")]
     Conflict { message: String, current: u64 },
@@ -40,12 +45,18 @@ pub enum ApiError {
     /// mutation retried with its idempotency key applies at most once.
     #[error("the database connection was lost; retry the request (reference {reference})")]
     Unavailable { reference: String },
+    /// A mutation is done, but the read models did not show it within the wait: the object it changed
+    /// cannot be shown as it now is. Reading it again shortly does (`position` is the write's place in the
+    /// log).
+    #[error("{message}")]
+    Stale { message: String, position: String },
 }
 
 impl ApiError {
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::NotFound {
             message: message.into(),
+            field: None,
         }
     }
 
@@ -100,6 +111,7 @@ impl ApiError {
             Self::Forbidden { .. } => code::FORBIDDEN,
             Self::Internal { .. } => code::INTERNAL,
             Self::Unavailable { .. } => code::UNAVAILABLE,
+            Self::Stale { .. } => code::STALE,
         }
     }
 }

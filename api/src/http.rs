@@ -14,6 +14,7 @@ use crate::accounts::{AccountError, Accounts};
 use crate::config::{Environment, OidcSettings};
 use crate::graphql::answers::WallChartAnswers;
 use crate::graphql::{self, GraphqlSettings, GroundworkSchema, SchemaDeps};
+use crate::messages::{self, Language};
 use crate::oidc::{self, Oidc, OidcRoutes};
 use crate::service::Groundwork;
 use crate::session::session_cookie_value;
@@ -321,6 +322,8 @@ async fn authenticate(
     headers: &HeaderMap,
     method: &Method,
 ) -> Result<Identity, Response> {
+    let language = request_language(headers);
+    let refusal = |status, message: &str| refusal(status, &messages::translate(message, language));
     if let Some(token) = bearer_token(headers) {
         return match state.accounts.authenticate_token(token).await {
             Ok(Some(identity)) => Ok(identity),
@@ -353,6 +356,15 @@ async fn authenticate(
     }
 }
 
+/// The language a request asks its error messages in (`Accept-Language`).
+fn request_language(headers: &HeaderMap) -> Language {
+    Language::from_accept_language(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok()),
+    )
+}
+
 /// `POST /graphql`. The body is read through axum's own extractor so that [`MAX_BODY_BYTES`] applies
 /// (a larger body gets 413 before anything is parsed).
 async fn graphql_post(
@@ -374,6 +386,9 @@ async fn graphql_post(
                 .into_response()
         }
     };
+    // Error messages in the language asked for (kept wall-chart answers hold no errors, so they serve
+    // every language).
+    let request = request.data(request_language(&headers));
     if graphql::answers::only_wall_charts(&request) {
         return wall_chart_answer(&state, identity, request, &body).await;
     }
@@ -467,7 +482,10 @@ async fn graphql_ws(
         if !same_origin {
             return refusal(
                 StatusCode::FORBIDDEN,
-                "a cookie-authenticated WebSocket must come from this server's own pages",
+                &messages::translate(
+                    "a cookie-authenticated WebSocket must come from this server's own pages",
+                    request_language(&headers),
+                ),
             );
         }
     }
@@ -477,6 +495,7 @@ async fn graphql_ws(
     };
     let mut data = async_graphql::Data::default();
     data.insert(identity);
+    data.insert(request_language(&headers));
     let schema = state.schema.clone();
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)

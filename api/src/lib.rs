@@ -12,6 +12,7 @@ pub mod graphql;
 pub mod http;
 pub mod import;
 pub mod keys;
+pub mod messages;
 pub mod oidc;
 pub mod rest;
 pub mod service;

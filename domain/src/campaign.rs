@@ -300,6 +300,30 @@ impl crate::rejection::Rejection for CampaignError {
                 | Self::ResponseNotFound
         )
     }
+
+    /// The whole mapping from a refusal to the input field to blame, as the campaign mutations name their
+    /// inputs (`campaignId`, `unitId`, `parentId`, `sectionId`, `fieldId`, `responseId`, `level`, `goal`).
+    fn field(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::AlreadyExists
+            | Self::UnitAlreadyExists
+            | Self::SectionAlreadyExists
+            | Self::FieldAlreadyExists
+            | Self::ResponseAlreadyExists => "id",
+            Self::NotFound | Self::Archived | Self::AlreadyArchived | Self::NotArchived => {
+                "campaignId"
+            }
+            Self::GoalMustBePositive => "goal",
+            Self::LevelNotOnScale(_) => "level",
+            Self::UnitNotFound | Self::UnitRetired | Self::UnitHasActiveSubUnits => "unitId",
+            Self::ParentNotFound | Self::ParentRetired | Self::MoveWouldCreateCycle => "parentId",
+            Self::SectionNotFound => "sectionId",
+            Self::FieldNotFound | Self::FieldTakesNoResponses(_) => "fieldId",
+            Self::ResponseNotFound | Self::ResponseRetired => "responseId",
+            // The chapter is the caller's own and a full scale is the campaign's state: no input to blame.
+            Self::NotYourChapter | Self::ScaleFull => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -413,9 +437,76 @@ pub struct ResponseEntry {
     pub retired: bool,
 }
 
+/// A section of a campaign's custom fields, with its fields in order of id, as a client offers them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionEntry {
+    pub section_id: SectionId,
+    pub name: Label,
+    pub fields: Vec<FieldEntry>,
+}
+
+/// A custom field with its kind and responses (retired ones included, marked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldEntry {
+    pub field_id: FieldId,
+    pub section_id: SectionId,
+    pub name: Label,
+    pub field_type: FieldType,
+    pub allows_multiple: bool,
+    pub responses: Vec<(ResponseId, Label, bool)>,
+}
+
 impl Campaign {
     pub fn id(&self) -> Option<CampaignId> {
         self.state.as_ref().map(|state| state.id)
+    }
+
+    /// The campaign's sections with their fields and responses (empty while the campaign does not exist).
+    pub fn catalogue(&self) -> Vec<SectionEntry> {
+        let Some(state) = self.state.as_ref() else {
+            return Vec::new();
+        };
+        state
+            .sections
+            .iter()
+            .map(|(section_id, name)| SectionEntry {
+                section_id: *section_id,
+                name: name.clone(),
+                fields: state
+                    .fields
+                    .iter()
+                    .filter(|(_, field)| field.section_id == *section_id)
+                    .map(|(field_id, field)| FieldEntry {
+                        field_id: *field_id,
+                        section_id: *section_id,
+                        name: field.name.clone(),
+                        field_type: field.field_type,
+                        allows_multiple: field.allows_multiple,
+                        responses: field
+                            .responses
+                            .iter()
+                            .map(|(id, response)| (*id, response.name.clone(), response.retired))
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// The campaign's assessment scale with its labels (empty while the campaign does not exist).
+    pub fn scale(&self) -> Vec<ScaleLevel> {
+        self.state
+            .as_ref()
+            .map(|state| state.scale.clone())
+            .unwrap_or_default()
+    }
+
+    /// The name of a unit of the campaign (retired ones too).
+    pub fn unit_name(&self, unit: UnitId) -> Option<&Label> {
+        self.state
+            .as_ref()
+            .and_then(|state| state.units.get(&unit))
+            .map(|unit| &unit.name)
     }
 
     /// The campaign's sections, by id (empty while the campaign does not exist).

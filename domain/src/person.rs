@@ -655,6 +655,37 @@ impl Person {
         self.state.as_ref().and_then(|state| state.assessment_at)
     }
 
+    pub fn preferred_language(&self) -> Option<&LanguageTag> {
+        self.state
+            .as_ref()
+            .and_then(|state| state.preferred_language.as_ref())
+    }
+
+    pub fn contact_point(&self, contact_point: ContactPointId) -> Option<&ContactPoint> {
+        self.state
+            .as_ref()
+            .and_then(|state| state.contact_points.get(&contact_point))
+    }
+
+    /// A connection of the person (active or not): its target and kind.
+    pub fn connection(&self, connection: ConnectionId) -> Option<(EntityRef, &ConnectionKind)> {
+        self.state
+            .as_ref()
+            .and_then(|state| state.connections.get(&connection))
+            .map(|found| (found.target, &found.kind))
+    }
+
+    /// The values of the person's non-standard fields (number, date, text, address), by field.
+    pub fn field_values(&self) -> Vec<(FieldId, &Sensitive<FieldValue>)> {
+        self.state.as_ref().map_or_else(Vec::new, |state| {
+            state
+                .field_values
+                .iter()
+                .map(|(field, value)| (*field, value))
+                .collect()
+        })
+    }
+
     pub fn units(&self) -> BTreeSet<UnitId> {
         self.state
             .as_ref()

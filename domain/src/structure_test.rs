@@ -102,6 +102,18 @@ impl crate::rejection::Rejection for StructureTestError {
             Self::NotFound | Self::CampaignNotFound | Self::UnitNotFound(..)
         )
     }
+
+    /// The whole mapping from a refusal to the input field to blame, as the structure-test mutations name
+    /// their inputs.
+    fn field(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::AlreadyExists => "id",
+            Self::NotFound | Self::Closed => "structureTestId",
+            Self::CampaignNotFound | Self::CampaignArchived => "campaignId",
+            Self::UnitNotFound(_) | Self::UnitRetired(_) | Self::UnitRepeated(_) => "scopeUnitIds",
+            Self::DeadlineInPast => "deadline",
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,9 +3,8 @@
 use axum::Router;
 use futures::{SinkExt as _, StreamExt as _};
 use serde_json::{json, Value};
-use std::future::Future;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -111,29 +110,20 @@ where
     }
 }
 
-/// The first message of a subscription, making `change` until it arrives.
+/// Waits for a subscription's announcement, the first message of one asked for with `announce: true`.
 ///
-/// graphql-transport-ws does not acknowledge `subscribe`, and the server starts listening only once the
-/// subscription's resolver has run, so a change made right after subscribing may come before it listens.
-/// The first delivered event is the signal that it listens: `change` is repeated (every `retry`, a retry
-/// interval, not a guess at how long registering takes) until one arrives, and later changes are all seen.
-/// Each change must be one the subscription reports; the caller tells its own change from an earlier one.
-pub async fn first_message<S, F, Fut>(socket: &mut S, mut change: F) -> Value
+/// graphql-transport-ws does not acknowledge `subscribe`, and the server listens only once the
+/// subscription's resolver has run; the announcement is the server's signal that it does. A change made
+/// after this returns is delivered.
+pub async fn listening<S>(socket: &mut S) -> Value
 where
     S: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
-    F: FnMut() -> Fut,
-    Fut: Future,
 {
-    let retry = Duration::from_millis(250);
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        change().await;
-        if let Ok(message) = tokio::time::timeout(retry, next_message(socket)).await {
-            return message;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the subscription delivered nothing within {PATIENCE:?} of repeated changes"
-        );
-    }
+    let message = next_json(socket).await;
+    assert_eq!(message["type"], "next", "{message:#}");
+    assert!(
+        message["payload"]["errors"].is_null(),
+        "the subscription was refused: {message:#}"
+    );
+    message
 }

@@ -783,24 +783,23 @@ async fn a_subscription_ends_when_its_token_is_revoked(backend: TestBackend) {
     ws::subscribe(
         &mut socket,
         "1",
-        "subscription { logHeadChanges { position } }",
+        "subscription { logHeadChanges(announce: true) { position } }",
         json!({}),
     )
     .await;
+    ws::listening(&mut socket).await;
     let writer = format!("Bearer {}", writer_token.expose_secret());
     let create =
         json!({"query": "mutation { createCampaign(input: {name: \"Drive\", goal: 5}) { id } }"});
-    let writer_headers = [("authorization", writer.as_str())];
-    let first = ws::first_message(&mut socket, || {
-        call(
-            &setup.api.router,
-            Method::POST,
-            "/graphql",
-            &writer_headers,
-            create.clone(),
-        )
-    })
+    call(
+        &setup.api.router,
+        Method::POST,
+        "/graphql",
+        &[("authorization", writer.as_str())],
+        create.clone(),
+    )
     .await;
+    let first = ws::next_json(&mut socket).await;
     assert_eq!(first["type"], "next", "{first:#}");
 
     // Revoked: the next change is not delivered; the subscription completes instead.

@@ -281,6 +281,11 @@ fn build_request(
         patched.extend(given(&matrix.succeeds));
     }
     for (name, ty, has_default) in &operation.arguments {
+        // A subscription announces that it listens, so that a test knows when to make its change.
+        if name == "announce" && matches!(operation.root, Root::Subscription) {
+            arguments.push("announce: true".to_string());
+            continue;
+        }
         if (ty.nullable || *has_default) && !patched.contains(name) {
             continue;
         }
@@ -496,7 +501,7 @@ async fn world(backend: TestBackend) -> World {
         .as_str()
         .unwrap()
         .to_string();
-    // A custom-field section, so `campaignFields` has something to answer.
+    // A custom-field section, so `fieldSections` has something to answer.
     mutate(
         "mutation($c: ID!) { addFieldSection(input: {campaignId: $c, name: \"Workplace\"}) { createdId } }",
         json!({"c": campaign}),
@@ -921,8 +926,8 @@ impl World {
     }
 
     /// Whether subscription `operation` delivers an event to `caller` after a change that should reach it.
-    /// The subscription listens only once its resolver has run, which the test cannot see, so the change is
-    /// repeated until an event arrives (or the test's patience runs out).
+    /// The request asks the subscription to announce itself (`announce: true`): once that first message
+    /// has come, it listens, and one change must then be delivered.
     async fn delivers(
         &self,
         operation: &str,
@@ -934,28 +939,30 @@ impl World {
             .variables(async_graphql::Variables::from_json(variables))
             .data(caller.clone());
         let mut stream = self.schema.execute_stream(request);
-        let deadline = std::time::Instant::now() + tests::ws::PATIENCE;
-        for round in 0.. {
-            self.change_for(operation, &caller, round).await;
-            let retry = std::time::Duration::from_millis(250);
-            match tokio::time::timeout(retry, stream.next()).await {
-                Ok(Some(response)) => {
-                    let answer = serde_json::to_value(response).unwrap();
-                    return if !has_errors(&answer) && has_data(&answer["data"][operation]) {
-                        Ok(())
-                    } else {
-                        Err(format!("delivered no event: {answer}"))
-                    };
+        let patience = tests::ws::PATIENCE;
+        let next = |answer: Option<async_graphql::Response>| match answer {
+            Some(response) => {
+                let answer = serde_json::to_value(response).unwrap();
+                if !has_errors(&answer) && has_data(&answer["data"][operation]) {
+                    Ok(answer)
+                } else {
+                    Err(format!("answered no data: {answer}"))
                 }
-                Ok(None) => return Err("the subscription ended without an event".to_string()),
-                Err(_) if std::time::Instant::now() > deadline => break,
-                Err(_) => {}
             }
-        }
-        Err(format!(
-            "no event within {:?} of repeated changes",
-            tests::ws::PATIENCE
-        ))
+            None => Err("the subscription ended without an event".to_string()),
+        };
+        let announced = tokio::time::timeout(patience, stream.next())
+            .await
+            .map_err(|_| format!("no announcement within {patience:?}"))?;
+        next(announced)?;
+        // Each change differs from the one before, so that it always changes what is watched.
+        static CHANGES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let round = CHANGES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.change_for(operation, &caller, round).await;
+        let delivered = tokio::time::timeout(patience, stream.next())
+            .await
+            .map_err(|_| format!("no event within {patience:?} of a change"))?;
+        next(delivered).map(|_| ())
     }
 
     /// Runs `operation` as the member with `role` (with its grants) and checks it did its job: a query

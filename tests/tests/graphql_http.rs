@@ -136,14 +136,23 @@ async fn a_subscription_sees_a_mutation_over_a_websocket(backend: TestBackend) {
     ws::subscribe(
         &mut socket,
         "1",
-        "subscription { logHeadChanges { position } }",
+        "subscription { logHeadChanges(announce: true) { position } }",
         json!({}),
     )
     .await;
-    let event = ws::first_message(&mut socket, || api.create_campaign("Drive")).await;
-    assert_eq!(event["type"], "next", "{event:#}");
-    // The newest change, whichever of the repeated ones arrived first, is delivered with its position.
+    // The announcement is the head as the subscription starts listening.
+    let listening = ws::listening(&mut socket).await;
+    let before = api.log_head().await.position.to_string();
+    assert_eq!(
+        listening["payload"]["data"]["logHeadChanges"]["position"],
+        Value::String(before.clone())
+    );
+    api.create_campaign("Drive").await;
+    // The newest change is delivered with its position.
     let head = api.log_head().await.position.to_string();
+    assert_ne!(head, before);
+    let event = ws::next_json(&mut socket).await;
+    assert_eq!(event["type"], "next", "{event:#}");
     let mut position = event["payload"]["data"]["logHeadChanges"]["position"].clone();
     while position != Value::String(head.clone()) {
         let event = ws::next_json(&mut socket).await;

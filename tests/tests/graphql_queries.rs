@@ -28,22 +28,14 @@ async fn a_mutation_on_one_server_reaches_a_subscription_on_another() {
     let ana = api.add_person(&campaign, "Ana", "").await;
     let (mut socket, server) = subscribe(
         other,
-        "subscription($c: ID!) { wallChartChanges(campaignId: $c) { kind personId } }",
+        "subscription($c: ID!) { wallChartChanges(campaignId: $c, announce: true) { kind personId } }",
         json!({"c": campaign}),
     )
     .await;
+    ws::listening(&mut socket).await;
 
-    // Each repeated change moves Ana's level, so the one delivered is one this server made.
-    let level = std::cell::Cell::new(0);
-    let message = ws::first_message(&mut socket, || {
-        level.set(level.get() % 5 + 1);
-        let api = &api;
-        let ana = &ana;
-        let level = level.get();
-        async move { api.assess(ana, level, None).await.data().clone() }
-    })
-    .await;
-    let mut change = message["payload"]["data"]["wallChartChanges"].clone();
+    api.assess(&ana, 2, None).await.data();
+    let mut change = ws::next_json(&mut socket).await["payload"]["data"]["wallChartChanges"].clone();
     while change["kind"] != "PERSON_CELL" {
         change = ws::next_json(&mut socket).await["payload"]["data"]["wallChartChanges"].clone();
     }
@@ -110,39 +102,30 @@ async fn my_tasks_and_their_changes(backend: TestBackend) {
     let me = me.data()["me"]["userId"].as_str().unwrap().to_string();
     let (mut socket, server) = subscribe(
         api.router.clone(),
-        "subscription { myTaskChanges { taskId stillMine } }",
+        "subscription { myTaskChanges(announce: true) { taskId stillMine listening } }",
         json!({}),
     )
     .await;
+    let announced = ws::listening(&mut socket).await;
+    assert_eq!(announced["payload"]["data"]["myTaskChanges"]["listening"], true);
 
-    // Each repeated change assigns one more task to me; the one delivered must be one of them.
-    let assigned = std::cell::RefCell::new(Vec::new());
-    let message = ws::first_message(&mut socket, || {
-        let api = &api;
-        let assigned = &assigned;
-        let (campaign, ana, me) = (&campaign, &ana, &me);
-        async move {
-            let answer = api
-                .graphql(
-                    "mutation($input: AssignTaskInput!) { assignTask(input: $input) { id } }",
-                    json!({"input": {
-                        "campaignId": campaign, "kind": "ONE_ON_ONE", "title": "Talk to Ana",
-                        "assigneeId": me, "subjectIds": [ana]
-                    }}),
-                )
-                .await;
-            assigned
-                .borrow_mut()
-                .push(answer.data()["assignTask"]["id"].clone());
-        }
-    })
-    .await;
-    let assigned = assigned.into_inner();
+    let answer = api
+        .graphql(
+            "mutation($input: AssignTaskInput!) { assignTask(input: $input) { id } }",
+            json!({"input": {
+                "campaignId": campaign, "kind": "ONE_ON_ONE", "title": "Talk to Ana",
+                "assigneeId": me, "subjectIds": [ana]
+            }}),
+        )
+        .await;
+    let assigned = answer.data()["assignTask"]["id"].clone();
+    let message = ws::next_json(&mut socket).await;
     let change = &message["payload"]["data"]["myTaskChanges"];
-    assert!(assigned.contains(&change["taskId"]), "{message:#}");
+    assert_eq!(change["taskId"], assigned, "{message:#}");
+    assert_eq!(change["listening"], false);
     assert_eq!(change["stillMine"], true);
 
-    // Every assigned task is in the read models before they are asked (the repeated ones too).
+    // The assigned task is in the read models before they are asked.
     let head = api.log_head().await;
     assert!(api
         .read_models
@@ -155,7 +138,7 @@ async fn my_tasks_and_their_changes(backend: TestBackend) {
             json!({}),
         )
         .await;
-    assert_eq!(mine.data()["myTasks"]["totalCount"], assigned.len());
+    assert_eq!(mine.data()["myTasks"]["totalCount"], 1);
     let nodes = mine.data()["myTasks"]["edges"].as_array().unwrap();
     let node = nodes
         .iter()
@@ -326,18 +309,12 @@ async fn wall_chart_changes_arrive_over_a_websocket(backend: TestBackend) {
     let ana = api.add_person(&campaign, "Ana", "").await;
     let (mut socket, server) = subscribe(
         api.router.clone(),
-        "subscription($c: ID!) { wallChartChanges(campaignId: $c) { kind personId cell { level } } }",
+        "subscription($c: ID!) { wallChartChanges(campaignId: $c, announce: true) { kind personId cell { level } } }",
         json!({"c": campaign}),
     )
     .await;
-    // Listening once a first change (level 1 or 3, repeated until delivered) arrives; then level 2 must.
-    let level = std::cell::Cell::new(3);
-    let first = ws::first_message(&mut socket, || {
-        level.set(4 - level.get());
-        api.assess(&ana, i64::from(level.get()), None)
-    })
-    .await;
-    assert_eq!(first["type"], "next", "{first:#}");
+    let first = ws::listening(&mut socket).await;
+    assert_eq!(first["payload"]["data"]["wallChartChanges"]["kind"], "LISTENING");
     api.assess(&ana, 2, None).await.data();
     let change = loop {
         let message = ws::next_json(&mut socket).await;

@@ -7,11 +7,12 @@
 use api::service::ServiceError;
 use chrono::{DateTime, Duration, Utc};
 use domain::campaign::CampaignCommand;
-use domain::ids::{ContactPointId, ConversationId, PersonId, TaskId, UnitId, UserId};
+use domain::ids::{ConnectionId, ContactPointId, ConversationId, PersonId, TaskId, UnitId, UserId};
 use domain::person::{FieldResponseRef, OneOnOne, PersonCommand};
 use domain::task::TaskCommand;
 use domain::values::{
-    ContactLabel, ContactValue, Email, NoteText, PersonName, Phone, StepKind, TaskKind,
+    ConnectionKind, ContactLabel, ContactValue, Email, EntityRef, NoteText, PersonName, Phone,
+    StepKind, TaskKind,
 };
 use domain::Actor;
 use projections::read::{PageRequest, PeopleFilter, PeopleSort, TaskFilter};
@@ -55,6 +56,8 @@ struct Workload<'a> {
     organizers: Vec<UserId>,
     tasks: Vec<TaskId>,
     extra_units: Vec<UnitId>,
+    /// Connections made, by the person who made them (some already deactivated).
+    connections: Vec<(PersonId, ConnectionId)>,
     /// Whether renames, removals and forgetting may happen (they change the present, which `as_of` shows).
     destructive: bool,
 }
@@ -73,6 +76,7 @@ impl<'a> Workload<'a> {
             ],
             tasks: Vec::new(),
             extra_units: Vec::new(),
+            connections: Vec::new(),
             destructive,
         }
     }
@@ -108,6 +112,11 @@ impl<'a> Workload<'a> {
     }
 
     async fn person(&mut self, person: PersonId, command: PersonCommand) {
+        self.try_person(person, command).await;
+    }
+
+    /// Runs a person command; whether the domain accepted it.
+    async fn try_person(&mut self, person: PersonId, command: PersonCommand) -> bool {
         let actor = self.actor();
         match self
             .world
@@ -115,7 +124,8 @@ impl<'a> Workload<'a> {
             .execute_person(&actor, person, None, command)
             .await
         {
-            Ok(_) | Err(ServiceError::Rejected(_)) => {}
+            Ok(_) => true,
+            Err(ServiceError::Rejected(_)) => false,
             Err(error) => panic!("unexpected failure: {error:?}"),
         }
     }
@@ -124,7 +134,7 @@ impl<'a> Workload<'a> {
         let choice = if self.people.len() < 3 {
             0
         } else {
-            self.rng.below(16)
+            self.rng.below(18)
         };
         let person = if self.people.is_empty() {
             PersonId::new_random()
@@ -283,6 +293,35 @@ impl<'a> Workload<'a> {
                     .await
                 }
             },
+            // Worker-leaders: a person organizes another (or is their coworker), and stops.
+            16 => {
+                let target = self.people[self.rng.below(self.people.len())];
+                let kind = ["organizer of", "coworker of"][self.rng.below(2)];
+                let connection = ConnectionId::new_random();
+                let made = self
+                    .try_person(
+                        person,
+                        PersonCommand::Connect {
+                            connection_id: connection,
+                            target: EntityRef::Person(target),
+                            kind: ConnectionKind::parse(kind).unwrap(),
+                        },
+                    )
+                    .await;
+                if made {
+                    self.connections.push((person, connection));
+                }
+            }
+            17 if !self.connections.is_empty() => {
+                let (person, connection) = self.connections[self.rng.below(self.connections.len())];
+                self.person(
+                    person,
+                    PersonCommand::DeactivateConnection {
+                        connection_id: connection,
+                    },
+                )
+                .await;
+            }
             _ => self.person(person, PersonCommand::FlagFollowUp).await,
         }
     }
@@ -360,6 +399,7 @@ async fn a_rebuild_equals_the_live_projection(backend: TestBackend) {
         "rm_tasks",
         "rm_test_steps",
         "rm_test_step_history",
+        "rm_connection_history",
         "rm_activity",
     ] {
         assert!(

@@ -32,6 +32,18 @@ try {
   await page.getByRole('dialog').waitFor();
   await shot('log-a-1-1');
   await page.keyboard.press('Escape');
+  await page.goto(`/people?campaign=${data.campaignId}`);
+  await page.locator('ul.people li').nth(3).waitFor();
+  await page.locator('.filters summary').click();
+  for (const index of [0, 2]) await page.locator('ul.people li input[type="checkbox"]').nth(index).check();
+  await page.locator('section.bulk').scrollIntoViewIfNeeded();
+  await shot('people');
+  await page.goto('/tasks/board');
+  await page.locator('.progress-table, .no-tasks').first().waitFor();
+  await shot('task-board');
+  await page.goto(`/campaigns/${data.campaignId}/tests`);
+  await page.locator('article.test-card').first().waitFor();
+  await shot('structure-tests');
   // The admin screens: users, and a campaign's set-up.
   await page.goto('/admin/users');
   await page.locator('li[data-user-id]').first().waitFor();

@@ -14,6 +14,8 @@ import { WallChart } from './screens/WallChart';
 import { Person } from './screens/Person';
 import { People } from './screens/People';
 import { Tasks } from './screens/Tasks';
+import { TaskBoard } from './screens/TaskBoard';
+import { TestsScreen } from './screens/TestsScreen';
 import { Me } from './screens/Me';
 import { Setup } from './screens/Setup';
 import { AdminHub } from './screens/admin/Hub';
@@ -31,6 +33,7 @@ const MeQuery = graphql(`
       userId
       chapterId
       role
+      canExport
       language
     }
     campaigns {
@@ -124,6 +127,7 @@ function Chrome(props: { route: Route; lang: Lang; setLang: (lang: Lang) => void
     userId: data.me.userId,
     chapterId: data.me.chapterId,
     role: data.me.role,
+    canExport: data.me.canExport,
     campaigns: data.campaigns.filter((c) => !c.archived),
   };
   const campaignId = currentCampaign(session, route);
@@ -131,7 +135,7 @@ function Chrome(props: { route: Route; lang: Lang; setLang: (lang: Lang) => void
   const nav = [
     { href: campaignId ? `/campaigns/${campaignId}` : '/', label: t('nav.wallChart'), active: route.name === 'wallChart' || route.name === 'home' },
     { href: campaignId ? `/people?campaign=${campaignId}` : '/people', label: t('nav.people'), active: route.name === 'people' || route.name === 'person' },
-    { href: '/tasks', label: t('nav.tasks'), active: route.name === 'tasks' },
+    { href: '/tasks', label: t('nav.tasks'), active: route.name === 'tasks' || route.name === 'taskBoard' },
     { href: '/me', label: t('nav.me'), active: route.name === 'me' },
   ];
   // The admin and set-up screens, for those who may use them (the server stays the authority).
@@ -282,6 +286,10 @@ function Screen(props: { route: Route; lang: Lang; setLang: (lang: Lang) => void
       return <People campaignId={route.campaignId} />;
     case 'tasks':
       return <Tasks />;
+    case 'taskBoard':
+      return <TaskBoard />;
+    case 'structureTests':
+      return <TestsScreen key={route.campaignId} campaignId={route.campaignId} />;
     case 'me':
       return <Me lang={props.lang} setLang={props.setLang} />;
     case 'admin':

@@ -10,6 +10,8 @@ export type Route =
   | { name: 'person'; personId: string }
   | { name: 'people'; campaignId: string | null }
   | { name: 'tasks' }
+  | { name: 'taskBoard' }
+  | { name: 'structureTests'; campaignId: string }
   | { name: 'me' }
   | { name: 'setup'; token: string }
   | { name: 'admin' }
@@ -33,12 +35,14 @@ export function parseRoute(pathname: string, search: string): Route {
         const asOf = params.get('asOf');
         return { name: 'wallChart', campaignId: second, asOf: asOf && /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? asOf : null };
       }
+      if (second && parts.length === 3 && parts[2] === 'tests') return { name: 'structureTests', campaignId: second };
       break;
     case 'people':
       if (second && parts.length === 2) return { name: 'person', personId: second };
       if (parts.length === 1) return { name: 'people', campaignId: params.get('campaign') };
       break;
     case 'tasks':
+      if (second === 'board' && parts.length === 2) return { name: 'taskBoard' };
       return { name: 'tasks' };
     case 'me':
       return { name: 'me' };

@@ -7,6 +7,8 @@ export interface Session {
   userId: string;
   chapterId: string;
   role: 'ACTIVIST' | 'ORGANIZER' | 'ANALYST' | 'LEAD' | 'ADMIN';
+  /// Whether the person holds the export grant (CSV of people).
+  canExport?: boolean;
   campaigns: { id: string; name: string }[];
 }
 
@@ -18,7 +20,7 @@ const CAMPAIGN_KEY = 'groundwork.campaign';
 /// The campaign the person works in: the one in the address, else the last one opened, else the first.
 export function currentCampaign(session: Session, route: Route): string | null {
   let chosen: string | null = null;
-  if (route.name === 'wallChart') chosen = route.campaignId;
+  if (route.name === 'wallChart' || route.name === 'structureTests') chosen = route.campaignId;
   else if (route.name === 'people' && route.campaignId) chosen = route.campaignId;
   else if (route.name === 'adminCampaign') chosen = route.campaignId;
   if (chosen) {
@@ -37,6 +39,9 @@ export function currentCampaign(session: Session, route: Route): string | null {
   }
   return session.campaigns[0]?.id ?? null;
 }
+
+/// Whether the role plans the campaign's work (task board, structure tests).
+export const isLead = (session: Session): boolean => session.role === 'LEAD' || session.role === 'ADMIN';
 
 /// Whether the role may change people (assess, log 1:1s, add notes).
 export const canWrite = (session: Session): boolean => session.role !== 'ANALYST';

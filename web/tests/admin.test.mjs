@@ -243,12 +243,13 @@ describe('admin, set-up and sign-in', () => {
     const fields = await graphql(
       context,
       server.url,
-      'query($c: ID!) { campaignFields(campaignId: $c) { name fields { name type allowsMultiple responses { name retired } } } }',
+      'query($c: ID!) { campaign(id: $c) { fieldSections { name fields { name kind allowsMultiple responses { name retired } } } } }',
       { c: data.campaignId },
     );
-    const workplace = fields.campaignFields.find((s) => s.name === 'Shop floor');
+    const workplace = fields.campaign.fieldSections.find((s) => s.name === 'Shop floor');
+    for (const field of workplace.fields) field.responses.sort((a, b) => a.name.localeCompare(b.name));
     assert.deepEqual(workplace.fields, [
-      { name: 'Issues', type: 'STANDARD', allowsMultiple: true, responses: [{ name: 'Heat', retired: true }, { name: 'Wages', retired: false }] },
+      { name: 'Issues', kind: 'STANDARD', allowsMultiple: true, responses: [{ name: 'Heat', retired: true }, { name: 'Wages', retired: false }] },
     ]);
 
     // A name the server refuses is said next to nothing half-written.

@@ -266,6 +266,9 @@ describe('the browser app', () => {
 
     await assessButton(first.page, 2).click();
     await first.page.getByRole('status').getByText('Assessed at level 2.').waitFor();
+    // The second phone opens the person after that change, so it holds the newest version.
+    await second.page.reload();
+    await second.page.locator('.person-head .chip-number', { hasText: '2' }).waitFor();
     await assessButton(second.page, 3).click();
     await second.page.getByRole('status').getByText('Assessed at level 3.').waitFor();
 
@@ -277,6 +280,8 @@ describe('the browser app', () => {
     // Both versions side by side: what this phone tried, and where the person stands now.
     await conflict.locator('.conflict-compare').getByText('Assessed at level 4.').waitFor();
     await conflict.locator('.conflict-compare .chip-number', { hasText: '3' }).waitFor();
+    // What changed meanwhile, with who did it.
+    await conflict.locator('.conflict-changes li', { hasText: 'You' }).first().waitFor();
     assert.deepEqual(await axeViolations(first.page), [], 'the conflict');
     await conflict.getByRole('button', { name: 'Apply my change again' }).click();
     await first.page.getByRole('status').getByText('Assessed at level 4.').waitFor();

@@ -344,6 +344,8 @@ pub struct Me {
     pub user_id: ID,
     pub chapter_id: ID,
     pub role: Role,
+    /// Whether the caller may export people (`exportPeople`), so the app offers it only to them.
+    pub can_export: bool,
 }
 
 impl From<&Identity> for Me {
@@ -352,6 +354,7 @@ impl From<&Identity> for Me {
             user_id: ID(identity.user.to_string()),
             chapter_id: ID(identity.chapter.to_string()),
             role: identity.role.into(),
+            can_export: identity.can_export,
         }
     }
 }

@@ -6,9 +6,10 @@ pub mod answers;
 pub mod authz;
 mod boundary;
 mod campaign;
-mod campaign_setup;
 mod chapter;
 mod enums;
+mod fields;
+mod history;
 pub mod pagination;
 pub mod parse;
 mod person;
@@ -40,7 +41,6 @@ pub struct Query(
     read::ReadQuery,
     sensitive::SensitiveQuery,
     accounts::AccountsQuery,
-    campaign_setup::CampaignSetupQuery,
 );
 
 /// The mutation root: one part per aggregate.
@@ -74,6 +74,10 @@ pub struct GraphqlSettings {
     pub max_depth: usize,
     /// The most fields one query may select; a connection's fields count once per item of its page.
     pub max_complexity: usize,
+    /// How long a mutation's changed object, and a caller's next query, wait for the caller's write to be
+    /// projected. Past it a mutation's object is a `STALE` error (the write is done); a query answers with
+    /// what is projected.
+    pub read_your_write_wait: std::time::Duration,
 }
 
 impl Default for GraphqlSettings {
@@ -85,6 +89,8 @@ impl Default for GraphqlSettings {
             max_depth: 15,
             // A page of 100 people with a dozen fields each fits; ten such pages in one query do not.
             max_complexity: 2_000,
+            // Projection normally follows within milliseconds; this is for a server under heavy load.
+            read_your_write_wait: std::time::Duration::from_secs(10),
         }
     }
 }
@@ -127,8 +133,10 @@ pub fn schema(deps: SchemaDeps) -> GroundworkSchema {
         .extension(read_your_writes::ReadYourWrites {
             writes: writes.clone(),
             read_models: deps.read_models.clone(),
+            wait: deps.settings.read_your_write_wait,
         })
         .data(writes)
+        .data(write::ReadYourWriteWait(deps.settings.read_your_write_wait))
         .data(Gate::new(deps.groundwork, deps.read_models, deps.accounts));
     builder.finish()
 }

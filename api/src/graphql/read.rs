@@ -34,6 +34,7 @@ pub struct ScaleLevel {
 }
 
 #[derive(SimpleObject, Debug, Clone)]
+#[graphql(complex)]
 pub struct Campaign {
     pub id: ID,
     pub chapter_id: ID,
@@ -61,6 +62,24 @@ impl From<q::CampaignView> for Campaign {
                 })
                 .collect(),
         }
+    }
+}
+
+#[async_graphql::ComplexObject]
+impl Campaign {
+    /// The campaign's custom fields by section, with each field's kind and responses, so a client can offer
+    /// them (`addPersonFieldResponse`, `setPersonFieldValue`, a 1:1's issues). Current (not time-travelled).
+    async fn field_sections(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::fields::FieldSection>, ApiError> {
+        let access = Policy::read(ctx, Permission::ReadTurf)?;
+        let campaign = parse::id("id", &self.id)?;
+        if !access.reaches(campaign).await? {
+            return Ok(Vec::new());
+        }
+        let configuration = super::fields::campaign(&access, campaign).await?;
+        Ok(super::fields::sections(&configuration))
     }
 }
 
@@ -128,6 +147,7 @@ impl Masked for Person {
             preferred_language: None,
             contact_points: Vec::new(),
             history: self.history.into_iter().map(Masked::mask).collect(),
+            masked: true,
             ..self
         }
     }
@@ -144,6 +164,7 @@ impl Masked for StructureTest {
 
 /// A person as the people list shows them.
 #[derive(SimpleObject, Debug, Clone)]
+#[graphql(complex)]
 pub struct PersonSummary {
     pub id: ID,
     pub campaign_id: ID,
@@ -171,6 +192,29 @@ impl From<q::PersonRow> for PersonSummary {
             unit_ids: row.units.into_iter().map(id).collect(),
         }
     }
+}
+
+#[async_graphql::ComplexObject]
+impl PersonSummary {
+    /// The person's current version, to pass as `expectedVersion` with a change to them (a bulk action
+    /// sends each person's own).
+    async fn version(&self, ctx: &Context<'_>) -> Result<i32, ApiError> {
+        stream_version(ctx, crate::command::StreamKind::Person, &self.id).await
+    }
+}
+
+/// The current version of an aggregate's stream (0 when it has none), as GraphQL's 32-bit Int.
+pub(super) async fn stream_version(
+    ctx: &Context<'_>,
+    kind: crate::command::StreamKind,
+    id: &ID,
+) -> Result<i32, ApiError> {
+    let access = Policy::read_people(ctx)?;
+    let version = access
+        .store()
+        .stream_version(kind.stream_type(), id.as_str())
+        .await?;
+    Ok(i32::try_from(version).unwrap_or(i32::MAX))
 }
 
 connection!(PersonConnection, PersonEdge, PersonSummary);
@@ -257,7 +301,13 @@ pub struct UnitFigures {
     pub per_level: Vec<LevelCount>,
     /// Share of people at level 1 or 2, 0 to 1.
     pub share_ones_and_twos: f64,
+    /// People with no organizer assigned (`assignOrganizer`).
     pub uncovered: u32,
+    /// People with no organizer assigned whom no active person of the campaign organizes either: coverage
+    /// counting worker-leaders, as Action Builder records it. A person counts as led when an active person
+    /// has an active connection to them whose kind is "organizer of", "organizes" or "organizer" (any case;
+    /// "organiser" too). Never more than `uncovered`.
+    pub uncovered_counting_leaders: u32,
     pub structure_test: Option<TestFigures>,
     /// More than half are 1s and 2s.
     pub majority: bool,
@@ -273,6 +323,7 @@ impl From<q::UnitFigures> for UnitFigures {
             per_level: figures.per_level.into_iter().map(Into::into).collect(),
             share_ones_and_twos: figures.share_ones_and_twos,
             uncovered: figures.uncovered,
+            uncovered_counting_leaders: figures.uncovered_counting_leaders,
             structure_test: figures.test.map(Into::into),
             majority: figures.majority,
             supermajority: figures.supermajority,
@@ -421,6 +472,7 @@ impl From<q::ActivityItem> for Activity {
 connection!(ActivityConnection, ActivityEdge, Activity);
 
 #[derive(SimpleObject, Debug, Clone)]
+#[graphql(complex)]
 pub struct Task {
     pub id: ID,
     pub campaign_id: ID,
@@ -450,6 +502,15 @@ impl From<q::TaskRow> for Task {
             created_at: row.created_at,
             updated_at: row.updated_at,
         }
+    }
+}
+
+#[async_graphql::ComplexObject]
+impl Task {
+    /// The task's current version, to pass as `expectedVersion` when reassigning, completing or
+    /// rescheduling it.
+    async fn version(&self, ctx: &Context<'_>) -> Result<i32, ApiError> {
+        stream_version(ctx, crate::command::StreamKind::Task, &self.id).await
     }
 }
 
@@ -488,8 +549,16 @@ pub struct Person {
     /// Current only (not time-travelled): today's tasks about the person.
     pub tasks: Vec<Task>,
     pub steps: Vec<Step>,
-    /// Every change of the person, oldest first (up to `asOf`).
+    /// Every change of the person, served by [`Person::history`] (which writes each one out in words).
+    #[graphql(skip)]
     pub history: Vec<Activity>,
+    /// The moment the person was asked for (`asOf`), for the fields resolved on their own.
+    #[graphql(skip)]
+    pub as_of: Option<DateTime<Utc>>,
+    /// Whether the caller sees personal data masked (then field values and the words of the history are
+    /// withheld).
+    #[graphql(skip)]
+    pub masked: bool,
 }
 
 #[async_graphql::ComplexObject]
@@ -508,6 +577,58 @@ impl Person {
             .await?;
         }
         Ok(self.contact_points.clone())
+    }
+
+    /// The values of the person's number, date, text and address fields, as they stood at `asOf` (the same
+    /// moment as every other time-travelled field), in the order of the fields' ids. Empty for callers who
+    /// see personal data masked. Field values are personal: every read is in the access log
+    /// (`READ_FIELD_VALUES`).
+    async fn field_values(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::fields::PersonFieldValue>, ApiError> {
+        let access = Policy::read_people(ctx)?;
+        if self.masked || access.masks_personal_data() {
+            return Ok(Vec::new());
+        }
+        crate::access::record_access(
+            access.store(),
+            access.identity,
+            "READ_FIELD_VALUES",
+            Some(self.id.to_string()),
+        )
+        .await?;
+        super::fields::person_field_values(
+            &access,
+            parse::id("id", &self.id)?,
+            parse::id("campaignId", &self.campaign_id)?,
+            self.as_of,
+        )
+        .await
+    }
+
+    /// Every change of the person, oldest first (up to `asOf`), each summary saying what changed from what
+    /// to what, with names: the person's names and contact points, units, fields and responses, the
+    /// campaign's scale labels, organizers (by email), structure tests and other people (when the caller may
+    /// see them). For callers who see personal data masked, the summaries say only the event's kind.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<Activity>, ApiError> {
+        let access = Policy::read_people(ctx)?;
+        if self.masked || access.masks_personal_data() {
+            return Ok(self.history.clone());
+        }
+        super::history::in_words(
+            &access,
+            parse::id("id", &self.id)?,
+            parse::id("campaignId", &self.campaign_id)?,
+            self.history.clone(),
+        )
+        .await
+    }
+
+    /// The person's current version (not time-travelled), to pass as `expectedVersion` with a change: a
+    /// change made by someone else since then answers CONFLICT instead of being overwritten.
+    async fn version(&self, ctx: &Context<'_>) -> Result<i32, ApiError> {
+        stream_version(ctx, crate::command::StreamKind::Person, &self.id).await
     }
 }
 
@@ -595,6 +716,8 @@ impl From<q::PersonDetail> for Person {
                 })
                 .collect(),
             history: detail.history.into_iter().map(Into::into).collect(),
+            as_of: None,
+            masked: false,
         }
     }
 }
@@ -1168,7 +1291,12 @@ impl ReadQuery {
             None => None,
         };
         // Reading contact points is logged where `Person.contactPoints` resolves.
-        Ok(detail.map(|detail| access.masked(Person::from(detail))))
+        Ok(detail.map(|detail| {
+            access.masked(Person {
+                as_of,
+                ..Person::from(detail)
+            })
+        }))
     }
 
     /// Tasks of the chapter (`first` at most 100).
@@ -1235,6 +1363,34 @@ impl ReadQuery {
             }
             _ => Ok(None),
         }
+    }
+
+    /// A campaign's structure tests, newest first, live (empty for a campaign the caller does not reach).
+    async fn structure_tests(
+        &self,
+        ctx: &Context<'_>,
+        campaign_id: ID,
+    ) -> Result<Vec<StructureTest>, ApiError> {
+        let access = Policy::read(ctx, Permission::Read)?;
+        let campaign = parse::id("campaignId", &campaign_id)?;
+        if !access.reaches(campaign).await? {
+            return Ok(Vec::new());
+        }
+        let ids = access
+            .read_models()
+            .structure_test_ids(access.chapter(), campaign)
+            .await?;
+        let mut tests = Vec::with_capacity(ids.len());
+        for test in ids {
+            if let Some(view) = access
+                .read_models()
+                .structure_test(access.chapter(), test, None)
+                .await?
+            {
+                tests.push(access.masked(StructureTest::from(view)));
+            }
+        }
+        Ok(tests)
     }
 
     /// Every change in a campaign, newest first, with its actor (`first` at most 100).

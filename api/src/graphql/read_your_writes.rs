@@ -1,6 +1,6 @@
 //! Read-your-writes for a caller's next request: every mutation records where its last event sits in the
 //! log for its caller (chapter and user), and a later query by the same caller to the same server first waits
-//! (up to 5 s) until the read models have projected that far, even when the mutation selected no changed
+//! (up to `GraphqlSettings::read_your_write_wait`, 10 s by default) until the read models have projected that far, even when the mutation selected no changed
 //! object. Another server or process does not know the position: there the mutation's selected object is
 //! the way (`docs/api.md`).
 
@@ -13,9 +13,6 @@ use projections::ReadModels;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use store::Position;
-
-/// How long a query waits for its caller's last write to be projected before it answers without it.
-const WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The newest write of each caller in this process.
 #[derive(Debug, Default)]
@@ -47,6 +44,8 @@ impl LastWrites {
 pub struct ReadYourWrites {
     pub writes: Arc<LastWrites>,
     pub read_models: ReadModels,
+    /// How long a query waits for its caller's last write to be projected before it answers without it.
+    pub wait: std::time::Duration,
 }
 
 impl ExtensionFactory for ReadYourWrites {
@@ -54,6 +53,7 @@ impl ExtensionFactory for ReadYourWrites {
         Arc::new(ReadYourWrites {
             writes: self.writes.clone(),
             read_models: self.read_models.clone(),
+            wait: self.wait,
         })
     }
 }
@@ -77,7 +77,7 @@ impl Extension for ReadYourWrites {
                 if let Some(position) = self.writes.of(identity.chapter, identity.user) {
                     // Not caught up within the wait: the query answers with what is projected, as a
                     // mutation's selected object does.
-                    if let Err(error) = self.read_models.wait_until(position, WAIT).await {
+                    if let Err(error) = self.read_models.wait_until(position, self.wait).await {
                         tracing::warn!(%error, "waiting for the caller's last write failed");
                     }
                 }

@@ -18,20 +18,27 @@ pub struct LogSubscription;
 
 #[Subscription]
 impl LogSubscription {
-    /// Fires whenever this server commits events, with the newest position it committed.
+    /// Fires whenever this server commits events, with the newest position it committed. With
+    /// `announce`, the first message is the position as the subscription starts listening: once it
+    /// arrives, no later commit is missed.
     async fn log_head_changes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(default = false)] announce: bool,
     ) -> Result<impl Stream<Item = LogPosition>, ApiError> {
         let access = Policy::read(ctx, Permission::Read)?;
         let revalidation = Policy::revalidation(ctx).await?;
         let committed = access.store().subscribe();
+        let listening = announce.then(|| LogPosition::from(*committed.borrow()));
         let positions = stream::unfold(committed, |mut committed| async move {
             committed.changed().await.ok()?;
             let position = *committed.borrow_and_update();
             Some((LogPosition::from(position), committed))
         });
-        Ok(while_allowed(positions, revalidation))
+        Ok(while_allowed(
+            stream::iter(listening).chain(positions),
+            revalidation,
+        ))
     }
 }
 
@@ -40,6 +47,8 @@ impl LogSubscription {
 pub enum WallChartChangeKind {
     PersonCell,
     UnitFigures,
+    /// The subscription listens from now on (first message, only when asked for with `announce`).
+    Listening,
 }
 
 /// One wall-chart change. `cell` and `figures` read the current state when selected.
@@ -108,11 +117,14 @@ impl WallChartChange {
 }
 
 /// A change to one of the caller's tasks. `stillMine` is false when it was reassigned to someone else.
+/// With `announce`, the first message has `listening: true` and no task: the subscription listens from
+/// then on.
 #[derive(async_graphql::SimpleObject, Debug, Clone)]
 pub struct MyTaskChange {
-    pub task_id: ID,
-    pub campaign_id: ID,
+    pub task_id: Option<ID>,
+    pub campaign_id: Option<ID>,
     pub still_mine: bool,
+    pub listening: bool,
 }
 
 /// Ends `items` as soon as its subscriber may no longer see them (session ended, token revoked, user
@@ -152,11 +164,13 @@ pub struct ChangeSubscription;
 
 #[Subscription]
 impl ChangeSubscription {
-    /// Cell and unit-figure updates of a campaign's wall chart, as they are projected.
+    /// Cell and unit-figure updates of a campaign's wall chart, as they are projected. With `announce`,
+    /// the first message is `LISTENING`: a client that loads the chart after it misses no change.
     async fn wall_chart_changes(
         &self,
         ctx: &Context<'_>,
         campaign_id: ID,
+        #[graphql(default = false)] announce: bool,
     ) -> Result<impl Stream<Item = WallChartChange>, ApiError> {
         let access = Policy::read(ctx, Permission::Read)?;
         let campaign: CampaignId = parse::id("campaignId", &campaign_id)?;
@@ -183,13 +197,23 @@ impl ChangeSubscription {
             };
             std::future::ready(update)
         });
-        Ok(while_allowed(updates, revalidation))
+        let listening = announce.then(|| WallChartChange {
+            kind: WallChartChangeKind::Listening,
+            campaign_id: ID(campaign.to_string()),
+            person_id: None,
+            unit_id: None,
+        });
+        Ok(while_allowed(
+            stream::iter(listening).chain(updates),
+            revalidation,
+        ))
     }
 
     /// Changes to the caller's tasks (assigned to them, or just taken away from them).
     async fn my_task_changes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(default = false)] announce: bool,
     ) -> Result<impl Stream<Item = MyTaskChange>, ApiError> {
         let access = Policy::read(ctx, Permission::ReadOwn)?;
         let chapter = access.chapter();
@@ -209,15 +233,25 @@ impl ChangeSubscription {
                     && (assignee == me || previous_assignee == Some(me)) =>
                 {
                     Some(MyTaskChange {
-                        task_id: ID(task.to_string()),
-                        campaign_id: ID(campaign.to_string()),
+                        task_id: Some(ID(task.to_string())),
+                        campaign_id: Some(ID(campaign.to_string())),
                         still_mine: assignee == me,
+                        listening: false,
                     })
                 }
                 _ => None,
             };
             std::future::ready(update)
         });
-        Ok(while_allowed(updates, revalidation))
+        let listening = announce.then_some(MyTaskChange {
+            task_id: None,
+            campaign_id: None,
+            still_mine: false,
+            listening: true,
+        });
+        Ok(while_allowed(
+            stream::iter(listening).chain(updates),
+            revalidation,
+        ))
     }
 }

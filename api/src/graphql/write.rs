@@ -209,19 +209,32 @@ async fn execute(
     })
 }
 
-/// How long a mutation's answer waits for its events to be projected before it answers without them.
-const READ_YOUR_WRITE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// How long a mutation's answer waits for its events to be projected (`GraphqlSettings`).
+pub struct ReadYourWriteWait(pub std::time::Duration);
 
 impl MutationResult {
-    /// Waits until the read models have projected this mutation's events.
-    async fn projected(&self, access: &super::authz::ReadAccess<'_>) -> Result<(), ApiError> {
+    /// Waits until the read models have projected this mutation's events. When they do not within the wait
+    /// (a server under heavy load), the changed object is a `STALE` error rather than an old or missing
+    /// object: the write is done (`id` and `version` stand), and reading it again shortly shows it.
+    async fn projected(
+        &self,
+        ctx: &Context<'_>,
+        access: &super::authz::ReadAccess<'_>,
+    ) -> Result<(), ApiError> {
         if let Some(position) = self.position {
-            let caught_up = access
-                .read_models()
-                .wait_until(position, READ_YOUR_WRITE_TIMEOUT)
-                .await?;
+            let wait = ctx
+                .data_opt::<ReadYourWriteWait>()
+                .map_or(std::time::Duration::from_secs(10), |wait| wait.0);
+            let caught_up = access.read_models().wait_until(position, wait).await?;
             if !caught_up {
                 tracing::warn!(?position, "the read models did not catch up in time");
+                return Err(ApiError::Stale {
+                    message: format!(
+                        "the change is saved (version {}) but not readable yet; read it again shortly",
+                        self.version
+                    ),
+                    position: position.position.to_string(),
+                });
             }
         }
         Ok(())
@@ -249,7 +262,7 @@ impl MutationResult {
         if !access.reaches(campaign).await? {
             return Ok(None);
         }
-        self.projected(&access).await?;
+        self.projected(ctx, &access).await?;
         let view = access
             .read_models()
             .campaign(access.chapter(), campaign)
@@ -263,7 +276,7 @@ impl MutationResult {
             return Ok(None);
         };
         let access = Policy::read_people(ctx)?;
-        self.projected(&access).await?;
+        self.projected(ctx, &access).await?;
         let detail = access
             .read_models()
             .person(access.chapter(), person, None)
@@ -289,7 +302,7 @@ impl MutationResult {
             return Ok(None);
         };
         let access = Policy::read(ctx, Permission::Read)?;
-        self.projected(&access).await?;
+        self.projected(ctx, &access).await?;
         let view = access
             .read_models()
             .structure_test(access.chapter(), test, None)

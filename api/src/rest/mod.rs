@@ -193,6 +193,8 @@ impl IntoResponse for RestError {
             ApiError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             // The database could not be reached: the client may retry (with its idempotency key).
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            // Never raised by the REST API (its writes answer without waiting for projection).
+            ApiError::Stale { .. } => StatusCode::SERVICE_UNAVAILABLE,
         };
         osdi_error(status, self.0.code(), &self.0.to_string())
     }

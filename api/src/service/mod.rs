@@ -115,7 +115,10 @@ impl From<ServiceError> for ApiError {
             },
             // The command named a campaign, unit, field, contact point … that does not exist; every other
             // rejection breaks a rule of the input.
-            ServiceError::Missing(refusal) => Self::not_found(refusal.message),
+            ServiceError::Missing(refusal) => Self::NotFound {
+                field: refusal.input_path(),
+                message: refusal.message,
+            },
             ServiceError::Rejected(refusal) => match refusal.input_path() {
                 Some(path) => Self::invalid(&path, refusal.message),
                 None => Self::Validation {

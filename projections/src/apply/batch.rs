@@ -117,6 +117,7 @@ pub(super) struct CampaignsBatch {
     pub(super) person_history: History<PersonHistoryRow>,
     pub(super) membership_history: History<PersonUnitHistoryRow>,
     pub(super) step_history: History<TestStepHistoryRow>,
+    pub(super) connection_history: History<rows::ConnectionHistoryRow>,
     /// (person, field, response) → campaign; inserted if absent.
     pub(super) responses: BTreeMap<(String, String, String), String>,
     pub(super) contact_points: BTreeMap<String, ContactPointRecord>,
@@ -407,6 +408,7 @@ impl CampaignsBatch {
         )
         .await?;
         self.step_history.write(tx).await?;
+        self.connection_history.write(tx).await?;
         let task_rows = self
             .tasks
             .into_iter()

@@ -63,6 +63,7 @@ pub(crate) fn tables(projection: &str) -> &'static [&'static str] {
             "rm_test_steps",
             "rm_test_step_history",
             "rm_structure_test_history",
+            "rm_connection_history",
         ],
         ACTIVITY => &["rm_activity"],
         _ => &[],

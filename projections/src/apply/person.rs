@@ -4,11 +4,11 @@
 
 use super::batch::{person_cell, CampaignsBatch, PersonState};
 use super::rows::{
-    AssessmentRow, ConnectionRecord, ContactPointRecord, OneOnOneRow, PersonHistoryRow,
+    self, AssessmentRow, ConnectionRecord, ContactPointRecord, OneOnOneRow, PersonHistoryRow,
     PersonRecord, PersonUnitHistoryRow, TestStepHistoryRow, TestStepRecord,
 };
 use super::BatchEffects;
-use crate::codec::TargetKind;
+use crate::codec::{StoredEnum, TargetKind};
 use crate::events::Envelope;
 use crate::read::PersonStatusView;
 use chrono::{DateTime, Utc};
@@ -213,11 +213,22 @@ impl CampaignsBatch {
                 false
             }
             PersonEvent::ConnectionMade(connection) => {
-                self.add_connection(person, connection);
+                self.add_connection(applying, &state.row.campaign_id, connection);
+                if let EntityRef::Person(target) = connection.target {
+                    if crate::read::organizes(connection.kind.as_str()) {
+                        self.touch_units_of(tx, &state.row, &target.to_string())
+                            .await?;
+                    }
+                }
                 false
             }
             PersonEvent::ConnectionDeactivated { connection_id } => {
-                self.deactivate_connection(tx, *connection_id).await?
+                let led = self.led_by_connection(tx, *connection_id).await?;
+                if let Some(target) = led {
+                    self.touch_units_of(tx, &state.row, &target).await?;
+                }
+                self.deactivate_connection(tx, applying, *connection_id)
+                    .await?
             }
             PersonEvent::StructureTestStepRecorded {
                 test_id,
@@ -242,7 +253,7 @@ impl CampaignsBatch {
                     self.add_response(person, &state.row.campaign_id, response);
                 }
                 for connection in connections {
-                    self.add_connection(person, connection);
+                    self.add_connection(applying, &state.row.campaign_id, connection);
                 }
                 true
             }
@@ -328,6 +339,7 @@ impl CampaignsBatch {
                 valid_to: None,
                 name: row.name.clone(),
                 preferred_language: row.preferred_language.clone(),
+                sort_name: row.sort_name.clone(),
             },
         );
     }
@@ -461,11 +473,30 @@ impl CampaignsBatch {
         assessment.becomes_current
     }
 
-    fn add_connection(&mut self, person: &str, connection: &Connection) {
+    /// A connection made by the person (or absorbed from a duplicate: then it is the survivor's from now
+    /// on in its history, which the wall chart's coverage by leaders reads).
+    fn add_connection(&mut self, applying: Applying<'_>, campaign: &str, connection: &Connection) {
+        let person = applying.person;
         let (target_kind, target_id) = match connection.target {
             EntityRef::Person(target) => (TargetKind::Person, target.to_string()),
             EntityRef::Unit(target) => (TargetKind::Unit, target.to_string()),
         };
+        let key = vec![connection.connection_id.to_string()];
+        self.connection_history.close(&key, applying.at);
+        self.connection_history.open(
+            key,
+            rows::ConnectionHistoryRow {
+                connection_id: connection.connection_id.to_string(),
+                from_position: applying.position,
+                person_id: person.to_string(),
+                campaign_id: campaign.to_string(),
+                target_kind,
+                target_id: target_id.clone(),
+                kind: connection.kind.as_str().to_string(),
+                valid_from: applying.at,
+                valid_to: None,
+            },
+        );
         self.connections
             .entry(connection.connection_id.to_string())
             .or_insert_with(|| ConnectionRecord {
@@ -477,12 +508,79 @@ impl CampaignsBatch {
             });
     }
 
+    /// The person a connection to a person of an organizing kind leads (`None` for any other connection).
+    async fn led_by_connection(
+        &self,
+        tx: &mut Tx,
+        connection: ConnectionId,
+    ) -> Result<Option<String>, sqlx::Error> {
+        let id = connection.to_string();
+        let (target_kind, target_id, kind) = match self.connections.get(&id) {
+            Some(record) => (
+                record.target_kind,
+                record.target_id.clone(),
+                record.kind.clone(),
+            ),
+            None => {
+                let Some(row) = tx
+                    .fetch_optional(
+                        "SELECT target_kind, target_id, kind FROM rm_connections WHERE connection_id = $1",
+                        &args![id],
+                    )
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                let target_kind = if row.text("target_kind")? == TargetKind::Person.as_str() {
+                    TargetKind::Person
+                } else {
+                    TargetKind::Unit
+                };
+                (target_kind, row.text("target_id")?, row.text("kind")?)
+            }
+        };
+        Ok(
+            (target_kind == TargetKind::Person && crate::read::organizes(&kind))
+                .then_some(target_id),
+        )
+    }
+
+    /// The figures of `target`'s units change with who leads them (`uncoveredCountingLeaders`): they are
+    /// touched like the units of a changed cell, so their `UnitFigures` change is published.
+    async fn touch_units_of(
+        &mut self,
+        tx: &mut Tx,
+        leader: &PersonRecord,
+        target: &str,
+    ) -> Result<(), sqlx::Error> {
+        let units: Vec<String> = match self.people.get(target) {
+            Some(state) => state.units.iter().cloned().collect(),
+            None => tx
+                .fetch(
+                    "SELECT unit_id FROM rm_person_units WHERE person_id = $1",
+                    &args![target],
+                )
+                .await?
+                .iter()
+                .map(|row| row.text("unit_id"))
+                .collect::<Result<_, _>>()?,
+        };
+        self.touched_units
+            .entry((leader.chapter_id.clone(), leader.campaign_id.clone()))
+            .or_default()
+            .extend(units);
+        Ok(())
+    }
+
     async fn deactivate_connection(
         &mut self,
         tx: &mut Tx,
+        applying: Applying<'_>,
         connection: ConnectionId,
     ) -> Result<CellChanged, sqlx::Error> {
         let id = connection.to_string();
+        self.connection_history
+            .close(&vec![id.clone()], applying.at);
         if let Some(connection) = self.connections.get_mut(&id) {
             connection.active = false;
         }
@@ -554,13 +652,14 @@ impl CampaignsBatch {
         .await?;
         // The name through time is personal too: the stored rows and the batch's own.
         tx.execute(
-            "UPDATE rm_person_history SET name = NULL WHERE person_id = $1",
+            "UPDATE rm_person_history SET name = NULL, sort_name = NULL WHERE person_id = $1",
             &args![person],
         )
         .await?;
         self.person_history.for_each_row(|row| {
             if row.person_id == person {
                 row.name = None;
+                row.sort_name = None;
             }
         });
         Ok(())

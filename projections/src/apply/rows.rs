@@ -130,6 +130,8 @@ pub(super) struct PersonHistoryRow {
     /// Personal: NULL once the person is forgotten.
     pub name: Option<String>,
     pub preferred_language: Option<String>,
+    /// The wall chart's order as it was (see [`PersonRecord::sort_name`]). Personal: NULL once forgotten.
+    pub sort_name: Option<String>,
 }
 
 impl Row for PersonHistoryRow {
@@ -146,6 +148,7 @@ impl Row for PersonHistoryRow {
         "valid_to",
         "name",
         "preferred_language",
+        "sort_name",
     ];
 
     fn into_args(self) -> Vec<Arg> {
@@ -161,6 +164,7 @@ impl Row for PersonHistoryRow {
             Arg::from(self.valid_to),
             Arg::from(self.name),
             Arg::from(self.preferred_language),
+            Arg::from(self.sort_name),
         ]
     }
 }
@@ -370,6 +374,57 @@ impl Row for ConnectionRow {
             Arg::from(connection.kind),
             Arg::from(connection.active),
         ]
+    }
+}
+
+/// `rm_connection_history`: a connection was active over a range of time (the wall chart's coverage by
+/// worker-leaders reads it, live and as of a moment).
+pub(super) struct ConnectionHistoryRow {
+    pub connection_id: String,
+    pub from_position: i64,
+    pub person_id: String,
+    pub campaign_id: String,
+    pub target_kind: TargetKind,
+    pub target_id: String,
+    pub kind: String,
+    pub valid_from: DateTime<Utc>,
+    pub valid_to: Option<DateTime<Utc>>,
+}
+
+impl Row for ConnectionHistoryRow {
+    const TABLE: &'static str = "rm_connection_history";
+    const COLUMNS: &'static [&'static str] = &[
+        "connection_id",
+        "from_position",
+        "person_id",
+        "campaign_id",
+        "target_kind",
+        "target_id",
+        "kind",
+        "valid_from",
+        "valid_to",
+    ];
+
+    fn into_args(self) -> Vec<Arg> {
+        vec![
+            Arg::from(self.connection_id),
+            Arg::from(self.from_position),
+            Arg::from(self.person_id),
+            Arg::from(self.campaign_id),
+            Arg::from(self.target_kind.as_str()),
+            Arg::from(self.target_id),
+            Arg::from(self.kind),
+            Arg::from(self.valid_from),
+            Arg::from(self.valid_to),
+        ]
+    }
+}
+
+impl HistoryRow for ConnectionHistoryRow {
+    const KEY: &'static [&'static str] = &["connection_id"];
+
+    fn close(&mut self, at: DateTime<Utc>) {
+        self.valid_to = Some(at);
     }
 }
 
@@ -684,6 +739,7 @@ mod tests {
                 valid_to: None,
                 name: Some("Ana Rivera".into()),
                 preferred_language: Some("es".into()),
+                sort_name: Some("rivera ana".into()),
             }),
             width(PersonUnitRow {
                 person_id: "p",
@@ -723,6 +779,17 @@ mod tests {
                 assessed_by: "u".into(),
                 assessed_at: at(),
                 recorded_at: at(),
+            }),
+            width(ConnectionHistoryRow {
+                connection_id: "k".into(),
+                from_position: 1,
+                person_id: "p".into(),
+                campaign_id: "c".into(),
+                target_kind: TargetKind::Person,
+                target_id: "q".into(),
+                kind: "organizer of".into(),
+                valid_from: at(),
+                valid_to: None,
             }),
             width(ConnectionRow {
                 connection_id: "k".into(),

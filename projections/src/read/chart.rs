@@ -26,6 +26,8 @@ pub(super) struct ChartData {
     pub(super) units: Vec<UnitRecord>,
     pub(super) people: Vec<PersonCell>,
     pub(super) memberships: Vec<(PersonId, UnitId)>,
+    /// People an active person of the chart organizes (a worker-leader's "organizer of" connection).
+    pub(super) led: BTreeSet<PersonId>,
 }
 
 #[derive(Clone)]
@@ -110,6 +112,7 @@ struct Tally {
     assessed: u32,
     per_level: BTreeMap<u8, u32>,
     uncovered: u32,
+    uncovered_counting_leaders: u32,
     in_scope: u32,
     asked: u32,
     committed: u32,
@@ -118,8 +121,9 @@ struct Tally {
 }
 
 impl Tally {
-    /// Counts a person; `in_scope`: they are in the chart's structure test's scope.
-    fn add(&mut self, person: &PersonCell, in_scope: bool) {
+    /// Counts a person; `in_scope`: they are in the chart's structure test's scope; `led`: an active person
+    /// organizes them.
+    fn add(&mut self, person: &PersonCell, in_scope: bool, led: bool) {
         self.people += 1;
         if let Some(level) = person.level {
             self.assessed += 1;
@@ -127,6 +131,9 @@ impl Tally {
         }
         if person.organizer.is_none() {
             self.uncovered += 1;
+            if !led {
+                self.uncovered_counting_leaders += 1;
+            }
         }
         if in_scope {
             self.in_scope += 1;
@@ -178,6 +185,7 @@ impl Tally {
                 .collect(),
             share_ones_and_twos: share,
             uncovered: self.uncovered,
+            uncovered_counting_leaders: self.uncovered_counting_leaders,
             test,
             majority: total > 0 && strong * 2 > total,
             supermajority: total > 0 && strong * 3 >= total * 2,
@@ -272,33 +280,39 @@ impl ReadModels {
         let campaign_arg = sql.arg(campaign.to_string());
         match as_of {
             None => sql.push(&format!(
-                "SELECT p.person_id, p.name, p.level, p.organizer, p.follow_up FROM rm_people p \
+                "SELECT p.person_id, p.name, p.sort_name, p.level, p.organizer, p.follow_up FROM rm_people p \
                  WHERE p.campaign_id = {campaign_arg} AND p.status = '{active}'",
                 active = PersonStatusView::Active.as_str()
             )),
             Some(at) => {
                 let valid = valid_at(&mut sql, "h", at);
                 sql.push(&format!(
-                    "SELECT h.person_id, h.name, h.level, h.organizer, h.follow_up FROM rm_person_history h \
+                    "SELECT h.person_id, h.name, h.sort_name, h.level, h.organizer, h.follow_up \
+                     FROM rm_person_history h \
                      WHERE h.campaign_id = {campaign_arg} AND h.status = '{active}' AND {valid}",
                     active = PersonStatusView::Active.as_str()
                 ))
             }
         };
+        // Each cell with its order: family name then given name, folded, as it was at the moment (the
+        // forgotten, whose names are gone, last).
         let mut people = self
             .db()
             .fetch(&sql.text, &sql.args)
             .await?
             .iter()
             .map(|row| {
-                Ok(PersonCell {
-                    person_id: person_id(row, "person_id")?,
-                    name: row.opt_text("name")?,
-                    level: opt_level(row, "level")?,
-                    organizer: opt_user_id(row, "organizer")?,
-                    follow_up: row.boolean("follow_up")?,
-                    step: None,
-                })
+                Ok((
+                    row.opt_text("sort_name")?,
+                    PersonCell {
+                        person_id: person_id(row, "person_id")?,
+                        name: row.opt_text("name")?,
+                        level: opt_level(row, "level")?,
+                        organizer: opt_user_id(row, "organizer")?,
+                        follow_up: row.boolean("follow_up")?,
+                        step: None,
+                    },
+                ))
             })
             .collect::<Result<Vec<_>, ProjectionError>>()?;
         let mut sql = Sql::default();
@@ -342,14 +356,49 @@ impl ReadModels {
                 steps.insert(person_id(&row, "person_id")?, stored(&row, "step")?);
             }
         }
-        for person in &mut people {
+        for (_, person) in &mut people {
             person.step = steps.get(&person.person_id).copied();
         }
-        people.sort_by(|a, b| a.name.cmp(&b.name).then(a.person_id.cmp(&b.person_id)));
+        people.sort_by(|(a_order, a), (b_order, b)| {
+            a_order
+                .is_none()
+                .cmp(&b_order.is_none())
+                .then_with(|| a_order.cmp(b_order))
+                .then(a.person_id.cmp(&b.person_id))
+        });
+        let people: Vec<PersonCell> = people.into_iter().map(|(_, person)| person).collect();
+        // Worker-leaders: connections to a person of the campaign, active at the moment, of an organizing
+        // kind, made by a person active at the moment (one of the chart's people).
+        let mut sql = Sql::default();
+        let campaign_arg = sql.arg(campaign.to_string());
+        let valid = match as_of {
+            None => "c.valid_to IS NULL".to_string(),
+            Some(at) => valid_at(&mut sql, "c", at),
+        };
+        sql.push(&format!(
+            "SELECT c.person_id, c.target_id, c.kind FROM rm_connection_history c \
+             WHERE c.campaign_id = {campaign_arg} AND c.target_kind = 'person' AND {valid}"
+        ));
+        let active: BTreeSet<PersonId> = people.iter().map(|person| person.person_id).collect();
+        let mut led = BTreeSet::new();
+        for row in self.db().fetch(&sql.text, &sql.args).await? {
+            if !super::organizes(&row.text("kind")?) {
+                continue;
+            }
+            let leader = person_id(&row, "person_id")?;
+            // A target that is not a person id cannot be one of the chart's people.
+            let Ok(target) = PersonId::parse(&row.text("target_id")?) else {
+                continue;
+            };
+            if leader != target && active.contains(&leader) {
+                led.insert(target);
+            }
+        }
         Ok(ChartData {
             units,
             people,
             memberships,
+            led,
         })
     }
 
@@ -450,7 +499,8 @@ impl ReadModels {
         let mut reached: BTreeSet<UnitId> = BTreeSet::new();
         for person in &data.people {
             let scoped = goal.is_some() && in_scope(person.person_id);
-            totals.add(person, scoped);
+            let led = data.led.contains(&person.person_id);
+            totals.add(person, scoped, led);
             let units = units_of
                 .get(&person.person_id)
                 .map(Vec::as_slice)
@@ -471,7 +521,7 @@ impl ReadModels {
                 }
             }
             for unit in &reached {
-                tallies.entry(*unit).or_default().add(person, scoped);
+                tallies.entry(*unit).or_default().add(person, scoped, led);
             }
         }
         let mut units = Vec::new();

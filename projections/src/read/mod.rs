@@ -137,3 +137,44 @@ impl ReadModels {
         self.inner.wake.subscribe()
     }
 }
+
+/// Whether a connection's kind, in the organizers' words, says its person organizes the target (a
+/// worker-leader's connection, as Action Builder records it): "organizer of", "organizes", "organizer"
+/// (or "organiser…", "organises"), any case, accents and spacing ignored.
+pub fn organizes(kind: &str) -> bool {
+    let folded = crate::fold::fold(kind);
+    let words: Vec<&str> = folded.split_whitespace().collect();
+    matches!(
+        words.as_slice(),
+        ["organizer" | "organiser", "of"]
+            | ["organizes" | "organises"]
+            | ["organizer" | "organiser"]
+    )
+}
+
+#[cfg(test)]
+mod organizes_tests {
+    use super::organizes;
+
+    #[test]
+    fn organizing_kinds_are_told_from_others() {
+        for kind in [
+            "organizer of",
+            "Organizer  Of",
+            "organizes",
+            "Organiser of",
+            "ORGANIZER",
+        ] {
+            assert!(organizes(kind), "{kind}");
+        }
+        for kind in [
+            "coworker of",
+            "organized by",
+            "connection",
+            "organizer of record",
+            "",
+        ] {
+            assert!(!organizes(kind), "{kind}");
+        }
+    }
+}

@@ -10,6 +10,24 @@ use domain::ids::{ChapterId, PersonId, StructureTestId, UnitId};
 use std::collections::{BTreeMap, BTreeSet};
 
 impl ReadModels {
+    /// The ids of a campaign's structure tests, newest first.
+    pub async fn structure_test_ids(
+        &self,
+        chapter: ChapterId,
+        campaign: domain::ids::CampaignId,
+    ) -> Result<Vec<StructureTestId>, ProjectionError> {
+        self.db()
+            .fetch(
+                "SELECT test_id FROM rm_structure_tests WHERE chapter_id = $1 AND campaign_id = $2 \
+                 ORDER BY created_at DESC, test_id",
+                &store::sql::args![chapter.to_string(), campaign.to_string()],
+            )
+            .await?
+            .iter()
+            .map(|row| super::sql::test_id(row, "test_id"))
+            .collect()
+    }
+
     /// A structure test, live or as of a moment: per unit and per person in scope.
     pub async fn structure_test(
         &self,

@@ -202,7 +202,11 @@ pub struct UnitFigures {
     pub per_level: Vec<LevelCount>,
     /// Share of all people at level 1 or 2 (0 when empty).
     pub share_ones_and_twos: f64,
+    /// People with no organizer assigned.
     pub uncovered: u32,
+    /// People with no organizer assigned whom no active person organizes either (see
+    /// [`crate::read::organizes`]): coverage as Action Builder counts worker-leaders.
+    pub uncovered_counting_leaders: u32,
     pub test: Option<TestFigures>,
     /// More than half are 1s and 2s.
     pub majority: bool,

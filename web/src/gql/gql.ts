@@ -14,8 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query Me {\n    me {\n      userId\n      chapterId\n      role\n      language\n    }\n    campaigns {\n      id\n      name\n      archived\n    }\n  }\n": typeof types.MeDocument,
-    "\n  mutation SetMyLanguage($language: String) {\n    setMyLanguage(language: $language) {\n      userId\n      language\n    }\n  }\n": typeof types.SetMyLanguageDocument,
+    "\n  query Me {\n    me {\n      userId\n      chapterId\n      role\n    }\n    campaigns {\n      id\n      name\n      archived\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation Assess($input: AssessPersonInput!, $expectedVersion: Int, $idempotencyKey: String) {\n    assessPerson(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {\n      id\n      version\n      replayed\n      person {\n        ...PersonDetail\n      }\n    }\n  }\n": typeof types.AssessDocument,
     "\n  mutation LogOneOnOne($input: LogOneOnOneInput!, $expectedVersion: Int, $idempotencyKey: String) {\n    logOneOnOne(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {\n      id\n      version\n      replayed\n      person {\n        ...PersonDetail\n      }\n    }\n  }\n": typeof types.LogOneOnOneDocument,
     "\n  mutation AddNote($input: AddNoteInput!, $expectedVersion: Int, $idempotencyKey: String) {\n    addNote(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {\n      id\n      version\n      replayed\n      person {\n        ...PersonDetail\n      }\n    }\n  }\n": typeof types.AddNoteDocument,
@@ -32,41 +31,12 @@ type Documents = {
     "\n  mutation CompleteTask($input: CompleteTaskInput!, $idempotencyKey: String) {\n    completeTask(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": typeof types.CompleteTaskDocument,
     "\n  mutation ReopenTask($input: ReopenTaskInput!, $idempotencyKey: String) {\n    reopenTask(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": typeof types.ReopenTaskDocument,
     "\n  query WallChart($campaignId: ID!, $asOf: DateTime, $structureTestId: ID) {\n    wallChart(campaignId: $campaignId, asOf: $asOf, structureTestId: $structureTestId) {\n      asOf\n      campaign {\n        id\n        name\n        scale {\n          level\n          label\n          colour\n        }\n      }\n      units {\n        id\n        parentId\n        depth\n        name\n        kind\n        retired\n        figures {\n          ...Figures\n        }\n        people {\n          ...Cell\n        }\n      }\n      unplaced {\n        ...Cell\n      }\n      totals {\n        ...Figures\n      }\n    }\n  }\n  fragment Figures on UnitFigures {\n    people\n    assessed\n    uncovered\n    shareOnesAndTwos\n    majority\n    supermajority\n    perLevel {\n      level\n      count\n    }\n    structureTest {\n      inScope\n      participated\n      participation\n      goalReached\n    }\n  }\n  fragment Cell on PersonCell {\n    personId\n    name\n    level\n    organizerId\n    followUp\n  }\n": typeof types.WallChartDocument,
-    "\n  subscription WallChartChanges($campaignId: ID!) {\n    wallChartChanges(campaignId: $campaignId) {\n      kind\n      personId\n      unitId\n      cell {\n        ...Cell\n      }\n      figures {\n        ...Figures\n      }\n    }\n  }\n": typeof types.WallChartChangesDocument,
-    "\n  query AccessLog($first: Int!, $offset: Int!) {\n    accessLog(first: $first, offset: $offset) {\n      at\n      userId\n      action\n      subjectId\n      detail\n    }\n    users {\n      id\n      email\n    }\n  }\n": typeof types.AccessLogDocument,
-    "\n  query CampaignSetup($campaignId: ID!) {\n    campaign(id: $campaignId) {\n      id\n      name\n      scale {\n        level\n        label\n        colour\n      }\n    }\n    campaignFields(campaignId: $campaignId) {\n      id\n      name\n      fields {\n        id\n        name\n        type\n        allowsMultiple\n        responses {\n          id\n          name\n          retired\n        }\n      }\n    }\n    wallChart(campaignId: $campaignId) {\n      units {\n        id\n        parentId\n        depth\n        name\n        kind\n        retired\n      }\n    }\n  }\n": typeof types.CampaignSetupDocument,
-    "\n  mutation SetupAddUnit($input: AddUnitInput!, $idempotencyKey: String) {\n    addUnit(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": typeof types.SetupAddUnitDocument,
-    "\n  mutation SetupRenameUnit($input: RenameUnitInput!, $idempotencyKey: String) {\n    renameUnit(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": typeof types.SetupRenameUnitDocument,
-    "\n  mutation SetupMoveUnit($input: MoveUnitInput!, $idempotencyKey: String) {\n    moveUnit(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": typeof types.SetupMoveUnitDocument,
-    "\n  mutation SetupRetireUnit($input: RetireUnitInput!, $idempotencyKey: String) {\n    retireUnit(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": typeof types.SetupRetireUnitDocument,
-    "\n  mutation SetupAddFieldSection($input: AddFieldSectionInput!, $idempotencyKey: String) {\n    addFieldSection(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": typeof types.SetupAddFieldSectionDocument,
-    "\n  mutation SetupRenameFieldSection($input: RenameFieldSectionInput!, $idempotencyKey: String) {\n    renameFieldSection(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": typeof types.SetupRenameFieldSectionDocument,
-    "\n  mutation SetupAddField($input: AddFieldInput!, $idempotencyKey: String) {\n    addField(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": typeof types.SetupAddFieldDocument,
-    "\n  mutation SetupRenameField($input: RenameFieldInput!, $idempotencyKey: String) {\n    renameField(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": typeof types.SetupRenameFieldDocument,
-    "\n  mutation SetupAddFieldResponse($input: AddFieldResponseInput!, $idempotencyKey: String) {\n    addFieldResponse(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": typeof types.SetupAddFieldResponseDocument,
-    "\n  mutation SetupRenameFieldResponse($input: RenameFieldResponseInput!, $idempotencyKey: String) {\n    renameFieldResponse(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": typeof types.SetupRenameFieldResponseDocument,
-    "\n  mutation SetupRetireFieldResponse($input: RetireFieldResponseInput!, $idempotencyKey: String) {\n    retireFieldResponse(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": typeof types.SetupRetireFieldResponseDocument,
-    "\n  mutation SetupRelabelLevel($input: RelabelAssessmentLevelInput!, $idempotencyKey: String) {\n    relabelAssessmentLevel(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": typeof types.SetupRelabelLevelDocument,
-    "\n  mutation SetupAddLevel($input: AddAssessmentLevelInput!, $idempotencyKey: String) {\n    addAssessmentLevel(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": typeof types.SetupAddLevelDocument,
-    "\n  query MyApiTokens {\n    myApiTokens {\n      id\n      name\n      role\n      createdAt\n      lastUsedAt\n      revokedAt\n    }\n  }\n": typeof types.MyApiTokensDocument,
-    "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreateApiTokenDocument,
-    "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": typeof types.RevokeApiTokenDocument,
-    "\n  mutation SetUserRole($input: SetUserRoleInput!) {\n    setUserRole(input: $input) {\n      id\n      role\n      personalData\n      canExport\n    }\n  }\n": typeof types.SetUserRoleDocument,
-    "\n  mutation DisableUser($userId: ID!) {\n    disableUser(userId: $userId) {\n      id\n      disabled\n    }\n  }\n": typeof types.DisableUserDocument,
-    "\n  mutation EnableUser($userId: ID!) {\n    enableUser(userId: $userId) {\n      id\n      disabled\n    }\n  }\n": typeof types.EnableUserDocument,
-    "\n  mutation ResetUserPassword($userId: ID!) {\n    resetUserPassword(userId: $userId)\n  }\n": typeof types.ResetUserPasswordDocument,
-    "\n  mutation SetUserCampaigns($input: SetUserCampaignsInput!) {\n    setUserCampaigns(input: $input) {\n      id\n      campaignIds\n    }\n  }\n": typeof types.SetUserCampaignsDocument,
-    "\n  mutation AssignTurfUnit($input: TurfUnitInput!) {\n    assignTurfUnit(input: $input) {\n      id\n    }\n  }\n": typeof types.AssignTurfUnitDocument,
-    "\n  mutation UnassignTurfUnit($input: TurfUnitInput!) {\n    unassignTurfUnit(input: $input) {\n      id\n    }\n  }\n": typeof types.UnassignTurfUnitDocument,
-    "\n  query UnitTree($campaignId: ID!) {\n    wallChart(campaignId: $campaignId) {\n      units {\n        id\n        parentId\n        depth\n        name\n        kind\n        retired\n      }\n    }\n  }\n": typeof types.UnitTreeDocument,
-    "\n  query AdminUsers {\n    users {\n      id\n      email\n      role\n      personalData\n      canExport\n      disabled\n      campaignIds\n      turfUnits {\n        campaignId\n        unitId\n      }\n    }\n  }\n": typeof types.AdminUsersDocument,
-    "\n  mutation AddUser($input: AddUserInput!) {\n    addUser(input: $input) {\n      user {\n        id\n        email\n        role\n      }\n      temporaryPassword\n    }\n  }\n": typeof types.AddUserDocument,
+    "\n  subscription WallChartChanges($campaignId: ID!) {\n    wallChartChanges(campaignId: $campaignId, announce: true) {\n      kind\n      personId\n      unitId\n      cell {\n        ...Cell\n      }\n      figures {\n        ...Figures\n      }\n    }\n  }\n": typeof types.WallChartChangesDocument,
     "\n  query StructureTestIds($campaignId: ID!) {\n    activity(campaignId: $campaignId, filter: { kinds: [\"StructureTestCreated\"] }, first: 20) {\n      edges {\n        node {\n          structureTestId\n        }\n      }\n    }\n  }\n": typeof types.StructureTestIdsDocument,
     "\n  query StructureTestProgress($id: ID!) {\n    structureTest(id: $id) {\n      id\n      name\n      goalPercent\n      deadline\n      closed\n      totals {\n        inScope\n        participated\n        participation\n        goalReached\n      }\n    }\n  }\n": typeof types.StructureTestProgressDocument,
 };
 const documents: Documents = {
-    "\n  query Me {\n    me {\n      userId\n      chapterId\n      role\n      language\n    }\n    campaigns {\n      id\n      name\n      archived\n    }\n  }\n": types.MeDocument,
-    "\n  mutation SetMyLanguage($language: String) {\n    setMyLanguage(language: $language) {\n      userId\n      language\n    }\n  }\n": types.SetMyLanguageDocument,
+    "\n  query Me {\n    me {\n      userId\n      chapterId\n      role\n    }\n    campaigns {\n      id\n      name\n      archived\n    }\n  }\n": types.MeDocument,
     "\n  mutation Assess($input: AssessPersonInput!, $expectedVersion: Int, $idempotencyKey: String) {\n    assessPerson(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {\n      id\n      version\n      replayed\n      person {\n        ...PersonDetail\n      }\n    }\n  }\n": types.AssessDocument,
     "\n  mutation LogOneOnOne($input: LogOneOnOneInput!, $expectedVersion: Int, $idempotencyKey: String) {\n    logOneOnOne(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {\n      id\n      version\n      replayed\n      person {\n        ...PersonDetail\n      }\n    }\n  }\n": types.LogOneOnOneDocument,
     "\n  mutation AddNote($input: AddNoteInput!, $expectedVersion: Int, $idempotencyKey: String) {\n    addNote(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {\n      id\n      version\n      replayed\n      person {\n        ...PersonDetail\n      }\n    }\n  }\n": types.AddNoteDocument,
@@ -83,35 +53,7 @@ const documents: Documents = {
     "\n  mutation CompleteTask($input: CompleteTaskInput!, $idempotencyKey: String) {\n    completeTask(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": types.CompleteTaskDocument,
     "\n  mutation ReopenTask($input: ReopenTaskInput!, $idempotencyKey: String) {\n    reopenTask(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": types.ReopenTaskDocument,
     "\n  query WallChart($campaignId: ID!, $asOf: DateTime, $structureTestId: ID) {\n    wallChart(campaignId: $campaignId, asOf: $asOf, structureTestId: $structureTestId) {\n      asOf\n      campaign {\n        id\n        name\n        scale {\n          level\n          label\n          colour\n        }\n      }\n      units {\n        id\n        parentId\n        depth\n        name\n        kind\n        retired\n        figures {\n          ...Figures\n        }\n        people {\n          ...Cell\n        }\n      }\n      unplaced {\n        ...Cell\n      }\n      totals {\n        ...Figures\n      }\n    }\n  }\n  fragment Figures on UnitFigures {\n    people\n    assessed\n    uncovered\n    shareOnesAndTwos\n    majority\n    supermajority\n    perLevel {\n      level\n      count\n    }\n    structureTest {\n      inScope\n      participated\n      participation\n      goalReached\n    }\n  }\n  fragment Cell on PersonCell {\n    personId\n    name\n    level\n    organizerId\n    followUp\n  }\n": types.WallChartDocument,
-    "\n  subscription WallChartChanges($campaignId: ID!) {\n    wallChartChanges(campaignId: $campaignId) {\n      kind\n      personId\n      unitId\n      cell {\n        ...Cell\n      }\n      figures {\n        ...Figures\n      }\n    }\n  }\n": types.WallChartChangesDocument,
-    "\n  query AccessLog($first: Int!, $offset: Int!) {\n    accessLog(first: $first, offset: $offset) {\n      at\n      userId\n      action\n      subjectId\n      detail\n    }\n    users {\n      id\n      email\n    }\n  }\n": types.AccessLogDocument,
-    "\n  query CampaignSetup($campaignId: ID!) {\n    campaign(id: $campaignId) {\n      id\n      name\n      scale {\n        level\n        label\n        colour\n      }\n    }\n    campaignFields(campaignId: $campaignId) {\n      id\n      name\n      fields {\n        id\n        name\n        type\n        allowsMultiple\n        responses {\n          id\n          name\n          retired\n        }\n      }\n    }\n    wallChart(campaignId: $campaignId) {\n      units {\n        id\n        parentId\n        depth\n        name\n        kind\n        retired\n      }\n    }\n  }\n": types.CampaignSetupDocument,
-    "\n  mutation SetupAddUnit($input: AddUnitInput!, $idempotencyKey: String) {\n    addUnit(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": types.SetupAddUnitDocument,
-    "\n  mutation SetupRenameUnit($input: RenameUnitInput!, $idempotencyKey: String) {\n    renameUnit(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": types.SetupRenameUnitDocument,
-    "\n  mutation SetupMoveUnit($input: MoveUnitInput!, $idempotencyKey: String) {\n    moveUnit(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": types.SetupMoveUnitDocument,
-    "\n  mutation SetupRetireUnit($input: RetireUnitInput!, $idempotencyKey: String) {\n    retireUnit(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": types.SetupRetireUnitDocument,
-    "\n  mutation SetupAddFieldSection($input: AddFieldSectionInput!, $idempotencyKey: String) {\n    addFieldSection(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": types.SetupAddFieldSectionDocument,
-    "\n  mutation SetupRenameFieldSection($input: RenameFieldSectionInput!, $idempotencyKey: String) {\n    renameFieldSection(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": types.SetupRenameFieldSectionDocument,
-    "\n  mutation SetupAddField($input: AddFieldInput!, $idempotencyKey: String) {\n    addField(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": types.SetupAddFieldDocument,
-    "\n  mutation SetupRenameField($input: RenameFieldInput!, $idempotencyKey: String) {\n    renameField(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": types.SetupRenameFieldDocument,
-    "\n  mutation SetupAddFieldResponse($input: AddFieldResponseInput!, $idempotencyKey: String) {\n    addFieldResponse(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": types.SetupAddFieldResponseDocument,
-    "\n  mutation SetupRenameFieldResponse($input: RenameFieldResponseInput!, $idempotencyKey: String) {\n    renameFieldResponse(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": types.SetupRenameFieldResponseDocument,
-    "\n  mutation SetupRetireFieldResponse($input: RetireFieldResponseInput!, $idempotencyKey: String) {\n    retireFieldResponse(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": types.SetupRetireFieldResponseDocument,
-    "\n  mutation SetupRelabelLevel($input: RelabelAssessmentLevelInput!, $idempotencyKey: String) {\n    relabelAssessmentLevel(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": types.SetupRelabelLevelDocument,
-    "\n  mutation SetupAddLevel($input: AddAssessmentLevelInput!, $idempotencyKey: String) {\n    addAssessmentLevel(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n": types.SetupAddLevelDocument,
-    "\n  query MyApiTokens {\n    myApiTokens {\n      id\n      name\n      role\n      createdAt\n      lastUsedAt\n      revokedAt\n    }\n  }\n": types.MyApiTokensDocument,
-    "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n      }\n    }\n  }\n": types.CreateApiTokenDocument,
-    "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": types.RevokeApiTokenDocument,
-    "\n  mutation SetUserRole($input: SetUserRoleInput!) {\n    setUserRole(input: $input) {\n      id\n      role\n      personalData\n      canExport\n    }\n  }\n": types.SetUserRoleDocument,
-    "\n  mutation DisableUser($userId: ID!) {\n    disableUser(userId: $userId) {\n      id\n      disabled\n    }\n  }\n": types.DisableUserDocument,
-    "\n  mutation EnableUser($userId: ID!) {\n    enableUser(userId: $userId) {\n      id\n      disabled\n    }\n  }\n": types.EnableUserDocument,
-    "\n  mutation ResetUserPassword($userId: ID!) {\n    resetUserPassword(userId: $userId)\n  }\n": types.ResetUserPasswordDocument,
-    "\n  mutation SetUserCampaigns($input: SetUserCampaignsInput!) {\n    setUserCampaigns(input: $input) {\n      id\n      campaignIds\n    }\n  }\n": types.SetUserCampaignsDocument,
-    "\n  mutation AssignTurfUnit($input: TurfUnitInput!) {\n    assignTurfUnit(input: $input) {\n      id\n    }\n  }\n": types.AssignTurfUnitDocument,
-    "\n  mutation UnassignTurfUnit($input: TurfUnitInput!) {\n    unassignTurfUnit(input: $input) {\n      id\n    }\n  }\n": types.UnassignTurfUnitDocument,
-    "\n  query UnitTree($campaignId: ID!) {\n    wallChart(campaignId: $campaignId) {\n      units {\n        id\n        parentId\n        depth\n        name\n        kind\n        retired\n      }\n    }\n  }\n": types.UnitTreeDocument,
-    "\n  query AdminUsers {\n    users {\n      id\n      email\n      role\n      personalData\n      canExport\n      disabled\n      campaignIds\n      turfUnits {\n        campaignId\n        unitId\n      }\n    }\n  }\n": types.AdminUsersDocument,
-    "\n  mutation AddUser($input: AddUserInput!) {\n    addUser(input: $input) {\n      user {\n        id\n        email\n        role\n      }\n      temporaryPassword\n    }\n  }\n": types.AddUserDocument,
+    "\n  subscription WallChartChanges($campaignId: ID!) {\n    wallChartChanges(campaignId: $campaignId, announce: true) {\n      kind\n      personId\n      unitId\n      cell {\n        ...Cell\n      }\n      figures {\n        ...Figures\n      }\n    }\n  }\n": types.WallChartChangesDocument,
     "\n  query StructureTestIds($campaignId: ID!) {\n    activity(campaignId: $campaignId, filter: { kinds: [\"StructureTestCreated\"] }, first: 20) {\n      edges {\n        node {\n          structureTestId\n        }\n      }\n    }\n  }\n": types.StructureTestIdsDocument,
     "\n  query StructureTestProgress($id: ID!) {\n    structureTest(id: $id) {\n      id\n      name\n      goalPercent\n      deadline\n      closed\n      totals {\n        inScope\n        participated\n        participation\n        goalReached\n      }\n    }\n  }\n": types.StructureTestProgressDocument,
 };
@@ -133,11 +75,7 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Me {\n    me {\n      userId\n      chapterId\n      role\n      language\n    }\n    campaigns {\n      id\n      name\n      archived\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      userId\n      chapterId\n      role\n      language\n    }\n    campaigns {\n      id\n      name\n      archived\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SetMyLanguage($language: String) {\n    setMyLanguage(language: $language) {\n      userId\n      language\n    }\n  }\n"): (typeof documents)["\n  mutation SetMyLanguage($language: String) {\n    setMyLanguage(language: $language) {\n      userId\n      language\n    }\n  }\n"];
+export function graphql(source: "\n  query Me {\n    me {\n      userId\n      chapterId\n      role\n    }\n    campaigns {\n      id\n      name\n      archived\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      userId\n      chapterId\n      role\n    }\n    campaigns {\n      id\n      name\n      archived\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -205,119 +143,7 @@ export function graphql(source: "\n  query WallChart($campaignId: ID!, $asOf: Da
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription WallChartChanges($campaignId: ID!) {\n    wallChartChanges(campaignId: $campaignId) {\n      kind\n      personId\n      unitId\n      cell {\n        ...Cell\n      }\n      figures {\n        ...Figures\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription WallChartChanges($campaignId: ID!) {\n    wallChartChanges(campaignId: $campaignId) {\n      kind\n      personId\n      unitId\n      cell {\n        ...Cell\n      }\n      figures {\n        ...Figures\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query AccessLog($first: Int!, $offset: Int!) {\n    accessLog(first: $first, offset: $offset) {\n      at\n      userId\n      action\n      subjectId\n      detail\n    }\n    users {\n      id\n      email\n    }\n  }\n"): (typeof documents)["\n  query AccessLog($first: Int!, $offset: Int!) {\n    accessLog(first: $first, offset: $offset) {\n      at\n      userId\n      action\n      subjectId\n      detail\n    }\n    users {\n      id\n      email\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query CampaignSetup($campaignId: ID!) {\n    campaign(id: $campaignId) {\n      id\n      name\n      scale {\n        level\n        label\n        colour\n      }\n    }\n    campaignFields(campaignId: $campaignId) {\n      id\n      name\n      fields {\n        id\n        name\n        type\n        allowsMultiple\n        responses {\n          id\n          name\n          retired\n        }\n      }\n    }\n    wallChart(campaignId: $campaignId) {\n      units {\n        id\n        parentId\n        depth\n        name\n        kind\n        retired\n      }\n    }\n  }\n"): (typeof documents)["\n  query CampaignSetup($campaignId: ID!) {\n    campaign(id: $campaignId) {\n      id\n      name\n      scale {\n        level\n        label\n        colour\n      }\n    }\n    campaignFields(campaignId: $campaignId) {\n      id\n      name\n      fields {\n        id\n        name\n        type\n        allowsMultiple\n        responses {\n          id\n          name\n          retired\n        }\n      }\n    }\n    wallChart(campaignId: $campaignId) {\n      units {\n        id\n        parentId\n        depth\n        name\n        kind\n        retired\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SetupAddUnit($input: AddUnitInput!, $idempotencyKey: String) {\n    addUnit(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"): (typeof documents)["\n  mutation SetupAddUnit($input: AddUnitInput!, $idempotencyKey: String) {\n    addUnit(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SetupRenameUnit($input: RenameUnitInput!, $idempotencyKey: String) {\n    renameUnit(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"): (typeof documents)["\n  mutation SetupRenameUnit($input: RenameUnitInput!, $idempotencyKey: String) {\n    renameUnit(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SetupMoveUnit($input: MoveUnitInput!, $idempotencyKey: String) {\n    moveUnit(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"): (typeof documents)["\n  mutation SetupMoveUnit($input: MoveUnitInput!, $idempotencyKey: String) {\n    moveUnit(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SetupRetireUnit($input: RetireUnitInput!, $idempotencyKey: String) {\n    retireUnit(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"): (typeof documents)["\n  mutation SetupRetireUnit($input: RetireUnitInput!, $idempotencyKey: String) {\n    retireUnit(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SetupAddFieldSection($input: AddFieldSectionInput!, $idempotencyKey: String) {\n    addFieldSection(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"): (typeof documents)["\n  mutation SetupAddFieldSection($input: AddFieldSectionInput!, $idempotencyKey: String) {\n    addFieldSection(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SetupRenameFieldSection($input: RenameFieldSectionInput!, $idempotencyKey: String) {\n    renameFieldSection(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"): (typeof documents)["\n  mutation SetupRenameFieldSection($input: RenameFieldSectionInput!, $idempotencyKey: String) {\n    renameFieldSection(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SetupAddField($input: AddFieldInput!, $idempotencyKey: String) {\n    addField(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"): (typeof documents)["\n  mutation SetupAddField($input: AddFieldInput!, $idempotencyKey: String) {\n    addField(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SetupRenameField($input: RenameFieldInput!, $idempotencyKey: String) {\n    renameField(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"): (typeof documents)["\n  mutation SetupRenameField($input: RenameFieldInput!, $idempotencyKey: String) {\n    renameField(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SetupAddFieldResponse($input: AddFieldResponseInput!, $idempotencyKey: String) {\n    addFieldResponse(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"): (typeof documents)["\n  mutation SetupAddFieldResponse($input: AddFieldResponseInput!, $idempotencyKey: String) {\n    addFieldResponse(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SetupRenameFieldResponse($input: RenameFieldResponseInput!, $idempotencyKey: String) {\n    renameFieldResponse(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"): (typeof documents)["\n  mutation SetupRenameFieldResponse($input: RenameFieldResponseInput!, $idempotencyKey: String) {\n    renameFieldResponse(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SetupRetireFieldResponse($input: RetireFieldResponseInput!, $idempotencyKey: String) {\n    retireFieldResponse(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"): (typeof documents)["\n  mutation SetupRetireFieldResponse($input: RetireFieldResponseInput!, $idempotencyKey: String) {\n    retireFieldResponse(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SetupRelabelLevel($input: RelabelAssessmentLevelInput!, $idempotencyKey: String) {\n    relabelAssessmentLevel(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"): (typeof documents)["\n  mutation SetupRelabelLevel($input: RelabelAssessmentLevelInput!, $idempotencyKey: String) {\n    relabelAssessmentLevel(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SetupAddLevel($input: AddAssessmentLevelInput!, $idempotencyKey: String) {\n    addAssessmentLevel(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"): (typeof documents)["\n  mutation SetupAddLevel($input: AddAssessmentLevelInput!, $idempotencyKey: String) {\n    addAssessmentLevel(input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      version\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query MyApiTokens {\n    myApiTokens {\n      id\n      name\n      role\n      createdAt\n      lastUsedAt\n      revokedAt\n    }\n  }\n"): (typeof documents)["\n  query MyApiTokens {\n    myApiTokens {\n      id\n      name\n      role\n      createdAt\n      lastUsedAt\n      revokedAt\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SetUserRole($input: SetUserRoleInput!) {\n    setUserRole(input: $input) {\n      id\n      role\n      personalData\n      canExport\n    }\n  }\n"): (typeof documents)["\n  mutation SetUserRole($input: SetUserRoleInput!) {\n    setUserRole(input: $input) {\n      id\n      role\n      personalData\n      canExport\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation DisableUser($userId: ID!) {\n    disableUser(userId: $userId) {\n      id\n      disabled\n    }\n  }\n"): (typeof documents)["\n  mutation DisableUser($userId: ID!) {\n    disableUser(userId: $userId) {\n      id\n      disabled\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation EnableUser($userId: ID!) {\n    enableUser(userId: $userId) {\n      id\n      disabled\n    }\n  }\n"): (typeof documents)["\n  mutation EnableUser($userId: ID!) {\n    enableUser(userId: $userId) {\n      id\n      disabled\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation ResetUserPassword($userId: ID!) {\n    resetUserPassword(userId: $userId)\n  }\n"): (typeof documents)["\n  mutation ResetUserPassword($userId: ID!) {\n    resetUserPassword(userId: $userId)\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SetUserCampaigns($input: SetUserCampaignsInput!) {\n    setUserCampaigns(input: $input) {\n      id\n      campaignIds\n    }\n  }\n"): (typeof documents)["\n  mutation SetUserCampaigns($input: SetUserCampaignsInput!) {\n    setUserCampaigns(input: $input) {\n      id\n      campaignIds\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation AssignTurfUnit($input: TurfUnitInput!) {\n    assignTurfUnit(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation AssignTurfUnit($input: TurfUnitInput!) {\n    assignTurfUnit(input: $input) {\n      id\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation UnassignTurfUnit($input: TurfUnitInput!) {\n    unassignTurfUnit(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation UnassignTurfUnit($input: TurfUnitInput!) {\n    unassignTurfUnit(input: $input) {\n      id\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query UnitTree($campaignId: ID!) {\n    wallChart(campaignId: $campaignId) {\n      units {\n        id\n        parentId\n        depth\n        name\n        kind\n        retired\n      }\n    }\n  }\n"): (typeof documents)["\n  query UnitTree($campaignId: ID!) {\n    wallChart(campaignId: $campaignId) {\n      units {\n        id\n        parentId\n        depth\n        name\n        kind\n        retired\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query AdminUsers {\n    users {\n      id\n      email\n      role\n      personalData\n      canExport\n      disabled\n      campaignIds\n      turfUnits {\n        campaignId\n        unitId\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminUsers {\n    users {\n      id\n      email\n      role\n      personalData\n      canExport\n      disabled\n      campaignIds\n      turfUnits {\n        campaignId\n        unitId\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation AddUser($input: AddUserInput!) {\n    addUser(input: $input) {\n      user {\n        id\n        email\n        role\n      }\n      temporaryPassword\n    }\n  }\n"): (typeof documents)["\n  mutation AddUser($input: AddUserInput!) {\n    addUser(input: $input) {\n      user {\n        id\n        email\n        role\n      }\n      temporaryPassword\n    }\n  }\n"];
+export function graphql(source: "\n  subscription WallChartChanges($campaignId: ID!) {\n    wallChartChanges(campaignId: $campaignId, announce: true) {\n      kind\n      personId\n      unitId\n      cell {\n        ...Cell\n      }\n      figures {\n        ...Figures\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription WallChartChanges($campaignId: ID!) {\n    wallChartChanges(campaignId: $campaignId, announce: true) {\n      kind\n      personId\n      unitId\n      cell {\n        ...Cell\n      }\n      figures {\n        ...Figures\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -96,6 +96,9 @@ function CampaignCard(props: { campaignId: string }) {
         <Link class="button primary" href={`/campaigns/${campaign.id}`}>
           {t('home.openWallChart')}
         </Link>
+        <Link class="button secondary" href={`/campaigns/${campaign.id}/tests`}>
+          {t('home.openTests')}
+        </Link>
       </p>
     </article>
   );

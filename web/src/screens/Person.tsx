@@ -4,16 +4,17 @@
 import type { ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { useClient, useQuery } from '@urql/preact';
-import type { CombinedError } from '@urql/core';
 import { graphql } from '../gql';
 import { errorCode, errorField, idempotencyKey, rememberVersion, seenVersion } from '../api';
 import { useI18n, type Key } from '../i18n';
 import { canAssess, canWrite, useSession } from '../session';
-import { ErrorSummary, LevelChip, Loading, PageTitle, Sheet } from '../components/ui';
+import { ErrorSummary, LevelChip, Link, Loading, PageTitle, Sheet } from '../components/ui';
 import { unitName } from './unitNames';
 import { AddNoteDoc, AssessDoc, LogOneOnOneDoc } from '../mutations';
 import { enqueue, type OutboxKind } from '../outbox';
 import { today } from './WallChart';
+import { useMembers } from '../members';
+import { ConnectSheet, ContactSheet, DeactivateConnectionDoc, PersonName, UnitSheet, type Send } from './personEdits';
 
 const PersonDoc = graphql(`
   query Person($id: ID!) {
@@ -29,7 +30,19 @@ const PersonDoc = graphql(`
     level
     organizerId
     followUp
+    version
     unitIds
+    responses {
+      fieldId
+      responseId
+    }
+    connections {
+      id
+      targetKind
+      targetId
+      kind
+      active
+    }
     contactPoints {
       id
       kind
@@ -124,6 +137,8 @@ interface Pending {
   current: number;
   /// What the person tried to do, in their words.
   mine: string;
+  /// How many timeline entries the person had seen: the ones after are what changed meanwhile.
+  seen: number;
 }
 
 export function Person(props: { personId: string }) {
@@ -139,7 +154,8 @@ export function Person(props: { personId: string }) {
     pause: !person,
   });
   const scale = scaleData?.campaign?.scale ?? [];
-  const [sheet, setSheet] = useState<'none' | 'oneOnOne' | 'note'>('none');
+  const [sheet, setSheet] = useState<'none' | 'oneOnOne' | 'note' | 'contact' | 'unit' | 'connect'>('none');
+  const { nameOf } = useMembers();
   const [status, setStatus] = useState('');
   const [errors, setErrors] = useState<string[]>([]);
   const [conflict, setConflict] = useState<Pending | null>(null);
@@ -148,11 +164,12 @@ export function Person(props: { personId: string }) {
   /// Runs a change with the version last seen and a fresh idempotency key, and says how it went. The same
   /// key is reused when the person applies their change again after a conflict.
   const change = async (
-    send: (expectedVersion: number | null, key: string) => Promise<{ error?: CombinedError; data?: unknown }>,
+    send: Send,
     done: string,
     offline?: { kind: OutboxKind; variables: (expectedVersion: number | null, key: string) => Record<string, unknown> },
   ): Promise<{ ok: boolean; field?: string }> => {
     const key = idempotencyKey();
+    const seen = person?.history.length ?? 0;
     const attempt = async (version: number | null): Promise<{ ok: boolean; field?: string }> => {
       const result = await send(version, key);
       const code = errorCode(result.error);
@@ -165,7 +182,7 @@ export function Person(props: { personId: string }) {
       if (code === 'CONFLICT') {
         const current = Number(result.error.graphQLErrors[0]?.extensions?.currentVersion);
         refetch({ requestPolicy: 'network-only' });
-        setConflict({ current, mine: done, retry: (v) => void attemptAgain(v) });
+        setConflict({ current, mine: done, seen, retry: (v) => void attemptAgain(v) });
         return { ok: false };
       }
       if (code === 'NETWORK' && offline) {
@@ -192,7 +209,11 @@ export function Person(props: { personId: string }) {
       const again = await attempt(version);
       if (again.ok) setSheet('none');
     };
-    return attempt(seenVersion(props.personId) ?? null);
+    // The version the page shows (queries and mutation answers carry it); one remembered from a change
+    // sent from the outbox is newer only if the page has not been read since.
+    const shown = person?.version ?? null;
+    const remembered = seenVersion(props.personId);
+    return attempt(remembered != null && (shown == null || remembered > shown) ? remembered : shown);
   };
 
   const afterWrite = (result: { data?: { [key: string]: { version: number } | null | undefined } }, field: string) => {
@@ -219,6 +240,14 @@ export function Person(props: { personId: string }) {
   const contactable = person.contactPoints.filter((point) => !point.doNotContact && point.value);
   const askedNotToBeContacted = person.contactPoints.some((point) => point.doNotContact);
   const writable = canWrite(session) && person.status === 'ACTIVE';
+  const activeConnections = person.connections.filter((connection) => connection.active);
+  const editProps = {
+    client,
+    personId: person.id,
+    run: (send: Send, done: string) => change(send, done),
+    errors,
+    onClose: () => setSheet('none'),
+  };
 
   const assess = (level: number) => {
     const variables = (expectedVersion: number | null, key: string) => ({
@@ -246,6 +275,8 @@ export function Person(props: { personId: string }) {
       return result;
     }, person.followUp ? t('person.followUpCleared') : t('person.followUpFlagged'));
 
+  const who = (actorId: string) =>
+    actorId === session.userId ? t('timeline.you') : (nameOf(actorId) ?? t('timeline.someone'));
   const latest = person.history.length > 0 ? person.history[person.history.length - 1] : null;
   const conflictBox = conflict && (
     <div class="conflict" role="alert">
@@ -266,6 +297,21 @@ export function Person(props: { personId: string }) {
                 at: i18n.dateTime(latest.at),
               })}
             </p>
+          )}
+          {person.history.length > conflict.seen && (
+            <>
+              <h4>{t('conflict.changed')}</h4>
+              <ul class="conflict-changes">
+                {person.history.slice(conflict.seen).map((entry) => (
+                  <li key={entry.position}>
+                    {KIND_KEYS[entry.kind] ? t(KIND_KEYS[entry.kind]) : entry.kind}
+                    {entry.summary ? `: ${entry.summary}` : ''}
+                    {' · '}
+                    {t('timeline.byAt', { who: who(entry.actorId), at: i18n.dateTime(entry.at) })}
+                  </li>
+                ))}
+              </ul>
+            </>
           )}
         </div>
       </div>
@@ -295,7 +341,9 @@ export function Person(props: { personId: string }) {
           ? t('person.uncovered')
           : person.organizerId === session.userId
             ? t('person.organizerYou')
-            : t('person.organizerSomeone')}
+            : nameOf(person.organizerId)
+              ? t('people.organizedBy', { who: nameOf(person.organizerId) ?? '' })
+              : t('person.organizerSomeone')}
       </p>
       <div role="status" class="status-line">
         {status}
@@ -361,9 +409,63 @@ export function Person(props: { personId: string }) {
             <button type="button" class="button secondary" onClick={() => void toggleFollowUp()}>
               {person.followUp ? t('person.clearFollowUp') : t('person.flagFollowUp')}
             </button>
+            <button type="button" class="button secondary" onClick={() => setSheet('contact')}>
+              {t('person.editContact')}
+            </button>
+            <button type="button" class="button secondary" onClick={() => setSheet('unit')}>
+              {t('person.moveUnit')}
+            </button>
+            <button type="button" class="button secondary" onClick={() => setSheet('connect')}>
+              {t('person.connect')}
+            </button>
           </div>
         </div>
       )}
+
+      <section class="connections" aria-labelledby="connections-heading">
+        <h2 id="connections-heading">{t('person.connections')}</h2>
+        {activeConnections.length === 0 ? (
+          <p>{t('person.noConnections')}</p>
+        ) : (
+          <ul>
+            {activeConnections.map((connection) => (
+              <li key={connection.id}>
+                {connection.kind}
+                {': '}
+                {connection.targetKind === 'person' ? (
+                  <Link href={`/people/${connection.targetId}`}>
+                    <PersonName id={connection.targetId} />
+                  </Link>
+                ) : (
+                  (unitName(connection.targetId) ?? t('person.unitUnnamed'))
+                )}
+                {writable && (
+                  <button
+                    type="button"
+                    class="button link"
+                    onClick={() =>
+                      void change(
+                        (expectedVersion, key) =>
+                          client
+                            .mutation(DeactivateConnectionDoc, {
+                              input: { personId: person.id, connectionId: connection.id },
+                              expectedVersion,
+                              idempotencyKey: key,
+                            })
+                            .toPromise(),
+                        t('person.connectionEnded'),
+                      )
+                    }
+                  >
+                    {t('person.endConnection', { kind: connection.kind })}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+        <p>{i18n.plural('person.responses', person.responses.length)}</p>
+      </section>
 
       <section class="notes" aria-labelledby="notes-heading">
         <h2 id="notes-heading">{t('person.notes')}</h2>
@@ -386,10 +488,7 @@ export function Person(props: { personId: string }) {
                 {entry.summary ? <span class="timeline-summary"> {entry.summary}</span> : null}
               </p>
               <p class="timeline-who">
-                {t('timeline.byAt', {
-                  who: entry.actorId === session.userId ? t('timeline.you') : t('timeline.someone'),
-                  at: i18n.dateTime(entry.at),
-                })}
+                {t('timeline.byAt', { who: who(entry.actorId), at: i18n.dateTime(entry.at) })}
               </p>
             </li>
           ))}
@@ -430,6 +529,21 @@ export function Person(props: { personId: string }) {
             return outcome;
           }}
         />
+      )}
+      {sheet === 'contact' && (
+        <ContactSheet {...editProps} conflict={conflictBox} points={person.contactPoints} labelOf={contactLabel} />
+      )}
+      {sheet === 'unit' && (
+        <UnitSheet
+          {...editProps}
+          conflict={conflictBox}
+          campaignId={person.campaignId}
+          current={person.unitIds}
+          onDone={() => setSheet('none')}
+        />
+      )}
+      {sheet === 'connect' && (
+        <ConnectSheet {...editProps} conflict={conflictBox} campaignId={person.campaignId} onDone={() => setSheet('none')} />
       )}
       {sheet === 'note' && (
         <NoteSheet

@@ -5,6 +5,7 @@ import { graphql } from '../gql';
 import { idempotencyKey } from '../api';
 import { useI18n, type Key } from '../i18n';
 import { Link, Loading, PageTitle } from '../components/ui';
+import { isLead, useSession } from '../session';
 
 const MyTasksDoc = graphql(`
   query MyTasks($status: TaskStatus) {
@@ -64,6 +65,7 @@ export function Tasks() {
   const i18n = useI18n();
   const { t, plural } = i18n;
   const client = useClient();
+  const session = useSession();
   const [show, setShow] = useState<'OPEN' | 'DONE'>('OPEN');
   const [{ data, fetching }, refetch] = useQuery({ query: MyTasksDoc, variables: { status: show }, requestPolicy: 'cache-and-network' });
   const [status, setStatus] = useState('');
@@ -91,6 +93,11 @@ export function Tasks() {
   return (
     <section>
       <PageTitle>{t('tasks.title')}</PageTitle>
+      {isLead(session) && (
+        <p>
+          <Link href="/tasks/board">{t('board.open')}</Link>
+        </p>
+      )}
       <div class="segmented" role="group" aria-label={t('tasks.which')}>
         <button
           type="button"

@@ -8,6 +8,7 @@ import { graphql } from '../gql';
 import type { WallChartQuery } from '../gql/graphql';
 import { useI18n, type I18n } from '../i18n';
 import { useSession } from '../session';
+import { useMembers } from '../members';
 import { navigate } from '../router';
 import { LevelChip, Link, Loading, PageTitle, type ScaleLevel } from '../components/ui';
 import { rememberUnitNames } from './unitNames';
@@ -77,7 +78,7 @@ const WallChartDoc = graphql(`
 
 const WallChartChanges = graphql(`
   subscription WallChartChanges($campaignId: ID!) {
-    wallChartChanges(campaignId: $campaignId) {
+    wallChartChanges(campaignId: $campaignId, announce: true) {
       kind
       personId
       unitId
@@ -101,9 +102,11 @@ interface Filters {
   uncovered: boolean;
   mine: boolean;
   followUp: boolean;
+  /// Only the people this member organizes ('' for anyone).
+  organizerId: string;
 }
-const NO_FILTERS: Filters = { levels: [], unassessed: false, uncovered: false, mine: false, followUp: false };
-const filtering = (f: Filters) => f.levels.length > 0 || f.unassessed || f.uncovered || f.mine || f.followUp;
+const NO_FILTERS: Filters = { levels: [], unassessed: false, uncovered: false, mine: false, followUp: false, organizerId: '' };
+const filtering = (f: Filters) => f.levels.length > 0 || f.unassessed || f.uncovered || f.mine || f.followUp || f.organizerId !== '';
 
 function matches(cell: Cell, f: Filters, me: string): boolean {
   if (f.levels.length > 0 || f.unassessed) {
@@ -114,6 +117,7 @@ function matches(cell: Cell, f: Filters, me: string): boolean {
   if (f.uncovered && cell.organizerId != null) return false;
   if (f.mine && cell.organizerId !== me) return false;
   if (f.followUp && !cell.followUp) return false;
+  if (f.organizerId && cell.organizerId !== f.organizerId) return false;
   return true;
 }
 
@@ -148,7 +152,7 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
     () => ({ campaignId: props.campaignId, asOf: props.asOf ? endOfDay(props.asOf) : null, structureTestId: testId }),
     [props.campaignId, props.asOf, testId],
   );
-  const [{ data, fetching, error }] = useQuery({ query: WallChartDoc, variables, requestPolicy: 'network-only' });
+  const [{ data, fetching, error }, reload] = useQuery({ query: WallChartDoc, variables, requestPolicy: 'network-only' });
   const [cells, setCells] = useState<Map<string, Cell>>(new Map());
   const [figures, setFigures] = useState<Map<string, Figures>>(new Map());
   const [marked, setMarked] = useState<Set<string>>(new Set());
@@ -179,7 +183,9 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
     { query: WallChartChanges, variables: { campaignId: props.campaignId }, pause: props.asOf != null },
     (_previous: unknown, event) => {
       const change = event.wallChartChanges;
-      if (change.kind === 'PERSON_CELL' && change.personId && change.cell) {
+      // Listening from now on: reload once, so a change made while the chart loaded is not missed.
+      if (change.kind === 'LISTENING') reload({ requestPolicy: 'network-only' });
+      else if (change.kind === 'PERSON_CELL' && change.personId && change.cell) {
         const cell = change.cell;
         setCells((current) => new Map(current).set(cell.personId, cell));
         mark(cell.personId);
@@ -400,6 +406,7 @@ function Toolbar(props: {
   setTestId: (id: string | null) => void;
 }) {
   const { t } = useI18n();
+  const { members } = useMembers();
   const [day, setDay] = useState(props.asOf ?? '');
   const f = props.filters;
   const toggleLevel = (level: number) =>
@@ -439,6 +446,19 @@ function Toolbar(props: {
             {t('wallChart.filterFollowUp')}
           </label>
         </fieldset>
+        {members.length > 0 && (
+          <div class="field">
+            <label for="chart-organizer">{t('people.filterOrganizer')}</label>
+            <select id="chart-organizer" value={f.organizerId} onChange={(event) => props.setFilters({ ...f, organizerId: event.currentTarget.value })}>
+              <option value="">{t('people.anyone')}</option>
+              {members.map((member) => (
+                <option key={member.userId} value={member.userId}>
+                  {member.email}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         {filtering(f) && (
           <button type="button" class="button secondary" onClick={() => props.setFilters(NO_FILTERS)}>
             {t('wallChart.clearFilters')}

@@ -1,17 +1,13 @@
-// Structure tests of a campaign and how far each has got. The API has no list of a campaign's tests, so
-// they are found in the campaign's activity feed (each test's `StructureTestCreated` event).
+// Structure tests of a campaign and how far each has got (the campaign home's summary and the wall chart's
+// picker; the structure tests screen is TestsScreen.tsx).
 import { useQuery } from '@urql/preact';
 import { graphql } from '../gql';
 import { useI18n } from '../i18n';
 
 const TestIds = graphql(`
   query StructureTestIds($campaignId: ID!) {
-    activity(campaignId: $campaignId, filter: { kinds: ["StructureTestCreated"] }, first: 20) {
-      edges {
-        node {
-          structureTestId
-        }
-      }
+    structureTests(campaignId: $campaignId) {
+      id
     }
   }
 `);
@@ -37,8 +33,7 @@ export const TestProgressDoc = graphql(`
 /// The ids of a campaign's structure tests, newest first.
 export function useStructureTestIds(campaignId: string): string[] {
   const [{ data }] = useQuery({ query: TestIds, variables: { campaignId } });
-  const ids = (data?.activity.edges ?? []).map((edge) => edge.node.structureTestId).filter((id): id is string => !!id);
-  return [...new Set(ids)];
+  return (data?.structureTests ?? []).map((test) => test.id);
 }
 
 export function StructureTestList(props: { campaignId: string }) {

@@ -20,19 +20,19 @@ const SetupDoc = graphql(`
         label
         colour
       }
-    }
-    campaignFields(campaignId: $campaignId) {
-      id
-      name
-      fields {
+      fieldSections {
         id
         name
-        type
-        allowsMultiple
-        responses {
+        fields {
           id
           name
-          retired
+          kind
+          allowsMultiple
+          responses {
+            id
+            name
+            retired
+          }
         }
       }
     }
@@ -414,8 +414,8 @@ export function CampaignSetup(props: { campaignId: string }) {
       </form>
 
       <h2 id="fields-heading">{t('admin.setup.fields')}</h2>
-      {(data.campaignFields ?? []).length === 0 && <p class="empty">{t('admin.setup.noFields')}</p>}
-      {(data.campaignFields ?? []).map((section) => (
+      {(data.campaign?.fieldSections ?? []).length === 0 && <p class="empty">{t('admin.setup.noFields')}</p>}
+      {(data.campaign?.fieldSections ?? []).map((section) => (
         <section key={section.id} class="card setup-section" aria-labelledby={`section-${section.id}`} data-section-id={section.id}>
           <h3 id={`section-${section.id}`}>{section.name}</h3>
           <Renamable
@@ -432,7 +432,7 @@ export function CampaignSetup(props: { campaignId: string }) {
                 <p class="row-title">
                   {field.name}{' '}
                   <span class="unit-kind">
-                    ({t(`admin.setup.type.${field.type}` as Key)}
+                    ({t(`admin.setup.type.${field.kind}` as Key)}
                     {field.allowsMultiple ? `, ${t('admin.setup.multiple')}` : ''})
                   </span>
                 </p>
@@ -444,7 +444,7 @@ export function CampaignSetup(props: { campaignId: string }) {
                   busy={change.busy}
                   onSave={(name) => done((key) => renameField({ input: { campaignId, fieldId: field.id, name }, idempotencyKey: key }), t('admin.setup.fieldRenamed'))}
                 />
-                {(field.type === 'STANDARD' || field.type === 'SHIFT') && (
+                {(field.kind === 'STANDARD' || field.kind === 'SHIFT') && (
                   <>
                     <ul class="responses">
                       {field.responses.map((response) => (

@@ -1,0 +1,438 @@
+//! A person's change history in words: old → new values, with the names of the units, fields, responses,
+//! structure tests, organizers and people an event names instead of their ids. The feed's own summaries
+//! never hold personal data; these are written at read time from the person's stream (opened with their key)
+//! for callers who may see the person's personal data, and only for the events their history already lists.
+
+use super::authz::ReadAccess;
+use super::read::Activity;
+use crate::error::ApiError;
+use domain::ids::{CampaignId, PersonId, StructureTestId, UserId};
+use domain::person::{ContactPoint, FieldResponseRef, Person, PersonEvent};
+use domain::sensitive::Sensitive;
+use domain::values::{
+    AssessmentLevel, ContactLabel, ContactValue, EntityRef, FieldValue, PersonName, StepKind,
+};
+use std::collections::HashMap;
+use store::AggregateStore;
+
+/// The names an event's ids stand for, looked up once per history.
+struct Names<'a> {
+    access: &'a ReadAccess<'a>,
+    campaign: domain::campaign::Campaign,
+    members: HashMap<UserId, String>,
+    tests: HashMap<StructureTestId, Option<String>>,
+    people: HashMap<PersonId, Option<String>>,
+}
+
+impl Names<'_> {
+    fn unit(&self, unit: domain::ids::UnitId) -> String {
+        self.campaign
+            .unit_name(unit)
+            .map_or_else(|| format!("unit {unit}"), |name| quoted(name.as_str()))
+    }
+
+    fn response(&self, response: FieldResponseRef) -> String {
+        let entry = self.campaign.responses().into_iter().find(|entry| {
+            entry.field_id == response.field_id && entry.response_id == response.response_id
+        });
+        match entry {
+            Some(entry) => format!(
+                "{} of {}",
+                quoted(entry.name.as_str()),
+                quoted(entry.field.as_str())
+            ),
+            None => format!("response {}", response.response_id),
+        }
+    }
+
+    fn field(&self, field: domain::ids::FieldId) -> String {
+        self.campaign
+            .fields()
+            .into_iter()
+            .find(|(id, _, _)| *id == field)
+            .map_or_else(
+                || format!("field {field}"),
+                |(_, _, name)| quoted(name.as_str()),
+            )
+    }
+
+    fn member(&self, user: UserId) -> String {
+        self.members
+            .get(&user)
+            .cloned()
+            .unwrap_or_else(|| format!("member {user}"))
+    }
+
+    fn level(&self, level: Option<AssessmentLevel>) -> String {
+        let Some(level) = level else {
+            return "unassessed".to_string();
+        };
+        let label = self
+            .campaign
+            .scale()
+            .into_iter()
+            .find(|scale| scale.level == level)
+            .map(|scale| scale.label.as_str().to_string());
+        match label {
+            Some(label) => format!("level {level} ({label})"),
+            None => format!("level {level}"),
+        }
+    }
+
+    async fn test(&mut self, test: StructureTestId) -> Result<String, ApiError> {
+        if !self.tests.contains_key(&test) {
+            let name = self
+                .access
+                .read_models()
+                .structure_test(self.access.chapter(), test, None)
+                .await?
+                .map(|view| view.name);
+            self.tests.insert(test, name);
+        }
+        Ok(match self.tests.get(&test).cloned().flatten() {
+            Some(name) => format!("structure test {}", quoted(&name)),
+            None => format!("structure test {test}"),
+        })
+    }
+
+    /// Another person's name, when the caller may see that person (otherwise their id only).
+    async fn person(&mut self, person: PersonId) -> Result<String, ApiError> {
+        if !self.people.contains_key(&person) {
+            let detail = self
+                .access
+                .read_models()
+                .person(self.access.chapter(), person, None)
+                .await?;
+            let name = match detail {
+                Some(detail)
+                    if self
+                        .access
+                        .sees_person(detail.campaign_id, detail.organizer, &detail.units)
+                        .await? =>
+                {
+                    detail.name
+                }
+                _ => None,
+            };
+            self.people.insert(person, name);
+        }
+        Ok(match self.people.get(&person).cloned().flatten() {
+            Some(name) => quoted(&name),
+            None => format!("person {person}"),
+        })
+    }
+}
+
+fn quoted(text: &str) -> String {
+    format!("“{text}”")
+}
+
+fn name(name: Option<&Sensitive<PersonName>>) -> String {
+    match name.and_then(Sensitive::value) {
+        Some(name) => quoted(&name.to_string()),
+        None => "(erased)".to_string(),
+    }
+}
+
+fn label(label: ContactLabel) -> &'static str {
+    match label {
+        ContactLabel::Home => "home",
+        ContactLabel::Work => "work",
+        ContactLabel::Mobile => "mobile",
+        ContactLabel::Other => "other",
+    }
+}
+
+/// A contact point as `work email ana@example.org`.
+fn contact(point: &ContactPoint) -> String {
+    let (kind, value) = match point.value.value() {
+        Some(ContactValue::Email(email)) => ("email", email.as_str().to_string()),
+        Some(ContactValue::Phone(phone)) => ("phone", phone.as_str().to_string()),
+        Some(ContactValue::Postal(address)) => {
+            let mut parts: Vec<&str> = address.lines().iter().map(String::as_str).collect();
+            parts.push(address.locality());
+            parts.push(address.country());
+            ("address", parts.join(", "))
+        }
+        None => (
+            match point.kind {
+                domain::values::ContactKind::Email => "email",
+                domain::values::ContactKind::Phone => "phone",
+                domain::values::ContactKind::Postal => "address",
+            },
+            "(erased)".to_string(),
+        ),
+    };
+    format!("{} {kind} {value}", label(point.label))
+}
+
+fn value(value: Option<&Sensitive<FieldValue>>) -> String {
+    match value.map(Sensitive::value) {
+        None => "nothing".to_string(),
+        Some(None) => "(erased)".to_string(),
+        Some(Some(FieldValue::Number(number))) => number.get().to_string(),
+        Some(Some(FieldValue::Date(date))) => date.to_string(),
+        Some(Some(FieldValue::Text(text))) => quoted(text.as_str()),
+        Some(Some(FieldValue::Address(address))) => {
+            let mut parts: Vec<&str> = address.lines().iter().map(String::as_str).collect();
+            parts.push(address.locality());
+            parts.push(address.country());
+            quoted(&parts.join(", "))
+        }
+    }
+}
+
+fn on_off(on: bool) -> &'static str {
+    if on {
+        "on"
+    } else {
+        "off"
+    }
+}
+
+fn language(language: Option<&domain::values::LanguageTag>) -> String {
+    language.map_or_else(|| "none".to_string(), |tag| tag.as_str().to_string())
+}
+
+fn step(step: Option<StepKind>) -> &'static str {
+    match step {
+        None => "not asked",
+        Some(StepKind::Asked) => "asked",
+        Some(StepKind::Committed) => "committed",
+        Some(StepKind::Participated) => "participated",
+        Some(StepKind::Declined) => "declined",
+    }
+}
+
+/// What `event` changed, in words, given the person as they were before it (`before`). `None` keeps the
+/// feed's own summary.
+async fn describe(
+    names: &mut Names<'_>,
+    before: &Person,
+    event: &PersonEvent,
+) -> Result<Option<String>, ApiError> {
+    Ok(Some(match event {
+        PersonEvent::PersonAddedToCampaign {
+            name: added,
+            preferred_language,
+            ..
+        } => format!(
+            "added to the campaign as {} (preferred language {})",
+            name(Some(added)),
+            language(preferred_language.as_ref())
+        ),
+        PersonEvent::PersonRenamed { name: new } => format!(
+            "name changed from {} to {}",
+            name(before.name()),
+            name(Some(new))
+        ),
+        PersonEvent::PreferredLanguageSet { language: new } => format!(
+            "preferred language changed from {} to {}",
+            language(before.preferred_language()),
+            language(new.as_ref())
+        ),
+        PersonEvent::ContactPointAdded(point) => {
+            let flag = if point.do_not_contact {
+                " (do not contact)"
+            } else {
+                ""
+            };
+            format!("{} added{flag}", contact(point))
+        }
+        PersonEvent::ContactPointDoNotContactChanged {
+            contact_point_id,
+            do_not_contact,
+        } => match before.contact_point(*contact_point_id) {
+            Some(point) => format!(
+                "do not contact on {}: {} → {}",
+                contact(point),
+                on_off(point.do_not_contact),
+                on_off(*do_not_contact)
+            ),
+            None => format!("do not contact {}", on_off(*do_not_contact)),
+        },
+        PersonEvent::ContactPointRemoved { contact_point_id } => {
+            match before.contact_point(*contact_point_id) {
+                Some(point) => format!("{} removed", contact(point)),
+                None => return Ok(None),
+            }
+        }
+        PersonEvent::PersonJoinedUnit { unit_id } => format!("joined {}", names.unit(*unit_id)),
+        PersonEvent::PersonLeftUnit { unit_id } => format!("left {}", names.unit(*unit_id)),
+        PersonEvent::PersonFieldResponseAdded(response) => {
+            format!("response {} added", names.response(*response))
+        }
+        PersonEvent::PersonFieldResponseRemoved(response) => {
+            format!("response {} removed", names.response(*response))
+        }
+        PersonEvent::PersonFieldValueSet(entry) => {
+            let old = before
+                .field_values()
+                .into_iter()
+                .find(|(field, _)| *field == entry.field_id)
+                .map(|(_, value)| value);
+            format!(
+                "{} changed from {} to {}",
+                names.field(entry.field_id),
+                value(old),
+                value(Some(&entry.value))
+            )
+        }
+        PersonEvent::PersonFieldValueCleared { field_id } => {
+            let old = before
+                .field_values()
+                .into_iter()
+                .find(|(field, _)| field == field_id)
+                .map(|(_, value)| value);
+            format!("{} cleared (was {})", names.field(*field_id), value(old))
+        }
+        PersonEvent::PersonAssessed {
+            level,
+            previous_level,
+            becomes_current,
+            assessed_by,
+            at,
+            ..
+        } => {
+            if *becomes_current {
+                format!(
+                    "assessed by {}: {} → {}",
+                    names.member(*assessed_by),
+                    names.level(*previous_level),
+                    names.level(*level)
+                )
+            } else {
+                format!(
+                    "assessed {} by {} as of {}; {}, given later, stays current",
+                    names.level(*level),
+                    names.member(*assessed_by),
+                    at.format("%Y-%m-%d %H:%M UTC"),
+                    names.level(*previous_level)
+                )
+            }
+        }
+        PersonEvent::ConnectionMade(connection) => {
+            let target = match connection.target {
+                EntityRef::Person(person) => names.person(person).await?,
+                EntityRef::Unit(unit) => names.unit(unit),
+            };
+            format!("connected to {target} ({})", connection.kind.as_str())
+        }
+        PersonEvent::ConnectionDeactivated { connection_id } => {
+            match before.connection(*connection_id) {
+                Some((target, kind)) => {
+                    let target = match target {
+                        EntityRef::Person(person) => names.person(person).await?,
+                        EntityRef::Unit(unit) => names.unit(unit),
+                    };
+                    format!("connection to {target} ({}) deactivated", kind.as_str())
+                }
+                None => return Ok(None),
+            }
+        }
+        PersonEvent::OrganizerAssigned {
+            organizer,
+            previous_organizer,
+        } => match previous_organizer {
+            Some(previous) => format!(
+                "organizer changed from {} to {}",
+                names.member(*previous),
+                names.member(*organizer)
+            ),
+            None => format!("organizer set to {}", names.member(*organizer)),
+        },
+        PersonEvent::OrganizerUnassigned { previous_organizer } => {
+            format!("organizer {} unassigned", names.member(*previous_organizer))
+        }
+        PersonEvent::OneOnOneLogged {
+            organizer,
+            held_at,
+            issues,
+            assessment,
+            ..
+        } => {
+            let mut text = format!(
+                "1:1 with {} held {}",
+                names.member(*organizer),
+                held_at.format("%Y-%m-%d %H:%M UTC")
+            );
+            if !issues.is_empty() {
+                let issues: Vec<String> =
+                    issues.iter().map(|issue| names.response(*issue)).collect();
+                text.push_str(&format!("; issues: {}", issues.join(", ")));
+            }
+            if assessment.is_some() {
+                text.push_str(&format!("; assessed at {}", names.level(*assessment)));
+            }
+            text
+        }
+        PersonEvent::StructureTestStepRecorded {
+            test_id,
+            step: new,
+            previous_step,
+            ..
+        } => format!(
+            "{}: {} → {}",
+            names.test(*test_id).await?,
+            step(*previous_step),
+            step(Some(*new))
+        ),
+        PersonEvent::DuplicateMerged { duplicate, .. } => {
+            format!("absorbed duplicate {}", names.person(*duplicate).await?)
+        }
+        PersonEvent::PersonMergedInto { survivor } => {
+            format!("merged into {}", names.person(*survivor).await?)
+        }
+        _ => return Ok(None),
+    }))
+}
+
+/// `history` (the feed's items of one person, oldest first) with each summary written out in full.
+pub(super) async fn in_words(
+    access: &ReadAccess<'_>,
+    person: PersonId,
+    campaign: CampaignId,
+    mut history: Vec<Activity>,
+) -> Result<Vec<Activity>, ApiError> {
+    if history.is_empty() {
+        return Ok(history);
+    }
+    let members = access
+        .store()
+        .members_of_chapter(&access.chapter().to_string())
+        .await?
+        .into_iter()
+        .filter_map(|(membership, user)| {
+            UserId::parse(&membership.user_id)
+                .ok()
+                .map(|id| (id, user.email))
+        })
+        .collect();
+    let mut names = Names {
+        access,
+        campaign: super::fields::campaign(access, campaign).await?,
+        members,
+        tests: HashMap::new(),
+        people: HashMap::new(),
+    };
+    let wanted: HashMap<String, usize> = history
+        .iter()
+        .enumerate()
+        .map(|(index, item)| (item.position.clone(), index))
+        .collect();
+    let recorded = access
+        .store()
+        .read_stream(<Person as cqrs_es::Aggregate>::TYPE, &person.to_string(), 0)
+        .await?;
+    let mut state = Person::default();
+    for event in &recorded {
+        let payload = AggregateStore::<Person>::decode_event(event)?;
+        if let Some(index) = wanted.get(&event.position.position.to_string()) {
+            if let Some(summary) = describe(&mut names, &state, &payload).await? {
+                history[*index].summary = summary;
+            }
+        }
+        cqrs_es::Aggregate::apply(&mut state, payload);
+    }
+    Ok(history)
+}
