@@ -11,6 +11,7 @@
 
 use crate::access::{Identity, Scope, Via};
 use crate::accounts::{AccountError, Accounts};
+use crate::compression::{self, Coding, CompressedAnswer};
 use crate::config::{Environment, OidcSettings};
 use crate::graphql::answers::WallChartAnswers;
 use crate::graphql::{self, GraphqlSettings, GroundworkSchema, SchemaDeps};
@@ -227,6 +228,7 @@ pub fn app_with_answers(
         .merge(web::router(files))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(security_headers))
+        .layer(compression::layer())
 }
 
 /// The content security policy of every response: scripts, styles, fonts, images and connections from
@@ -390,7 +392,8 @@ async fn graphql_post(
     // every language).
     let request = request.data(request_language(&headers));
     if graphql::answers::only_wall_charts(&request) {
-        return wall_chart_answer(&state, identity, request, &body).await;
+        let coding = Coding::preferred(&headers);
+        return wall_chart_answer(&state, identity, request, &body, coding).await;
     }
     let request = request.data(identity);
     GraphQLResponse::from(state.schema.execute(request).await).into_response()
@@ -404,6 +407,7 @@ async fn wall_chart_answer(
     identity: Identity,
     request: async_graphql::Request,
     body: &[u8],
+    coding: Coding,
 ) -> Response {
     let scope = match Scope::load(state.groundwork.store(), &identity).await {
         Ok(scope) => scope,
@@ -412,14 +416,14 @@ async fn wall_chart_answer(
     };
     let key = graphql::answers::key(&identity, &scope, body);
     match state.answers.lookup(&key).await {
-        Ok((Some(answer), _)) => return graphql_answer(answer),
+        Ok((Some(answer), _)) => return graphql_answer(&answer, coding).await,
         Ok((None, _)) => {}
         Err(_) => return execute(state, identity, request).await,
     }
     let _turn = state.answers.turn().await;
     // Another request may have built it while this one waited.
     let stamp = match state.answers.lookup(&key).await {
-        Ok((Some(answer), _)) => return graphql_answer(answer),
+        Ok((Some(answer), _)) => return graphql_answer(&answer, coding).await,
         Ok((None, stamp)) => stamp,
         Err(_) => return execute(state, identity, request).await,
     };
@@ -429,9 +433,9 @@ async fn wall_chart_answer(
     }
     match serde_json::to_vec(&response) {
         Ok(serialised) => {
-            let answer: Arc<[u8]> = serialised.into();
+            let answer = Arc::new(CompressedAnswer::new(serialised.into()));
             state.answers.keep(key, stamp, Arc::clone(&answer));
-            graphql_answer(answer)
+            graphql_answer(&answer, coding).await
         }
         Err(_) => GraphQLResponse::from(response).into_response(),
     }
@@ -445,15 +449,21 @@ async fn execute(
     GraphQLResponse::from(state.schema.execute(request.data(identity)).await).into_response()
 }
 
-/// A serialised GraphQL answer, with the content type async-graphql gives its own.
-fn graphql_answer(answer: Arc<[u8]>) -> Response {
-    let mut response = Response::new(axum::body::Body::from(axum::body::Bytes::from_owner(
-        answer,
-    )));
-    response.headers_mut().insert(
+/// A kept GraphQL answer in the coding the client prefers (compressed once per answer and coding; the
+/// compression layer leaves a response with a `Content-Encoding` alone), with the content type
+/// async-graphql gives its own.
+async fn graphql_answer(answer: &Arc<CompressedAnswer>, coding: Coding) -> Response {
+    let bytes = answer.coded(coding).await;
+    let mut response = Response::new(axum::body::Body::from(axum::body::Bytes::from_owner(bytes)));
+    let headers = response.headers_mut();
+    headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/graphql-response+json"),
     );
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Some(encoding) = coding.header_value() {
+        headers.insert(header::CONTENT_ENCODING, encoding);
+    }
     response
 }
 

@@ -5,6 +5,7 @@ pub mod access;
 pub mod accounts;
 pub mod clock;
 pub mod command;
+pub mod compression;
 pub mod config;
 pub mod demo;
 pub mod error;

@@ -65,6 +65,15 @@ impl FreshDatabase {
         }
     }
 
+    /// Leaves the database where it is, for looking into it after the run (`--keep-database`): its URL goes
+    /// to standard error.
+    pub fn keep(mut self) {
+        if let Some(dir) = self._sqlite_dir.take() {
+            let _ = dir.keep();
+        }
+        eprintln!("groundwork-bench: kept the database at {}", self.url);
+    }
+
     /// Drops the PostgreSQL database (FORCE ends connections a pool may still hold).
     pub async fn remove(mut self) -> anyhow::Result<()> {
         if let (Some(server), Some(name)) = (self.server_url.take(), self.postgres_name.take()) {

@@ -17,6 +17,15 @@ pub struct Query {
     /// Writes to make before each timed request, untimed, and wait for until the `campaigns` projection has
     /// applied them (so the request meets a read model that moved): one per client, each on its own person.
     writes: Vec<Write>,
+    /// The `Accept-Encoding` the client sends (none: the answers come uncompressed).
+    accept_encoding: Option<&'static str>,
+}
+
+/// How big an answer was: as sent over the connection, and decoded.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AnswerSize {
+    pub wire: usize,
+    pub decoded: usize,
 }
 
 /// An `assessPerson` on one person, alternating between two levels so every write changes the chart.
@@ -107,21 +116,45 @@ pub fn queries(world: &World) -> anyhow::Result<Vec<Query>> {
                 json!({ "campaign": campaign, "test": test, "asOf": null }),
             )?,
             writes: Vec::new(),
+            accept_encoding: None,
+        },
+        // The same chart as a browser asks for it (Chrome and Firefox send `gzip, deflate, br, zstd`): the
+        // bytes on the wire (issue 15).
+        Query {
+            name: "full wall chart, compressed (br)",
+            body: request(
+                WALL_CHART,
+                json!({ "campaign": campaign, "test": test, "asOf": null }),
+            )?,
+            writes: Vec::new(),
+            accept_encoding: Some("gzip, deflate, br"),
+        },
+        Query {
+            name: "full wall chart, compressed (gzip)",
+            body: request(
+                WALL_CHART,
+                json!({ "campaign": campaign, "test": test, "asOf": null }),
+            )?,
+            writes: Vec::new(),
+            accept_encoding: Some("gzip"),
         },
         Query {
             name: "people page (unit + levels, 25)",
             body: request(PEOPLE_PAGE, json!({ "campaign": campaign, "unit": unit }))?,
             writes: Vec::new(),
+            accept_encoding: None,
         },
         Query {
             name: "person with history",
             body: request(PERSON, json!({ "person": person }))?,
             writes: Vec::new(),
+            accept_encoding: None,
         },
         Query {
             name: "myTasks (25)",
             body: request(MY_TASKS, json!({}))?,
             writes: Vec::new(),
+            accept_encoding: None,
         },
         Query {
             name: "wall chart asOf 30 days ago",
@@ -130,6 +163,7 @@ pub fn queries(world: &World) -> anyhow::Result<Vec<Query>> {
                 json!({ "campaign": campaign, "test": test, "asOf": as_of }),
             )?,
             writes: Vec::new(),
+            accept_encoding: None,
         },
         // Last, as its writes change the campaign the others read.
         Query {
@@ -147,6 +181,7 @@ pub fn queries(world: &World) -> anyhow::Result<Vec<Query>> {
                     person: person.to_string(),
                 })
                 .collect(),
+            accept_encoding: None,
         },
     ])
 }
@@ -157,7 +192,7 @@ pub async fn measure(
     query: &Query,
     clients: usize,
     requests: usize,
-) -> anyhow::Result<(Samples, Rate, usize)> {
+) -> anyhow::Result<(Samples, Rate, AnswerSize)> {
     let mut workers = Vec::new();
     let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(clients));
     for client in 0..clients {
@@ -165,11 +200,16 @@ pub async fn measure(
         let write =
             (!query.writes.is_empty()).then(|| query.writes[client % query.writes.len()].clone());
         let barrier = barrier.clone();
+        let accept_encoding = query.accept_encoding;
         workers.push(tokio::spawn(async move {
             let mut connection = HttpConnection::open(address).await?;
-            let mut size = 0;
+            let mut size = AnswerSize::default();
             for _warm_up in 0..2 {
-                size = checked(connection.post_json("/graphql", &body).await?)?;
+                size = checked(
+                    connection
+                        .post_json_accepting("/graphql", &body, accept_encoding)
+                        .await?,
+                )?;
             }
             barrier.wait().await;
             let started = Instant::now();
@@ -182,7 +222,9 @@ pub async fn measure(
                     waited += writing.elapsed();
                 }
                 let begun = Instant::now();
-                let answer = connection.post_json("/graphql", &body).await?;
+                let answer = connection
+                    .post_json_accepting("/graphql", &body, accept_encoding)
+                    .await?;
                 // The answer is timed when it has arrived; checking it is the client's own work.
                 latency.push(begun.elapsed());
                 checked(answer)?;
@@ -192,7 +234,7 @@ pub async fn measure(
     }
     let mut latency = Samples::default();
     let mut longest = Duration::ZERO;
-    let mut size = 0;
+    let mut size = AnswerSize::default();
     for worker in workers {
         let (samples, elapsed, bytes) = worker.await??;
         latency.extend(samples);
@@ -267,20 +309,27 @@ fn position(value: &Value) -> anyhow::Result<i64> {
 /// A multi-megabyte wall chart is not parsed on every request (that would put the client's parsing on the
 /// same two cores as the server): a top-level `errors` key is written as the literal `"errors"`, so an
 /// answer without that text has none; one with it is parsed to look.
-fn checked(answer: crate::http_client::Answer) -> anyhow::Result<usize> {
+///
+/// A compressed answer is decoded first (after the request was timed), and its sizes on the wire and
+/// decoded are returned.
+fn checked(answer: crate::http_client::Answer) -> anyhow::Result<AnswerSize> {
+    let decoded = answer.decoded()?;
     if answer.status != 200 {
         anyhow::bail!(
             "HTTP {}: {}",
             answer.status,
-            String::from_utf8_lossy(&answer.body)
+            String::from_utf8_lossy(&decoded)
         );
     }
-    let text = std::str::from_utf8(&answer.body)?;
+    let text = std::str::from_utf8(&decoded)?;
     if text.contains("\"errors\"") {
         let value: Value = serde_json::from_str(text)?;
         if let Some(errors) = value.get("errors") {
             anyhow::bail!("GraphQL errors: {errors}");
         }
     }
-    Ok(answer.body.len())
+    Ok(AnswerSize {
+        wire: answer.body.len(),
+        decoded: decoded.len(),
+    })
 }

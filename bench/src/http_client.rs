@@ -11,10 +11,36 @@ pub struct HttpConnection {
     host: String,
 }
 
-/// A response: its status code and body.
+/// A response: its status code, body (as sent: compressed if the server compressed it) and
+/// `Content-Encoding`.
 pub struct Answer {
     pub status: u16,
     pub body: Vec<u8>,
+    pub content_encoding: Option<String>,
+}
+
+impl Answer {
+    /// The body decoded from its `Content-Encoding` (gzip or brotli).
+    pub fn decoded(&self) -> anyhow::Result<Vec<u8>> {
+        let mut decoded = Vec::with_capacity(self.body.len() * 4);
+        match self.content_encoding.as_deref() {
+            None => return Ok(self.body.clone()),
+            Some("gzip") => {
+                std::io::Read::read_to_end(
+                    &mut flate2::read::GzDecoder::new(&self.body[..]),
+                    &mut decoded,
+                )?;
+            }
+            Some("br") => {
+                std::io::Read::read_to_end(
+                    &mut brotli::Decompressor::new(&self.body[..], 64 * 1024),
+                    &mut decoded,
+                )?;
+            }
+            Some(other) => anyhow::bail!("an answer in an unknown content coding: {other}"),
+        }
+        Ok(decoded)
+    }
 }
 
 impl HttpConnection {
@@ -30,8 +56,22 @@ impl HttpConnection {
     }
 
     pub async fn post_json(&mut self, path: &str, body: &[u8]) -> anyhow::Result<Answer> {
+        self.post_json_accepting(path, body, None).await
+    }
+
+    /// A POST whose answer may come in one of the codings of `accept_encoding` (an `Accept-Encoding`
+    /// value; none: sent as it is).
+    pub async fn post_json_accepting(
+        &mut self,
+        path: &str,
+        body: &[u8],
+        accept_encoding: Option<&str>,
+    ) -> anyhow::Result<Answer> {
+        let accept_encoding = accept_encoding
+            .map(|codings| format!("Accept-Encoding: {codings}\r\n"))
+            .unwrap_or_default();
         let head = format!(
-            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: {}\r\n\r\n",
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nAccept: application/json\r\n{accept_encoding}Content-Length: {}\r\n\r\n",
             self.host,
             body.len()
         );
@@ -60,6 +100,7 @@ impl HttpConnection {
             .with_context(|| format!("not an HTTP status line: {line:?}"))?;
         let mut length: Option<usize> = None;
         let mut chunked = false;
+        let mut content_encoding = None;
         loop {
             line.clear();
             if self.stream.read_line(&mut line).await? == 0 {
@@ -73,6 +114,8 @@ impl HttpConnection {
                 let value = value.trim();
                 if name.eq_ignore_ascii_case("content-length") {
                     length = value.parse().ok();
+                } else if name.eq_ignore_ascii_case("content-encoding") {
+                    content_encoding = Some(value.to_ascii_lowercase());
                 } else if name.eq_ignore_ascii_case("transfer-encoding")
                     && value.eq_ignore_ascii_case("chunked")
                 {
@@ -99,6 +142,10 @@ impl HttpConnection {
             body.resize(length, 0);
             self.stream.read_exact(&mut body).await?;
         }
-        Ok(Answer { status, body })
+        Ok(Answer {
+            status,
+            body,
+            content_encoding,
+        })
     }
 }

@@ -54,6 +54,9 @@ struct Cli {
     /// Only these phases (comma-separated); the probes and the campaign build always run. All by default.
     #[arg(long, value_enum, value_delimiter = ',')]
     only: Vec<Phase>,
+    /// Leave the database in place after the run (its URL goes to standard error), to look into it.
+    #[arg(long)]
+    keep_database: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -180,7 +183,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         eprintln!("groundwork-bench: {} …", backend.name());
         let database = FreshDatabase::create(backend, &cli.postgres).await?;
         let outcome = run_backend(&database.url, &plan).await;
-        database.remove().await?;
+        if cli.keep_database {
+            database.keep();
+        } else {
+            database.remove().await?;
+        }
         let rows = outcome.with_context(|| format!("the {} run failed", backend.name()))?;
         eprintln!(
             "groundwork-bench: {} done in {:.1} s",
@@ -417,10 +424,20 @@ async fn run_backend(url: &str, plan: &Plan) -> anyhow::Result<Vec<Row>> {
                     .clients(clients)
                     .rate(rate)
                     .latency(&latency)
-                    .note(format!(
-                        "{} KiB answer; server after it: VmRSS {resident:.0} MiB, VmHWM {peak:.0} MiB",
-                        size / 1024
-                    ));
+                    .note(if size.wire == size.decoded {
+                        format!(
+                            "{} KiB answer; server after it: VmRSS {resident:.0} MiB, VmHWM {peak:.0} MiB",
+                            size.decoded / 1024
+                        )
+                    } else {
+                        format!(
+                            "{} KiB on the wire for a {} KiB answer ({:.1}x smaller); server after it: \
+                             VmRSS {resident:.0} MiB, VmHWM {peak:.0} MiB",
+                            size.wire / 1024,
+                            size.decoded / 1024,
+                            size.decoded as f64 / size.wire.max(1) as f64
+                        )
+                    });
                 if query.name == "full wall chart" {
                     live_p99.insert(clients, latency.p99());
                 }

@@ -18,6 +18,7 @@ mod graphql_schema;
 mod graphql_support;
 mod graphql_wall_chart_answers;
 mod hardening;
+mod http_compression;
 mod level_of_record;
 mod oidc;
 mod projections_read_models;

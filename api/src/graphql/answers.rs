@@ -10,6 +10,7 @@
 //! turf), re-read for every request. Answers with errors are never kept.
 
 use crate::access::{Identity, Scope};
+use crate::compression::CompressedAnswer;
 use async_graphql::parser::types::{DocumentOperations, OperationType, Selection};
 use projections::read::ChartStamp;
 use projections::{ProjectionError, ReadModels};
@@ -77,7 +78,8 @@ struct KeptAnswer {
     key: Vec<u8>,
     /// The charts' stamp read before the answer was built.
     stamp: ChartStamp,
-    answer: Arc<[u8]>,
+    /// The answer, and its compressed forms once a client has asked for them.
+    answer: Arc<CompressedAnswer>,
 }
 
 struct Kept {
@@ -136,7 +138,7 @@ impl WallChartAnswers {
     pub async fn lookup(
         &self,
         key: &[u8],
-    ) -> Result<(Option<Arc<[u8]>>, ChartStamp), ProjectionError> {
+    ) -> Result<(Option<Arc<CompressedAnswer>>, ChartStamp), ProjectionError> {
         let stamp = self.read_models.chart_stamp().await?;
         Ok((self.find(key, stamp), stamp))
     }
@@ -146,7 +148,7 @@ impl WallChartAnswers {
     ///
     /// The key must hold everything the answer depends on besides the wall charts ([`key`]), so that two
     /// callers who may see different things never share an answer.
-    pub fn find(&self, key: &[u8], stamp: ChartStamp) -> Option<Arc<[u8]>> {
+    pub fn find(&self, key: &[u8], stamp: ChartStamp) -> Option<Arc<CompressedAnswer>> {
         let checkpoint = stamp.checkpoint();
         let mut answers = self.kept.answers();
         answers.retain(|kept| kept.stamp.checkpoint() >= checkpoint);
@@ -159,18 +161,22 @@ impl WallChartAnswers {
     /// Keeps `answer` under `key`, built after reading `stamp`. The oldest answers make room; one larger
     /// than the whole budget is not kept, nor one built while a forgetting was projected (it may hold the
     /// forgotten name).
-    pub fn keep(&self, key: Vec<u8>, stamp: ChartStamp, answer: Arc<[u8]>) {
+    pub fn keep(&self, key: Vec<u8>, stamp: ChartStamp, answer: Arc<CompressedAnswer>) {
         let checkpoint = stamp.checkpoint();
         let mut answers = self.kept.answers();
         // Checked under the lock: a forgetting projected after this check clears the answers after this
         // answer is in (its listener waits for the lock).
-        if answer.len() > KEPT_ANSWER_BYTES || self.read_models.forgotten_since(stamp) {
+        if answer.plain().len() > KEPT_ANSWER_BYTES || self.read_models.forgotten_since(stamp) {
             return;
         }
         answers.retain(|kept| kept.key != key && kept.stamp.checkpoint() >= checkpoint);
         while !answers.is_empty()
             && (answers.len() >= KEPT_ANSWERS
-                || answers.iter().map(|kept| kept.answer.len()).sum::<usize>() + answer.len()
+                || answers
+                    .iter()
+                    .map(|kept| kept.answer.plain().len())
+                    .sum::<usize>()
+                    + answer.plain().len()
                     > KEPT_ANSWER_BYTES)
         {
             answers.remove(0);

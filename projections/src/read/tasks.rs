@@ -47,8 +47,10 @@ impl ReadModels {
         }
         if let Some(subject) = filter.subject {
             let subject = sql.arg(subject.to_string());
+            // The person's tasks found from their side (rm_task_subjects_person), not one probe per task of
+            // the chapter (see `people`).
             conditions.push(format!(
-                "EXISTS (SELECT 1 FROM rm_task_subjects s WHERE s.task_id = t.task_id AND s.person_id = {subject})"
+                "t.task_id IN (SELECT s.task_id FROM rm_task_subjects s WHERE s.person_id = {subject})"
             ));
         }
         let filter_sql = conditions.join(" AND ");
