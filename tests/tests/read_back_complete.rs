@@ -474,6 +474,9 @@ struct Member {
     active: bool,
 }
 
+/// (uncovered, uncovered counting leaders) per unit name and in total (`totals`).
+type Coverage = BTreeMap<&'static str, (u64, u64)>;
+
 /// The figures the wall chart should show, computed from the test's own model: per unit (with its
 /// sub-units) and in total, (uncovered, uncovered counting leaders).
 fn expected_coverage(
@@ -584,7 +587,7 @@ async fn coverage_counts_worker_leaders(backend: TestBackend) {
                  totals { uncovered uncoveredCountingLeaders } } }";
     let mut connections: Vec<(&'static str, &'static str, &'static str, bool)> = Vec::new();
     // Each moment with the figures expected then; the clock moves on after each.
-    let mut moments: Vec<(DateTime<Utc>, BTreeMap<&'static str, (u64, u64)>)> = Vec::new();
+    let mut moments: Vec<(DateTime<Utc>, Coverage)> = Vec::new();
     let step = |clock: &SetClock| {
         let moment = clock.now();
         clock.advance(Duration::minutes(10));
