@@ -54,6 +54,9 @@ pub enum AccountError {
     Hashing,
 }
 
+/// How precisely a token's `lastUsedAt` is kept: it is written at most once per this interval.
+pub const TOKEN_USE_RESOLUTION: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
+
 /// How an account refusal reaches a client: bad credentials and throttling are FORBIDDEN like a missing role.
 impl From<AccountError> for ApiError {
     fn from(error: AccountError) -> Self {
@@ -315,7 +318,15 @@ impl Accounts {
                 Err(AccountError::BadCredentials) => return Ok(None),
                 Err(error) => return Err(error),
             };
-        self.store.touch_api_token(&row.id, Utc::now()).await?;
+        // When a token was last used matters to the minute: writing it on every request would make every
+        // read a write (and on SQLite every request would queue for the one writer).
+        let now = Utc::now();
+        if row
+            .last_used_at
+            .is_none_or(|last| now - last >= TOKEN_USE_RESOLUTION)
+        {
+            self.store.touch_api_token(&row.id, now).await?;
+        }
         Ok(Some(identity))
     }
 

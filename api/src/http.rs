@@ -754,7 +754,7 @@ async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response 
     );
     text.push_str("# TYPE groundwork_log_head_position gauge\n");
     text.push_str(&format!("groundwork_log_head_position {}\n", head.position));
-    let families: [(&str, &str, StatusFigure); 3] = [
+    let families: [(&str, &str, StatusFigure); 4] = [
         (
             "groundwork_projection_position",
             "Global position of the last event the projection applied.",
@@ -769,6 +769,11 @@ async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response 
             "groundwork_projection_lag_seconds",
             "Age of the oldest event the projection has not applied yet.",
             |status| status.lag_seconds.to_string(),
+        ),
+        (
+            "groundwork_projection_quarantined_events",
+            "Events the projection passed over because they cannot be projected, with those held behind them.",
+            |status| status.quarantined.to_string(),
         ),
     ];
     for (name, help, value) in families {

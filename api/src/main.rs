@@ -74,7 +74,7 @@ enum ProjectionsCommand {
         /// The projection's name (see `groundwork projections status`).
         name: Option<String>,
     },
-    /// Each projection's position and lag behind the log.
+    /// Each projection's position, lag behind the log, and the events it passed over (quarantined).
     Status,
 }
 
@@ -269,6 +269,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                             status.lag_seconds
                         );
                     }
+                    let quarantined = read_models.quarantined(None).await?;
+                    if !quarantined.is_empty() {
+                        println!(
+                            "\nquarantined (not projected; `groundwork projections rebuild` tries them again):"
+                        );
+                    }
+                    for event in quarantined {
+                        println!(
+                            "{:<12} {:>14} {}/{} {}: {}",
+                            event.projection,
+                            event.position.position,
+                            event.stream_type,
+                            event.stream_id,
+                            event.event_type,
+                            event.reason
+                        );
+                    }
                 }
             }
             Ok(())
@@ -334,6 +351,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(person.to_string()),
             )
             .await?;
+            // The key is gone, so no process can open their data any more. The read models (names, contact
+            // points) are erased by projecting the forgetting: do it now rather than wait for a server to,
+            // so every server reads them erased as soon as this command ends. Batches lock their projection's
+            // checkpoint, so this is safe beside running servers.
+            let read_models = projections::ReadModels::new(groundwork.store());
+            for projection in projections::PROJECTIONS {
+                read_models.catch_up(projection).await?;
+            }
             eprintln!("groundwork: person {person} is forgotten");
             Ok(())
         }

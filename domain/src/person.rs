@@ -1417,6 +1417,10 @@ impl StoredAggregate for Person {
     fn data_subject(aggregate_id: &str) -> Option<uuid::Uuid> {
         PersonId::parse(aggregate_id).ok().map(|id| id.as_uuid())
     }
+
+    fn forgets_data_subject(event: &PersonEvent) -> bool {
+        matches!(event, PersonEvent::PersonForgotten)
+    }
 }
 
 /// Brings a version 1 `PersonAssessed` payload to version 2.

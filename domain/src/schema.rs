@@ -44,4 +44,12 @@ pub trait StoredAggregate: Aggregate + Clone + 'static {
         let _ = aggregate_id;
         None
     }
+
+    /// Whether the event forgets the stream's data subject: the store destroys their key (and their
+    /// snapshots) in the same transaction that appends it, so the log never says "forgotten" while the key
+    /// still opens their data (ADR 3).
+    fn forgets_data_subject(event: &Self::Event) -> bool {
+        let _ = event;
+        false
+    }
 }

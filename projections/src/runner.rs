@@ -13,6 +13,7 @@
 use crate::apply::{self, BatchEffects, ACTIVITY, CAMPAIGNS};
 use crate::error::ProjectionError;
 use crate::events;
+use crate::quarantine;
 use crate::read::ReadModels;
 use chrono::{DateTime, Utc};
 use domain::ids::{CampaignId, ChapterId, PersonId, TaskId, UnitId, UserId};
@@ -169,6 +170,8 @@ pub struct ProjectionStatus {
     pub lag_events: i64,
     /// Age of the oldest event not yet projected (0 when caught up).
     pub lag_seconds: f64,
+    /// Events passed over because they cannot be projected, with those held behind them (ADR 13).
+    pub quarantined: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -501,16 +504,113 @@ impl ReadModels {
         let (checkpoint, id) = lock_checkpoint(&mut tx, projection).await?;
         let _open = OpenBatch::register(self, id);
         let passing = self.batch_transactions().open();
-        let recorded = self
+        let recorded = match self
             .store()
             .read_all_passing(checkpoint, batch_size, &passing)
-            .await?;
+            .await
+        {
+            Ok(recorded) => recorded,
+            Err(error) => {
+                let error = ProjectionError::from(error);
+                if !quarantine::is_poison(&error) {
+                    return Err(error);
+                }
+                return self
+                    .pass_unreadable(projection, tx, checkpoint, &passing, error)
+                    .await;
+            }
+        };
         let Some(last) = recorded.last().map(|event| event.position) else {
             return Ok(0);
         };
-        let envelopes = decode_all(&recorded)?;
-        self.commit_batch(projection, tx, &envelopes, last).await?;
-        Ok(recorded.len())
+        let mut held = quarantine::held_streams(&mut tx, projection).await?;
+        let (envelopes, entries) = quarantine::sort_out(&recorded, &mut held);
+        quarantine::record(&mut tx, projection, &entries, &mut held).await?;
+        match self.commit_batch(projection, tx, &envelopes, last).await {
+            Ok(()) => {
+                quarantine::report(projection, &entries);
+                Ok(recorded.len())
+            }
+            // One of the events cannot be applied: find it by applying them one at a time.
+            Err(error) if quarantine::is_poison(&error) => {
+                tracing::warn!(projection, %error, "a projection batch failed on its data; applying it event by event");
+                self.apply_one_by_one(projection, &recorded).await
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// After a batch failed because of one of its events: applies `recorded` one event per transaction, and
+    /// quarantines the event that fails (ADR 13). Returns how many events it passed.
+    async fn apply_one_by_one(
+        &self,
+        projection: &str,
+        recorded: &[store::RecordedEvent],
+    ) -> Result<usize, ProjectionError> {
+        let mut passed = 0;
+        for event in recorded {
+            let mut tx = self.db().begin().await?;
+            let (checkpoint, id) = lock_checkpoint(&mut tx, projection).await?;
+            if checkpoint >= event.position {
+                continue;
+            }
+            let _open = OpenBatch::register(self, id);
+            let mut held = quarantine::held_streams(&mut tx, projection).await?;
+            let (envelopes, entries) = quarantine::sort_out(std::slice::from_ref(event), &mut held);
+            quarantine::record(&mut tx, projection, &entries, &mut held).await?;
+            match self
+                .commit_batch(projection, tx, &envelopes, event.position)
+                .await
+            {
+                Ok(()) => quarantine::report(projection, &entries),
+                Err(error) if quarantine::is_poison(&error) => {
+                    let mut tx = self.db().begin().await?;
+                    let (checkpoint, _) = lock_checkpoint(&mut tx, projection).await?;
+                    if checkpoint < event.position {
+                        let entries =
+                            vec![quarantine::Entry::recorded(event, error.to_string(), None)];
+                        quarantine::record(&mut tx, projection, &entries, &mut held).await?;
+                        quarantine::pass(&mut tx, projection, event.position).await?;
+                        tx.commit().await?;
+                        quarantine::report(projection, &entries);
+                    }
+                }
+                Err(error) => return Err(error),
+            }
+            passed += 1;
+        }
+        Ok(passed)
+    }
+
+    /// A batch could not be read from the store (an event's payload is not JSON, a sealed value is corrupt):
+    /// applies the first event alone if it reads, or quarantines it if it does not (ADR 13).
+    async fn pass_unreadable(
+        &self,
+        projection: &str,
+        mut tx: Tx,
+        checkpoint: Position,
+        passing: &[i64],
+        error: ProjectionError,
+    ) -> Result<usize, ProjectionError> {
+        match self.store().read_all_passing(checkpoint, 1, passing).await {
+            Ok(first) if !first.is_empty() => {
+                drop(tx);
+                self.apply_one_by_one(projection, &first).await
+            }
+            Ok(_) => Err(error),
+            Err(_) => {
+                let Some(event) = self.store().peek_after(checkpoint, passing).await? else {
+                    return Err(error);
+                };
+                let entries = vec![quarantine::Entry::unopened(&event, error.to_string())];
+                let mut held = std::collections::HashMap::new();
+                quarantine::record(&mut tx, projection, &entries, &mut held).await?;
+                quarantine::pass(&mut tx, projection, event.position).await?;
+                tx.commit().await?;
+                quarantine::report(projection, &entries);
+                Ok(1)
+            }
+        }
     }
 
     /// Applies decoded events to the projection inside `tx` (which holds the projection's checkpoint lock),
@@ -630,6 +730,12 @@ impl ReadModels {
             &args![projection, Utc::now()],
         )
         .await?;
+        // A rebuild tries every quarantined event again (ADR 13): those that still fail come back.
+        tx.execute(
+            "DELETE FROM projection_quarantine WHERE projection = $1",
+            &args![projection],
+        )
+        .await?;
         tx.commit().await?;
         // The deleted rows may hold personal data of people forgotten since: scrub them too. On PostgreSQL
         // TRUNCATE has already replaced the tables' files, so no old row versions are left to vacuum.
@@ -653,9 +759,19 @@ impl ReadModels {
         let mut from = Position::START;
         let mut next = self.read_decoded(from);
         loop {
-            let (recorded, envelopes) = next
+            let (recorded, envelopes) = match next
                 .await
-                .map_err(|error| ProjectionError::Interrupted(error.to_string()))??;
+                .map_err(|error| ProjectionError::Interrupted(error.to_string()))?
+            {
+                Ok(batch) => batch,
+                // An event that cannot be read or decoded: each projection goes on by itself from here,
+                // quarantining it (ADR 13).
+                Err(error) if quarantine::is_poison(&error) => {
+                    tracing::warn!(%error, "rebuild: an event cannot be projected; going on projection by projection");
+                    break;
+                }
+                Err(error) => return Err(error),
+            };
             let Some(last) = recorded else {
                 break;
             };
@@ -672,9 +788,17 @@ impl ReadModels {
             }
             let mut all_applied = true;
             for applied in applying {
-                all_applied &= applied
+                match applied
                     .await
-                    .map_err(|error| ProjectionError::Interrupted(error.to_string()))??;
+                    .map_err(|error| ProjectionError::Interrupted(error.to_string()))?
+                {
+                    Ok(applied) => all_applied &= applied,
+                    Err(error) if quarantine::is_poison(&error) => {
+                        tracing::warn!(%error, "rebuild: a batch cannot be applied; going on projection by projection");
+                        all_applied = false;
+                    }
+                    Err(error) => return Err(error),
+                }
             }
             if !all_applied {
                 break;
@@ -761,6 +885,7 @@ impl ReadModels {
 
     /// Where each projection stands, and how far behind the log it is.
     pub async fn status(&self) -> Result<Vec<ProjectionStatus>, ProjectionError> {
+        let quarantined = quarantine::counts(self.db()).await?;
         let mut statuses = Vec::new();
         for name in PROJECTIONS {
             let row = self
@@ -801,9 +926,19 @@ impl ReadModels {
                 updated_at,
                 lag_events,
                 lag_seconds,
+                quarantined: quarantined.get(*name).copied().unwrap_or(0),
             });
         }
         Ok(statuses)
+    }
+
+    /// The events the projections passed over (ADR 13): of one chapter, or every one (`None`, for the
+    /// operator: events whose metadata cannot be read belong to no chapter).
+    pub async fn quarantined(
+        &self,
+        chapter: Option<ChapterId>,
+    ) -> Result<Vec<crate::QuarantinedEvent>, ProjectionError> {
+        quarantine::list(self.db(), chapter).await
     }
 
     /// The position every projection has reached (the smallest of their checkpoints).

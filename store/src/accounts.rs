@@ -129,6 +129,7 @@ pub(crate) fn read_all<T>(
 impl Store {
     /// Adds a user; `false` when the email address is taken already.
     pub async fn create_user(&self, user: &UserRow) -> Result<bool, StoreError> {
+        let _writer = self.writer_turn().await;
         let inserted = self
             .db()
             .execute(
@@ -161,6 +162,7 @@ impl Store {
 
     /// Replaces a user's password hash.
     pub async fn set_password_hash(&self, user: &str, hash: &str) -> Result<(), StoreError> {
+        let _writer = self.writer_turn().await;
         self.db()
             .execute(
                 "UPDATE users SET password_hash = $1 WHERE id = $2",
@@ -204,6 +206,7 @@ impl Store {
         user: &str,
         disabled_at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
+        let _writer = self.writer_turn().await;
         let mut tx = self.db().begin().await?;
         tx.execute(
             "UPDATE users SET disabled_at = $1 WHERE id = $2",
@@ -225,6 +228,7 @@ impl Store {
 
     /// Gives a user a role in a chapter, replacing the one they had there.
     pub async fn put_membership(&self, membership: &MembershipRow) -> Result<(), StoreError> {
+        let _writer = self.writer_turn().await;
         self.db()
             .execute(
                 "INSERT INTO memberships (user_id, chapter_id, role, personal_data, can_export, created_at) \
@@ -247,6 +251,7 @@ impl Store {
     /// Removes a user from a chapter, with their sessions and tokens there and their campaign narrowing and
     /// turf units (a member added again later starts without them), in one transaction.
     pub async fn delete_membership(&self, user: &str, chapter: &str) -> Result<(), StoreError> {
+        let _writer = self.writer_turn().await;
         let mut tx = self.db().begin().await?;
         for sql in [
             "DELETE FROM memberships WHERE user_id = $1 AND chapter_id = $2",
@@ -310,6 +315,7 @@ impl Store {
     }
 
     pub async fn create_session(&self, session: &SessionRow) -> Result<(), StoreError> {
+        let _writer = self.writer_turn().await;
         self.db()
             .execute(
                 "INSERT INTO sessions (id, token_hash, user_id, chapter_id, created_at, expires_at) \
@@ -334,6 +340,7 @@ impl Store {
     }
 
     pub async fn delete_session(&self, id: &str) -> Result<(), StoreError> {
+        let _writer = self.writer_turn().await;
         self.db()
             .execute("DELETE FROM sessions WHERE id = $1", &args![id])
             .await?;
@@ -342,6 +349,7 @@ impl Store {
 
     /// Ends every session of a user ("sign out everywhere", a password change or reset).
     pub async fn delete_sessions_of_user(&self, user: &str) -> Result<u64, StoreError> {
+        let _writer = self.writer_turn().await;
         Ok(self
             .db()
             .execute("DELETE FROM sessions WHERE user_id = $1", &args![user])
@@ -349,6 +357,7 @@ impl Store {
     }
 
     pub async fn create_api_token(&self, token: &ApiTokenRow) -> Result<(), StoreError> {
+        let _writer = self.writer_turn().await;
         self.db()
             .execute(
                 "INSERT INTO api_tokens (id, user_id, chapter_id, name, role, token_hash, created_at, \
@@ -393,6 +402,7 @@ impl Store {
 
     /// Records that a token was used.
     pub async fn touch_api_token(&self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let _writer = self.writer_turn().await;
         self.db()
             .execute(
                 "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2",
@@ -409,6 +419,7 @@ impl Store {
         user: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        let _writer = self.writer_turn().await;
         let revoked = self
             .db()
             .execute(
@@ -447,6 +458,7 @@ impl AccessLogRow {
 impl Store {
     /// Records a sensitive read or action.
     pub async fn record_access(&self, entry: &AccessLogRow) -> Result<(), StoreError> {
+        let _writer = self.writer_turn().await;
         self.db()
             .execute(
                 "INSERT INTO access_log (id, at, user_id, chapter_id, action, subject_id) \
@@ -560,6 +572,7 @@ impl Store {
         campaigns: &[String],
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let _writer = self.writer_turn().await;
         let mut tx = self.db().begin().await?;
         tx.execute(
             "DELETE FROM membership_campaigns WHERE user_id = $1 AND chapter_id = $2",
@@ -599,6 +612,7 @@ impl Store {
 
     /// Assigns a unit to a member's turf (again: nothing changes).
     pub async fn assign_turf_unit(&self, row: &TurfUnitRow) -> Result<(), StoreError> {
+        let _writer = self.writer_turn().await;
         self.db()
             .execute(
                 "INSERT INTO turf_units (user_id, chapter_id, campaign_id, unit_id, assigned_by, \
@@ -623,6 +637,7 @@ impl Store {
         chapter: &str,
         unit: &str,
     ) -> Result<bool, StoreError> {
+        let _writer = self.writer_turn().await;
         let removed = self
             .db()
             .execute(
@@ -639,6 +654,7 @@ impl Store {
         entry: &AccessLogRow,
         detail: &str,
     ) -> Result<(), StoreError> {
+        let _writer = self.writer_turn().await;
         self.db()
             .execute(
                 "INSERT INTO access_log (id, at, user_id, chapter_id, action, subject_id, detail) \

@@ -247,6 +247,8 @@ impl<A: StoredAggregate> AggregateStore<A> {
             stream_id: id.to_string(),
             data_subject: A::data_subject(id),
             expected_version,
+            forgets_subject: A::data_subject(id).is_some()
+                && events.iter().any(A::forgets_data_subject),
             events: new_events,
             snapshot,
         })

@@ -60,6 +60,8 @@ pub(crate) struct SealedAppend {
     pub expected_version: u64,
     pub events: Vec<SealedEvent>,
     pub snapshot: Option<(u32, String)>,
+    /// The data subject to forget in the append's transaction.
+    pub forgets: Option<Uuid>,
 }
 
 #[derive(Debug)]
@@ -556,8 +558,21 @@ pub(crate) async fn write_snapshot(
 /// Destroys a person's key and snapshots and remembers them as forgotten, then scrubs the deleted bytes
 /// from the database files.
 pub(crate) async fn forget(db: &Db, person: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    let person = person.to_string();
     let mut tx = db.begin().await?;
+    forget_in(&mut tx, person, now).await?;
+    tx.commit().await?;
+    scrub_after_forget(db).await
+}
+
+/// Destroys a person's key and snapshots and remembers them as forgotten, inside `tx` (an append's
+/// transaction when it carries the forgetting event, so both commit or neither does). The caller scrubs
+/// the database files after the commit.
+pub(crate) async fn forget_in(
+    tx: &mut Tx,
+    person: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let person = person.to_string();
     tx.execute(
         "DELETE FROM person_keys WHERE person_id = $1",
         &args![&person],
@@ -574,8 +589,55 @@ pub(crate) async fn forget(db: &Db, person: Uuid, now: DateTime<Utc>) -> Result<
         &args![person, now],
     )
     .await?;
-    tx.commit().await?;
-    scrub_after_forget(db).await
+    Ok(())
+}
+
+/// Whether `person`'s forgetting is unfinished: the log says they were forgotten (an event of type
+/// `event_type` on their stream) but their key still exists or they are not recorded as forgotten. Only a
+/// crash of an older version between the two could leave that; forgetting now commits with its event.
+pub(crate) async fn unfinished_forgettings(
+    db: &Db,
+    stream_type: &str,
+    event_type: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let rows = db
+        .fetch(
+            "SELECT DISTINCT e.stream_id AS person_id FROM events e \
+             WHERE e.stream_type = $1 AND e.event_type = $2 AND e.data_subject = e.stream_id \
+             AND (EXISTS (SELECT 1 FROM person_keys k WHERE k.person_id = e.stream_id) \
+                  OR NOT EXISTS (SELECT 1 FROM forgotten_people f WHERE f.person_id = e.stream_id))",
+            &args![stream_type, event_type],
+        )
+        .await?;
+    rows.iter().map(|row| row.text("person_id")).collect()
+}
+
+/// Which of `people` still have a stored key (one query).
+pub(crate) async fn keys_among(
+    db: &Db,
+    people: &[String],
+) -> Result<Vec<(String, Vec<u8>)>, sqlx::Error> {
+    let mut found = Vec::new();
+    for chunk in people.chunks(LOOKUP_BATCH) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let args: Vec<Arg> = chunk
+            .iter()
+            .map(|person| Arg::from(person.clone()))
+            .collect();
+        for row in db
+            .fetch(
+                &format!(
+                    "SELECT person_id, wrapped_key FROM person_keys WHERE person_id IN ({})",
+                    placeholders.join(", ")
+                ),
+                &args,
+            )
+            .await?
+        {
+            found.push((row.text("person_id")?, row.bytes("wrapped_key")?));
+        }
+    }
+    Ok(found)
 }
 
 /// Makes sure the bytes of deleted keys leave the database files.
@@ -587,7 +649,7 @@ pub(crate) async fn forget(db: &Db, person: Uuid, now: DateTime<Utc>) -> Result<
 /// PostgreSQL: plain VACUUM only marks dead tuples reusable; VACUUM FULL rewrites the (small) key table into
 /// a new file, so the wrapped key's bytes leave the table's data files. Snapshots only hold ciphertext under
 /// the destroyed key, so a plain VACUUM is enough for them. Neither can run inside a transaction.
-async fn scrub_after_forget(db: &Db) -> Result<(), sqlx::Error> {
+pub(crate) async fn scrub_after_forget(db: &Db) -> Result<(), sqlx::Error> {
     match db.kind() {
         BackendKind::Sqlite => {
             for _attempt in 0..50 {

@@ -49,6 +49,9 @@ pub struct StreamAppend {
     pub expected_version: u64,
     pub events: Vec<NewEvent>,
     pub snapshot: Option<NewSnapshot>,
+    /// The append forgets `data_subject`: their key and snapshots are destroyed and they are recorded as
+    /// forgotten in the same transaction as the events, so a crash cannot leave one without the other.
+    pub forgets_subject: bool,
 }
 
 impl StreamAppend {
@@ -88,4 +91,15 @@ pub struct RecordedEvent {
     pub stored_metadata: String,
     pub payload: Value,
     pub metadata: HashMap<String, String>,
+}
+
+/// Where an event sits and what it is, without its payload (see `Store::peek_after`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnopenedEvent {
+    pub position: Position,
+    pub stream_type: String,
+    pub stream_id: String,
+    pub event_type: String,
+    /// The metadata, when it is readable JSON.
+    pub metadata: Option<HashMap<String, String>>,
 }

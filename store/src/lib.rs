@@ -20,9 +20,11 @@ pub use accounts::{AccessLogRow, ApiTokenRow, MembershipRow, SessionRow, UserRow
 pub use aggregate::{to_aggregate_error, AggregateStore, LoadedAggregate};
 pub use crypto::{MasterKey, SEALED_MARKER};
 pub use error::{connection_lost, StoreError};
-pub use event::{AppendedEvent, NewEvent, NewSnapshot, Position, RecordedEvent, StreamAppend};
+pub use event::{
+    AppendedEvent, NewEvent, NewSnapshot, Position, RecordedEvent, StreamAppend, UnopenedEvent,
+};
 pub use export::TransferSummary;
-pub use idempotency::IdempotencyClaim;
+pub use idempotency::{IdempotencyClaim, IdempotencyRequest};
 pub use oidc::OidcSignInRow;
 pub use sign_in_attempts::ThrottleKey;
 pub use store::{BackendKind, Store, StoreOptions};

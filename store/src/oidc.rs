@@ -48,6 +48,7 @@ impl Store {
         row: &OidcSignInRow,
         now: i64,
     ) -> Result<(), StoreError> {
+        let _writer = self.writer_turn().await;
         let mut tx = self.db().begin().await?;
         tx.execute(
             "DELETE FROM oidc_sign_ins WHERE expires_at < $1",
@@ -76,6 +77,7 @@ impl Store {
         &self,
         state_hash: &str,
     ) -> Result<Option<OidcSignInRow>, StoreError> {
+        let _writer = self.writer_turn().await;
         let row = self
             .db()
             .fetch_optional(
@@ -112,6 +114,7 @@ impl Store {
         issuer: &str,
         subject: &str,
     ) -> Result<bool, StoreError> {
+        let _writer = self.writer_turn().await;
         let mut tx = self.db().begin().await?;
         let taken = tx
             .fetch_optional(
@@ -142,6 +145,7 @@ impl Store {
         issuer: &str,
         memberships: &[MembershipRow],
     ) -> Result<bool, StoreError> {
+        let _writer = self.writer_turn().await;
         let mut tx = self.db().begin().await?;
         let inserted = tx
             .execute(
@@ -211,6 +215,7 @@ impl Store {
         at_ms: i64,
         forget_before_ms: i64,
     ) -> Result<(), StoreError> {
+        let _writer = self.writer_turn().await;
         let mut tx = self.db().begin().await?;
         tx.execute(
             "DELETE FROM sign_in_failures WHERE failed_at < $1",
@@ -230,6 +235,7 @@ impl Store {
 
     /// Forgets the failures of one key (an account after its right password).
     pub async fn clear_sign_in_failures(&self, key_hash: &str) -> Result<(), StoreError> {
+        let _writer = self.writer_turn().await;
         self.db()
             .execute(
                 "DELETE FROM sign_in_failures WHERE key_hash = $1",

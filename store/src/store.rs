@@ -17,7 +17,9 @@ use uuid::Uuid;
 use crate::backend::{self, SealedAppend, SealedEvent, StoredRow};
 use crate::crypto::{self, DataKey, MasterKey};
 use crate::error::StoreError;
-use crate::event::{stream_name, AppendedEvent, Position, RecordedEvent, StreamAppend};
+use crate::event::{
+    stream_name, AppendedEvent, Position, RecordedEvent, StreamAppend, UnopenedEvent,
+};
 use crate::export::{ExportWriter, ImportBatch, ImportReader, TransferSummary};
 use crate::sql::Db;
 
@@ -473,7 +475,7 @@ impl Store {
                 }
             }
         }
-        let _writer = self.writer_turn().await;
+        let writer = self.writer_turn().await;
         let mut tx = self.inner.db.begin().await?;
         let at = now();
         let mut versions: HashMap<(String, String), u64> = HashMap::new();
@@ -598,6 +600,18 @@ impl Store {
         let (places, inserts): (Vec<(usize, usize, usize)>, Vec<backend::EventInsert>) =
             rows.into_iter().unzip();
         let positions = backend::insert_events(&mut tx, tx_id, at, inserts).await?;
+        // An append that forgets its data subject destroys their key in this same transaction (ADR 3): the
+        // log never says "forgotten" while the key still opens their data, whatever crashes when. Done before
+        // the snapshots, so a snapshot written with the forgetting (it holds no personal data) stays.
+        let mut forgotten_now = Vec::new();
+        for (_, sealed) in &accepted {
+            for (_, append) in sealed {
+                if let Some(person) = append.forgets {
+                    backend::forget_in(&mut tx, person, at).await?;
+                    forgotten_now.push(person);
+                }
+            }
+        }
         for (_, sealed) in &accepted {
             for (_, append) in sealed {
                 if let Some((snapshot_version, state)) = &append.snapshot {
@@ -617,6 +631,7 @@ impl Store {
             }
         }
         tx.commit().await?;
+        drop(writer);
         // Only keys that are durably stored may be cached: a key cached from a rolled-back transaction
         // would seal data that nobody could ever open again.
         {
@@ -627,6 +642,14 @@ impl Store {
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             for (person, key) in new_keys {
                 cache.insert(person, CachedKey::Present(key));
+            }
+        }
+        if !forgotten_now.is_empty() {
+            self.forgotten_here(&forgotten_now);
+            // The forgetting is committed; scrubbing the freed bytes is best effort (it warns itself when a
+            // reader keeps SQLite's log busy) and must not turn a committed command into an error.
+            if let Err(error) = backend::scrub_after_forget(&self.inner.db).await {
+                tracing::warn!(%error, "the database files could not be scrubbed after forgetting");
             }
         }
         let mut position_of: HashMap<(usize, usize, usize), i64> =
@@ -725,74 +748,104 @@ impl Store {
         cache.get(&person).cloned()
     }
 
-    /// The key that opens `person`'s sealed values, or `None` once it is destroyed.
-    async fn key_for_reading(&self, person: Uuid) -> Result<Option<Arc<DataKey>>, StoreError> {
-        match self.cached_key(person) {
-            Some(CachedKey::Present(key)) => return Ok(Some(key)),
-            Some(CachedKey::Forgotten) => return Ok(None),
-            None => {}
+    /// The keys that open the sealed values of `subjects` (`None` once destroyed), checked against the
+    /// database in one query. Another process (a server, the command line) may forget a person at any
+    /// moment: their key is gone from `person_keys` the moment the forgetting commits, so a key this process
+    /// holds in memory is used only while it is still stored, and a read that starts after the forgetting
+    /// committed never opens their data. A destroyed key is remembered: it never comes back.
+    async fn keys_for_reading(
+        &self,
+        subjects: &BTreeSet<Uuid>,
+    ) -> Result<HashMap<Uuid, Option<Arc<DataKey>>>, StoreError> {
+        let mut keys = HashMap::with_capacity(subjects.len());
+        let mut ask = Vec::new();
+        for person in subjects {
+            match self.cached_key(*person) {
+                Some(CachedKey::Forgotten) => {
+                    keys.insert(*person, None);
+                }
+                _ => ask.push(person.to_string()),
+            }
         }
-        let wrapped = backend::wrapped_key(&self.inner.db, person).await?;
-        let forgotten = backend::is_forgotten(&self.inner.db, person).await?;
-        let entry = match (wrapped, forgotten) {
-            (_, true) => CachedKey::Forgotten,
-            (Some(wrapped), false) => CachedKey::Present(Arc::new(crypto::unwrap_key(
-                &self.inner.master,
-                person,
-                &wrapped,
-            )?)),
-            // No key and not forgotten: nothing was ever sealed for them; do not cache, a key may come.
-            (None, false) => return Ok(None),
-        };
-        let mut cache = self
+        if ask.is_empty() {
+            return Ok(keys);
+        }
+        let stored: HashMap<String, Vec<u8>> = backend::keys_among(&self.inner.db, &ask)
+            .await?
+            .into_iter()
+            .collect();
+        let mut cache = Vec::new();
+        for person in ask {
+            let id = parse_person(&person)?;
+            let entry = match stored.get(&person) {
+                Some(wrapped) => match self.cached_key(id) {
+                    Some(CachedKey::Present(key)) => CachedKey::Present(key),
+                    _ => CachedKey::Present(Arc::new(crypto::unwrap_key(
+                        &self.inner.master,
+                        id,
+                        wrapped,
+                    )?)),
+                },
+                // Their data is sealed, so they had a key: it was destroyed, for good.
+                None => CachedKey::Forgotten,
+            };
+            keys.insert(
+                id,
+                match &entry {
+                    CachedKey::Present(key) => Some(key.clone()),
+                    CachedKey::Forgotten => None,
+                },
+            );
+            cache.push((id, entry));
+        }
+        let mut cached = self
             .inner
             .keys
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        cache.insert(person, entry.clone());
-        Ok(match entry {
-            CachedKey::Present(key) => Some(key),
-            CachedKey::Forgotten => None,
-        })
-    }
-
-    /// Unseals stored JSON text of a row (an event payload or a snapshot state).
-    pub(crate) async fn open_text(
-        &self,
-        text: &str,
-        data_subject: Option<&str>,
-        location: &(dyn Fn() -> String + Sync),
-    ) -> Result<Value, StoreError> {
-        let mut value: Value =
-            serde_json::from_str(text).map_err(|source| StoreError::Deserialize {
-                what: location(),
-                source,
-            })?;
-        if !crypto::has_sealed(&value) {
-            return Ok(value);
+        for (person, entry) in cache {
+            cached.insert(person, entry);
         }
-        let subject = match data_subject {
-            Some(person) => {
-                let person = parse_person(person)?;
-                Some((person, self.key_for_reading(person).await?))
-            }
-            None => None,
-        };
-        crypto::open_json(
-            &mut value,
-            subject
-                .as_ref()
-                .map(|(person, key)| (*person, key.as_deref())),
-            location,
-        )?;
-        Ok(value)
+        Ok(keys)
     }
 
-    async fn open_row(&self, row: StoredRow) -> Result<RecordedEvent, StoreError> {
-        let location = || format!("event at position {}", row.position);
-        let payload = self
-            .open_text(&row.payload, row.data_subject.as_deref(), &location)
-            .await?;
+    /// Opens stored JSON texts (event payloads, snapshot states), each with its data subject, fetching
+    /// the keys of every subject that has sealed values in one query.
+    async fn open_texts(
+        &self,
+        texts: Vec<(&str, Option<&str>, &(dyn Fn() -> String + Sync))>,
+    ) -> Result<Vec<Value>, StoreError> {
+        let mut parsed = Vec::with_capacity(texts.len());
+        let mut subjects = BTreeSet::new();
+        for (text, data_subject, location) in texts {
+            let value: Value =
+                serde_json::from_str(text).map_err(|source| StoreError::Deserialize {
+                    what: location(),
+                    source,
+                })?;
+            let sealed = crypto::has_sealed(&value);
+            let subject = data_subject.map(parse_person).transpose()?;
+            if sealed {
+                if let Some(person) = subject {
+                    subjects.insert(person);
+                }
+            }
+            parsed.push((value, sealed, subject, location));
+        }
+        let keys = self.keys_for_reading(&subjects).await?;
+        let mut opened = Vec::with_capacity(parsed.len());
+        for (mut value, sealed, subject, location) in parsed {
+            if sealed {
+                let subject = subject
+                    .map(|person| (person, keys.get(&person).and_then(|key| key.as_deref())));
+                crypto::open_json(&mut value, subject, location)?;
+            }
+            opened.push(value);
+        }
+        Ok(opened)
+    }
+
+    fn recorded(row: StoredRow, payload: Value) -> Result<RecordedEvent, StoreError> {
         let metadata: HashMap<String, String> =
             serde_json::from_str(&row.metadata).map_err(|source| StoreError::Deserialize {
                 what: format!("metadata of event at position {}", row.position),
@@ -822,12 +875,42 @@ impl Store {
         })
     }
 
-    async fn open_rows(&self, rows: Vec<StoredRow>) -> Result<Vec<RecordedEvent>, StoreError> {
-        let mut events = Vec::with_capacity(rows.len());
-        for row in rows {
-            events.push(self.open_row(row).await?);
+    /// Opens stored rows (and a snapshot's state with them), with one key look-up for all of them.
+    async fn open_rows_and(
+        &self,
+        rows: Vec<StoredRow>,
+        snapshot: Option<(&str, Option<&str>, &(dyn Fn() -> String + Sync))>,
+    ) -> Result<(Option<Value>, Vec<RecordedEvent>), StoreError> {
+        let locations: Vec<String> = rows
+            .iter()
+            .map(|row| format!("event at position {}", row.position))
+            .collect();
+        let location_fns: Vec<Box<dyn Fn() -> String + Send + Sync + '_>> = locations
+            .iter()
+            .map(|location| {
+                Box::new(move || location.clone()) as Box<dyn Fn() -> String + Send + Sync>
+            })
+            .collect();
+        let mut texts: Vec<(&str, Option<&str>, &(dyn Fn() -> String + Sync))> =
+            Vec::with_capacity(rows.len() + 1);
+        let has_snapshot = snapshot.is_some();
+        if let Some(snapshot) = snapshot {
+            texts.push(snapshot);
         }
-        Ok(events)
+        for (row, location) in rows.iter().zip(&location_fns) {
+            texts.push((&row.payload, row.data_subject.as_deref(), &**location));
+        }
+        let mut opened = self.open_texts(texts).await?.into_iter();
+        let state = if has_snapshot { opened.next() } else { None };
+        let mut events = Vec::with_capacity(rows.len());
+        for (row, payload) in rows.into_iter().zip(opened) {
+            events.push(Self::recorded(row, payload)?);
+        }
+        Ok((state, events))
+    }
+
+    async fn open_rows(&self, rows: Vec<StoredRow>) -> Result<Vec<RecordedEvent>, StoreError> {
+        Ok(self.open_rows_and(rows, None).await?.1)
     }
 
     /// Up to `limit` events strictly after `after`, in global order. On PostgreSQL this only returns events
@@ -861,6 +944,28 @@ impl Store {
         )
         .await?;
         self.open_rows(rows).await
+    }
+
+    /// Where the next event after `after` sits and what it is, without opening it (as
+    /// [`Store::read_all_passing`] would hand it out next): for a reader that could not open it (its
+    /// payload is not JSON, a sealed value is corrupt) and must still name it to pass over it.
+    pub async fn peek_after(
+        &self,
+        after: Position,
+        not_appending: &[i64],
+    ) -> Result<Option<UnopenedEvent>, StoreError> {
+        let rows =
+            backend::read_all(&self.inner.db, after.tx, after.position, 1, not_appending).await?;
+        Ok(rows.into_iter().next().map(|row| UnopenedEvent {
+            position: Position {
+                tx: row.tx_id,
+                position: row.position,
+            },
+            stream_type: row.stream_type,
+            stream_id: row.stream_id,
+            event_type: row.event_type,
+            metadata: serde_json::from_str(&row.metadata).ok(),
+        }))
     }
 
     /// The events of one stream after `after_version`, in stream order.
@@ -913,38 +1018,88 @@ impl Store {
             after,
         )
         .await?;
-        let snapshot = match stored {
-            Some(stored) => {
-                let location = || format!("snapshot of {}", stream_name(stream_type, stream_id));
-                let state = self
-                    .open_text(&stored.state, stored.data_subject.as_deref(), &location)
-                    .await?;
+        let location = || format!("snapshot of {}", stream_name(stream_type, stream_id));
+        let (state, events) = self
+            .open_rows_and(
+                rows,
+                stored.as_ref().map(|stored| {
+                    (
+                        stored.state.as_str(),
+                        stored.data_subject.as_deref(),
+                        &location as &(dyn Fn() -> String + Sync),
+                    )
+                }),
+            )
+            .await?;
+        let snapshot = match (stored, state) {
+            (Some(stored), Some(state)) => {
                 Some((backend::to_u64(stored.version, "snapshot version")?, state))
             }
-            None => None,
+            _ => None,
         };
-        Ok((snapshot, self.open_rows(rows).await?))
+        Ok((snapshot, events))
     }
 
     /// Crypto-shreds a person: destroys their data key and the snapshots of their streams, and remembers
     /// them as forgotten so no new key is ever made for them. Their events stay (the log is append-only)
     /// but every personal value in them now reads as `{"$personal": null}`.
+    ///
+    /// An append that carries the forgetting event (`StreamAppend::forgets_subject`) does all this in its
+    /// own transaction; this is for finishing a forgetting that an older version left half done.
     pub async fn forget_person(&self, person: Uuid) -> Result<(), StoreError> {
         let at = now();
         {
             let _writer = self.writer_turn().await;
             backend::forget(&self.inner.db, person, at).await?;
         }
-        // Cached states may hold the person's values in clear; the next load replays what is left.
-        self.cached_aggregates()
-            .retain(|_, cached| cached.data_subject != Some(person));
+        self.forgotten_here(&[person]);
+        Ok(())
+    }
+
+    /// Whether forgetting `person` is finished: they are recorded as forgotten and their key is gone.
+    pub async fn is_fully_forgotten(&self, person: Uuid) -> Result<bool, StoreError> {
+        Ok(backend::is_forgotten(&self.inner.db, person).await?
+            && backend::wrapped_key(&self.inner.db, person)
+                .await?
+                .is_none())
+    }
+
+    /// Finishes every forgetting the log records (an `event_type` event on a `stream_type` stream whose id
+    /// is its data subject) whose key still exists: a crash of an older version between the event and the
+    /// key's destruction left those. Run at start-up; returns who was finished.
+    pub async fn finish_forgettings(
+        &self,
+        stream_type: &str,
+        event_type: &str,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let unfinished =
+            backend::unfinished_forgettings(&self.inner.db, stream_type, event_type).await?;
+        let mut finished = Vec::with_capacity(unfinished.len());
+        for person in unfinished {
+            let person = parse_person(&person)?;
+            self.forget_person(person).await?;
+            tracing::warn!(%person, "finished forgetting a person whose key had survived a crash");
+            finished.push(person);
+        }
+        Ok(finished)
+    }
+
+    /// This process's caches after `people` were forgotten: cached states may hold their values in clear
+    /// (the next load replays what is left), and their keys are gone for good.
+    fn forgotten_here(&self, people: &[Uuid]) {
+        self.cached_aggregates().retain(|_, cached| {
+            cached
+                .data_subject
+                .is_none_or(|subject| !people.contains(&subject))
+        });
         let mut cache = self
             .inner
             .keys
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        cache.insert(person, CachedKey::Forgotten);
-        Ok(())
+        for person in people {
+            cache.insert(*person, CachedKey::Forgotten);
+        }
     }
 
     /// Writes the whole store as JSON lines (see `export` module docs) from one consistent snapshot.
@@ -1129,5 +1284,6 @@ fn seal_append(
         expected_version: append.expected_version,
         events,
         snapshot,
+        forgets: append.data_subject.filter(|_| append.forgets_subject),
     })
 }

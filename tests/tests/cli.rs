@@ -432,6 +432,7 @@ on_each_backend!(
     demo_exports_and_imports_into_a_fresh_store_byte_for_byte,
     import_refuses_a_non_empty_store_and_a_wrong_master_key,
     forget_destroys_the_persons_key_and_needs_yes,
+    forgetting_on_the_command_line_reaches_a_running_server,
     the_master_key_never_prints,
     a_corrupt_key_file_is_refused,
     a_key_file_others_can_read_is_refused_with_chmod,
@@ -721,6 +722,92 @@ fn forget_destroys_the_persons_key_and_needs_yes(kind: Kind) {
     sandbox
         .run(&["people", "forget", "not-a-uuid", "--as", LEAD, "--yes"])
         .assert_failure_naming("not a person id");
+}
+
+/// A server is running (here in the test's process, with its own pool and key cache) and has read a
+/// person's notes, so it holds their key in memory. `groundwork people forget` in another process: as soon
+/// as that command ends, the server answers the notes as erased and the person without a name.
+fn forgetting_on_the_command_line_reaches_a_running_server(kind: Kind) {
+    let mut sandbox = Sandbox::new(kind);
+    let chapter = sandbox.demo_with_admin(LEAD, "5");
+    let export = sandbox.export();
+    let person = lines_of_kind(&export, "event")
+        .iter()
+        .find(|line| line["event_type"] == "NoteAdded")
+        .map(|line| line["stream_id"].as_str().unwrap().to_string())
+        .expect("the demo writes notes");
+    let url = match &sandbox.database {
+        Some(database) => database.url.clone(),
+        None => format!(
+            "sqlite://{}",
+            sandbox.data_dir().join("groundwork.sqlite3").display()
+        ),
+    };
+    let identity = api::access::Identity {
+        user: domain::ids::UserId::parse(&sandbox.user_of(LEAD)).unwrap(),
+        chapter: domain::ids::ChapterId::parse(&chapter).unwrap(),
+        role: api::access::Role::Admin,
+        personal_data: true,
+        can_export: true,
+        via: api::access::Via::Development,
+    };
+    let master_key = store::MasterKey::from_base64(&sandbox.key_text()).unwrap();
+    let query =
+        "query($p: ID!) { personNotes(personId: $p) { text erased } person(id: $p) { name } }";
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let store = store::Store::connect(&url, master_key, store::StoreOptions::default())
+                .await
+                .unwrap();
+            let groundwork = std::sync::Arc::new(api::service::Groundwork::with_store(store));
+            let read_models = projections::ReadModels::new(groundwork.store());
+            let runner = read_models.start(projections::RunnerOptions::default());
+            let head = groundwork.store().head().await.unwrap();
+            assert!(read_models
+                .wait_until(head, Duration::from_secs(60))
+                .await
+                .unwrap());
+            let server = api::http::app_with(
+                groundwork,
+                read_models,
+                api::http::ApiOptions {
+                    dev_identity: Some(identity),
+                    ..api::http::ApiOptions::default()
+                },
+            );
+            let variables = serde_json::json!({"p": person});
+            let before =
+                crate::graphql_support::post_graphql(&server, query, variables.clone()).await;
+            let notes = before.data()["personNotes"].as_array().unwrap().clone();
+            assert!(!notes.is_empty());
+            assert!(
+                notes.iter().all(|note| note["text"].is_string()),
+                "{before:?}"
+            );
+            assert!(before.data()["person"]["name"].is_string(), "{before:?}");
+
+            tokio::task::block_in_place(|| {
+                sandbox
+                    .run(&["people", "forget", &person, "--as", LEAD, "--yes"])
+                    .assert_success();
+            });
+
+            let after = crate::graphql_support::post_graphql(&server, query, variables).await;
+            let notes = after.data()["personNotes"].as_array().unwrap().clone();
+            assert!(!notes.is_empty());
+            assert!(
+                notes
+                    .iter()
+                    .all(|note| note["text"].is_null() && note["erased"] == true),
+                "{after:?}"
+            );
+            assert!(after.data()["person"]["name"].is_null(), "{after:?}");
+            runner.stop().await;
+        });
 }
 
 /// The command line goes through the same authorization layer as GraphQL: it acts as a named account, with

@@ -58,6 +58,7 @@ fn tick(stream: &str, expected_version: u64, count: usize) -> StreamAppend {
             })
             .collect(),
         snapshot: None,
+        forgets_subject: false,
     }
 }
 
@@ -971,8 +972,22 @@ async fn claim_stamp(store: &Store, scope: &str, key: &str) -> chrono::DateTime<
         .unwrap()
 }
 
+/// A claim as the API makes it: at `at`, holding its key for a minute.
+fn claim<'a>(key: &'a str, at: chrono::DateTime<chrono::Utc>) -> store::IdempotencyRequest<'a> {
+    store::IdempotencyRequest {
+        scope: "chapter/user",
+        key,
+        fingerprint: "assignTask",
+        at,
+        lease_until: at + chrono::Duration::minutes(1),
+        correlation: "c-1",
+        pending_answer: "{}",
+    }
+}
+
 /// A claim is stamped with the caller's time on both backends (the two backends once had their own
-/// statements, and only SQLite's stored the time at all), and a later claim of the same key leaves it.
+/// statements, and only SQLite's stored the time at all), and a later claim of the same key leaves it; a
+/// claim whose lease ran out is reported abandoned, with what a retry needs to finish it.
 async fn an_idempotency_claim_is_stamped_with_the_time_given(backend: TestBackend) {
     let store = backend.store(&MasterKey::generate()).await;
     let at = chrono::DateTime::parse_from_rfc3339("2001-02-03T04:05:06.789012Z")
@@ -980,34 +995,51 @@ async fn an_idempotency_claim_is_stamped_with_the_time_given(backend: TestBacken
         .with_timezone(&chrono::Utc);
     assert_eq!(
         store
-            .claim_idempotency_key_at("chapter/user", "key-1", "assignTask", at)
+            .claim_idempotency_key(&claim("key-1", at))
             .await
             .unwrap(),
         store::IdempotencyClaim::Claimed
     );
     assert_eq!(claim_stamp(&store, "chapter/user", "key-1").await, at);
 
-    let later = at + chrono::Duration::days(400);
+    let soon = at + chrono::Duration::seconds(30);
     assert_eq!(
         store
-            .claim_idempotency_key_at("chapter/user", "key-1", "assignTask", later)
+            .claim_idempotency_key(&claim("key-1", soon))
             .await
             .unwrap(),
         store::IdempotencyClaim::Pending {
             fingerprint: "assignTask".to_string()
         }
     );
+    let later = at + chrono::Duration::days(400);
+    assert_eq!(
+        store
+            .claim_idempotency_key(&claim("key-1", later))
+            .await
+            .unwrap(),
+        store::IdempotencyClaim::Abandoned {
+            fingerprint: "assignTask".to_string(),
+            correlation: Some("c-1".to_string()),
+            pending_answer: Some("{}".to_string()),
+        }
+    );
     assert_eq!(claim_stamp(&store, "chapter/user", "key-1").await, at);
 
-    // The clock-reading form stamps the present, not a default of the database's own.
-    let before = chrono::Utc::now() - chrono::Duration::seconds(1);
-    store
-        .claim_idempotency_key("chapter/user", "key-2", "assignTask")
+    // Taking it over needs the abandoned claim's correlation id: only one retry wins.
+    let mut retry = claim("key-1", later);
+    retry.correlation = "c-2";
+    assert!(!store
+        .take_over_idempotency_key(&retry, Some("c-other"))
         .await
-        .unwrap();
-    let stamp = claim_stamp(&store, "chapter/user", "key-2").await;
-    assert!(
-        stamp >= before && stamp <= chrono::Utc::now(),
-        "{stamp} is not now"
-    );
+        .unwrap());
+    assert!(store
+        .take_over_idempotency_key(&retry, Some("c-1"))
+        .await
+        .unwrap());
+    assert!(!store
+        .take_over_idempotency_key(&retry, Some("c-1"))
+        .await
+        .unwrap());
+    assert_eq!(claim_stamp(&store, "chapter/user", "key-1").await, later);
 }

@@ -63,6 +63,7 @@ fn tick(stream: &str) -> StreamAppend {
             metadata: HashMap::new(),
         }],
         snapshot: None,
+        forgets_subject: false,
     }
 }
 

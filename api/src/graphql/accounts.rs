@@ -137,6 +137,7 @@ pub struct ApiToken {
     pub name: String,
     pub role: Role,
     pub created_at: DateTime<Utc>,
+    /// When the token was last used, to the minute (it is written at most once a minute).
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
 }

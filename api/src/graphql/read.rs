@@ -878,6 +878,7 @@ impl From<q::CurvePoint> for ParticipationDay {
 
 /// Where a projection stands and how far it lags the log.
 #[derive(SimpleObject, Debug, Clone)]
+#[graphql(complex)]
 pub struct ProjectionStatus {
     pub name: String,
     /// The last projected event's place in the log (a 64-bit number as a string).
@@ -885,6 +886,52 @@ pub struct ProjectionStatus {
     pub updated_at: Option<DateTime<Utc>>,
     pub lag_events: i64,
     pub lag_seconds: f64,
+}
+
+/// An event a projection passed over because it cannot be projected, or holds back behind such an event
+/// of the same stream (docs/adr/0013): the stream's read models stay as they were before it, everything
+/// else goes on. `groundwork projections rebuild` tries them again once the cause is fixed.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct QuarantinedEvent {
+    pub projection: String,
+    /// The event's place in the log (a 64-bit number as a string).
+    pub position: String,
+    /// The stream's type (`Person`, `Campaign`, `Task`, …) and id.
+    pub stream_type: String,
+    pub stream_id: ID,
+    pub event_type: String,
+    /// Why it was not projected.
+    pub reason: String,
+    /// Set when the event itself is fine but an earlier event of its stream is quarantined: that event's
+    /// position.
+    pub held_behind: Option<String>,
+    pub quarantined_at: DateTime<Utc>,
+}
+
+#[async_graphql::ComplexObject]
+impl ProjectionStatus {
+    /// The events of the caller's chapter this projection passed over (admins only).
+    async fn quarantined(&self, ctx: &Context<'_>) -> Result<Vec<QuarantinedEvent>, ApiError> {
+        let access = Policy::read(ctx, Permission::ManageChapter)?;
+        let events = access
+            .read_models()
+            .quarantined(Some(access.chapter()))
+            .await?;
+        Ok(events
+            .into_iter()
+            .filter(|event| event.projection == self.name)
+            .map(|event| QuarantinedEvent {
+                projection: event.projection,
+                position: event.position.position.to_string(),
+                stream_type: event.stream_type,
+                stream_id: ID(event.stream_id),
+                event_type: event.event_type,
+                reason: event.reason,
+                held_behind: event.held_behind.map(|position| position.to_string()),
+                quarantined_at: event.quarantined_at,
+            })
+            .collect())
+    }
 }
 
 impl From<projections::ProjectionStatus> for ProjectionStatus {

@@ -9,7 +9,7 @@ use crate::command::StreamKind;
 use crate::error::ApiError;
 use async_graphql::{Context, SimpleObject, ID};
 use serde::{Deserialize, Serialize};
-use store::IdempotencyClaim;
+use store::{IdempotencyClaim, IdempotencyRequest};
 
 /// The longest idempotency key accepted.
 pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 200;
@@ -122,10 +122,33 @@ async fn run_mutation(
     let store = access.groundwork().store();
     let scope = format!("{}/{}", access.identity.chapter, access.identity.user);
     let fingerprint = fingerprint(ctx);
-    match store
-        .claim_idempotency_key(&scope, &key, &fingerprint)
-        .await?
-    {
+    // The command's events carry this correlation id: a retry after a crash finds them by it.
+    let correlation = domain::ids::CorrelationId::new_random();
+    let actor = domain::Actor {
+        correlation,
+        ..actor
+    };
+    let correlation_text = correlation.to_string();
+    let stream = command.stream();
+    let pending_answer = serde_json::to_string(&Outcome {
+        target: stream.kind,
+        id: stream.id,
+        created_id: command.created_part(),
+        version: 0,
+        position: None,
+        replayed: false,
+    })
+    .map_err(ApiError::internal)?;
+    let request = IdempotencyRequest {
+        scope: &scope,
+        key: &key,
+        fingerprint: &fingerprint,
+        at: actor.at,
+        lease_until: actor.at + IDEMPOTENCY_LEASE,
+        correlation: &correlation_text,
+        pending_answer: &pending_answer,
+    };
+    match store.claim_idempotency_key(&request).await? {
         IdempotencyClaim::Claimed => {}
         IdempotencyClaim::Completed {
             fingerprint: first,
@@ -143,11 +166,35 @@ async fn run_mutation(
             if first != fingerprint {
                 return Err(reused_key());
             }
-            return Err(ApiError::Conflict {
-                message: "a request with this idempotency key is still running; retry shortly"
-                    .to_string(),
-                current: 0,
-            });
+            return Err(still_running());
+        }
+        IdempotencyClaim::Abandoned {
+            fingerprint: first,
+            correlation: abandoned,
+            pending_answer: abandoned_answer,
+        } => {
+            if first != fingerprint {
+                return Err(reused_key());
+            }
+            // The claimant died. If its command committed, its events are in the log: answer with them.
+            if let (Some(abandoned), Some(answer)) = (&abandoned, &abandoned_answer) {
+                if let Some(mut outcome) = committed_under(store, answer, abandoned).await? {
+                    let response = serde_json::to_string(&outcome).map_err(ApiError::internal)?;
+                    store
+                        .complete_idempotency_key(&scope, &key, &response)
+                        .await?;
+                    tracing::info!(%scope, "an idempotency key abandoned by a crash replays the command it had committed");
+                    outcome.replayed = true;
+                    return Ok(outcome.into());
+                }
+            }
+            // It did not commit: run the command now, once (only one retry takes the key over).
+            if !store
+                .take_over_idempotency_key(&request, abandoned.as_deref())
+                .await?
+            {
+                return Err(still_running());
+            }
         }
     }
     match execute(access.groundwork(), &actor, command, expected).await {
@@ -159,10 +206,47 @@ async fn run_mutation(
             Ok(outcome.into())
         }
         Err(error) => {
-            store.release_idempotency_key(&scope, &key).await?;
+            store
+                .release_idempotency_key(&scope, &key, &correlation_text)
+                .await?;
             Err(error)
         }
     }
+}
+
+/// How long a claim holds its idempotency key. A command runs in well under a second; the lease is far
+/// longer than any command can take (the store gives up on a connection after 10 s), so a claim is taken
+/// over only when its request is gone — its process died — and never while it may still commit.
+pub const IDEMPOTENCY_LEASE: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
+
+fn still_running() -> ApiError {
+    ApiError::Conflict {
+        message: "a request with this idempotency key is still running; retry shortly".to_string(),
+        current: 0,
+    }
+}
+
+/// The answer of a command that committed under `correlation` (the claim of a request that died before it
+/// could complete its key): the pending answer with the version and position of the last event the command
+/// wrote to its target stream. `None` when no event of that stream carries the correlation id.
+async fn committed_under(
+    store: &store::Store,
+    pending_answer: &str,
+    correlation: &str,
+) -> Result<Option<Outcome>, ApiError> {
+    let mut outcome: Outcome = serde_json::from_str(pending_answer).map_err(ApiError::internal)?;
+    let events = store
+        .read_stream(outcome.target.stream_type(), &outcome.id, 0)
+        .await?;
+    let last = events.iter().rev().find(|event| {
+        domain::EventMetadata::from_map(&event.metadata)
+            .is_ok_and(|metadata| metadata.correlation.to_string() == correlation)
+    });
+    Ok(last.map(|event| {
+        outcome.version = event.stream_version;
+        outcome.position = Some(event.position);
+        outcome
+    }))
 }
 
 fn reused_key() -> ApiError {

@@ -18,7 +18,7 @@ use cqrs_es::Aggregate;
 use domain::campaign::{Campaign, CampaignCommand, CampaignContext, CampaignFacts};
 use domain::chapter::{Chapter, ChapterCommand, ChapterContext};
 use domain::ids::{CampaignId, ChapterId, PersonId, StructureTestId, TaskId, UserId};
-use domain::person::{Person, PersonCommand, PersonFacts};
+use domain::person::{Person, PersonCommand, PersonFacts, PersonStatus};
 use domain::structure_test::{StructureTest, StructureTestCommand};
 use domain::task::{Task, TaskCommand, TaskFacts};
 use domain::values::EntityRef;
@@ -148,6 +148,7 @@ impl Condition {
             expected_version: self.version,
             events: Vec::new(),
             snapshot: None,
+            forgets_subject: false,
         }
     }
 }
@@ -285,8 +286,17 @@ impl Groundwork {
         }
     }
 
+    /// Applies the migrations, then finishes any forgetting an older version left half done (the event
+    /// committed, the key not yet destroyed): every process start makes sure a forgotten person stays so.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        self.store.migrate().await
+        self.store.migrate().await?;
+        self.store
+            .finish_forgettings(
+                Person::TYPE,
+                &cqrs_es::DomainEvent::event_type(&domain::person::PersonEvent::PersonForgotten),
+            )
+            .await?;
+        Ok(())
     }
 
     pub async fn health(&self) -> Result<Health, StoreError> {
@@ -405,12 +415,31 @@ impl Groundwork {
                 .await;
         }
         if let PersonCommand::Forget = &command {
-            let committed = execute(&self.people, &stream, expected, actor, &[], |_| {
+            // The store destroys the key in the transaction that appends `PersonForgotten` (ADR 3).
+            let outcome = execute(&self.people, &stream, expected, actor, &[], |_| {
                 Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
             })
-            .await?;
-            self.store.forget_person(person.as_uuid()).await?;
-            return Ok(committed);
+            .await;
+            return match outcome {
+                // Already forgotten: an older version may have crashed between the event and the key's
+                // destruction. Asking again finishes the job instead of refusing.
+                Err(ServiceError::Rejected(refusal)) => {
+                    let loaded = self.people.load(&person.to_string()).await?;
+                    let forgotten = loaded.aggregate().status() == Some(PersonStatus::Forgotten);
+                    if forgotten && !self.store.is_fully_forgotten(person.as_uuid()).await? {
+                        self.store.forget_person(person.as_uuid()).await?;
+                        tracing::warn!(%person, "finished a forgetting whose key had survived");
+                        Ok(Committed {
+                            version: loaded.version(),
+                            position: None,
+                            events: 0,
+                        })
+                    } else {
+                        Err(ServiceError::Rejected(refusal))
+                    }
+                }
+                other => other,
+            };
         }
         // The campaign facts come from the cache without a query; the append carries the campaign's version
         // as a condition checked in the same transaction, and a campaign that moved on in between makes us
