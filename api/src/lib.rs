@@ -19,3 +19,4 @@ pub mod session;
 pub mod setup;
 pub mod throttle;
 pub mod web;
+pub mod webhooks;

@@ -14,6 +14,7 @@ mod oidc;
 mod sign_in_attempts;
 pub mod sql;
 mod store;
+mod webhooks;
 
 pub use accounts::{AccessLogDetailRow, TurfUnitRow};
 pub use accounts::{AccessLogRow, ApiTokenRow, MembershipRow, SessionRow, UserRow};
@@ -26,3 +27,4 @@ pub use idempotency::IdempotencyClaim;
 pub use oidc::OidcSignInRow;
 pub use sign_in_attempts::ThrottleKey;
 pub use store::{BackendKind, Store, StoreOptions};
+pub use webhooks::{Lease, WebhookAttempt, WebhookDeliveryRow, WebhookEndpointRow};

@@ -19,6 +19,7 @@ mod structure_test;
 mod subscription;
 mod task;
 pub mod write;
+mod webhooks;
 
 use crate::accounts::Accounts;
 use crate::config::Environment;
@@ -39,6 +40,7 @@ pub struct Query(
     read::ReadQuery,
     sensitive::SensitiveQuery,
     accounts::AccountsQuery,
+    webhooks::WebhooksQuery,
 );
 
 /// The mutation root: one part per aggregate.
@@ -50,6 +52,7 @@ pub struct Mutation(
     task::TaskMutation,
     structure_test::StructureTestMutation,
     accounts::AccountsMutation,
+    webhooks::WebhooksMutation,
 );
 
 /// The subscription root.
@@ -72,6 +75,8 @@ pub struct GraphqlSettings {
     pub max_depth: usize,
     /// The most fields one query may select; a connection's fields count once per item of its page.
     pub max_complexity: usize,
+    /// The inside address ranges webhook endpoints may be registered in (`GROUNDWORK_WEBHOOK_ALLOW`).
+    pub webhook_addresses: crate::webhooks::AllowedRanges,
 }
 
 impl Default for GraphqlSettings {
@@ -83,6 +88,7 @@ impl Default for GraphqlSettings {
             max_depth: 15,
             // A page of 100 people with a dozen fields each fits; ten such pages in one query do not.
             max_complexity: 2_000,
+            webhook_addresses: crate::webhooks::AllowedRanges::default(),
         }
     }
 }
@@ -103,6 +109,7 @@ impl GraphqlSettings {
         Ok(Self {
             introspection: flag("GROUNDWORK_GRAPHQL_INTROSPECTION", defaults.introspection)?,
             graphiql: flag("GROUNDWORK_GRAPHIQL", defaults.graphiql)?,
+            webhook_addresses: crate::webhooks::allowed_ranges(env)?,
             ..defaults
         })
     }
@@ -127,9 +134,13 @@ pub fn schema(deps: SchemaDeps) -> GroundworkSchema {
             read_models: deps.read_models.clone(),
         })
         .data(writes)
-        .data(Gate::new(deps.groundwork, deps.read_models, deps.accounts));
+        .data(Gate::new(deps.groundwork, deps.read_models, deps.accounts))
+        .data(WebhookAddresses(deps.settings.webhook_addresses));
     builder.finish()
 }
+
+/// The inside address ranges webhook endpoints may be registered in, as schema data.
+pub(crate) struct WebhookAddresses(pub crate::webhooks::AllowedRanges);
 
 /// The schema's SDL, as committed in `schema.graphql`. Needs no database.
 pub fn sdl() -> String {
