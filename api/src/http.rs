@@ -822,9 +822,7 @@ async fn export_wall_chart_csv(
             variables.insert(name.to_string(), json!(value));
         }
     }
-    variables
-        .entry("campaignId")
-        .or_insert_with(|| json!(""));
+    variables.entry("campaignId").or_insert_with(|| json!(""));
     export_download(
         &state,
         &headers,
@@ -858,9 +856,9 @@ async fn export_download(
         .filter(|character| character.is_ascii_alphanumeric() || *character == '-')
         .collect::<String>();
     let request = async_graphql::Request::new(query)
-        .variables(async_graphql::Variables::from_json(serde_json::Value::Object(
-            variables,
-        )))
+        .variables(async_graphql::Variables::from_json(
+            serde_json::Value::Object(variables),
+        ))
         .data(identity);
     let response = state.schema.execute(request).await;
     if let Some(error) = response.errors.first() {

@@ -342,7 +342,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .map(|filter| serde_json::from_str::<serde_json::Value>(&filter))
                 .transpose()
                 .context("--filter is not JSON")?;
-            let csv = export_csv(groundwork, identity, &campaign, columns, filter, wall_chart).await?;
+            let csv =
+                export_csv(groundwork, identity, &campaign, columns, filter, wall_chart).await?;
             print!("{csv}");
             Ok(())
         }

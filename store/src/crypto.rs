@@ -180,12 +180,13 @@ pub(crate) fn seal_secret(
     secret: &str,
 ) -> Result<String, StoreError> {
     use base64::Engine as _;
-    let sealed = encrypt(&master.cipher(), secret.as_bytes(), context.as_bytes()).ok_or_else(|| {
-        StoreError::CorruptSealedData {
-            location: context.to_string(),
-            reason: "encryption failed".to_string(),
-        }
-    })?;
+    let sealed =
+        encrypt(&master.cipher(), secret.as_bytes(), context.as_bytes()).ok_or_else(|| {
+            StoreError::CorruptSealedData {
+                location: context.to_string(),
+                reason: "encryption failed".to_string(),
+            }
+        })?;
     Ok(base64::engine::general_purpose::STANDARD.encode(sealed))
 }
 

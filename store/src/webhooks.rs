@@ -153,7 +153,9 @@ impl Store {
                 .await?,
             WebhookEndpointRow::read,
         )?;
-        rows.into_iter().map(|row| self.open_webhook_secret(row)).collect()
+        rows.into_iter()
+            .map(|row| self.open_webhook_secret(row))
+            .collect()
     }
 
     /// One endpoint of a chapter.
@@ -192,7 +194,9 @@ impl Store {
                 .await?,
             WebhookEndpointRow::read,
         )?;
-        rows.into_iter().map(|row| self.open_webhook_secret(row)).collect()
+        rows.into_iter()
+            .map(|row| self.open_webhook_secret(row))
+            .collect()
     }
 
     fn seal_webhook_secret(&self, endpoint: &str, secret: &str) -> Result<String, StoreError> {
@@ -246,7 +250,11 @@ impl Store {
     }
 
     /// Deletes an endpoint and its delivery log. `false` when the chapter has no such endpoint.
-    pub async fn delete_webhook_endpoint(&self, chapter: &str, id: &str) -> Result<bool, StoreError> {
+    pub async fn delete_webhook_endpoint(
+        &self,
+        chapter: &str,
+        id: &str,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.db().begin().await?;
         tx.execute(
             "DELETE FROM webhook_deliveries WHERE endpoint_id = \
@@ -351,7 +359,11 @@ impl Store {
     }
 
     /// The attempts so far at delivering an event to an endpoint (0 when never tried).
-    pub async fn webhook_attempts(&self, endpoint: &str, event_id: &str) -> Result<i64, StoreError> {
+    pub async fn webhook_attempts(
+        &self,
+        endpoint: &str,
+        event_id: &str,
+    ) -> Result<i64, StoreError> {
         let row = self
             .db()
             .fetch_optional(

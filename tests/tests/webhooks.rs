@@ -247,7 +247,8 @@ fn loopback_options(identity: Identity) -> ApiOptions {
     }
 }
 
-const CREATE: &str = "mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) \
+const CREATE: &str =
+    "mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) \
      { secret endpoint { id url eventTypes state disabledReason } } }";
 
 /// Registers an endpoint; returns its id and secret.
@@ -294,7 +295,10 @@ async fn an_admin_registers_pauses_rotates_and_deletes_endpoints(backend: TestBa
     let (id, secret) = register(&api, "https://hooks.example.org/in", &["PersonAssessed"]).await;
     assert!(secret.starts_with("whsec_"), "{secret}");
     let listed = api
-        .graphql("{ webhookEndpoints { id url eventTypes state } }", json!({}))
+        .graphql(
+            "{ webhookEndpoints { id url eventTypes state } }",
+            json!({}),
+        )
         .await;
     assert_eq!(
         listed.data()["webhookEndpoints"],
@@ -303,20 +307,47 @@ async fn an_admin_registers_pauses_rotates_and_deletes_endpoints(backend: TestBa
 
     // Bad input names its field and stores nothing.
     for (input, field) in [
-        (json!({"url": "not a url", "eventTypes": ["*"]}), "input.url"),
-        (json!({"url": "ftp://hooks.example.org/", "eventTypes": ["*"]}), "input.url"),
-        (json!({"url": "http://127.0.0.1:9/in", "eventTypes": ["*"]}), "input.url"),
-        (json!({"url": "http://169.254.169.254/latest", "eventTypes": ["*"]}), "input.url"),
-        (json!({"url": "http://10.0.0.8/in", "eventTypes": ["*"]}), "input.url"),
-        (json!({"url": "https://hooks.example.org/", "eventTypes": ["PersonAssesed"]}), "input.eventTypes"),
-        (json!({"url": "https://hooks.example.org/", "eventTypes": []}), "input.eventTypes"),
+        (
+            json!({"url": "not a url", "eventTypes": ["*"]}),
+            "input.url",
+        ),
+        (
+            json!({"url": "ftp://hooks.example.org/", "eventTypes": ["*"]}),
+            "input.url",
+        ),
+        (
+            json!({"url": "http://127.0.0.1:9/in", "eventTypes": ["*"]}),
+            "input.url",
+        ),
+        (
+            json!({"url": "http://169.254.169.254/latest", "eventTypes": ["*"]}),
+            "input.url",
+        ),
+        (
+            json!({"url": "http://10.0.0.8/in", "eventTypes": ["*"]}),
+            "input.url",
+        ),
+        (
+            json!({"url": "https://hooks.example.org/", "eventTypes": ["PersonAssesed"]}),
+            "input.eventTypes",
+        ),
+        (
+            json!({"url": "https://hooks.example.org/", "eventTypes": []}),
+            "input.eventTypes",
+        ),
     ] {
         let answer = api.graphql(CREATE, json!({"input": input})).await;
         assert_eq!(answer.error_code(), "VALIDATION", "{input}: {:?}", answer.0);
-        assert_eq!(answer.first_error()["extensions"]["field"], field, "{input}");
+        assert_eq!(
+            answer.first_error()["extensions"]["field"],
+            field,
+            "{input}"
+        );
     }
     assert_eq!(
-        api.graphql("{ webhookEndpoints { id } }", json!({})).await.data()["webhookEndpoints"]
+        api.graphql("{ webhookEndpoints { id } }", json!({}))
+            .await
+            .data()["webhookEndpoints"]
             .as_array()
             .unwrap()
             .len(),
@@ -384,7 +415,9 @@ async fn an_admin_registers_pauses_rotates_and_deletes_endpoints(backend: TestBa
         .await;
     assert_eq!(deleted.data()["deleteWebhookEndpoint"], id);
     assert_eq!(
-        api.graphql("{ webhookEndpoints { id } }", json!({})).await.data()["webhookEndpoints"],
+        api.graphql("{ webhookEndpoints { id } }", json!({}))
+            .await
+            .data()["webhookEndpoints"],
         json!([])
     );
     api.stop().await;
@@ -418,7 +451,10 @@ async fn deliveries_are_signed_thin_and_only_of_the_endpoints_chapter_and_types(
         json!({}),
     )
     .await;
-    let other_campaign = other_campaign.data()["createCampaign"]["id"].as_str().unwrap().to_string();
+    let other_campaign = other_campaign.data()["createCampaign"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     post_graphql(
         &other,
         "mutation($c: ID!) { addPerson(input: {campaignId: $c, givenName: \"Bo\", familyName: \"Lind\"}) { id } }",
@@ -445,7 +481,10 @@ async fn deliveries_are_signed_thin_and_only_of_the_endpoints_chapter_and_types(
         assert!(delivery.id.starts_with("evt_"));
         assert_eq!(data["campaignId"], campaign.as_str());
         assert_eq!(data["personId"], person.as_str());
-        assert_eq!(data["chapterId"], Identity::development().chapter.to_string());
+        assert_eq!(
+            data["chapterId"],
+            Identity::development().chapter.to_string()
+        );
         // Thin: ids, type and time; no names or levels.
         let text = delivery.body.to_string();
         assert!(!text.contains("Ana") && !text.contains("Rivera"), "{text}");
@@ -475,7 +514,12 @@ async fn deliveries_are_signed_thin_and_only_of_the_endpoints_chapter_and_types(
 async fn failures_are_retried_retry_after_is_honoured_and_gone_disables(backend: TestBackend) {
     let api = api_allowing_loopback(backend).await;
     let receiver = Receiver::start().await;
-    let (endpoint, secret) = register(&api, &receiver.url(), &["CampaignCreated", "CampaignRenamed"]).await;
+    let (endpoint, secret) = register(
+        &api,
+        &receiver.url(),
+        &["CampaignCreated", "CampaignRenamed"],
+    )
+    .await;
     receiver.set_secret(&secret);
     // The backoff alone would retry within 5 s; the receiver's Retry-After asks for 2.
     let options = WebhookOptions {
@@ -556,7 +600,10 @@ async fn wait_for_log(api: &TestApi, endpoint: &str, wanted: impl Fn(&Value) -> 
         if wanted(&log) {
             return log;
         }
-        assert!(Instant::now() < deadline, "the delivery log never became as expected: {log:#}");
+        assert!(
+            Instant::now() < deadline,
+            "the delivery log never became as expected: {log:#}"
+        );
         // The log is written outside the event log: look again shortly, or on any commit.
         let _ = tokio::time::timeout(Duration::from_millis(20), changes.changed()).await;
     }
@@ -601,7 +648,8 @@ async fn of_two_servers_on_one_postgres_only_one_delivers() {
     let second = Dispatcher::start(second_store, quick_options()).unwrap();
     let campaign = api.create_campaign("Two servers").await;
     for index in 0..6 {
-        api.add_person(&campaign, "Person", &format!("Number{index}")).await;
+        api.add_person(&campaign, "Person", &format!("Number{index}"))
+            .await;
     }
     receiver.wait_for(6).await;
     // A last event: each dispatcher delivers in log order, so one that also delivered would have sent the

@@ -18,8 +18,8 @@ mod sensitive;
 mod structure_test;
 mod subscription;
 mod task;
-pub mod write;
 mod webhooks;
+pub mod write;
 
 use crate::accounts::Accounts;
 use crate::config::Environment;

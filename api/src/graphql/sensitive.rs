@@ -218,9 +218,7 @@ impl SensitiveQuery {
         let mut csv = csv_line(columns.iter().map(|column| column.header()));
         for person in people {
             let person = access.masked(person);
-            csv.push_str(&csv_line(
-                columns.iter().map(|column| column.cell(&person)),
-            ));
+            csv.push_str(&csv_line(columns.iter().map(|column| column.cell(&person))));
         }
         Ok(Some(PeopleExport {
             campaign_id,
@@ -394,19 +392,36 @@ fn take_the_export(ctx: &Context<'_>) -> Result<(), ApiError> {
 
 /// The wall chart's CSV: a header, one row per unit, the totals.
 fn wall_chart_csv(chart: &q::WallChart) -> String {
-    let levels: Vec<u8> = chart.campaign.scale.iter().map(|level| level.level).collect();
+    let levels: Vec<u8> = chart
+        .campaign
+        .scale
+        .iter()
+        .map(|level| level.level)
+        .collect();
     let with_test = chart.test.is_some();
     let mut header: Vec<String> = [
-        "unit_id", "parent_id", "depth", "unit", "kind", "retired", "people", "assessed",
+        "unit_id",
+        "parent_id",
+        "depth",
+        "unit",
+        "kind",
+        "retired",
+        "people",
+        "assessed",
     ]
     .iter()
     .map(|name| name.to_string())
     .collect();
     header.extend(levels.iter().map(|level| format!("level_{level}")));
     header.extend(
-        ["share_ones_and_twos", "uncovered", "majority", "supermajority"]
-            .iter()
-            .map(|name| name.to_string()),
+        [
+            "share_ones_and_twos",
+            "uncovered",
+            "majority",
+            "supermajority",
+        ]
+        .iter()
+        .map(|name| name.to_string()),
     );
     if with_test {
         header.extend(
@@ -459,7 +474,9 @@ fn wall_chart_csv(chart: &q::WallChart) -> String {
     for unit in &chart.units {
         let mut cells = vec![
             unit.unit_id.to_string(),
-            unit.parent.map(|parent| parent.to_string()).unwrap_or_default(),
+            unit.parent
+                .map(|parent| parent.to_string())
+                .unwrap_or_default(),
             unit.depth.to_string(),
             unit.name.clone(),
             unit.kind.clone(),

@@ -38,7 +38,11 @@ impl AllowedRanges {
     /// Reads a comma-separated list of `loopback`, `private` and `link-local` (empty: only public addresses).
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut allowed = Self::default();
-        for name in text.split(',').map(str::trim).filter(|name| !name.is_empty()) {
+        for name in text
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+        {
             match name.to_ascii_lowercase().as_str() {
                 "loopback" => allowed.loopback = true,
                 "private" => allowed.private = true,
@@ -135,9 +139,7 @@ async fn resolve_checked(
     host: String,
     allowed: AllowedRanges,
 ) -> Result<reqwest::dns::Addrs, Box<dyn std::error::Error + Send + Sync>> {
-    let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-        .await?
-        .collect();
+    let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
     for address in &addresses {
         if let Err(range) = allowed.check(address.ip()) {
             return Err(Box::new(RefusedAddress { name: host, range }));
@@ -162,9 +164,16 @@ pub fn check_url(text: &str, allowed: AllowedRanges) -> Result<reqwest::Url, Str
         return Err("the scheme must be http or https".to_string());
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("no user name or password in the URL; authenticate with the signature".to_string());
+        return Err(
+            "no user name or password in the URL; authenticate with the signature".to_string(),
+        );
     }
-    let refused = |range: Range| format!("the host is {}, which webhooks may not reach", range.describe());
+    let refused = |range: Range| {
+        format!(
+            "the host is {}, which webhooks may not reach",
+            range.describe()
+        )
+    };
     match url.host() {
         None => return Err("the URL has no host".to_string()),
         Some(url::Host::Ipv4(address)) => allowed.check(IpAddr::V4(address)).map_err(refused)?,
@@ -172,7 +181,9 @@ pub fn check_url(text: &str, allowed: AllowedRanges) -> Result<reqwest::Url, Str
         Some(url::Host::Domain(name)) => {
             let name = name.trim_end_matches('.').to_ascii_lowercase();
             if name == "localhost" || name.ends_with(".localhost") {
-                allowed.check(IpAddr::V4(Ipv4Addr::LOCALHOST)).map_err(refused)?;
+                allowed
+                    .check(IpAddr::V4(Ipv4Addr::LOCALHOST))
+                    .map_err(refused)?;
             }
         }
     }
@@ -205,12 +216,19 @@ mod tests {
             let ip: IpAddr = address.parse().unwrap_or_else(|_| panic!("{address}"));
             assert_eq!(none.check(ip), Err(range), "{address}");
         }
-        for address in ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "172.32.0.1"] {
+        for address in [
+            "93.184.216.34",
+            "2606:2800:220:1:248:1893:25c8:1946",
+            "172.32.0.1",
+        ] {
             let ip: IpAddr = address.parse().unwrap_or_else(|_| panic!("{address}"));
             assert_eq!(none.check(ip), Ok(()), "{address}");
         }
         let loopback = AllowedRanges::parse("loopback").expect("parses");
-        assert_eq!(loopback.check("127.0.0.1".parse().expect("an address")), Ok(()));
+        assert_eq!(
+            loopback.check("127.0.0.1".parse().expect("an address")),
+            Ok(())
+        );
         assert_eq!(
             loopback.check("10.0.0.1".parse().expect("an address")),
             Err(Range::Private)
@@ -225,7 +243,9 @@ mod tests {
         assert!(error.to_string().contains("loopback"), "{error}");
         let loopback = AllowedRanges::parse("loopback").expect("parses");
         let allowed = resolve_checked("localhost".to_string(), loopback).await;
-        assert!(allowed.expect("localhost is allowed").all(|address| address.ip().is_loopback()));
+        assert!(allowed
+            .expect("localhost is allowed")
+            .all(|address| address.ip().is_loopback()));
     }
 
     #[test]

@@ -247,7 +247,9 @@ impl Worker {
                         })
                         .await?;
                     if attempts >= i64::from(self.options.max_attempts) {
-                        self.store.fail_webhook_delivery(&endpoint.id, &event_id).await?;
+                        self.store
+                            .fail_webhook_delivery(&endpoint.id, &event_id)
+                            .await?;
                         let reason = format!(
                             "{attempts} attempts at delivering {event_id} failed; the last: {}",
                             truncate(&error, MAX_ERROR_LENGTH)
@@ -365,7 +367,10 @@ impl Worker {
 
     /// The campaign an event's stream belongs to: a campaign's own id, or the `campaign_id` of the stream's
     /// first event (remembered per stream).
-    async fn campaign_of(&self, event: &RecordedEvent) -> Result<Option<String>, store::StoreError> {
+    async fn campaign_of(
+        &self,
+        event: &RecordedEvent,
+    ) -> Result<Option<String>, store::StoreError> {
         if event.stream_type == "Campaign" {
             return Ok(Some(event.stream_id.clone()));
         }
@@ -445,7 +450,9 @@ pub fn retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    let at = DateTime::parse_from_rfc2822(value).ok()?.with_timezone(&Utc);
+    let at = DateTime::parse_from_rfc2822(value)
+        .ok()?
+        .with_timezone(&Utc);
     Some((at - now).to_std().unwrap_or(Duration::ZERO))
 }
 

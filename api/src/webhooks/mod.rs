@@ -72,7 +72,9 @@ impl WebhookOptions {
             None => defaults.max_attempts,
             Some(text) => match text.trim().parse::<u32>() {
                 Ok(value) if value > 0 => value,
-                _ => anyhow::bail!("GROUNDWORK_WEBHOOK_MAX_ATTEMPTS `{text}` is not a positive number"),
+                _ => anyhow::bail!(
+                    "GROUNDWORK_WEBHOOK_MAX_ATTEMPTS `{text}` is not a positive number"
+                ),
             },
         };
         Ok(Self {
@@ -264,7 +266,11 @@ impl<'a> Webhooks<'a> {
 
     /// Deletes an endpoint and its delivery log.
     pub async fn delete(&self, id: &str) -> Result<(), ApiError> {
-        if self.store.delete_webhook_endpoint(&self.chapter(), id).await? {
+        if self
+            .store
+            .delete_webhook_endpoint(&self.chapter(), id)
+            .await?
+        {
             Ok(())
         } else {
             Err(ApiError::not_found(format!(

@@ -28,7 +28,12 @@ pub fn new_secret() -> String {
 
 /// The `webhook-signature` header's value for a message: `v1,` and the base64 HMAC-SHA256 of
 /// `{id}.{timestamp}.{body}` under the key that `secret` holds.
-pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Result<String, MalformedSecret> {
+pub fn sign(
+    secret: &str,
+    id: &str,
+    timestamp: i64,
+    body: &[u8],
+) -> Result<String, MalformedSecret> {
     let key = secret
         .strip_prefix(SECRET_PREFIX)
         .and_then(|encoded| STANDARD.decode(encoded).ok())
@@ -40,7 +45,10 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Result<Strin
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
-    Ok(format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes())))
+    Ok(format!(
+        "v1,{}",
+        STANDARD.encode(mac.finalize().into_bytes())
+    ))
 }
 
 #[cfg(test)]
@@ -73,7 +81,11 @@ mod tests {
     #[test]
     fn refuses_malformed_secrets() {
         for secret in ["C2FVsBQIhrscChlQIMV", "whsec_", "whsec_not base64!"] {
-            assert_eq!(sign(secret, "msg_1", 1, b"{}"), Err(MalformedSecret), "{secret}");
+            assert_eq!(
+                sign(secret, "msg_1", 1, b"{}"),
+                Err(MalformedSecret),
+                "{secret}"
+            );
         }
     }
 
@@ -83,7 +95,9 @@ mod tests {
         assert_ne!(one, two);
         assert!(sign(&one, "msg_1", 1, b"{}").is_ok());
         assert_eq!(
-            STANDARD.decode(&one[SECRET_PREFIX.len()..]).map(|key| key.len()),
+            STANDARD
+                .decode(&one[SECRET_PREFIX.len()..])
+                .map(|key| key.len()),
             Ok(KEY_BYTES)
         );
     }
