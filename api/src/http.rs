@@ -4,6 +4,9 @@
 //! - `GET /graphql/ws` upgrades to a WebSocket for subscriptions (graphql-transport-ws / graphql-ws).
 //! - `POST /auth/sign-in`, `/auth/sign-out`, `/auth/sign-out-everywhere`, `/auth/password`: password accounts.
 //! - `GET /auth/providers`, `/auth/oidc/start`, `/auth/oidc/callback`: single sign-on (see [`crate::oidc`]).
+//! - `GET /export/people.csv` and `/export/wall-chart.csv` download an export as a file: the GraphQL fields
+//!   `exportPeople` and `exportWallChart` run for the caller, so the same grant, scope, masking and access log
+//!   apply.
 //! - `GET /metrics` answers in Prometheus text to the operator's bearer token (`GROUNDWORK_METRICS_TOKEN`;
 //!   without one it is off); `GET /healthz` says whether the database answers.
 //! - `GET`/`POST /setup/{token}`: the first admin's one-time setup on a new database ([`crate::setup`]).
@@ -199,6 +202,8 @@ pub fn app_with_answers(
         .route("/auth/sign-out", post(sign_out))
         .route("/auth/sign-out-everywhere", post(sign_out_everywhere))
         .route("/auth/password", post(change_password))
+        .route("/export/people.csv", get(export_people_csv))
+        .route("/export/wall-chart.csv", get(export_wall_chart_csv))
         .route("/metrics", get(metrics))
         .route("/healthz", get(healthz))
         .with_state(AppState {
@@ -794,4 +799,154 @@ async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response 
         text,
     )
         .into_response()
+}
+
+/// The query parameters of an export download, all text (see [`export_people_csv`]).
+type ExportParameters = axum::extract::Query<std::collections::HashMap<String, String>>;
+
+/// `GET /export/people.csv?campaignId=…[&columns=NAME,LEVEL][&sort=NAME][&filter={…}]`: the people export as
+/// a file. `filter` is the `PeopleFilter` input as JSON; `columns` the `PeopleExportColumn` names, separated
+/// by commas. Runs `exportPeople` as the caller.
+async fn export_people_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(parameters): ExportParameters,
+) -> Response {
+    let mut variables = serde_json::Map::new();
+    variables.insert(
+        "campaignId".to_string(),
+        json!(parameters.get("campaignId").cloned().unwrap_or_default()),
+    );
+    if let Some(columns) = parameters.get("columns") {
+        let columns: Vec<&str> = columns
+            .split(',')
+            .map(str::trim)
+            .filter(|column| !column.is_empty())
+            .collect();
+        variables.insert("columns".to_string(), json!(columns));
+    }
+    if let Some(sort) = parameters.get("sort") {
+        variables.insert("sort".to_string(), json!(sort));
+    }
+    if let Some(filter) = parameters.get("filter") {
+        match serde_json::from_str::<serde_json::Value>(filter) {
+            Ok(filter) => {
+                variables.insert("filter".to_string(), filter);
+            }
+            Err(error) => {
+                return invalid_field(
+                    StatusCode::BAD_REQUEST,
+                    "filter",
+                    &format!("not a JSON PeopleFilter ({error})"),
+                )
+            }
+        }
+    }
+    export_download(
+        &state,
+        &headers,
+        "query($campaignId: ID!, $filter: PeopleFilter, $sort: PeopleSort, \
+         $columns: [PeopleExportColumn!]) { export: exportPeople(campaignId: $campaignId, \
+         filter: $filter, sort: $sort, columns: $columns) { csv } }",
+        variables,
+        "people",
+    )
+    .await
+}
+
+/// `GET /export/wall-chart.csv?campaignId=…[&structureTestId=…][&asOf=…]`: the wall chart export as a file.
+async fn export_wall_chart_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(parameters): ExportParameters,
+) -> Response {
+    let mut variables = serde_json::Map::new();
+    for name in ["campaignId", "structureTestId", "asOf"] {
+        if let Some(value) = parameters.get(name) {
+            variables.insert(name.to_string(), json!(value));
+        }
+    }
+    variables.entry("campaignId").or_insert_with(|| json!(""));
+    export_download(
+        &state,
+        &headers,
+        "query($campaignId: ID!, $structureTestId: ID, $asOf: DateTime) { export: \
+         exportWallChart(campaignId: $campaignId, structureTestId: $structureTestId, asOf: $asOf) \
+         { csv } }",
+        variables,
+        "wall-chart",
+    )
+    .await
+}
+
+/// Runs an export query as the caller and answers its CSV as a download (`text/csv`, an attachment named
+/// after the export and the campaign), or its error with the HTTP status of the error's code.
+async fn export_download(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: &str,
+    variables: serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> Response {
+    let identity = match authenticate(state, headers, &Method::GET).await {
+        Ok(identity) => identity,
+        Err(refused) => return refused,
+    };
+    let campaign = variables
+        .get("campaignId")
+        .and_then(|value| value.as_str())
+        .unwrap_or_default()
+        .chars()
+        .filter(|character| character.is_ascii_alphanumeric() || *character == '-')
+        .collect::<String>();
+    let request = async_graphql::Request::new(query)
+        .variables(async_graphql::Variables::from_json(
+            serde_json::Value::Object(variables),
+        ))
+        .data(identity);
+    let response = state.schema.execute(request).await;
+    if let Some(error) = response.errors.first() {
+        let code = error
+            .extensions
+            .as_ref()
+            .and_then(|extensions| extensions.get("code"))
+            .map(|code| code.to_string())
+            .unwrap_or_default();
+        let status = match code.trim_matches('"') {
+            "FORBIDDEN" => StatusCode::FORBIDDEN,
+            "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+            "NOT_FOUND" => StatusCode::NOT_FOUND,
+            "INTERNAL" => StatusCode::INTERNAL_SERVER_ERROR,
+            "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        return (status, Json(json!({"errors": response.errors}))).into_response();
+    }
+    let csv = response
+        .data
+        .into_json()
+        .ok()
+        .and_then(|data| data["export"]["csv"].as_str().map(str::to_string));
+    match csv {
+        Some(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}-{campaign}.csv\""),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_string()),
+            ],
+            csv,
+        )
+            .into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"errors": [{
+                "message": "no such campaign in your reach",
+                "extensions": {"code": "NOT_FOUND"}
+            }]})),
+        )
+            .into_response(),
+    }
 }

@@ -21,3 +21,4 @@ pub mod session;
 pub mod setup;
 pub mod throttle;
 pub mod web;
+pub mod webhooks;

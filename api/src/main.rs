@@ -119,6 +119,27 @@ enum PeopleCommand {
         /// The CSV file.
         file: PathBuf,
     },
+    /// Writes a campaign's people (or with --wall-chart its wall chart) as CSV to standard output, as the
+    /// `exportPeople` / `exportWallChart` GraphQL fields answer it: the account named with --as needs the
+    /// export grant, sees only what it may read, and the export is in the access log.
+    Export {
+        /// The campaign's id.
+        #[arg(long)]
+        campaign: String,
+        /// The email of the account the export is done as.
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_account: String,
+        /// The columns, comma-separated (PERSON_ID, NAME, LEVEL, ORGANIZER_ID, FOLLOW_UP, STATUS,
+        /// PREFERRED_LANGUAGE, UNIT_IDS); all by default.
+        #[arg(long)]
+        columns: Option<String>,
+        /// A people filter as the `PeopleFilter` GraphQL input, in JSON (e.g. `{"levels":[1,2]}`).
+        #[arg(long)]
+        filter: Option<String>,
+        /// The wall chart's unit figures instead of the people.
+        #[arg(long, conflicts_with_all = ["columns", "filter"])]
+        wall_chart: bool,
+    },
     /// Forgets a person for good: destroys their key, so their personal fields read as erased everywhere.
     Forget {
         /// The person's id.
@@ -320,6 +341,30 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::People {
+            command:
+                PeopleCommand::Export {
+                    campaign,
+                    as_account,
+                    columns,
+                    filter,
+                    wall_chart,
+                },
+        } => {
+            groundwork.migrate().await?;
+            let campaign_id = domain::ids::CampaignId::parse(&campaign)
+                .map_err(|_| anyhow::anyhow!("`{campaign}` is not a campaign id (a UUID)"))?;
+            let chapter = groundwork.campaign_facts(campaign_id).await?.chapter;
+            let identity = operator(&groundwork, &as_account, chapter).await?;
+            let filter = filter
+                .map(|filter| serde_json::from_str::<serde_json::Value>(&filter))
+                .transpose()
+                .context("--filter is not JSON")?;
+            let csv =
+                export_csv(groundwork, identity, &campaign, columns, filter, wall_chart).await?;
+            print!("{csv}");
+            Ok(())
+        }
+        Command::People {
             command: PeopleCommand::Forget {
                 person, as_account, ..
             },
@@ -426,6 +471,60 @@ async fn import_people_file(
     ))
 }
 
+/// Runs an export field of the GraphQL schema as `identity`, after bringing the read models up to the log.
+async fn export_csv(
+    groundwork: Groundwork,
+    identity: Identity,
+    campaign: &str,
+    columns: Option<String>,
+    filter: Option<serde_json::Value>,
+    wall_chart: bool,
+) -> anyhow::Result<String> {
+    let read_models = projections::ReadModels::new(groundwork.store());
+    for status in read_models.status().await? {
+        read_models.catch_up(&status.name).await?;
+    }
+    let accounts = Arc::new(api::accounts::Accounts::new(groundwork.store().clone()));
+    let schema = api::graphql::schema(api::graphql::SchemaDeps {
+        groundwork: Arc::new(groundwork),
+        read_models,
+        accounts,
+        settings: api::graphql::GraphqlSettings::default(),
+    });
+    let mut variables = serde_json::json!({ "campaignId": campaign });
+    let query = if wall_chart {
+        "query($campaignId: ID!) { export: exportWallChart(campaignId: $campaignId) { csv } }"
+    } else {
+        if let Some(columns) = columns {
+            variables["columns"] = columns
+                .split(',')
+                .map(|column| column.trim().to_ascii_uppercase())
+                .filter(|column| !column.is_empty())
+                .collect();
+        }
+        if let Some(filter) = filter {
+            variables["filter"] = filter;
+        }
+        "query($campaignId: ID!, $filter: PeopleFilter, $columns: [PeopleExportColumn!]) { export: \
+         exportPeople(campaignId: $campaignId, filter: $filter, columns: $columns) { csv } }"
+    };
+    let response = schema
+        .execute(
+            async_graphql::Request::new(query)
+                .variables(async_graphql::Variables::from_json(variables))
+                .data(identity),
+        )
+        .await;
+    if let Some(error) = response.errors.first() {
+        anyhow::bail!("{}", error.message);
+    }
+    let data = response.data.into_json()?;
+    data["export"]["csv"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| anyhow::anyhow!("campaign {campaign} is not in this account's reach"))
+}
+
 /// The new admin's password: GROUNDWORK_ADMIN_PASSWORD, or the first line of standard input.
 async fn admin_password() -> anyhow::Result<SecretString> {
     if let Ok(password) = std::env::var("GROUNDWORK_ADMIN_PASSWORD") {
@@ -492,6 +591,10 @@ async fn serve(settings: Settings, groundwork: Groundwork) -> anyhow::Result<()>
     // The projections run beside the server and feed the read models its queries and subscriptions use.
     let read_models = projections::ReadModels::new(groundwork.store());
     let runner = read_models.start(projections::RunnerOptions::default());
+    // Webhook deliveries follow the log beside the projections (of several servers, one delivers).
+    let webhook_options = api::webhooks::WebhookOptions::from_environment(&ProcessEnvironment)?;
+    let webhooks = api::webhooks::Dispatcher::start(groundwork.store().clone(), webhook_options)
+        .context("cannot start the webhook dispatcher")?;
     let served = axum::serve(
         listener,
         api::http::app_with(Arc::new(groundwork), read_models, options)
@@ -502,6 +605,7 @@ async fn serve(settings: Settings, groundwork: Groundwork) -> anyhow::Result<()>
     })
     .await
     .context("the server stopped");
+    webhooks.stop().await;
     runner.stop().await;
     served
 }

@@ -172,6 +172,43 @@ pub(crate) fn unwrap_key(
     Ok(DataKey(SecretBox::new(Box::new(bytes))))
 }
 
+/// Seals a secret the installation must read back (a webhook's signing secret) with the master key, bound to
+/// `context` (what it belongs to, so it cannot be moved to another row): base64 of `nonce || ciphertext`.
+pub(crate) fn seal_secret(
+    master: &MasterKey,
+    context: &str,
+    secret: &str,
+) -> Result<String, StoreError> {
+    use base64::Engine as _;
+    let sealed =
+        encrypt(&master.cipher(), secret.as_bytes(), context.as_bytes()).ok_or_else(|| {
+            StoreError::CorruptSealedData {
+                location: context.to_string(),
+                reason: "encryption failed".to_string(),
+            }
+        })?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(sealed))
+}
+
+/// Opens a secret sealed by [`seal_secret`] for the same `context`.
+pub(crate) fn open_secret(
+    master: &MasterKey,
+    context: &str,
+    sealed: &str,
+) -> Result<String, StoreError> {
+    use base64::Engine as _;
+    let corrupt = |reason: &str| StoreError::CorruptSealedData {
+        location: context.to_string(),
+        reason: reason.to_string(),
+    };
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(sealed)
+        .map_err(|_| corrupt("not base64"))?;
+    let plain = decrypt(&master.cipher(), &bytes, context.as_bytes())
+        .ok_or_else(|| corrupt("cannot be opened with this master key"))?;
+    String::from_utf8(plain).map_err(|_| corrupt("not text"))
+}
+
 /// Returns the object's single value when it is a `{"$personal": v}` marker.
 fn personal_marker(object: &Map<String, Value>) -> Option<&Value> {
     if object.len() == 1 {

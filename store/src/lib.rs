@@ -14,6 +14,7 @@ mod oidc;
 mod sign_in_attempts;
 pub mod sql;
 mod store;
+mod webhooks;
 
 pub use accounts::{AccessLogDetailRow, TurfUnitRow};
 pub use accounts::{AccessLogRow, ApiTokenRow, MembershipRow, SessionRow, UserRow};
@@ -28,3 +29,4 @@ pub use idempotency::{IdempotencyClaim, IdempotencyRequest};
 pub use oidc::OidcSignInRow;
 pub use sign_in_attempts::ThrottleKey;
 pub use store::{BackendKind, Store, StoreOptions};
+pub use webhooks::{Lease, WebhookAttempt, WebhookDeliveryRow, WebhookEndpointRow};

@@ -259,6 +259,11 @@ impl Store {
         self.inner.db.kind()
     }
 
+    /// The master key, for secrets the store seals besides personal data (webhook secrets).
+    pub(crate) fn master_key(&self) -> &MasterKey {
+        &self.inner.master
+    }
+
     /// The database, for SQL written once for both backends (`sql::Db::of` gives it to other crates).
     pub(crate) fn db(&self) -> &Db {
         &self.inner.db

@@ -581,8 +581,20 @@ async fn world(backend: TestBackend) -> World {
         json!({"p": own_turf_person}),
     )
     .await;
+    // A webhook endpoint, for the admin's webhook queries.
+    let endpoint = text_at(
+        &act(
+            &schema,
+            &as_admin,
+            "mutation { createWebhookEndpoint(input: {url: \"https://hooks.example.org/world\", eventTypes: [\"*\"]}) { endpoint { id } } }",
+            json!({}),
+        )
+        .await,
+        "/createWebhookEndpoint/endpoint/id",
+    );
     let mut ids = HashMap::new();
     for (name, value) in [
+        ("webhookEndpointId", &endpoint),
         ("campaignId", &campaign),
         ("unitId", &unit),
         ("parentId", &unit),
@@ -687,6 +699,7 @@ impl World {
         let target = match operation {
             "campaign" => "campaignId",
             "structureTest" => "testId",
+            "webhookEndpoint" => "webhookEndpointId",
             _ => "personId",
         };
         ids.insert("id".to_string(), ids[target].clone());
@@ -848,6 +861,23 @@ impl World {
             )
             .await;
         }
+        if operation.contains("Webhook") && operation != "createWebhookEndpoint" {
+            let data = by_admin(
+                "mutation { createWebhookEndpoint(input: {url: \"https://hooks.example.org/stage\", eventTypes: [\"*\"]}) { endpoint { id } } }",
+                json!({}),
+            )
+            .await;
+            let endpoint = text_at(&data, "/createWebhookEndpoint/endpoint/id");
+            // Resuming needs a paused endpoint to change anything.
+            if operation == "resumeWebhookEndpoint" {
+                by_admin(
+                    "mutation($id: ID!) { pauseWebhookEndpoint(id: $id) { id } }",
+                    json!({"id": endpoint}),
+                )
+                .await;
+            }
+            ids.insert("id".to_string(), endpoint);
+        }
         if operation == "revokeApiToken" {
             let data = act(
                 &self.schema,
@@ -890,8 +920,17 @@ impl World {
                 passwords.push(row.and_then(|row| row.password_hash));
             }
         }
+        // Webhook endpoints as stored, secrets included (a rotation changes only the secret).
+        let webhooks = self
+            .api
+            .groundwork
+            .store()
+            .webhook_endpoints(&self.chapter.to_string())
+            .await
+            .unwrap();
         json!({
             "head": format!("{head:?}"),
+            "webhooks": format!("{webhooks:?}"),
             "users": users,
             "tokens": tokens,
             "me": me,

@@ -35,4 +35,5 @@ mod store_conformance;
 mod store_connect;
 mod store_postgres;
 mod web_assets;
+mod webhooks;
 mod write_checks;

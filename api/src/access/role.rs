@@ -92,10 +92,12 @@ pub enum Permission {
     /// List the chapter's members (id, email address, role; nothing else), whom organizers, 1:1s and tasks
     /// name: for those who assign or take on that work.
     ListMembers,
+    /// Register, pause, resume and delete webhook endpoints, rotate their secrets and read their deliveries.
+    ManageWebhooks,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::Read,
         Permission::Analyze,
         Permission::ManageChapter,
@@ -110,6 +112,7 @@ impl Permission {
         Permission::ReadTurf,
         Permission::WorkTurf,
         Permission::ListMembers,
+        Permission::ManageWebhooks,
     ];
 
     /// The policy: which roles hold which permissions.
@@ -117,7 +120,10 @@ impl Permission {
         use Permission as P;
         match role {
             Role::Admin => true,
-            Role::Lead => !matches!(self, P::ManageChapter | P::ForgetPeople | P::ManageUsers),
+            Role::Lead => !matches!(
+                self,
+                P::ManageChapter | P::ForgetPeople | P::ManageUsers | P::ManageWebhooks
+            ),
             Role::Organizer => matches!(
                 self,
                 P::Read
@@ -152,6 +158,7 @@ impl Permission {
             Self::ReadTurf => "read the people of their turf",
             Self::WorkTurf => "work with the people of their turf",
             Self::ListMembers => "list the chapter's members",
+            Self::ManageWebhooks => "manage the chapter's webhooks",
         }
     }
 }

@@ -268,6 +268,16 @@ impl Policy {
 }
 
 impl Policy {
+    /// Leave to manage the chapter's webhooks (`ManageWebhooks`).
+    pub fn webhooks<'a>(ctx: &Context<'a>) -> Result<crate::webhooks::Webhooks<'a>, ApiError> {
+        let identity = Self::identity(ctx)?;
+        let allowed = ctx
+            .data::<super::WebhookAddresses>()
+            .map(|addresses| addresses.0)
+            .unwrap_or_default();
+        crate::webhooks::Webhooks::authorize(identity, gate(ctx)?.groundwork.store(), allowed)
+    }
+
     /// Leave to use the account service with `permission`.
     pub fn accounts<'a>(
         ctx: &Context<'a>,

@@ -20,6 +20,7 @@ mod sensitive;
 mod structure_test;
 mod subscription;
 mod task;
+mod webhooks;
 pub mod write;
 
 use crate::accounts::Accounts;
@@ -41,6 +42,7 @@ pub struct Query(
     read::ReadQuery,
     sensitive::SensitiveQuery,
     accounts::AccountsQuery,
+    webhooks::WebhooksQuery,
 );
 
 /// The mutation root: one part per aggregate.
@@ -52,6 +54,7 @@ pub struct Mutation(
     task::TaskMutation,
     structure_test::StructureTestMutation,
     accounts::AccountsMutation,
+    webhooks::WebhooksMutation,
 );
 
 /// The subscription root.
@@ -78,6 +81,8 @@ pub struct GraphqlSettings {
     /// projected. Past it a mutation's object is a `STALE` error (the write is done); a query answers with
     /// what is projected.
     pub read_your_write_wait: std::time::Duration,
+    /// The inside address ranges webhook endpoints may be registered in (`GROUNDWORK_WEBHOOK_ALLOW`).
+    pub webhook_addresses: crate::webhooks::AllowedRanges,
 }
 
 impl Default for GraphqlSettings {
@@ -91,6 +96,7 @@ impl Default for GraphqlSettings {
             max_complexity: 2_000,
             // Projection normally follows within milliseconds; this is for a server under heavy load.
             read_your_write_wait: std::time::Duration::from_secs(10),
+            webhook_addresses: crate::webhooks::AllowedRanges::default(),
         }
     }
 }
@@ -111,6 +117,7 @@ impl GraphqlSettings {
         Ok(Self {
             introspection: flag("GROUNDWORK_GRAPHQL_INTROSPECTION", defaults.introspection)?,
             graphiql: flag("GROUNDWORK_GRAPHIQL", defaults.graphiql)?,
+            webhook_addresses: crate::webhooks::allowed_ranges(env)?,
             ..defaults
         })
     }
@@ -137,9 +144,13 @@ pub fn schema(deps: SchemaDeps) -> GroundworkSchema {
         })
         .data(writes)
         .data(write::ReadYourWriteWait(deps.settings.read_your_write_wait))
-        .data(Gate::new(deps.groundwork, deps.read_models, deps.accounts));
+        .data(Gate::new(deps.groundwork, deps.read_models, deps.accounts))
+        .data(WebhookAddresses(deps.settings.webhook_addresses));
     builder.finish()
 }
+
+/// The inside address ranges webhook endpoints may be registered in, as schema data.
+pub(crate) struct WebhookAddresses(pub crate::webhooks::AllowedRanges);
 
 /// The schema's SDL, as committed in `schema.graphql`. Needs no database.
 pub fn sdl() -> String {

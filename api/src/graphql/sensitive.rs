@@ -53,9 +53,9 @@ pub struct PeopleExport {
     pub campaign_id: ID,
     /// The number of people (rows after the header).
     pub rows: i32,
-    /// `person_id,name,level,organizer_id,follow_up,status,preferred_language,unit_ids` and one line per
-    /// person (RFC 4180 quoting; cells starting with `=`, `+`, `-` or `@` get a leading `'` so a
-    /// spreadsheet does not run them).
+    /// A header of the chosen columns (by default `person_id,name,level,organizer_id,follow_up,status,
+    /// preferred_language,unit_ids`) and one line per person (RFC 4180 quoting; cells starting with `=`,
+    /// `+`, `-`, `@`, a tab or a carriage return get a leading `'` so a spreadsheet does not run them).
     pub csv: String,
 }
 
@@ -169,7 +169,8 @@ impl SensitiveQuery {
     /// The people of a campaign as CSV (filtered like `people`), for those granted export (`canExport`).
     /// Holds only what the caller may read: their campaigns, their turf, names masked for analysts without
     /// personal data; contact points are never exported. Recorded in the access log (`EXPORT`, with the row
-    /// count). Null for a campaign the caller does not reach.
+    /// count). Null for a campaign the caller does not reach. One export per request. The same CSV downloads
+    /// from `GET /export/people.csv` (docs/api.md).
     #[graphql(complexity = "EXPORT_COMPLEXITY + child_complexity")]
     async fn export_people(
         &self,
@@ -181,16 +182,14 @@ impl SensitiveQuery {
                     the only order they may ask for)."
         )]
         sort: Option<PeopleSort>,
+        #[graphql(
+            desc = "The columns, in this order; by default every column (`PERSON_ID` … `UNIT_IDS`)."
+        )]
+        columns: Option<Vec<PeopleExportColumn>>,
     ) -> Result<Option<PeopleExport>, ApiError> {
         let access = Policy::export(ctx)?;
-        if let Some(taken) = ctx.data_opt::<ExportTaken>() {
-            if taken.0.swap(true, std::sync::atomic::Ordering::SeqCst) {
-                return Err(ApiError::invalid(
-                    "exportPeople",
-                    "one export per request; send another request for another export",
-                ));
-            }
-        }
+        take_the_export(ctx)?;
+        let columns = parse_columns(columns)?;
         let campaign: CampaignId = parse::id("campaignId", &campaign_id)?;
         let mut filter = filter.unwrap_or_default().parse()?;
         let sort = super::read::unmasked_query(&access, &filter, sort)?;
@@ -216,32 +215,10 @@ impl SensitiveQuery {
             &format!("{rows} rows"),
         )
         .await?;
-        let mut csv = String::from(
-            "person_id,name,level,organizer_id,follow_up,status,preferred_language,unit_ids\n",
-        );
+        let mut csv = csv_line(columns.iter().map(|column| column.header()));
         for person in people {
             let person = access.masked(person);
-            let cells = [
-                person.id.0,
-                person.name.unwrap_or_default(),
-                person
-                    .level
-                    .map(|level| level.to_string())
-                    .unwrap_or_default(),
-                person.organizer_id.map(|id| id.0).unwrap_or_default(),
-                person.follow_up.to_string(),
-                status_text(person.status).to_string(),
-                person.preferred_language.unwrap_or_default(),
-                person
-                    .unit_ids
-                    .iter()
-                    .map(|id| id.0.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ];
-            let line: Vec<String> = cells.iter().map(|cell| csv_cell(cell)).collect();
-            csv.push_str(&line.join(","));
-            csv.push('\n');
+            csv.push_str(&csv_line(columns.iter().map(|column| column.cell(&person))));
         }
         Ok(Some(PeopleExport {
             campaign_id,
@@ -249,6 +226,287 @@ impl SensitiveQuery {
             csv,
         }))
     }
+
+    /// A campaign's wall chart as CSV: one row per unit in tree order (its figures include its sub-units'),
+    /// then the campaign's totals; live or as it stood at `asOf`, with a structure test's participation when
+    /// one is named. Figures only, no names. For those granted export (`canExport`) who read the whole
+    /// chapter; recorded in the access log (`EXPORT_WALL_CHART`). Null for a campaign the caller does not
+    /// reach. One export per request; also `GET /export/wall-chart.csv`.
+    #[graphql(complexity = "EXPORT_COMPLEXITY + child_complexity")]
+    async fn export_wall_chart(
+        &self,
+        ctx: &Context<'_>,
+        campaign_id: ID,
+        structure_test_id: Option<ID>,
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<Option<WallChartExport>, ApiError> {
+        let access = Policy::export(ctx)?;
+        Policy::require(access.identity, crate::access::Permission::Read)?;
+        take_the_export(ctx)?;
+        let campaign: CampaignId = parse::id("campaignId", &campaign_id)?;
+        let test = parse::optional_id("structureTestId", structure_test_id.as_ref())?;
+        if !access.reaches(campaign).await? {
+            return Ok(None);
+        }
+        let Some(chart) = access
+            .read_models()
+            .wall_chart(access.chapter(), campaign, test, as_of)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let rows = i32::try_from(chart.units.len() + 1).unwrap_or(i32::MAX);
+        crate::access::record_access_detail(
+            access.store(),
+            access.identity,
+            "EXPORT_WALL_CHART",
+            Some(campaign.to_string()),
+            &format!("{rows} rows"),
+        )
+        .await?;
+        Ok(Some(WallChartExport {
+            campaign_id,
+            rows,
+            csv: wall_chart_csv(&chart),
+        }))
+    }
+}
+
+/// A campaign's wall chart as CSV text.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct WallChartExport {
+    pub campaign_id: ID,
+    /// The number of rows after the header: one per unit, and the totals.
+    pub rows: i32,
+    /// `unit_id,parent_id,depth,unit,kind,retired,people,assessed,level_1,…,level_N,share_ones_and_twos,
+    /// uncovered,majority,supermajority` (one `level_n` column per level of the campaign's scale), and with a
+    /// structure test `test_in_scope,test_asked,test_committed,test_participated,test_declined,
+    /// test_participation,test_goal_reached`; the last row is the campaign's totals (`unit_id` empty, `unit`
+    /// `Total`). Shares are fractions from 0 to 1.
+    pub csv: String,
+}
+
+/// A column of a people export.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeopleExportColumn {
+    PersonId,
+    /// Empty when masked or forgotten.
+    Name,
+    Level,
+    OrganizerId,
+    FollowUp,
+    Status,
+    PreferredLanguage,
+    /// The ids of the person's units, separated by spaces.
+    UnitIds,
+}
+
+impl PeopleExportColumn {
+    const ALL: [Self; 8] = [
+        Self::PersonId,
+        Self::Name,
+        Self::Level,
+        Self::OrganizerId,
+        Self::FollowUp,
+        Self::Status,
+        Self::PreferredLanguage,
+        Self::UnitIds,
+    ];
+
+    fn header(self) -> String {
+        match self {
+            Self::PersonId => "person_id",
+            Self::Name => "name",
+            Self::Level => "level",
+            Self::OrganizerId => "organizer_id",
+            Self::FollowUp => "follow_up",
+            Self::Status => "status",
+            Self::PreferredLanguage => "preferred_language",
+            Self::UnitIds => "unit_ids",
+        }
+        .to_string()
+    }
+
+    fn cell(self, person: &PersonSummary) -> String {
+        match self {
+            Self::PersonId => person.id.0.clone(),
+            Self::Name => person.name.clone().unwrap_or_default(),
+            Self::Level => person
+                .level
+                .map(|level| level.to_string())
+                .unwrap_or_default(),
+            Self::OrganizerId => person
+                .organizer_id
+                .as_ref()
+                .map(|id| id.0.clone())
+                .unwrap_or_default(),
+            Self::FollowUp => person.follow_up.to_string(),
+            Self::Status => status_text(person.status).to_string(),
+            Self::PreferredLanguage => person.preferred_language.clone().unwrap_or_default(),
+            Self::UnitIds => person
+                .unit_ids
+                .iter()
+                .map(|id| id.0.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+}
+
+/// The columns asked for: every column when none are named; at least one, each once.
+fn parse_columns(
+    columns: Option<Vec<PeopleExportColumn>>,
+) -> Result<Vec<PeopleExportColumn>, ApiError> {
+    let Some(columns) = columns else {
+        return Ok(PeopleExportColumn::ALL.to_vec());
+    };
+    if columns.is_empty() {
+        return Err(ApiError::invalid(
+            "columns",
+            "name at least one column, or leave columns out for all",
+        ));
+    }
+    for (index, column) in columns.iter().enumerate() {
+        if columns[..index].contains(column) {
+            return Err(ApiError::invalid(
+                &format!("columns[{index}]"),
+                "a column is named twice",
+            ));
+        }
+    }
+    Ok(columns)
+}
+
+/// Takes this request's one export; refuses a second.
+fn take_the_export(ctx: &Context<'_>) -> Result<(), ApiError> {
+    if let Some(taken) = ctx.data_opt::<ExportTaken>() {
+        if taken.0.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return Err(ApiError::invalid(
+                "export",
+                "one export per request; send another request for another export",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The wall chart's CSV: a header, one row per unit, the totals.
+fn wall_chart_csv(chart: &q::WallChart) -> String {
+    let levels: Vec<u8> = chart
+        .campaign
+        .scale
+        .iter()
+        .map(|level| level.level)
+        .collect();
+    let with_test = chart.test.is_some();
+    let mut header: Vec<String> = [
+        "unit_id",
+        "parent_id",
+        "depth",
+        "unit",
+        "kind",
+        "retired",
+        "people",
+        "assessed",
+    ]
+    .iter()
+    .map(|name| name.to_string())
+    .collect();
+    header.extend(levels.iter().map(|level| format!("level_{level}")));
+    header.extend(
+        [
+            "share_ones_and_twos",
+            "uncovered",
+            "majority",
+            "supermajority",
+        ]
+        .iter()
+        .map(|name| name.to_string()),
+    );
+    if with_test {
+        header.extend(
+            [
+                "test_in_scope",
+                "test_asked",
+                "test_committed",
+                "test_participated",
+                "test_declined",
+                "test_participation",
+                "test_goal_reached",
+            ]
+            .iter()
+            .map(|name| name.to_string()),
+        );
+    }
+    let figures = |figures: &q::UnitFigures| -> Vec<String> {
+        let mut cells = vec![figures.people.to_string(), figures.assessed.to_string()];
+        cells.extend(levels.iter().map(|level| {
+            figures
+                .per_level
+                .iter()
+                .find(|count| count.level == *level)
+                .map_or(0, |count| count.count)
+                .to_string()
+        }));
+        cells.extend([
+            format!("{:.4}", figures.share_ones_and_twos),
+            figures.uncovered.to_string(),
+            figures.majority.to_string(),
+            figures.supermajority.to_string(),
+        ]);
+        if with_test {
+            match &figures.test {
+                Some(test) => cells.extend([
+                    test.in_scope.to_string(),
+                    test.asked.to_string(),
+                    test.committed.to_string(),
+                    test.participated.to_string(),
+                    test.declined.to_string(),
+                    format!("{:.4}", test.participation),
+                    test.goal_reached.to_string(),
+                ]),
+                None => cells.extend(std::iter::repeat_n(String::new(), 7)),
+            }
+        }
+        cells
+    };
+    let mut csv = csv_line(header);
+    for unit in &chart.units {
+        let mut cells = vec![
+            unit.unit_id.to_string(),
+            unit.parent
+                .map(|parent| parent.to_string())
+                .unwrap_or_default(),
+            unit.depth.to_string(),
+            unit.name.clone(),
+            unit.kind.clone(),
+            unit.retired.to_string(),
+        ];
+        cells.extend(figures(&unit.figures));
+        csv.push_str(&csv_line(cells));
+    }
+    let mut totals = vec![
+        String::new(),
+        String::new(),
+        String::new(),
+        "Total".to_string(),
+        String::new(),
+        String::new(),
+    ];
+    totals.extend(figures(&chart.totals));
+    csv.push_str(&csv_line(totals));
+    csv
+}
+
+/// One CSV line of `cells`, each quoted and defused as [`csv_cell`] says, ending in a line break.
+fn csv_line(cells: impl IntoIterator<Item = String>) -> String {
+    let mut line = cells
+        .into_iter()
+        .map(|cell| csv_cell(&cell))
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push('\n');
+    line
 }
 
 /// What an export costs in a query's complexity: nearly half the default limit (2,000), since it reads a
@@ -335,10 +593,10 @@ fn status_text(status: super::read::PersonStatus) -> &'static str {
     }
 }
 
-/// One CSV cell: quoted when it holds a comma, quote or line break; a leading `=`, `+`, `-` or `@` is
-/// defused with `'` so a spreadsheet shows it rather than running it.
-fn csv_cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) {
+/// One CSV cell: quoted when it holds a comma, quote or line break; a leading `=`, `+`, `-`, `@`, tab or
+/// carriage return is defused with `'` so a spreadsheet shows it rather than running it as a formula.
+pub fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
         text.to_string()
@@ -361,5 +619,9 @@ mod tests {
         assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
         assert_eq!(csv_cell("-1,2"), "\"'-1,2\"");
+        assert_eq!(csv_cell("+1 555"), "'+1 555");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("\t=1"), "'\t=1");
+        assert_eq!(csv_cell("\r=1"), "\"'\r=1\"");
     }
 }
