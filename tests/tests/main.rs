@@ -17,6 +17,7 @@ mod graphql_schema;
 mod graphql_support;
 mod graphql_wall_chart_answers;
 mod hardening;
+mod imports;
 mod level_of_record;
 mod oidc;
 mod projections_read_models;

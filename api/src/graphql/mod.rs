@@ -8,6 +8,7 @@ mod boundary;
 mod campaign;
 mod chapter;
 mod enums;
+mod imports;
 pub mod pagination;
 pub mod parse;
 mod person;
@@ -39,6 +40,7 @@ pub struct Query(
     read::ReadQuery,
     sensitive::SensitiveQuery,
     accounts::AccountsQuery,
+    imports::ImportQuery,
 );
 
 /// The mutation root: one part per aggregate.
@@ -50,6 +52,7 @@ pub struct Mutation(
     task::TaskMutation,
     structure_test::StructureTestMutation,
     accounts::AccountsMutation,
+    imports::ImportMutation,
 );
 
 /// The subscription root.
