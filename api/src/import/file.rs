@@ -137,7 +137,8 @@ pub struct Opened<'a> {
     pub encoding: Encoding,
     pub delimiter: u8,
     pub header: Vec<String>,
-    records: csv::StringRecordsIntoIter<Box<dyn Read + Send + 'a>>,
+    reader: csv::Reader<Box<dyn Read + Send + 'a>>,
+    record: csv::StringRecord,
 }
 
 impl std::fmt::Debug for Opened<'_> {
@@ -158,26 +159,28 @@ pub fn open(source: &Source) -> Result<Opened<'_>, FileError> {
     BufReader::new(source.text(encoding)?).read_line(&mut first_line)?;
     let delimiter = detect_delimiter(&first_line);
     let text: Box<dyn Read + Send + '_> = Box::new(source.text(encoding)?);
-    let mut records = csv::ReaderBuilder::new()
+    let reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(text)
-        .into_records();
-    let header = loop {
-        match records.next() {
-            None => return Err(FileError::Empty),
-            Some(Err(error)) => return Err(malformed(&error)),
-            Some(Ok(record)) if is_blank(&record) => continue,
-            Some(Ok(record)) => break record.iter().map(|cell| cell.trim().to_string()).collect(),
-        }
-    };
-    Ok(Opened {
+        .from_reader(text);
+    let mut opened = Opened {
         encoding,
         delimiter,
-        header,
-        records,
-    })
+        header: Vec::new(),
+        reader,
+        record: csv::StringRecord::new(),
+    };
+    opened.header = match opened.next() {
+        None => return Err(FileError::Empty),
+        Some(Err(error)) => return Err(error),
+        Some(Ok(record)) => record
+            .cells
+            .iter()
+            .map(|cell| cell.trim().to_string())
+            .collect(),
+    };
+    Ok(opened)
 }
 
 fn is_blank(record: &csv::StringRecord) -> bool {
@@ -198,19 +201,30 @@ fn malformed(error: &csv::Error) -> FileError {
 impl Iterator for Opened<'_> {
     type Item = Result<Record, FileError>;
 
-    /// The next record that is not blank.
+    /// The next record that is not blank, with the line it starts on. The reader's position after a record
+    /// is where the next one starts (blank lines before a record are counted into it), so the line is worked
+    /// out backwards from the end of the record: its terminator and the line breaks inside its cells.
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            return match self.records.next()? {
-                Err(error) => Some(Err(malformed(&error))),
-                Ok(record) if is_blank(&record) => continue,
-                Ok(record) => Some(Ok(Record {
-                    line: record
-                        .position()
-                        .map_or(0, |position| usize::try_from(position.line()).unwrap_or(0)),
-                    cells: record.iter().map(ToString::to_string).collect(),
-                })),
-            };
+            match self.reader.read_record(&mut self.record) {
+                Err(error) => return Some(Err(malformed(&error))),
+                Ok(false) => return None,
+                Ok(true) if is_blank(&self.record) => continue,
+                Ok(true) => {
+                    let after = usize::try_from(self.reader.position().line()).unwrap_or(0);
+                    let inside: usize = self
+                        .record
+                        .iter()
+                        .map(|cell| cell.matches('\n').count())
+                        .sum();
+                    let terminated = !self.reader.is_done();
+                    let last_line = if terminated { after.saturating_sub(1) } else { after };
+                    return Some(Ok(Record {
+                        line: last_line.saturating_sub(inside).max(1),
+                        cells: self.record.iter().map(ToString::to_string).collect(),
+                    }));
+                }
+            }
         }
     }
 }
