@@ -636,12 +636,20 @@ fn people_import_previews_updates_lists_and_undoes(kind: Kind) {
     let list = run(&["imports", "--as", LEAD, "--campaign", &campaign]);
     list.assert_success();
     let lines: Vec<&str> = list.stdout.lines().collect();
-    assert_eq!(lines.len(), 3, "{list:#?}");
+    // The dry run is listed too, as planned.
+    assert_eq!(lines.len(), 4, "{list:#?}");
     assert!(
         lines[1].ends_with("second.csv") && lines[1].contains("committed"),
         "{list:#?}"
     );
-    assert!(lines[2].ends_with("first.csv"), "{list:#?}");
+    assert!(
+        lines[2..].iter().all(|line| line.ends_with("first.csv")),
+        "{list:#?}"
+    );
+    assert!(
+        lines[2..].iter().any(|line| line.contains("planned")),
+        "{list:#?}"
+    );
     let second_id = lines[1].split_whitespace().next().unwrap().to_string();
     // Undone: Omar's email goes again.
     let undone = run(&["undo-import", &second_id, "--as", LEAD]);

@@ -218,7 +218,11 @@ impl Iterator for Opened<'_> {
                         .map(|cell| cell.matches('\n').count())
                         .sum();
                     let terminated = !self.reader.is_done();
-                    let last_line = if terminated { after.saturating_sub(1) } else { after };
+                    let last_line = if terminated {
+                        after.saturating_sub(1)
+                    } else {
+                        after
+                    };
                     return Some(Ok(Record {
                         line: last_line.saturating_sub(inside).max(1),
                         cells: self.record.iter().map(ToString::to_string).collect(),

@@ -500,10 +500,7 @@ impl<'a> Planner<'a> {
 
     /// The person the row matches: by id, then external id, then email, then phone. `Err` names the
     /// column when the row matches two people, or names a person who is not in the campaign.
-    fn find(
-        &self,
-        values: &Values,
-    ) -> Result<Option<(PersonId, String)>, NoMatch> {
+    fn find(&self, values: &Values) -> Result<Option<(PersonId, String)>, NoMatch> {
         if let Some(cell) = &values.person_id {
             return if self.index.ids.contains(&cell.value) {
                 Ok(Some((cell.value, cell.column.clone())))
