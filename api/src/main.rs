@@ -102,20 +102,41 @@ enum AdminCommand {
 
 #[derive(Debug, Subcommand)]
 enum PeopleCommand {
-    /// Adds the people of a CSV file to a campaign. Columns (header row, any order): given_name,
-    /// family_name (required), email, phone, unit (id or path of names such as `Region 1/Hospital A/ICU`),
-    /// responses (`Field: Response; …`), organizer (user id), level, language. Every row is checked before
-    /// anything is written: one wrong cell names its line and column and nothing of the file is stored.
-    /// The file is then stored in transactions of 5,000 people (a smaller file in one).
+    /// Imports the people of a CSV file into a campaign: matches each row to an existing person (Groundwork
+    /// id, then an id in another system, then email, then phone) or adds a new one. Columns are mapped by
+    /// their names (Action Builder's included: `First Name`, `Phone Number`, `Action Builder ID`…), then by
+    /// the campaign's saved mapping, then by --map. The whole file is planned first (create, update,
+    /// unchanged, or an error naming its line and column); nothing is written when a row has an error
+    /// (unless --skip-errors) or with --dry-run. Then it is stored in transactions of 500 rows, every event
+    /// carrying the import's id, so `people undo-import` can undo it. UTF-8, UTF-16 and Windows-1252 files
+    /// separated by commas, semicolons or tabs are read as they are.
     Import {
         /// The campaign's id.
         #[arg(long)]
         campaign: String,
         /// The email of the account the import is done as: it needs a role that may add people (lead,
-        /// organizer or admin) in the campaign's chapter, reaching this campaign. The people's history
-        /// names this account.
+        /// organizer or admin) in the campaign's chapter, reaching this campaign (and one that assigns work
+        /// for an organizer column). The people's history names this account.
         #[arg(long = "as", value_name = "EMAIL")]
         as_account: String,
+        /// Maps a column to a target: `"Badge=external_id:badge"`, `"Notes=ignore"`, `"Shift=field:Shift"`.
+        /// Targets: id, external_id:SYSTEM, given_name, family_name, email, phone, unit, responses,
+        /// field:FIELD, organizer, level, language, ignore.
+        #[arg(long = "map", value_name = "COLUMN=TARGET")]
+        map: Vec<String>,
+        /// A column whose values replace a person's (by default a value only fills an empty one).
+        #[arg(long = "overwrite", value_name = "COLUMN")]
+        overwrite: Vec<String>,
+        /// The region whose country code phone numbers without one take (ISO code such as US, GB, DE);
+        /// saved for the campaign's next import.
+        #[arg(long)]
+        region: Option<String>,
+        /// Prints the plan of every row and writes nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Leaves out rows with errors (whole) and imports the rest.
+        #[arg(long)]
+        skip_errors: bool,
         /// The CSV file.
         file: PathBuf,
     },
@@ -139,6 +160,28 @@ enum PeopleCommand {
         /// The wall chart's unit figures instead of the people.
         #[arg(long, conflicts_with_all = ["columns", "filter"])]
         wall_chart: bool,
+    },
+    /// Lists a chapter's imports: when, who, file, counts and state.
+    Imports {
+        /// The email of the account that asks (a role that may add people).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_account: String,
+        /// Only this campaign's imports.
+        #[arg(long)]
+        campaign: String,
+    },
+    /// Undoes an import with compensating events. People it created are removed from the campaign; what it
+    /// changed in existing people goes back to what it was. What someone changed after the import is listed
+    /// and left alone, unless --overwrite-later-changes.
+    UndoImport {
+        /// The import's id (see `people imports`).
+        import: String,
+        /// The email of the account the undo is done as.
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_account: String,
+        /// Also undoes what was changed after the import in what it wrote.
+        #[arg(long)]
+        overwrite_later_changes: bool,
     },
     /// Forgets a person for good: destroys their key, so their personal fields read as erased everywhere.
     Forget {
@@ -316,6 +359,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 PeopleCommand::Import {
                     campaign,
                     as_account,
+                    map,
+                    overwrite,
+                    region,
+                    dry_run,
+                    skip_errors,
                     file,
                 },
         } => {
@@ -324,20 +372,106 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(|_| anyhow::anyhow!("`{campaign}` is not a campaign id (a UUID)"))?;
             let chapter = groundwork.campaign_facts(campaign).await?.chapter;
             let identity = operator(&groundwork, &as_account, chapter).await?;
-            api::access::authorize_operator(
-                groundwork.store(),
+            let rules = column_rules(&map, &overwrite)?;
+            let read_models = caught_up_read_models(&groundwork).await?;
+            import_file(
+                &groundwork,
+                &read_models,
                 &identity,
-                Permission::EditPeople,
-                Some(campaign),
+                campaign,
+                &file,
+                &rules,
+                &overwrite,
+                region,
+                dry_run,
+                skip_errors,
             )
-            .await?;
-            let text = tokio::fs::read_to_string(&file)
-                .await
-                .with_context(|| format!("cannot read {}", file.display()))?;
-            let summary = import_people_file(&groundwork, &identity, campaign, &text)
-                .await
-                .with_context(|| format!("{} was not imported", file.display()))?;
-            eprintln!("groundwork: {summary}");
+            .await
+            .with_context(|| format!("{} was not imported", file.display()))
+        }
+        Command::People {
+            command:
+                PeopleCommand::Imports {
+                    as_account,
+                    campaign,
+                },
+        } => {
+            groundwork.migrate().await?;
+            let campaign = domain::ids::CampaignId::parse(&campaign)
+                .map_err(|_| anyhow::anyhow!("`{campaign}` is not a campaign id (a UUID)"))?;
+            let chapter = groundwork.campaign_facts(campaign).await?.chapter;
+            let identity = operator(&groundwork, &as_account, chapter).await?;
+            println!(
+                "{:<36}  {:<20}  {:<36}  {:<14}  {:>7} {:>7} {:>9} {:>6}  file",
+                "import", "when", "by", "state", "created", "updated", "unchanged", "errors"
+            );
+            for import in api::import::run::list(&groundwork, &identity, Some(campaign)).await? {
+                let row = &import.row;
+                println!(
+                    "{:<36}  {:<20}  {:<36}  {:<14}  {:>7} {:>7} {:>9} {:>6}  {}",
+                    row.import_id,
+                    row.created_at.format("%Y-%m-%d %H:%M:%S"),
+                    row.created_by,
+                    row.state,
+                    row.counts.created,
+                    row.counts.updated,
+                    row.counts.unchanged,
+                    row.counts.errors,
+                    row.file_name
+                );
+            }
+            Ok(())
+        }
+        Command::People {
+            command:
+                PeopleCommand::UndoImport {
+                    import,
+                    as_account,
+                    overwrite_later_changes,
+                },
+        } => {
+            groundwork.migrate().await?;
+            let chapters = groundwork.store().import_chapter(&import).await?;
+            let chapter = chapters
+                .and_then(|chapter| domain::ids::ChapterId::parse(&chapter).ok())
+                .ok_or_else(|| anyhow::anyhow!("import {import} was not found"))?;
+            let identity = operator(&groundwork, &as_account, chapter).await?;
+            let record = api::import::run::find(&groundwork, &identity, &import).await?;
+            let report =
+                api::import::undo::undo(&groundwork, &identity, &record, overwrite_later_changes)
+                    .await?;
+            for change in &report.later_changes {
+                eprintln!(
+                    "groundwork: person {}: {} changed after the import ({} by {} at {}){}",
+                    change.person,
+                    change.aspect,
+                    change.event_type,
+                    change.changed_by.as_deref().unwrap_or("someone"),
+                    change
+                        .changed_at
+                        .map(|at| at.to_rfc3339())
+                        .unwrap_or_default(),
+                    if change.overwritten {
+                        "; undone anyway"
+                    } else {
+                        "; left as it is"
+                    }
+                );
+            }
+            for (person, reason) in &report.refused {
+                eprintln!("groundwork: person {person} could not be restored: {reason}");
+            }
+            eprintln!(
+                "groundwork: undid import {import}: {} events for {} people; {} later changes {}",
+                report.events,
+                report.people,
+                report.later_changes.len(),
+                if overwrite_later_changes {
+                    "overwritten"
+                } else {
+                    "left alone (undo again with --overwrite-later-changes to undo them too)"
+                }
+            );
             Ok(())
         }
         Command::People {
@@ -410,10 +544,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// How many people one import transaction stores.
-const IMPORT_TRANSACTION: usize = 5_000;
-
-/// Checks a whole CSV file, then stores it. Returns what was stored, for the operator.
 /// The identity a command acts as: the account the operator named with `--as`, with its role in `chapter`.
 async fn operator(
     groundwork: &Groundwork,
@@ -424,51 +554,228 @@ async fn operator(
     Ok(accounts.operator_identity(email, chapter).await?)
 }
 
-async fn import_people_file(
+/// The read models, caught up with the log (the command line runs no projection runner of its own).
+async fn caught_up_read_models(groundwork: &Groundwork) -> anyhow::Result<projections::ReadModels> {
+    let read_models = projections::ReadModels::new(groundwork.store());
+    for projection in projections::runner::PROJECTIONS {
+        read_models.catch_up(projection).await?;
+    }
+    Ok(read_models)
+}
+
+/// `--map COLUMN=TARGET` and `--overwrite COLUMN` as mapping rules.
+fn column_rules(
+    map: &[String],
+    overwrite: &[String],
+) -> anyhow::Result<Vec<api::import::mapping::ColumnRule>> {
+    use api::import::mapping::{header_key, ColumnRule, Mode};
+    let mut rules = Vec::new();
+    for entry in map {
+        let (column, target) = entry
+            .split_once('=')
+            .ok_or_else(|| anyhow::anyhow!("--map `{entry}`: write COLUMN=TARGET"))?;
+        let mode = if overwrite
+            .iter()
+            .any(|name| header_key(name) == header_key(column))
+        {
+            Mode::Overwrite
+        } else {
+            Mode::Fill
+        };
+        rules.push(ColumnRule {
+            column: column.trim().to_string(),
+            target: target.trim().to_string(),
+            mode,
+        });
+    }
+    Ok(rules)
+}
+
+/// Uploads, previews and (unless `dry_run`) commits a file, reporting to the operator.
+#[allow(clippy::too_many_arguments)]
+async fn import_file(
     groundwork: &Groundwork,
+    read_models: &projections::ReadModels,
     identity: &Identity,
     campaign: domain::ids::CampaignId,
-    text: &str,
-) -> anyhow::Result<String> {
-    use api::import::{parse_csv, people_from_records, ImportError};
-    let directory = api::import::campaign_directory(groundwork, campaign).await?;
-    let rows = people_from_records(&parse_csv(text)?, &directory)?;
-    anyhow::ensure!(!rows.is_empty(), "the file has a header but no people");
-    let actor = identity.actor();
-    let (lines, people): (Vec<usize>, Vec<api::import::PersonImport>) = rows.into_iter().unzip();
-    let line_of = |rejected: &api::import::ImportRejected, offset: usize| match rejected.index {
-        Some(index) => {
-            anyhow::Error::new(ImportError::refused(lines[offset + index], &rejected.error))
+    file: &std::path::Path,
+    rules: &[api::import::mapping::ColumnRule],
+    overwrite: &[String],
+    region: Option<String>,
+    dry_run: bool,
+    skip_errors: bool,
+) -> anyhow::Result<()> {
+    use api::import::file::Source;
+    use api::import::mapping::Mode;
+    use api::import::plan::Action;
+    use api::import::run;
+    let source = Source::File(file.to_path_buf());
+    let options = region.map(|region| run::ImportOptions {
+        default_region: Some(region),
+    });
+    let mut described = run::upload(
+        groundwork,
+        identity,
+        campaign,
+        &file
+            .file_name()
+            .map(|name| name.to_string_lossy().to_string())
+            .unwrap_or_else(|| "import.csv".to_string()),
+        &source,
+        &[],
+        options,
+    )
+    .await?;
+    // The operator's --overwrite applies to columns mapped by name too.
+    let mut rules = rules.to_vec();
+    for name in overwrite {
+        let key = api::import::mapping::header_key(name);
+        if rules
+            .iter()
+            .any(|rule| api::import::mapping::header_key(&rule.column) == key)
+        {
+            continue;
         }
-        None => anyhow::anyhow!("{}", rejected.error),
+        let column = described
+            .mapping
+            .columns
+            .iter()
+            .find(|column| api::import::mapping::header_key(&column.header) == key)
+            .ok_or_else(|| anyhow::anyhow!("--overwrite {name}: the file has no such column"))?;
+        let target = column.target.as_ref().ok_or_else(|| {
+            anyhow::anyhow!(
+                "--overwrite {name}: the column maps to nothing; give it a target with --map"
+            )
+        })?;
+        rules.push(api::import::mapping::ColumnRule {
+            column: column.header.clone(),
+            target: target.name(),
+            mode: Mode::Overwrite,
+        });
+    }
+    if !rules.is_empty() {
+        described = run::remap(
+            groundwork,
+            identity,
+            &described.record,
+            &source,
+            &rules,
+            None,
+            false,
+        )
+        .await?;
+    }
+    let import_id = described.record.row.import_id.clone();
+    eprintln!(
+        "groundwork: import {import_id}: {} separated by {}",
+        described.encoding.as_str(),
+        match described.delimiter {
+            b'\t' => "tabs",
+            b';' => "semicolons",
+            _ => "commas",
+        }
+    );
+    for column in &described.mapping.columns {
+        eprintln!(
+            "groundwork:   column `{}` → {}{}",
+            column.header,
+            column.target.as_ref().map_or_else(
+                || "nothing (map it with --map, or ignore it)".to_string(),
+                |t| t.name()
+            ),
+            if column.mode == Mode::Overwrite {
+                " (overwrite)"
+            } else {
+                ""
+            }
+        );
+    }
+    let show = |plan: &api::import::plan::RowPlan| {
+        let shown = dry_run || plan.action == Action::Error || !plan.suggestions.is_empty();
+        if !shown {
+            return;
+        }
+        let person = plan.person.map(|p| p.to_string()).unwrap_or_default();
+        let mut text = format!("line {}: {} {}", plan.line, plan.action.as_str(), person);
+        if let Some(column) = &plan.matched_by {
+            text.push_str(&format!(" (matched by {column})"));
+        }
+        if !plan.changes.is_empty() {
+            text.push_str(&format!(" changes {}", plan.changes.join(", ")));
+        }
+        for error in &plan.errors {
+            text.push_str(&format!("; {}", error.message));
+            if let Some(column) = &error.column {
+                text.push_str(&format!(" [column {column}]"));
+            }
+        }
+        for suggestion in &plan.suggestions {
+            text.push_str(&format!(
+                "; resembles {suggestion} (same name and unit; not merged)"
+            ));
+        }
+        println!("{}", text.trim_end());
     };
-    for (chunk, people) in people.chunks(IMPORT_TRANSACTION).enumerate() {
-        api::import::check_import(groundwork, &actor, campaign, people)
-            .await
-            .map_err(|rejected| line_of(&rejected, chunk * IMPORT_TRANSACTION))?;
+    if dry_run {
+        let totals = run::dry_run(
+            groundwork,
+            read_models,
+            identity,
+            &described.record,
+            &source,
+            show,
+        )
+        .await?;
+        eprintln!(
+            "groundwork: plan: {} rows: {} to create, {} to update, {} unchanged, {} with errors",
+            totals.rows, totals.create, totals.update, totals.unchanged, totals.error
+        );
+        eprintln!("groundwork: dry run: nothing was written (import {import_id})");
+        return Ok(());
     }
-    let mut stored = 0;
-    let mut events = 0;
-    for people in people.chunks(IMPORT_TRANSACTION) {
-        let summary = api::import::import_people(groundwork, &actor, campaign, people)
-            .await
-            .map_err(|rejected| {
-                let error = line_of(&rejected, stored);
-                if stored == 0 {
-                    error
-                } else {
-                    error.context(format!(
-                        "the first {stored} people (up to line {}) were stored; the rest were not",
-                        lines[stored - 1]
-                    ))
-                }
-            })?;
-        stored += summary.people.len();
-        events += summary.events;
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let committed = run::commit(
+        groundwork,
+        read_models,
+        identity,
+        &described.record,
+        &source,
+        skip_errors,
+        show,
+        |done, total| progress_bar(terminal, done, total),
+    )
+    .await?;
+    if terminal {
+        eprintln!();
     }
-    Ok(format!(
-        "imported {stored} people ({events} events) into campaign {campaign}"
-    ))
+    eprintln!(
+        "groundwork: imported {} rows ({} created, {} updated, {} unchanged, {} left out) into campaign \
+         {campaign} as import {import_id} ({} events)",
+        committed.totals.rows,
+        committed.totals.create,
+        committed.totals.update,
+        committed.totals.unchanged,
+        committed.totals.error,
+        committed.events
+    );
+    Ok(())
+}
+
+/// The commit's progress: a bar redrawn in place on a terminal, a line per transaction otherwise.
+fn progress_bar(terminal: bool, done: usize, total: usize) {
+    let total = total.max(1);
+    if terminal {
+        const WIDTH: usize = 30;
+        let filled = done * WIDTH / total;
+        eprint!(
+            "\rgroundwork: [{}{}] {:>3}% {done}/{total} rows",
+            "#".repeat(filled),
+            " ".repeat(WIDTH - filled),
+            done * 100 / total
+        );
+    } else {
+        eprintln!("groundwork: progress {done}/{total} rows");
+    }
 }
 
 /// Runs an export field of the GraphQL schema as `identity`, after bringing the read models up to the log.

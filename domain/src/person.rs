@@ -15,8 +15,9 @@ use crate::schema::{StoredAggregate, UpcastError};
 use crate::sensitive::Sensitive;
 use crate::structure_test::StructureTestFacts;
 use crate::values::{
-    AssessmentLevel, ConnectionKind, ContactKind, ContactLabel, ContactValue, EntityRef, FieldType,
-    FieldValue, LanguageTag, NoteText, PersonName, StepKind,
+    AssessmentLevel, ConnectionKind, ContactKind, ContactLabel, ContactValue, EntityRef,
+    ExternalIdValue, ExternalSystem, FieldType, FieldValue, LanguageTag, NoteText, PersonName,
+    StepKind,
 };
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
@@ -233,6 +234,11 @@ pub enum PersonCommand {
         survivor: PersonId,
     },
     RemoveFromCampaign,
+    /// Records (or, with no value, clears) the person's id in an external system.
+    SetExternalId {
+        system: ExternalSystem,
+        value: Option<ExternalIdValue>,
+    },
     /// Erases the person for good. The store destroys the person's key; this event records that it happened.
     Forget,
 }
@@ -340,6 +346,11 @@ pub enum PersonEvent {
     PersonRemovedFromCampaign,
     /// Carries no personal data.
     PersonForgotten,
+    /// The person's id in an external system was set, replaced or (no value) cleared.
+    PersonExternalIdSet {
+        system: ExternalSystem,
+        value: Option<Sensitive<ExternalIdValue>>,
+    },
 }
 
 /// The event type name of assessments, whose schema is at version 3.
@@ -374,6 +385,7 @@ impl DomainEvent for PersonEvent {
             Self::PersonMergedInto { .. } => "PersonMergedInto",
             Self::PersonRemovedFromCampaign => "PersonRemovedFromCampaign",
             Self::PersonForgotten => "PersonForgotten",
+            Self::PersonExternalIdSet { .. } => "PersonExternalIdSet",
         }
         .to_string()
     }
@@ -485,6 +497,8 @@ pub enum PersonError {
     DuplicateInAnotherCampaign,
     #[error("the duplicate was removed, merged or forgotten")]
     DuplicateNotActive,
+    #[error("the person already has this id in this system")]
+    ExternalIdUnchanged,
 }
 
 impl crate::rejection::Rejection for PersonError {
@@ -536,6 +550,7 @@ impl crate::rejection::Rejection for PersonError {
             | Self::DuplicateNotFound
             | Self::DuplicateInAnotherCampaign
             | Self::DuplicateNotActive => "duplicateId",
+            Self::ExternalIdUnchanged => "externalId",
             // The person as a whole is to blame (or their state), not one input value.
             Self::NotFound
             | Self::Removed
@@ -583,6 +598,9 @@ struct PersonState {
     removed: bool,
     merged_into: Option<PersonId>,
     forgotten: bool,
+    /// The person's ids in other systems (snapshot format 3).
+    #[serde(default)]
+    external_ids: BTreeMap<ExternalSystem, Sensitive<ExternalIdValue>>,
 }
 
 impl PersonState {
@@ -695,6 +713,44 @@ impl Person {
 
     pub fn organizer(&self) -> Option<UserId> {
         self.state.as_ref().and_then(|state| state.organizer)
+    }
+
+    pub fn preferred_language(&self) -> Option<&LanguageTag> {
+        self.state
+            .as_ref()
+            .and_then(|state| state.preferred_language.as_ref())
+    }
+
+    /// The person's contact points, in id order.
+    pub fn contact_points(&self) -> impl Iterator<Item = &ContactPoint> {
+        self.state
+            .iter()
+            .flat_map(|state| state.contact_points.values())
+    }
+
+    /// The responses picked for the person's fields.
+    pub fn field_responses(&self) -> BTreeSet<FieldResponseRef> {
+        self.state
+            .as_ref()
+            .map(|state| state.field_responses.clone())
+            .unwrap_or_default()
+    }
+
+    /// The person's id in `system`, if known (erased once the person is forgotten).
+    pub fn external_id(&self, system: &ExternalSystem) -> Option<&ExternalIdValue> {
+        self.state
+            .as_ref()
+            .and_then(|state| state.external_ids.get(system))
+            .and_then(|value| value.value())
+    }
+
+    /// The person's ids in other systems.
+    pub fn external_ids(
+        &self,
+    ) -> impl Iterator<Item = (&ExternalSystem, &Sensitive<ExternalIdValue>)> {
+        self.state
+            .iter()
+            .flat_map(|state| state.external_ids.iter())
     }
 
     pub fn step(&self, test_id: StructureTestId) -> Option<StepKind> {
@@ -1048,6 +1104,19 @@ impl Person {
                 V::PersonMergedInto { survivor }
             }
             C::RemoveFromCampaign => V::PersonRemovedFromCampaign,
+            C::SetExternalId { system, value } => {
+                let current = state
+                    .external_ids
+                    .get(&system)
+                    .and_then(|value| value.value());
+                if current == value.as_ref() {
+                    return Err(E::ExternalIdUnchanged);
+                }
+                V::PersonExternalIdSet {
+                    system,
+                    value: value.map(Sensitive::new),
+                }
+            }
         };
         Ok(vec![event])
     }
@@ -1260,6 +1329,7 @@ impl Aggregate for Person {
                 removed: false,
                 merged_into: None,
                 forgotten: false,
+                external_ids: BTreeMap::new(),
             });
             return;
         }
@@ -1373,6 +1443,14 @@ impl Aggregate for Person {
             }
             V::PersonMergedInto { survivor } => state.merged_into = Some(survivor),
             V::PersonRemovedFromCampaign => state.removed = true,
+            V::PersonExternalIdSet { system, value } => match value {
+                Some(value) => {
+                    state.external_ids.insert(system, value);
+                }
+                None => {
+                    state.external_ids.remove(&system);
+                }
+            },
             V::PersonForgotten => {
                 // The store can no longer decrypt earlier values; the state drops them too, so a snapshot
                 // taken now holds no personal data at all.
@@ -1384,14 +1462,18 @@ impl Aggregate for Person {
                 for value in state.field_values.values_mut() {
                     *value = Sensitive::Erased;
                 }
+                for value in state.external_ids.values_mut() {
+                    *value = Sensitive::Erased;
+                }
             }
         }
     }
 }
 
 impl StoredAggregate for Person {
-    /// Version 2 of the snapshot format: the state knows the date of record of the current level.
-    const SNAPSHOT_VERSION: u32 = 2;
+    /// Version 3 of the snapshot format: the state knows the person's external ids (version 2: the date of
+    /// record of the current level).
+    const SNAPSHOT_VERSION: u32 = 3;
 
     fn event_schema_version(event_type: &str) -> u32 {
         match event_type {
@@ -1483,6 +1565,8 @@ pub fn upcast_person_assessed_v2(payload: Value) -> Result<Value, UpcastError> {
     body.insert("becomes_current".to_string(), Value::Bool(true));
     Ok(payload)
 }
+
+pub mod restore;
 
 #[cfg(test)]
 mod tests;

@@ -180,6 +180,39 @@ text_value!(
     Lines::Single
 );
 
+text_value!(
+    /// The name of a system outside Groundwork that knows a person by its own id: `action_builder`, an
+    /// employer's payroll (`employee_number`), a union's membership list. Compared case-insensitively, so
+    /// stored lower case by [`ExternalSystem::normalized`].
+    ExternalSystem,
+    "the external system",
+    60,
+    Lines::Single
+);
+
+impl ExternalSystem {
+    /// The system's name lower case, with spaces and dashes as `_`: `Action Builder` and `action-builder`
+    /// are the same system.
+    pub fn normalized(text: &str) -> Result<Self, ValueError> {
+        let name: String = text
+            .trim()
+            .to_lowercase()
+            .chars()
+            .map(|c| if c == ' ' || c == '-' { '_' } else { c })
+            .collect();
+        Self::parse(&name)
+    }
+}
+
+text_value!(
+    /// A person's id in an external system (an Action Builder id, an employee number). Personal: events wrap
+    /// it in `Sensitive`.
+    ExternalIdValue,
+    "the external id",
+    200,
+    Lines::Single
+);
+
 /// A person's name. The given name is required; the family name may be empty because many people have one name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(from = "StoredPersonName")]

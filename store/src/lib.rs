@@ -10,6 +10,7 @@ mod error;
 mod event;
 mod export;
 mod idempotency;
+mod imports;
 mod oidc;
 mod sign_in_attempts;
 pub mod sql;
@@ -26,6 +27,8 @@ pub use event::{
 };
 pub use export::TransferSummary;
 pub use idempotency::{IdempotencyClaim, IdempotencyRequest};
+pub use idempotency::IdempotencyClaim;
+pub use imports::{ImportCounts, ImportRow};
 pub use oidc::OidcSignInRow;
 pub use sign_in_attempts::ThrottleKey;
 pub use store::{BackendKind, Store, StoreOptions};

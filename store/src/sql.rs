@@ -183,6 +183,7 @@ impl AnyRow {
     getter!(opt_date, Option<NaiveDate>);
     getter!(date, NaiveDate);
     getter!(bytes, Vec<u8>);
+    getter!(opt_bytes, Option<Vec<u8>>);
 }
 
 /// A database: the store's own pool (read models live in the same database as the log).

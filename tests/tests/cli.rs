@@ -440,6 +440,7 @@ on_each_backend!(
     a_listen_address_that_is_not_one_is_refused,
     admin_create_makes_a_first_admin_who_can_sign_in,
     people_import_stores_a_whole_file_or_nothing_of_it,
+    people_import_previews_updates_lists_and_undoes,
     the_command_line_acts_only_as_an_account_of_the_chapter,
     people_and_the_wall_chart_export_from_the_command_line_and_as_downloads,
 );
@@ -507,7 +508,7 @@ fn people_import_stores_a_whole_file_or_nothing_of_it(kind: Kind) {
         "column.csv",
         "given_name,family_name,emial\nAna,Silva,a@b.org\n",
     );
-    import(&unknown_column).assert_failure_naming("column emial");
+    import(&unknown_column).assert_failure_naming("column `emial` matches nothing");
     // A level the domain refuses is caught before anything is written, too.
     let off_scale = sandbox.write(
         "level.csv",
@@ -526,7 +527,10 @@ fn people_import_stores_a_whole_file_or_nothing_of_it(kind: Kind) {
     );
     let stored = import(&fixed);
     assert!(
-        stored.assert_success().stderr.contains("imported 3 people"),
+        stored
+            .assert_success()
+            .stderr
+            .contains("imported 3 rows (3 created, 0 updated, 0 unchanged, 0 left out)"),
         "{stored:#?}"
     );
     let after = sandbox.export();
@@ -574,6 +578,98 @@ fn people_import_stores_a_whole_file_or_nothing_of_it(kind: Kind) {
         .map(|line| line["tx"].as_i64().unwrap())
         .collect();
     assert_eq!(new_tx.len(), 1, "one transaction for the file");
+}
+
+fn people_import_previews_updates_lists_and_undoes(kind: Kind) {
+    let mut sandbox = Sandbox::new(kind);
+    sandbox.demo_with_admin(LEAD, "3");
+    let campaign = demo_campaign(&sandbox.export());
+    let run = |args: &[&str]| {
+        let mut all = vec!["people"];
+        all.extend_from_slice(args);
+        sandbox.run(&all)
+    };
+    let first = sandbox.write(
+        "first.csv",
+        "First Name;Last Name;Email;Employee Number\nRosa;Quintero;rosa@example.org;E-1\nOmar;Haddad;;E-2\n",
+    );
+    let import = |file: &str, extra: &[&str]| {
+        let mut args = vec!["import", "--as", LEAD, "--campaign", &campaign];
+        args.extend_from_slice(extra);
+        args.push(file);
+        run(&args)
+    };
+    // A dry run shows the plan of every row and writes nothing.
+    let before = sandbox.export();
+    let dry = import(&first, &["--dry-run"]);
+    dry.assert_success();
+    assert!(dry.stdout.contains("line 2: create"), "{dry:#?}");
+    assert!(dry.stderr.contains("separated by semicolons"), "{dry:#?}");
+    assert!(
+        dry.stderr
+            .contains("column `Employee Number` → external_id:employee_number"),
+        "{dry:#?}"
+    );
+    assert!(dry.stderr.contains("2 to create"), "{dry:#?}");
+    let events = |export: &str| lines_of_kind(export, "event").len();
+    assert_eq!(
+        events(&sandbox.export()),
+        events(&before),
+        "a dry run writes no event"
+    );
+    // Committed, with its progress told.
+    let stored = import(&first, &[]);
+    stored.assert_success();
+    assert!(stored.stderr.contains("progress 2/2 rows"), "{stored:#?}");
+    // A second file matches Omar by his employee number and overwrites nothing but his email, which was empty.
+    let second = sandbox.write(
+        "second.csv",
+        "Employee Number,First Name,Last Name,Email\nE-2,Omar,Haddad,omar@example.org\nE-1,Rosa,Q.,\n",
+    );
+    let updated = import(&second, &[]);
+    assert!(
+        updated
+            .assert_success()
+            .stderr
+            .contains("0 created, 1 updated, 1 unchanged"),
+        "{updated:#?}"
+    );
+    // The list names both files, newest first, with their counts.
+    let list = run(&["imports", "--as", LEAD, "--campaign", &campaign]);
+    list.assert_success();
+    let lines: Vec<&str> = list.stdout.lines().collect();
+    // The dry run is listed too, as planned.
+    assert_eq!(lines.len(), 4, "{list:#?}");
+    assert!(
+        lines[1].ends_with("second.csv") && lines[1].contains("committed"),
+        "{list:#?}"
+    );
+    assert!(
+        lines[2..].iter().all(|line| line.ends_with("first.csv")),
+        "{list:#?}"
+    );
+    assert!(
+        lines[2..].iter().any(|line| line.contains("planned")),
+        "{list:#?}"
+    );
+    let second_id = lines[1].split_whitespace().next().unwrap().to_string();
+    // Undone: Omar's email goes again.
+    let undone = run(&["undo-import", &second_id, "--as", LEAD]);
+    assert!(
+        undone
+            .assert_success()
+            .stderr
+            .contains("1 events for 1 people; 0 later changes"),
+        "{undone:#?}"
+    );
+    let after = sandbox.export();
+    let removed = lines_of_kind(&after, "event")
+        .iter()
+        .filter(|line| line["event_type"] == "ContactPointRemoved")
+        .count();
+    assert_eq!(removed, 1, "the undo removed the email the import added");
+    run(&["undo-import", &second_id, "--as", LEAD])
+        .assert_failure_naming("only a committed import");
 }
 
 #[test]

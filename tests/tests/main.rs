@@ -21,6 +21,7 @@ mod graphql_wall_chart_answers;
 mod hardening;
 mod http_compression;
 mod idempotency;
+mod imports;
 mod level_of_record;
 mod oidc;
 mod projection_quarantine;

@@ -180,6 +180,24 @@ impl ReadAccess<'_> {
     }
 }
 
+/// Leave to use the import service. Every import call authorizes itself like any write of people
+/// (`crate::import::run::authorize`): this only hands the service its dependencies.
+pub struct ImportAccess<'a> {
+    pub identity: &'a Identity,
+    groundwork: &'a Groundwork,
+    read_models: &'a ReadModels,
+}
+
+impl ImportAccess<'_> {
+    pub fn groundwork(&self) -> &Groundwork {
+        self.groundwork
+    }
+
+    pub fn read_models(&self) -> &ReadModels {
+        self.read_models
+    }
+}
+
 /// The single place where GraphQL requests are authorized.
 pub struct Policy;
 
@@ -233,6 +251,18 @@ impl Policy {
         }
         let campaign = groundwork.person_campaign(person).await?;
         Ok(crate::import::campaign_directory(groundwork, campaign).await?)
+    }
+
+    /// Leave to import people: at least `EditPeople` (each call checks the campaign too).
+    pub fn imports<'a>(ctx: &Context<'a>) -> Result<ImportAccess<'a>, ApiError> {
+        let identity = Self::identity(ctx)?;
+        Self::require(identity, Permission::EditPeople)?;
+        let gate = gate(ctx)?;
+        Ok(ImportAccess {
+            identity,
+            groundwork: &gate.groundwork,
+            read_models: &gate.read_models,
+        })
     }
 
     /// Leave to read people: the whole chapter with `Read`, or only one's turf with `ReadTurf` (then

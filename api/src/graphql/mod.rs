@@ -10,6 +10,7 @@ mod chapter;
 mod enums;
 mod fields;
 mod history;
+mod imports;
 pub mod pagination;
 pub mod parse;
 mod person;
@@ -43,6 +44,7 @@ pub struct Query(
     sensitive::SensitiveQuery,
     accounts::AccountsQuery,
     webhooks::WebhooksQuery,
+    imports::ImportQuery,
 );
 
 /// The mutation root: one part per aggregate.
@@ -55,6 +57,7 @@ pub struct Mutation(
     structure_test::StructureTestMutation,
     accounts::AccountsMutation,
     webhooks::WebhooksMutation,
+    imports::ImportMutation,
 );
 
 /// The subscription root.

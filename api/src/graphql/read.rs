@@ -630,6 +630,30 @@ impl Person {
     async fn version(&self, ctx: &Context<'_>) -> Result<i32, ApiError> {
         stream_version(ctx, crate::command::StreamKind::Person, &self.id).await
     }
+    /// The person's ids in other systems (an Action Builder id, an employee number), by system. Empty for
+    /// an analyst without the personal-data grant.
+    async fn external_ids(&self, ctx: &Context<'_>) -> Result<Vec<ExternalId>, ApiError> {
+        let access = Policy::read_people(ctx)?;
+        if access.masks_personal_data() {
+            return Ok(Vec::new());
+        }
+        let person = parse::id("id", &self.id)?;
+        Ok(access
+            .read_models()
+            .external_ids(access.chapter(), person)
+            .await?
+            .into_iter()
+            .map(|(system, value)| ExternalId { system, value })
+            .collect())
+    }
+}
+
+/// A person's id in another system.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ExternalId {
+    /// The system, lower case (`action_builder`, `employee_number`).
+    pub system: String,
+    pub value: String,
 }
 
 impl From<q::PersonDetail> for Person {

@@ -1623,3 +1623,125 @@ fn state_survives_a_snapshot() {
     assert_eq!(back, person);
     assert_eq!(back.units(), BTreeSet::from([WORKSITE]));
 }
+
+fn badge(value: &str) -> (ExternalSystem, ExternalIdValue) {
+    (
+        ExternalSystem::normalized("Employee Number").unwrap(),
+        ExternalIdValue::parse(value).unwrap(),
+    )
+}
+
+fn external_id_set(value: Option<&str>) -> PersonEvent {
+    let (system, _) = badge("x");
+    PersonEvent::PersonExternalIdSet {
+        system,
+        value: value.map(|value| Sensitive::new(ExternalIdValue::parse(value).unwrap())),
+    }
+}
+
+#[tokio::test]
+async fn an_external_id_is_recorded_replaced_and_cleared() {
+    let (system, value) = badge("E-17");
+    assert_eq!(system.as_str(), "employee_number");
+    expect_events(
+        ana(),
+        PersonCommand::SetExternalId {
+            system: system.clone(),
+            value: Some(value.clone()),
+        },
+        vec![external_id_set(Some("E-17"))],
+    )
+    .await;
+    expect_events(
+        ana_and(vec![external_id_set(Some("E-17"))]),
+        PersonCommand::SetExternalId {
+            system: system.clone(),
+            value: None,
+        },
+        vec![external_id_set(None)],
+    )
+    .await;
+    expect_error(
+        ana_and(vec![external_id_set(Some("E-17"))]),
+        PersonCommand::SetExternalId {
+            system,
+            value: Some(value),
+        },
+        PersonError::ExternalIdUnchanged,
+    )
+    .await;
+}
+
+fn folded(events: Vec<PersonEvent>) -> Person {
+    let mut person = Person::default();
+    for event in events {
+        person.apply(event);
+    }
+    person
+}
+
+#[test]
+fn restoring_an_aspect_gives_the_commands_back_to_the_earlier_state() {
+    use super::restore::Aspect;
+    let before = folded(ana_and(vec![contact_added(), joined(NIGHT_SHIFT_UNIT)]));
+    let later = folded(ana_and(vec![
+        contact_added(),
+        joined(NIGHT_SHIFT_UNIT),
+        PersonEvent::ContactPointRemoved {
+            contact_point_id: CONTACT,
+        },
+        PersonEvent::PersonLeftUnit {
+            unit_id: NIGHT_SHIFT_UNIT,
+        },
+        joined(DEPARTMENT),
+        external_id_set(Some("E-17")),
+    ]));
+    // The removed address comes back with its id; the unit moves back; the external id goes.
+    assert_eq!(
+        later.restore(&before, &Aspect::Contacts(ContactKind::Email)),
+        vec![PersonCommand::AddContactPoint {
+            contact_point_id: CONTACT,
+            label: ContactLabel::Home,
+            value: email("ana@example.org"),
+            do_not_contact: false,
+        }]
+    );
+    assert_eq!(
+        later.restore(&before, &Aspect::Units),
+        vec![
+            PersonCommand::LeaveUnit {
+                unit_id: DEPARTMENT
+            },
+            PersonCommand::JoinUnit {
+                unit_id: NIGHT_SHIFT_UNIT
+            }
+        ]
+    );
+    assert_eq!(
+        later.restore(&before, &Aspect::ExternalId(badge("x").0)),
+        vec![PersonCommand::SetExternalId {
+            system: badge("x").0,
+            value: None
+        }]
+    );
+    // What already agrees needs nothing; a person who did not exist before is removed.
+    assert_eq!(later.restore(&before, &Aspect::Name), vec![]);
+    assert_eq!(
+        later.restore(&Person::default(), &Aspect::Existence),
+        vec![PersonCommand::RemoveFromCampaign]
+    );
+    // Each event names the aspects it changes; a removal is known by the kind the point had before.
+    assert_eq!(
+        Aspect::of(
+            &PersonEvent::ContactPointRemoved {
+                contact_point_id: CONTACT
+            },
+            &before
+        ),
+        vec![Aspect::Contacts(ContactKind::Email)]
+    );
+    assert_eq!(
+        Aspect::of(&external_id_set(None), &before),
+        vec![Aspect::ExternalId(badge("x").0)]
+    );
+}

@@ -264,6 +264,18 @@ fn summary(payload: &Payload) -> String {
             }
             PersonEvent::PersonRemovedFromCampaign => "removed from the campaign".to_string(),
             PersonEvent::PersonForgotten => "forgotten".to_string(),
+            PersonEvent::PersonExternalIdSet {
+                system,
+                value: Some(_),
+            } => {
+                format!("id in {system} recorded")
+            }
+            PersonEvent::PersonExternalIdSet {
+                system,
+                value: None,
+            } => {
+                format!("id in {system} cleared")
+            }
             other => {
                 use cqrs_es_event::event_type;
                 event_type(other)

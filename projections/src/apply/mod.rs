@@ -53,6 +53,7 @@ pub(crate) fn tables(projection: &str) -> &'static [&'static str] {
             "rm_person_unit_history",
             "rm_person_responses",
             "rm_contact_points",
+            "rm_person_external_ids",
             "rm_assessments",
             "rm_connections",
             "rm_one_on_ones",

@@ -266,6 +266,28 @@ impl CampaignsBatch {
                 state.row.status = PersonStatusView::Removed;
                 true
             }
+            PersonEvent::PersonExternalIdSet { system, value } => {
+                match value.as_ref().and_then(|value| value.value()) {
+                    Some(value) => {
+                        tx.execute(
+                            "INSERT INTO rm_person_external_ids (person_id, system, campaign_id, value) \
+                             VALUES ($1, $2, $3, $4) ON CONFLICT (person_id, system) \
+                             DO UPDATE SET value = excluded.value",
+                            &args![person, system.as_str(), &state.row.campaign_id, value.as_str()],
+                        )
+                        .await?;
+                    }
+                    // Cleared, or sealed with a key that was destroyed since: no id to look up.
+                    None => {
+                        tx.execute(
+                            "DELETE FROM rm_person_external_ids WHERE person_id = $1 AND system = $2",
+                            &args![person, system.as_str()],
+                        )
+                        .await?;
+                    }
+                }
+                false
+            }
             PersonEvent::PersonForgotten => {
                 self.forget(tx, person, &mut state).await?;
                 effects.erased = true;
@@ -647,6 +669,11 @@ impl CampaignsBatch {
         }
         tx.execute(
             "UPDATE rm_contact_points SET value = NULL WHERE person_id = $1",
+            &args![person],
+        )
+        .await?;
+        tx.execute(
+            "DELETE FROM rm_person_external_ids WHERE person_id = $1",
             &args![person],
         )
         .await?;

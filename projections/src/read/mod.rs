@@ -19,6 +19,7 @@ mod campaigns;
 mod chart;
 #[cfg(feature = "fault-injection")]
 mod faults;
+mod imports;
 mod people;
 mod person;
 mod sql;
@@ -27,6 +28,7 @@ mod tasks;
 pub mod views;
 
 pub use cache::ChartStamp;
+pub use imports::ImportCandidate;
 pub use views::*;
 
 use crate::apply::CampaignOf;

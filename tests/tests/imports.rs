@@ -1,0 +1,656 @@
+//! Imports of people from files through GraphQL (issue 14): upload and mapping (Action Builder's column
+//! names included), a preview that writes nothing, matching by Groundwork id, external id, email and phone,
+//! fill or overwrite per column, a commit whose events carry the import's id, the list of imports, and an
+//! undo that leaves later changes alone unless told otherwise. Every test runs on SQLite and PostgreSQL.
+
+use crate::graphql_support::{Answer, TestApi};
+use base64::Engine as _;
+use serde_json::{json, Value};
+use tests::{backend_tests, TestBackend};
+
+backend_tests!(
+    a_file_is_previewed_matched_and_committed_whole_rows_at_a_time,
+    a_column_fills_only_an_empty_value_unless_it_overwrites,
+    undo_compensates_and_leaves_later_changes_alone_unless_told,
+    files_as_people_have_them_read_the_same,
+    the_mapping_is_saved_per_campaign_and_unknown_columns_must_be_mapped,
+    only_roles_that_edit_people_import,
+);
+
+const UPLOAD: &str = "mutation($input: UploadImportInput!) {
+    uploadImport(input: $input) {
+        encoding delimiter columns { column target overwrite }
+        import { id state fileName }
+    }
+}";
+
+const PREVIEW: &str = "mutation($input: PreviewImportInput!) {
+    previewImport(input: $input) {
+        totals { rows create update unchanged error }
+        rows { line action personId matchedBy changes errors { line column message } suggestions }
+        import { state counts { rows created updated unchanged errors } }
+    }
+}";
+
+const COMMIT: &str = "mutation($input: CommitImportInput!) {
+    commitImport(input: $input) {
+        totals { rows create update unchanged error }
+        events
+        import { state counts { rows created updated unchanged errors } progress { rowsDone rowsTotal } }
+    }
+}";
+
+const UNDO: &str = "mutation($input: UndoImportInput!) {
+    undoImport(input: $input) {
+        people events
+        laterChanges { personId aspect eventType changedById overwritten }
+        refused { personId reason }
+        import { state undoneAt }
+    }
+}";
+
+const PERSON: &str = "query($id: ID!) {
+    person(id: $id) {
+        name status level preferredLanguage unitIds
+        contactPoints { value }
+        externalIds { system value }
+    }
+}";
+
+fn base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+async fn upload_bytes(
+    api: &TestApi,
+    campaign: &str,
+    name: &str,
+    bytes: &[u8],
+    mapping: Value,
+) -> Answer {
+    api.graphql(
+        UPLOAD,
+        json!({"input": {
+            "campaignId": campaign, "fileName": name, "contentBase64": base64(bytes),
+            "mapping": mapping, "defaultRegion": "US"
+        }}),
+    )
+    .await
+}
+
+/// Uploads `text` and returns the import's id.
+async fn upload(api: &TestApi, campaign: &str, name: &str, text: &str, mapping: Value) -> String {
+    let answer = upload_bytes(api, campaign, name, text.as_bytes(), mapping).await;
+    answer.data()["uploadImport"]["import"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn preview(api: &TestApi, import: &str) -> Value {
+    api.graphql(
+        PREVIEW,
+        json!({"input": {"importId": import, "first": 1000}}),
+    )
+    .await
+    .data()["previewImport"]
+        .clone()
+}
+
+async fn commit(api: &TestApi, import: &str, skip_errors: bool) -> Answer {
+    api.graphql(
+        COMMIT,
+        json!({"input": {"importId": import, "skipErrors": skip_errors}}),
+    )
+    .await
+}
+
+/// Uploads and commits a file that must have no errors; returns the import's id.
+async fn import(api: &TestApi, campaign: &str, text: &str, mapping: Value) -> String {
+    let id = upload(api, campaign, "people.csv", text, mapping).await;
+    commit(api, &id, false).await.data();
+    id
+}
+
+async fn person(api: &TestApi, id: &str) -> Value {
+    api.graphql(PERSON, json!({"id": id})).await.data()["person"].clone()
+}
+
+/// The people of the campaign by name: (name → id).
+async fn people_by_name(
+    api: &TestApi,
+    campaign: &str,
+) -> std::collections::BTreeMap<String, String> {
+    let answer = api
+        .graphql(
+            "query($campaign: ID!) { people(campaignId: $campaign, first: 100) { edges { node { id name } } } }",
+            json!({"campaign": campaign}),
+        )
+        .await;
+    answer.data()["people"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| {
+            (
+                edge["node"]["name"].as_str().unwrap().to_string(),
+                edge["node"]["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn row(plan: &Value, line: i64) -> &Value {
+    plan["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["line"] == line)
+        .unwrap_or_else(|| panic!("no row for line {line} in {plan:#}"))
+}
+
+async fn add_email(api: &TestApi, person: &str, email: &str) {
+    api.graphql(
+        "mutation($input: AddContactPointInput!) { addContactPoint(input: $input) { version } }",
+        json!({"input": {"personId": person, "label": "HOME", "email": email}}),
+    )
+    .await
+    .data();
+}
+
+async fn a_file_is_previewed_matched_and_committed_whole_rows_at_a_time(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Riverside").await;
+    let ward = api.add_unit(&campaign, "Ward 3", None).await;
+    // The campaign as a first import leaves it: four people, each with something to be matched by.
+    let first = import(
+        &api,
+        &campaign,
+        "given_name,family_name,email,phone,external_id:action_builder,unit\n\
+         Ana,Silva,ana@example.org,,,Ward 3\n\
+         Bo,Chen,,(415) 555-0100,,\n\
+         Cy,Diaz,,,ab-1,\n\
+         Di,Evans,,,,\n\
+         Fe,Gold,fe@example.org,,,\n",
+        json!(null),
+    )
+    .await;
+    let people = people_by_name(&api, &campaign).await;
+    assert_eq!(people.len(), 5, "{people:?}");
+    // A second person with Fe's email: a row with that email matches two people.
+    let twin = api.add_person(&campaign, "Fee", "Gold").await;
+    add_email(&api, &twin, "FE@example.org").await;
+
+    // Action Builder's column names, a Groundwork id column, spellings of the same email and phone.
+    let file = format!(
+        "Action Builder ID,First Name,Last Name,Email,Phone Number,Preferred Language,Assessment,Groundwork ID,unit\n\
+         ,Ana,Silva,ANA@Example.org,,,2,,\n\
+         ,Bo,Chen,,+1 415-555-0100,,,,\n\
+         action_builder:ab-1,Cy,Diaz,cy@example.org,,,,,\n\
+         ,,,,,es,,{di},\n\
+         ,Eve,Ng,eve@example.org,,,9,,\n\
+         ,Gus,Ho,not-an-email,,,,,\n\
+         ,Fe,Gold,fe@example.org,,,,,\n\
+         ,Ana,Silva,ana.two@example.org,,,,,Ward 3\n\
+         ,Hal,Ito,hal@example.org,,,4,,\n",
+        di = people["Di Evans"]
+    );
+    let second = upload(
+        &api,
+        &campaign,
+        "from-action-builder.csv",
+        &file,
+        json!(null),
+    )
+    .await;
+    let head = api.log_head().await;
+    let plan = preview(&api, &second).await;
+    assert_eq!(
+        plan["totals"],
+        json!({"rows": 9, "create": 2, "update": 3, "unchanged": 1, "error": 3}),
+        "{plan:#}"
+    );
+    let ana = row(&plan, 2);
+    assert_eq!(ana["action"], "UPDATE");
+    assert_eq!(ana["personId"], json!(people["Ana Silva"]));
+    assert_eq!(ana["matchedBy"], "Email");
+    assert_eq!(ana["changes"], json!(["Assessment"]));
+    let bo = row(&plan, 3);
+    assert_eq!(
+        (bo["action"].clone(), bo["matchedBy"].clone()),
+        (json!("UNCHANGED"), json!("Phone Number"))
+    );
+    let cy = row(&plan, 4);
+    assert_eq!(cy["matchedBy"], "Action Builder ID");
+    assert_eq!(cy["personId"], json!(people["Cy Diaz"]));
+    assert_eq!(cy["changes"], json!(["Email"]));
+    let di = row(&plan, 5);
+    assert_eq!(
+        (di["action"].clone(), di["matchedBy"].clone()),
+        (json!("UPDATE"), json!("Groundwork ID"))
+    );
+    // A level off the scale, a broken email and two people with one email: errors with line and column.
+    assert_eq!(
+        row(&plan, 6)["errors"],
+        json!([{"line": 6, "column": "Assessment", "message": row(&plan, 6)["errors"][0]["message"]}])
+    );
+    assert_eq!(row(&plan, 7)["errors"][0]["column"], "Email");
+    let fe = &row(&plan, 8)["errors"][0];
+    assert_eq!(fe["column"], "Email");
+    assert!(
+        fe["message"].as_str().unwrap().contains("matches 2 people"),
+        "{fe}"
+    );
+    // Another Ana Silva in Ward 3 with another email: a new person, with the resemblance only suggested.
+    let namesake = row(&plan, 9);
+    assert_eq!(namesake["action"], "CREATE");
+    assert_eq!(namesake["suggestions"], json!([people["Ana Silva"]]));
+    // The preview wrote nothing about people, and counted the rows on the import.
+    assert_eq!(api.log_head().await, head, "a preview writes no event");
+    assert_eq!(plan["import"]["state"], "PLANNED");
+    assert_eq!(plan["import"]["counts"]["errors"], 3);
+
+    // Committing with errors is refused whole; with skipErrors the error rows are left out whole.
+    let refused = commit(&api, &second, false).await;
+    assert_eq!(refused.error_code(), "VALIDATION");
+    assert!(
+        refused.error_message().contains("3 of 9 rows have errors"),
+        "{}",
+        refused.error_message()
+    );
+    assert_eq!(
+        api.log_head().await,
+        head,
+        "a refused commit writes nothing"
+    );
+    let committed = commit(&api, &second, true).await;
+    let committed = &committed.data()["commitImport"];
+    assert_eq!(committed["totals"]["create"], 2);
+    assert_eq!(committed["totals"]["update"], 3);
+    assert_eq!(committed["import"]["state"], "COMMITTED");
+    assert_eq!(
+        committed["import"]["progress"],
+        json!({"rowsDone": 9, "rowsTotal": 9})
+    );
+
+    let after = people_by_name(&api, &campaign).await;
+    assert!(
+        after.contains_key("Hal Ito")
+            && !after.contains_key("Eve Ng")
+            && !after.contains_key("Gus Ho")
+    );
+    assert_eq!(person(&api, &people["Ana Silva"]).await["level"], 2);
+    let cy = person(&api, &people["Cy Diaz"]).await;
+    assert_eq!(
+        cy["externalIds"],
+        json!([{"system": "action_builder", "value": "ab-1"}])
+    );
+    assert_eq!(cy["contactPoints"], json!([{"value": "cy@example.org"}]));
+    assert_eq!(
+        person(&api, &people["Di Evans"]).await["preferredLanguage"],
+        "es"
+    );
+    let hal = person(&api, &after["Hal Ito"]).await;
+    assert_eq!(
+        (hal["level"].clone(), hal["status"].clone()),
+        (json!(4), json!("ACTIVE"))
+    );
+    let everyone = api
+        .graphql(
+            "query($campaign: ID!) { people(campaignId: $campaign, first: 100) { edges { node { name } } } }",
+            json!({"campaign": campaign}),
+        )
+        .await;
+    let namesakes = everyone.data()["people"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|edge| edge["node"]["name"] == "Ana Silva")
+        .count();
+    assert_eq!(namesakes, 2, "the resemblance was not merged");
+
+    // Every event of the import carries its id: the people it wrote are found by it in the log.
+    let streams = api
+        .groundwork
+        .store()
+        .streams_of_import(&second)
+        .await
+        .unwrap();
+    assert_eq!(
+        streams.len(),
+        5,
+        "three updated and two created people: {streams:?}"
+    );
+    let ana_events = api
+        .groundwork
+        .store()
+        .read_stream("Person", &people["Ana Silva"], 0)
+        .await
+        .unwrap();
+    let tagged: Vec<Option<&String>> = ana_events
+        .iter()
+        .map(|event| event.metadata.get("import"))
+        .collect();
+    assert_eq!(tagged.first().copied().flatten(), Some(&first));
+    assert_eq!(tagged.last().copied().flatten(), Some(&second));
+
+    // The list says who, when, which file, counts and state.
+    let list = api
+        .graphql(
+            "query($campaign: ID!) { imports(campaignId: $campaign) {
+                id fileName createdById state counts { rows created updated unchanged errors } } }",
+            json!({"campaign": campaign}),
+        )
+        .await;
+    let imports = list.data()["imports"].as_array().unwrap().clone();
+    assert_eq!(imports.len(), 2);
+    let listed = imports.iter().find(|i| i["id"] == json!(second)).unwrap();
+    assert_eq!(listed["fileName"], "from-action-builder.csv");
+    assert_eq!(listed["state"], "COMMITTED");
+    assert_eq!(
+        listed["counts"],
+        json!({"rows": 9, "created": 2, "updated": 3, "unchanged": 1, "errors": 3})
+    );
+    assert!(listed["createdById"]
+        .as_str()
+        .is_some_and(|id| !id.is_empty()));
+    let _ = ward;
+    api.stop().await;
+}
+
+async fn a_column_fills_only_an_empty_value_unless_it_overwrites(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Riverside").await;
+    import(
+        &api,
+        &campaign,
+        "given_name,family_name,email,level,language\nAna,Silva,ana@example.org,2,en\nBo,Chen,bo@example.org,,\n",
+        json!(null),
+    )
+    .await;
+    let people = people_by_name(&api, &campaign).await;
+    let file = "email,given_name,family_name,level,language\n\
+                ana@example.org,Anabel,Silva,4,es\n\
+                bo@example.org,Bo,Chen,3,fr\n";
+    // Fill (the default): Ana keeps her level, language and name; Bo, who had none, gets a level and language.
+    let filling = upload(&api, &campaign, "fill.csv", file, json!(null)).await;
+    let plan = preview(&api, &filling).await;
+    assert_eq!(row(&plan, 2)["action"], "UNCHANGED", "{plan:#}");
+    assert_eq!(row(&plan, 3)["changes"], json!(["language", "level"]));
+    commit(&api, &filling, false).await.data();
+    let ana = person(&api, &people["Ana Silva"]).await;
+    assert_eq!(
+        (ana["level"].clone(), ana["preferredLanguage"].clone()),
+        (json!(2), json!("en"))
+    );
+    assert_eq!(person(&api, &people["Bo Chen"]).await["level"], 3);
+    // Overwrite, column by column: the level and the given name are replaced, the language is not.
+    let overwriting = upload(
+        &api,
+        &campaign,
+        "overwrite.csv",
+        file,
+        json!([
+            {"column": "level", "target": "level", "overwrite": true},
+            {"column": "given_name", "target": "given_name", "overwrite": true}
+        ]),
+    )
+    .await;
+    let plan = preview(&api, &overwriting).await;
+    assert_eq!(
+        row(&plan, 2)["changes"],
+        json!(["given_name", "level"]),
+        "{plan:#}"
+    );
+    assert_eq!(row(&plan, 3)["action"], "UNCHANGED");
+    commit(&api, &overwriting, false).await.data();
+    let ana = person(&api, &people["Ana Silva"]).await;
+    assert_eq!(ana["name"], "Anabel Silva");
+    assert_eq!(
+        (ana["level"].clone(), ana["preferredLanguage"].clone()),
+        (json!(4), json!("en"))
+    );
+    api.stop().await;
+}
+
+async fn undo_compensates_and_leaves_later_changes_alone_unless_told(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Riverside").await;
+    api.add_unit(&campaign, "Ward 3", None).await;
+    import(
+        &api,
+        &campaign,
+        "given_name,family_name,email,level\nAna,Silva,ana@example.org,2\nBo,Chen,bo@example.org,\n",
+        json!(null),
+    )
+    .await;
+    let people = people_by_name(&api, &campaign).await;
+    let (ana, bo) = (people["Ana Silva"].clone(), people["Bo Chen"].clone());
+    let second = import(
+        &api,
+        &campaign,
+        "email,given_name,family_name,level,language,unit,Badge\n\
+         ana@example.org,Ana,Silva,4,,,\n\
+         bo@example.org,Bo,Chen,,es,Ward 3,B-7\n\
+         cy@example.org,Cy,Diaz,1,,,\n",
+        json!([
+            {"column": "level", "target": "level", "overwrite": true},
+            {"column": "Badge", "target": "external_id:badge"}
+        ]),
+    )
+    .await;
+    let cy = people_by_name(&api, &campaign).await["Cy Diaz"].clone();
+    // Someone assesses Ana after the import, and adds a note-free email to Cy.
+    api.assess(&ana, 5, None).await.data();
+    add_email(&api, &cy, "cy.work@example.org").await;
+
+    let undo = api
+        .graphql(UNDO, json!({"input": {"importId": second}}))
+        .await;
+    let undo = undo.data()["undoImport"].clone();
+    assert_eq!(undo["import"]["state"], "PARTLY_UNDONE", "{undo:#}");
+    // Bo is back as he was; Ana's later level and everything of Cy are left, and listed.
+    let bo_now = person(&api, &bo).await;
+    assert_eq!(bo_now["preferredLanguage"], Value::Null);
+    assert_eq!(bo_now["unitIds"], json!([]));
+    assert_eq!(bo_now["externalIds"], json!([]));
+    assert_eq!(person(&api, &ana).await["level"], 5);
+    assert_eq!(person(&api, &cy).await["status"], "ACTIVE");
+    let mut aspects: Vec<(String, String, bool)> = undo["laterChanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|change| {
+            (
+                change["personId"].as_str().unwrap().to_string(),
+                change["aspect"].as_str().unwrap().to_string(),
+                change["overwritten"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    aspects.sort();
+    let mut expected = vec![
+        (ana.clone(), "level".to_string(), false),
+        (cy.clone(), "email".to_string(), false),
+    ];
+    expected.sort();
+    assert_eq!(aspects, expected);
+    assert!(undo["laterChanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|change| change["changedById"].is_string() && change["eventType"].is_string()));
+    assert_eq!(undo["people"], 1, "only Bo was compensated: {undo:#}");
+
+    // Told to overwrite: Ana's level goes back to what it was before the import, Cy leaves the campaign.
+    let again = api
+        .graphql(
+            UNDO,
+            json!({"input": {"importId": second, "overwriteLaterChanges": true}}),
+        )
+        .await;
+    let again = again.data()["undoImport"].clone();
+    assert_eq!(again["import"]["state"], "UNDONE", "{again:#}");
+    assert_eq!(person(&api, &ana).await["level"], 2);
+    assert_eq!(person(&api, &cy).await["status"], "REMOVED");
+    // An undone import cannot be undone again.
+    let third = api
+        .graphql(UNDO, json!({"input": {"importId": second}}))
+        .await;
+    assert_eq!(third.error_code(), "VALIDATION");
+    assert_eq!(third.first_error()["extensions"]["field"], "input.importId");
+    api.stop().await;
+}
+
+async fn files_as_people_have_them_read_the_same(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Riverside").await;
+    let text = "given_name\tfamily_name\r\nZoë\tŁukasz\r\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    let mut bom_utf8 = vec![0xEF, 0xBB, 0xBF];
+    bom_utf8.extend_from_slice("given_name,family_name\nJosé,Núñez\n".as_bytes());
+    let mut windows = b"given_name;family_name\nAnna;M".to_vec();
+    windows.extend_from_slice(&[0xFC]);
+    windows.extend_from_slice(b"ller\n");
+    for (bytes, encoding, delimiter, name) in [
+        (utf16, "UTF-16LE", "\t", "Zoë Łukasz"),
+        (bom_utf8, "UTF-8", ",", "José Núñez"),
+        (windows, "windows-1252", ";", "Anna Müller"),
+    ] {
+        let answer = upload_bytes(&api, &campaign, "people.csv", &bytes, json!(null)).await;
+        let uploaded = &answer.data()["uploadImport"];
+        assert_eq!(uploaded["encoding"], encoding);
+        assert_eq!(uploaded["delimiter"], delimiter);
+        assert_eq!(
+            uploaded["columns"],
+            json!([
+                {"column": "given_name", "target": "given_name", "overwrite": false},
+                {"column": "family_name", "target": "family_name", "overwrite": false}
+            ])
+        );
+        let id = uploaded["import"]["id"].as_str().unwrap().to_string();
+        commit(&api, &id, false).await.data();
+        assert!(
+            people_by_name(&api, &campaign).await.contains_key(name),
+            "{name} was imported"
+        );
+    }
+    api.stop().await;
+}
+
+async fn the_mapping_is_saved_per_campaign_and_unknown_columns_must_be_mapped(
+    backend: TestBackend,
+) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Riverside").await;
+    let other = api.create_campaign("Hillside").await;
+    let file = "given_name,family_name,Badge,Shoe size\nAna,Silva,B-1,38\n";
+    // An unknown column is named and refused until it is mapped or ignored.
+    let unmapped = upload(&api, &campaign, "a.csv", file, json!(null)).await;
+    let answer = api
+        .graphql(PREVIEW, json!({"input": {"importId": unmapped}}))
+        .await;
+    assert_eq!(answer.error_code(), "VALIDATION");
+    assert_eq!(answer.first_error()["extensions"]["field"], "input.mapping");
+    assert!(
+        answer.error_message().contains("`Badge`"),
+        "{}",
+        answer.error_message()
+    );
+    // A mapping naming a column the file lacks is refused at once.
+    let wrong = upload_bytes(
+        &api,
+        &campaign,
+        "a.csv",
+        file.as_bytes(),
+        json!([{"column": "Nope", "target": "email"}]),
+    )
+    .await;
+    assert_eq!(wrong.first_error()["extensions"]["field"], "input.mapping");
+    // Mapped and committed: the next file of the campaign starts from that mapping; another campaign's does not.
+    let mapped = upload(
+        &api,
+        &campaign,
+        "a.csv",
+        file,
+        json!([
+            {"column": "Badge", "target": "external_id:badge"},
+            {"column": "Shoe size", "target": "ignore"}
+        ]),
+    )
+    .await;
+    commit(&api, &mapped, false).await.data();
+    let next = upload_bytes(&api, &campaign, "b.csv", file.as_bytes(), json!(null)).await;
+    assert_eq!(
+        next.data()["uploadImport"]["columns"][2],
+        json!({"column": "Badge", "target": "external_id:badge", "overwrite": false})
+    );
+    assert_eq!(
+        next.data()["uploadImport"]["columns"][3]["target"],
+        "ignore"
+    );
+    let elsewhere = upload_bytes(&api, &other, "b.csv", file.as_bytes(), json!(null)).await;
+    assert_eq!(
+        elsewhere.data()["uploadImport"]["columns"][2]["target"],
+        Value::Null
+    );
+    // The file that matched by its badge now updates Ana instead of adding her again.
+    let id = next.data()["uploadImport"]["import"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let plan = preview(&api, &id).await;
+    assert_eq!(plan["totals"]["unchanged"], 1, "{plan:#}");
+    assert_eq!(row(&plan, 2)["matchedBy"], "Badge");
+    api.stop().await;
+}
+
+async fn only_roles_that_edit_people_import(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Riverside").await;
+    let id = upload(&api, &campaign, "a.csv", "given_name\nAna\n", json!(null)).await;
+    let analyst = api.with_other_options(api::http::ApiOptions {
+        dev_identity: Some(api::access::Identity {
+            role: api::access::Role::Analyst,
+            ..api::access::Identity::development()
+        }),
+        ..api::http::ApiOptions::development()
+    });
+    for (query, variables) in [
+        (
+            UPLOAD,
+            json!({"input": {"campaignId": campaign, "fileName": "a.csv", "contentBase64": base64(b"given_name\nBo\n")}}),
+        ),
+        (COMMIT, json!({"input": {"importId": id}})),
+        (UNDO, json!({"input": {"importId": id}})),
+    ] {
+        let answer = crate::graphql_support::post_graphql(&analyst, query, variables).await;
+        assert_eq!(answer.error_code(), "FORBIDDEN", "{:#}", answer.0);
+    }
+    let list = crate::graphql_support::post_graphql(
+        &analyst,
+        "query($campaign: ID!) { imports(campaignId: $campaign) { id } }",
+        json!({"campaign": campaign}),
+    )
+    .await;
+    assert_eq!(list.error_code(), "FORBIDDEN");
+    // Another chapter's import does not exist for the caller.
+    let stranger = api.with_other_options(api::http::ApiOptions {
+        dev_identity: Some(api::access::Identity {
+            chapter: domain::ids::ChapterId::new_random(),
+            ..api::access::Identity::development()
+        }),
+        ..api::http::ApiOptions::development()
+    });
+    let answer = crate::graphql_support::post_graphql(
+        &stranger,
+        "query($id: ID!) { import(id: $id) { id } }",
+        json!({"id": id}),
+    )
+    .await;
+    assert_eq!(answer.data()["import"], Value::Null);
+    api.stop().await;
+}
