@@ -715,12 +715,6 @@ impl Person {
         self.state.as_ref().and_then(|state| state.organizer)
     }
 
-    pub fn preferred_language(&self) -> Option<&LanguageTag> {
-        self.state
-            .as_ref()
-            .and_then(|state| state.preferred_language.as_ref())
-    }
-
     /// The person's contact points, in id order.
     pub fn contact_points(&self) -> impl Iterator<Item = &ContactPoint> {
         self.state

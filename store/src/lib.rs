@@ -27,7 +27,6 @@ pub use event::{
 };
 pub use export::TransferSummary;
 pub use idempotency::{IdempotencyClaim, IdempotencyRequest};
-pub use idempotency::IdempotencyClaim;
 pub use imports::{ImportCounts, ImportRow};
 pub use oidc::OidcSignInRow;
 pub use sign_in_attempts::ThrottleKey;
