@@ -35,7 +35,8 @@ async fn a_mutation_on_one_server_reaches_a_subscription_on_another() {
     ws::listening(&mut socket).await;
 
     api.assess(&ana, 2, None).await.data();
-    let mut change = ws::next_json(&mut socket).await["payload"]["data"]["wallChartChanges"].clone();
+    let mut change =
+        ws::next_json(&mut socket).await["payload"]["data"]["wallChartChanges"].clone();
     while change["kind"] != "PERSON_CELL" {
         change = ws::next_json(&mut socket).await["payload"]["data"]["wallChartChanges"].clone();
     }
@@ -107,7 +108,10 @@ async fn my_tasks_and_their_changes(backend: TestBackend) {
     )
     .await;
     let announced = ws::listening(&mut socket).await;
-    assert_eq!(announced["payload"]["data"]["myTaskChanges"]["listening"], true);
+    assert_eq!(
+        announced["payload"]["data"]["myTaskChanges"]["listening"],
+        true
+    );
 
     let answer = api
         .graphql(
@@ -314,7 +318,10 @@ async fn wall_chart_changes_arrive_over_a_websocket(backend: TestBackend) {
     )
     .await;
     let first = ws::listening(&mut socket).await;
-    assert_eq!(first["payload"]["data"]["wallChartChanges"]["kind"], "LISTENING");
+    assert_eq!(
+        first["payload"]["data"]["wallChartChanges"]["kind"],
+        "LISTENING"
+    );
     api.assess(&ana, 2, None).await.data();
     let change = loop {
         let message = ws::next_json(&mut socket).await;
