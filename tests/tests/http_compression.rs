@@ -242,11 +242,13 @@ async fn a_subscription_works_for_a_client_that_accepts_compression(backend: Tes
     ws::subscribe(
         &mut socket,
         "1",
-        "subscription { logHeadChanges { position } }",
+        "subscription { logHeadChanges(announce: true) { position } }",
         json!({}),
     )
     .await;
-    let event = ws::first_message(&mut socket, || api.create_campaign("Drive")).await;
+    ws::listening(&mut socket).await;
+    api.create_campaign("Drive").await;
+    let event = ws::next_json(&mut socket).await;
     assert_eq!(event["type"], "next", "{event:#}");
     assert!(
         event["payload"]["data"]["logHeadChanges"]["position"].is_string(),
