@@ -830,9 +830,9 @@ fn forgetting_on_the_command_line_reaches_a_running_server(kind: Kind) {
     let export = sandbox.export();
     let person = lines_of_kind(&export, "event")
         .iter()
-        .find(|line| line["event_type"] == "NoteAdded")
+        .find(|line| line["event_type"] == "PersonAddedToCampaign")
         .map(|line| line["stream_id"].as_str().unwrap().to_string())
-        .expect("the demo writes notes");
+        .expect("the demo adds people");
     let url = match &sandbox.database {
         Some(database) => database.url.clone(),
         None => format!(
@@ -877,6 +877,13 @@ fn forgetting_on_the_command_line_reaches_a_running_server(kind: Kind) {
                 },
             );
             let variables = serde_json::json!({"p": person});
+            let noted = crate::graphql_support::post_graphql(
+                &server,
+                "mutation($p: ID!) { addNote(input: {personId: $p, text: \"Asked about nights\"}) { id } }",
+                variables.clone(),
+            )
+            .await;
+            assert!(noted.data()["addNote"]["id"].is_string(), "{noted:?}");
             let before =
                 crate::graphql_support::post_graphql(&server, query, variables.clone()).await;
             let notes = before.data()["personNotes"].as_array().unwrap().clone();

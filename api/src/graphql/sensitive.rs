@@ -188,7 +188,7 @@ impl SensitiveQuery {
         columns: Option<Vec<PeopleExportColumn>>,
     ) -> Result<Option<PeopleExport>, ApiError> {
         let access = Policy::export(ctx)?;
-        take_the_export(ctx)?;
+        take_the_export(ctx, "exportPeople")?;
         let columns = parse_columns(columns)?;
         let campaign: CampaignId = parse::id("campaignId", &campaign_id)?;
         let mut filter = filter.unwrap_or_default().parse()?;
@@ -242,7 +242,7 @@ impl SensitiveQuery {
     ) -> Result<Option<WallChartExport>, ApiError> {
         let access = Policy::export(ctx)?;
         Policy::require(access.identity, crate::access::Permission::Read)?;
-        take_the_export(ctx)?;
+        take_the_export(ctx, "exportWallChart")?;
         let campaign: CampaignId = parse::id("campaignId", &campaign_id)?;
         let test = parse::optional_id("structureTestId", structure_test_id.as_ref())?;
         if !access.reaches(campaign).await? {
@@ -377,12 +377,12 @@ fn parse_columns(
     Ok(columns)
 }
 
-/// Takes this request's one export; refuses a second.
-fn take_the_export(ctx: &Context<'_>) -> Result<(), ApiError> {
+/// Takes this request's one export; refuses a second, naming the refused field.
+fn take_the_export(ctx: &Context<'_>, field: &str) -> Result<(), ApiError> {
     if let Some(taken) = ctx.data_opt::<ExportTaken>() {
         if taken.0.swap(true, std::sync::atomic::Ordering::SeqCst) {
             return Err(ApiError::invalid(
-                "export",
+                field,
                 "one export per request; send another request for another export",
             ));
         }
