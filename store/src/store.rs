@@ -153,6 +153,10 @@ pub(crate) fn metadata_text(metadata: &HashMap<String, String>) -> Result<String
     })
 }
 
+/// A stored JSON text to open: the text, its data subject (whose key opens its sealed values), and where it
+/// was read from (for an error message).
+type StoredText<'a> = (&'a str, Option<&'a str>, &'a (dyn Fn() -> String + Sync));
+
 impl Store {
     /// Connects to `sqlite://path` (the file is created if missing) or `postgres://…`. Does not migrate.
     pub async fn connect(
@@ -816,10 +820,7 @@ impl Store {
 
     /// Opens stored JSON texts (event payloads, snapshot states), each with its data subject, fetching
     /// the keys of every subject that has sealed values in one query.
-    async fn open_texts(
-        &self,
-        texts: Vec<(&str, Option<&str>, &(dyn Fn() -> String + Sync))>,
-    ) -> Result<Vec<Value>, StoreError> {
+    async fn open_texts(&self, texts: Vec<StoredText<'_>>) -> Result<Vec<Value>, StoreError> {
         let mut parsed = Vec::with_capacity(texts.len());
         let mut subjects = BTreeSet::new();
         for (text, data_subject, location) in texts {
@@ -884,7 +885,7 @@ impl Store {
     async fn open_rows_and(
         &self,
         rows: Vec<StoredRow>,
-        snapshot: Option<(&str, Option<&str>, &(dyn Fn() -> String + Sync))>,
+        snapshot: Option<StoredText<'_>>,
     ) -> Result<(Option<Value>, Vec<RecordedEvent>), StoreError> {
         let locations: Vec<String> = rows
             .iter()
@@ -896,8 +897,7 @@ impl Store {
                 Box::new(move || location.clone()) as Box<dyn Fn() -> String + Send + Sync>
             })
             .collect();
-        let mut texts: Vec<(&str, Option<&str>, &(dyn Fn() -> String + Sync))> =
-            Vec::with_capacity(rows.len() + 1);
+        let mut texts: Vec<StoredText<'_>> = Vec::with_capacity(rows.len() + 1);
         let has_snapshot = snapshot.is_some();
         if let Some(snapshot) = snapshot {
             texts.push(snapshot);
