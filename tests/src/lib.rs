@@ -16,6 +16,7 @@ pub use store;
 
 pub mod http;
 pub mod logs;
+pub mod process;
 pub mod world;
 pub mod ws;
 

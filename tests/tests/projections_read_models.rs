@@ -1105,32 +1105,21 @@ backend_tests!(
     committed_batches_publish_changes,
 );
 
-/// The sessions (backend pids) holding this database's advisory locks, once there is one lock per projection
-/// and every holder satisfies `wanted`; fails the test when that does not happen within a minute.
-async fn advisory_lock_holders(store: &Store, wanted: impl Fn(&i32) -> bool) -> Vec<i32> {
-    let deadline = std::time::Instant::now() + StdDuration::from_secs(60);
-    loop {
-        let holders: Vec<i32> = sqlx::query_scalar(
-            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted \
-             AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
-             ORDER BY pid",
-        )
-        .fetch_all(store.postgres_pool().unwrap())
-        .await
-        .unwrap();
-        if holders.len() == PROJECTIONS.len() && holders.iter().all(&wanted) {
-            return holders;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the projections' locks never settled: held by {holders:?}"
-        );
-        // Polling PostgreSQL's lock table: the lock changes hands in another session, which sends no signal.
-        tokio::time::sleep(StdDuration::from_millis(20)).await;
-    }
+/// The sessions (backend pids) holding this database's advisory locks, one per projection held.
+async fn advisory_lock_holders(store: &Store) -> Vec<i32> {
+    sqlx::query_scalar(
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted \
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+         ORDER BY pid",
+    )
+    .fetch_all(store.postgres_pool().unwrap())
+    .await
+    .unwrap()
 }
 
 /// Two processes on one PostgreSQL: each projection runs in exactly one; when it dies, the other takes over.
+/// A projection moves its checkpoint only while it holds its lock, so "caught up" is the signal that the
+/// locks are held: no polling of PostgreSQL's lock table.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_runs_each_projection_in_one_process_and_fails_over() {
     let world = World::new(TestBackend::new(Kind::Postgres).await, 100).await;
@@ -1139,24 +1128,40 @@ async fn postgres_runs_each_projection_in_one_process_and_fails_over() {
     let first = ReadModels::new(&key_store);
     let second = ReadModels::new(&key_store);
     let first_runner = first.start(fast_options());
-    // The first runner holds every projection's lock before the second starts.
-    let holders = advisory_lock_holders(&key_store, |_| true).await;
+    // The first runner, alone, projected the world: it holds every projection's lock before the second starts.
+    caught_up(&first, &key_store).await;
+    let holders = advisory_lock_holders(&key_store).await;
+    assert_eq!(
+        holders.len(),
+        PROJECTIONS.len(),
+        "one lock per projection: {holders:?}"
+    );
     let second_runner = second.start(fast_options());
     let person = world.add_person("Lena", "Berg").await;
     caught_up(&second, &key_store).await;
     assert_eq!(
-        advisory_lock_holders(&key_store, |_| true).await,
+        advisory_lock_holders(&key_store).await,
         holders,
         "one lock per projection, all still with the first runner"
     );
-    // The holder dies; the other process takes every lock over and keeps projecting.
+    // The holder dies; the other process takes every lock over and keeps projecting: only it can have
+    // projected the change made after the death.
     first_runner.abort();
-    advisory_lock_holders(&key_store, |holder| !holders.contains(holder)).await;
     world
         .person(world.lead, person, PersonCommand::FlagFollowUp)
         .await
         .unwrap();
     caught_up(&second, &key_store).await;
+    let taken = advisory_lock_holders(&key_store).await;
+    assert_eq!(
+        taken.len(),
+        PROJECTIONS.len(),
+        "one lock per projection after the failover: {taken:?}"
+    );
+    assert!(
+        taken.iter().all(|holder| !holders.contains(holder)),
+        "the dead runner's sessions still hold locks: {taken:?} against {holders:?}"
+    );
     let detail = second
         .person(world.chapter, person, None)
         .await
