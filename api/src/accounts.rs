@@ -17,7 +17,9 @@ use rand::RngCore as _;
 use secrecy::{ExposeSecret as _, SecretString};
 use sha2::{Digest as _, Sha256};
 use std::net::IpAddr;
-use store::{ApiTokenRow, MembershipRow, SessionRow, Store, StoreError, UserRow};
+use store::{
+    ApiTokenRow, MembershipRow, PasswordChanged, SessionRow, Store, StoreError, UserRow,
+};
 use subtle::ConstantTimeEq as _;
 use uuid::Uuid;
 
@@ -436,14 +438,15 @@ impl Accounts {
             .await?)
     }
 
-    /// Changes the caller's own password after checking the current one; ends every session, so a thief
-    /// holding an old cookie is out too.
+    /// Changes the caller's own password after checking the current one; ends every session and revokes
+    /// every API token of theirs, so a thief holding an old cookie or a token minted with the old password is
+    /// out too (integrations get a new token).
     pub async fn change_password(
         &self,
         user: UserId,
         current: &SecretString,
         new: &SecretString,
-    ) -> Result<(), AccountError> {
+    ) -> Result<PasswordChanged, AccountError> {
         let row = self
             .store
             .user_by_id(&user.to_string())
@@ -455,20 +458,18 @@ impl Accounts {
         self.set_password(user, new).await
     }
 
-    /// Sets a user's password (an admin's reset) and ends all their sessions.
+    /// Sets a user's password (an admin's reset, or the user's own change) and, in the same transaction, ends
+    /// all their sessions and revokes all their API tokens.
     pub async fn set_password(
         &self,
         user: UserId,
         password: &SecretString,
-    ) -> Result<(), AccountError> {
+    ) -> Result<PasswordChanged, AccountError> {
         let hash = hash_password(password)?;
-        self.store
-            .set_password_hash(&user.to_string(), &hash)
-            .await?;
-        self.store
-            .delete_sessions_of_user(&user.to_string())
-            .await?;
-        Ok(())
+        Ok(self
+            .store
+            .set_password_hash(&user.to_string(), &hash, Utc::now())
+            .await?)
     }
 
     /// Disables (or enables) a user. Disabling ends their sessions and revokes their tokens at once.

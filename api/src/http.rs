@@ -652,8 +652,8 @@ struct PasswordBody {
     new_password: SecretString,
 }
 
-/// `POST /auth/password` `{"currentPassword", "newPassword"}`: changes the caller's password and ends all
-/// their sessions (sign in again with the new one).
+/// `POST /auth/password` `{"currentPassword", "newPassword"}`: changes the caller's password, ends all
+/// their sessions (sign in again with the new one) and revokes all their API tokens.
 async fn change_password(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -668,7 +668,13 @@ async fn change_password(
         .change_password(identity.user, &body.current_password, &body.new_password)
         .await
     {
-        Ok(()) => {
+        Ok(changed) => {
+            tracing::info!(
+                user = %identity.user,
+                ended_sessions = changed.ended_sessions,
+                revoked_tokens = changed.revoked_tokens,
+                "password changed"
+            );
             let mut response = StatusCode::NO_CONTENT.into_response();
             set_cookie(&mut response, &session_cookie_header(&state, None));
             response

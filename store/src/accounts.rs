@@ -161,15 +161,36 @@ impl Store {
     }
 
     /// Replaces a user's password hash.
-    pub async fn set_password_hash(&self, user: &str, hash: &str) -> Result<(), StoreError> {
+    /// Replaces a user's password hash and ends every credential the old password may have handed out: their
+    /// sessions are deleted and their API tokens revoked (at `at`), in one transaction, so a password change
+    /// never leaves a thief who signed in with the old one a way back in.
+    pub async fn set_password_hash(
+        &self,
+        user: &str,
+        hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<PasswordChanged, StoreError> {
         let _writer = self.writer_turn().await;
-        self.db()
+        let mut tx = self.db().begin().await?;
+        tx.execute(
+            "UPDATE users SET password_hash = $1 WHERE id = $2",
+            &args![hash, user],
+        )
+        .await?;
+        let ended_sessions = tx
+            .execute("DELETE FROM sessions WHERE user_id = $1", &args![user])
+            .await?;
+        let revoked_tokens = tx
             .execute(
-                "UPDATE users SET password_hash = $1 WHERE id = $2",
-                &args![hash, user],
+                "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+                &args![at, user],
             )
             .await?;
-        Ok(())
+        tx.commit().await?;
+        Ok(PasswordChanged {
+            ended_sessions,
+            revoked_tokens,
+        })
     }
 
     /// The language a user chose for the app, if any.
@@ -430,6 +451,13 @@ impl Store {
             .await?;
         Ok(revoked == 1)
     }
+}
+
+/// What a password change ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordChanged {
+    pub ended_sessions: u64,
+    pub revoked_tokens: u64,
 }
 
 /// One entry of the access log.

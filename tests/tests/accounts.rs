@@ -20,7 +20,7 @@ backend_tests!(
     a_cookie_without_the_csrf_header_is_refused,
     signing_out_ends_the_session,
     signing_out_everywhere_ends_every_session,
-    changing_the_password_ends_sessions_and_the_old_password,
+    changing_the_password_ends_sessions_tokens_and_the_old_password,
     disabling_a_user_ends_sessions_and_tokens_at_once,
     sessions_and_tokens_are_stored_hashed,
     sign_in_is_throttled_per_account,
@@ -275,13 +275,25 @@ async fn signing_out_everywhere_ends_every_session(backend: TestBackend) {
     setup.api.stop().await;
 }
 
-async fn changing_the_password_ends_sessions_and_the_old_password(backend: TestBackend) {
+/// A password change ends every session and revokes every API token of the account (README: people change
+/// a password when they fear it is known, and a token made with it must not outlive it).
+async fn changing_the_password_ends_sessions_tokens_and_the_old_password(backend: TestBackend) {
     let setup = setup(backend).await;
     let router = &setup.api.router;
+    let accounts = Accounts::new(setup.api.groundwork.store().clone());
     let cookie = sign_in(router, "admin@example.org", PASSWORD)
         .await
         .ok()
         .unwrap();
+    let (_, token) = accounts
+        .create_token(&owner(&setup, Role::Admin), "nightly report", Role::Analyst)
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {}", token.expose_secret());
+    assert_eq!(
+        gql(router, &bearer, "{ me { role } }", json!({})).await["data"]["me"]["role"],
+        "ANALYST"
+    );
     let headers = [("cookie", cookie.as_str()), (CSRF_HEADER, "1")];
     let wrong = call(
         router,
@@ -313,6 +325,20 @@ async fn changing_the_password_ends_sessions_and_the_old_password(backend: TestB
     assert_eq!(
         me_with_cookie(router, &cookie).await.status,
         StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        gql(router, &bearer, "{ me { role } }", json!({})).await["status"],
+        401,
+        "the token made before the change is revoked"
+    );
+    let listed = accounts
+        .store()
+        .api_tokens_of_user(&setup.user.to_string(), &setup.chapter.to_string())
+        .await
+        .unwrap();
+    assert!(
+        listed.iter().all(|token| token.revoked_at.is_some()),
+        "{listed:?}"
     );
     assert!(sign_in(router, "admin@example.org", PASSWORD)
         .await
@@ -608,7 +634,22 @@ async fn an_admin_manages_users_and_tokens_over_graphql(backend: TestBackend) {
     let me = gql(router, &organizer, "{ me { role } }", json!({})).await;
     assert_eq!(me["data"]["me"]["role"], "ANALYST");
 
-    // An admin's reset ends the user's sessions; the new temporary password works.
+    // An admin's reset ends the user's sessions and revokes their tokens; the new temporary password works.
+    let created = gql(
+        router,
+        &organizer,
+        "mutation { createApiToken(input: {name: \"before the reset\", role: ANALYST}) { token } }",
+        json!({}),
+    )
+    .await;
+    let before_reset = format!(
+        "Bearer {}",
+        created["data"]["createApiToken"]["token"].as_str().unwrap()
+    );
+    assert_eq!(
+        gql(router, &before_reset, "{ me { role } }", json!({})).await["data"]["me"]["role"],
+        "ANALYST"
+    );
     let reset = gql(
         router,
         &admin,
@@ -623,6 +664,11 @@ async fn an_admin_manages_users_and_tokens_over_graphql(backend: TestBackend) {
     assert_eq!(
         gql(router, &organizer, "{ me { role } }", json!({})).await["status"],
         401
+    );
+    assert_eq!(
+        gql(router, &before_reset, "{ me { role } }", json!({})).await["status"],
+        401,
+        "a token made before the reset is revoked"
     );
     let organizer = sign_in(router, "org@example.org", &new_password)
         .await

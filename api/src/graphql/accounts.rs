@@ -460,8 +460,8 @@ impl AccountsMutation {
         Ok(true)
     }
 
-    /// Gives a member a new temporary password (shown once) and ends all their sessions. Only for users who
-    /// belong to no other chapter.
+    /// Gives a member a new temporary password (shown once), ends all their sessions and revokes their API
+    /// tokens. Only for users who belong to no other chapter.
     async fn reset_user_password(
         &self,
         ctx: &Context<'_>,
