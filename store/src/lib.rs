@@ -18,7 +18,9 @@ mod store;
 mod webhooks;
 
 pub use accounts::{AccessLogDetailRow, TurfUnitRow};
-pub use accounts::{AccessLogRow, ApiTokenRow, MembershipRow, PasswordChanged, SessionRow, UserRow};
+pub use accounts::{
+    AccessLogRow, ApiTokenRow, MembershipRow, PasswordChanged, SessionRow, UserRow,
+};
 pub use aggregate::{to_aggregate_error, AggregateStore, LoadedAggregate};
 pub use crypto::{MasterKey, SEALED_MARKER};
 pub use error::{connection_lost, StoreError};

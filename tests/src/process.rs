@@ -442,7 +442,6 @@ pub fn backend_name(kind: Kind) -> &'static str {
     }
 }
 
-
 impl Sandbox {
     /// The database's URL as the binary is given it: the sandbox's PostgreSQL database, or the SQLite file
     /// in its data directory.
@@ -587,9 +586,9 @@ impl GraphqlClient {
         };
         let status = reply.status();
         match reply.text().await {
-            Ok(text) => Sent::Answer(serde_json::from_str(&text).unwrap_or_else(|_| {
-                serde_json::json!({"errors": [{"message": format!("HTTP {status}: {text}")}]})
-            })),
+            Ok(text) => Sent::Answer(serde_json::from_str(&text).unwrap_or_else(
+                |_| serde_json::json!({"errors": [{"message": format!("HTTP {status}: {text}")}]}),
+            )),
             Err(error) => Sent::Lost(format!("{error:?}")),
         }
     }

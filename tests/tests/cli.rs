@@ -5,9 +5,7 @@
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::time::Duration;
-use tests::process::{
-    backend_name, http_get, mode_of, serve, Sandbox, COMMAND_TIMEOUT,
-};
+use tests::process::{backend_name, http_get, mode_of, serve, Sandbox, COMMAND_TIMEOUT};
 use tests::{decode_base64, ws, Kind};
 
 /// Plain text the demo writes into personal fields (every demo person has an `@example.org` address; the

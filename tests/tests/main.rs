@@ -10,6 +10,7 @@ mod cli;
 mod control_characters;
 mod core_service;
 mod core_snapshots;
+mod crash_safety;
 mod erasure;
 mod graphql_app_support;
 mod graphql_http;

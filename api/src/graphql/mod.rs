@@ -86,6 +86,10 @@ pub struct GraphqlSettings {
     pub read_your_write_wait: std::time::Duration,
     /// The inside address ranges webhook endpoints may be registered in (`GROUNDWORK_WEBHOOK_ALLOW`).
     pub webhook_addresses: crate::webhooks::AllowedRanges,
+    /// How long a claim holds its idempotency key (`GROUNDWORK_IDEMPOTENCY_LEASE_MS`, 30 s by default): a
+    /// retry after a crash takes over a claim only once its lease ran out. Shorter than the longest command
+    /// only in tests that kill the server, where no request of the dead process can still commit.
+    pub idempotency_lease: std::time::Duration,
 }
 
 impl Default for GraphqlSettings {
@@ -100,6 +104,9 @@ impl Default for GraphqlSettings {
             // Projection normally follows within milliseconds; this is for a server under heavy load.
             read_your_write_wait: std::time::Duration::from_secs(10),
             webhook_addresses: crate::webhooks::AllowedRanges::default(),
+            idempotency_lease: write::IDEMPOTENCY_LEASE
+                .to_std()
+                .unwrap_or(std::time::Duration::from_secs(30)),
         }
     }
 }
@@ -117,10 +124,20 @@ impl GraphqlSettings {
             }
         };
         let defaults = Self::default();
+        let idempotency_lease = match env.var("GROUNDWORK_IDEMPOTENCY_LEASE_MS") {
+            None => defaults.idempotency_lease,
+            Some(text) => match text.trim().parse::<u64>() {
+                Ok(value) if value > 0 => std::time::Duration::from_millis(value),
+                _ => anyhow::bail!(
+                    "GROUNDWORK_IDEMPOTENCY_LEASE_MS `{text}` is not a positive number of milliseconds"
+                ),
+            },
+        };
         Ok(Self {
             introspection: flag("GROUNDWORK_GRAPHQL_INTROSPECTION", defaults.introspection)?,
             graphiql: flag("GROUNDWORK_GRAPHIQL", defaults.graphiql)?,
             webhook_addresses: crate::webhooks::allowed_ranges(env)?,
+            idempotency_lease,
             ..defaults
         })
     }
@@ -147,6 +164,10 @@ pub fn schema(deps: SchemaDeps) -> GroundworkSchema {
         })
         .data(writes)
         .data(write::ReadYourWriteWait(deps.settings.read_your_write_wait))
+        .data(write::IdempotencyLease(
+            chrono::TimeDelta::from_std(deps.settings.idempotency_lease)
+                .unwrap_or(write::IDEMPOTENCY_LEASE),
+        ))
         .data(Gate::new(deps.groundwork, deps.read_models, deps.accounts))
         .data(WebhookAddresses(deps.settings.webhook_addresses));
     builder.finish()

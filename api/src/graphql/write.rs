@@ -144,7 +144,10 @@ async fn run_mutation(
         key: &key,
         fingerprint: &fingerprint,
         at: actor.at,
-        lease_until: actor.at + IDEMPOTENCY_LEASE,
+        lease_until: actor.at
+            + ctx
+                .data_opt::<IdempotencyLease>()
+                .map_or(IDEMPOTENCY_LEASE, |lease| lease.0),
         correlation: &correlation_text,
         pending_answer: &pending_answer,
     };
@@ -218,6 +221,9 @@ async fn run_mutation(
 /// longer than any command can take (the store gives up on a connection after 10 s), so a claim is taken
 /// over only when its request is gone — its process died — and never while it may still commit.
 pub const IDEMPOTENCY_LEASE: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
+
+/// The lease this schema's claims take (`GraphqlSettings::idempotency_lease`), as schema data.
+pub(crate) struct IdempotencyLease(pub chrono::TimeDelta);
 
 fn still_running() -> ApiError {
     ApiError::Conflict {
