@@ -17,9 +17,7 @@ use rand::RngCore as _;
 use secrecy::{ExposeSecret as _, SecretString};
 use sha2::{Digest as _, Sha256};
 use std::net::IpAddr;
-use store::{
-    ApiTokenRow, MembershipRow, PasswordChanged, SessionRow, Store, StoreError, UserRow,
-};
+use store::{ApiTokenRow, MembershipRow, PasswordChanged, SessionRow, Store, StoreError, UserRow};
 use subtle::ConstantTimeEq as _;
 use uuid::Uuid;
 
@@ -557,6 +555,54 @@ pub async fn create_chapter_with_admin(
         .await
         .map_err(|error| anyhow::anyhow!("cannot create the chapter: {error}"))?;
     Ok((user, chapter))
+}
+
+/// Gives a chapter that exists in the log — one restored with `groundwork events import`, whose export
+/// carries no accounts (ADR 6) — an admin account, as `groundwork admin create --chapter` does. With
+/// `user`, the account takes the id the log already knows that person by (the actor of their events, the
+/// organizer and assignee the log names), so their history, people and tasks are theirs again. Refuses a
+/// chapter the log does not hold and a user id or email that already has an account.
+pub async fn add_admin_to_chapter(
+    groundwork: &crate::service::Groundwork,
+    email: &str,
+    chapter: ChapterId,
+    user: Option<UserId>,
+    password: &SecretString,
+) -> anyhow::Result<UserId> {
+    let store = groundwork.store();
+    let version = store
+        .stream_version(
+            crate::command::StreamKind::Chapter.stream_type(),
+            &chapter.to_string(),
+        )
+        .await?;
+    if version == 0 {
+        anyhow::bail!(
+            "chapter {chapter} is not in the log; `--chapter` names a chapter that exists (after `events import`)"
+        );
+    }
+    let email = normalize_email(email)?;
+    let user = user.unwrap_or_else(UserId::new_random);
+    if store.user_by_id(&user.to_string()).await?.is_some() {
+        anyhow::bail!("user {user} has an account already");
+    }
+    let created = store
+        .create_user(&UserRow {
+            id: user.to_string(),
+            email: email.clone(),
+            password_hash: Some(hash_password(password)?),
+            oidc_subject: None,
+            disabled_at: None,
+            created_at: Utc::now(),
+        })
+        .await?;
+    if !created {
+        anyhow::bail!("an account for {email} exists already");
+    }
+    Accounts::new(store.clone())
+        .put_membership(user, chapter, Role::Admin, true, true)
+        .await?;
+    Ok(user)
 }
 
 /// Refuses an email address holding a control character, with the domain's rule and message.

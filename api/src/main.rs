@@ -88,15 +88,23 @@ enum EventsCommand {
 
 #[derive(Debug, Subcommand)]
 enum AdminCommand {
-    /// Creates a chapter and its first admin. The password is read from GROUNDWORK_ADMIN_PASSWORD, or else
-    /// from the first line of standard input; there is no default password.
+    /// Creates a chapter and its first admin; or, with --chapter, an admin of a chapter already in the log
+    /// (after `events import`: an export carries no accounts). The password is read from
+    /// GROUNDWORK_ADMIN_PASSWORD, or else from the first line of standard input; there is no default password.
     Create {
         /// The admin's email address (their sign-in name).
         #[arg(long)]
         email: String,
         /// The new chapter's name.
+        #[arg(long, required_unless_present = "chapter", conflicts_with = "chapter")]
+        chapter_name: Option<String>,
+        /// The id of a chapter the log already holds (a restored backup's), instead of a new chapter.
         #[arg(long)]
-        chapter_name: String,
+        chapter: Option<String>,
+        /// With --chapter: the user id the log knows this admin by (their events' actor, the organizer and
+        /// assignee it names), so their history and tasks are theirs again. A new id by default.
+        #[arg(long, requires = "chapter")]
+        user: Option<String>,
     },
 }
 
@@ -284,9 +292,41 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             command:
                 AdminCommand::Create {
                     email,
-                    chapter_name,
+                    chapter_name: None,
+                    chapter: Some(chapter),
+                    user,
                 },
         } => {
+            let chapter = domain::ids::ChapterId::parse(&chapter).map_err(|_| {
+                anyhow::anyhow!("--chapter `{chapter}` is not a chapter id (a UUID)")
+            })?;
+            let user = user
+                .map(|text| {
+                    domain::ids::UserId::parse(&text)
+                        .map_err(|_| anyhow::anyhow!("--user `{text}` is not a user id (a UUID)"))
+                })
+                .transpose()?;
+            groundwork.migrate().await?;
+            let password = admin_password().await?;
+            let user =
+                api::accounts::add_admin_to_chapter(&groundwork, &email, chapter, user, &password)
+                    .await?;
+            eprintln!(
+                "groundwork: {email} (user {user}) is an admin of chapter {chapter}; sign in at /auth/sign-in"
+            );
+            println!("{chapter}");
+            Ok(())
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    email,
+                    chapter_name,
+                    ..
+                },
+        } => {
+            let chapter_name = chapter_name
+                .ok_or_else(|| anyhow::anyhow!("--chapter-name or --chapter is needed"))?;
             groundwork.migrate().await?;
             let password = admin_password().await?;
             let (user, chapter) = api::accounts::create_chapter_with_admin(

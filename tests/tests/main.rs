@@ -6,6 +6,7 @@
 mod accounts;
 mod authz_matrix;
 mod authz_scope;
+mod backup_drill;
 mod cli;
 mod control_characters;
 mod core_service;
