@@ -116,30 +116,8 @@ impl ChildGuard {
         let (sender, output) = mpsc::channel();
         let stdout = Arc::new(Mutex::new(String::new()));
         let stderr = Arc::new(Mutex::new(String::new()));
-        let pipes: [(Box<dyn Read + Send>, &Arc<Mutex<String>>); 2] = [
-            (Box::new(child.stdout.take().unwrap()), &stdout),
-            (Box::new(child.stderr.take().unwrap()), &stderr),
-        ];
-        for (pipe, text) in pipes {
-            let (sender, text) = (sender.clone(), text.clone());
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(pipe);
-                let mut line = Vec::new();
-                loop {
-                    line.clear();
-                    match reader.read_until(b'\n', &mut line) {
-                        Ok(0) | Err(_) => break,
-                        Ok(_) => {
-                            let line = String::from_utf8_lossy(&line).into_owned();
-                            text.lock().unwrap().push_str(&line);
-                            // The receiver may be gone (the guard was dropped): the pipe is still drained.
-                            let _ = sender.send(Output::Line(line));
-                        }
-                    }
-                }
-                let _ = sender.send(Output::Closed);
-            });
-        }
+        read_lines(child.stdout.take().unwrap(), stdout.clone(), sender.clone());
+        read_lines(child.stderr.take().unwrap(), stderr.clone(), sender);
         Self {
             child,
             output,
@@ -233,6 +211,31 @@ impl ChildGuard {
             stderr: self.stderr.lock().unwrap().clone(),
         }
     }
+}
+
+/// Reads a child's pipe on a thread of its own: each line is kept in `text` and passed on, then `Closed`.
+fn read_lines(
+    pipe: impl Read + Send + 'static,
+    text: Arc<Mutex<String>>,
+    sender: mpsc::Sender<Output>,
+) {
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(pipe);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            match reader.read_until(b'\n', &mut line) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    let line = String::from_utf8_lossy(&line).into_owned();
+                    text.lock().unwrap().push_str(&line);
+                    // The receiver may be gone (the guard was dropped): the pipe is still drained.
+                    let _ = sender.send(Output::Line(line));
+                }
+            }
+        }
+        let _ = sender.send(Output::Closed);
+    });
 }
 
 impl Drop for ChildGuard {
