@@ -388,6 +388,35 @@ impl Sandbox {
             })
     }
 
+    /// Every row of every read-model table, as JSON text, sorted per table: what the projections hold.
+    pub fn read_model_tables(&self) -> Vec<(String, Vec<String>)> {
+        let mut tables = Vec::new();
+        for projection in projections::PROJECTIONS {
+            for table in projections::projection_tables(projection) {
+                let mut rows: Vec<(String,)> = match self.database {
+                    Some(_) => self.select(&format!("SELECT row_to_json(t)::text FROM {table} t")),
+                    None => {
+                        let columns: Vec<(String,)> = self.select(&format!(
+                            "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
+                        ));
+                        let columns: Vec<String> =
+                            columns.into_iter().map(|(name,)| name).collect();
+                        self.select(&format!(
+                            "SELECT json_array({}) FROM {table}",
+                            columns.join(", ")
+                        ))
+                    }
+                };
+                rows.sort();
+                tables.push((
+                    table.to_string(),
+                    rows.into_iter().map(|(row,)| row).collect(),
+                ));
+            }
+        }
+        tables
+    }
+
     pub fn write_key_file(&self, text: &str, mode: u32) {
         use std::os::unix::fs::PermissionsExt;
         std::fs::create_dir_all(self.data_dir()).unwrap();

@@ -553,9 +553,31 @@ fn kill_nine_under_concurrent_writers(kind: Kind) {
         "seed {seed}: idempotency keys without an answer: {stuck:?}"
     );
 
-    // The read models equal a rebuild from the log.
+    // The read models equal a rebuild from the log: every table row for row, and the answers.
     server_logs.push(server.child.kill().stderr);
+    let live_tables = sandbox.read_model_tables();
     sandbox.run(&["projections", "rebuild"]).assert_success();
+    let rebuilt_tables = sandbox.read_model_tables();
+    assert!(
+        live_tables
+            .iter()
+            .any(|(table, rows)| table == "rm_people" && !rows.is_empty()),
+        "seed {seed}: the read models hold the people"
+    );
+    for ((table, live_rows), (_, rebuilt_rows)) in live_tables.iter().zip(&rebuilt_tables) {
+        let missing: Vec<&String> = live_rows
+            .iter()
+            .filter(|row| !rebuilt_rows.contains(row))
+            .collect();
+        let extra: Vec<&String> = rebuilt_rows
+            .iter()
+            .filter(|row| !live_rows.contains(row))
+            .collect();
+        assert!(
+            missing.is_empty() && extra.is_empty() && live_rows.len() == rebuilt_rows.len(),
+            "seed {seed}: {table} differs from its rebuild; only live: {missing:?}; only rebuilt: {extra:?}"
+        );
+    }
     let server = Server::start(&mut sandbox);
     let client = client.at(&server.base_url());
     let rebuilt = runtime.block_on(read_models(&client, &campaign.id));
