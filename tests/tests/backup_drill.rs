@@ -213,18 +213,25 @@ fn restore_answers_the_same(kind: Kind) {
     restored.run(&["events", "import", &file]).assert_success();
     restored.run(&["projections", "rebuild"]).assert_success();
     restored.set("GROUNDWORK_ADMIN_PASSWORD", PASSWORD);
-    restored
-        .run(&[
+    let admin = |chapter: &str, user: &str| {
+        restored.run(&[
             "admin",
             "create",
             "--email",
             LEAD,
             "--chapter",
-            &chapter,
+            chapter,
             "--user",
-            &lead,
+            user,
         ])
-        .assert_success();
+    };
+    // Wrong ids are refused, naming the option, and leave no account behind.
+    admin("not-a-chapter", &lead).assert_failure_naming("--chapter `not-a-chapter`");
+    admin(&chapter, "nobody").assert_failure_naming("--user `nobody`");
+    let elsewhere = uuid::Uuid::new_v4().to_string();
+    admin(&elsewhere, &lead).assert_failure_naming("is not in the log");
+    admin(&chapter, &lead).assert_success();
+    admin(&chapter, &lead).assert_failure_naming("has an account already");
     let server = Server::start(&mut restored);
     let after = runtime.block_on(async {
         let client = GraphqlClient::sign_in(&server.base_url(), LEAD, PASSWORD).await;
