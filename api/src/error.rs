@@ -40,11 +40,12 @@ pub enum ApiError {
     /// Something failed inside Groundwork. The cause is logged under `reference`; the client only sees that.
     #[error("an internal error occurred (reference {reference})")]
     Internal { reference: String },
-    /// The database connection was lost while answering (a restart, a terminated backend, a full pool):
-    /// nothing is known to have gone wrong with the request itself, and a retry is expected to work. A
-    /// mutation retried with its idempotency key applies at most once.
-    #[error("the database connection was lost; retry the request (reference {reference})")]
-    Unavailable { reference: String },
+    /// The database connection was lost while answering (a restart, a terminated backend, a full pool), or
+    /// the read models the request needs were still behind the log when its wait ran out: nothing is known
+    /// to have gone wrong with the request itself, and a retry is expected to work. A mutation retried with
+    /// its idempotency key applies at most once. `message` says which of the two it was.
+    #[error("{message} (reference {reference})")]
+    Unavailable { message: String, reference: String },
     /// A mutation is done, but the read models did not show it within the wait: the object it changed
     /// cannot be shown as it now is. Reading it again shortly does (`position` is the write's place in the
     /// log).
@@ -99,7 +100,24 @@ impl ApiError {
     pub fn unavailable(cause: impl std::fmt::Display) -> Self {
         let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
         tracing::warn!(reference = %reference, cause = %cause, "database connection lost");
-        Self::Unavailable { reference }
+        Self::Unavailable {
+            message: "the database connection was lost; retry the request".to_string(),
+            reference,
+        }
+    }
+
+    /// The read models a request reads from were still behind the log when its wait ran out (a server
+    /// catching up after a restart, or a long-running transaction holding readers back on PostgreSQL): the
+    /// retryable error, logged with `what` waited.
+    pub fn read_models_behind(what: &str) -> Self {
+        let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
+        tracing::warn!(reference = %reference, waiting = what, "the read models did not catch up in time");
+        Self::Unavailable {
+            message:
+                "the read models are still catching up with the log; retry the request shortly"
+                    .to_string(),
+            reference,
+        }
     }
 
     /// The stable code of this kind.

@@ -52,6 +52,7 @@ pub const ENGLISH: &[(&str, &str)] = &[
     // The API boundary.
     ("api.internal", "an internal error occurred (reference {})"),
     ("api.unavailable", "the database connection was lost; retry the request (reference {})"),
+    ("api.read_models_behind", "the read models are still catching up with the log; retry the request shortly (reference {})"),
     ("api.stale", "the change is saved (version {}) but not readable yet; read it again shortly"),
     ("api.not_found", "{} {} was not found"),
     ("api.conflict", "{} {} has changed since version {}; it is now at version {}"),
@@ -269,6 +270,7 @@ pub const ENGLISH: &[(&str, &str)] = &[
 pub const SPANISH: &[(&str, &str)] = &[
     ("api.internal", "se produjo un error interno (referencia {0})"),
     ("api.unavailable", "se perdió la conexión con la base de datos; repita la solicitud (referencia {0})"),
+    ("api.read_models_behind", "los datos de consulta aún se están poniendo al día con el registro; repita la solicitud en un momento (referencia {0})"),
     ("api.stale", "el cambio está guardado (versión {0}) pero aún no se puede leer; vuelva a leerlo en un momento"),
     ("api.not_found", "no se encontró {0} {1}"),
     ("api.conflict", "{0} {1} cambió desde la versión {2}; ahora está en la versión {3}"),

@@ -155,30 +155,38 @@ fn next_tx_id_sql(kind: BackendKind) -> &'static str {
 ///
 /// SQLite: every committed row is readable, as SQLite commits one writer at a time, in tx id order.
 ///
-/// PostgreSQL: only rows of transactions older than the oldest one still running: nothing can commit before
-/// them any more, so a reader that passed them never has to look back. The horizon passes running
-/// transactions the caller knows never append (`not_appending`: the projection runners' own batch
-/// transactions): it is the oldest running transaction *not* in that list, or the snapshot's xmax when there
-/// is none. Every transaction below it has finished or is one that writes no events, and every later one gets
-/// a larger id, so a reader that passed it still never has to look back. The ids are our own integers,
-/// written into the SQL.
+/// PostgreSQL: only rows of transactions older than the oldest one still running that could still append
+/// to this database's log: nothing can commit before them any more, so a reader that passed them never has
+/// to look back. Transaction ids are cluster-wide, so the snapshot's running transactions include those of
+/// every other database on the server; a transaction that `pg_stat_activity` shows working in another
+/// database cannot write here and is passed. Anything not shown there (a backend the caller may not see, or
+/// one that finished between the snapshot and the look) is held back, which is safe. The horizon also
+/// passes running transactions the caller knows never append (`not_appending`: the projection runners' own
+/// batch transactions). It is the oldest running transaction left, or the snapshot's xmax when there is
+/// none. Every transaction below it has finished or is one that writes no events here, and every later one
+/// gets a larger id, so a reader that passed it still never has to look back. The ids are our own integers,
+/// written into the SQL. `pg_stat_activity` gives 32-bit ids, compared with the 64-bit ones modulo 2^32
+/// (the running ones are never 2^31 apart).
 fn visible_filter(kind: BackendKind, not_appending: &[i64]) -> String {
     match kind {
         BackendKind::Sqlite => String::new(),
-        BackendKind::Postgres if not_appending.is_empty() => {
-            "AND tx_id < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint \
-             + tx_id_offset FROM store_settings)"
-                .to_string()
-        }
         BackendKind::Postgres => {
-            let list = not_appending
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ");
+            let named = if not_appending.is_empty() {
+                String::new()
+            } else {
+                let list = not_appending
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!("AND x::text::bigint NOT IN ({list}) ")
+            };
             format!(
                 "AND tx_id < (SELECT COALESCE((SELECT MIN(x::text::bigint) FROM \
-                 pg_snapshot_xip(pg_current_snapshot()) AS x WHERE x::text::bigint NOT IN ({list})), \
+                 pg_snapshot_xip(pg_current_snapshot()) AS x WHERE TRUE {named}\
+                 AND x::text::bigint % 4294967296 NOT IN (SELECT backend_xid::text::bigint \
+                 FROM pg_stat_activity WHERE backend_xid IS NOT NULL \
+                 AND datname <> current_database())), \
                  pg_snapshot_xmax(pg_current_snapshot())::text::bigint) + tx_id_offset FROM store_settings)"
             )
         }

@@ -12,6 +12,8 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import parsons" 2>/de
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "parsons==$PARSONS_VERSION"
 fi
+# `--prepare`: only make the environment (scripts/test.sh does it while Rust compiles).
+[ "${1:-}" = "--prepare" ] && exit 0
 
 cargo build --quiet -p api --bin groundwork
 BIN="target/debug/groundwork"

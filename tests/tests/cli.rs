@@ -75,6 +75,8 @@ on_each_backend!(
     people_import_stores_a_whole_file_or_nothing_of_it,
     the_command_line_acts_only_as_an_account_of_the_chapter,
     people_and_the_wall_chart_export_from_the_command_line_and_as_downloads,
+    people_import_previews_updates_lists_and_undoes,
+    webhooks_arrive_at_least_once_through_a_receiver_outage_and_a_killed_server,
 );
 
 /// The account the demo's chapter is created with; the commands on its people run as this account.
@@ -210,13 +212,6 @@ fn people_import_stores_a_whole_file_or_nothing_of_it(kind: Kind) {
         .map(|line| line["tx"].as_i64().unwrap())
         .collect();
     assert_eq!(new_tx.len(), 1, "one transaction for the file");
-}
-
-/// On SQLite only for now: on PostgreSQL the second import of this test once waited in vain (30 s) for the
-/// read models to catch up with the log, an open defect noted on issue 14.
-#[test]
-fn people_import_previews_updates_lists_and_undoes_on_sqlite() {
-    people_import_previews_updates_lists_and_undoes(Kind::Sqlite);
 }
 
 fn people_import_previews_updates_lists_and_undoes(kind: Kind) {
@@ -923,14 +918,6 @@ fn admin_create_makes_a_first_admin_who_can_sign_in(kind: Kind) {
 /// Webhooks end to end: a receiver that verifies signatures is down (it drops every connection), comes back,
 /// and `groundwork serve` is killed while a delivery waits for the receiver's answer; after a restart every
 /// event of the log has arrived at least once, and the one cut off arrived again with the same id and body.
-/// On PostgreSQL only for now: the SQLite run once waited in vain (30 s) for the delivery it was to hold, on a
-/// machine with a load of 26; see the webhooks report. The in-process `webhooks` tests cover SQLite.
-#[test]
-#[ignore = "open defect (issue 14): after the kill, deliveries did not all arrive within 30 s in the full suite"]
-fn webhooks_survive_a_receiver_outage_and_a_killed_server_on_postgres() {
-    webhooks_arrive_at_least_once_through_a_receiver_outage_and_a_killed_server(Kind::Postgres);
-}
-
 fn webhooks_arrive_at_least_once_through_a_receiver_outage_and_a_killed_server(kind: Kind) {
     use std::collections::BTreeSet;
     use std::sync::{Arc, Condvar, Mutex};

@@ -68,7 +68,7 @@ fn write_extensions(error: &ApiError, extensions: &mut ErrorExtensionValues) {
             field: Some(field), ..
         } => extensions.set("field", field.as_str()),
         ApiError::Internal { reference } => extensions.set("reference", reference.as_str()),
-        ApiError::Unavailable { reference } => {
+        ApiError::Unavailable { reference, .. } => {
             extensions.set("reference", reference.as_str());
             extensions.set("retryable", true);
         }

@@ -442,9 +442,7 @@ async fn prepare_pass(
         .await
         .map_err(ApiError::internal)?
     {
-        return Err(ApiError::unavailable(
-            "the read models did not catch up with the log in time",
-        ));
+        return Err(ApiError::read_models_behind("an import's matching"));
     }
     let candidates = read_models
         .import_candidates(identity.chapter, campaign)
