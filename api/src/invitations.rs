@@ -151,7 +151,11 @@ impl Accounts {
         let invitation = self.store().invitation(id).await?;
         // The attempt counts before the code or the password is checked, as a sign-in's does.
         let email = invitation.as_ref().map(|row| row.email.as_str());
-        if !self.throttle.claim_invitation(id, email, address, now).await? {
+        if !self
+            .throttle
+            .claim_invitation(id, email, address, now)
+            .await?
+        {
             return Err(AccountError::Throttled);
         }
         let invitation = match invitation {

@@ -31,7 +31,8 @@ pub struct InvitationRow {
     pub revoked_by: Option<String>,
 }
 
-const INVITATION_COLUMNS: &str = "id, chapter_id, email, role, personal_data, can_export, code_hash, \
+const INVITATION_COLUMNS: &str =
+    "id, chapter_id, email, role, personal_data, can_export, code_hash, \
      invited_by, created_at, expires_at, accepted_at, accepted_by, revoked_at, revoked_by";
 
 impl InvitationRow {

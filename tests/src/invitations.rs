@@ -11,7 +11,8 @@ use std::future::Future;
 use store::Store;
 
 /// The mutation that invites `$e` with role `$r`: the answer holds the invitation and its code.
-pub const INVITE: &str = "mutation($e: String!, $r: Role!) { addUser(input: {email: $e, role: $r}) \
+pub const INVITE: &str =
+    "mutation($e: String!, $r: Role!) { addUser(input: {email: $e, role: $r}) \
      { invitation { id email role expiresAt expired } code path } }";
 
 /// The password [`invite_and_accept`] gives the accounts it creates.

@@ -526,7 +526,8 @@ async fn an_admin_manages_users_and_tokens_over_graphql(backend: TestBackend) {
         "org@example.org"
     );
     let code = tests::invitations::code_of(&added["data"]);
-    let accepted = tests::invitations::accept_over_http(router, &code, "the organizer's own password").await;
+    let accepted =
+        tests::invitations::accept_over_http(router, &code, "the organizer's own password").await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
     let user_id = accepted.body["userId"].as_str().unwrap().to_string();
     let organizer = sign_in(router, "org@example.org", "the organizer's own password")

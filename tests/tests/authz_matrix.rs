@@ -475,6 +475,14 @@ async fn world(backend: TestBackend) -> World {
         .await;
         members.push((role, user));
     }
+    // An invitation nobody has answered yet, for `invitations` to list.
+    act(
+        &schema,
+        &as_admin,
+        tests::invitations::INVITE,
+        json!({"e": "pending@example.org", "r": "ORGANIZER"}),
+    )
+    .await;
     let activist = members[1].1;
     let campaign = mutate(
         "mutation { createCampaign(input: {name: \"Drive\", goal: 10}) { id } }",
@@ -929,10 +937,7 @@ impl World {
                 json!({"e": email, "r": "ORGANIZER"}),
             )
             .await;
-            ids.insert(
-                "id".to_string(),
-                text_at(&data, "/addUser/invitation/id"),
-            );
+            ids.insert("id".to_string(), text_at(&data, "/addUser/invitation/id"));
         }
         if operation == "revokeApiToken" {
             let data = act(

@@ -23,6 +23,7 @@ backend_tests!(
     accepting_is_throttled_like_signing_in,
     another_chapters_admin_reaches_only_their_own_membership,
     invitations_are_listed_withdrawn_and_in_the_access_log,
+    a_code_raced_by_several_acceptances_works_once,
 );
 
 const A_PASSWORD: &str = "chapter A admin passphrase";
@@ -415,7 +416,12 @@ async fn accepting_is_throttled_like_signing_in(backend: TestBackend) {
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.text);
     }
     let right = accept_over_http(router, &code, B_PASSWORD).await;
-    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "{}", right.text);
+    assert_eq!(
+        right.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        right.text
+    );
     let sign_in_now = sign_in(router, "b@example.org", B_PASSWORD, None).await;
     assert_eq!(sign_in_now.status, StatusCode::TOO_MANY_REQUESTS);
     let users = users_of(&setup, &setup.a).await;
@@ -429,7 +435,12 @@ async fn accepting_is_throttled_like_signing_in(backend: TestBackend) {
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
     }
     let right = accept_over_http(router, &code, NEW_PASSWORD).await;
-    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "{}", right.text);
+    assert_eq!(
+        right.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        right.text
+    );
     setup.api.stop().await;
 }
 
@@ -515,7 +526,10 @@ async fn another_chapters_admin_reaches_only_their_own_membership(backend: TestB
     assert_eq!(joined_b.status, StatusCode::OK, "{}", joined_b.text);
     assert_eq!(joined_a.body["userId"], joined_b.body["userId"]);
     let first = sign_in(router, "both@example.org", NEW_PASSWORD, None).await;
-    assert_eq!(first.body["chapterId"], setup.chapter_a.to_string().as_str());
+    assert_eq!(
+        first.body["chapterId"],
+        setup.chapter_a.to_string().as_str()
+    );
     gql(
         router,
         &setup.a,
@@ -618,5 +632,56 @@ async fn invitations_are_listed_withdrawn_and_in_the_access_log(backend: TestBac
         acceptance["subjectId"],
         second["data"]["addUser"]["invitation"]["id"]
     );
+    setup.api.stop().await;
+}
+
+async fn a_code_raced_by_several_acceptances_works_once(backend: TestBackend) {
+    let setup = setup(backend).await;
+    for (round, email) in ["b@example.org", "raced@example.org"]
+        .into_iter()
+        .enumerate()
+    {
+        let code = code_of(&invite(&setup, &setup.a, email).await["data"]);
+        let password = if round == 0 { B_PASSWORD } else { NEW_PASSWORD };
+        // Four at once: within the throttle's five attempts per invitation.
+        let tries = (0..4).map(|_| {
+            let router = setup.api.router.clone();
+            let code = code.clone();
+            tokio::spawn(async move { accept_over_http(&router, &code, password).await })
+        });
+        let replies: Vec<Reply> = futures::future::join_all(tries)
+            .await
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        let accepted = replies
+            .iter()
+            .filter(|reply| reply.status == StatusCode::OK)
+            .count();
+        assert_eq!(accepted, 1, "{email}: {replies:#?}");
+        for reply in replies
+            .iter()
+            .filter(|reply| reply.status != StatusCode::OK)
+        {
+            assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
+            assert!(
+                refusal(reply).1.contains(invitations::USED),
+                "{}",
+                reply.text
+            );
+        }
+    }
+    let log = setup
+        .api
+        .groundwork
+        .store()
+        .access_log(&setup.chapter_a.to_string(), 100)
+        .await
+        .unwrap();
+    let acceptances = log
+        .iter()
+        .filter(|entry| entry.action == invitations::ACCEPTED)
+        .count();
+    assert_eq!(acceptances, 2);
     setup.api.stop().await;
 }

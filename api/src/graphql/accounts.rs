@@ -3,8 +3,8 @@
 
 use super::authz::{AccountsAccess, Policy, Role};
 use crate::access::Permission;
-use crate::invitations::{self, NewInvitation};
 use crate::error::ApiError;
+use crate::invitations::{self, NewInvitation};
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use domain::ids::UserId;
@@ -475,8 +475,12 @@ impl AccountsMutation {
         let access = Policy::accounts(ctx, Permission::ManageUsers)?;
         let store = access.accounts().store();
         let chapter = access.identity.chapter.to_string();
-        let not_found =
-            || ApiError::not_found(format!("no open invitation {} in this chapter", id.as_str()));
+        let not_found = || {
+            ApiError::not_found(format!(
+                "no open invitation {} in this chapter",
+                id.as_str()
+            ))
+        };
         let row = store
             .invitation(id.as_str())
             .await?
