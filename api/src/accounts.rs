@@ -44,6 +44,12 @@ pub enum AccountError {
     Disabled,
     #[error("{0}")]
     Invalid(String),
+    /// A refusal that names the request's field it is about (`code`, `password`, `input.email`).
+    #[error("{field}: {message}")]
+    InvalidField {
+        field: &'static str,
+        message: String,
+    },
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -70,6 +76,7 @@ impl From<AccountError> for ApiError {
                 message,
                 field: None,
             },
+            E::InvalidField { field, message } => Api::invalid(field, message),
             E::NotFound(message) => Api::not_found(message),
             E::Store(cause) => Api::store(cause),
             E::Hashing => Api::internal("password hashing failed"),
@@ -105,7 +112,7 @@ pub struct NewAccount<'a> {
 /// The account service over the store.
 pub struct Accounts {
     store: Store,
-    throttle: Throttle,
+    pub(crate) throttle: Throttle,
 }
 
 impl Accounts {
@@ -173,6 +180,7 @@ impl Accounts {
                 personal_data,
                 can_export,
                 created_at: Utc::now(),
+                disabled_at: None,
             })
             .await?;
         Ok(())
@@ -247,21 +255,30 @@ impl Accounts {
         ))
     }
 
+    /// The membership a session of an authenticated `user` opens: in `chapter`, or the user's first chapter
+    /// that has not disabled them. A chapter that disabled them answers [`AccountError::Disabled`] (said only
+    /// to someone who authenticated); no membership at all is [`AccountError::BadCredentials`].
     async fn membership_for(
         &self,
         user: &str,
         chapter: Option<ChapterId>,
     ) -> Result<MembershipRow, AccountError> {
-        let membership = match chapter {
-            Some(chapter) => self.store.membership(user, &chapter.to_string()).await?,
-            None => self
+        let memberships = match chapter {
+            Some(chapter) => self
                 .store
-                .memberships_of_user(user)
+                .membership(user, &chapter.to_string())
                 .await?
                 .into_iter()
-                .next(),
+                .collect(),
+            None => self.store.memberships_of_user(user).await?,
         };
-        membership.ok_or(AccountError::BadCredentials)
+        if memberships.is_empty() {
+            return Err(AccountError::BadCredentials);
+        }
+        memberships
+            .into_iter()
+            .find(|membership| membership.disabled_at.is_none())
+            .ok_or(AccountError::Disabled)
     }
 
     /// The identity a session cookie's value stands for, if it is live.
@@ -411,7 +428,7 @@ impl Accounts {
         identity_from(&membership, None, Via::Operator)
     }
 
-    /// The membership of an enabled user, or nothing.
+    /// The membership of an enabled user in a chapter that has not disabled them, or nothing.
     async fn live_membership(
         &self,
         user: &str,
@@ -421,7 +438,11 @@ impl Accounts {
             Some(user) if user.disabled_at.is_none() => {}
             _ => return Ok(None),
         }
-        Ok(self.store.membership(user, chapter).await?)
+        Ok(self
+            .store
+            .membership(user, chapter)
+            .await?
+            .filter(|membership| membership.disabled_at.is_none()))
     }
 
     pub async fn sign_out(&self, session: &str) -> Result<(), AccountError> {
@@ -470,10 +491,26 @@ impl Accounts {
             .await?)
     }
 
-    /// Disables (or enables) a user. Disabling ends their sessions and revokes their tokens at once.
+    /// Disables (or enables) a whole account, in every chapter (an operator's switch). Disabling ends their
+    /// sessions and revokes their tokens at once.
     pub async fn set_disabled(&self, user: UserId, disabled: bool) -> Result<(), AccountError> {
         let at = disabled.then(Utc::now);
         Ok(self.store.set_user_disabled(&user.to_string(), at).await?)
+    }
+
+    /// Disables (or enables) a member in one chapter (an admin's switch, ADR 16): their sessions and tokens
+    /// in that chapter end at once; the account's other chapters are untouched.
+    pub async fn set_member_disabled(
+        &self,
+        user: UserId,
+        chapter: ChapterId,
+        disabled: bool,
+    ) -> Result<(), AccountError> {
+        let at = disabled.then(Utc::now);
+        Ok(self
+            .store
+            .set_membership_disabled(&user.to_string(), &chapter.to_string(), at)
+            .await?)
     }
 
     /// Issues a personal API token for `owner` in their chapter with `role`, which may grant nothing the
@@ -655,7 +692,7 @@ fn dummy_hash() -> &'static str {
 }
 
 /// Whether `password` matches the stored argon2id string; without one, spends the same time and says no.
-fn verify_password(password: &SecretString, stored: Option<&str>) -> bool {
+pub(crate) fn verify_password(password: &SecretString, stored: Option<&str>) -> bool {
     let (hash, real) = match stored {
         Some(hash) => (hash, true),
         None => (dummy_hash(), false),
@@ -670,7 +707,7 @@ fn verify_password(password: &SecretString, stored: Option<&str>) -> bool {
 }
 
 /// A new random id and a 256-bit secret (URL-safe base64).
-fn fresh_secret() -> (String, SecretString) {
+pub(crate) fn fresh_secret() -> (String, SecretString) {
     let mut bytes = [0_u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
@@ -681,7 +718,7 @@ fn fresh_secret() -> (String, SecretString) {
 }
 
 /// The SHA-256 of a secret, in hex: what the database keeps.
-fn digest(secret: &SecretString) -> String {
+pub(crate) fn digest(secret: &SecretString) -> String {
     hex_digest(secret.expose_secret())
 }
 
@@ -693,7 +730,7 @@ fn hex_digest(text: &str) -> String {
 }
 
 /// Compares a presented secret with a stored digest in constant time.
-fn digest_matches(presented: &str, stored: &str) -> bool {
+pub(crate) fn digest_matches(presented: &str, stored: &str) -> bool {
     let presented = hex_digest(presented);
     presented.as_bytes().ct_eq(stored.as_bytes()).into()
 }

@@ -135,6 +135,7 @@ pub async fn add_member(
             personal_data: false,
             can_export: false,
             created_at: now,
+            disabled_at: None,
         })
         .await
 }

@@ -3,6 +3,7 @@
 //! - `POST /graphql` runs queries and mutations; `GET /graphql` serves GraphiQL (unless turned off).
 //! - `GET /graphql/ws` upgrades to a WebSocket for subscriptions (graphql-transport-ws / graphql-ws).
 //! - `POST /auth/sign-in`, `/auth/sign-out`, `/auth/sign-out-everywhere`, `/auth/password`: password accounts.
+//! - `POST /auth/invitation`: accepting an invitation to a chapter with its code ([`crate::invitations`]).
 //! - `GET /auth/providers`, `/auth/oidc/start`, `/auth/oidc/callback`: single sign-on (see [`crate::oidc`]).
 //! - `GET /export/people.csv` and `/export/wall-chart.csv` download an export as a file: the GraphQL fields
 //!   `exportPeople` and `exportWallChart` run for the caller, so the same grant, scope, masking and access log
@@ -202,6 +203,7 @@ pub fn app_with_answers(
         .route("/auth/sign-out", post(sign_out))
         .route("/auth/sign-out-everywhere", post(sign_out_everywhere))
         .route("/auth/password", post(change_password))
+        .route("/auth/invitation", post(accept_invitation))
         .route("/export/people.csv", get(export_people_csv))
         .route("/export/wall-chart.csv", get(export_wall_chart_csv))
         .route("/metrics", get(metrics))
@@ -584,6 +586,92 @@ async fn sign_in(
             StatusCode::FORBIDDEN,
             Json(json!({"errors": [{
                 "message": error.to_string(),
+                "extensions": {"code": "ACCOUNT_DISABLED"}
+            }]})),
+        )
+            .into_response(),
+        Err(error) => internal(&error),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InvitationBody {
+    #[serde(default)]
+    code: String,
+    /// Missing is an empty password: too short for a new account, not an existing account's.
+    #[serde(default = "no_password")]
+    password: SecretString,
+}
+
+fn no_password() -> SecretString {
+    SecretString::from(String::new())
+}
+
+/// `POST /auth/invitation` `{"code", "password"}`: accepts an invitation (ADR 16). For an address without
+/// an account, `password` becomes the new account's password; for one with an account, it must be that
+/// account's password. Sets the session cookie in the invitation's chapter and answers like sign-in.
+/// Refusals name their field in the GraphQL error shape, in the request's language: 400 `code` (not valid,
+/// expired, accepted already, withdrawn) or `password` (too short for a new account), 401 `password` (not
+/// the existing account's), 403 `ACCOUNT_DISABLED`, 429 past the sign-in throttle's limits.
+async fn accept_invitation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    connect_info: Result<ConnectInfo<SocketAddr>, axum::extract::rejection::ExtensionRejection>,
+    body: Result<Json<InvitationBody>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let language = request_language(&headers);
+    let say = |message: &str| messages::translate(message, language);
+    if !headers.contains_key(CSRF_HEADER) {
+        return refusal(
+            StatusCode::FORBIDDEN,
+            &say("a request signed in with a cookie must carry the X-Groundwork-CSRF header"),
+        );
+    }
+    let Ok(Json(body)) = body else {
+        return invalid_field(
+            StatusCode::BAD_REQUEST,
+            "code",
+            &say(crate::invitations::WRONG_CODE),
+        );
+    };
+    let address = connect_info.ok().map(|ConnectInfo(address)| address.ip());
+    match state
+        .accounts
+        .accept_invitation(&body.code, &body.password, address, chrono::Utc::now())
+        .await
+    {
+        Ok(accepted) => {
+            let identity = accepted.identity;
+            tracing::info!(user = %identity.user, chapter = %identity.chapter, "invitation accepted");
+            let mut response = Json(json!({
+                "userId": identity.user.to_string(),
+                "chapterId": identity.chapter.to_string(),
+                "role": identity.role.as_str(),
+            }))
+            .into_response();
+            set_cookie(
+                &mut response,
+                &session_cookie_header(&state, Some(&accepted.session.secret)),
+            );
+            response
+        }
+        Err(AccountError::InvalidField { field, message }) => {
+            let status = if message == crate::invitations::WRONG_PASSWORD {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            invalid_field(status, field, &say(&message))
+        }
+        Err(AccountError::Throttled) => refusal(
+            StatusCode::TOO_MANY_REQUESTS,
+            &say(&AccountError::Throttled.to_string()),
+        ),
+        Err(error @ AccountError::Disabled) => (
+            StatusCode::FORBIDDEN,
+            Json(json!({"errors": [{
+                "message": say(&error.to_string()),
                 "extensions": {"code": "ACCOUNT_DISABLED"}
             }]})),
         )

@@ -12,6 +12,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod import;
+pub mod invitations;
 pub mod keys;
 pub mod messages;
 pub mod oidc;

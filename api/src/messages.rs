@@ -105,7 +105,6 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("access.admin_whole_chapter", "an admin works in the whole chapter and cannot be narrowed to campaigns"),
     ("access.only_admin", "this is the chapter's only admin; make another member admin first"),
     ("access.own_account", "you cannot disable your own account"),
-    ("access.other_chapters_remove", "this user belongs to other chapters too; remove them from this chapter instead"),
     ("access.other_chapters_password", "this user belongs to other chapters too; they reset their password themselves"),
     ("access.bad_token", "the API token is not valid (revoked, expired or mistyped)"),
     ("access.csrf", "a request signed in with a cookie must carry the X-Groundwork-CSRF header"),
@@ -264,6 +263,17 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("test.unit_twice", "unit {} appears twice in the scope"),
     ("test.deadline", "the deadline must not be in the past"),
     ("test.closed", "the structure test is closed"),
+    // Invitations and accounts (ADR 16).
+    ("invitation.wrong_code", "this invitation code is not valid; check the link or ask your chapter's admin for a new invitation"),
+    ("invitation.expired", "this invitation has expired; ask your chapter's admin for a new one"),
+    ("invitation.used", "this invitation has been accepted already; sign in instead"),
+    ("invitation.withdrawn", "this invitation was withdrawn; ask your chapter's admin for a new one"),
+    ("invitation.wrong_password", "this address has a Groundwork account already; give that account's password to accept"),
+    ("invitation.already_member", "this address is a member of the chapter already; change their role instead"),
+    ("invitation.not_open", "no open invitation {} in this chapter"),
+    ("account.password_length", "a password needs at least {} characters"),
+    ("account.throttled", "too many failed sign-ins; wait a few minutes and try again"),
+    ("account.disabled", "this account is disabled; ask your chapter's admin to enable it"),
 ];
 
 /// Spanish templates by key (the same keys as [`ENGLISH`]).
@@ -322,7 +332,6 @@ pub const SPANISH: &[(&str, &str)] = &[
     ("access.admin_whole_chapter", "un administrador trabaja en toda la sección y no se puede limitar a campañas"),
     ("access.only_admin", "es el único administrador de la sección; haga administrador a otro miembro primero"),
     ("access.own_account", "no puede desactivar su propia cuenta"),
-    ("access.other_chapters_remove", "este usuario pertenece también a otras secciones; quítelo de esta sección en su lugar"),
     ("access.other_chapters_password", "este usuario pertenece también a otras secciones; restablece su contraseña él mismo"),
     ("access.bad_token", "el token de la API no es válido (revocado, caducado o mal escrito)"),
     ("access.csrf", "una solicitud con sesión por cookie debe llevar la cabecera X-Groundwork-CSRF"),
@@ -475,6 +484,16 @@ pub const SPANISH: &[(&str, &str)] = &[
     ("test.unit_twice", "la unidad {0} aparece dos veces en el alcance"),
     ("test.deadline", "la fecha límite no debe estar en el pasado"),
     ("test.closed", "la prueba de estructura está cerrada"),
+    ("invitation.wrong_code", "este código de invitación no es válido; revise el enlace o pida una invitación nueva al administrador de su sección"),
+    ("invitation.expired", "esta invitación caducó; pida una nueva al administrador de su sección"),
+    ("invitation.used", "esta invitación ya fue aceptada; inicie sesión"),
+    ("invitation.withdrawn", "esta invitación fue retirada; pida una nueva al administrador de su sección"),
+    ("invitation.wrong_password", "esta dirección ya tiene una cuenta de Groundwork; escriba la contraseña de esa cuenta para aceptar"),
+    ("invitation.already_member", "esta dirección ya es miembro de la sección; cambie su rol en su lugar"),
+    ("invitation.not_open", "no hay ninguna invitación abierta {0} en esta sección"),
+    ("account.password_length", "una contraseña necesita al menos {0} caracteres"),
+    ("account.throttled", "demasiados intentos fallidos de inicio de sesión; espere unos minutos y vuelva a intentarlo"),
+    ("account.disabled", "esta cuenta está desactivada; pida al administrador de su sección que la active"),
 ];
 
 /// `message` in `language`: an input path in front (`input.level: `) is kept, the rest is translated by

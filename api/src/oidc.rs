@@ -331,6 +331,7 @@ impl Oidc {
                 personal_data: *role == Role::Admin,
                 can_export: *role == Role::Admin,
                 created_at: now,
+                disabled_at: None,
             })
             .collect();
         if !self
@@ -486,6 +487,7 @@ async fn sign_in(
         .await
         .map_err(|error| match error {
             AccountError::BadCredentials => OidcError::NoMembership,
+            AccountError::Disabled => OidcError::Disabled,
             other => OidcError::Internal(other.to_string()),
         })?;
     tracing::info!(user = %identity.user, chapter = %identity.chapter, "signed in through the identity provider");

@@ -119,6 +119,73 @@ impl Throttle {
     }
 }
 
+impl Throttle {
+    fn invitation_keys(
+        invitation: &str,
+        email: Option<&str>,
+        address: Option<IpAddr>,
+    ) -> Vec<(String, usize)> {
+        let mut keys = vec![(
+            key_hash(&format!("invitation:{invitation}")),
+            FAILURES_PER_ACCOUNT,
+        )];
+        if let Some(email) = email {
+            keys.push((key_hash(&format!("account:{email}")), FAILURES_PER_ACCOUNT));
+        }
+        if let Some(address) = address {
+            keys.push((
+                key_hash(&format!("address:{address}")),
+                FAILURES_PER_ADDRESS,
+            ));
+        }
+        keys
+    }
+
+    /// Claims one attempt to accept the invitation `invitation` (for the address `email`, when the
+    /// invitation exists) from `address`, like a sign-in: it counts against the invitation, the invited
+    /// account (a password guessed here is a password guessed) and the address, before the code or the
+    /// password is checked. `false` (nothing recorded) past a limit.
+    pub async fn claim_invitation(
+        &self,
+        invitation: &str,
+        email: Option<&str>,
+        address: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let keys: Vec<ThrottleKey> = Self::invitation_keys(invitation, email, address)
+            .into_iter()
+            .map(|(key_hash, limit)| ThrottleKey {
+                key_hash,
+                limit: i64::try_from(limit).unwrap_or(i64::MAX),
+            })
+            .collect();
+        let since = (now - Duration::minutes(THROTTLE_WINDOW_MINUTES)).timestamp_millis();
+        self.store
+            .claim_sign_in_attempt(&keys, now.timestamp_millis(), since)
+            .await
+    }
+
+    /// An accepted invitation after [`Throttle::claim_invitation`] at `now`: the account's failures are
+    /// forgotten, and the attempt is taken back from the invitation and the address.
+    pub async fn invitation_succeeded(
+        &self,
+        invitation: &str,
+        email: &str,
+        address: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut others = vec![key_hash(&format!("invitation:{invitation}"))];
+        others.extend(address.map(|address| key_hash(&format!("address:{address}"))));
+        self.store
+            .sign_in_attempt_succeeded(
+                &key_hash(&format!("account:{email}")),
+                &others,
+                now.timestamp_millis(),
+            )
+            .await
+    }
+}
+
 fn key_hash(key: &str) -> String {
     Sha256::digest(key.as_bytes())
         .iter()

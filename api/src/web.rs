@@ -89,8 +89,18 @@ impl WebFiles {
 }
 
 /// The first path segments of the app's screens (`web/src/router.ts` keeps the same list): `/`,
-/// `/sign-in`, `/campaigns/…`, `/people/…`, `/tasks`, `/me…`, `/admin/…`. The setup screen has its own route.
-const CLIENT_ROUTES: [&str; 7] = ["", "sign-in", "campaigns", "people", "tasks", "me", "admin"];
+/// `/sign-in`, `/invitation`, `/campaigns/…`, `/people/…`, `/tasks`, `/me…`, `/admin/…`. The setup screen has
+/// its own route.
+const CLIENT_ROUTES: [&str; 8] = [
+    "",
+    "sign-in",
+    "invitation",
+    "campaigns",
+    "people",
+    "tasks",
+    "me",
+    "admin",
+];
 
 fn is_client_route(path: &str) -> bool {
     let first = path.split('/').next().unwrap_or_default();
@@ -181,6 +191,7 @@ mod tests {
         for route in [
             "",
             "sign-in",
+            "invitation",
             "campaigns/1",
             "people",
             "people/2",

@@ -28,6 +28,9 @@ pub struct MembershipRow {
     pub personal_data: bool,
     pub can_export: bool,
     pub created_at: DateTime<Utc>,
+    /// Set when an admin of this chapter disabled the member here (ADR 16): the account's other chapters
+    /// are untouched.
+    pub disabled_at: Option<DateTime<Utc>>,
 }
 
 /// A browser session as stored: the hash of its secret, never the secret.
@@ -57,7 +60,8 @@ pub struct ApiTokenRow {
 
 pub(crate) const USER_COLUMNS: &str =
     "id, email, password_hash, oidc_subject, disabled_at, created_at";
-const MEMBERSHIP_COLUMNS: &str = "user_id, chapter_id, role, personal_data, can_export, created_at";
+const MEMBERSHIP_COLUMNS: &str =
+    "user_id, chapter_id, role, personal_data, can_export, created_at, disabled_at";
 const SESSION_COLUMNS: &str = "id, token_hash, user_id, chapter_id, created_at, expires_at";
 const TOKEN_COLUMNS: &str =
     "id, user_id, chapter_id, name, role, token_hash, created_at, last_used_at, revoked_at";
@@ -85,6 +89,7 @@ impl MembershipRow {
             personal_data: row.boolean("personal_data")?,
             can_export: row.boolean("can_export")?,
             created_at: row.time("created_at")?,
+            disabled_at: row.opt_time("disabled_at")?,
         })
     }
 }
@@ -240,6 +245,39 @@ impl Store {
             tx.execute(
                 "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
                 &args![at, user],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Disables a member in one chapter (or enables them there again with `None`). Disabling ends their
+    /// sessions in that chapter and revokes their tokens there in the same transaction; the account's other
+    /// chapters are untouched (ADR 16).
+    pub async fn set_membership_disabled(
+        &self,
+        user: &str,
+        chapter: &str,
+        disabled_at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        let _writer = self.writer_turn().await;
+        let mut tx = self.db().begin().await?;
+        tx.execute(
+            "UPDATE memberships SET disabled_at = $1 WHERE user_id = $2 AND chapter_id = $3",
+            &args![disabled_at, user, chapter],
+        )
+        .await?;
+        if let Some(at) = disabled_at {
+            tx.execute(
+                "DELETE FROM sessions WHERE user_id = $1 AND chapter_id = $2",
+                &args![user, chapter],
+            )
+            .await?;
+            tx.execute(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND chapter_id = $3 \
+                 AND revoked_at IS NULL",
+                &args![at, user, chapter],
             )
             .await?;
         }

@@ -11,6 +11,7 @@ mod event;
 mod export;
 mod idempotency;
 mod imports;
+mod invitations;
 mod oidc;
 mod sign_in_attempts;
 pub mod sql;
@@ -30,6 +31,7 @@ pub use event::{
 pub use export::TransferSummary;
 pub use idempotency::{IdempotencyClaim, IdempotencyRequest};
 pub use imports::{ImportCounts, ImportRow};
+pub use invitations::{Acceptance, InvitationRow, Invitee};
 pub use oidc::OidcSignInRow;
 pub use sign_in_attempts::ThrottleKey;
 pub use store::{BackendKind, Store, StoreOptions};

@@ -1,6 +1,6 @@
 //! Shared helpers for the integration tests: a fresh database per test on every backend (dropped with it), a
 //! macro that runs one behavioural test against each backend, a small aggregate with personal data to store,
-//! HTTP calls (`http`), log capture (`logs`), WebSocket subscriptions (`ws`) and an organizing world (`world`).
+//! HTTP calls (`http`), members added by invitation (`invitations`), log capture (`logs`), WebSocket subscriptions (`ws`) and an organizing world (`world`).
 #![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
 
 use cqrs_es::event_sink::EventSink;
@@ -15,6 +15,7 @@ use uuid::Uuid;
 pub use store;
 
 pub mod http;
+pub mod invitations;
 pub mod logs;
 pub mod process;
 pub mod world;

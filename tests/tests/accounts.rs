@@ -543,20 +543,20 @@ async fn an_admin_manages_users_and_tokens_over_graphql(backend: TestBackend) {
     let added = gql(
         router,
         &admin,
-        "mutation { addUser(input: {email: \"Org@Example.org\", role: ORGANIZER}) { user { id email role } temporaryPassword } }",
+        "mutation { addUser(input: {email: \"Org@Example.org\", role: ORGANIZER}) { invitation { email role } code } }",
         json!({}),
     )
     .await;
-    let user_id = added["data"]["addUser"]["user"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert_eq!(added["data"]["addUser"]["user"]["email"], "org@example.org");
-    let temporary = added["data"]["addUser"]["temporaryPassword"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let organizer = sign_in(router, "org@example.org", &temporary)
+    assert_eq!(
+        added["data"]["addUser"]["invitation"]["email"],
+        "org@example.org"
+    );
+    let code = tests::invitations::code_of(&added["data"]);
+    let accepted =
+        tests::invitations::accept_over_http(router, &code, "the organizer's own password").await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
+    let user_id = accepted.body["userId"].as_str().unwrap().to_string();
+    let organizer = sign_in(router, "org@example.org", "the organizer's own password")
         .await
         .ok()
         .unwrap();

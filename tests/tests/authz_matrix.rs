@@ -466,16 +466,23 @@ async fn world(backend: TestBackend) -> World {
     };
     let mut members = vec![(Role::Admin, admin)];
     for role in [Role::Activist, Role::Organizer, Role::Analyst, Role::Lead] {
-        let added = act(
-            &schema,
-            &as_admin,
-            "mutation($e: String!, $r: Role!) { addUser(input: {email: $e, role: $r}) { user { id } } }",
-            json!({"e": format!("{}@example.org", role.as_str()), "r": role.as_str().to_uppercase()}),
+        let user = tests::invitations::invite_and_accept(
+            |query, variables| act(&schema, &as_admin, query, variables),
+            api.groundwork.store(),
+            &format!("{}@example.org", role.as_str()),
+            role.as_str(),
         )
         .await;
-        let user = UserId::parse(added["addUser"]["user"]["id"].as_str().unwrap()).unwrap();
         members.push((role, user));
     }
+    // An invitation nobody has answered yet, for `invitations` to list.
+    act(
+        &schema,
+        &as_admin,
+        tests::invitations::INVITE,
+        json!({"e": "pending@example.org", "r": "ORGANIZER"}),
+    )
+    .await;
     let activist = members[1].1;
     let campaign = mutate(
         "mutation { createCampaign(input: {name: \"Drive\", goal: 10}) { id } }",
@@ -867,15 +874,20 @@ impl World {
             ids.insert("doneTask".to_string(), done);
         }
         if ACCOUNT_OPERATIONS.contains(&operation) {
-            let add = "mutation($e: String!, $r: Role!) { addUser(input: {email: $e, role: $r}) { user { id } } }";
             for (name, role) in [
                 ("userId", "ORGANIZER"),
                 ("disabledMember", "ORGANIZER"),
                 ("turfMember", "ACTIVIST"),
             ] {
                 let email = format!("{name}-{}@example.org", uuid::Uuid::new_v4().simple());
-                let data = by_admin(add, json!({"e": email, "r": role})).await;
-                ids.insert(name.to_string(), text_at(&data, "/addUser/user/id"));
+                let user = tests::invitations::invite_and_accept(
+                    &by_admin,
+                    self.api.groundwork.store(),
+                    &email,
+                    role,
+                )
+                .await;
+                ids.insert(name.to_string(), user.to_string());
             }
             by_admin(
                 "mutation($u: ID!) { disableUser(userId: $u) { id } }",
@@ -918,6 +930,15 @@ impl World {
             }
             ids.insert("importId".to_string(), import);
         }
+        if operation == "revokeInvitation" {
+            let email = format!("invited-{}@example.org", uuid::Uuid::new_v4().simple());
+            let data = by_admin(
+                tests::invitations::INVITE,
+                json!({"e": email, "r": "ORGANIZER"}),
+            )
+            .await;
+            ids.insert("id".to_string(), text_at(&data, "/addUser/invitation/id"));
+        }
         if operation == "revokeApiToken" {
             let data = act(
                 &self.schema,
@@ -935,7 +956,7 @@ impl World {
     }
 
     /// What a mutation can change, as seen afterwards: the log's head (every command's events), the chapter's
-    /// users as the admin sees them, the caller's API tokens and language, and the staged members' passwords.
+    /// users and open invitations as the admin sees them, the caller's API tokens and language, and the staged members' passwords.
     async fn observable(&self, caller: &Identity, ids: &HashMap<String, String>) -> Value {
         let head = self.api.log_head().await;
         let users = act(
@@ -953,6 +974,13 @@ impl World {
         )
         .await;
         let me = act(&self.schema, caller, "{ me { language } }", json!({})).await;
+        let invitations = act(
+            &self.schema,
+            &self.as_admin(),
+            "{ invitations { id email role } }",
+            json!({}),
+        )
+        .await;
         let mut passwords = Vec::new();
         for name in ["userId", "disabledMember", "turfMember"] {
             if let Some(user) = ids.get(name) {
@@ -981,6 +1009,7 @@ impl World {
             "webhooks": format!("{webhooks:?}"),
             "imports": format!("{imports:?}"),
             "users": users,
+            "invitations": invitations,
             "tokens": tokens,
             "me": me,
             "passwords": passwords,

@@ -85,15 +85,15 @@ impl Scene {
         data(&answer).clone()
     }
 
-    /// Adds a member with `role` through `addUser`; returns their identity.
+    /// Invites a member with `role` through `addUser` and accepts for them; returns their identity.
     async fn member(&self, email: &str, role: &str) -> Identity {
-        let added = self
-            .as_admin(
-                "mutation($e: String!, $r: Role!) { addUser(input: {email: $e, role: $r}) { user { id role } } }",
-                json!({"e": email, "r": role.to_uppercase()}),
-            )
-            .await;
-        let user = UserId::parse(added["addUser"]["user"]["id"].as_str().unwrap()).unwrap();
+        let user = tests::invitations::invite_and_accept(
+            |query, variables| async move { self.as_admin(query, variables).await },
+            self.api.groundwork.store(),
+            email,
+            role,
+        )
+        .await;
         let role = Role::parse(role).unwrap();
         identity(user, self.chapter, role)
     }
@@ -738,18 +738,24 @@ async fn an_admin_cannot_take_over_a_member_of_another_chapter(backend: TestBack
     )
     .await
     .unwrap();
-    // The admin of chapter A adds B's admin as an organizer of A.
-    let added = scene
+    // The admin of chapter A invites B's admin as an organizer of A: only an invitation, nothing more, until
+    // its holder accepts it (ADR 16).
+    let invited = scene
         .as_admin(
-            "mutation { addUser(input: {email: \"b-admin@example.org\", role: ORGANIZER}) { user { id } } }",
+            "mutation { addUser(input: {email: \"b-admin@example.org\", role: ORGANIZER}) { invitation { email } } }",
             json!({}),
         )
         .await;
     assert_eq!(
-        added["addUser"]["user"]["id"],
-        other_admin.to_string().as_str()
+        invited["addUser"]["invitation"]["email"],
+        "b-admin@example.org"
     );
-    // A new password would open chapter B to A's admin: refused, like disabling.
+    let users = scene.as_admin("{ users { id } }", json!({})).await;
+    assert!(
+        !users.to_string().contains(&other_admin.to_string()),
+        "{users:#}"
+    );
+    // So B's admin is nobody in A: no new password, no disabling.
     for mutation in [
         "mutation($u: ID!) { resetUserPassword(userId: $u) }",
         "mutation($u: ID!) { disableUser(userId: $u) { id } }",
@@ -761,7 +767,7 @@ async fn an_admin_cannot_take_over_a_member_of_another_chapter(backend: TestBack
             json!({"u": other_admin.to_string()}),
         )
         .await;
-        assert_eq!(code(&answer), "FORBIDDEN", "{answer:#}");
+        assert_eq!(code(&answer), "NOT_FOUND", "{answer:#}");
     }
     let signed_in = Accounts::new(scene.api.groundwork.store().clone())
         .sign_in("b-admin@example.org", &password, None, None)

@@ -246,7 +246,7 @@ async fn keys_searches_and_account_emails_with_control_characters_are_validation
     assert_refused(&keyed, "idempotencyKey", "U+0000");
     let user = api
         .graphql(
-            "mutation($e: String!) { addUser(input: {email: $e, role: ORGANIZER}) { temporaryPassword } }",
+            "mutation($e: String!) { addUser(input: {email: $e, role: ORGANIZER}) { code } }",
             json!({"e": "org\u{0}@example.org"}),
         )
         .await;

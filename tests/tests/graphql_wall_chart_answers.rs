@@ -93,14 +93,14 @@ async fn callers_with_another_scope_never_share_an_answer(backend: TestBackend) 
     let other_campaign = api.create_campaign("Other drive").await;
     // A lead narrowed to the other campaign, an analyst without the personal-data grant, one with it, and
     // an activist (who may not read the wall chart), all of the development chapter.
-    let added = api
-        .graphql(
-            "mutation { addUser(input: {email: \"lead@example.org\", role: LEAD}) { user { id } } }",
-            json!({}),
-        )
-        .await;
-    let lead = domain::ids::UserId::parse(added.data()["addUser"]["user"]["id"].as_str().unwrap())
-        .unwrap();
+    let admin_api = &api;
+    let lead = tests::invitations::invite_and_accept(
+        |query, variables| async move { admin_api.graphql(query, variables).await.data().clone() },
+        api.groundwork.store(),
+        "lead@example.org",
+        "LEAD",
+    )
+    .await;
     api.graphql(
         "mutation($u: ID!, $c: [ID!]!) { setUserCampaigns(input: {userId: $u, campaignIds: $c}) { campaignIds } }",
         json!({"u": lead.to_string(), "c": [other_campaign]}),

@@ -24,6 +24,7 @@ mod hardening;
 mod http_compression;
 mod idempotency;
 mod imports;
+mod invitations;
 mod level_of_record;
 mod oidc;
 mod projection_quarantine;

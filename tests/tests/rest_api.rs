@@ -287,20 +287,21 @@ async fn a_narrowed_member_sees_only_their_campaigns(backend: TestBackend) {
     let drive = setup.campaign("Drive").await;
     let repairs = setup.campaign("Repairs").await;
     setup.person(&repairs, "Ada", "Abbott").await;
-    let data = setup
-        .graphql(
-            "mutation($input: AddUserInput!) { addUser(input: $input) { user { id } } }",
-            json!({"input": {"email": "lead@example.org", "role": "LEAD"}}),
-        )
-        .await;
+    let lead = tests::invitations::invite_and_accept(
+        |query, variables| setup.graphql(query, variables),
+        setup.api.groundwork.store(),
+        "lead@example.org",
+        "LEAD",
+    )
+    .await;
     setup
         .graphql(
             "mutation($input: SetUserCampaignsInput!) { setUserCampaigns(input: $input) { id } }",
-            json!({"input": {"userId": data["addUser"]["user"]["id"], "campaignIds": [drive]}}),
+            json!({"input": {"userId": lead.to_string(), "campaignIds": [drive]}}),
         )
         .await;
     let lead = Identity {
-        user: domain::ids::UserId::parse(data["addUser"]["user"]["id"].as_str().unwrap()).unwrap(),
+        user: lead,
         role: Role::Lead,
         ..setup.admin.clone()
     };

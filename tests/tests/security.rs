@@ -86,27 +86,14 @@ async fn gql(router: &Router, credential: &str, query: &str, variables: Value) -
     reply.body
 }
 
-/// Adds a member with `role` and signs them in; returns their id and cookie.
+/// Invites a member with `role`, accepts as them and signs them in; returns their id and cookie.
 async fn add_member(router: &Router, admin: &str, email: &str, role: &str) -> (String, String) {
-    let added = gql(
-        router,
-        admin,
-        &format!(
-            "mutation($email: String!) {{ addUser(input: {{email: $email, role: {role}}}) \
-             {{ user {{ id }} temporaryPassword }} }}"
-        ),
-        json!({"email": email}),
-    )
-    .await;
-    let id = added["data"]["addUser"]["user"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("addUser: {added:#}"))
-        .to_string();
-    let password = added["data"]["addUser"]["temporaryPassword"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    (id, sign_in(router, email, &password).await)
+    use tests::invitations::{accept_over_http, code_of, INVITE, PASSWORD};
+    let added = gql(router, admin, INVITE, json!({"e": email, "r": role})).await;
+    let accepted = accept_over_http(router, &code_of(&added["data"]), PASSWORD).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
+    let id = accepted.body["userId"].as_str().unwrap().to_string();
+    (id, sign_in(router, email, PASSWORD).await)
 }
 
 async fn parallel_wrong_passwords_get_no_more_checks_than_the_limit(backend: TestBackend) {

@@ -133,6 +133,40 @@ export async function signOut(): Promise<void> {
   }
 }
 
+export interface InvitationOutcome {
+  outcome: 'ok' | 'refused' | 'throttled' | 'disabled' | 'network';
+  /// The field the server's refusal names (`code` or `password`), and its message in `lang`.
+  field?: string;
+  message?: string;
+}
+
+/// Accepts an invitation with its code: a new person's chosen password, or the password of the account the
+/// invited address already has. On success the server has set the session cookie (in the invitation's
+/// chapter).
+export async function acceptInvitation(code: string, password: string, lang: string): Promise<InvitationOutcome> {
+  try {
+    const response = await fetch('/auth/invitation', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'Accept-Language': lang, [CSRF_HEADER]: '1' },
+      body: JSON.stringify({ code, password }),
+    });
+    if (response.ok) return { outcome: 'ok' };
+    if (response.status === 429) return { outcome: 'throttled' };
+    const answer = (await response.json().catch(() => null)) as {
+      errors?: { message?: string; extensions?: { code?: string; field?: string } }[];
+    } | null;
+    const error = answer?.errors?.[0];
+    if (error?.extensions?.code === 'ACCOUNT_DISABLED') return { outcome: 'disabled' };
+    const field = error?.extensions?.field;
+    // The message starts with the field's name (`password: …`): the form shows it by the field instead.
+    const message = error?.message?.replace(/^[A-Za-z.]+: /, '');
+    return { outcome: 'refused', field, message };
+  } catch {
+    return { outcome: 'network' };
+  }
+}
+
 export type SetupOutcome = 'ok' | 'invalid' | 'gone' | 'network';
 
 /// First start: names the chapter and creates its first admin through the one-time setup address.

@@ -18,6 +18,7 @@ import { TaskBoard } from './screens/TaskBoard';
 import { TestsScreen } from './screens/TestsScreen';
 import { Me } from './screens/Me';
 import { Setup } from './screens/Setup';
+import { Invitation } from './screens/Invitation';
 import { AdminHub } from './screens/admin/Hub';
 import { Users } from './screens/admin/Users';
 import { User } from './screens/admin/User';
@@ -65,7 +66,7 @@ function Chrome(props: { route: Route; lang: Lang; setLang: (lang: Lang) => void
   const [, setMyLanguage] = useMutation(SetMyLanguageDoc);
   const i18n = useMemo(() => makeI18n(props.lang), [props.lang]);
   const { t } = i18n;
-  const [{ data, error, fetching }, refetch] = useQuery({ query: MeQuery, pause: route.name === 'setup' || route.name === 'signIn' });
+  const [{ data, error, fetching }, refetch] = useQuery({ query: MeQuery, pause: route.name === 'setup' || route.name === 'signIn' || route.name === 'invitation' });
   const code = errorCode(error);
   const kept = appLang(data?.me.language);
 
@@ -92,6 +93,19 @@ function Chrome(props: { route: Route; lang: Lang; setLang: (lang: Lang) => void
       <I18nContext.Provider value={i18n}>
         <main id="main" class="narrow">
           <Setup token={route.token} />
+        </main>
+      </I18nContext.Provider>
+    );
+  }
+  if (route.name === 'invitation') {
+    return (
+      <I18nContext.Provider value={i18n}>
+        <header class="topbar">
+          <span class="brand">Groundwork</span>
+          <LangSwitch lang={props.lang} setLang={props.setLang} />
+        </header>
+        <main id="main" class="narrow">
+          <Invitation code={route.code} />
         </main>
       </I18nContext.Provider>
     );

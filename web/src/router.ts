@@ -14,6 +14,7 @@ export type Route =
   | { name: 'structureTests'; campaignId: string }
   | { name: 'me' }
   | { name: 'setup'; token: string }
+  | { name: 'invitation'; code: string }
   | { name: 'admin' }
   | { name: 'adminUsers' }
   | { name: 'adminUser'; userId: string }
@@ -46,6 +47,9 @@ export function parseRoute(pathname: string, search: string): Route {
       return { name: 'tasks' };
     case 'me':
       return { name: 'me' };
+    case 'invitation':
+      if (parts.length === 1) return { name: 'invitation', code: params.get('code') ?? '' };
+      break;
     case 'setup':
       if (second && parts.length === 2) return { name: 'setup', token: second };
       break;

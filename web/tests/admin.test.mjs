@@ -1,12 +1,24 @@
-// The admin and set-up screens and the sign-in messages, against the real server: an admin adds a user who
-// signs in with the temporary password and changes it; wrong password, disabled account and throttling
+// The admin and set-up screens and the sign-in messages, against the real server: an admin invites someone,
+// who opens the link, chooses a password and is signed in to the chapter; wrong password, disabled account and throttling
 // each say their own thing; API tokens are shown once and revoked; the access log reads in pages; a
 // campaign's units, fields and scale are set up; the language follows the person to another browser; on a
 // wide screen the list and the person sit side by side; axe-core finds nothing on any new screen in
 // English and Spanish, at 360 px without sideways scrolling.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, axeViolations, freshData, graphql, launchBrowser, phoneContext, removeData, signIn, startServer } from './harness.mjs';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  axeViolations,
+  freshData,
+  graphql,
+  inviteAndAccept,
+  launchBrowser,
+  phoneContext,
+  removeData,
+  signIn,
+  startServer,
+} from './harness.mjs';
 
 let data;
 let server;
@@ -45,65 +57,103 @@ async function signInError(page, email, password) {
   return (await summary.allTextContents()).join(' ');
 }
 
-/** Adds a user through the Users screen and returns the temporary password it shows once. */
-async function addUser(page, email, role) {
+/** Invites someone through the Users screen and returns the invitation link it shows once. */
+async function invite(page, email, role) {
   await page.goto('/admin/users');
   await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
   await page.getByLabel('Their email address').fill(email);
   await page.getByLabel('Role').selectOption(role);
-  await page.getByRole('button', { name: 'Add user' }).click();
-  await page.getByText(`${email} can now sign in.`).waitFor();
-  const password = (await page.getByTestId('temporary-password').textContent()).trim();
-  assert.ok(password.length >= 12, `temporary password "${password}"`);
-  return password;
+  await page.getByRole('button', { name: 'Invite', exact: true }).click();
+  await page.getByText(`${email} is invited.`).waitFor();
+  return (await page.getByTestId('invitation-link').textContent()).trim();
+}
+
+/** The invitation page's answer to `password`, as the page shows it (the error summary's text). */
+async function invitationError(page, password) {
+  await page.getByLabel('Choose a password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Join the chapter' }).click();
+  const summary = page.locator('.error-summary li');
+  await summary.first().waitFor();
+  return (await summary.allTextContents()).join(' ');
 }
 
 describe('admin, set-up and sign-in', () => {
-  test('an admin adds a user, who signs in with the temporary password and changes it', async () => {
+  test('an admin invites someone, who opens the link, chooses a password and is signed in to the chapter', async () => {
     const admin = await signedIn();
     await admin.page.getByRole('link', { name: 'Admin', exact: true }).click();
     await admin.page.getByRole('heading', { level: 1, name: 'Admin and set-up' }).waitFor();
-    const temporary = await addUser(admin.page, 'new.organizer@example.org', 'ORGANIZER');
-    // The password is shown once: after a reload it is gone from the page.
+    const link = await invite(admin.page, 'new.organizer@example.org', 'ORGANIZER');
+    assert.ok(link.startsWith(`${server.url}/invitation?code=gwi_`), link);
+    await admin.page.getByRole('button', { name: 'Copy link' }).waitFor();
+    // The link is shown once: after a reload it is gone, and the invitation waits for an answer. Nobody is a
+    // member before accepting.
     await admin.page.reload();
-    await admin.page.locator('li[data-user-id]', { hasText: 'new.organizer@example.org' }).waitFor();
-    assert.equal(await admin.page.getByTestId('temporary-password').count(), 0);
+    await admin.page.locator('li[data-invitation-id]', { hasText: 'new.organizer@example.org' }).waitFor();
+    assert.equal(await admin.page.getByTestId('invitation-link').count(), 0);
+    assert.equal(await admin.page.locator('li[data-user-id]', { hasText: 'new.organizer@example.org' }).count(), 0);
 
     const { context, problems } = await phoneContext(browser, server);
     const page = await context.newPage();
-    await signIn(page, 'new.organizer@example.org', temporary);
-    // An organizer is not shown the admin screens.
+    await page.goto(link);
+    await page.getByRole('heading', { level: 1, name: 'Join your chapter on Groundwork' }).waitFor();
+    assert.match(await invitationError(page, 'too short'), /at least 12 characters/);
+    await page.getByLabel('Choose a password', { exact: true }).fill('my very own passphrase');
+    await page.getByRole('button', { name: 'Join the chapter' }).click();
+    // Signed in, in the chapter that invited them: its campaigns, as an organizer (no admin screens).
+    await page.getByRole('heading', { level: 1, name: 'Your campaigns' }).waitFor();
+    await page.locator(`a[href^="/campaigns/${data.campaignId}"]`).first().waitFor();
     assert.equal(await page.getByRole('link', { name: 'Admin', exact: true }).count(), 0);
-    await page.getByRole('link', { name: 'Me', exact: true }).click();
-    await page.getByLabel('Current password').fill(temporary);
-    await page.getByLabel('New password').fill('my very own passphrase');
-    await page.getByRole('button', { name: 'Change password' }).click();
-    await page.getByRole('heading', { name: 'Sign in to Groundwork' }).waitFor();
-    await signIn(page, 'new.organizer@example.org', 'my very own passphrase');
-    const me = await graphql(context, server.url, '{ me { role } }');
-    assert.equal(me.me.role, 'ORGANIZER');
+    const me = await graphql(context, server.url, '{ me { role chapterId } }');
+    const adminMe = await graphql(admin.context, server.url, '{ me { chapterId } }');
+    assert.deepEqual(me.me, { role: 'ORGANIZER', chapterId: adminMe.me.chapterId });
+    // The password they chose signs them in again; the link works only once.
     assert.equal(
       (await context.request.post(`${server.url}/auth/sign-in`, {
         headers: { 'X-Groundwork-CSRF': '1' },
-        data: { email: 'new.organizer@example.org', password: temporary },
+        data: { email: 'new.organizer@example.org', password: 'my very own passphrase' },
       })).status(),
-      401,
-      'the temporary password still works',
+      200,
     );
+    const other = await phoneContext(browser, server);
+    const again = await other.context.newPage();
+    await again.goto(link);
+    assert.match(await invitationError(again, 'my very own passphrase'), /accepted already/);
+    await other.context.close();
+    // The admin now sees a member, and no invitation waiting.
+    await admin.page.reload();
+    await admin.page.locator('li[data-user-id]', { hasText: 'new.organizer@example.org' }).waitFor();
+    assert.equal(await admin.page.locator('li[data-invitation-id]', { hasText: 'new.organizer@example.org' }).count(), 0);
     assert.deepEqual(problems, []);
     assert.deepEqual(admin.problems, []);
     await context.close();
     await admin.context.close();
   });
 
+  test('an invitation can be withdrawn, and its link stops working', async () => {
+    const admin = await signedIn();
+    const link = await invite(admin.page, 'changed.mind@example.org', 'ACTIVIST');
+    const row = admin.page.locator('li[data-invitation-id]', { hasText: 'changed.mind@example.org' });
+    await row.getByRole('button', { name: 'Withdraw the invitation of changed.mind@example.org' }).click();
+    await admin.page.getByRole('status').getByText('Invitation withdrawn.').waitFor();
+    await row.waitFor({ state: 'detached' });
+    const { context } = await phoneContext(browser, server);
+    const page = await context.newPage();
+    await page.goto(link);
+    assert.match(await invitationError(page, 'a long enough passphrase'), /withdrawn/);
+    await context.close();
+    await admin.context.close();
+  });
+
   test('a wrong password, a disabled account and too many tries each say so', async () => {
     const admin = await signedIn();
-    const temporary = await addUser(admin.page, 'soon.disabled@example.org', 'ACTIVIST');
+    const temporary = 'soon disabled passphrase';
+    await inviteAndAccept(admin.context, server.url, 'soon.disabled@example.org', 'ACTIVIST', temporary);
+    await admin.page.goto('/admin/users');
     await admin.page.locator('li[data-user-id]', { hasText: 'soon.disabled@example.org' }).getByRole('link').click();
     await admin.page.getByRole('heading', { level: 1, name: 'User: soon.disabled@example.org' }).waitFor();
     await admin.page.getByRole('button', { name: 'Disable account' }).click();
     await admin.page.getByRole('status').getByText('Account disabled.').waitFor();
-    await admin.page.getByText('This account is disabled: it cannot sign in.').waitFor();
+    await admin.page.getByText('Disabled in this chapter: they cannot sign in to it.').waitFor();
 
     const { context } = await phoneContext(browser, server);
     const page = await context.newPage();
@@ -187,11 +237,11 @@ describe('admin, set-up and sign-in', () => {
 
   test("a lead sets up a campaign's units, fields and scale", async () => {
     const admin = await signedIn();
-    const added = await graphql(admin.context, server.url, 'mutation { addUser(input: {email: "lead@example.org", role: LEAD}) { temporaryPassword } }');
+    await inviteAndAccept(admin.context, server.url, 'lead@example.org', 'LEAD', 'the lead passphrase');
     await admin.context.close();
     const { context, problems } = await phoneContext(browser, server, { width: 1280, height: 900 });
     const page = await context.newPage();
-    await signIn(page, 'lead@example.org', added.addUser.temporaryPassword);
+    await signIn(page, 'lead@example.org', 'the lead passphrase');
     // A lead sets campaigns up but does not manage users: the admin section shows them only what they may do.
     await page.getByRole('link', { name: 'Admin', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Admin and set-up' }).waitFor();
@@ -305,7 +355,8 @@ describe('admin, set-up and sign-in', () => {
   ]) {
     test(`axe finds nothing on the admin screens (${locale})`, async () => {
       const { context, page, problems } = await signedIn({ locale });
-      const check = async (screen) => {
+      const check = (screen, on = page) => fits(on, screen);
+      const fits = async (page, screen) => {
         assert.deepEqual(await axeViolations(page), [], `${screen} (${locale})`);
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         const widest = await page.evaluate(() =>
@@ -325,6 +376,22 @@ describe('admin, set-up and sign-in', () => {
       await page.locator('form button[type="submit"]').click();
       await page.locator('.error-summary').waitFor();
       await check('users with an error');
+      await page.locator('#new-user-email').fill(`axe.${locale}@example.org`);
+      await page.locator('form button[type="submit"]').click();
+      const link = (await page.getByTestId('invitation-link').textContent()).trim();
+      await page.locator('li[data-invitation-id]').first().waitFor();
+      await check('users with an invitation link');
+      // The invitation page, signed out, before and after a refused try.
+      const invitee = await phoneContext(browser, server, { locale });
+      const invited = await invitee.context.newPage();
+      await invited.goto(link);
+      await invited.locator('h1').waitFor();
+      await check('invitation page', invited);
+      await invited.locator('form button[type="submit"]').click();
+      await invited.locator('.error-summary').waitFor();
+      await check('invitation page with an error', invited);
+      assert.deepEqual(invitee.problems, []);
+      await invitee.context.close();
       await page.locator('li[data-user-id]').first().getByRole('link').click();
       await page.getByRole('button', { name: words.disable }).waitFor();
       await check('one user');

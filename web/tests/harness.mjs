@@ -209,6 +209,26 @@ export async function graphql(context, url, query, variables = {}) {
   return body.data;
 }
 
+/**
+ * Adds a member as Groundwork does: the admin signed in to `context` invites `email` with `role`, and the
+ * person accepts the invitation's code with `password` (a request of their own, not the admin's session).
+ * Returns the new member's id.
+ */
+export async function inviteAndAccept(context, url, email, role, password) {
+  const invited = await graphql(context, url, 'mutation($e: String!, $r: Role!) { addUser(input: {email: $e, role: $r}) { code } }', {
+    e: email,
+    r: role,
+  });
+  const response = await fetch(`${url}/auth/invitation`, {
+    method: 'POST',
+    headers: { 'X-Groundwork-CSRF': '1', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ code: invited.addUser.code, password }),
+  });
+  const body = await response.json();
+  if (!response.ok) throw new Error(`accepting the invitation of ${email}: ${JSON.stringify(body)}`);
+  return body.userId;
+}
+
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /**

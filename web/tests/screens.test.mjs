@@ -10,6 +10,7 @@ import {
   axeViolations,
   freshData,
   graphql,
+  inviteAndAccept,
   launchBrowser,
   phoneContext,
   removeData,
@@ -32,13 +33,7 @@ before(async () => {
   const { context } = await phoneContext(browser, server);
   const page = await context.newPage();
   await signIn(page);
-  const added = await graphql(
-    context,
-    server.url,
-    `mutation($input: AddUserInput!) { addUser(input: $input) { user { userId: id } } }`,
-    { input: { email: ORGANIZER_EMAIL, role: 'ORGANIZER' } },
-  );
-  organizerId = added.addUser.user.userId;
+  organizerId = await inviteAndAccept(context, server.url, ORGANIZER_EMAIL, 'ORGANIZER', 'rosa organizer passphrase');
   await context.close();
 });
 

@@ -3,8 +3,8 @@
 
 use super::authz::{AccountsAccess, Policy, Role};
 use crate::access::Permission;
-use crate::accounts::NewAccount;
 use crate::error::ApiError;
+use crate::invitations::{self, NewInvitation};
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use domain::ids::UserId;
@@ -21,6 +21,7 @@ pub struct ChapterUser {
     /// Whether personal fields are shown unmasked to this user when they are an analyst.
     pub personal_data: bool,
     pub can_export: bool,
+    /// Whether the member is disabled in this chapter (or their whole account is).
     pub disabled: bool,
 }
 
@@ -39,7 +40,7 @@ impl ChapterUser {
             role: stored_role(&membership.role)?,
             personal_data: membership.personal_data,
             can_export: membership.can_export,
-            disabled: user.disabled_at.is_some(),
+            disabled: membership.disabled_at.is_some() || user.disabled_at.is_some(),
         })
     }
 }
@@ -164,12 +165,49 @@ pub struct CreatedApiToken {
     pub api_token: ApiToken,
 }
 
-/// A user added to the chapter. `temporaryPassword` is set (once) when a new account was created; the
-/// user should change it after signing in.
+/// An invitation to the caller's chapter (ADR 16). Whoever holds its code becomes a member by accepting it
+/// (`POST /auth/invitation`): a new person with a password they choose, the holder of an existing account
+/// with that account's password. Nothing here says whether the address has an account.
+#[derive(SimpleObject)]
+pub struct Invitation {
+    pub id: ID,
+    pub email: String,
+    pub role: Role,
+    pub personal_data: bool,
+    pub can_export: bool,
+    pub invited_by_id: ID,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// Whether the code can no longer be accepted because its time ran out.
+    pub expired: bool,
+}
+
+impl Invitation {
+    fn from_row(row: &store::InvitationRow, now: DateTime<Utc>) -> Result<Self, ApiError> {
+        Ok(Self {
+            id: ID(row.id.clone()),
+            email: row.email.clone(),
+            role: stored_role(&row.role)?,
+            personal_data: row.personal_data,
+            can_export: row.can_export,
+            invited_by_id: ID(row.invited_by.clone()),
+            created_at: row.created_at,
+            expires_at: row.expires_at,
+            expired: invitations::expired(row, now),
+        })
+    }
+}
+
+/// The answer to `addUser`: the invitation and its code, shown this once (only a digest is kept). Pass
+/// `path` (on this server's address) or the code to the person invited. The answer has the same shape and
+/// content whether or not the address has an account.
 #[derive(SimpleObject)]
 pub struct AddedUser {
-    pub user: ChapterUser,
-    pub temporary_password: Option<String>,
+    pub invitation: Invitation,
+    /// The secret code (`gwi_…`); whoever holds it can accept the invitation.
+    pub code: String,
+    /// The browser app's page for accepting, relative to this server: `/invitation?code=…`.
+    pub path: String,
 }
 
 #[derive(InputObject)]
@@ -204,7 +242,8 @@ pub struct CreateApiTokenInput {
 pub struct AccessLogEntry {
     pub at: DateTime<Utc>,
     pub user_id: ID,
-    /// `READ_CONTACT_POINTS`, `READ_NOTES`, `EXPORT` or `FORGET_PERSON`.
+    /// `READ_CONTACT_POINTS`, `READ_NOTES`, `EXPORT`, `FORGET_PERSON`, `INVITE_USER`, `REVOKE_INVITATION` or
+    /// `ACCEPT_INVITATION` (the subject is the invitation; the user, who accepted it).
     pub action: String,
     pub subject_id: Option<ID>,
     /// More about the entry: an export's row count.
@@ -270,6 +309,21 @@ impl AccountsQuery {
         members
             .iter()
             .map(|(membership, user)| ChapterUser::from_rows(membership, user))
+            .collect()
+    }
+
+    /// The chapter's invitations that are neither accepted nor withdrawn, newest first (admins only);
+    /// expired ones are listed with `expired: true` until withdrawn.
+    async fn invitations(&self, ctx: &Context<'_>) -> Result<Vec<Invitation>, ApiError> {
+        let access = Policy::accounts(ctx, Permission::ManageUsers)?;
+        let now = Utc::now();
+        access
+            .accounts()
+            .store()
+            .open_invitations(&access.identity.chapter.to_string())
+            .await?
+            .iter()
+            .map(|row| Invitation::from_row(row, now))
             .collect()
     }
 
@@ -375,53 +429,79 @@ pub struct AccountsMutation;
 
 #[Object]
 impl AccountsMutation {
-    /// Adds a user to the caller's chapter with a role. A new account gets a temporary password, shown once;
-    /// an existing account (of another chapter) just gains the role here.
+    /// Invites an address to the caller's chapter with a role (ADR 16). Nobody becomes a member until the
+    /// holder of the address accepts with the code (`POST /auth/invitation`); the answer is the same whether
+    /// or not the address has an account. A newer invitation of the same address replaces an open one. An
+    /// address that is a member of this chapter already is refused (VALIDATION on `input.email`).
     async fn add_user(
         &self,
         ctx: &Context<'_>,
         input: AddUserInput,
     ) -> Result<AddedUser, ApiError> {
         let access = Policy::accounts(ctx, Permission::ManageUsers)?;
-        let accounts = access.accounts();
-        let email = crate::accounts::normalize_email(&input.email)
-            .map_err(|error| ApiError::invalid("input.email", error))?;
-        let chapter = access.identity.chapter;
-        let (user, temporary) = match accounts.store().user_by_email(&email).await? {
-            Some(existing) => {
-                let user = UserId::parse(&existing.id).map_err(ApiError::internal)?;
-                accounts
-                    .put_membership(
-                        user,
-                        chapter,
-                        input.role.into(),
-                        input.personal_data,
-                        input.can_export,
-                    )
-                    .await?;
-                (user, None)
-            }
-            None => {
-                let password = temporary_password();
-                let user = accounts
-                    .create_user(NewAccount {
-                        email: &email,
-                        password: Some(&password),
-                        chapter,
-                        role: input.role.into(),
-                        personal_data: input.personal_data,
-                        can_export: input.can_export,
-                    })
-                    .await?;
-                (user, Some(password.expose_secret().to_string()))
-            }
-        };
-        tracing::info!(by = %access.identity.user, %user, role = crate::access::Role::from(input.role).as_str(), "user added to the chapter");
-        let (_, added) = member(&access, &ID(user.to_string())).await?;
+        let now = Utc::now();
+        let issued = access
+            .accounts()
+            .invite(
+                access.identity,
+                NewInvitation {
+                    email: &input.email,
+                    role: input.role.into(),
+                    personal_data: input.personal_data,
+                    can_export: input.can_export,
+                },
+                now,
+            )
+            .await?;
+        crate::access::record_access_detail(
+            access.accounts().store(),
+            access.identity,
+            invitations::INVITED,
+            Some(issued.invitation.id.clone()),
+            &issued.invitation.role,
+        )
+        .await?;
+        tracing::info!(by = %access.identity.user, invitation = %issued.invitation.id, role = %issued.invitation.role, "invitation made");
         Ok(AddedUser {
-            user: added,
-            temporary_password: temporary,
+            invitation: Invitation::from_row(&issued.invitation, now)?,
+            code: issued.code.expose_secret().to_string(),
+            path: issued.path(),
         })
+    }
+
+    /// Withdraws an open invitation of the caller's chapter: its code stops working at once. NOT_FOUND for
+    /// an invitation that is not open (accepted, withdrawn) or not this chapter's.
+    async fn revoke_invitation(&self, ctx: &Context<'_>, id: ID) -> Result<Invitation, ApiError> {
+        let access = Policy::accounts(ctx, Permission::ManageUsers)?;
+        let store = access.accounts().store();
+        let chapter = access.identity.chapter.to_string();
+        let not_found = || {
+            ApiError::not_found(format!(
+                "no open invitation {} in this chapter",
+                id.as_str()
+            ))
+        };
+        let row = store
+            .invitation(id.as_str())
+            .await?
+            .filter(|row| row.chapter_id == chapter && row.is_open())
+            .ok_or_else(not_found)?;
+        let now = Utc::now();
+        if !store
+            .revoke_invitation(&row.id, &chapter, &access.identity.user.to_string(), now)
+            .await?
+        {
+            return Err(not_found());
+        }
+        crate::access::record_access(
+            store,
+            access.identity,
+            invitations::WITHDRAWN,
+            Some(row.id.clone()),
+        )
+        .await?;
+        tracing::info!(by = %access.identity.user, invitation = %row.id, "invitation withdrawn");
+        Invitation::from_row(&row, now)
     }
 
     /// Changes a member's role (and their personal-data and export grants). Takes effect on their next
@@ -481,14 +561,14 @@ impl AccountsMutation {
         Ok(password.expose_secret().to_string())
     }
 
-    /// Disables a member: every session and token of theirs stops working at once. Only for users who
-    /// belong to no other chapter (an admin of one chapter has no say over another); otherwise use
-    /// `removeUser`.
+    /// Disables a member in this chapter: every session and token of theirs here stops working at once, and
+    /// they cannot sign in to this chapter. An account that belongs to other chapters too keeps them (an
+    /// admin of one chapter has no say over another, ADR 16).
     async fn disable_user(&self, ctx: &Context<'_>, user_id: ID) -> Result<ChapterUser, ApiError> {
         set_disabled(ctx, user_id, true).await
     }
 
-    /// Enables a disabled member again (their revoked tokens stay revoked).
+    /// Enables a disabled member in this chapter again (their revoked tokens stay revoked).
     async fn enable_user(&self, ctx: &Context<'_>, user_id: ID) -> Result<ChapterUser, ApiError> {
         set_disabled(ctx, user_id, false).await
     }
@@ -667,6 +747,7 @@ async fn keep_an_admin(
         .await?;
     let is_enabled_admin = |membership: &MembershipRow, row: &UserRow| {
         row.disabled_at.is_none()
+            && membership.disabled_at.is_none()
             && crate::access::Role::parse(&membership.role) == Some(crate::access::Role::Admin)
     };
     let user = user.to_string();
@@ -711,12 +792,16 @@ async fn set_disabled(
     if user == access.identity.user {
         return Err(ApiError::forbidden("you cannot disable your own account"));
     }
-    if belongs_elsewhere(&access, user).await? {
-        return Err(ApiError::forbidden(
-            "this user belongs to other chapters too; remove them from this chapter instead",
-        ));
+    // Disabling is per chapter: the account's other chapters are not this admin's to close (ADR 16).
+    access
+        .accounts()
+        .set_member_disabled(user, access.identity.chapter, disabled)
+        .await?;
+    // An account disabled as a whole (by an operator, or before disabling was per chapter) is enabled again
+    // only by an admin of its only chapter.
+    if !disabled && !belongs_elsewhere(&access, user).await? {
+        access.accounts().set_disabled(user, false).await?;
     }
-    access.accounts().set_disabled(user, disabled).await?;
     tracing::info!(by = %access.identity.user, %user, disabled, "user disabled or enabled");
     Ok(member(&access, &user_id).await?.1)
 }

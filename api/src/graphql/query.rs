@@ -52,7 +52,7 @@ impl MembersQuery {
                     user_id: ID(user.id),
                     email: user.email,
                     role: role.into(),
-                    disabled: user.disabled_at.is_some(),
+                    disabled: membership.disabled_at.is_some() || user.disabled_at.is_some(),
                 })
             })
             .collect::<Result<Vec<_>, ApiError>>()?;

@@ -75,7 +75,9 @@ type Documents = {
     "\n  mutation UnassignTurfUnit($input: TurfUnitInput!) {\n    unassignTurfUnit(input: $input) {\n      id\n    }\n  }\n": typeof types.UnassignTurfUnitDocument,
     "\n  query UnitTree($campaignId: ID!) {\n    wallChart(campaignId: $campaignId) {\n      units {\n        id\n        parentId\n        depth\n        name\n        kind\n        retired\n      }\n    }\n  }\n": typeof types.UnitTreeDocument,
     "\n  query AdminUsers {\n    users {\n      id\n      email\n      role\n      personalData\n      canExport\n      disabled\n      campaignIds\n      turfUnits {\n        campaignId\n        unitId\n      }\n    }\n  }\n": typeof types.AdminUsersDocument,
-    "\n  mutation AddUser($input: AddUserInput!) {\n    addUser(input: $input) {\n      user {\n        id\n        email\n        role\n      }\n      temporaryPassword\n    }\n  }\n": typeof types.AddUserDocument,
+    "\n  query AdminInvitations {\n    invitations {\n      id\n      email\n      role\n      expiresAt\n      expired\n    }\n  }\n": typeof types.AdminInvitationsDocument,
+    "\n  mutation AddUser($input: AddUserInput!) {\n    addUser(input: $input) {\n      invitation {\n        id\n        email\n      }\n      path\n    }\n  }\n": typeof types.AddUserDocument,
+    "\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id) {\n      id\n    }\n  }\n": typeof types.RevokeInvitationDocument,
     "\n  mutation AddContactPoint($input: AddContactPointInput!, $expectedVersion: Int, $idempotencyKey: String) {\n    addContactPoint(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {\n      id\n      version\n      person {\n        ...PersonDetail\n      }\n    }\n  }\n": typeof types.AddContactPointDocument,
     "\n  mutation RemoveContactPoint($input: RemoveContactPointInput!, $expectedVersion: Int, $idempotencyKey: String) {\n    removeContactPoint(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {\n      id\n      version\n      person {\n        ...PersonDetail\n      }\n    }\n  }\n": typeof types.RemoveContactPointDocument,
     "\n  mutation SetDoNotContact($input: SetDoNotContactInput!, $expectedVersion: Int, $idempotencyKey: String) {\n    setDoNotContact(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {\n      id\n      version\n      person {\n        ...PersonDetail\n      }\n    }\n  }\n": typeof types.SetDoNotContactDocument,
@@ -151,7 +153,9 @@ const documents: Documents = {
     "\n  mutation UnassignTurfUnit($input: TurfUnitInput!) {\n    unassignTurfUnit(input: $input) {\n      id\n    }\n  }\n": types.UnassignTurfUnitDocument,
     "\n  query UnitTree($campaignId: ID!) {\n    wallChart(campaignId: $campaignId) {\n      units {\n        id\n        parentId\n        depth\n        name\n        kind\n        retired\n      }\n    }\n  }\n": types.UnitTreeDocument,
     "\n  query AdminUsers {\n    users {\n      id\n      email\n      role\n      personalData\n      canExport\n      disabled\n      campaignIds\n      turfUnits {\n        campaignId\n        unitId\n      }\n    }\n  }\n": types.AdminUsersDocument,
-    "\n  mutation AddUser($input: AddUserInput!) {\n    addUser(input: $input) {\n      user {\n        id\n        email\n        role\n      }\n      temporaryPassword\n    }\n  }\n": types.AddUserDocument,
+    "\n  query AdminInvitations {\n    invitations {\n      id\n      email\n      role\n      expiresAt\n      expired\n    }\n  }\n": types.AdminInvitationsDocument,
+    "\n  mutation AddUser($input: AddUserInput!) {\n    addUser(input: $input) {\n      invitation {\n        id\n        email\n      }\n      path\n    }\n  }\n": types.AddUserDocument,
+    "\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id) {\n      id\n    }\n  }\n": types.RevokeInvitationDocument,
     "\n  mutation AddContactPoint($input: AddContactPointInput!, $expectedVersion: Int, $idempotencyKey: String) {\n    addContactPoint(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {\n      id\n      version\n      person {\n        ...PersonDetail\n      }\n    }\n  }\n": types.AddContactPointDocument,
     "\n  mutation RemoveContactPoint($input: RemoveContactPointInput!, $expectedVersion: Int, $idempotencyKey: String) {\n    removeContactPoint(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {\n      id\n      version\n      person {\n        ...PersonDetail\n      }\n    }\n  }\n": types.RemoveContactPointDocument,
     "\n  mutation SetDoNotContact($input: SetDoNotContactInput!, $expectedVersion: Int, $idempotencyKey: String) {\n    setDoNotContact(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {\n      id\n      version\n      person {\n        ...PersonDetail\n      }\n    }\n  }\n": types.SetDoNotContactDocument,
@@ -427,7 +431,15 @@ export function graphql(source: "\n  query AdminUsers {\n    users {\n      id\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation AddUser($input: AddUserInput!) {\n    addUser(input: $input) {\n      user {\n        id\n        email\n        role\n      }\n      temporaryPassword\n    }\n  }\n"): (typeof documents)["\n  mutation AddUser($input: AddUserInput!) {\n    addUser(input: $input) {\n      user {\n        id\n        email\n        role\n      }\n      temporaryPassword\n    }\n  }\n"];
+export function graphql(source: "\n  query AdminInvitations {\n    invitations {\n      id\n      email\n      role\n      expiresAt\n      expired\n    }\n  }\n"): (typeof documents)["\n  query AdminInvitations {\n    invitations {\n      id\n      email\n      role\n      expiresAt\n      expired\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddUser($input: AddUserInput!) {\n    addUser(input: $input) {\n      invitation {\n        id\n        email\n      }\n      path\n    }\n  }\n"): (typeof documents)["\n  mutation AddUser($input: AddUserInput!) {\n    addUser(input: $input) {\n      invitation {\n        id\n        email\n      }\n      path\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id) {\n      id\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

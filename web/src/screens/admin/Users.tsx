@@ -1,5 +1,7 @@
 // Users (admins only; the server refuses everyone else): the chapter's members with their role and whether
-// they are disabled, and adding one. A new account's temporary password is shown once, to pass on.
+// they are disabled, the invitations waiting for an answer, and inviting someone. An invitation's link is
+// shown once, to pass on; the person invited chooses their own password (or consents with the one of the
+// account they already have) on the invitation page (docs/adr/0016).
 import { useState } from 'preact/hooks';
 import { useMutation, useQuery } from '@urql/preact';
 import { graphql } from '../../gql';
@@ -25,15 +27,34 @@ export const UsersDoc = graphql(`
   }
 `);
 
+export const InvitationsDoc = graphql(`
+  query AdminInvitations {
+    invitations {
+      id
+      email
+      role
+      expiresAt
+      expired
+    }
+  }
+`);
+
 const AddUserDoc = graphql(`
   mutation AddUser($input: AddUserInput!) {
     addUser(input: $input) {
-      user {
+      invitation {
         id
         email
-        role
       }
-      temporaryPassword
+      path
+    }
+  }
+`);
+
+const RevokeInvitationDoc = graphql(`
+  mutation RevokeInvitation($id: ID!) {
+    revokeInvitation(id: $id) {
+      id
     }
   }
 `);
@@ -42,13 +63,16 @@ export function Users() {
   const i18n = useI18n();
   const { t, plural } = i18n;
   const [{ data, error, fetching }, refetch] = useQuery({ query: UsersDoc });
+  const [invitations, refetchInvitations] = useQuery({ query: InvitationsDoc });
   const [, addUser] = useMutation(AddUserDoc);
+  const [, revokeInvitation] = useMutation(RevokeInvitationDoc);
   const change = useChange();
+  const [copied, setCopied] = useState('');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<RoleName>('ORGANIZER');
   const [personalData, setPersonalData] = useState(false);
   const [canExport, setCanExport] = useState(false);
-  const [added, setAdded] = useState<{ email: string; password: string | null } | null>(null);
+  const [added, setAdded] = useState<{ email: string; link: string } | null>(null);
   const [missing, setMissing] = useState(false);
 
   const submit = async (event: Event) => {
@@ -58,17 +82,34 @@ export function Users() {
       return;
     }
     setMissing(false);
-    let answer: { email: string; password: string | null } | null = null;
+    let answer: { email: string; link: string } | null = null;
+    setCopied('');
     const ok = await change.run(async () => {
       const result = await addUser({ input: { email: email.trim(), role, personalData, canExport } });
-      if (result.data) answer = { email: result.data.addUser.user.email, password: result.data.addUser.temporaryPassword ?? null };
+      // The link is on this server's own address: the invitee opens the app where the admin works.
+      if (result.data) answer = { email: result.data.addUser.invitation.email, link: `${location.origin}${result.data.addUser.path}` };
       return result;
     }, t('admin.users.added'));
     if (ok) {
       setAdded(answer);
       setEmail('');
       refetch({ requestPolicy: 'network-only' });
+      refetchInvitations({ requestPolicy: 'network-only' });
     }
+  };
+
+  const copy = async (link: string) => {
+    try {
+      await navigator.clipboard.writeText(link);
+      setCopied(t('admin.users.copied'));
+    } catch {
+      setCopied(t('admin.users.copyFailed'));
+    }
+  };
+
+  const withdraw = async (id: string) => {
+    const ok = await change.run(() => revokeInvitation({ id }), t('admin.users.withdrawn'));
+    if (ok) refetchInvitations({ requestPolicy: 'network-only' });
   };
 
   const emailError = missing ? t('admin.users.emailMissing') : change.outcome.field === 'input.email' ? change.outcome.errors[0] : undefined;
@@ -98,24 +139,48 @@ export function Users() {
           </ul>
         </>
       )}
+      {(invitations.data?.invitations.length ?? 0) > 0 && (
+        <>
+          <h2 id="pending-invitations">{t('admin.users.pendingTitle')}</h2>
+          <ul class="rows" aria-labelledby="pending-invitations">
+            {invitations.data?.invitations.map((invitation) => (
+              <li key={invitation.id} class="row" data-invitation-id={invitation.id}>
+                <span class="row-title">{invitation.email}</span>
+                <span class="row-meta">
+                  {t('admin.users.pendingMeta', { role: t(`role.${invitation.role}` as Key), date: i18n.date(invitation.expiresAt) })}
+                  {invitation.expired ? ` · ${t('admin.users.expired')}` : ''}
+                </span>
+                <button
+                  type="button"
+                  class="button secondary"
+                  aria-label={t('admin.users.withdrawWho', { email: invitation.email })}
+                  disabled={change.busy}
+                  onClick={() => void withdraw(invitation.id)}
+                >
+                  {t('admin.users.withdraw')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <h2 id="add-user">{t('admin.users.addTitle')}</h2>
       <ErrorSummary title={t('error.summaryTitle')} messages={missing ? [t('admin.users.emailMissing')] : change.outcome.errors} />
       <StatusLine text={change.outcome.status} />
       {added && (
-        <div class="banner secret" role="region" aria-label={t('admin.users.passwordRegion')}>
+        <div class="banner secret" role="region" aria-label={t('admin.users.linkRegion')}>
           <p>{t('admin.users.addedWho', { email: added.email })}</p>
-          {added.password ? (
-            <>
-              <p>{t('admin.users.passwordOnce')}</p>
-              <p>
-                <code class="secret-value" data-testid="temporary-password">
-                  {added.password}
-                </code>
-              </p>
-            </>
-          ) : (
-            <p>{t('admin.users.existingAccount')}</p>
-          )}
+          <p>
+            <code class="secret-value" data-testid="invitation-link">
+              {added.link}
+            </code>
+          </p>
+          <p class="actions">
+            <button type="button" class="button secondary" onClick={() => void copy(added.link)}>
+              {t('admin.users.copy')}
+            </button>
+          </p>
+          <StatusLine text={copied} />
         </div>
       )}
       <form onSubmit={submit} noValidate aria-labelledby="add-user">
