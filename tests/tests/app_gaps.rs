@@ -6,8 +6,8 @@
 
 use crate::graphql_support::TestApi;
 use chrono::{DateTime, Duration, Timelike, Utc};
-use tests::ws;
 use serde_json::{json, Value};
+use tests::ws;
 use tests::{backend_tests, TestBackend};
 
 backend_tests!(
@@ -25,7 +25,10 @@ async fn caught_up(api: &TestApi) {
         .wait_until(head, std::time::Duration::from_secs(60))
         .await
         .unwrap();
-    assert!(projected, "the read models did not catch up within a minute");
+    assert!(
+        projected,
+        "the read models did not catch up within a minute"
+    );
 }
 
 async fn log_one_on_one(api: &TestApi, person: &str, held_at: DateTime<Utc>) {
@@ -64,9 +67,11 @@ fn cell<'a>(cells: &'a [Value], person: &str) -> Option<&'a Value> {
 }
 
 fn moment(value: &Value) -> Option<DateTime<Utc>> {
-    value
-        .as_str()
-        .map(|text| DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc))
+    value.as_str().map(|text| {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    })
 }
 
 async fn a_wall_chart_cell_says_when_the_person_was_last_contacted(backend: TestBackend) {
