@@ -461,32 +461,39 @@ function MapColumns(props: {
       }}
     >
       <h2>{t('imports.mapHeading', { file: props.step.fileName })}</h2>
-      <p class="hint">{t('imports.mapHint', { encoding: props.step.encoding, delimiter: props.step.delimiter === '\t' ? t('imports.tab') : props.step.delimiter })}</p>
+      <p class="hint">
+        {t('imports.mapHint', {
+          encoding: props.step.encoding,
+          delimiter: t(props.step.delimiter === '\t' ? 'imports.tab' : props.step.delimiter === ';' ? 'imports.semicolon' : 'imports.comma'),
+        })}
+      </p>
       <ol class="mapping">
         {columns.map((column, index) => {
           const id = `map-${index}`;
           const choices = column.target && !options.includes(column.target) ? [column.target, ...options] : options;
           return (
-            <li key={column.column} class={`field${column.target ? '' : ' has-error'}`}>
-              <label for={id}>{t('imports.column', { column: column.column })}</label>
-              {!column.target && (
-                <p class="field-error" id={`${id}-error`}>
-                  {t('imports.chooseTarget')}
-                </p>
-              )}
-              <select
-                id={id}
-                value={column.target ?? ''}
-                aria-describedby={column.target ? undefined : `${id}-error`}
-                onChange={(event) => set(index, { target: event.currentTarget.value || null })}
-              >
-                <option value="">{t('people.choose')}</option>
-                {choices.map((target) => (
-                  <option key={target} value={target}>
-                    {targetLabel(t, target, fields)}
-                  </option>
-                ))}
-              </select>
+            <li key={column.column} class="mapping-column">
+              <div class={`field${column.target ? '' : ' has-error'}`}>
+                <label for={id}>{t('imports.column', { column: column.column })}</label>
+                {!column.target && (
+                  <p class="field-error" id={`${id}-error`}>
+                    {t('imports.chooseTarget')}
+                  </p>
+                )}
+                <select
+                  id={id}
+                  value={column.target ?? ''}
+                  aria-describedby={column.target ? undefined : `${id}-error`}
+                  onChange={(event) => set(index, { target: event.currentTarget.value || null })}
+                >
+                  <option value="">{t('people.choose')}</option>
+                  {choices.map((target) => (
+                    <option key={target} value={target}>
+                      {targetLabel(t, target, fields)}
+                    </option>
+                  ))}
+                </select>
+              </div>
               {column.target !== 'ignore' && (
                 <label class="check">
                   <input type="checkbox" checked={column.overwrite} onChange={() => set(index, { overwrite: !column.overwrite })} />
@@ -576,7 +583,7 @@ function Preview(props: {
       </ol>
       {plan.rows.length < (props.step.onlyErrors ? errors : plan.totals.rows) && <p class="hint">{plural('imports.moreRows', plan.rows.length)}</p>}
       {errors > 0 && (
-        <div class="field">
+        <div>
           <p>{plural('imports.errorsBlock', errors)}</p>
           <label class="check">
             <input type="checkbox" checked={skip} onChange={() => setSkip(!skip)} />
