@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod accounts;
+mod app_gaps;
 mod authz_matrix;
 mod authz_scope;
 mod backup_drill;

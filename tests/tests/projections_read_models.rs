@@ -1016,6 +1016,7 @@ async fn the_read_api_filters_sorts_and_pages(backend: TestBackend) {
                 overdue_at: Some((workload.clock + Duration::days(30)).date_naive()),
                 campaign: Some(world.campaign),
                 subject: None,
+                task: None,
             },
             &PageRequest::default(),
         )

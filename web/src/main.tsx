@@ -1,6 +1,6 @@
 // The app's entry: language, session, the page chrome (campaign switcher on top, navigation at the bottom
 // on phones and on the left on wide screens) and the route's screen.
-import { render } from 'preact';
+import { render, type ComponentType } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Provider, useClient, useMutation, useQuery } from '@urql/preact';
 import { createApiClient, errorCode } from './api';
@@ -318,9 +318,35 @@ function Screen(props: { route: Route; lang: Lang; setLang: (lang: Lang) => void
       return <Tokens />;
     case 'adminCampaign':
       return <CampaignSetup key={route.campaignId} campaignId={route.campaignId} />;
+    case 'adminImport':
+      return <Lazy key={route.campaignId} load={loadImports} props={{ campaignId: route.campaignId }} />;
     default:
       return <NotFound />;
   }
+}
+
+/// The import screen, a lead's once-a-month tool, is its own chunk: the first screen does not load it.
+const loadImports = () => import('./screens/admin/Imports').then((module) => module.Imports);
+
+/// A screen loaded when first opened (its code is a separate file the first screen does not fetch).
+function Lazy<P extends object>(props: { load: () => Promise<ComponentType<P>>; props: P }) {
+  const { t } = useI18n();
+  const [screen, setScreen] = useState<{ component: ComponentType<P> } | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let live = true;
+    props.load().then(
+      (component) => live && setScreen({ component }),
+      () => live && setFailed(true),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (failed) return <p role="alert">{t('error.network')}</p>;
+  if (!screen) return <Loading />;
+  const Screen = screen.component;
+  return <Screen {...props.props} />;
 }
 
 function NotFound() {

@@ -21,6 +21,7 @@ export type Route =
   | { name: 'adminAccessLog'; page: number }
   | { name: 'adminTokens' }
   | { name: 'adminCampaign'; campaignId: string }
+  | { name: 'adminImport'; campaignId: string }
   | { name: 'notFound' };
 
 export function parseRoute(pathname: string, search: string): Route {
@@ -64,6 +65,7 @@ export function parseRoute(pathname: string, search: string): Route {
       }
       if (second === 'tokens' && parts.length === 2) return { name: 'adminTokens' };
       if (second === 'campaigns' && third && parts.length === 3) return { name: 'adminCampaign', campaignId: third };
+      if (second === 'campaigns' && third && parts.length === 4 && parts[3] === 'import') return { name: 'adminImport', campaignId: third };
       break;
     }
   }

@@ -22,7 +22,7 @@ export function currentCampaign(session: Session, route: Route): string | null {
   let chosen: string | null = null;
   if (route.name === 'wallChart' || route.name === 'structureTests') chosen = route.campaignId;
   else if (route.name === 'people' && route.campaignId) chosen = route.campaignId;
-  else if (route.name === 'adminCampaign') chosen = route.campaignId;
+  else if (route.name === 'adminCampaign' || route.name === 'adminImport') chosen = route.campaignId;
   if (chosen) {
     try {
       sessionStorage.setItem(CAMPAIGN_KEY, chosen);

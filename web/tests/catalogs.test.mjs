@@ -7,8 +7,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const src = fileURLToPath(new URL('../src', import.meta.url));
-const en = JSON.parse(readFileSync(join(src, 'i18n', 'en.json'), 'utf8'));
-const es = JSON.parse(readFileSync(join(src, 'i18n', 'es.json'), 'utf8'));
+// The app's catalogs, and those a screen loaded on demand brings with it (`imports.en.json`, …).
+const catalog = (lang) =>
+  Object.assign(
+    {},
+    ...readdirSync(join(src, 'i18n'))
+      .filter((name) => name === `${lang}.json` || name.endsWith(`.${lang}.json`))
+      .sort()
+      .map((name) => JSON.parse(readFileSync(join(src, 'i18n', name), 'utf8'))),
+  );
+const en = catalog('en');
+const es = catalog('es');
 const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 test('English and Spanish have the same keys', () => {

@@ -229,6 +229,9 @@ pub struct PersonCell {
     pub follow_up: bool,
     /// The latest step in the chart's structure test, if one was chosen.
     pub step: Option<StepKind>,
+    /// When the person was last contacted: the time their latest 1:1 was held (to the second), among the
+    /// 1:1s logged by the chart's moment; null before their first.
+    pub last_contact: Option<DateTime<Utc>>,
 }
 
 impl From<q::PersonCell> for PersonCell {
@@ -240,6 +243,7 @@ impl From<q::PersonCell> for PersonCell {
             organizer_id: cell.organizer.map(id),
             follow_up: cell.follow_up,
             step: cell.step.map(Into::into),
+            last_contact: cell.last_contact,
         }
     }
 }
@@ -516,6 +520,15 @@ impl Task {
 
 connection!(TaskConnection, TaskEdge, Task);
 
+/// A unit a person is in, by name.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct PersonUnit {
+    pub id: ID,
+    pub name: String,
+    /// The unit's kind, in the campaign's words (worksite, department, floor…).
+    pub kind: String,
+}
+
 /// Everything about one person, with the full change history. Asked with `asOf`, every field not marked
 /// current-only is as it stood at that one moment, cut at the time the log recorded each change (a 1:1 held
 /// earlier but logged after `asOf` is in none of `level`, `assessments`, `oneOnOnes` or `history`).
@@ -577,6 +590,25 @@ impl Person {
             .await?;
         }
         Ok(self.contact_points.clone())
+    }
+
+    /// The person's units with their names and kinds, as they were at `asOf`, in the order of `unitIds`:
+    /// a page that opens on the person names their units without reading the wall chart.
+    async fn units(&self, ctx: &Context<'_>) -> Result<Vec<PersonUnit>, ApiError> {
+        let access = Policy::read_people(ctx)?;
+        let units: Vec<domain::ids::UnitId> = parse::ids("unitIds", &self.unit_ids)?;
+        let labels = access
+            .read_models()
+            .unit_labels(access.chapter(), &units, self.as_of)
+            .await?;
+        Ok(labels
+            .into_iter()
+            .map(|label| PersonUnit {
+                id: id(label.unit_id),
+                name: label.name,
+                kind: label.kind,
+            })
+            .collect())
     }
 
     /// The values of the person's number, date, text and address fields, as they stood at `asOf` (the same
@@ -1116,6 +1148,7 @@ impl TaskFilter {
             due_before: self.due_before,
             overdue_at: self.overdue_at,
             subject: parse::optional_id("filter.subjectId", self.subject_id.as_ref())?,
+            task: None,
         })
     }
 }
@@ -1305,11 +1338,18 @@ impl ReadQuery {
                     (at `asOf`)."
         )]
         unit_id: Option<ID>,
+        #[graphql(
+            default,
+            desc = "Only the people with at least one of these field responses (the responses they have \
+                    today, also with `asOf`: responses have no history); units and figures unchanged."
+        )]
+        response_ids: Vec<ID>,
     ) -> Result<Option<WallChart>, ApiError> {
         let access = Policy::read(ctx, Permission::Read)?;
         let campaign = parse::id("campaignId", &campaign_id)?;
         let test = parse::optional_id("structureTestId", structure_test_id.as_ref())?;
         let unit = parse::optional_id("unitId", unit_id.as_ref())?;
+        let responses: Vec<domain::ids::ResponseId> = parse::ids("responseIds", &response_ids)?;
         if !access.reaches(campaign).await? {
             return Ok(None);
         }
@@ -1320,6 +1360,16 @@ impl ReadQuery {
         let chart = match unit {
             Some(unit) => chart.and_then(|chart| chart.subtree(unit)),
             None => chart,
+        };
+        let chart = match chart {
+            Some(chart) if !responses.is_empty() => {
+                let with = access
+                    .read_models()
+                    .people_with_any_response(access.chapter(), campaign, &responses)
+                    .await?;
+                Some(chart.only_people(|person| with.contains(&person)))
+            }
+            other => other,
         };
         Ok(chart.map(|chart| access.masked(WallChart::from(chart))))
     }

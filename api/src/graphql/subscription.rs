@@ -89,6 +89,9 @@ impl WallChartChange {
             organizer_id: detail.organizer.map(|organizer| ID(organizer.to_string())),
             follow_up: detail.follow_up,
             step: None,
+            last_contact: projections::read::last_contact(
+                detail.one_on_ones.iter().map(|talk| talk.held_at),
+            ),
         })))
     }
 

@@ -383,6 +383,31 @@ impl MutationResult {
         Ok(Some(access.masked(super::read::Person::from(detail))))
     }
 
+    /// The task after the mutation (task mutations only), with its new `version`: a task screen shows it
+    /// without reading its list again. Null when the caller no longer sees it (another campaign).
+    async fn task(&self, ctx: &Context<'_>) -> Result<Option<super::read::Task>, ApiError> {
+        let Some(task) = self.target_id::<domain::ids::TaskId>(StreamKind::Task)? else {
+            return Ok(None);
+        };
+        let access = Policy::read(ctx, Permission::ReadOwn)?;
+        self.projected(ctx, &access).await?;
+        // Those who read only their own tasks see only those; everyone else the tasks of their campaigns.
+        let mut filter = projections::read::TaskFilter::default();
+        if Policy::require(access.identity, Permission::Read).is_err() {
+            filter.assignee = Some(access.identity.user);
+        }
+        let row = access
+            .read_models()
+            .task(access.chapter(), task, &filter)
+            .await?;
+        match row {
+            Some(row) if access.reaches(row.campaign_id).await? => {
+                Ok(Some(super::read::Task::from(row)))
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// The structure test after the mutation (structure-test mutations only).
     async fn structure_test(
         &self,

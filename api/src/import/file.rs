@@ -158,7 +158,7 @@ pub fn open(source: &Source) -> Result<Opened<'_>, FileError> {
     let mut first_line = String::new();
     BufReader::new(source.text(encoding)?).read_line(&mut first_line)?;
     let delimiter = detect_delimiter(&first_line);
-    let text: Box<dyn Read + Send + '_> = Box::new(source.text(encoding)?);
+    let text: Box<dyn Read + Send + '_> = Box::new(LineEnds::new(source.text(encoding)?));
     let reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -181,6 +181,70 @@ pub fn open(source: &Source) -> Result<Opened<'_>, FileError> {
             .collect(),
     };
     Ok(opened)
+}
+
+/// Text with every line break as `\n` (`\r\n` and a lone `\r` become `\n`, in quoted cells too) and a `\n`
+/// after the last line when the file has none. The CSV reader then counts lines as the file has them,
+/// whatever its line ends: Excel writes `\r\n`, and many files end without a line break (the line of a
+/// record is worked out from where the reader stands after it, see [`Opened::next`]).
+struct LineEnds<R> {
+    inner: R,
+    /// The last byte handed out, if any.
+    last: Option<u8>,
+    /// The last byte read was `\r` (already handed out as `\n`): a `\n` right after it is dropped.
+    after_cr: bool,
+    done: bool,
+}
+
+impl<R: Read> LineEnds<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            last: None,
+            after_cr: false,
+            done: false,
+        }
+    }
+}
+
+impl<R: Read> Read for LineEnds<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            if self.done {
+                return Ok(0);
+            }
+            let read = self.inner.read(out)?;
+            if read == 0 {
+                self.done = true;
+                if self.last.is_some_and(|byte| byte != b'\n') {
+                    out[0] = b'\n';
+                    self.last = Some(b'\n');
+                    return Ok(1);
+                }
+                return Ok(0);
+            }
+            // Rewritten in place: the output is never longer than what was read.
+            let mut written = 0;
+            for index in 0..read {
+                let byte = out[index];
+                if byte == b'\n' && self.after_cr {
+                    self.after_cr = false;
+                    continue;
+                }
+                self.after_cr = byte == b'\r';
+                out[written] = if byte == b'\r' { b'\n' } else { byte };
+                written += 1;
+            }
+            if written > 0 {
+                self.last = Some(out[written - 1]);
+                return Ok(written);
+            }
+            // Only the `\n` of a `\r\n` split across two reads: read on.
+        }
+    }
 }
 
 fn is_blank(record: &csv::StringRecord) -> bool {
@@ -301,6 +365,41 @@ mod tests {
         assert_eq!(records[1].cells, vec!["Two\nlines", "X"]);
         assert_eq!(records[1].line, 4);
         assert_eq!(records[2].line, 6);
+    }
+
+    #[test]
+    fn lines_are_the_files_own_whatever_its_line_ends() {
+        for bytes in [
+            &b"given_name,email\r\nAna,a@example.org\r\n\r\nBen,bad b\r\n"[..],
+            &b"given_name,email\r\nAna,a@example.org\r\n\r\nBen,bad b"[..],
+            &b"given_name,email\nAna,a@example.org\n\nBen,bad b"[..],
+            &b"given_name,email\rAna,a@example.org\r\rBen,bad b\r"[..],
+        ] {
+            let (_, _, header, records) = read(bytes.to_vec());
+            let shown = String::from_utf8_lossy(bytes);
+            assert_eq!(header, vec!["given_name", "email"], "{shown:?}");
+            assert_eq!(records.len(), 2, "{shown:?}");
+            assert_eq!(records[0].line, 2, "{shown:?}");
+            assert_eq!(records[1].line, 4, "{shown:?}");
+            assert_eq!(records[1].cells, vec!["Ben", "bad b"], "{shown:?}");
+        }
+    }
+
+    #[test]
+    fn a_crlf_split_between_two_reads_is_one_line_break() {
+        /// Hands out one byte per read.
+        struct Trickle(std::io::Cursor<Vec<u8>>);
+        impl Read for Trickle {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                let end = out.len().min(1);
+                self.0.read(&mut out[..end])
+            }
+        }
+        let mut text = String::new();
+        LineEnds::new(Trickle(std::io::Cursor::new(b"a\r\nb\rc".to_vec())))
+            .read_to_string(&mut text)
+            .expect("the text reads");
+        assert_eq!(text, "a\nb\nc\n");
     }
 
     #[test]

@@ -210,6 +210,13 @@ impl CampaignsBatch {
                         .collect::<Vec<_>>()
                         .join(","),
                 });
+                // The cell's last contact may have moved: subscribers read the cell again. Levels and
+                // figures are not touched (an assessment given in the 1:1 is an event of its own).
+                effects.changes.extend(person_cell(
+                    &state.row.chapter_id,
+                    &state.row.campaign_id,
+                    person,
+                ));
                 false
             }
             PersonEvent::ConnectionMade(connection) => {

@@ -311,6 +311,7 @@ impl ReadModels {
                         organizer: opt_user_id(row, "organizer")?,
                         follow_up: row.boolean("follow_up")?,
                         step: None,
+                        last_contact: None,
                     },
                 ))
             })
@@ -356,8 +357,31 @@ impl ReadModels {
                 steps.insert(person_id(&row, "person_id")?, stored(&row, "step")?);
             }
         }
+        // When each person was last contacted: their latest 1:1, among those logged by the moment (a 1:1
+        // logged later is not on that day's chart, as `person` cuts them). One grouped read per chart.
+        let mut sql = Sql::default();
+        let campaign_arg = sql.arg(campaign.to_string());
+        match as_of {
+            None => sql.push(&format!(
+                "SELECT o.person_id, MAX(o.held_at) AS last_contact FROM rm_one_on_ones o \
+                 WHERE o.campaign_id = {campaign_arg} GROUP BY o.person_id"
+            )),
+            Some(at) => {
+                let at = sql.arg(at);
+                sql.push(&format!(
+                    "SELECT o.person_id, MAX(o.held_at) AS last_contact FROM rm_one_on_ones o \
+                     WHERE o.campaign_id = {campaign_arg} AND o.logged_at <= {at} GROUP BY o.person_id"
+                ))
+            }
+        };
+        let mut contacts = HashMap::new();
+        for row in self.db().fetch(&sql.text, &sql.args).await? {
+            contacts.insert(person_id(&row, "person_id")?, row.time("last_contact")?);
+        }
         for (_, person) in &mut people {
             person.step = steps.get(&person.person_id).copied();
+            person.last_contact =
+                super::views::last_contact(contacts.get(&person.person_id).copied());
         }
         people.sort_by(|(a_order, a), (b_order, b)| {
             a_order

@@ -10,8 +10,8 @@ use super::views::{
 use super::ReadModels;
 use crate::codec::StoredEnum;
 use crate::error::ProjectionError;
-use domain::ids::{CampaignId, ChapterId, PersonId, UnitId};
-use std::collections::{BTreeSet, HashMap};
+use domain::ids::{CampaignId, ChapterId, PersonId, ResponseId, UnitId};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 impl ReadModels {
     /// People of a campaign, filtered, sorted and paged.
@@ -211,5 +211,32 @@ impl ReadModels {
             }
         }
         Ok(Page::at_offset(people, offset, has_next_page, total))
+    }
+}
+
+impl ReadModels {
+    /// The people of a campaign with at least one of `responses` (today's responses: they have no history),
+    /// for a wall chart narrowed to a field response.
+    pub async fn people_with_any_response(
+        &self,
+        chapter: ChapterId,
+        campaign: CampaignId,
+        responses: &[ResponseId],
+    ) -> Result<HashSet<PersonId>, ProjectionError> {
+        let mut sql = Sql::default();
+        let chapter_arg = sql.arg(chapter.to_string());
+        let campaign_arg = sql.arg(campaign.to_string());
+        let list = sql.list(responses.iter().map(ToString::to_string));
+        sql.push(&format!(
+            "SELECT DISTINCT r.person_id FROM rm_person_responses r \
+             JOIN rm_people p ON p.person_id = r.person_id \
+             WHERE p.chapter_id = {chapter_arg} AND r.campaign_id = {campaign_arg} AND r.response_id IN ({list})"
+        ));
+        self.db()
+            .fetch(&sql.text, &sql.args)
+            .await?
+            .iter()
+            .map(|row| person_id(row, "person_id"))
+            .collect()
     }
 }

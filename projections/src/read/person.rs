@@ -7,13 +7,13 @@ use super::sql::{
 };
 use super::views::{
     AssessmentView, ConnectionView, ContactPointView, OneOnOneView, PageRequest, PersonDetail,
-    StepView, TaskFilter, MAX_PAGE_SIZE,
+    StepView, TaskFilter, UnitLabel, MAX_PAGE_SIZE,
 };
 use super::ReadModels;
 use crate::error::ProjectionError;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::ids::{
-    ChapterId, ConnectionId, ContactPointId, ConversationId, FieldId, PersonId, ResponseId,
+    ChapterId, ConnectionId, ContactPointId, ConversationId, FieldId, PersonId, ResponseId, UnitId,
 };
 use store::sql::{args, Arg};
 
@@ -315,5 +315,54 @@ impl ReadModels {
                 })
             })
             .collect()
+    }
+}
+
+impl ReadModels {
+    /// The names of some of the chapter's units, live or as they were at a moment, in the order of `units`
+    /// (a unit unknown then is left out): the person page names a person's units without the wall chart.
+    pub async fn unit_labels(
+        &self,
+        chapter: ChapterId,
+        units: &[UnitId],
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<Vec<UnitLabel>, ProjectionError> {
+        if units.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = Sql::default();
+        let chapter_arg = sql.arg(chapter.to_string());
+        let list = sql.list(units.iter().map(ToString::to_string));
+        match as_of {
+            None => sql.push(&format!(
+                "SELECT u.unit_id, u.name, u.kind FROM rm_units u \
+                 WHERE u.chapter_id = {chapter_arg} AND u.unit_id IN ({list})"
+            )),
+            Some(at) => {
+                let valid = valid_at(&mut sql, "h", at);
+                sql.push(&format!(
+                    "SELECT h.unit_id, h.name, h.kind FROM rm_unit_history h \
+                     JOIN rm_units u ON u.unit_id = h.unit_id \
+                     WHERE u.chapter_id = {chapter_arg} AND h.unit_id IN ({list}) AND {valid}"
+                ))
+            }
+        };
+        let mut found = std::collections::HashMap::new();
+        for row in self.db().fetch(&sql.text, &sql.args).await? {
+            found.insert(
+                unit_id(&row, "unit_id")?,
+                (row.text("name")?, row.text("kind")?),
+            );
+        }
+        Ok(units
+            .iter()
+            .filter_map(|unit| {
+                found.remove(unit).map(|(name, kind)| UnitLabel {
+                    unit_id: *unit,
+                    name,
+                    kind,
+                })
+            })
+            .collect())
     }
 }

@@ -10,6 +10,25 @@ use domain::values::TaskStatus;
 use std::collections::HashMap;
 
 impl ReadModels {
+    /// One task of the caller's chapter, within `filter` (so a caller's narrowing still applies).
+    pub async fn task(
+        &self,
+        chapter: ChapterId,
+        task: TaskId,
+        filter: &TaskFilter,
+    ) -> Result<Option<TaskRow>, ProjectionError> {
+        let filter = TaskFilter {
+            task: Some(task),
+            ..filter.clone()
+        };
+        let page = PageRequest {
+            first: 1,
+            after: None,
+        };
+        let mut found = self.tasks(chapter, &filter, &page).await?;
+        Ok(found.edges.pop().map(|edge| edge.node))
+    }
+
     /// Tasks of the caller's chapter: by assignee ("my tasks"), status, due date, overdue; soonest due first.
     pub async fn tasks(
         &self,
@@ -52,6 +71,10 @@ impl ReadModels {
             conditions.push(format!(
                 "t.task_id IN (SELECT s.task_id FROM rm_task_subjects s WHERE s.person_id = {subject})"
             ));
+        }
+        if let Some(task) = filter.task {
+            let task = sql.arg(task.to_string());
+            conditions.push(format!("t.task_id = {task}"));
         }
         let filter_sql = conditions.join(" AND ");
         let total = match self

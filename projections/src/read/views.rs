@@ -1,7 +1,7 @@
 //! The answer types of the read API: what each query returns, and the filters and pages it takes.
 
 use super::sql::cursor;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use domain::ids::{
     CampaignId, ChapterId, ConnectionId, ContactPointId, ConversationId, FieldId, PersonId,
     ResponseId, StructureTestId, TaskId, UnitId, UserId,
@@ -162,6 +162,22 @@ pub struct CampaignView {
     pub scale: Vec<ScaleLevelView>,
 }
 
+/// When someone was last contacted, from the times their 1:1s were held: the latest, to the second (a
+/// wall chart's cell carries it, and sub-second digits would only lengthen the answer).
+pub fn last_contact(held: impl IntoIterator<Item = DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    held.into_iter()
+        .max()
+        .map(|at| at.with_nanosecond(0).unwrap_or(at))
+}
+
+/// A unit's name and kind, by its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitLabel {
+    pub unit_id: UnitId,
+    pub name: String,
+    pub kind: String,
+}
+
 /// A person as a wall-chart cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonCell {
@@ -172,6 +188,9 @@ pub struct PersonCell {
     pub follow_up: bool,
     /// The latest step in the chart's structure test, if one was chosen.
     pub step: Option<StepKind>,
+    /// When the person's latest 1:1 was held (to the second), among those logged by the chart's moment;
+    /// `None` before their first.
+    pub last_contact: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,6 +261,16 @@ pub struct WallChart {
 }
 
 impl WallChart {
+    /// Only the people `keep` accepts, in their units and among the unplaced; units and figures unchanged
+    /// (a chart narrowed to the people with a field response).
+    pub fn only_people(mut self, keep: impl Fn(PersonId) -> bool) -> Self {
+        for unit in &mut self.units {
+            unit.people.retain(|cell| keep(cell.person_id));
+        }
+        self.unplaced.retain(|cell| keep(cell.person_id));
+        self
+    }
+
     /// Only `unit` and its sub-units, as a phone loads one department: every unit keeps its depth and
     /// figures, the totals are the unit's figures and nobody is unplaced. `None` if the chart has no such
     /// unit.
@@ -364,6 +393,8 @@ pub struct TaskFilter {
     /// Open and due before this date.
     pub overdue_at: Option<NaiveDate>,
     pub subject: Option<PersonId>,
+    /// Only this task.
+    pub task: Option<TaskId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

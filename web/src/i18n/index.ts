@@ -35,6 +35,12 @@ export function keepLang(lang: Lang): void {
   }
 }
 
+/// Adds the texts of a screen loaded on demand (its own catalogs, `imports.en.json` and so on, checked by the
+/// same test), so the first screen does not carry them.
+export function addCatalogs(extra: Record<Lang, Record<string, string>>): void {
+  for (const lang of LANGS) Object.assign(catalogs[lang], extra[lang]);
+}
+
 export interface I18n {
   lang: Lang;
   t: (key: Key, vars?: Record<string, string | number>) => string;
@@ -43,6 +49,8 @@ export interface I18n {
   number: (value: number) => string;
   percent: (share: number) => string;
   date: (iso: string) => string;
+  /// A moment's day in a phone row's few characters: "28 Nov" this year, "28 Nov 2025" before.
+  shortDate: (iso: string) => string;
   dateTime: (iso: string) => string;
 }
 
@@ -57,8 +65,11 @@ export function makeI18n(lang: Lang): I18n {
   const percents = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 });
   const dates = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' });
   const dateTimes = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+  const shortDays = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short' });
+  const shortDaysWithYear = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short', year: 'numeric' });
   const rules = new Intl.PluralRules(lang);
-  const t = (key: Key, vars?: Record<string, string | number>) => fill(catalog[key] ?? en[key] ?? key, vars);
+  const english: Record<string, string> = catalogs.en;
+  const t = (key: Key, vars?: Record<string, string | number>) => fill(catalog[key] ?? english[key] ?? key, vars);
   return {
     lang,
     t,
@@ -73,6 +84,10 @@ export function makeI18n(lang: Lang): I18n {
       // A calendar date (YYYY-MM-DD) is a day, not an instant: format it without a time-zone shift.
       const day = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T12:00:00`) : new Date(iso);
       return dates.format(day);
+    },
+    shortDate(iso) {
+      const day = new Date(iso);
+      return (day.getFullYear() === new Date().getFullYear() ? shortDays : shortDaysWithYear).format(day);
     },
     dateTime: (iso) => dateTimes.format(new Date(iso)),
   };

@@ -15,6 +15,7 @@ import { assignable, useMembers } from '../members';
 import { LevelChip, Link, Loading, PageTitle, type ScaleLevel } from '../components/ui';
 import { AssessDoc } from '../mutations';
 import { downloadCsv, selectRows } from '../csv';
+import { ResponseSelect, useFieldResponses, type ResponseChoice, type ResponseGroup } from './fieldResponses';
 
 const PeopleDoc = graphql(`
   query People($campaignId: ID!, $filter: PeopleFilter, $sort: PeopleSort, $after: String) {
@@ -69,6 +70,16 @@ const AssignOrganizerDoc = graphql(`
   }
 `);
 
+const AddResponseDoc = graphql(`
+  mutation AddPersonFieldResponse($input: AddPersonFieldResponseInput!, $expectedVersion: Int, $idempotencyKey: String) {
+    addPersonFieldResponse(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {
+      id
+      version
+      replayed
+    }
+  }
+`);
+
 const ExportDoc = graphql(`
   query ExportPeople($campaignId: ID!, $filter: PeopleFilter, $sort: PeopleSort) {
     exportPeople(campaignId: $campaignId, filter: $filter, sort: $sort) {
@@ -85,9 +96,11 @@ export interface Filters {
   organizerId: string;
   unitId: string;
   followUp: boolean;
+  /// People with this field response ('' for any).
+  responseId: string;
 }
 
-export const NO_FILTERS: Filters = { levels: [], unassessed: false, coverage: '', organizerId: '', unitId: '', followUp: false };
+export const NO_FILTERS: Filters = { levels: [], unassessed: false, coverage: '', organizerId: '', unitId: '', followUp: false, responseId: '' };
 
 const SORTS: PeopleSort[] = ['FAMILY_NAME_ASC', 'FAMILY_NAME_DESC', 'NAME_ASC', 'NAME_DESC', 'LEVEL_ASC', 'LEVEL_DESC', 'RECENTLY_CHANGED'];
 
@@ -101,11 +114,18 @@ export function toFilter(f: Filters, search: string): PeopleFilter {
     organizerId: f.organizerId || null,
     unitId: f.unitId || null,
     followUp: f.followUp ? true : null,
+    responsesAny: f.responseId ? [f.responseId] : [],
   };
 }
 
 const activeFilters = (f: Filters) =>
-  f.levels.length + (f.unassessed ? 1 : 0) + (f.coverage ? 1 : 0) + (f.organizerId ? 1 : 0) + (f.unitId ? 1 : 0) + (f.followUp ? 1 : 0);
+  f.levels.length +
+  (f.unassessed ? 1 : 0) +
+  (f.coverage ? 1 : 0) +
+  (f.organizerId ? 1 : 0) +
+  (f.unitId ? 1 : 0) +
+  (f.followUp ? 1 : 0) +
+  (f.responseId ? 1 : 0);
 
 interface Picked {
   name: string;
@@ -127,6 +147,7 @@ export function People(props: { campaignId: string | null }) {
   const [{ data: setup }] = useQuery({ query: PeopleSetupDoc, variables: { campaignId: campaignId ?? '' }, pause: !campaignId });
   const scale = setup?.campaign?.scale ?? [];
   const units = (setup?.wallChart?.units ?? []).filter((unit) => !unit.retired);
+  const responses = useFieldResponses(campaignId);
   const restart = () => {
     setPages([null]);
     setSelected(new Map());
@@ -172,6 +193,7 @@ export function People(props: { campaignId: string | null }) {
           filters={filters}
           scale={scale}
           units={units}
+          responses={responses.groups}
           setFilters={(next) => {
             setFilters(next);
             restart();
@@ -195,11 +217,17 @@ export function People(props: { campaignId: string | null }) {
           </select>
         </div>
         {session.canExport && <ExportButton campaignId={campaignId} filter={filter} sort={sort} only={null} />}
+        {isLead(session) && (
+          <p>
+            <Link href={`/admin/campaigns/${campaignId}/import`}>{t('imports.open')}</Link>
+          </p>
+        )}
       </div>
       {selected.size > 0 && (
         <BulkBar
           campaignId={campaignId}
           scale={scale}
+          responses={responses}
           selected={selected}
           filter={filter}
           sort={sort}
@@ -242,6 +270,7 @@ function FilterPanel(props: {
   filters: Filters;
   scale: ScaleLevel[];
   units: { id: string; name: string; depth: number }[];
+  responses: ResponseGroup[];
   setFilters: (f: Filters) => void;
 }) {
   const { t, plural } = useI18n();
@@ -305,6 +334,19 @@ function FilterPanel(props: {
           ))}
         </select>
       </div>
+      {props.responses.length > 0 && (
+        <div class="field">
+          <label for="filter-response">{t('people.filterResponse')}</label>
+          <ResponseSelect
+            id="filter-response"
+            value={f.responseId}
+            groups={props.responses}
+            empty={t('people.anyResponse')}
+            withRetired={true}
+            onChange={(responseId) => props.setFilters({ ...f, responseId })}
+          />
+        </div>
+      )}
       <label class="check">
         <input type="checkbox" checked={f.followUp} onChange={() => props.setFilters({ ...f, followUp: !f.followUp })} />
         {t('wallChart.filterFollowUp')}
@@ -441,6 +483,7 @@ async function runBulk(
 function BulkBar(props: {
   campaignId: string;
   scale: ScaleLevel[];
+  responses: { groups: ResponseGroup[]; byId: Map<string, ResponseChoice> };
   selected: Map<string, Picked>;
   filter: PeopleFilter;
   sort: PeopleSort;
@@ -453,9 +496,10 @@ function BulkBar(props: {
   const { members } = useMembers();
   const [organizer, setOrganizer] = useState('');
   const [level, setLevel] = useState('');
+  const [response, setResponse] = useState('');
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<{ what: string; outcome: BulkOutcome; again: (people: Map<string, Picked>) => void } | null>(null);
-  const [missing, setMissing] = useState<'organizer' | 'level' | null>(null);
+  const [missing, setMissing] = useState<'organizer' | 'level' | 'response' | null>(null);
 
   const run = async (what: string, send: Parameters<typeof runBulk>[2], people: Map<string, Picked>) => {
     setBusy(true);
@@ -483,6 +527,23 @@ function BulkBar(props: {
       t('people.bulkAssessed', { level: chosen }),
       (c, personId, version, key) =>
         c.mutation(AssessDoc, { input: { personId, level: chosen }, expectedVersion: version, idempotencyKey: key }).toPromise(),
+      props.selected,
+    );
+  };
+  const addResponse = () => {
+    const choice = props.responses.byId.get(response);
+    if (!choice) return setMissing('response');
+    setMissing(null);
+    void run(
+      t('people.bulkResponded', { response: choice.name }),
+      (c, personId, version, key) =>
+        c
+          .mutation(AddResponseDoc, {
+            input: { personId, fieldId: choice.fieldId, responseId: choice.responseId },
+            expectedVersion: version,
+            idempotencyKey: key,
+          })
+          .toPromise(),
       props.selected,
     );
   };
@@ -542,6 +603,30 @@ function BulkBar(props: {
             </select>
             <button type="button" class="button primary" disabled={busy} onClick={assess}>
               {t('people.bulkAssess')}
+            </button>
+          </div>
+        </div>
+      )}
+      {canAssess(session) && props.responses.groups.length > 0 && (
+        <div class={`field${missing === 'response' ? ' has-error' : ''}`}>
+          <label for="bulk-response">{t('people.bulkResponse')}</label>
+          {missing === 'response' && (
+            <p class="field-error" id="bulk-response-error">
+              {t('people.pickResponse')}
+            </p>
+          )}
+          <div class="inline">
+            <ResponseSelect
+              id="bulk-response"
+              value={response}
+              groups={props.responses.groups}
+              empty={t('people.choose')}
+              withRetired={false}
+              describedBy={missing === 'response' ? 'bulk-response-error' : undefined}
+              onChange={setResponse}
+            />
+            <button type="button" class="button primary" disabled={busy} onClick={addResponse}>
+              {t('people.bulkAddResponse')}
             </button>
           </div>
         </div>

@@ -32,6 +32,10 @@ const PersonDoc = graphql(`
     followUp
     version
     unitIds
+    units {
+      id
+      name
+    }
     responses {
       fieldId
       responseId
@@ -335,7 +339,9 @@ export function Person(props: { personId: string }) {
       <p class="person-units">
         {person.unitIds.length === 0
           ? t('person.noUnit')
-          : t('person.units', { units: person.unitIds.map((id) => unitName(id) ?? t('person.unitUnnamed')).join(', ') })}
+          : t('person.units', {
+              units: person.unitIds.map((id) => person.units.find((unit) => unit.id === id)?.name ?? unitName(id) ?? t('person.unitUnnamed')).join(', '),
+            })}
         {' · '}
         {person.organizerId == null
           ? t('person.uncovered')
@@ -437,7 +443,7 @@ export function Person(props: { personId: string }) {
                     <PersonName id={connection.targetId} />
                   </Link>
                 ) : (
-                  (unitName(connection.targetId) ?? t('person.unitUnnamed'))
+                  (person.units.find((unit) => unit.id === connection.targetId)?.name ?? unitName(connection.targetId) ?? t('person.unitUnnamed'))
                 )}
                 {writable && (
                   <button

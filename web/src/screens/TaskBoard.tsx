@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { useClient, useQuery } from '@urql/preact';
 import type { CombinedError } from '@urql/core';
 import { graphql } from '../gql';
-import type { TaskKind } from '../gql/graphql';
+import type { BoardTaskFieldsFragment, TaskKind } from '../gql/graphql';
 import { errorCode, errorField, idempotencyKey } from '../api';
 import { useI18n, type Key } from '../i18n';
 import { currentCampaign, useSession } from '../session';
@@ -19,17 +19,21 @@ const BoardDoc = graphql(`
       totalCount
       edges {
         node {
-          id
-          kind
-          title
-          assigneeId
-          due
-          status
-          version
-          subjectIds
+          ...BoardTaskFields
         }
       }
     }
+  }
+  fragment BoardTaskFields on Task {
+    id
+    campaignId
+    kind
+    title
+    assigneeId
+    due
+    status
+    version
+    subjectIds
   }
 `);
 
@@ -38,6 +42,9 @@ const AssignTaskDoc = graphql(`
     assignTask(input: $input, idempotencyKey: $idempotencyKey) {
       id
       version
+      task {
+        ...BoardTaskFields
+      }
       replayed
     }
   }
@@ -48,6 +55,9 @@ const ReassignTaskDoc = graphql(`
     reassignTask(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {
       id
       version
+      task {
+        ...BoardTaskFields
+      }
     }
   }
 `);
@@ -57,6 +67,9 @@ const DueDateDoc = graphql(`
     changeTaskDueDate(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {
       id
       version
+      task {
+        ...BoardTaskFields
+      }
     }
   }
 `);
@@ -66,6 +79,9 @@ const BoardCompleteDoc = graphql(`
     completeTask(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {
       id
       version
+      task {
+        ...BoardTaskFields
+      }
     }
   }
 `);
@@ -75,6 +91,9 @@ const BoardReopenDoc = graphql(`
     reopenTask(input: $input, expectedVersion: $expectedVersion, idempotencyKey: $idempotencyKey) {
       id
       version
+      task {
+        ...BoardTaskFields
+      }
     }
   }
 `);
@@ -82,6 +101,12 @@ const BoardReopenDoc = graphql(`
 const KINDS: TaskKind[] = ['ONE_ON_ONE', 'FOLLOW_UP', 'STRUCTURE_TEST_ASK', 'DATA_CHECK'];
 
 type Send = (expectedVersion: number, key: string) => Promise<{ error?: CombinedError; data?: unknown }>;
+
+/// The task a task mutation answered with (every one selects `task`), if any.
+function answeredTask(data: unknown): BoardTaskFieldsFragment | null {
+  const answer = Object.values((data ?? {}) as Record<string, { task?: BoardTaskFieldsFragment | null } | null>)[0];
+  return answer?.task ?? null;
+}
 
 interface Conflict {
   taskId: string;
@@ -109,9 +134,20 @@ export function TaskBoard() {
   const [show, setShow] = useState<'OPEN' | 'DONE'>('OPEN');
   const [who, setWho] = useState('');
 
-  // The versions changes on this board answered: newer than the list until it is read again.
-  const [answered, setAnswered] = useState<Map<string, number>>(new Map());
-  const tasks = (data?.tasks.edges ?? []).map((edge) => ({ ...edge.node, version: Math.max(edge.node.version, answered.get(edge.node.id) ?? 0) }));
+  // The tasks this board's changes answered with (each mutation answers with the task as it now is): shown
+  // instead of the list's older copy, and new ones added, so a change needs no second read of the board.
+  const [answered, setAnswered] = useState<Map<string, BoardTaskFieldsFragment>>(new Map());
+  const keep = (task: BoardTaskFieldsFragment | null) => {
+    if (task) setAnswered((current) => new Map(current).set(task.id, task));
+  };
+  const listed = (data?.tasks.edges ?? []).map((edge) => edge.node);
+  const tasks = [
+    ...listed.map((node) => {
+      const mine = answered.get(node.id);
+      return mine && mine.version >= node.version ? mine : node;
+    }),
+    ...[...answered.values()].filter((task) => task.campaignId === campaignId && !listed.some((node) => node.id === task.id)),
+  ];
   const nameFor = (id: string) => (id === session.userId ? t('board.you') : (nameOf(id) ?? t('timeline.someone')));
 
   /// Sends a change with the version the board showed; a conflict is shown with the task as it now is.
@@ -120,10 +156,9 @@ export function TaskBoard() {
     const attempt = async (expected: number) => {
       const result = await send(expected, key);
       const code = errorCode(result.error);
-      const version = (Object.values(result.data ?? {})[0] as { version?: number } | null)?.version;
-      if (typeof version === 'number') setAnswered((current) => new Map(current).set(taskId, version));
-      // Read the board again before saying how it went, so the next change starts from what it shows.
-      await client.query(BoardDoc, { campaignId: campaignId ?? '' }, { requestPolicy: 'network-only' }).toPromise();
+      keep(answeredTask(result.data));
+      // A conflict: read the board again, so it shows the task as someone else left it.
+      if (code === 'CONFLICT') await client.query(BoardDoc, { campaignId: campaignId ?? '' }, { requestPolicy: 'network-only' }).toPromise();
       if (!result.error) {
         setErrors([]);
         setConflict(null);
@@ -238,9 +273,10 @@ export function TaskBoard() {
       <CreateTask
         campaignId={campaignId}
         members={assignable(members)}
-        created={(title) => {
+        created={(title, task) => {
           setStatus(t('board.created', { title }));
-          refetch({ requestPolicy: 'network-only' });
+          if (task) keep(task);
+          else refetch({ requestPolicy: 'network-only' });
         }}
       />
 
@@ -388,7 +424,11 @@ function BoardTask(props: {
   );
 }
 
-function CreateTask(props: { campaignId: string; members: { userId: string; email: string }[]; created: (title: string) => void }) {
+function CreateTask(props: {
+  campaignId: string;
+  members: { userId: string; email: string }[];
+  created: (title: string, task: BoardTaskFieldsFragment | null) => void;
+}) {
   const { t } = useI18n();
   const client = useClient();
   const [title, setTitle] = useState('');
@@ -418,7 +458,7 @@ function CreateTask(props: { campaignId: string; members: { userId: string; emai
             .toPromise();
           setBusy(false);
           if (!result.error) {
-            props.created(title.trim());
+            props.created(title.trim(), result.data?.assignTask.task ?? null);
             setTitle('');
             setDue('');
             // A new task next time: a new key.

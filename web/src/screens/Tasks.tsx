@@ -6,6 +6,7 @@ import { idempotencyKey } from '../api';
 import { useI18n, type Key } from '../i18n';
 import { Link, Loading, PageTitle } from '../components/ui';
 import { isLead, useSession } from '../session';
+import type { MyTaskFieldsFragment } from '../gql/graphql';
 
 const MyTasksDoc = graphql(`
   query MyTasks($status: TaskStatus) {
@@ -13,15 +14,19 @@ const MyTasksDoc = graphql(`
       totalCount
       edges {
         node {
-          id
-          kind
-          title
-          due
-          status
-          subjectIds
+          ...MyTaskFields
         }
       }
     }
+  }
+  fragment MyTaskFields on Task {
+    id
+    kind
+    title
+    due
+    status
+    subjectIds
+    version
   }
 `);
 
@@ -48,6 +53,9 @@ const CompleteDoc = graphql(`
     completeTask(input: $input, idempotencyKey: $idempotencyKey) {
       id
       version
+      task {
+        ...MyTaskFields
+      }
     }
   }
 `);
@@ -57,6 +65,9 @@ const ReopenDoc = graphql(`
     reopenTask(input: $input, idempotencyKey: $idempotencyKey) {
       id
       version
+      task {
+        ...MyTaskFields
+      }
     }
   }
 `);
@@ -69,16 +80,24 @@ export function Tasks() {
   const [show, setShow] = useState<'OPEN' | 'DONE'>('OPEN');
   const [{ data, fetching }, refetch] = useQuery({ query: MyTasksDoc, variables: { status: show }, requestPolicy: 'cache-and-network' });
   const [status, setStatus] = useState('');
-  // Tasks just marked done or reopened leave this list at once; the list read right after the change may
-  // not show it yet, and the subscription below reads it again once the change is projected.
-  const [moved, setMoved] = useState<Set<string>>(new Set());
+  // The tasks marked done or reopened here, as their mutation answered (the task with its new status and
+  // version): they leave or join this list at once, with no second read of it. Changes made elsewhere
+  // arrive over the subscription below, which reads the list again.
+  const [answered, setAnswered] = useState<Map<string, MyTaskFieldsFragment>>(new Map());
   useSubscription({ query: MyTaskChanges }, (_previous: unknown, event) => {
     refetch({ requestPolicy: 'network-only' });
     return event;
   });
-  const tasks = [...(data?.myTasks.edges ?? [])]
-    .map((edge) => edge.node)
-    .filter((task) => !(moved.has(task.id) && task.status === show))
+  const listed = (data?.myTasks.edges ?? []).map((edge) => edge.node);
+  const newest = (task: MyTaskFieldsFragment) => {
+    const mine = answered.get(task.id);
+    return mine && mine.version >= task.version ? mine : task;
+  };
+  const tasks = [
+    ...listed.map(newest),
+    ...[...answered.values()].filter((task) => !listed.some((node) => node.id === task.id)),
+  ]
+    .filter((task) => task.status === show)
     .sort((a, b) => (a.due ?? '9999-12-31').localeCompare(b.due ?? '9999-12-31'));
 
   const act = async (taskId: string, done: boolean) => {
@@ -86,8 +105,8 @@ export function Tasks() {
       ? await client.mutation(CompleteDoc, { input: { taskId }, idempotencyKey: idempotencyKey() }).toPromise()
       : await client.mutation(ReopenDoc, { input: { taskId }, idempotencyKey: idempotencyKey() }).toPromise();
     setStatus(result.error ? t('error.generic') : done ? t('tasks.markedDone') : t('tasks.reopened'));
-    if (!result.error) setMoved((current) => new Set(current).add(taskId));
-    refetch({ requestPolicy: 'network-only' });
+    const task = result.data && ('completeTask' in result.data ? result.data.completeTask.task : result.data.reopenTask.task);
+    if (task) setAnswered((current) => new Map(current).set(task.id, task));
   };
 
   return (
@@ -104,7 +123,6 @@ export function Tasks() {
           class="button secondary"
           aria-pressed={show === 'OPEN'}
           onClick={() => {
-            setMoved(new Set());
             setShow('OPEN');
           }}
         >
@@ -115,7 +133,6 @@ export function Tasks() {
           class="button secondary"
           aria-pressed={show === 'DONE'}
           onClick={() => {
-            setMoved(new Set());
             setShow('DONE');
           }}
         >

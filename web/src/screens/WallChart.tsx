@@ -13,10 +13,11 @@ import { navigate } from '../router';
 import { LevelChip, Link, Loading, PageTitle, type ScaleLevel } from '../components/ui';
 import { rememberUnitNames } from './unitNames';
 import { StructureTestOption, TestProgressDoc, useStructureTestIds } from './structureTests';
+import { ResponseSelect, useFieldResponses } from './fieldResponses';
 
 const WallChartDoc = graphql(`
-  query WallChart($campaignId: ID!, $asOf: DateTime, $structureTestId: ID) {
-    wallChart(campaignId: $campaignId, asOf: $asOf, structureTestId: $structureTestId) {
+  query WallChart($campaignId: ID!, $asOf: DateTime, $structureTestId: ID, $responseIds: [ID!]) {
+    wallChart(campaignId: $campaignId, asOf: $asOf, structureTestId: $structureTestId, responseIds: $responseIds) {
       asOf
       campaign {
         id
@@ -73,6 +74,7 @@ const WallChartDoc = graphql(`
     level
     organizerId
     followUp
+    lastContact
   }
 `);
 
@@ -104,9 +106,12 @@ interface Filters {
   followUp: boolean;
   /// Only the people this member organizes ('' for anyone).
   organizerId: string;
+  /// Only the people with this field response ('' for anyone): the server narrows the chart.
+  responseId: string;
 }
-const NO_FILTERS: Filters = { levels: [], unassessed: false, uncovered: false, mine: false, followUp: false, organizerId: '' };
-const filtering = (f: Filters) => f.levels.length > 0 || f.unassessed || f.uncovered || f.mine || f.followUp || f.organizerId !== '';
+const NO_FILTERS: Filters = { levels: [], unassessed: false, uncovered: false, mine: false, followUp: false, organizerId: '', responseId: '' };
+const filtering = (f: Filters) =>
+  f.levels.length > 0 || f.unassessed || f.uncovered || f.mine || f.followUp || f.organizerId !== '' || f.responseId !== '';
 
 function matches(cell: Cell, f: Filters, me: string): boolean {
   if (f.levels.length > 0 || f.unassessed) {
@@ -148,9 +153,15 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
   const [testId, setTestId] = useState<string | null>(null);
   const testIds = useStructureTestIds(props.campaignId);
   const [{ data: testData }] = useQuery({ query: TestProgressDoc, variables: { id: testId ?? '' }, pause: !testId });
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const variables = useMemo(
-    () => ({ campaignId: props.campaignId, asOf: props.asOf ? endOfDay(props.asOf) : null, structureTestId: testId }),
-    [props.campaignId, props.asOf, testId],
+    () => ({
+      campaignId: props.campaignId,
+      asOf: props.asOf ? endOfDay(props.asOf) : null,
+      structureTestId: testId,
+      responseIds: filters.responseId ? [filters.responseId] : [],
+    }),
+    [props.campaignId, props.asOf, testId, filters.responseId],
   );
   const [{ data, fetching, error }, reload] = useQuery({ query: WallChartDoc, variables, requestPolicy: 'network-only' });
   const [cells, setCells] = useState<Map<string, Cell>>(new Map());
@@ -158,7 +169,6 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
   const [marked, setMarked] = useState<Set<string>>(new Set());
   const [announcement, setAnnouncement] = useState('');
   const [open, setOpen] = useState<Set<string>>(new Set());
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [printView, setPrintView] = useState(false);
   const [unitPerPage, setUnitPerPage] = useState(false);
   const timers = useRef<number[]>([]);
@@ -204,7 +214,11 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
     },
   );
 
-  const chart = data?.wallChart;
+  // While another filter's chart loads, the one on screen stays (with its toolbar and open units).
+  const shown = useRef<Chart | null>(null);
+  if (data?.wallChart) shown.current = data.wallChart;
+  else if (!fetching) shown.current = null;
+  const chart = data?.wallChart ?? shown.current;
   useEffect(() => {
     if (chart) rememberUnitNames(chart.units);
   }, [chart]);
@@ -234,7 +248,7 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
     });
 
   return (
-    <section class={`wall-chart${printView ? ' print-view' : ''}${unitPerPage ? ' unit-per-page' : ''}`}>
+    <section class={`wall-chart${printView ? ' print-view' : ''}${unitPerPage ? ' unit-per-page' : ''}`} aria-busy={fetching}>
       <PageTitle>{t('wallChart.heading', { campaign: chart.campaign.name })}</PageTitle>
       <p class="print-stamp">
         {props.asOf
@@ -384,10 +398,22 @@ function PeopleRows(props: { cells: Cell[]; scale: ScaleLevel[]; marked: Set<str
                   : t('person.organizerSomeone')}
               {cell.followUp ? ` · ${t('person.followUp')}` : ''}
             </span>
+            <LastContact at={cell.lastContact} />
           </Link>
         </li>
       ))}
     </ul>
+  );
+}
+
+/// When the person was last contacted (their latest 1:1), short enough for a phone's row: "1:1 28 Nov".
+function LastContact(props: { at: string | null | undefined }) {
+  const i18n = useI18n();
+  if (!props.at) return <span class="last-contact none">{i18n.t('wallChart.noContact')}</span>;
+  return (
+    <time class="last-contact" dateTime={props.at}>
+      {i18n.t('wallChart.lastContact', { day: i18n.shortDate(props.at) })}
+    </time>
   );
 }
 
@@ -407,6 +433,7 @@ function Toolbar(props: {
 }) {
   const { t } = useI18n();
   const { members } = useMembers();
+  const responses = useFieldResponses(props.campaignId);
   const [day, setDay] = useState(props.asOf ?? '');
   const f = props.filters;
   const toggleLevel = (level: number) =>
@@ -457,6 +484,19 @@ function Toolbar(props: {
                 </option>
               ))}
             </select>
+          </div>
+        )}
+        {responses.groups.length > 0 && (
+          <div class="field">
+            <label for="chart-response">{t('people.filterResponse')}</label>
+            <ResponseSelect
+              id="chart-response"
+              value={f.responseId}
+              groups={responses.groups}
+              empty={t('people.anyResponse')}
+              withRetired={true}
+              onChange={(responseId) => props.setFilters({ ...f, responseId })}
+            />
           </div>
         )}
         {filtering(f) && (

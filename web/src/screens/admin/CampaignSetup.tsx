@@ -7,7 +7,7 @@ import type { CombinedError } from '@urql/core';
 import { useMutation, useQuery } from '@urql/preact';
 import { graphql } from '../../gql';
 import { useI18n, type Key } from '../../i18n';
-import { ErrorSummary, LevelChip, Loading, PageTitle } from '../../components/ui';
+import { ErrorSummary, LevelChip, Link, Loading, PageTitle } from '../../components/ui';
 import { AdminNav, StatusLine, refusal, useChange } from './common';
 
 const SetupDoc = graphql(`
@@ -280,6 +280,9 @@ export function CampaignSetup(props: { campaignId: string }) {
     <section class="setup">
       <PageTitle>{t('admin.setup.title', { name: campaign.name })}</PageTitle>
       <AdminNav current="setup" />
+      <p>
+        <Link href={`/admin/campaigns/${campaignId}/import`}>{t('imports.open')}</Link>
+      </p>
       <ErrorSummary title={t('error.summaryTitle')} messages={change.outcome.errors} />
       <StatusLine text={change.outcome.status} />
 

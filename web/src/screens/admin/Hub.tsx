@@ -46,6 +46,8 @@ export function AdminHub() {
                 {session.campaigns.map((campaign) => (
                   <li key={campaign.id}>
                     <Link href={`/admin/campaigns/${campaign.id}`}>{t('admin.hub.setupOf', { name: campaign.name })}</Link>
+                    {' · '}
+                    <Link href={`/admin/campaigns/${campaign.id}/import`}>{t('imports.openFor', { name: campaign.name })}</Link>
                   </li>
                 ))}
               </ul>
