@@ -185,6 +185,22 @@ impl Names<'_> {
     }
 }
 
+/// Whether the campaign's newest event comes after `at` in the log (one event read).
+async fn campaign_changed_since(
+    access: &ReadAccess<'_>,
+    campaign: CampaignId,
+    at: Position,
+) -> Result<bool, ApiError> {
+    let stream = campaign.to_string();
+    let kind = <Campaign as cqrs_es::Aggregate>::TYPE;
+    let version = access.store().stream_version(kind, &stream).await?;
+    let newest = access
+        .store()
+        .read_stream(kind, &stream, version.saturating_sub(1))
+        .await?;
+    Ok(newest.last().is_some_and(|event| event.position > at))
+}
+
 /// The events of `replay` before `at` in the log.
 fn as_of<E>(replay: &[(Position, E)], at: Position) -> &[(Position, E)] {
     &replay[..replay.partition_point(|(position, _)| *position < at)]
@@ -491,17 +507,6 @@ pub(super) async fn in_words(
                 .map(|id| (id, user.email))
         })
         .collect();
-    // The campaign as it was at each entry: its stream is replayed alongside the person's.
-    let campaign_events = replay::<Campaign>(access, &campaign.to_string()).await?;
-    let mut campaign_applied = 0;
-    let mut names = Names {
-        access,
-        campaign: Campaign::default(),
-        at: Position::START,
-        members,
-        tests: HashMap::new(),
-        people: HashMap::new(),
-    };
     let wanted: HashMap<String, usize> = history
         .iter()
         .enumerate()
@@ -511,6 +516,28 @@ pub(super) async fn in_words(
         .store()
         .read_stream(<Person as cqrs_es::Aggregate>::TYPE, &person.to_string(), 0)
         .await?;
+    let first_entry = recorded
+        .iter()
+        .find(|event| wanted.contains_key(&event.position.position.to_string()))
+        .map_or(Position::START, |event| event.position);
+    // The campaign as it was at each entry: its stream is replayed alongside the person's — unless it has
+    // not changed since the first entry, when today's campaign (cached) is the campaign of every entry.
+    let (campaign_now, campaign_events) =
+        if campaign_changed_since(access, campaign, first_entry).await? {
+            let events = replay::<Campaign>(access, &campaign.to_string()).await?;
+            (Campaign::default(), events)
+        } else {
+            (super::fields::campaign(access, campaign).await?, Vec::new())
+        };
+    let mut campaign_applied = 0;
+    let mut names = Names {
+        access,
+        campaign: campaign_now,
+        at: Position::START,
+        members,
+        tests: HashMap::new(),
+        people: HashMap::new(),
+    };
     let mut state = Person::default();
     for event in &recorded {
         let payload = AggregateStore::<Person>::decode_event(event)?;
