@@ -573,9 +573,9 @@ async fn sign_in(
             &say("sign-in must carry the X-Groundwork-CSRF header"),
         );
     }
-    let body: SignInBody = match json_body(&body, language) {
+    let body: SignInBody = match serde_json::from_slice(&body) {
         Ok(body) => body,
-        Err(refused) => return refused,
+        Err(error) => return body_refusal(&error, language),
     };
     let chapter = match body.chapter_id.as_deref().map(ChapterId::parse) {
         None => None,
@@ -629,25 +629,19 @@ async fn sign_in(
     }
 }
 
-/// A JSON request body of an `/auth/…` endpoint, or a VALIDATION answer in `language` saying what is wrong
-/// with it.
-fn json_body<T: serde::de::DeserializeOwned>(
-    body: &[u8],
-    language: Language,
-) -> Result<T, Response> {
-    serde_json::from_slice(body).map_err(|error| {
-        (
-            StatusCode::BAD_REQUEST,
-            Json(json!({"errors": [{
-                "message": messages::translate(
-                    &format!("the body is not the JSON this address takes: {error}"),
-                    language,
-                ),
-                "extensions": {"code": "VALIDATION"}
-            }]})),
-        )
-            .into_response()
-    })
+/// The VALIDATION answer, in `language`, to a body that is not the JSON an `/auth/…` endpoint takes.
+fn body_refusal(error: &serde_json::Error, language: Language) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"errors": [{
+            "message": messages::translate(
+                &format!("the body is not the JSON this address takes: {error}"),
+                language,
+            ),
+            "extensions": {"code": "VALIDATION"}
+        }]})),
+    )
+        .into_response()
 }
 
 /// The `Set-Cookie` value that sets the session (or clears it, with `None`).
@@ -725,9 +719,9 @@ async fn change_password(
         Err(refused) => return refused,
     };
     let language = caller_language(&state, &identity, &headers).await;
-    let body: PasswordBody = match json_body(&body, language) {
+    let body: PasswordBody = match serde_json::from_slice(&body) {
         Ok(body) => body,
-        Err(refused) => return refused,
+        Err(error) => return body_refusal(&error, language),
     };
     match state
         .accounts
