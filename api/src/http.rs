@@ -282,14 +282,17 @@ fn invalid_field(status: StatusCode, field: &str, message: &str) -> Response {
         .into_response()
 }
 
-fn internal(error: &AccountError) -> Response {
+fn internal(error: &AccountError, language: Language) -> Response {
     let reference = uuid::Uuid::new_v4();
     if matches!(error, AccountError::Store(cause) if cause.is_connection_lost()) {
         tracing::warn!(%reference, error = %error, "account lookup: database connection lost");
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(json!({"errors": [{
-                "message": "the database connection was lost; retry the request",
+                "message": messages::translate(
+                    "the database connection was lost; retry the request",
+                    language,
+                ),
                 "extensions": {"code": "UNAVAILABLE", "reference": reference.to_string()}
             }]})),
         )
@@ -299,7 +302,7 @@ fn internal(error: &AccountError) -> Response {
     (
         StatusCode::INTERNAL_SERVER_ERROR,
         Json(json!({"errors": [{
-            "message": "something went wrong inside Groundwork",
+            "message": messages::translate("something went wrong inside Groundwork", language),
             "extensions": {"code": "INTERNAL", "reference": reference.to_string()}
         }]})),
     )
@@ -340,7 +343,7 @@ async fn authenticate(
                 StatusCode::UNAUTHORIZED,
                 "the API token is not valid (revoked, expired or mistyped)",
             )),
-            Err(error) => Err(internal(&error)),
+            Err(error) => Err(internal(&error, language)),
         };
     }
     if let Some(cookie) = session_cookie(headers) {
@@ -356,7 +359,7 @@ async fn authenticate(
                 StatusCode::UNAUTHORIZED,
                 "the session has ended; sign in again",
             )),
-            Err(error) => Err(internal(&error)),
+            Err(error) => Err(internal(&error, language)),
         };
     }
     match &state.dev_identity {
@@ -372,6 +375,26 @@ fn request_language(headers: &HeaderMap) -> Language {
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|value| value.to_str().ok()),
     )
+}
+
+/// The language to answer an authenticated caller in: in a browser session, the language the user chose
+/// for the app (`setMyLanguage`) when Groundwork speaks it, else the request's `Accept-Language`. API tokens
+/// and the development identity follow the header alone (no look-up on their requests).
+async fn caller_language(state: &AppState, identity: &Identity, headers: &HeaderMap) -> Language {
+    if let Via::Session(_) = identity.via {
+        let chosen = state
+            .groundwork
+            .store()
+            .user_language(&identity.user.to_string())
+            .await;
+        // A failed look-up only costs the user's choice: the header still decides.
+        if let Ok(Some(tag)) = chosen {
+            if let Some(language) = Language::from_tag(&tag) {
+                return language;
+            }
+        }
+    }
+    request_language(headers)
 }
 
 /// `POST /graphql`. The body is read through axum's own extractor so that [`MAX_BODY_BYTES`] applies
@@ -390,14 +413,17 @@ async fn graphql_post(
         Err(error) => {
             return (
                 StatusCode::BAD_REQUEST,
-                Json(json!({"errors": [{"message": format!("the body is not a GraphQL request: {error}")}]})),
+                Json(json!({"errors": [{"message": messages::translate(
+                    &format!("the body is not a GraphQL request: {error}"),
+                    request_language(&headers),
+                )}]})),
             )
                 .into_response()
         }
     };
     // Error messages in the language asked for (kept wall-chart answers hold no errors, so they serve
     // every language).
-    let request = request.data(request_language(&headers));
+    let request = request.data(caller_language(&state, &identity, &headers).await);
     if graphql::answers::only_wall_charts(&request) {
         let coding = Coding::preferred(&headers);
         return wall_chart_answer(&state, identity, request, &body, coding).await;
@@ -511,8 +537,8 @@ async fn graphql_ws(
         Err(refused) => return refused,
     };
     let mut data = async_graphql::Data::default();
+    data.insert(caller_language(&state, &identity, &headers).await);
     data.insert(identity);
-    data.insert(request_language(&headers));
     let schema = state.schema.clone();
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
@@ -539,21 +565,32 @@ async fn sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
     connect_info: Result<ConnectInfo<SocketAddr>, axum::extract::rejection::ExtensionRejection>,
-    Json(body): Json<SignInBody>,
+    body: axum::body::Bytes,
 ) -> Response {
+    let language = request_language(&headers);
+    let say = |message: &str| messages::translate(message, language);
     if !headers.contains_key(CSRF_HEADER) {
         return refusal(
             StatusCode::FORBIDDEN,
-            "sign-in must carry the X-Groundwork-CSRF header",
+            &say("sign-in must carry the X-Groundwork-CSRF header"),
         );
     }
+    let body: SignInBody = match serde_json::from_slice(&body) {
+        Ok(body) => body,
+        Err(error) => return body_refusal(&error, language),
+    };
     let chapter = match body.chapter_id.as_deref().map(ChapterId::parse) {
         None => None,
         Some(Ok(chapter)) => Some(chapter),
-        Some(Err(_)) => return refusal(StatusCode::BAD_REQUEST, "chapterId is not a chapter id"),
+        Some(Err(_)) => {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                &say("chapterId is not a chapter id"),
+            )
+        }
     };
     if let Err(error) = crate::accounts::refuse_control_characters(body.email.trim()) {
-        return invalid_field(StatusCode::BAD_REQUEST, "email", &error.to_string());
+        return invalid_field(StatusCode::BAD_REQUEST, "email", &say(&error.to_string()));
     }
     let address = connect_info.ok().map(|ConnectInfo(address)| address.ip());
     match state
@@ -577,20 +614,20 @@ async fn sign_in(
         }
         Err(AccountError::Throttled) => refusal(
             StatusCode::TOO_MANY_REQUESTS,
-            &AccountError::Throttled.to_string(),
+            &say(&AccountError::Throttled.to_string()),
         ),
         Err(error @ AccountError::BadCredentials) => {
-            refusal(StatusCode::UNAUTHORIZED, &error.to_string())
+            refusal(StatusCode::UNAUTHORIZED, &say(&error.to_string()))
         }
         Err(error @ AccountError::Disabled) => (
             StatusCode::FORBIDDEN,
             Json(json!({"errors": [{
-                "message": error.to_string(),
+                "message": say(&error.to_string()),
                 "extensions": {"code": "ACCOUNT_DISABLED"}
             }]})),
         )
             .into_response(),
-        Err(error) => internal(&error),
+        Err(error) => internal(&error, language),
     }
 }
 
@@ -678,6 +715,19 @@ async fn accept_invitation(
             .into_response(),
         Err(error) => internal(&error),
     }
+/// The VALIDATION answer, in `language`, to a body that is not the JSON an `/auth/…` endpoint takes.
+fn body_refusal(error: &serde_json::Error, language: Language) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"errors": [{
+            "message": messages::translate(
+                &format!("the body is not the JSON this address takes: {error}"),
+                language,
+            ),
+            "extensions": {"code": "VALIDATION"}
+        }]})),
+    )
+        .into_response()
 }
 
 /// The `Set-Cookie` value that sets the session (or clears it, with `None`).
@@ -696,7 +746,10 @@ fn set_cookie(response: &mut Response, value: &str) {
 async fn account_caller(state: &AppState, headers: &HeaderMap) -> Result<Identity, Response> {
     let identity = authenticate(state, headers, &Method::POST).await?;
     if identity.via == Via::Development {
-        return Err(refusal(StatusCode::UNAUTHORIZED, "sign in first"));
+        return Err(refusal(
+            StatusCode::UNAUTHORIZED,
+            &messages::translate("sign in first", request_language(headers)),
+        ));
     }
     Ok(identity)
 }
@@ -709,7 +762,7 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response
     };
     if let Via::Session(session) = &identity.via {
         if let Err(error) = state.accounts.sign_out(session).await {
-            return internal(&error);
+            return internal(&error, request_language(&headers));
         }
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
@@ -729,7 +782,7 @@ async fn sign_out_everywhere(State(state): State<AppState>, headers: HeaderMap) 
             set_cookie(&mut response, &session_cookie_header(&state, None));
             response
         }
-        Err(error) => internal(&error),
+        Err(error) => internal(&error, request_language(&headers)),
     }
 }
 
@@ -745,11 +798,16 @@ struct PasswordBody {
 async fn change_password(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Json(body): Json<PasswordBody>,
+    body: axum::body::Bytes,
 ) -> Response {
     let identity = match account_caller(&state, &headers).await {
         Ok(identity) => identity,
         Err(refused) => return refused,
+    };
+    let language = caller_language(&state, &identity, &headers).await;
+    let body: PasswordBody = match serde_json::from_slice(&body) {
+        Ok(body) => body,
+        Err(error) => return body_refusal(&error, language),
     };
     match state
         .accounts
@@ -767,13 +825,15 @@ async fn change_password(
             set_cookie(&mut response, &session_cookie_header(&state, None));
             response
         }
-        Err(error @ AccountError::BadCredentials) => {
-            refusal(StatusCode::UNAUTHORIZED, &error.to_string())
-        }
-        Err(error @ AccountError::Invalid(_)) => {
-            refusal(StatusCode::BAD_REQUEST, &error.to_string())
-        }
-        Err(error) => internal(&error),
+        Err(error @ AccountError::BadCredentials) => refusal(
+            StatusCode::UNAUTHORIZED,
+            &messages::translate(&error.to_string(), language),
+        ),
+        Err(error @ AccountError::Invalid(_)) => refusal(
+            StatusCode::BAD_REQUEST,
+            &messages::translate(&error.to_string(), language),
+        ),
+        Err(error) => internal(&error, language),
     }
 }
 
@@ -815,7 +875,10 @@ async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response 
             if !matches {
                 return refusal(
                     StatusCode::UNAUTHORIZED,
-                    "metrics need the operator's token (GROUNDWORK_METRICS_TOKEN)",
+                    &messages::translate(
+                        "metrics need the operator's token (GROUNDWORK_METRICS_TOKEN)",
+                        request_language(&headers),
+                    ),
                 );
             }
         }
@@ -993,10 +1056,12 @@ async fn export_download(
         .chars()
         .filter(|character| character.is_ascii_alphanumeric() || *character == '-')
         .collect::<String>();
+    let language = caller_language(state, &identity, headers).await;
     let request = async_graphql::Request::new(query)
         .variables(async_graphql::Variables::from_json(
             serde_json::Value::Object(variables),
         ))
+        .data(language)
         .data(identity);
     let response = state.schema.execute(request).await;
     if let Some(error) = response.errors.first() {

@@ -6,7 +6,8 @@
 //! template here has the same key in the Spanish table. `{}` in an English template stands for any text (an
 //! id, a number, or a smaller message that is translated in turn); the Spanish template places them with
 //! `{0}`, `{1}`, … A message no template matches is left in English. An input path in front of a message
-//! (`input.level: …`) is kept as it is.
+//! (`input.level: …`) is kept as it is, and so is a part the English template quotes (`"{}"`, `` `{}` ``):
+//! a name (a field, a type, a column's text) is never translated.
 
 /// The language error messages are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,6 +45,16 @@ impl Language {
             }
         }
         best.map_or(Self::English, |(_, language)| language)
+    }
+
+    /// The language of a BCP 47 tag (`es`, `es-MX`, `en-US`), if Groundwork speaks it.
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        let primary = tag.trim().split('-').next().unwrap_or_default();
+        match primary.to_ascii_lowercase().as_str() {
+            "es" => Some(Self::Spanish),
+            "en" => Some(Self::English),
+            _ => None,
+        }
     }
 }
 
@@ -271,9 +282,104 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("invitation.wrong_password", "this address has a Groundwork account already; give that account's password to accept"),
     ("invitation.already_member", "this address is a member of the chapter already; change their role instead"),
     ("invitation.not_open", "no open invitation {} in this chapter"),
-    ("account.password_length", "a password needs at least {} characters"),
-    ("account.throttled", "too many failed sign-ins; wait a few minutes and try again"),
-    ("account.disabled", "this account is disabled; ask your chapter's admin to enable it"),
+    // GraphQL's own errors (async-graphql's parser and validation rules), the names they quote kept.
+    ("graphql.syntax", "the query is not valid GraphQL (line {}, column {}): {}"),
+    ("graphql.unknown_field", r#"Unknown field "{}" on type "{}"."#),
+    ("graphql.unknown_field_suggestion", r#"Unknown field "{}" on type "{}". Did you mean {}?"#),
+    ("graphql.unknown_argument", r#"Unknown argument "{}" on field "{}" of type "{}"."#),
+    ("graphql.unknown_argument_suggestion", r#"Unknown argument "{}" on field "{}" of type "{}". Did you mean {}?"#),
+    ("graphql.argument_required", r#"Field "{}" argument "{}" of type "{}" is required but not provided"#),
+    ("graphql.invalid_argument", r#"Invalid value for argument "{}", {}"#),
+    ("graphql.expected_type", r#"expected type "{}""#),
+    ("graphql.enum_value", r#"enumeration type "{}" does not contain the value "{}""#),
+    ("graphql.input_field_required", r#"field "{}" of type "{}" is required but not provided"#),
+    ("graphql.unknown_input_field", r#"unknown field "{}" of type "{}""#),
+    ("graphql.no_subfields", r#"Field "{}" must not have a selection since type "{}" has no subfields"#),
+    ("graphql.needs_subfields", r#"Field "{}" of type "{}" must have a selection of subfields"#),
+    ("graphql.unknown_type", r#"Unknown type "{}""#),
+    ("graphql.variable_undefined_in", r#"Variable "${}" is not defined by operation "{}""#),
+    ("graphql.variable_undefined", r#"Variable "${}" is not defined"#),
+    ("graphql.variable_unused_in", r#"Variable "${}" is not used by operation "{}""#),
+    ("graphql.variable_unused", r#"Variable "${}" is not used"#),
+    ("graphql.variable_position", r#"Variable "{}" of type "{}" used in position expecting type "{}""#),
+    ("graphql.variable_input_type", r#"Variable "{}" cannot be of non-input type "{}""#),
+    ("graphql.argument_twice", r#"There can only be one argument named "{}""#),
+    ("graphql.variable_twice", r#"There can only be one variable named "${}""#),
+    ("graphql.unknown_fragment", r#"Unknown fragment: "{}""#),
+    ("graphql.unused_fragment", r#"Fragment "{}" is never used"#),
+    ("graphql.unknown_directive", r#"Unknown directive "{}""#),
+    ("graphql.conflicting_arguments", r#"Fields "{}" conflict because they have differing arguments. Use different aliases on the fields to fetch both if this was intentional."#),
+    ("graphql.too_complex", "Query is too complex."),
+    ("graphql.too_deep", "Query is nested too deep."),
+    ("graphql.unknown_operation", r#"Unknown operation named "{}""#),
+    ("graphql.operation_name", "Operation name required in request."),
+    ("graphql.operation_type", "Schema is not configured for {}s."),
+    ("graphql.cannot_query", r#"Cannot query field "{}" on type "{}"."#),
+    ("graphql.failed_to_parse", r#"Failed to parse "{}": {}"#),
+    ("graphql.expected_input", r#"Expected input type "{}", found {}."#),
+    ("graphql.while_parsing", r#"{} (occurred while parsing "{}")"#),
+    ("graphql.body", "the body is not a GraphQL request: {}"),
+    // Imports: a plan's row errors and the import calls' refusals.
+    ("import.row_error_column", "line {}, column {}: {}"),
+    ("import.row_error", "line {}: {}"),
+    ("import.not_a_person_id", "`{}` is not a Groundwork person id (a UUID)"),
+    ("import.phone_no_digits", "the phone number has no digits"),
+    ("import.unit_not_in_campaign", "unit {} is not a unit of this campaign"),
+    ("import.unit_ambiguous", "`{}` names more than one unit; use the unit's id"),
+    ("import.no_unit", "no unit `{}`; give the path of names from the top, separated by /"),
+    ("import.not_field_response", "`{}` is not `Field: Response`"),
+    ("import.no_field", "the campaign has no field `{}` (or more than one)"),
+    ("import.no_response", "field `{}` has no response called `{}` (or more than one)"),
+    ("import.not_member", "`{}` is not a member of the chapter; give a member's user id or email address"),
+    ("import.not_whole_number", "`{}` is not a whole number"),
+    ("import.not_active_person", "person {} is not an active person of this campaign"),
+    ("import.matches_several", "matches {} people ({}); give their Groundwork id, or merge them first"),
+    ("import.matched_already", "line {} already matched this person; merge the two rows"),
+    ("import.needs_given_name", "no one matches this row, and a new person needs a given name"),
+    ("import.same_new_value", "line {} adds a new person with the same value; merge the two rows"),
+    ("import.not_base64", "this is not base64"),
+    ("import.file_name", "give the file's name (at most 255 characters, one line)"),
+    ("import.encoding", "the text is not valid in its encoding"),
+    ("import.region", "`{}` is not a known region; use one of {}"),
+    ("import.not_found", "import {} was not found"),
+    ("import.no_longer_kept", "the file of this import is no longer kept (it was committed)"),
+    ("import.mapped_state", "the import is {}; only an import not committed yet is mapped"),
+    ("import.previewed_state", "the import is {}; only an import not committed yet is previewed"),
+    ("import.unmapped_column", "column `{}` matches nothing; map it to a target or to `ignore`"),
+    ("import.no_identifying_column", "no column names or identifies people: map one to given_name, id, external_id:SYSTEM, email or phone"),
+    ("import.committing", "the import is already being committed, or was committed"),
+    ("import.rows_have_errors", "{} of {} rows have errors (the first: {}); nothing was imported. Correct the file, or commit with skipErrors to leave those rows out"),
+    // Signing in, out and changing the password (`/auth/*`), accounts and tokens.
+    ("auth.csrf_sign_in", "sign-in must carry the X-Groundwork-CSRF header"),
+    ("auth.chapter_id", "chapterId is not a chapter id"),
+    ("auth.body", "the body is not the JSON this address takes: {}"),
+    ("auth.bad_credentials", "the email address or password is wrong, or the account is disabled"),
+    ("auth.throttled", "too many failed sign-ins; wait a few minutes and try again"),
+    ("auth.disabled", "this account is disabled; ask your chapter's admin to enable it"),
+    ("auth.password_length", "a password needs at least {} characters"),
+    ("auth.account_exists", "an account for {} exists already"),
+    ("auth.not_an_email", "`{}` is not an email address"),
+    ("auth.not_enabled_member", "{} is not an enabled account with a role in chapter {}"),
+    ("auth.token_name", "a token needs a name of 1 to 100 characters"),
+    ("auth.token_rights", "a token cannot have more rights than your own role ({})"),
+    ("auth.connection_lost", "the database connection was lost; retry the request"),
+    ("auth.internal", "something went wrong inside Groundwork"),
+    ("auth.metrics", "metrics need the operator's token (GROUNDWORK_METRICS_TOKEN)"),
+    ("oidc.not_configured", "single sign-on is not configured on this server"),
+    ("oidc.unavailable", "the identity provider cannot be reached or did not answer as expected; try again later"),
+    ("oidc.unknown_state", "this sign-in has expired or was used already; start again"),
+    ("oidc.wrong_browser", "this sign-in was started in another browser, or the browser refused its cookie; start again"),
+    ("oidc.refused", "the identity provider did not sign you in: {}"),
+    ("oidc.invalid_answer", "the identity provider's answer could not be verified; start again"),
+    ("oidc.unverified_email", "your identity provider has not verified the email address {}, so it cannot be matched to a Groundwork account; ask your IT team to verify it"),
+    ("oidc.no_email", "your identity provider did not share an email address, so no Groundwork account can be found for you; ask your IT team to release the email claim to Groundwork"),
+    ("oidc.no_account", "there is no Groundwork account for {}; ask an admin of your chapter to add you"),
+    ("oidc.linked_elsewhere", "the Groundwork account for {} is linked to another identity at your provider; ask an admin"),
+    ("oidc.disabled", "this Groundwork account is disabled"),
+    ("oidc.no_membership", "this Groundwork account has no role in any chapter; ask an admin of your chapter"),
+    ("oidc.page_title", "Sign-in failed"),
+    ("oidc.page_again", "Sign in again"),
+    ("oidc.page_reference", "Reference {}"),
 ];
 
 /// Spanish templates by key (the same keys as [`ENGLISH`]).
@@ -491,9 +597,101 @@ pub const SPANISH: &[(&str, &str)] = &[
     ("invitation.wrong_password", "esta dirección ya tiene una cuenta de Groundwork; escriba la contraseña de esa cuenta para aceptar"),
     ("invitation.already_member", "esta dirección ya es miembro de la sección; cambie su rol en su lugar"),
     ("invitation.not_open", "no hay ninguna invitación abierta {0} en esta sección"),
-    ("account.password_length", "una contraseña necesita al menos {0} caracteres"),
-    ("account.throttled", "demasiados intentos fallidos de inicio de sesión; espere unos minutos y vuelva a intentarlo"),
-    ("account.disabled", "esta cuenta está desactivada; pida al administrador de su sección que la active"),
+    ("graphql.syntax", "la consulta no es GraphQL válido (línea {0}, columna {1}): {2}"),
+    ("graphql.unknown_field", r#"el campo "{0}" no existe en el tipo "{1}"."#),
+    ("graphql.unknown_field_suggestion", r#"el campo "{0}" no existe en el tipo "{1}". ¿Quería decir {2}?"#),
+    ("graphql.unknown_argument", r#"el argumento "{0}" no existe en el campo "{1}" del tipo "{2}"."#),
+    ("graphql.unknown_argument_suggestion", r#"el argumento "{0}" no existe en el campo "{1}" del tipo "{2}". ¿Quería decir {3}?"#),
+    ("graphql.argument_required", r#"el campo "{0}" del tipo "{2}" necesita el argumento "{1}", que falta"#),
+    ("graphql.invalid_argument", r#"valor no válido para el argumento "{0}": {1}"#),
+    ("graphql.expected_type", r#"se esperaba el tipo "{0}""#),
+    ("graphql.enum_value", r#"la enumeración "{0}" no tiene el valor "{1}""#),
+    ("graphql.input_field_required", r#"falta el campo "{0}" de tipo "{1}", que es obligatorio"#),
+    ("graphql.unknown_input_field", r#"el campo "{0}" no existe en el tipo "{1}""#),
+    ("graphql.no_subfields", r#"el campo "{0}" no admite una selección porque el tipo "{1}" no tiene subcampos"#),
+    ("graphql.needs_subfields", r#"el campo "{0}" de tipo "{1}" necesita una selección de subcampos"#),
+    ("graphql.unknown_type", r#"el tipo "{0}" no existe"#),
+    ("graphql.variable_undefined_in", r#"la variable "${0}" no está definida en la operación "{1}""#),
+    ("graphql.variable_undefined", r#"la variable "${0}" no está definida"#),
+    ("graphql.variable_unused_in", r#"la operación "{1}" no usa la variable "${0}""#),
+    ("graphql.variable_unused", r#"la variable "${0}" no se usa"#),
+    ("graphql.variable_position", r#"la variable "{0}" de tipo "{1}" se usa donde se espera el tipo "{2}""#),
+    ("graphql.variable_input_type", r#"la variable "{0}" no puede ser del tipo "{1}", que no es de entrada"#),
+    ("graphql.argument_twice", r#"solo puede haber un argumento llamado "{0}""#),
+    ("graphql.variable_twice", r#"solo puede haber una variable llamada "${0}""#),
+    ("graphql.unknown_fragment", r#"el fragmento "{0}" no existe"#),
+    ("graphql.unused_fragment", r#"el fragmento "{0}" no se usa"#),
+    ("graphql.unknown_directive", r#"la directiva "{0}" no existe"#),
+    ("graphql.conflicting_arguments", r#"los campos "{0}" chocan porque tienen argumentos distintos. Use alias distintos para pedir ambos si era la intención."#),
+    ("graphql.too_complex", "la consulta es demasiado compleja."),
+    ("graphql.too_deep", "la consulta está anidada a demasiada profundidad."),
+    ("graphql.unknown_operation", r#"no hay ninguna operación llamada "{0}""#),
+    ("graphql.operation_name", "la solicitud debe indicar el nombre de la operación."),
+    ("graphql.operation_type", "el esquema no admite operaciones de tipo {0}."),
+    ("graphql.cannot_query", r#"no se puede consultar el campo "{0}" en el tipo "{1}"."#),
+    ("graphql.failed_to_parse", r#"no se pudo leer "{0}": {1}"#),
+    ("graphql.expected_input", r#"se esperaba el tipo de entrada "{0}" y se recibió {1}."#),
+    ("graphql.while_parsing", r#"{0} (al leer "{1}")"#),
+    ("graphql.body", "el cuerpo no es una solicitud GraphQL: {0}"),
+    ("import.row_error_column", "línea {0}, columna {1}: {2}"),
+    ("import.row_error", "línea {0}: {1}"),
+    ("import.not_a_person_id", "`{0}` no es un identificador de persona de Groundwork (un UUID)"),
+    ("import.phone_no_digits", "el número de teléfono no tiene dígitos"),
+    ("import.unit_not_in_campaign", "la unidad {0} no es una unidad de esta campaña"),
+    ("import.unit_ambiguous", "`{0}` nombra más de una unidad; use el identificador de la unidad"),
+    ("import.no_unit", "no hay ninguna unidad `{0}`; indique la ruta de nombres desde arriba, separados por /"),
+    ("import.not_field_response", "`{0}` no tiene la forma `Campo: Respuesta`"),
+    ("import.no_field", "la campaña no tiene ningún campo `{0}` (o tiene más de uno)"),
+    ("import.no_response", "el campo `{0}` no tiene ninguna respuesta llamada `{1}` (o tiene más de una)"),
+    ("import.not_member", "`{0}` no es miembro de la sección; indique el identificador de usuario o el correo de un miembro"),
+    ("import.not_whole_number", "`{0}` no es un número entero"),
+    ("import.not_active_person", "la persona {0} no es una persona activa de esta campaña"),
+    ("import.matches_several", "coincide con {0} personas ({1}); indique su identificador de Groundwork o fusiónelas antes"),
+    ("import.matched_already", "la línea {0} ya coincidió con esta persona; junte las dos filas"),
+    ("import.needs_given_name", "nadie coincide con esta fila, y una persona nueva necesita un nombre de pila"),
+    ("import.same_new_value", "la línea {0} añade una persona nueva con el mismo valor; junte las dos filas"),
+    ("import.not_base64", "esto no está en base64"),
+    ("import.file_name", "indique el nombre del archivo (como máximo 255 caracteres, en una línea)"),
+    ("import.encoding", "el texto no es válido en su codificación"),
+    ("import.region", "`{0}` no es una región conocida; use una de {1}"),
+    ("import.not_found", "no se encontró la importación {0}"),
+    ("import.no_longer_kept", "el archivo de esta importación ya no se conserva (se confirmó)"),
+    ("import.mapped_state", "la importación está en estado {0}; solo se asignan columnas de una importación aún no confirmada"),
+    ("import.previewed_state", "la importación está en estado {0}; solo se previsualiza una importación aún no confirmada"),
+    ("import.unmapped_column", "la columna `{0}` no corresponde a nada; asígnela a un destino o a `ignore`"),
+    ("import.no_identifying_column", "ninguna columna nombra o identifica a las personas: asigne una a given_name, id, external_id:SYSTEM, email o phone"),
+    ("import.committing", "la importación ya se está confirmando, o ya se confirmó"),
+    ("import.rows_have_errors", "{0} de {1} filas tienen errores (el primero: {2}); no se importó nada. Corrija el archivo o confirme con skipErrors para dejar fuera esas filas"),
+    ("auth.csrf_sign_in", "el inicio de sesión debe llevar la cabecera X-Groundwork-CSRF"),
+    ("auth.chapter_id", "chapterId no es un identificador de sección"),
+    ("auth.body", "el cuerpo no es el JSON que espera esta dirección: {0}"),
+    ("auth.bad_credentials", "la dirección de correo o la contraseña no son correctas, o la cuenta está desactivada"),
+    ("auth.throttled", "demasiados inicios de sesión fallidos; espere unos minutos y vuelva a intentarlo"),
+    ("auth.disabled", "esta cuenta está desactivada; pida a quien administra su sección que la active"),
+    ("auth.password_length", "una contraseña necesita al menos {0} caracteres"),
+    ("auth.account_exists", "ya existe una cuenta para {0}"),
+    ("auth.not_an_email", "`{0}` no es una dirección de correo"),
+    ("auth.not_enabled_member", "{0} no es una cuenta activa con un rol en la sección {1}"),
+    ("auth.token_name", "un token necesita un nombre de 1 a 100 caracteres"),
+    ("auth.token_rights", "un token no puede tener más derechos que su propio rol ({0})"),
+    ("auth.connection_lost", "se perdió la conexión con la base de datos; repita la solicitud"),
+    ("auth.internal", "algo falló dentro de Groundwork"),
+    ("auth.metrics", "las métricas necesitan el token del operador (GROUNDWORK_METRICS_TOKEN)"),
+    ("oidc.not_configured", "el inicio de sesión único no está configurado en este servidor"),
+    ("oidc.unavailable", "no se puede contactar con el proveedor de identidad o no respondió como se esperaba; vuelva a intentarlo más tarde"),
+    ("oidc.unknown_state", "este inicio de sesión caducó o ya se usó; empiece de nuevo"),
+    ("oidc.wrong_browser", "este inicio de sesión se empezó en otro navegador, o el navegador rechazó su cookie; empiece de nuevo"),
+    ("oidc.refused", "el proveedor de identidad no inició su sesión: {0}"),
+    ("oidc.invalid_answer", "no se pudo verificar la respuesta del proveedor de identidad; empiece de nuevo"),
+    ("oidc.unverified_email", "su proveedor de identidad no ha verificado la dirección de correo {0}, así que no se puede asociar a una cuenta de Groundwork; pida a su equipo de informática que la verifique"),
+    ("oidc.no_email", "su proveedor de identidad no compartió ninguna dirección de correo, así que no se encuentra su cuenta de Groundwork; pida a su equipo de informática que comparta el correo con Groundwork"),
+    ("oidc.no_account", "no hay ninguna cuenta de Groundwork para {0}; pida a quien administra su sección que le añada"),
+    ("oidc.linked_elsewhere", "la cuenta de Groundwork de {0} está vinculada a otra identidad de su proveedor; consulte a quien administra"),
+    ("oidc.disabled", "esta cuenta de Groundwork está desactivada"),
+    ("oidc.no_membership", "esta cuenta de Groundwork no tiene un rol en ninguna sección; consulte a quien administra su sección"),
+    ("oidc.page_title", "No se pudo iniciar sesión"),
+    ("oidc.page_again", "Volver a iniciar sesión"),
+    ("oidc.page_reference", "Referencia {0}"),
 ];
 
 /// `message` in `language`: an input path in front (`input.level: `) is kept, the rest is translated by
@@ -580,12 +778,27 @@ fn spanish(text: &str, depth: usize) -> String {
     let Some((_, key, found)) = best else {
         return text.to_string();
     };
+    let english = ENGLISH
+        .iter()
+        .find(|(english_key, _)| *english_key == key)
+        .map_or("", |(_, template)| *template);
+    let pieces: Vec<&str> = english.split("{}").collect();
     let Some((_, target)) = SPANISH.iter().find(|(spanish_key, _)| *spanish_key == key) else {
         return text.to_string();
     };
     let mut translated = target.to_string();
     for (index, part) in found.iter().enumerate() {
-        let part = if depth < 3 {
+        // A part the template quotes (`"{}"`, `` `{}` ``) is a name — a field, a type, a cell's text — and
+        // stays as it is.
+        let quoted = ['"', '`'].into_iter().any(|quote| {
+            pieces
+                .get(index)
+                .is_some_and(|before| before.ends_with(quote))
+                && pieces
+                    .get(index + 1)
+                    .is_some_and(|after| after.starts_with(quote))
+        });
+        let part = if depth < 3 && !quoted {
             spanish(part, depth + 1)
         } else {
             part.to_string()
@@ -674,6 +887,78 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "no template for: {missing:#?}");
+    }
+
+    /// The templates (`{}` for each open part) of every `#[error("…")]` in `source`, one-line or not; a
+    /// message that is only an open part (`"{0}"`) is the inner error's, checked where that arises.
+    fn error_templates(source: &str) -> Vec<String> {
+        let mut templates = Vec::new();
+        for (at, _) in source.match_indices("#[error(") {
+            let rest = source[at + "#[error(".len()..].trim_start();
+            let Some(rest) = rest.strip_prefix('"') else {
+                continue;
+            };
+            let Some(message) = rest.split('"').next() else {
+                continue;
+            };
+            let mut template = String::new();
+            let mut open = false;
+            for character in message.chars() {
+                match (character, open) {
+                    ('{', false) => {
+                        open = true;
+                        template.push_str("{}");
+                    }
+                    ('}', true) => open = false,
+                    (_, true) => {}
+                    (character, false) => template.push(character),
+                }
+            }
+            if template != "{}" {
+                templates.push(template);
+            }
+        }
+        templates
+    }
+
+    #[test]
+    fn every_sign_in_and_account_error_has_a_template() {
+        let sources = [include_str!("oidc.rs"), include_str!("accounts.rs")];
+        let missing: Vec<String> = sources
+            .into_iter()
+            .flat_map(error_templates)
+            // Internal failures are logged, never shown as they are.
+            .filter(|template| template != "password hashing failed")
+            .filter(|template| !ENGLISH.iter().any(|(_, english)| english == template))
+            .collect();
+        assert!(missing.is_empty(), "no template for: {missing:#?}");
+    }
+
+    #[test]
+    fn graphql_own_errors_are_translated_with_the_names_kept() {
+        let es = |message: &str| translate(message, Language::Spanish);
+        assert_eq!(
+            es(r#"Unknown field "nmae" on type "Person". Did you mean "name"?"#),
+            r#"el campo "nmae" no existe en el tipo "Person". ¿Quería decir "name"?"#
+        );
+        assert_eq!(
+            es(
+                r#"Invalid value for argument "input", field "givenName" of type "String!" is required but not provided"#
+            ),
+            r#"valor no válido para el argumento "input": falta el campo "givenName" de tipo "String!", que es obligatorio"#
+        );
+        assert_eq!(
+            es(r#"Field "campaign" argument "id" of type "Query" is required but not provided"#),
+            r#"el campo "campaign" del tipo "Query" necesita el argumento "id", que falta"#
+        );
+        assert_eq!(
+            es(r#"Invalid value for argument "input.level", expected type "Int""#),
+            r#"valor no válido para el argumento "input.level": se esperaba el tipo "Int""#
+        );
+        assert_eq!(
+            es("line 3, column Email: the email address is not valid: it needs an @"),
+            "línea 3, columna Email: la dirección de correo no tiene un formato válido: necesita una @"
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@
 use crate::access::Role;
 use crate::accounts::{normalize_email, AccountError, Accounts};
 use crate::config::OidcSettings;
+use crate::messages::{self, Language};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -437,9 +438,10 @@ async fn providers(State(state): State<OidcRoutes>) -> Response {
 }
 
 /// `GET /auth/oidc/start`: redirects to the identity provider.
-async fn start(State(state): State<OidcRoutes>) -> Response {
+async fn start(State(state): State<OidcRoutes>, headers: HeaderMap) -> Response {
+    let language = page_language(&headers);
     let Some(oidc) = &state.oidc else {
-        return failure_page(&OidcError::NotConfigured);
+        return failure_page(&OidcError::NotConfigured, language);
     };
     match oidc.begin().await {
         Ok((url, browser)) => {
@@ -450,7 +452,7 @@ async fn start(State(state): State<OidcRoutes>) -> Response {
             );
             response
         }
-        Err(error) => failure_page(&error),
+        Err(error) => failure_page(&error, language),
     }
 }
 
@@ -466,7 +468,7 @@ async fn callback(
             append_cookie(&mut response, &cookie);
             response
         }
-        Err(error) => failure_page(&error),
+        Err(error) => failure_page(&error, page_language(&headers)),
     };
     // The sign-in in flight is over either way.
     append_cookie(&mut response, &oidc_cookie(state.secure_cookies, "", 0));
@@ -529,9 +531,18 @@ fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .map(|(_, value)| value)
 }
 
-/// A page that says why the sign-in failed, with a way to start again. Details that may help an
-/// administrator are logged with a reference, never shown.
-fn failure_page(error: &OidcError) -> Response {
+/// The language of a sign-in page: the browser's (`Accept-Language`).
+fn page_language(headers: &HeaderMap) -> Language {
+    Language::from_accept_language(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok()),
+    )
+}
+
+/// A page that says why the sign-in failed, with a way to start again, in `language`. Details that may
+/// help an administrator are logged with a reference, never shown.
+fn failure_page(error: &OidcError, language: Language) -> Response {
     let reference = uuid::Uuid::new_v4();
     match error {
         OidcError::ProviderUnavailable(detail)
@@ -541,11 +552,19 @@ fn failure_page(error: &OidcError) -> Response {
         }
         _ => tracing::info!(%reference, error = %error, "single sign-on refused"),
     }
-    let message = html_escape(&error.to_string());
+    let say = |text: &str| html_escape(&messages::translate(text, language));
+    let message = say(&error.to_string());
+    let title = say("Sign-in failed");
+    let again = say("Sign in again");
+    let reference = say(&format!("Reference {reference}"));
+    let lang = match language {
+        Language::English => "en",
+        Language::Spanish => "es",
+    };
     let body = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign-in failed · Groundwork</title></head>\
-         <body><h1>Sign-in failed</h1><p>{message}</p><p><a href=\"/auth/oidc/start\">Sign in again</a></p>\
-         <p><small>Reference {reference}</small></p></body></html>"
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title} · Groundwork</title></head>\
+         <body><h1>{title}</h1><p>{message}</p><p><a href=\"/auth/oidc/start\">{again}</a></p>\
+         <p><small>{reference}</small></p></body></html>"
     );
     (error.status(), Html(body)).into_response()
 }

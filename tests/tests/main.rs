@@ -31,6 +31,7 @@ mod oidc;
 mod projection_quarantine;
 mod projections_read_models;
 mod read_back;
+mod read_back_as_it_was;
 mod read_back_complete;
 mod rest_api;
 mod secrets;

@@ -590,6 +590,30 @@ async fn the_state_works_once_and_only_in_its_own_browser(backend: TestBackend) 
         StatusCode::BAD_REQUEST,
         "this sign-in has expired or was used already",
     );
+    // The page speaks the browser's language.
+    let started = start(router).await;
+    let spanish = call(
+        router,
+        Method::GET,
+        &format!("{}?{}", bogus.path(), bogus.query().unwrap_or_default()),
+        &[
+            ("cookie", started.browser_cookie.as_str()),
+            ("accept-language", "es-ES,es;q=0.9"),
+        ],
+        Value::Null,
+    )
+    .await;
+    refused(
+        &spanish,
+        StatusCode::BAD_REQUEST,
+        "este inicio de sesión caducó o ya se usó; empiece de nuevo",
+    );
+    assert!(
+        spanish.text.contains("<html lang=\"es\">")
+            && spanish.text.contains("No se pudo iniciar sesión"),
+        "{}",
+        spanish.text
+    );
 
     // A real answer replayed after it was used.
     let started = start(router).await;

@@ -2,26 +2,41 @@
 //! structure tests, organizers and people an event names instead of their ids. The feed's own summaries
 //! never hold personal data; these are written at read time from the person's stream (opened with their key)
 //! for callers who may see the person's personal data, and only for the events their history already lists.
+//!
+//! Each entry names things as they were when it happened: the campaign's stream (units, fields, responses,
+//! scale labels), a structure test's and another person's are replayed up to the entry's place in the log,
+//! so renaming a unit later does not rewrite what an earlier entry says. Organizers are named by their
+//! account's email, which lives outside the log (ADR 6) and is today's.
 
 use super::authz::ReadAccess;
 use super::read::Activity;
 use crate::error::ApiError;
+use domain::campaign::Campaign;
 use domain::ids::{CampaignId, PersonId, StructureTestId, UserId};
 use domain::person::{ContactPoint, FieldResponseRef, Person, PersonEvent};
 use domain::sensitive::Sensitive;
+use domain::structure_test::{StructureTest, StructureTestEvent};
 use domain::values::{
     AssessmentLevel, ContactLabel, ContactValue, EntityRef, FieldValue, PersonName, StepKind,
 };
 use std::collections::HashMap;
-use store::AggregateStore;
+use store::{AggregateStore, Position};
 
-/// The names an event's ids stand for, looked up once per history.
+/// A stream's events with their places in the log, oldest first.
+type Replay<E> = Vec<(Position, E)>;
+
+/// The names an event's ids stand for, as they were at `at` (the place in the log of the entry being
+/// written). Streams are read once per history and replayed up to each entry.
 struct Names<'a> {
     access: &'a ReadAccess<'a>,
+    /// The campaign as it was at `at`.
     campaign: domain::campaign::Campaign,
+    at: Position,
     members: HashMap<UserId, String>,
-    tests: HashMap<StructureTestId, Option<String>>,
-    people: HashMap<PersonId, Option<String>>,
+    /// Each structure test's names through time (`None`: not a test of the caller's chapter).
+    tests: HashMap<StructureTestId, Option<Replay<String>>>,
+    /// Each other person's events (`None`: the caller may not see them).
+    people: HashMap<PersonId, Option<Replay<PersonEvent>>>,
 }
 
 impl Names<'_> {
@@ -79,23 +94,55 @@ impl Names<'_> {
         }
     }
 
+    /// A structure test's name as it was at `at`.
     async fn test(&mut self, test: StructureTestId) -> Result<String, ApiError> {
         if !self.tests.contains_key(&test) {
-            let name = self
-                .access
-                .read_models()
-                .structure_test(self.access.chapter(), test, None)
-                .await?
-                .map(|view| view.name);
-            self.tests.insert(test, name);
+            let names = self.test_names(test).await?;
+            self.tests.insert(test, names);
         }
-        Ok(match self.tests.get(&test).cloned().flatten() {
+        let at = self.at;
+        let name = self
+            .tests
+            .get(&test)
+            .and_then(Option::as_ref)
+            .and_then(|names| as_of(names, at).last().map(|(_, name)| name.clone()));
+        Ok(match name {
             Some(name) => format!("structure test {}", quoted(&name)),
             None => format!("structure test {test}"),
         })
     }
 
-    /// Another person's name, when the caller may see that person (otherwise their id only).
+    /// The names a structure test of the caller's chapter had, from its stream.
+    async fn test_names(&self, test: StructureTestId) -> Result<Option<Replay<String>>, ApiError> {
+        let recorded = self
+            .access
+            .store()
+            .read_stream(
+                <StructureTest as cqrs_es::Aggregate>::TYPE,
+                &test.to_string(),
+                0,
+            )
+            .await?;
+        let mut names = Vec::new();
+        for event in &recorded {
+            match AggregateStore::<StructureTest>::decode_event(event)? {
+                StructureTestEvent::StructureTestCreated { chapter, name, .. } => {
+                    if chapter != self.access.chapter() {
+                        return Ok(None);
+                    }
+                    names.push((event.position, name.as_str().to_string()));
+                }
+                StructureTestEvent::StructureTestRenamed { name } => {
+                    names.push((event.position, name.as_str().to_string()));
+                }
+                _ => {}
+            }
+        }
+        Ok(Some(names))
+    }
+
+    /// Another person's name as it was at `at`, when the caller may see that person today (otherwise, or
+    /// once they are forgotten, their id only).
     async fn person(&mut self, person: PersonId) -> Result<String, ApiError> {
         if !self.people.contains_key(&person) {
             let detail = self
@@ -103,24 +150,76 @@ impl Names<'_> {
                 .read_models()
                 .person(self.access.chapter(), person, None)
                 .await?;
-            let name = match detail {
+            let events = match detail {
                 Some(detail)
                     if self
                         .access
                         .sees_person(detail.campaign_id, detail.organizer, &detail.units)
                         .await? =>
                 {
-                    detail.name
+                    Some(replay::<Person>(self.access, &person.to_string()).await?)
                 }
                 _ => None,
             };
-            self.people.insert(person, name);
+            self.people.insert(person, events);
         }
-        Ok(match self.people.get(&person).cloned().flatten() {
+        let at = self.at;
+        let name = self
+            .people
+            .get(&person)
+            .and_then(Option::as_ref)
+            .and_then(|events| {
+                let mut state = Person::default();
+                for (_, event) in as_of(events, at) {
+                    cqrs_es::Aggregate::apply(&mut state, event.clone());
+                }
+                state
+                    .name()
+                    .and_then(Sensitive::value)
+                    .map(ToString::to_string)
+            });
+        Ok(match name {
             Some(name) => quoted(&name),
             None => format!("person {person}"),
         })
     }
+}
+
+/// Whether the campaign's newest event comes after `at` in the log (one event read).
+async fn campaign_changed_since(
+    access: &ReadAccess<'_>,
+    campaign: CampaignId,
+    at: Position,
+) -> Result<bool, ApiError> {
+    let stream = campaign.to_string();
+    let kind = <Campaign as cqrs_es::Aggregate>::TYPE;
+    let version = access.store().stream_version(kind, &stream).await?;
+    let newest = access
+        .store()
+        .read_stream(kind, &stream, version.saturating_sub(1))
+        .await?;
+    Ok(newest.last().is_some_and(|event| event.position > at))
+}
+
+/// The events of `replay` before `at` in the log.
+fn as_of<E>(replay: &[(Position, E)], at: Position) -> &[(Position, E)] {
+    &replay[..replay.partition_point(|(position, _)| *position < at)]
+}
+
+/// A stream's events, decoded (personal data opened with its subject's key), with their places in the log.
+async fn replay<A: domain::StoredAggregate>(
+    access: &ReadAccess<'_>,
+    id: &str,
+) -> Result<Replay<A::Event>, ApiError> {
+    let recorded = access
+        .store()
+        .read_stream(<A as cqrs_es::Aggregate>::TYPE, id, 0)
+        .await?;
+    let mut events = Vec::with_capacity(recorded.len());
+    for event in &recorded {
+        events.push((event.position, AggregateStore::<A>::decode_event(event)?));
+    }
+    Ok(events)
 }
 
 fn quoted(text: &str) -> String {
@@ -408,13 +507,6 @@ pub(super) async fn in_words(
                 .map(|id| (id, user.email))
         })
         .collect();
-    let mut names = Names {
-        access,
-        campaign: super::fields::campaign(access, campaign).await?,
-        members,
-        tests: HashMap::new(),
-        people: HashMap::new(),
-    };
     let wanted: HashMap<String, usize> = history
         .iter()
         .enumerate()
@@ -424,10 +516,38 @@ pub(super) async fn in_words(
         .store()
         .read_stream(<Person as cqrs_es::Aggregate>::TYPE, &person.to_string(), 0)
         .await?;
+    let first_entry = recorded
+        .iter()
+        .find(|event| wanted.contains_key(&event.position.position.to_string()))
+        .map_or(Position::START, |event| event.position);
+    // The campaign as it was at each entry: its stream is replayed alongside the person's — unless it has
+    // not changed since the first entry, when today's campaign (cached) is the campaign of every entry.
+    let (campaign_now, campaign_events) =
+        if campaign_changed_since(access, campaign, first_entry).await? {
+            let events = replay::<Campaign>(access, &campaign.to_string()).await?;
+            (Campaign::default(), events)
+        } else {
+            (super::fields::campaign(access, campaign).await?, Vec::new())
+        };
+    let mut campaign_applied = 0;
+    let mut names = Names {
+        access,
+        campaign: campaign_now,
+        at: Position::START,
+        members,
+        tests: HashMap::new(),
+        people: HashMap::new(),
+    };
     let mut state = Person::default();
     for event in &recorded {
         let payload = AggregateStore::<Person>::decode_event(event)?;
         if let Some(index) = wanted.get(&event.position.position.to_string()) {
+            let earlier = as_of(&campaign_events, event.position);
+            for (_, change) in &earlier[campaign_applied..] {
+                cqrs_es::Aggregate::apply(&mut names.campaign, change.clone());
+            }
+            campaign_applied = earlier.len();
+            names.at = event.position;
             if let Some(summary) = describe(&mut names, &state, &payload).await? {
                 history[*index].summary = summary;
             }

@@ -10,6 +10,7 @@ use crate::import::mapping::{ColumnRule, Mode};
 use crate::import::plan::{Action, RowPlan};
 use crate::import::run::{self, Described, ImportOptions, ImportRecord};
 use crate::import::undo::{self, UndoReport};
+use crate::messages::{self, Language};
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
@@ -333,8 +334,9 @@ fn line(line: usize) -> i32 {
     i32::try_from(line).unwrap_or(i32::MAX)
 }
 
-impl From<&RowPlan> for ImportRowPlan {
-    fn from(plan: &RowPlan) -> Self {
+impl ImportRowPlan {
+    /// A row's plan with its errors' messages in `language` (lines, columns and actions never change).
+    fn in_language(plan: &RowPlan, language: Language) -> Self {
         Self {
             line: line(plan.line),
             action: plan.action.into(),
@@ -347,7 +349,7 @@ impl From<&RowPlan> for ImportRowPlan {
                 .map(|error| ImportRowError {
                     line: line(error.line),
                     column: error.column.clone(),
-                    message: error.message.clone(),
+                    message: messages::translate(&error.message, language),
                 })
                 .collect(),
             suggestions: plan
@@ -515,6 +517,7 @@ impl ImportMutation {
         .await?;
         let source = run::kept_source(access.groundwork(), &record).await?;
         let wanted: Option<Vec<ImportAction>> = input.actions;
+        let language = ctx.data_opt::<Language>().copied().unwrap_or_default();
         let mut rows = Vec::new();
         let totals = run::dry_run(
             access.groundwork(),
@@ -529,7 +532,7 @@ impl ImportMutation {
                         .as_ref()
                         .is_none_or(|wanted| wanted.contains(&action))
                 {
-                    rows.push(ImportRowPlan::from(plan));
+                    rows.push(ImportRowPlan::in_language(plan, language));
                 }
             },
         )

@@ -267,10 +267,12 @@ impl CampaignsBatch {
             PersonEvent::PersonMergedInto { survivor } => {
                 state.row.status = PersonStatusView::Merged;
                 state.row.merged_into = Some(survivor.to_string());
+                self.touch_units_led_by(tx, &state.row, person).await?;
                 true
             }
             PersonEvent::PersonRemovedFromCampaign => {
                 state.row.status = PersonStatusView::Removed;
+                self.touch_units_led_by(tx, &state.row, person).await?;
                 true
             }
             PersonEvent::PersonExternalIdSet { system, value } => {
@@ -296,6 +298,7 @@ impl CampaignsBatch {
                 false
             }
             PersonEvent::PersonForgotten => {
+                self.touch_units_led_by(tx, &state.row, person).await?;
                 self.forget(tx, person, &mut state).await?;
                 effects.erased = true;
                 true
@@ -598,6 +601,49 @@ impl CampaignsBatch {
             .entry((leader.chapter_id.clone(), leader.campaign_id.clone()))
             .or_default()
             .extend(units);
+        Ok(())
+    }
+
+    /// A worker-leader who stops being an active person of the campaign (removed, merged or forgotten)
+    /// leads no one from then on: the figures of the units of everyone they led change
+    /// (`uncoveredCountingLeaders`), so those units are touched and their `UnitFigures` change is published.
+    /// The people led are those of the leader's open connections of an organizing kind, stored or made in
+    /// this batch; one closed earlier in the batch may be counted too, which only announces figures that
+    /// did not change.
+    async fn touch_units_led_by(
+        &mut self,
+        tx: &mut Tx,
+        leader: &PersonRecord,
+        person: &str,
+    ) -> Result<(), sqlx::Error> {
+        let mut led: std::collections::BTreeSet<String> = self
+            .connections
+            .values()
+            .filter(|connection| {
+                connection.person == person
+                    && connection.active
+                    && connection.target_kind == TargetKind::Person
+                    && crate::read::organizes(&connection.kind)
+            })
+            .map(|connection| connection.target_id.clone())
+            .collect();
+        let stored = tx
+            .fetch(
+                "SELECT target_id, kind FROM rm_connection_history \
+                 WHERE person_id = $1 AND valid_to IS NULL AND target_kind = $2",
+                &args![person, TargetKind::Person.as_str()],
+            )
+            .await?;
+        for row in stored {
+            if crate::read::organizes(&row.text("kind")?) {
+                led.insert(row.text("target_id")?);
+            }
+        }
+        led.remove(person);
+
+        for target in led {
+            self.touch_units_of(tx, leader, &target).await?;
+        }
         Ok(())
     }
 
