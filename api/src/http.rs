@@ -655,7 +655,7 @@ async fn accept_invitation(
     State(state): State<AppState>,
     headers: HeaderMap,
     connect_info: Result<ConnectInfo<SocketAddr>, axum::extract::rejection::ExtensionRejection>,
-    body: Result<Json<InvitationBody>, axum::extract::rejection::JsonRejection>,
+    body: axum::body::Bytes,
 ) -> Response {
     let language = request_language(&headers);
     let say = |message: &str| messages::translate(message, language);
@@ -665,12 +665,9 @@ async fn accept_invitation(
             &say("a request signed in with a cookie must carry the X-Groundwork-CSRF header"),
         );
     }
-    let Ok(Json(body)) = body else {
-        return invalid_field(
-            StatusCode::BAD_REQUEST,
-            "code",
-            &say(crate::invitations::WRONG_CODE),
-        );
+    let body: InvitationBody = match serde_json::from_slice(&body) {
+        Ok(body) => body,
+        Err(error) => return body_refusal(&error, language),
     };
     let address = connect_info.ok().map(|ConnectInfo(address)| address.ip());
     match state
@@ -713,7 +710,7 @@ async fn accept_invitation(
             }]})),
         )
             .into_response(),
-        Err(error) => internal(&error),
+        Err(error) => internal(&error, language),
     }
 /// The VALIDATION answer, in `language`, to a body that is not the JSON an `/auth/…` endpoint takes.
 fn body_refusal(error: &serde_json::Error, language: Language) -> Response {
