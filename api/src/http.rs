@@ -712,6 +712,8 @@ async fn accept_invitation(
             .into_response(),
         Err(error) => internal(&error, language),
     }
+}
+
 /// The VALIDATION answer, in `language`, to a body that is not the JSON an `/auth/…` endpoint takes.
 fn body_refusal(error: &serde_json::Error, language: Language) -> Response {
     (
