@@ -249,7 +249,10 @@ pub(crate) async fn head(db: &Db) -> Result<Option<(i64, i64)>, sqlx::Error> {
 
 /// The newest committed event whose metadata names `chapter`, through the `events_by_chapter` index (its
 /// expression is written here exactly as in the migration, or the planner would not use it).
-pub(crate) async fn chapter_head(db: &Db, chapter: &str) -> Result<Option<(i64, i64)>, sqlx::Error> {
+pub(crate) async fn chapter_head(
+    db: &Db,
+    chapter: &str,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
     let chapter_of = match db.kind() {
         BackendKind::Sqlite => "json_extract(metadata, '$.chapter')",
         BackendKind::Postgres => "((metadata::jsonb) ->> 'chapter')",

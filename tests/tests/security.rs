@@ -618,16 +618,25 @@ async fn a_chapters_log_head_moves_only_with_its_own_events(backend: TestBackend
         create_campaign_as(&api, &a, name).await;
     }
     let a_head = log_head_of(&api, &a).await;
-    assert!(number(&a_head) > number(&b_before), "{a_head} after {b_before}");
+    assert!(
+        number(&a_head) > number(&b_before),
+        "{a_head} after {b_before}"
+    );
     assert_eq!(log_head_of(&api, &b).await, b_before);
 
     // B writes: B's next message is B's own write, so none came of A's.
     let campaign = create_campaign_as(&api, &b, "B's second drive").await;
     let b_after = log_head_of(&api, &b).await;
-    assert!(number(&b_after) > number(&a_head), "{b_after} after {a_head}");
+    assert!(
+        number(&b_after) > number(&a_head),
+        "{b_after} after {a_head}"
+    );
     let next = ws::next_json(&mut socket).await;
     assert_eq!(next["type"], "next", "{next:#}");
-    assert_eq!(next["payload"]["data"]["logHeadChanges"], b_after, "{next:#}");
+    assert_eq!(
+        next["payload"]["data"]["logHeadChanges"], b_after,
+        "{next:#}"
+    );
 
     // The head is a place in the log like any other: B's newest activity is at it.
     let activity = gql(
@@ -638,8 +647,7 @@ async fn a_chapters_log_head_moves_only_with_its_own_events(backend: TestBackend
     )
     .await;
     assert_eq!(
-        activity["data"]["activity"]["edges"][0]["node"]["position"],
-        b_after["position"],
+        activity["data"]["activity"]["edges"][0]["node"]["position"], b_after["position"],
         "{activity:#}"
     );
     api.stop().await;
