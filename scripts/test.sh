@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test Groundwork has, on a fresh machine: starts PostgreSQL if it is not running,
 # then formatting, lints, the whole test suite against both SQLite and PostgreSQL, the browser app's build
-# check and its browser tests in Chromium.
+# check and its browser tests in Chromium, the REST API against Parsons, bounded fuzzing of GraphQL and REST
+# (schemathesis), and quick runs of the benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -74,6 +75,11 @@ npm test --prefix web
 step "REST API against the real client (Parsons ActionBuilder)"
 # Needs python3 with venv and PyPI: the script makes its own virtual environment with parsons pinned.
 tests/parsons/run.sh
+
+step "Fuzzing, bounded: schemathesis against GraphQL and the REST API (tests/fuzz)"
+# Needs python3 with venv and PyPI like the step above (schemathesis pinned); a time budget per endpoint
+# (GROUNDWORK_FUZZ_SECONDS, 60 s by default). Fails on any server error or a panic in the server's log.
+tests/fuzz/run.sh
 
 step "groundwork-bench --quick (SQLite and PostgreSQL)"
 # Keeps the benchmark harness from rotting; the figures of a debug build on a CI machine mean little.

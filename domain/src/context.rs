@@ -63,7 +63,8 @@ pub struct EventMetadata {
 }
 
 const ACTOR: &str = "actor";
-const CHAPTER: &str = "chapter";
+/// The metadata key naming the chapter an event belongs to (the store indexes it: a chapter's own head).
+pub const CHAPTER: &str = "chapter";
 const AT: &str = "at";
 const CORRELATION: &str = "correlation";
 

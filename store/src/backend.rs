@@ -255,6 +255,26 @@ pub(crate) async fn head(db: &Db) -> Result<Option<(i64, i64)>, sqlx::Error> {
     .transpose()
 }
 
+/// The newest committed event whose metadata names `chapter`, through the `events_by_chapter` index (its
+/// expression is written here exactly as in the migration, or the planner would not use it).
+pub(crate) async fn chapter_head(
+    db: &Db,
+    chapter: &str,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    let chapter_of = match db.kind() {
+        BackendKind::Sqlite => "json_extract(metadata, '$.chapter')",
+        BackendKind::Postgres => "((metadata::jsonb) ->> 'chapter')",
+    };
+    let sql = format!(
+        "SELECT tx_id, position FROM events WHERE {chapter_of} = $1 \
+         ORDER BY {chapter_of} DESC, tx_id DESC, position DESC LIMIT 1"
+    );
+    db.fetch_optional(&sql, &args![chapter])
+        .await?
+        .map(|row| Ok((row.int("tx_id")?, row.int("position")?)))
+        .transpose()
+}
+
 pub(crate) async fn read_stream(
     db: &Db,
     stream_type: &str,

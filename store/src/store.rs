@@ -74,6 +74,8 @@ struct Inner {
     /// is cheaper and fairer than SQLite's busy-timeout polling.
     sqlite_write_lock: tokio::sync::Mutex<()>,
     committed: watch::Sender<Position>,
+    /// Per chapter (the events' `chapter` metadata), the newest position this process committed.
+    chapter_heads: watch::Sender<HashMap<String, Position>>,
     /// Appends waiting to be group-committed, in arrival order.
     pending: std::sync::Mutex<VecDeque<PendingAppend>>,
     /// Writer slots: whoever holds one writes the next group.
@@ -238,6 +240,7 @@ impl Store {
                 options,
                 sqlite_write_lock: tokio::sync::Mutex::new(()),
                 committed,
+                chapter_heads: watch::channel(HashMap::new()).0,
                 pending: std::sync::Mutex::new(VecDeque::new()),
                 writers: Arc::new(Semaphore::new(writers)),
                 aggregates: std::sync::Mutex::new(HashMap::new()),
@@ -312,6 +315,13 @@ impl Store {
     /// Commits by other processes do not fire it, so readers should also poll now and then.
     pub fn subscribe(&self) -> watch::Receiver<Position> {
         self.inner.committed.subscribe()
+    }
+
+    /// Per chapter, the newest position this process committed for it; changes whenever this process
+    /// commits events of some chapter (a subscriber looks at its own chapter's entry and ignores the rest).
+    /// Like [`Store::subscribe`], commits by other processes do not show here.
+    pub fn subscribe_chapters(&self) -> watch::Receiver<HashMap<String, Position>> {
+        self.inner.chapter_heads.subscribe()
     }
 
     /// Appends to one or more streams atomically: either every stream is at its expected version and all
@@ -424,6 +434,26 @@ impl Store {
                 *position = (*position).max(newest);
             }
         });
+        let mut chapters: HashMap<&str, Position> = HashMap::new();
+        for (batch, answer) in batches.iter().zip(&answers) {
+            let Ok(appended) = answer else { continue };
+            // `appended` follows the batch's appends and their events in order.
+            let metadata = batch.iter().flat_map(|append| &append.events);
+            for (event, appended) in metadata.zip(appended) {
+                if let Some(chapter) = event.metadata.get(domain::context::CHAPTER) {
+                    let newest = chapters.entry(chapter).or_insert(appended.position);
+                    *newest = (*newest).max(appended.position);
+                }
+            }
+        }
+        if !chapters.is_empty() {
+            self.inner.chapter_heads.send_modify(|heads| {
+                for (chapter, newest) in chapters {
+                    let head = heads.entry(chapter.to_string()).or_insert(newest);
+                    *head = (*head).max(newest);
+                }
+            });
+        }
         for (pending, answer) in group.into_iter().zip(answers) {
             let _ = pending.reply.send(answer);
         }
@@ -990,6 +1020,14 @@ impl Store {
     /// reached `head()` is caught up; tests and "read your writes" waits use this.
     pub async fn head(&self) -> Result<Position, StoreError> {
         let head = backend::head(&self.inner.db).await?;
+        Ok(head.map_or(Position::START, |(tx, position)| Position { tx, position }))
+    }
+
+    /// The newest committed event of one chapter (the events whose `chapter` metadata names it), by any
+    /// process; [`Position::START`] when it has none. It moves only when that chapter's events commit, so
+    /// it tells nothing of other chapters' activity (docs/adr/0018).
+    pub async fn chapter_head(&self, chapter: &str) -> Result<Position, StoreError> {
+        let head = backend::chapter_head(&self.inner.db, chapter).await?;
         Ok(head.map_or(Position::START, |(tx, position)| Position { tx, position }))
     }
 

@@ -7,7 +7,8 @@ use crate::graphql_support::TestApi;
 use api::access::{Identity, Role, Via};
 use api::accounts::Accounts;
 use api::http::ApiOptions;
-use axum::http::{Method, StatusCode};
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
 use secrecy::{ExposeSecret as _, SecretString};
 use serde_json::{json, Value};
 use tests::http::{call, Reply};
@@ -23,6 +24,7 @@ backend_tests!(
     tags_are_created_listed_and_taken_off_through_taggings,
     an_analyst_token_reads_but_never_writes,
     connections_are_made_and_deactivated_and_people_removed,
+    malformed_query_strings_and_bodies_are_refused_in_osdi_shape,
 );
 
 /// A server without a development identity, a chapter with its admin, and an admin API token.
@@ -665,4 +667,114 @@ async fn the_openapi_document_is_served_and_names_real_routes() {
         }
     }
     api.stop().await;
+}
+
+/// A request exactly as given (`call` always sends JSON): the status, the content type and the JSON body.
+async fn raw(
+    api: &TestApi,
+    token: &str,
+    method: Method,
+    path: &str,
+    content_type: &str,
+    body: &str,
+) -> (StatusCode, String, Value) {
+    use tower::ServiceExt as _;
+    let request = Request::builder()
+        .method(method)
+        .uri(format!("/api/rest/v1/{path}"))
+        .header("OSDI-API-Token", token)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let response = api.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|value| value.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| panic!("{status} {content_type}: not JSON: {text}"));
+    (status, content_type, body)
+}
+
+/// What the fuzzer found (tests/fuzz): a query string or body axum could not read was answered in axum's
+/// plain text with 400, 415 or 422, outside OSDI's shape and the documented statuses.
+async fn malformed_query_strings_and_bodies_are_refused_in_osdi_shape(backend: TestBackend) {
+    let setup = setup(backend).await;
+    let campaign = setup.campaign("Drive").await;
+    let people = format!("campaigns/{campaign}/people");
+    let cases = [
+        (
+            Method::GET,
+            "campaigns?per_page=abc".to_string(),
+            "application/json",
+            "",
+            "query: ",
+        ),
+        (
+            Method::GET,
+            format!("{people}?page=99999999999999999999999"),
+            "application/json",
+            "",
+            "query: ",
+        ),
+        (
+            Method::POST,
+            people.clone(),
+            "application/json",
+            "{not json",
+            "body: ",
+        ),
+        (
+            Method::POST,
+            people.clone(),
+            "text/plain",
+            r#"{"person": {"given_name": "Ana"}}"#,
+            "body: ",
+        ),
+        (
+            Method::POST,
+            people.clone(),
+            "application/json",
+            r#"{"person": 5}"#,
+            "body: ",
+        ),
+        (
+            Method::POST,
+            format!("{people}/{campaign}/connections"),
+            "application/json",
+            r#"{"connection": []}"#,
+            "body: ",
+        ),
+    ];
+    for (method, path, content_type, body, names) in cases {
+        let (status, answered_as, answer) = raw(
+            &setup.api,
+            &setup.token,
+            method.clone(),
+            &path,
+            content_type,
+            body,
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{method} {path}: {answer}");
+        assert!(answered_as.starts_with("application/json"), "{answered_as}");
+        assert_eq!(answer["response_code"], 400, "{answer}");
+        let error = &answer["resource_status"][0]["errors"][0];
+        assert_eq!(error["code"], "VALIDATION", "{answer}");
+        let description = error["description"].as_str().unwrap();
+        assert!(
+            description.starts_with(names),
+            "{method} {path}: {description}"
+        );
+    }
+    // Nothing was added by the refused signups.
+    let listed = setup.rest(&people).await;
+    assert_eq!(ids(&listed, "people"), Vec::<String>::new());
+    setup.api.stop().await;
 }

@@ -1,6 +1,6 @@
 //! Issue 12's security findings, each on every backend: the sign-in throttle holds under concurrency, a
 //! token above its owner's current role is no credential, a chapter keeps an admin, `/metrics` needs the
-//! operator's token.
+//! operator's token, a chapter's log head tells nothing of another chapter's activity.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 use crate::graphql_support::{post_graphql, TestApi};
@@ -11,6 +11,7 @@ use axum::Router;
 use secrecy::SecretString;
 use serde_json::{json, Value};
 use tests::http::call;
+use tests::ws;
 use tests::{backend_tests, TestBackend};
 
 backend_tests!(
@@ -21,6 +22,7 @@ backend_tests!(
     a_masked_analyst_can_neither_search_nor_sort_by_name,
     aliases_cannot_multiply_exports_or_wall_charts,
     contact_points_read_through_a_mutation_answer_are_logged,
+    a_chapters_log_head_moves_only_with_its_own_events,
 );
 
 const PASSWORD: &str = "a long enough passphrase";
@@ -519,6 +521,121 @@ async fn postgres_a_lost_connection_is_retryable_never_internal() {
     assert!(
         codes.iter().all(|code| code == "UNAVAILABLE"),
         "answers while connections were terminated: {codes:?}"
+    );
+    api.stop().await;
+}
+
+/// A second chapter with its own admin, signed in: the admin's API token as `Bearer …`.
+async fn chapter_with_admin_token(api: &TestApi, email: &str, chapter: &str) -> String {
+    api::accounts::create_chapter_with_admin(
+        &api.groundwork,
+        email,
+        chapter,
+        &SecretString::from(PASSWORD),
+    )
+    .await
+    .unwrap();
+    let session = sign_in(&api.router, email, PASSWORD).await;
+    let created = gql(
+        &api.router,
+        &session,
+        "mutation { createApiToken(input: {name: \"watch\", role: ADMIN}) { token } }",
+        json!({}),
+    )
+    .await;
+    let token = created["data"]["createApiToken"]["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("createApiToken: {created:#}"));
+    format!("Bearer {token}")
+}
+
+/// A campaign created by `credential`'s chapter; its id.
+async fn create_campaign_as(api: &TestApi, credential: &str, name: &str) -> String {
+    let created = gql(
+        &api.router,
+        credential,
+        "mutation($name: String!) { createCampaign(input: {name: $name, goal: 5}) { id } }",
+        json!({"name": name}),
+    )
+    .await;
+    created["data"]["createCampaign"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("createCampaign: {created:#}"))
+        .to_string()
+}
+
+async fn log_head_of(api: &TestApi, credential: &str) -> Value {
+    let answer = gql(
+        &api.router,
+        credential,
+        "{ logHead { tx position } }",
+        json!({}),
+    )
+    .await;
+    assert!(answer.get("errors").is_none(), "{answer:#}");
+    answer["data"]["logHead"].clone()
+}
+
+fn number(position: &Value) -> i64 {
+    position["position"].as_str().unwrap().parse().unwrap()
+}
+
+async fn a_chapters_log_head_moves_only_with_its_own_events(backend: TestBackend) {
+    let api = TestApi::with_options(backend, ApiOptions::default()).await;
+    let a = chapter_with_admin_token(&api, "a@example.org", "Chapter A").await;
+    let b = chapter_with_admin_token(&api, "b@example.org", "Chapter B").await;
+    create_campaign_as(&api, &b, "B's drive").await;
+    let b_before = log_head_of(&api, &b).await;
+
+    // B listens; the announcement is B's head.
+    let served = ws::serve(api.router.clone()).await;
+    let mut socket = ws::open(served.address, &[("authorization", &b)]).await;
+    ws::subscribe(
+        &mut socket,
+        "1",
+        "subscription { logHeadChanges(announce: true) { tx position } }",
+        json!({}),
+    )
+    .await;
+    let listening = ws::listening(&mut socket).await;
+    assert_eq!(listening["payload"]["data"]["logHeadChanges"], b_before);
+
+    // A writes: A's head moves past B's, B's stays where it was.
+    for name in ["A's drive", "A's second drive", "A's third drive"] {
+        create_campaign_as(&api, &a, name).await;
+    }
+    let a_head = log_head_of(&api, &a).await;
+    assert!(
+        number(&a_head) > number(&b_before),
+        "{a_head} after {b_before}"
+    );
+    assert_eq!(log_head_of(&api, &b).await, b_before);
+
+    // B writes: B's next message is B's own write, so none came of A's.
+    let campaign = create_campaign_as(&api, &b, "B's second drive").await;
+    let b_after = log_head_of(&api, &b).await;
+    assert!(
+        number(&b_after) > number(&a_head),
+        "{b_after} after {a_head}"
+    );
+    let next = ws::next_json(&mut socket).await;
+    assert_eq!(next["type"], "next", "{next:#}");
+    assert_eq!(
+        next["payload"]["data"]["logHeadChanges"], b_after,
+        "{next:#}"
+    );
+
+    // The head is a place in the log like any other: B's newest activity is at it.
+    let activity = gql(
+        &api.router,
+        &b,
+        "query($c: ID!) { activity(campaignId: $c, first: 1) { edges { node { position } } } }",
+        json!({"c": campaign}),
+    )
+    .await;
+    assert_eq!(
+        activity["data"]["activity"]["edges"][0]["node"]["position"], b_after["position"],
+        "{activity:#}"
     );
     api.stop().await;
 }

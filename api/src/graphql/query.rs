@@ -1,4 +1,5 @@
-//! Query roots that need no read model: the caller, the chapter's member directory, and the log's position.
+//! Query roots that need no read model: the caller, the chapter's member directory, and the chapter's place
+//! in the log.
 
 use super::authz::{Me, Policy};
 use crate::access::Permission;
@@ -85,9 +86,12 @@ pub struct StatusQuery;
 
 #[Object]
 impl StatusQuery {
-    /// The newest committed event's position in the log.
+    /// Where the caller's chapter stands in the log: the position of its newest committed event (by any
+    /// server). It moves only when the chapter's own events commit, never with another chapter's; compare
+    /// it with `projectionStatus.position` and `Activity.position`.
     async fn log_head(&self, ctx: &Context<'_>) -> Result<LogPosition, ApiError> {
         let access = Policy::read(ctx, Permission::Read)?;
-        Ok(access.store().head().await?.into())
+        let chapter = access.chapter().to_string();
+        Ok(access.store().chapter_head(&chapter).await?.into())
     }
 }

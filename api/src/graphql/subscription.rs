@@ -18,9 +18,10 @@ pub struct LogSubscription;
 
 #[Subscription]
 impl LogSubscription {
-    /// Fires whenever this server commits events, with the newest position it committed. With
-    /// `announce`, the first message is the position as the subscription starts listening: once it
-    /// arrives, no later commit is missed.
+    /// Fires whenever this server commits events of the caller's chapter, with the position of the
+    /// chapter's newest event (as `logHead` gives it); other chapters' events never fire it. With
+    /// `announce`, the first message is the chapter's head as the subscription starts listening: once it
+    /// arrives, no later commit of the chapter on this server is missed.
     async fn log_head_changes(
         &self,
         ctx: &Context<'_>,
@@ -28,12 +29,31 @@ impl LogSubscription {
     ) -> Result<impl Stream<Item = LogPosition>, ApiError> {
         let access = Policy::read(ctx, Permission::Read)?;
         let revalidation = Policy::revalidation(ctx).await?;
-        let committed = access.store().subscribe();
-        let listening = announce.then(|| LogPosition::from(*committed.borrow()));
-        let positions = stream::unfold(committed, |mut committed| async move {
-            committed.changed().await.ok()?;
-            let position = *committed.borrow_and_update();
-            Some((LogPosition::from(position), committed))
+        let chapter = access.chapter().to_string();
+        // Listening first, then reading the head: a commit in between is in the head, never lost.
+        let mut commits = access.store().subscribe_chapters();
+        let seen = commits.borrow_and_update().get(&chapter).copied();
+        let head = access.store().chapter_head(&chapter).await?;
+        let listening = announce.then(|| LogPosition::from(head));
+        let positions = stream::unfold((commits, seen), move |(mut commits, mut seen)| {
+            let chapter = chapter.clone();
+            async move {
+                loop {
+                    commits.changed().await.ok()?;
+                    let newest = commits.borrow_and_update().get(&chapter).copied();
+                    // Another chapter's commit, or one the announced head already counted.
+                    if newest == seen {
+                        continue;
+                    }
+                    seen = newest;
+                    match newest {
+                        Some(newest) if newest != head => {
+                            return Some((LogPosition::from(newest), (commits, seen)))
+                        }
+                        _ => continue,
+                    }
+                }
+            }
         });
         Ok(while_allowed(
             stream::iter(listening).chain(positions),

@@ -3,10 +3,10 @@
 
 use super::filter::Filter;
 use super::shape::{self, href, identifier, ListQuery, Paging};
-use super::{Caller, RestError, RestState};
+use super::{Caller, QueryParams, RestError, RestState};
 use crate::access::{self, Identity, Permission, Scope, Turf};
 use crate::error::ApiError;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::Json;
 use domain::ids::{CampaignId, PersonId};
 use projections::read::{
@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 pub async fn list(
     State(state): State<RestState>,
     Caller(identity): Caller,
-    Query(query): Query<ListQuery>,
+    QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Json<Value>, RestError> {
     access::require(&identity, Permission::ReadTurf)?;
     let paging = Paging::from_query(&query)?;
@@ -68,7 +68,7 @@ pub async fn people(
     State(state): State<RestState>,
     Caller(identity): Caller,
     Path(campaign): Path<String>,
-    Query(query): Query<ListQuery>,
+    QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Json<Value>, RestError> {
     require_people(&identity)?;
     let paging = Paging::from_query(&query)?;

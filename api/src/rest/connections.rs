@@ -4,7 +4,7 @@
 
 use super::campaigns::{person_detail, visible_campaign};
 use super::shape::{self, href, identifier};
-use super::{run, Caller, RestError, RestState};
+use super::{run, Caller, JsonBody, RestError, RestState};
 use crate::access::Identity;
 use crate::command::Command;
 use crate::error::ApiError;
@@ -50,7 +50,7 @@ pub async fn upsert(
     State(state): State<RestState>,
     Caller(identity): Caller,
     Path((campaign, person)): Path<(String, String)>,
-    Json(body): Json<NewConnection>,
+    JsonBody(body): JsonBody<NewConnection>,
 ) -> Result<(StatusCode, Json<Value>), RestError> {
     let campaign = visible_campaign(&state, &identity, &campaign)
         .await?
@@ -122,7 +122,7 @@ pub async fn update(
     State(state): State<RestState>,
     Caller(identity): Caller,
     Path((campaign, person, connection)): Path<(String, String, String)>,
-    Json(body): Json<ConnectionChange>,
+    JsonBody(body): JsonBody<ConnectionChange>,
 ) -> Result<Json<Value>, RestError> {
     let campaign = visible_campaign(&state, &identity, &campaign)
         .await?

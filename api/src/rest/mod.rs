@@ -18,7 +18,7 @@ use crate::command::Command;
 use crate::error::ApiError;
 use crate::service::Committed;
 use crate::service::Groundwork;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -164,6 +164,45 @@ impl FromRequestParts<RestState> for Caller {
             )),
             Err(error) => Err(RestError(ApiError::internal(error)).into_response()),
         }
+    }
+}
+
+/// The query string, deserialized like `axum::extract::Query`, but refused in OSDI's shape: `400` with
+/// `VALIDATION` naming the parameter (axum's own refusal is plain text).
+pub struct QueryParams<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for QueryParams<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = RestError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, RestError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| Self(value))
+            .map_err(|rejection| RestError(ApiError::invalid("query", rejection.body_text())))
+    }
+}
+
+/// A JSON request body, read like `axum::Json`, but refused in OSDI's shape: `400` with `VALIDATION` for
+/// a missing JSON content type, malformed JSON and a wrong field alike (axum answers those with plain-text
+/// `415`, `400` and `422`).
+pub struct JsonBody<T>(pub T);
+
+impl<S, T> FromRequest<S> for JsonBody<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = RestError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, RestError> {
+        Json::<T>::from_request(request, state)
+            .await
+            .map(|Json(value)| Self(value))
+            .map_err(|rejection| RestError(ApiError::invalid("body", rejection.body_text())))
     }
 }
 

@@ -5,7 +5,7 @@
 use super::campaigns::{person_detail, person_json, visible_campaign};
 use super::shape;
 use super::tags::{catalogue, find};
-use super::{run, Caller, RestError, RestState};
+use super::{run, Caller, JsonBody, RestError, RestState};
 use crate::command::Command;
 use crate::error::ApiError;
 use axum::extract::{Path, State};
@@ -58,7 +58,7 @@ pub async fn signup(
     State(state): State<RestState>,
     Caller(identity): Caller,
     Path(campaign): Path<String>,
-    Json(body): Json<Signup>,
+    JsonBody(body): JsonBody<Signup>,
 ) -> Result<(StatusCode, Json<Value>), RestError> {
     let campaign = visible_campaign(&state, &identity, &campaign)
         .await?

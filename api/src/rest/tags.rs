@@ -5,11 +5,11 @@
 use super::campaigns::{require_people, visible_campaign};
 use super::filter::Filter;
 use super::shape::{self, href, identifier, ListQuery, Paging};
-use super::{run, Caller, RestError, RestState};
+use super::{run, Caller, JsonBody, QueryParams, RestError, RestState};
 use crate::access::{self, Identity, Permission, Scope, Turf};
 use crate::command::Command;
 use crate::error::ApiError;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use domain::campaign::{Campaign, CampaignCommand, ResponseEntry};
@@ -49,7 +49,7 @@ pub async fn list(
     State(state): State<RestState>,
     Caller(identity): Caller,
     Path(campaign): Path<String>,
-    Query(query): Query<ListQuery>,
+    QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Json<Value>, RestError> {
     access::require(&identity, Permission::ReadTurf)?;
     let paging = Paging::from_query(&query)?;
@@ -110,7 +110,7 @@ pub async fn create(
     State(state): State<RestState>,
     Caller(identity): Caller,
     Path(campaign): Path<String>,
-    Json(tag): Json<NewTag>,
+    JsonBody(tag): JsonBody<NewTag>,
 ) -> Result<(StatusCode, Json<Value>), RestError> {
     let campaign = visible_campaign(&state, &identity, &campaign)
         .await?
@@ -176,7 +176,7 @@ pub async fn taggings(
     State(state): State<RestState>,
     Caller(identity): Caller,
     Path((campaign, tag)): Path<(String, String)>,
-    Query(query): Query<ListQuery>,
+    QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Json<Value>, RestError> {
     require_people(&identity)?;
     let paging = Paging::from_query(&query)?;
