@@ -28,5 +28,7 @@ if [ ! -f tests/oidc-provider/node_modules/.package-lock.json ] \
 fi
 npm ci --prefix web --no-audit --no-fund
 
-# The REST check's Python environment (Parsons, pinned in the script).
+# The Python environments of the REST check (Parsons) and of the fuzzing (schemathesis), pinned in their
+# scripts.
 tests/parsons/run.sh --prepare
+tests/fuzz/run.sh --prepare

@@ -27,6 +27,8 @@ if [ ! -x "$VENV/bin/schemathesis" ] || ! cmp -s "$REQUIREMENTS" "$VENV/requirem
   "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
   cp "$REQUIREMENTS" "$VENV/requirements.installed"
 fi
+# `--prepare`: only make the environment (scripts/test.sh does it while Rust compiles).
+[ "${1:-}" = "--prepare" ] && exit 0
 
 if [ -z "${GROUNDWORK_FUZZ_NO_BUILD:-}" ]; then
   cargo build --quiet -p api --bin groundwork --locked
