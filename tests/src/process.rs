@@ -244,6 +244,18 @@ impl Drop for ChildGuard {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
+        // A test that failed while the child ran shows the end of what the child said: its log is often
+        // where the reason is.
+        if std::thread::panicking() {
+            let stderr = self
+                .stderr
+                .lock()
+                .map(|text| text.clone())
+                .unwrap_or_default();
+            let lines: Vec<&str> = stderr.lines().collect();
+            let tail = lines[lines.len().saturating_sub(60)..].join("\n");
+            eprintln!("--- the last lines of the child's stderr:\n{tail}");
+        }
     }
 }
 

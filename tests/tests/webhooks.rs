@@ -93,13 +93,15 @@ async fn receive(
         at: Instant::now(),
     };
     let answer = state.answers.lock().unwrap().pop_front();
-    let count = {
+    // Whether to hold this request is settled before the count announces it: a test that saw the count
+    // reach n and then asked to hold the next request must never hold request n (whose handler would
+    // otherwise take the hold if it looked after the announcement), leaving its sender waiting for an answer.
+    let (count, hold) = {
         let mut all = state.received.lock().unwrap();
         all.push(received);
-        all.len()
+        (all.len(), state.hold.lock().unwrap().take())
     };
     state.count.send_replace(count);
-    let hold = state.hold.lock().unwrap().take();
     if let Some(release) = hold {
         release.notified().await;
     }
