@@ -348,6 +348,8 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("import.unmapped_column", "column `{}` matches nothing; map it to a target or to `ignore`"),
     ("import.no_identifying_column", "no column names or identifies people: map one to given_name, id, external_id:SYSTEM, email or phone"),
     ("import.committing", "the import is already being committed, or was committed"),
+    ("import.undo_state", "the import is {}; only a committed import is undone"),
+    ("import.undo_raced", "a person of this import changed while it was undone ({}); undo it again"),
     ("import.rows_have_errors", "{} of {} rows have errors (the first: {}); nothing was imported. Correct the file, or commit with skipErrors to leave those rows out"),
     // Signing in, out and changing the password (`/auth/*`), accounts and tokens.
     ("auth.csrf_sign_in", "sign-in must carry the X-Groundwork-CSRF header"),
@@ -661,6 +663,8 @@ pub const SPANISH: &[(&str, &str)] = &[
     ("import.unmapped_column", "la columna `{0}` no corresponde a nada; asígnela a un destino o a `ignore`"),
     ("import.no_identifying_column", "ninguna columna nombra o identifica a las personas: asigne una a given_name, id, external_id:SYSTEM, email o phone"),
     ("import.committing", "la importación ya se está confirmando, o ya se confirmó"),
+    ("import.undo_state", "la importación está en estado {0}; solo se deshace una importación confirmada"),
+    ("import.undo_raced", "una persona de esta importación cambió mientras se deshacía ({0}); deshágala otra vez"),
     ("import.rows_have_errors", "{0} de {1} filas tienen errores (el primero: {2}); no se importó nada. Corrija el archivo o confirme con skipErrors para dejar fuera esas filas"),
     ("auth.csrf_sign_in", "el inicio de sesión debe llevar la cabecera X-Groundwork-CSRF"),
     ("auth.chapter_id", "chapterId no es un identificador de sección"),

@@ -25,6 +25,7 @@ backend_tests!(
     an_analyst_token_reads_but_never_writes,
     connections_are_made_and_deactivated_and_people_removed,
     malformed_query_strings_and_bodies_are_refused_in_osdi_shape,
+    errors_are_described_in_spanish_when_asked,
 );
 
 /// A server without a development identity, a chapter with its admin, and an admin API token.
@@ -776,5 +777,64 @@ async fn malformed_query_strings_and_bodies_are_refused_in_osdi_shape(backend: T
     // Nothing was added by the refused signups.
     let listed = setup.rest(&people).await;
     assert_eq!(ids(&listed, "people"), Vec::<String>::new());
+    setup.api.stop().await;
+}
+
+/// With `Accept-Language: es` an error's description is in Spanish, its code and the input path in front
+/// of it unchanged; without the header it stays English.
+async fn errors_are_described_in_spanish_when_asked(backend: TestBackend) {
+    use tower::ServiceExt as _;
+    let setup = setup(backend).await;
+    let campaign = setup.campaign("Drive").await;
+    let missing = uuid::Uuid::new_v4();
+    let ask = |method: Method, path: String, body: &'static str, language: Option<&'static str>| {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(format!("/api/rest/v1/{path}"))
+            .header("OSDI-API-Token", setup.token.as_str())
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(language) = language {
+            request = request.header(header::ACCEPT_LANGUAGE, language);
+        }
+        let request = request.body(Body::from(body)).unwrap();
+        let router = setup.api.router.clone();
+        async move {
+            let response = router.oneshot(request).await.unwrap();
+            let status = response.status();
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let answer: Value = serde_json::from_slice(&bytes).unwrap();
+            let error = answer["resource_status"][0]["errors"][0].clone();
+            (status, error["code"].clone(), error["description"].as_str().unwrap().to_string(), answer)
+        }
+    };
+    let (status, code, english, _) = ask(Method::GET, format!("campaigns/{missing}"), "", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(english.contains(&missing.to_string()), "{english}");
+    // The catalog's Spanish for it, so the check below is not a translation of its own.
+    let expected = api::messages::translate(&english, api::messages::Language::Spanish);
+    assert_ne!(expected, english, "the catalog has a template for `{english}`");
+    let (status, spanish_code, spanish, answer) = ask(
+        Method::GET,
+        format!("campaigns/{missing}"),
+        "",
+        Some("es-MX,es;q=0.9,en;q=0.5"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(spanish_code, code, "the code never changes with the language");
+    assert_eq!(spanish, expected, "{answer}");
+    assert_eq!(answer["error"], spanish.as_str(), "`error` repeats the description");
+
+    // A refused body keeps its input path in front.
+    let people = format!("campaigns/{campaign}/people");
+    let (status, code, spanish, _) =
+        ask(Method::POST, people.clone(), r#"{"person": 5}"#, Some("es")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(code, "VALIDATION");
+    assert!(spanish.starts_with("body: "), "{spanish}");
+    let (_, _, english, _) = ask(Method::POST, people, r#"{"person": 5}"#, Some("en")).await;
+    assert!(english.starts_with("body: "), "{english}");
     setup.api.stop().await;
 }

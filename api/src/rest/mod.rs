@@ -16,11 +16,13 @@ use crate::access::{self, Identity};
 use crate::accounts::Accounts;
 use crate::command::Command;
 use crate::error::ApiError;
+use crate::messages::Language;
 use crate::service::Committed;
 use crate::service::Groundwork;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
@@ -83,6 +85,7 @@ pub fn router(
             delete(tags::delete_tagging),
         )
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(in_the_request_language))
         .with_state(RestState {
             groundwork,
             read_models,
@@ -239,9 +242,31 @@ impl IntoResponse for RestError {
     }
 }
 
+tokio::task_local! {
+    /// The language of the request being answered (its `Accept-Language`), for the errors' descriptions.
+    static LANGUAGE: Language;
+}
+
+/// Answers the request inside its language, so that an error's description (made where the error is turned
+/// into a response, deep in a handler or an extractor) comes in the language the caller asked for, with its
+/// code unchanged, as GraphQL's errors do.
+async fn in_the_request_language(request: Request, next: Next) -> Response {
+    let language = Language::from_accept_language(
+        request
+            .headers()
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok()),
+    );
+    LANGUAGE.scope(language, next.run(request)).await
+}
+
 /// OSDI's error shape: the request's status and, per resource, the errors with a code and a description.
-/// `error` repeats the description, as Action Network's and Action Builder's answers carry it.
+/// `error` repeats the description, as Action Network's and Action Builder's answers carry it. The
+/// description is in the request's language (English outside a request).
 fn osdi_error(status: StatusCode, code: &str, description: &str) -> Response {
+    let language = LANGUAGE.try_with(|language| *language).unwrap_or_default();
+    let description = crate::messages::translate(description, language);
+    let description = description.as_str();
     (
         status,
         Json(json!({
