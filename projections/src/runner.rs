@@ -220,9 +220,13 @@ impl Runner {
     }
 
     /// Kills the runner where it stands, as a crash would: an open batch transaction is rolled back.
-    pub fn abort(self) {
+    /// Returns once every task has ended, so nothing the runner does can happen after it.
+    pub async fn abort(self) {
         for task in &self.tasks {
             task.abort();
+        }
+        for task in self.tasks {
+            let _ = task.await;
         }
     }
 }

@@ -806,15 +806,24 @@ async fn errors_are_described_in_spanish_when_asked(backend: TestBackend) {
                 .unwrap();
             let answer: Value = serde_json::from_slice(&bytes).unwrap();
             let error = answer["resource_status"][0]["errors"][0].clone();
-            (status, error["code"].clone(), error["description"].as_str().unwrap().to_string(), answer)
+            (
+                status,
+                error["code"].clone(),
+                error["description"].as_str().unwrap().to_string(),
+                answer,
+            )
         }
     };
-    let (status, code, english, _) = ask(Method::GET, format!("campaigns/{missing}"), "", None).await;
+    let (status, code, english, _) =
+        ask(Method::GET, format!("campaigns/{missing}"), "", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(english.contains(&missing.to_string()), "{english}");
     // The catalog's Spanish for it, so the check below is not a translation of its own.
     let expected = api::messages::translate(&english, api::messages::Language::Spanish);
-    assert_ne!(expected, english, "the catalog has a template for `{english}`");
+    assert_ne!(
+        expected, english,
+        "the catalog has a template for `{english}`"
+    );
     let (status, spanish_code, spanish, answer) = ask(
         Method::GET,
         format!("campaigns/{missing}"),
@@ -823,9 +832,16 @@ async fn errors_are_described_in_spanish_when_asked(backend: TestBackend) {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(spanish_code, code, "the code never changes with the language");
+    assert_eq!(
+        spanish_code, code,
+        "the code never changes with the language"
+    );
     assert_eq!(spanish, expected, "{answer}");
-    assert_eq!(answer["error"], spanish.as_str(), "`error` repeats the description");
+    assert_eq!(
+        answer["error"],
+        spanish.as_str(),
+        "`error` repeats the description"
+    );
 
     // A refused body keeps its input path in front.
     let people = format!("campaigns/{campaign}/people");
