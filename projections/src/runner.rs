@@ -219,9 +219,17 @@ impl Runner {
         }
     }
 
-    /// Kills the runner where it stands, as a crash would: an open batch transaction is rolled back.
-    /// Returns once every task has ended, so nothing the runner does can happen after it.
-    pub async fn abort(self) {
+    /// Kills the runner where it stands, as a crash would: an open batch transaction is rolled back. The
+    /// tasks end at their next await point, which may be after this returns; see [`Self::abort_and_wait`].
+    pub fn abort(self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+
+    /// Kills the runner like [`Self::abort`] and returns once every task has ended, so nothing the runner
+    /// does can happen after it.
+    pub async fn abort_and_wait(self) {
         for task in &self.tasks {
             task.abort();
         }

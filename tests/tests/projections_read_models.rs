@@ -583,7 +583,7 @@ async fn a_killed_runner_resumes_without_doubles_or_gaps(backend: TestBackend) {
             tokio::time::sleep(StdDuration::from_millis(2)).await;
         }
         tokio::time::sleep(StdDuration::from_millis(rng.below(12) as u64)).await;
-        runner.abort().await;
+        runner.abort_and_wait().await;
         kills += 1;
         assert!(kills < 500, "the runner makes progress between kills");
     }
@@ -1148,7 +1148,7 @@ async fn postgres_runs_each_projection_in_one_process_and_fails_over() {
     // The holder dies; the other process takes every lock over and keeps projecting: only it can have
     // projected the change made after the death.
     // Once `abort` returns, the first runner can project nothing more: the change below is the second's.
-    first_runner.abort().await;
+    first_runner.abort_and_wait().await;
     world
         .person(world.lead, person, PersonCommand::FlagFollowUp)
         .await
