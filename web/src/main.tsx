@@ -1,7 +1,7 @@
 // The app's entry: language, session, the page chrome (campaign switcher on top, navigation at the bottom
 // on phones and on the left on wide screens) and the route's screen.
 import { render, type ComponentType } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { Provider, useClient, useMutation, useQuery } from '@urql/preact';
 import { createApiClient, errorCode } from './api';
 import { I18nContext, initialLang, keepLang, makeI18n, useI18n, LANGS, type Lang } from './i18n';
@@ -80,7 +80,8 @@ function Chrome(props: { route: Route; lang: Lang; setLang: (lang: Lang) => void
     if (data) void setMyLanguage({ language: lang });
   };
 
-  useEffect(() => {
+  // Before the screen is painted in the new language, so a screen reader never reads it in the old one.
+  useLayoutEffect(() => {
     document.documentElement.lang = props.lang;
   }, [props.lang]);
   useEffect(() => {
