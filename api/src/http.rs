@@ -600,17 +600,7 @@ async fn sign_in(
     {
         Ok((cookie, identity)) => {
             tracing::info!(user = %identity.user, chapter = %identity.chapter, "signed in");
-            let mut response = Json(json!({
-                "userId": identity.user.to_string(),
-                "chapterId": identity.chapter.to_string(),
-                "role": identity.role.as_str(),
-            }))
-            .into_response();
-            set_cookie(
-                &mut response,
-                &session_cookie_header(&state, Some(&cookie.secret)),
-            );
-            response
+            signed_in(&state, &identity, &cookie.secret)
         }
         Err(AccountError::Throttled) => refusal(
             StatusCode::TOO_MANY_REQUESTS,
@@ -619,14 +609,7 @@ async fn sign_in(
         Err(error @ AccountError::BadCredentials) => {
             refusal(StatusCode::UNAUTHORIZED, &say(&error.to_string()))
         }
-        Err(error @ AccountError::Disabled) => (
-            StatusCode::FORBIDDEN,
-            Json(json!({"errors": [{
-                "message": say(&error.to_string()),
-                "extensions": {"code": "ACCOUNT_DISABLED"}
-            }]})),
-        )
-            .into_response(),
+        Err(error @ AccountError::Disabled) => account_disabled(&say(&error.to_string())),
         Err(error) => internal(&error, language),
     }
 }
@@ -676,19 +659,9 @@ async fn accept_invitation(
         .await
     {
         Ok(accepted) => {
-            let identity = accepted.identity;
+            let identity = &accepted.identity;
             tracing::info!(user = %identity.user, chapter = %identity.chapter, "invitation accepted");
-            let mut response = Json(json!({
-                "userId": identity.user.to_string(),
-                "chapterId": identity.chapter.to_string(),
-                "role": identity.role.as_str(),
-            }))
-            .into_response();
-            set_cookie(
-                &mut response,
-                &session_cookie_header(&state, Some(&accepted.session.secret)),
-            );
-            response
+            signed_in(&state, identity, &accepted.session.secret)
         }
         Err(AccountError::InvalidField { field, message }) => {
             let status = if message == crate::invitations::WRONG_PASSWORD {
@@ -702,16 +675,33 @@ async fn accept_invitation(
             StatusCode::TOO_MANY_REQUESTS,
             &say(&AccountError::Throttled.to_string()),
         ),
-        Err(error @ AccountError::Disabled) => (
-            StatusCode::FORBIDDEN,
-            Json(json!({"errors": [{
-                "message": say(&error.to_string()),
-                "extensions": {"code": "ACCOUNT_DISABLED"}
-            }]})),
-        )
-            .into_response(),
+        Err(error @ AccountError::Disabled) => account_disabled(&say(&error.to_string())),
         Err(error) => internal(&error, language),
     }
+}
+
+/// The answer to a sign-in or an accepted invitation: the identity, with the session cookie set.
+fn signed_in(state: &AppState, identity: &Identity, secret: &SecretString) -> Response {
+    let mut response = Json(json!({
+        "userId": identity.user.to_string(),
+        "chapterId": identity.chapter.to_string(),
+        "role": identity.role.as_str(),
+    }))
+    .into_response();
+    set_cookie(&mut response, &session_cookie_header(state, Some(secret)));
+    response
+}
+
+/// 403 with `extensions.code` `ACCOUNT_DISABLED` and `message` (already in the request's language).
+fn account_disabled(message: &str) -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        Json(json!({"errors": [{
+            "message": message,
+            "extensions": {"code": "ACCOUNT_DISABLED"}
+        }]})),
+    )
+        .into_response()
 }
 
 /// The VALIDATION answer, in `language`, to a body that is not the JSON an `/auth/…` endpoint takes.

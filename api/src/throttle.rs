@@ -84,7 +84,17 @@ impl Throttle {
         address: Option<IpAddr>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let keys: Vec<ThrottleKey> = Self::keys(email, address)
+        self.claim_keys(Self::keys(email, address), now).await
+    }
+
+    /// Claims one attempt against every key at `now`, each with its limit: `false` (nothing recorded) when
+    /// one of them has reached its limit in the window.
+    async fn claim_keys(
+        &self,
+        keys: Vec<(String, usize)>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let keys: Vec<ThrottleKey> = keys
             .into_iter()
             .map(|(key_hash, limit)| ThrottleKey {
                 key_hash,
@@ -152,16 +162,7 @@ impl Throttle {
         address: Option<IpAddr>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let keys: Vec<ThrottleKey> = Self::invitation_keys(invitation, email, address)
-            .into_iter()
-            .map(|(key_hash, limit)| ThrottleKey {
-                key_hash,
-                limit: i64::try_from(limit).unwrap_or(i64::MAX),
-            })
-            .collect();
-        let since = (now - Duration::minutes(THROTTLE_WINDOW_MINUTES)).timestamp_millis();
-        self.store
-            .claim_sign_in_attempt(&keys, now.timestamp_millis(), since)
+        self.claim_keys(Self::invitation_keys(invitation, email, address), now)
             .await
     }
 

@@ -3,7 +3,7 @@
 //! module: it stores and returns argon2id strings and SHA-256 digests.
 
 use crate::error::StoreError;
-use crate::sql::{args, AnyRow};
+use crate::sql::{args, AnyRow, Arg};
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 
@@ -31,6 +31,28 @@ pub struct MembershipRow {
     /// Set when an admin of this chapter disabled the member here (ADR 16): the account's other chapters
     /// are untouched.
     pub disabled_at: Option<DateTime<Utc>>,
+}
+
+/// Inserts a membership, or gives an existing one the row's role and grants; a disabling by the chapter
+/// stays. Its arguments are [`MembershipRow::put_args`].
+pub(crate) const PUT_MEMBERSHIP: &str =
+    "INSERT INTO memberships (user_id, chapter_id, role, personal_data, can_export, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6) \
+     ON CONFLICT (user_id, chapter_id) DO UPDATE SET role = excluded.role, \
+     personal_data = excluded.personal_data, can_export = excluded.can_export";
+
+impl MembershipRow {
+    /// The arguments of [`PUT_MEMBERSHIP`].
+    pub(crate) fn put_args(&self) -> [Arg; 6] {
+        args![
+            &self.user_id,
+            &self.chapter_id,
+            &self.role,
+            self.personal_data,
+            self.can_export,
+            self.created_at,
+        ]
+    }
 }
 
 /// A browser session as stored: the hash of its secret, never the secret.
@@ -289,20 +311,7 @@ impl Store {
     pub async fn put_membership(&self, membership: &MembershipRow) -> Result<(), StoreError> {
         let _writer = self.writer_turn().await;
         self.db()
-            .execute(
-                "INSERT INTO memberships (user_id, chapter_id, role, personal_data, can_export, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (user_id, chapter_id) DO UPDATE SET role = excluded.role, \
-                 personal_data = excluded.personal_data, can_export = excluded.can_export",
-                &args![
-                    &membership.user_id,
-                    &membership.chapter_id,
-                    &membership.role,
-                    membership.personal_data,
-                    membership.can_export,
-                    membership.created_at,
-                ],
-            )
+            .execute(PUT_MEMBERSHIP, &membership.put_args())
             .await?;
         Ok(())
     }

@@ -4,7 +4,7 @@
 //! account (when a new one) and the membership are written with it, so a code works once even when two
 //! acceptances race.
 
-use crate::accounts::{read_all, MembershipRow, UserRow};
+use crate::accounts::{read_all, MembershipRow, UserRow, PUT_MEMBERSHIP};
 use crate::error::StoreError;
 use crate::sql::{args, AnyRow};
 use crate::store::Store;
@@ -214,21 +214,7 @@ impl Store {
         };
         // A member already (through single sign-on, say): the invitation's role replaces theirs, and a
         // disabling by this chapter stays.
-        tx.execute(
-            "INSERT INTO memberships (user_id, chapter_id, role, personal_data, can_export, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (user_id, chapter_id) DO UPDATE SET role = excluded.role, \
-             personal_data = excluded.personal_data, can_export = excluded.can_export",
-            &args![
-                &membership.user_id,
-                &membership.chapter_id,
-                &membership.role,
-                membership.personal_data,
-                membership.can_export,
-                membership.created_at,
-            ],
-        )
-        .await?;
+        tx.execute(PUT_MEMBERSHIP, &membership.put_args()).await?;
         tx.commit().await?;
         Ok(Acceptance::Accepted)
     }

@@ -35,23 +35,13 @@ if [ -z "${GROUNDWORK_FUZZ_NO_BUILD:-}" ]; then
 fi
 BIN="target/debug/groundwork"
 
-WORK="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source tests/serve.sh
+serve_prepare "$VENV/bin/python"
 rm -rf "$REPORT"
 mkdir -p "$REPORT"
 
-PORT="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-export GROUNDWORK_DATA_DIR="$WORK/data"
-export GROUNDWORK_LISTEN="127.0.0.1:$PORT"
-export GW_URL="http://127.0.0.1:$PORT"
 export GW_EMAIL="admin@example.org"
 export GW_PASSWORD="fuzzing check passphrase"
-mkdir -p "$GROUNDWORK_DATA_DIR"
 
 "$BIN" migrate
 CHAPTER="$(GROUNDWORK_ADMIN_PASSWORD="$GW_PASSWORD" "$BIN" admin create --email "$GW_EMAIL" --chapter-name "Fuzzing" 2>"$WORK/admin.err")"
@@ -59,23 +49,7 @@ ADMIN="$(sed -n 's/.*(user \([0-9a-f-]\{36\}\)).*/\1/p' "$WORK/admin.err")"
 [ -n "$ADMIN" ] || { cat "$WORK/admin.err"; echo "no admin user id"; exit 1; }
 GROUNDWORK_DEV_CHAPTER="$CHAPTER" GROUNDWORK_DEV_USER="$ADMIN" "$BIN" demo --people "$DEMO_PEOPLE" >/dev/null
 
-GROUNDWORK_LOG="${GROUNDWORK_LOG:-info,sqlx=warn}" "$BIN" serve >"$REPORT/server.log" 2>&1 &
-SERVER_PID=$!
-
-# Ready when /healthz answers (at most 60 s).
-"$VENV/bin/python" - <<'PY' || { cat "$REPORT/server.log"; exit 1; }
-import os, time, urllib.request
-deadline = time.monotonic() + 60
-while True:
-    try:
-        with urllib.request.urlopen(os.environ["GW_URL"] + "/healthz", timeout=2) as reply:
-            if reply.status == 200:
-                break
-    except OSError:
-        if time.monotonic() > deadline:
-            raise SystemExit("the server did not answer /healthz within 60 s")
-        time.sleep(0.2)
-PY
+GROUNDWORK_LOG="${GROUNDWORK_LOG:-info,sqlx=warn}" serve_start "$REPORT/server.log"
 
 "$VENV/bin/python" tests/fuzz/prepare.py "$WORK/fuzz"
 TOKEN="$(cat "$WORK/fuzz/token")"

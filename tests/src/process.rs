@@ -644,4 +644,25 @@ impl GraphqlClient {
             other => panic!("{query} with {variables} failed: {other:?}"),
         }
     }
+
+    /// Every edge of the connection `field` (a top-level field of `query`), page after page: the query
+    /// takes `$after: String` and selects `edges` and `pageInfo { hasNextPage endCursor }`; `variables`
+    /// gets `after`.
+    pub async fn all_edges(
+        &self,
+        query: &str,
+        field: &str,
+        mut variables: serde_json::Value,
+    ) -> Vec<serde_json::Value> {
+        let mut edges = Vec::new();
+        loop {
+            let page = self.ok(query, variables.clone()).await;
+            let connection = &page[field];
+            edges.extend(connection["edges"].as_array().unwrap().iter().cloned());
+            if connection["pageInfo"]["hasNextPage"] != true {
+                return edges;
+            }
+            variables["after"] = connection["pageInfo"]["endCursor"].clone();
+        }
+    }
 }

@@ -34,42 +34,24 @@ async fn answers(
     kept: &str,
     forgotten: &str,
 ) -> BTreeMap<&'static str, Value> {
-    let mut people = Vec::new();
-    let mut after = Value::Null;
-    loop {
-        let page = client
-            .ok(
+    let people = client
+        .all_edges(
                 "query($c: ID!, $after: String) { people(campaignId: $c, filter: {includeInactive: true}, first: 100, after: $after) { \
                  totalCount edges { cursor node { id name status level organizerId followUp unitIds \
                  preferredLanguage version } } pageInfo { hasNextPage endCursor } } }",
-                json!({"c": campaign, "after": after}),
-            )
-            .await;
-        let connection = &page["people"];
-        people.extend(connection["edges"].as_array().unwrap().iter().cloned());
-        if connection["pageInfo"]["hasNextPage"] != true {
-            break;
-        }
-        after = connection["pageInfo"]["endCursor"].clone();
-    }
-    let mut tasks = Vec::new();
-    let mut after = Value::Null;
-    loop {
-        let page = client
-            .ok(
+            "people",
+            json!({"c": campaign}),
+        )
+        .await;
+    let tasks = client
+        .all_edges(
                 "query($after: String) { tasks(first: 100, after: $after) { totalCount \
                  edges { node { id campaignId kind title assigneeId assignedById due status subjectIds \
                  createdAt updatedAt version } } pageInfo { hasNextPage endCursor } } }",
-                json!({"after": after}),
-            )
-            .await;
-        let connection = &page["tasks"];
-        tasks.extend(connection["edges"].as_array().unwrap().iter().cloned());
-        if connection["pageInfo"]["hasNextPage"] != true {
-            break;
-        }
-        after = connection["pageInfo"]["endCursor"].clone();
-    }
+            "tasks",
+            json!({}),
+        )
+        .await;
     let figures = "people assessed perLevel { level count } shareOnesAndTwos uncovered \
                    uncoveredCountingLeaders majority supermajority";
     let chart = client

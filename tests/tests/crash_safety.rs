@@ -615,42 +615,24 @@ fn write_writer(write: &Write) -> usize {
 /// The answers that show the read models: the people, the wall chart, the tasks, the structure tests and
 /// the projections' quarantine, each as one JSON value.
 async fn read_models(client: &GraphqlClient, campaign: &str) -> BTreeMap<&'static str, Value> {
-    let mut people = Vec::new();
-    let mut after = Value::Null;
-    loop {
-        let page = client
-            .ok(
+    let people = client
+        .all_edges(
                 "query($c: ID!, $after: String) { people(campaignId: $c, filter: {includeInactive: true}, first: 100, after: $after) { \
                  edges { node { id name status level organizerId followUp unitIds version } } \
                  pageInfo { hasNextPage endCursor } } }",
-                json!({"c": campaign, "after": after}),
-            )
-            .await;
-        let connection = &page["people"];
-        people.extend(connection["edges"].as_array().unwrap().iter().cloned());
-        if connection["pageInfo"]["hasNextPage"] != true {
-            break;
-        }
-        after = connection["pageInfo"]["endCursor"].clone();
-    }
-    let mut tasks = Vec::new();
-    let mut after = Value::Null;
-    loop {
-        let page = client
-            .ok(
+            "people",
+            json!({"c": campaign}),
+        )
+        .await;
+    let tasks = client
+        .all_edges(
                 "query($c: ID!, $after: String) { tasks(filter: {campaignId: $c}, first: 100, after: $after) { \
                  totalCount edges { node { id kind title assigneeId status subjectIds due version } } \
                  pageInfo { hasNextPage endCursor } } }",
-                json!({"c": campaign, "after": after}),
-            )
-            .await;
-        let connection = &page["tasks"];
-        tasks.extend(connection["edges"].as_array().unwrap().iter().cloned());
-        if connection["pageInfo"]["hasNextPage"] != true {
-            break;
-        }
-        after = connection["pageInfo"]["endCursor"].clone();
-    }
+            "tasks",
+            json!({"c": campaign}),
+        )
+        .await;
     let chart = client
         .ok(
             "query($c: ID!) { wallChart(campaignId: $c) { \
