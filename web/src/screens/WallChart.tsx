@@ -2,6 +2,7 @@
 // organizer). Live: changes other people make arrive over the `wallChartChanges` subscription and are
 // marked for a moment. "As of" shows the chart as it stood at the end of a past day, with a banner and a
 // way back. A print view lays every unit out for paper.
+import { Component } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useQuery, useSubscription } from '@urql/preact';
 import { graphql } from '../gql';
@@ -486,29 +487,50 @@ function FigureLine(props: { figures: Figures; scale: ScaleLevel[]; i18n: I18n; 
 }
 
 function PeopleRows(props: { cells: Cell[]; scale: ScaleLevel[]; marked: Set<string>; me: string; emptyText: string }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
   if (props.cells.length === 0) return <p class="empty">{props.emptyText}</p>;
   return (
     <ul class="people">
       {props.cells.map((cell) => (
-        <li key={cell.personId} class={`person-row${props.marked.has(cell.personId) ? ' changed' : ''}`} data-person-id={cell.personId}>
-          <Link href={`/people/${cell.personId}`} class="person-link">
-            <span class="person-name">{cell.name ?? t('person.hidden')}</span>
-            <LevelChip level={cell.level} scale={props.scale} />
-            <span class="person-meta">
-              {cell.organizerId == null
-                ? t('person.uncovered')
-                : cell.organizerId === props.me
-                  ? t('person.organizerYou')
-                  : t('person.organizerSomeone')}
-              {cell.followUp ? ` · ${t('person.followUp')}` : ''}
-            </span>
-            <LastContact at={cell.lastContact} />
-          </Link>
-        </li>
+        <PersonRow key={cell.personId} cell={cell} scale={props.scale} changed={props.marked.has(cell.personId)} me={props.me} i18n={i18n} />
       ))}
     </ul>
   );
+}
+
+interface PersonRowProps {
+  cell: Cell;
+  scale: ScaleLevel[];
+  changed: boolean;
+  me: string;
+  i18n: I18n;
+}
+
+/// One person's row. A unit of a large chart has hundreds: a live change re-renders only the rows whose cell
+/// or mark changed, not the whole unit.
+class PersonRow extends Component<PersonRowProps> {
+  shouldComponentUpdate(next: PersonRowProps): boolean {
+    const now = this.props;
+    return next.cell !== now.cell || next.changed !== now.changed || next.scale !== now.scale || next.me !== now.me || next.i18n !== now.i18n;
+  }
+
+  render() {
+    const { cell, scale, changed, me, i18n } = this.props;
+    const { t } = i18n;
+    return (
+      <li class={`person-row${changed ? ' changed' : ''}`} data-person-id={cell.personId}>
+        <Link href={`/people/${cell.personId}`} class="person-link">
+          <span class="person-name">{cell.name ?? t('person.hidden')}</span>
+          <LevelChip level={cell.level} scale={scale} />
+          <span class="person-meta">
+            {cell.organizerId == null ? t('person.uncovered') : cell.organizerId === me ? t('person.organizerYou') : t('person.organizerSomeone')}
+            {cell.followUp ? ` · ${t('person.followUp')}` : ''}
+          </span>
+          <LastContact at={cell.lastContact} />
+        </Link>
+      </li>
+    );
+  }
 }
 
 /// When the person was last contacted (their latest 1:1), short enough for a phone's row: "1:1 28 Nov".
