@@ -125,6 +125,13 @@ pub enum ReadModelChange {
         campaign: CampaignId,
         person: PersonId,
     },
+    /// A person's field responses changed (their cell did not): a wall chart narrowed to responses may
+    /// gain or lose them.
+    PersonResponses {
+        chapter: ChapterId,
+        campaign: CampaignId,
+        person: PersonId,
+    },
     /// The figures of a unit changed because one of its people changed.
     UnitFigures {
         chapter: ChapterId,
@@ -145,6 +152,7 @@ impl ReadModelChange {
     pub fn chapter(&self) -> ChapterId {
         match self {
             Self::PersonCell { chapter, .. }
+            | Self::PersonResponses { chapter, .. }
             | Self::UnitFigures { chapter, .. }
             | Self::Task { chapter, .. } => *chapter,
         }
@@ -153,6 +161,7 @@ impl ReadModelChange {
     pub fn campaign(&self) -> CampaignId {
         match self {
             Self::PersonCell { campaign, .. }
+            | Self::PersonResponses { campaign, .. }
             | Self::UnitFigures { campaign, .. }
             | Self::Task { campaign, .. } => *campaign,
         }

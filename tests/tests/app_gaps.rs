@@ -1,7 +1,9 @@
 //! What the browser app's wall chart, person page and task screens read, on every backend: a wall-chart cell
 //! says when the person was last contacted (their latest 1:1, as of the chart's moment), also in the live
 //! change; a wall chart narrowed to a field response keeps its units and figures; a person names their units
-//! (as they were at `asOf`); a task mutation answers with the task and its new version.
+//! (as they were at `asOf`); a task mutation answers with the task and its new version; a live change says
+//! which units a person is in and which field responses they have, and giving or removing a response is a
+//! live change of its own (so a chart narrowed to a response gains or loses the person without a reload).
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 use crate::graphql_support::TestApi;
@@ -15,6 +17,7 @@ backend_tests!(
     a_wall_chart_narrowed_to_a_field_response_keeps_its_figures,
     a_person_names_their_units_as_they_were,
     completing_a_task_answers_with_the_task_and_its_version,
+    a_live_change_places_the_person_by_their_units_and_responses,
 );
 
 /// Waits (bounded) until the read models have projected everything written so far.
@@ -48,6 +51,50 @@ async fn join(api: &TestApi, person: &str, unit: &str) {
     )
     .await
     .data();
+}
+
+/// A standard field of the campaign with these responses: its id and the responses' ids.
+async fn field_with_responses(
+    api: &TestApi,
+    campaign: &str,
+    names: &[&str],
+) -> (String, Vec<String>) {
+    let section = api
+        .graphql(
+            "mutation($c: ID!) { addFieldSection(input: {campaignId: $c, name: \"Issues\"}) { createdId } }",
+            json!({"c": campaign}),
+        )
+        .await;
+    let section = section.data()["addFieldSection"]["createdId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let field = api
+        .graphql(
+            "mutation($c: ID!, $s: ID!) { addField(input: {campaignId: $c, sectionId: $s, name: \"Top issue\", type: STANDARD}) { createdId } }",
+            json!({"c": campaign, "s": section}),
+        )
+        .await;
+    let field = field.data()["addField"]["createdId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut responses = Vec::new();
+    for name in names {
+        let response = api
+            .graphql(
+                "mutation($c: ID!, $f: ID!, $n: String!) { addFieldResponse(input: {campaignId: $c, fieldId: $f, name: $n}) { createdId } }",
+                json!({"c": campaign, "f": field, "n": name}),
+            )
+            .await;
+        responses.push(
+            response.data()["addFieldResponse"]["createdId"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    (field, responses)
 }
 
 /// Every cell of a wall chart's answer (units' people and the unplaced), by person id.
@@ -168,41 +215,7 @@ async fn a_wall_chart_narrowed_to_a_field_response_keeps_its_figures(backend: Te
     let api = TestApi::start(backend).await;
     let campaign = api.create_campaign("Drive").await;
     let unit = api.add_unit(&campaign, "Warehouse", None).await;
-    let section = api
-        .graphql(
-            "mutation($c: ID!) { addFieldSection(input: {campaignId: $c, name: \"Issues\"}) { createdId } }",
-            json!({"c": campaign}),
-        )
-        .await;
-    let section = section.data()["addFieldSection"]["createdId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let field = api
-        .graphql(
-            "mutation($c: ID!, $s: ID!) { addField(input: {campaignId: $c, sectionId: $s, name: \"Top issue\", type: STANDARD}) { createdId } }",
-            json!({"c": campaign, "s": section}),
-        )
-        .await;
-    let field = field.data()["addField"]["createdId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let mut responses = Vec::new();
-    for name in ["Pay", "Safety"] {
-        let response = api
-            .graphql(
-                "mutation($c: ID!, $f: ID!, $n: String!) { addFieldResponse(input: {campaignId: $c, fieldId: $f, name: $n}) { createdId } }",
-                json!({"c": campaign, "f": field, "n": name}),
-            )
-            .await;
-        responses.push(
-            response.data()["addFieldResponse"]["createdId"]
-                .as_str()
-                .unwrap()
-                .to_string(),
-        );
-    }
+    let (field, responses) = field_with_responses(&api, &campaign, &["Pay", "Safety"]).await;
     let ana = api.add_person(&campaign, "Ana", "García").await;
     let ben = api.add_person(&campaign, "Ben", "Okafor").await;
     let cleo = api.add_person(&campaign, "Cleo", "Diaz").await;
@@ -358,5 +371,109 @@ async fn completing_a_task_answers_with_the_task_and_its_version(backend: TestBa
         )
         .await;
     assert_eq!(person.data()["addPerson"]["task"], Value::Null);
+    api.stop().await;
+}
+
+/// The next wall-chart change of `kind` about `person` (other changes skipped).
+async fn next_change_of(socket: &mut ws::Socket, kind: &str, person: &str) -> Value {
+    loop {
+        let message = ws::next_json(socket).await;
+        assert_eq!(message["type"], "next", "{message:#}");
+        let change = message["payload"]["data"]["wallChartChanges"].clone();
+        if change["kind"] == kind && change["personId"] == person {
+            return change;
+        }
+    }
+}
+
+async fn a_live_change_places_the_person_by_their_units_and_responses(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Drive").await;
+    let warehouse = api.add_unit(&campaign, "Warehouse", None).await;
+    let office = api.add_unit(&campaign, "Office", None).await;
+    let (field, responses) = field_with_responses(&api, &campaign, &["Pay", "Safety"]).await;
+    let ana = api.add_person(&campaign, "Ana", "García").await;
+    join(&api, &ana, &warehouse).await;
+    caught_up(&api).await;
+
+    let served = ws::serve(api.router.clone()).await;
+    let mut socket = ws::open(served.address, &[]).await;
+    ws::subscribe(
+        &mut socket,
+        "1",
+        "subscription($c: ID!) { wallChartChanges(campaignId: $c, announce: true) {
+            kind personId unitIds responseIds cell { personId name level } } }",
+        json!({"c": campaign}),
+    )
+    .await;
+    ws::listening(&mut socket).await;
+
+    // Giving a response is a change of its own: the cell is the same, the responses say who has it now.
+    let add = "mutation($p: ID!, $f: ID!, $r: ID!) { addPersonFieldResponse(input: {personId: $p, fieldId: $f, responseId: $r}) { version } }";
+    api.graphql(add, json!({"p": ana, "f": field, "r": responses[0]}))
+        .await
+        .data();
+    let gained = next_change_of(&mut socket, "PERSON_RESPONSES", &ana).await;
+    assert_eq!(gained["responseIds"], json!([responses[0]]));
+    assert_eq!(gained["unitIds"], json!([warehouse]));
+    assert_eq!(gained["cell"]["name"], "Ana García");
+    // A chart narrowed to that response has her now, as the change says.
+    caught_up(&api).await;
+    let narrowed = api
+        .graphql(
+            "query($c: ID!, $r: [ID!]) { wallChart(campaignId: $c, responseIds: $r) { units { id people { personId } } } }",
+            json!({"c": campaign, "r": [responses[0]]}),
+        )
+        .await;
+    assert_eq!(
+        narrowed.data()["wallChart"]["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|unit| unit["id"] == warehouse.as_str())
+            .unwrap()["people"],
+        json!([{"personId": ana}])
+    );
+
+    // Removing it is one too: she has no response left.
+    let remove = "mutation($p: ID!, $f: ID!, $r: ID!) { removePersonFieldResponse(input: {personId: $p, fieldId: $f, responseId: $r}) { version } }";
+    api.graphql(remove, json!({"p": ana, "f": field, "r": responses[0]}))
+        .await
+        .data();
+    let lost = next_change_of(&mut socket, "PERSON_RESPONSES", &ana).await;
+    assert_eq!(lost["responseIds"], json!([]));
+
+    // Moving to another unit: the cell's change names the units she is in now.
+    join(&api, &ana, &office).await;
+    let joined = next_change_of(&mut socket, "PERSON_CELL", &ana).await;
+    let mut units: Vec<String> = joined["unitIds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|unit| unit.as_str().unwrap().to_string())
+        .collect();
+    units.sort();
+    let mut expected = vec![warehouse.clone(), office.clone()];
+    expected.sort();
+    assert_eq!(units, expected);
+    api.graphql(
+        "mutation($p: ID!, $u: ID!) { leaveUnit(input: {personId: $p, unitId: $u}) { version } }",
+        json!({"p": ana, "u": warehouse}),
+    )
+    .await
+    .data();
+    let left = next_change_of(&mut socket, "PERSON_CELL", &ana).await;
+    assert_eq!(left["unitIds"], json!([office]));
+
+    // Removed from the campaign: on no chart of today, so no units at all.
+    api.graphql(
+        "mutation($p: ID!) { removePersonFromCampaign(input: {personId: $p}) { version } }",
+        json!({"p": ana}),
+    )
+    .await
+    .data();
+    let removed = next_change_of(&mut socket, "PERSON_CELL", &ana).await;
+    assert_eq!(removed["unitIds"], Value::Null);
+    drop(served);
     api.stop().await;
 }

@@ -2,7 +2,9 @@
 // list (filter, add one to the selected people) and on the wall chart (filter), each wall-chart row's last
 // 1:1 in both languages, task screens that take the task from their mutation's answer, a person page opened
 // directly that names the person's unit, and the import screen (upload a CSV, map its columns, preview,
-// commit, see the people, undo), with axe-core and no sideways scrolling at 360 px.
+// commit, see the people, undo), with axe-core and no sideways scrolling at 360 px; and a filtered wall chart
+// that gains and loses people live as another browser changes them (a field response, a unit, a level, an
+// organizer).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -320,5 +322,116 @@ describe('the gaps of the app', () => {
     assert.deepEqual(await axeViolations(page), [], 'import (es)');
     assert.deepEqual(problems, []);
     await context.close();
+  });
+});
+
+describe('live changes on a filtered wall chart', () => {
+  const c = () => data.campaignId;
+  const LIVE_CHART = `query($c: ID!) { wallChart(campaignId: $c) {
+    campaign { scale { level label } }
+    units { id retired people { personId name level organizerId } } } }`;
+  const ADD_RESPONSE = `mutation($p: ID!, $f: ID!, $r: ID!) { addPersonFieldResponse(input: { personId: $p, fieldId: $f, responseId: $r }) { version } }`;
+  const REMOVE_RESPONSE = `mutation($p: ID!, $f: ID!, $r: ID!) { removePersonFieldResponse(input: { personId: $p, fieldId: $f, responseId: $r }) { version } }`;
+  const JOIN = `mutation($p: ID!, $u: ID!) { joinUnit(input: { personId: $p, unitId: $u }) { version } }`;
+  const LEAVE = `mutation($p: ID!, $u: ID!) { leaveUnit(input: { personId: $p, unitId: $u }) { version } }`;
+  const row = (page, unit, person) => page.locator(`li[data-unit-id="${unit}"] li.person-row[data-person-id="${person}"]`);
+  const announced = (page, text) => page.locator('[aria-live="polite"]', { hasText: text }).waitFor();
+
+  test('a person given a field response elsewhere joins the chart narrowed to it, marked; moves with their unit; leaves when it is removed', async () => {
+    const watcher = await signedIn({ width: 390, height: 844 });
+    const logger = await signedIn({ width: 390, height: 844 });
+    // A response nobody has yet.
+    const response = (
+      await graphql(logger.context, server.url, `mutation($c: ID!, $f: ID!, $n: String!) { addFieldResponse(input: { campaignId: $c, fieldId: $f, name: $n }) { createdId } }`, {
+        c: c(),
+        f: shiftField,
+        n: 'Weekends',
+      })
+    ).addFieldResponse.createdId;
+    const chart = (await graphql(watcher.context, server.url, LIVE_CHART, { c: c() })).wallChart;
+    const home = chart.units.find((unit) => !unit.retired && unit.people.length > 0);
+    const other = chart.units.find((unit) => !unit.retired && unit.id !== home.id);
+    const person = home.people[0];
+
+    const page = watcher.page;
+    await page.goto(`/campaigns/${c()}`);
+    await page.locator('.wall-chart h1').waitFor();
+    await page.locator('.filters summary').click();
+    await page.getByLabel('With the response').selectOption({ label: 'Weekends' });
+    // The narrowed chart is on the page: nobody has the response.
+    await page.locator(`li[data-unit-id="${home.id}"] p.empty`, { hasText: 'Nobody here matches the filters.' }).waitFor();
+    assert.equal(await page.locator('li.person-row').count(), 0);
+
+    // Given the response in another browser: on the chart, in their unit, marked (the unit too), announced.
+    await graphql(logger.context, server.url, ADD_RESPONSE, { p: person.personId, f: shiftField, r: response });
+    await page.locator(`li[data-unit-id="${home.id}"] li.person-row.changed[data-person-id="${person.personId}"]`).waitFor();
+    await page.locator(`li.unit.changed[data-unit-id="${home.id}"]`).waitFor();
+    await announced(page, `Now on the chart: ${person.name}`);
+    assert.equal(await page.locator('li.person-row').count(), 1);
+    assert.deepEqual(await axeViolations(page), [], 'wall chart narrowed to a response, with someone who just joined it');
+
+    // Moved to another unit elsewhere: the row moves with them.
+    await graphql(logger.context, server.url, JOIN, { p: person.personId, u: other.id });
+    await row(page, other.id, person.personId).waitFor();
+    await graphql(logger.context, server.url, LEAVE, { p: person.personId, u: home.id });
+    await row(page, home.id, person.personId).waitFor({ state: 'detached' });
+    await row(page, other.id, person.personId).waitFor();
+
+    // The response removed elsewhere: off the chart, announced.
+    await graphql(logger.context, server.url, REMOVE_RESPONSE, { p: person.personId, f: shiftField, r: response });
+    await page.locator(`li.person-row[data-person-id="${person.personId}"]`).waitFor({ state: 'detached' });
+    await announced(page, `No longer matches the filters: ${person.name}`);
+    // Without the filter the chart is everyone's again, the person in their new unit.
+    await page.getByRole('button', { name: 'Show everyone' }).click();
+    await page.locator(`li[data-unit-id="${other.id}"] .unit-toggle`).click();
+    await row(page, other.id, person.personId).waitFor();
+
+    // Back where they were, for the tests after this one.
+    await graphql(logger.context, server.url, JOIN, { p: person.personId, u: home.id });
+    await graphql(logger.context, server.url, LEAVE, { p: person.personId, u: other.id });
+    assert.deepEqual(watcher.problems, []);
+    assert.deepEqual(logger.problems, []);
+    await watcher.context.close();
+    await logger.context.close();
+  });
+
+  test('a person assessed or given an organizer elsewhere joins or leaves the chart filtered by level or by no organizer', async () => {
+    const watcher = await signedIn({ width: 390, height: 844 });
+    const logger = await signedIn({ width: 390, height: 844 });
+    const chart = (await graphql(watcher.context, server.url, LIVE_CHART, { c: c() })).wallChart;
+    const placed = chart.units.filter((unit) => !unit.retired).flatMap((unit) => unit.people.map((person) => ({ unit, person })));
+    const top = chart.campaign.scale[0];
+    const { unit, person } = placed.find(({ person }) => person.level !== top.level);
+    const covered = placed.find(({ person: other }) => other.organizerId != null && other.personId !== person.personId);
+
+    const page = watcher.page;
+    await page.goto(`/campaigns/${c()}`);
+    await page.locator('.wall-chart h1').waitFor();
+    await page.locator('.filters summary').click();
+    await page.getByLabel(`${top.level} · ${top.label}`).check();
+    await row(page, unit.id, person.personId).waitFor({ state: 'detached' });
+
+    // Assessed at that level in another browser: on the chart, marked, with the level's chip.
+    await graphql(logger.context, server.url, `mutation($p: ID!, $l: Int!) { assessPerson(input: { personId: $p, level: $l }) { version } }`, {
+      p: person.personId,
+      l: top.level,
+    });
+    await page.locator(`li[data-unit-id="${unit.id}"] li.person-row.changed[data-person-id="${person.personId}"] .chip-number`, { hasText: String(top.level) }).waitFor();
+
+    // "No organizer yet": someone whose organizer is taken off elsewhere comes, and goes when one is given.
+    await page.getByLabel(`${top.level} · ${top.label}`).uncheck();
+    await page.getByLabel('No organizer yet').check();
+    await row(page, covered.unit.id, covered.person.personId).waitFor({ state: 'detached' });
+    await graphql(logger.context, server.url, `mutation($p: ID!) { unassignOrganizer(input: { personId: $p }) { version } }`, { p: covered.person.personId });
+    await page.locator(`li[data-unit-id="${covered.unit.id}"] li.person-row.changed[data-person-id="${covered.person.personId}"]`).waitFor();
+    await graphql(logger.context, server.url, `mutation($p: ID!, $o: ID!) { assignOrganizer(input: { personId: $p, organizerId: $o }) { version } }`, {
+      p: covered.person.personId,
+      o: covered.person.organizerId,
+    });
+    await row(page, covered.unit.id, covered.person.personId).waitFor({ state: 'detached' });
+    assert.deepEqual(watcher.problems, []);
+    assert.deepEqual(logger.problems, []);
+    await watcher.context.close();
+    await logger.context.close();
   });
 });

@@ -3,7 +3,7 @@
 // and checks every page must pass (nothing from another host, no CSP violation, axe-core clean).
 // Nothing here mocks the API. Waiting is always on a signal (a line on stderr, a selector, a response).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +71,26 @@ export function freshData({ admin = true, demoPeople = 0 } = {}) {
     facts.campaignId = campaign[1];
   }
   return facts;
+}
+
+/**
+ * As `freshData({ demoPeople })`, but kept in `keepDir` for the next run (a 10,000-person demo takes minutes
+ * to build): the first run builds it there, each run works on a copy of it.
+ */
+export function keptDemo(demoPeople, keepDir) {
+  if (!keepDir) return freshData({ demoPeople });
+  const factsFile = join(keepDir, 'facts.json');
+  if (!existsSync(factsFile)) {
+    const built = freshData({ demoPeople });
+    cpSync(built.dataDir, keepDir, { recursive: true });
+    writeFileSync(factsFile, JSON.stringify({ ...built, dataDir: undefined, demoPeople }));
+    removeData(built.dataDir);
+  }
+  const facts = JSON.parse(readFileSync(factsFile, 'utf8'));
+  if (facts.demoPeople !== demoPeople) throw new Error(`${keepDir} holds ${facts.demoPeople} people, not ${demoPeople}`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'groundwork-web-'));
+  cpSync(keepDir, dataDir, { recursive: true });
+  return { ...facts, dataDir };
 }
 
 /**

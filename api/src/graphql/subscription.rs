@@ -9,9 +9,11 @@ use crate::access::Permission;
 use crate::error::ApiError;
 use async_graphql::futures_util::{stream, Stream, StreamExt as _};
 use async_graphql::{Context, Subscription, ID};
-use domain::ids::CampaignId;
+use domain::ids::{CampaignId, PersonId, UnitId};
+use projections::read::{PersonDetail, PersonStatusView};
 use projections::ReadModelChange;
-use tokio::sync::broadcast;
+use std::sync::Arc;
+use tokio::sync::{broadcast, OnceCell};
 
 #[derive(Default)]
 pub struct LogSubscription;
@@ -62,49 +64,86 @@ impl LogSubscription {
     }
 }
 
-/// What changed on a wall chart: a person's cell or a unit's figures (never the whole chart).
+/// What changed on a wall chart: a person's cell, a person's field responses, or a unit's figures (never the
+/// whole chart).
 #[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WallChartChangeKind {
     PersonCell,
+    /// A person's field responses changed (their cell did not): a chart narrowed by
+    /// `wallChart(responseIds:)` may gain or lose them (`responseIds` says which they have now).
+    PersonResponses,
     UnitFigures,
     /// The subscription listens from now on (first message, only when asked for with `announce`).
     Listening,
 }
 
-/// One wall-chart change. `cell` and `figures` read the current state when selected.
+/// One wall-chart change. `cell`, `unitIds`, `responseIds` and `figures` read the current state when
+/// selected.
 #[derive(async_graphql::SimpleObject, Debug, Clone)]
 #[graphql(complex)]
 pub struct WallChartChange {
     pub kind: WallChartChangeKind,
     pub campaign_id: ID,
-    /// The person whose cell changed (PERSON_CELL).
+    /// The person whose cell or responses changed (PERSON_CELL, PERSON_RESPONSES).
     pub person_id: Option<ID>,
     /// The unit whose figures changed (UNIT_FIGURES).
     pub unit_id: Option<ID>,
+    /// The person as they are now, read once for every field of the change that needs them.
+    #[graphql(skip)]
+    person_now: Arc<OnceCell<Option<PersonDetail>>>,
+}
+
+impl WallChartChange {
+    fn new(
+        kind: WallChartChangeKind,
+        campaign: CampaignId,
+        person: Option<PersonId>,
+        unit: Option<UnitId>,
+    ) -> Self {
+        Self {
+            kind,
+            campaign_id: ID(campaign.to_string()),
+            person_id: person.map(|person| ID(person.to_string())),
+            unit_id: unit.map(|unit| ID(unit.to_string())),
+            person_now: Arc::default(),
+        }
+    }
+
+    /// The change's person now, if there is one and the caller reaches their campaign.
+    async fn person_now(&self, ctx: &Context<'_>) -> Result<Option<&PersonDetail>, ApiError> {
+        let Some(person) = &self.person_id else {
+            return Ok(None);
+        };
+        let detail = self
+            .person_now
+            .get_or_try_init(|| async {
+                let access = Policy::read(ctx, Permission::Read)?;
+                let person = parse::id("personId", person)?;
+                let detail = access
+                    .read_models()
+                    .person(access.chapter(), person, None)
+                    .await?;
+                Ok::<_, ApiError>(match detail {
+                    Some(detail) if access.reaches(detail.campaign_id).await? => Some(detail),
+                    _ => None,
+                })
+            })
+            .await?;
+        Ok(detail.as_ref())
+    }
 }
 
 #[async_graphql::ComplexObject]
 impl WallChartChange {
-    /// The person's cell now (PERSON_CELL only).
+    /// The person's cell now (PERSON_CELL and PERSON_RESPONSES).
     async fn cell(&self, ctx: &Context<'_>) -> Result<Option<PersonCell>, ApiError> {
-        let Some(person) = &self.person_id else {
+        let Some(detail) = self.person_now(ctx).await? else {
             return Ok(None);
         };
         let access = Policy::read(ctx, Permission::Read)?;
-        let person = parse::id("personId", person)?;
-        let detail = access
-            .read_models()
-            .person(access.chapter(), person, None)
-            .await?;
-        let Some(detail) = detail else {
-            return Ok(None);
-        };
-        if !access.reaches(detail.campaign_id).await? {
-            return Ok(None);
-        }
         Ok(Some(access.masked(PersonCell {
             person_id: ID(detail.person_id.to_string()),
-            name: detail.name,
+            name: detail.name.clone(),
             level: detail.level,
             organizer_id: detail.organizer.map(|organizer| ID(organizer.to_string())),
             follow_up: detail.follow_up,
@@ -113,6 +152,36 @@ impl WallChartChange {
                 detail.one_on_ones.iter().map(|talk| talk.held_at),
             ),
         })))
+    }
+
+    /// The units the person is directly in now (PERSON_CELL and PERSON_RESPONSES): the rows of today's
+    /// chart their cell belongs in, empty when they are in none (unplaced). Null when they are on no chart
+    /// of today (removed, merged or forgotten), and for other kinds.
+    async fn unit_ids(&self, ctx: &Context<'_>) -> Result<Option<Vec<ID>>, ApiError> {
+        Ok(self.person_now(ctx).await?.and_then(|detail| {
+            (detail.status == PersonStatusView::Active).then(|| {
+                detail
+                    .units
+                    .iter()
+                    .map(|unit| ID(unit.to_string()))
+                    .collect()
+            })
+        }))
+    }
+
+    /// The field responses the person has now (PERSON_CELL and PERSON_RESPONSES), each once: whether
+    /// they belong on a chart narrowed by `wallChart(responseIds:)`. Null for other kinds.
+    async fn response_ids(&self, ctx: &Context<'_>) -> Result<Option<Vec<ID>>, ApiError> {
+        Ok(self.person_now(ctx).await?.map(|detail| {
+            let mut responses: Vec<ID> = Vec::new();
+            for (_, response) in &detail.responses {
+                let response = ID(response.to_string());
+                if !responses.contains(&response) {
+                    responses.push(response);
+                }
+            }
+            responses
+        }))
     }
 
     /// The unit's figures now (UNIT_FIGURES only).
@@ -204,28 +273,36 @@ impl ChangeSubscription {
         let updates = changes(access.read_models()).filter_map(move |change| {
             let relevant = reached && change.chapter() == chapter && change.campaign() == campaign;
             let update = match change {
-                ReadModelChange::PersonCell { person, .. } if relevant => Some(WallChartChange {
-                    kind: WallChartChangeKind::PersonCell,
-                    campaign_id: ID(campaign.to_string()),
-                    person_id: Some(ID(person.to_string())),
-                    unit_id: None,
-                }),
-                ReadModelChange::UnitFigures { unit, .. } if relevant => Some(WallChartChange {
-                    kind: WallChartChangeKind::UnitFigures,
-                    campaign_id: ID(campaign.to_string()),
-                    person_id: None,
-                    unit_id: Some(ID(unit.to_string())),
-                }),
+                ReadModelChange::PersonCell { person, .. } if relevant => {
+                    Some(WallChartChange::new(
+                        WallChartChangeKind::PersonCell,
+                        campaign,
+                        Some(person),
+                        None,
+                    ))
+                }
+                ReadModelChange::PersonResponses { person, .. } if relevant => {
+                    Some(WallChartChange::new(
+                        WallChartChangeKind::PersonResponses,
+                        campaign,
+                        Some(person),
+                        None,
+                    ))
+                }
+                ReadModelChange::UnitFigures { unit, .. } if relevant => {
+                    Some(WallChartChange::new(
+                        WallChartChangeKind::UnitFigures,
+                        campaign,
+                        None,
+                        Some(unit),
+                    ))
+                }
                 _ => None,
             };
             std::future::ready(update)
         });
-        let listening = announce.then(|| WallChartChange {
-            kind: WallChartChangeKind::Listening,
-            campaign_id: ID(campaign.to_string()),
-            person_id: None,
-            unit_id: None,
-        });
+        let listening = announce
+            .then(|| WallChartChange::new(WallChartChangeKind::Listening, campaign, None, None));
         Ok(while_allowed(
             stream::iter(listening).chain(updates),
             revalidation,

@@ -492,6 +492,19 @@ async fn unit_figure_changes(
     Ok(())
 }
 
+/// The change of a person's field responses (a chart narrowed to responses may gain or lose them).
+pub(super) fn person_responses(
+    chapter: &str,
+    campaign: &str,
+    person: &str,
+) -> Option<ReadModelChange> {
+    Some(ReadModelChange::PersonResponses {
+        chapter: ChapterId::parse(chapter).ok()?,
+        campaign: CampaignId::parse(campaign).ok()?,
+        person: PersonId::parse(person).ok()?,
+    })
+}
+
 /// The change of a person's wall-chart cell.
 pub(super) fn person_cell(chapter: &str, campaign: &str, person: &str) -> Option<ReadModelChange> {
     Some(ReadModelChange::PersonCell {

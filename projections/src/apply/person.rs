@@ -2,7 +2,7 @@
 //! per family of events (contact points, units, responses, assessments, connections, structure-test steps,
 //! forgetting); the one-line ones stay in the match. Each says whether the person's wall-chart cell changed.
 
-use super::batch::{person_cell, CampaignsBatch, PersonState};
+use super::batch::{person_cell, person_responses, CampaignsBatch, PersonState};
 use super::rows::{
     self, AssessmentRow, ConnectionRecord, ContactPointRecord, OneOnOneRow, PersonHistoryRow,
     PersonRecord, PersonUnitHistoryRow, TestStepHistoryRow, TestStepRecord,
@@ -144,9 +144,19 @@ impl CampaignsBatch {
             }
             PersonEvent::PersonFieldResponseAdded(response) => {
                 self.add_response(person, &state.row.campaign_id, response);
+                effects.changes.extend(person_responses(
+                    &state.row.chapter_id,
+                    &state.row.campaign_id,
+                    person,
+                ));
                 false
             }
             PersonEvent::PersonFieldResponseRemoved(response) => {
+                effects.changes.extend(person_responses(
+                    &state.row.chapter_id,
+                    &state.row.campaign_id,
+                    person,
+                ));
                 self.remove_response(tx, person, response).await?
             }
             // Field values are not projected.

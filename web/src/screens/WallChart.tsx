@@ -2,6 +2,7 @@
 // organizer). Live: changes other people make arrive over the `wallChartChanges` subscription and are
 // marked for a moment. "As of" shows the chart as it stood at the end of a past day, with a banner and a
 // way back. A print view lays every unit out for paper.
+import { Component } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useQuery, useSubscription } from '@urql/preact';
 import { graphql } from '../gql';
@@ -87,6 +88,8 @@ const WallChartChanges = graphql(`
       cell {
         ...Cell
       }
+      unitIds
+      responseIds
       figures {
         ...Figures
       }
@@ -124,6 +127,59 @@ function matches(cell: Cell, f: Filters, me: string): boolean {
   if (f.followUp && !cell.followUp) return false;
   if (f.organizerId && cell.organizerId !== f.organizerId) return false;
   return true;
+}
+
+/// What the live changes said of a person since the chart loaded: their cell now, the units they are in now
+/// (null: on no chart of today, such as a person removed from the campaign) and the field responses they
+/// have now. They take the chart's place for that person, so someone who joins a unit, gains the response a
+/// chart is narrowed to or loses it moves on the chart without a reload.
+interface LivePerson {
+  cell: Cell;
+  unitIds: string[] | null;
+  responseIds: string[];
+  /// The order the change arrived in (see `LISTENING`).
+  seq: number;
+}
+
+/// Whether a live person belongs on the chart narrowed to `responseId` (the server narrows the loaded chart
+/// the same way); the other filters are the screen's own (`matches`).
+function onChart(entry: LivePerson, responseId: string): boolean {
+  return entry.unitIds != null && (responseId === '' || entry.responseIds.includes(responseId));
+}
+
+/// The key of the pseudo-unit of the people in no unit.
+const UNPLACED = 'unplaced';
+
+function placedIn(entry: LivePerson): string[] {
+  return entry.unitIds == null ? [] : entry.unitIds.length > 0 ? entry.unitIds : [UNPLACED];
+}
+
+/// The people of one unit as the chart loaded them, with what the live changes said since: each person's
+/// newest cell, without those who left the unit (or the narrowed chart), with those who joined it, placed by
+/// name among the others (who keep the server's order).
+function peopleNow(key: string, loaded: Cell[], live: Map<string, LivePerson>, joined: Cell[] | undefined, responseId: string): Cell[] {
+  if (live.size === 0) return loaded;
+  const here = new Set<string>();
+  const people: Cell[] = [];
+  for (const cell of loaded) {
+    here.add(cell.personId);
+    const entry = live.get(cell.personId);
+    if (!entry) people.push(cell);
+    else if (onChart(entry, responseId) && placedIn(entry).includes(key)) people.push(entry.cell);
+  }
+  for (const cell of joined ?? []) {
+    if (here.has(cell.personId)) continue;
+    const name = cell.name ?? '';
+    const at = people.findIndex((other) => (other.name ?? '').localeCompare(name) > 0);
+    people.splice(at < 0 ? people.length : at, 0, cell);
+  }
+  return people;
+}
+
+/// Whether the chart as loaded has the person on it.
+function loadedWith(chart: Chart | null, personId: string): boolean {
+  if (!chart) return false;
+  return chart.unplaced.some((cell) => cell.personId === personId) || chart.units.some((unit) => unit.people.some((cell) => cell.personId === personId));
 }
 
 function findFigures(chart: Chart | null | undefined, key: string): Figures | undefined {
@@ -164,14 +220,25 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
     [props.campaignId, props.asOf, testId, filters.responseId],
   );
   const [{ data, fetching, error }, reload] = useQuery({ query: WallChartDoc, variables, requestPolicy: 'network-only' });
-  const [cells, setCells] = useState<Map<string, Cell>>(new Map());
-  const [figures, setFigures] = useState<Map<string, Figures>>(new Map());
+  const [live, setLive] = useState<Map<string, LivePerson>>(new Map());
+  const [figures, setFigures] = useState<Map<string, Figures & { seq: number }>>(new Map());
   const [marked, setMarked] = useState<Set<string>>(new Set());
   const [announcement, setAnnouncement] = useState('');
   const [open, setOpen] = useState<Set<string>>(new Set());
   const [printView, setPrintView] = useState(false);
   const [unitPerPage, setUnitPerPage] = useState(false);
+  // Whether the chart on the page was loaded after the subscription started listening: from then on every
+  // change made elsewhere shows (`data-live` on the section says so, for tools that measure it).
+  const [listening, setListening] = useState(false);
   const timers = useRef<number[]>([]);
+  // Live changes are numbered as they arrive; `LISTENING` (also after a lost connection) notes the number
+  // so that the chart loaded after it replaces what arrived before it.
+  const seq = useRef(0);
+  const resetBefore = useRef<number | null>(null);
+  const filtersNow = useRef(filters);
+  filtersNow.current = filters;
+  // While another filter's chart loads, the one on screen stays (with its toolbar and open units).
+  const shown = useRef<Chart | null>(null);
 
   useEffect(() => () => timers.current.forEach((timer) => clearTimeout(timer)), []);
 
@@ -193,20 +260,40 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
     { query: WallChartChanges, variables: { campaignId: props.campaignId }, pause: props.asOf != null },
     (_previous: unknown, event) => {
       const change = event.wallChartChanges;
+      seq.current += 1;
+      const at = seq.current;
       // Listening from now on: reload once, so a change made while the chart loaded is not missed.
-      if (change.kind === 'LISTENING') reload({ requestPolicy: 'network-only' });
-      else if (change.kind === 'PERSON_CELL' && change.personId && change.cell) {
+      if (change.kind === 'LISTENING') {
+        resetBefore.current = at;
+        setListening(false);
+        reload({ requestPolicy: 'network-only' });
+      } else if ((change.kind === 'PERSON_CELL' || change.kind === 'PERSON_RESPONSES') && change.personId && change.cell) {
         const cell = change.cell;
-        setCells((current) => new Map(current).set(cell.personId, cell));
-        mark(cell.personId);
-        setAnnouncement(t('wallChart.changed', { name: cell.name ?? t('person.hidden') }));
+        const entry: LivePerson = { cell, unitIds: change.unitIds ?? null, responseIds: change.responseIds ?? [], seq: at };
+        const responseId = filtersNow.current.responseId;
+        const before = live.get(cell.personId);
+        setLive((current) => new Map(current).set(cell.personId, entry));
+        if (change.kind === 'PERSON_CELL') {
+          mark(cell.personId);
+          setAnnouncement(t('wallChart.changed', { name: cell.name ?? t('person.hidden') }));
+        } else if (responseId !== '') {
+          // New responses change nothing on the cell: they matter to a chart narrowed to one of them, where
+          // the person comes or goes (marked, with their units).
+          const was = before ? onChart(before, responseId) : loadedWith(shown.current, cell.personId);
+          const now = onChart(entry, responseId);
+          if (was !== now) {
+            mark(cell.personId);
+            for (const unit of placedIn(entry)) mark(`unit:${unit}`);
+            setAnnouncement(t(now ? 'wallChart.joinedFilter' : 'wallChart.leftFilter', { name: cell.name ?? t('person.hidden') }));
+          }
+        }
       } else if (change.kind === 'UNIT_FIGURES' && change.figures) {
         const key = change.unitId ?? 'totals';
-        const live = change.figures;
+        const figures = change.figures;
         // The subscription knows no chosen structure test: keep the test's figures the chart had.
         setFigures((current) => {
           const before = current.get(key) ?? findFigures(data?.wallChart, key);
-          return new Map(current).set(key, { ...live, structureTest: live.structureTest ?? before?.structureTest ?? null });
+          return new Map(current).set(key, { ...figures, structureTest: figures.structureTest ?? before?.structureTest ?? null, seq: at });
         });
         mark(`unit:${key}`);
       }
@@ -214,8 +301,20 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
     },
   );
 
-  // While another filter's chart loads, the one on screen stays (with its toolbar and open units).
-  const shown = useRef<Chart | null>(null);
+  // The chart loaded after `LISTENING` holds every change that arrived before it: those are dropped.
+  useEffect(() => {
+    const before = resetBefore.current;
+    if (before == null || !data?.wallChart || fetching) return;
+    resetBefore.current = null;
+    setListening(true);
+    const newer = <T extends { seq: number }>(current: Map<string, T>) => {
+      if (![...current.values()].some((entry) => entry.seq <= before)) return current;
+      return new Map([...current].filter(([, entry]) => entry.seq > before));
+    };
+    setLive(newer);
+    setFigures(newer);
+  }, [data?.wallChart, fetching]);
+
   if (data?.wallChart) shown.current = data.wallChart;
   else if (!fetching) shown.current = null;
   const chart = data?.wallChart ?? shown.current;
@@ -234,10 +333,18 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
   }
   const scale = chart.campaign.scale;
   const goal = testId && testData?.structureTest?.id === testId ? testData.structureTest.goalPercent : null;
-  const cellOf = (cell: Cell) => cells.get(cell.personId) ?? cell;
   const figuresOf = (key: string, original: Figures) => figures.get(key) ?? original;
   const active = filtering(filters);
   const units = chart.units.filter((unit) => !unit.retired);
+  // Who joined which unit live (placed by a change since the chart loaded).
+  const joined = new Map<string, Cell[]>();
+  for (const entry of live.values()) {
+    if (!onChart(entry, filters.responseId)) continue;
+    for (const key of placedIn(entry)) joined.set(key, [...(joined.get(key) ?? []), entry.cell]);
+  }
+  // A unit's people are worked out only when it is open (a chart of 10,000 people has most units closed).
+  const shownPeople = (key: string, loaded: Cell[]) =>
+    peopleNow(key, loaded, live, joined.get(key), filters.responseId).filter((cell) => matches(cell, filters, session.userId));
   const showPeople = (id: string) => printView || open.has(id) || active;
   const toggle = (id: string) =>
     setOpen((current) => {
@@ -248,7 +355,7 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
     });
 
   return (
-    <section class={`wall-chart${printView ? ' print-view' : ''}${unitPerPage ? ' unit-per-page' : ''}`} aria-busy={fetching}>
+    <section class={`wall-chart${printView ? ' print-view' : ''}${unitPerPage ? ' unit-per-page' : ''}`} aria-busy={fetching} data-live={listening && props.asOf == null ? 'listening' : undefined}>
       <PageTitle>{t('wallChart.heading', { campaign: chart.campaign.name })}</PageTitle>
       <p class="print-stamp">
         {props.asOf
@@ -288,7 +395,6 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
       </div>
       <ol class="units">
         {units.map((unit) => {
-          const people = unit.people.map(cellOf).filter((cell) => matches(cell, filters, session.userId));
           const expanded = showPeople(unit.id);
           return (
             <li
@@ -311,13 +417,13 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
               <FigureLine figures={figuresOf(unit.id, unit.figures)} scale={scale} i18n={i18n} goal={goal} />
               <div id={`people-${unit.id}`} hidden={!expanded}>
                 {expanded && (
-                  <PeopleRows cells={people} scale={scale} marked={marked} me={session.userId} emptyText={active ? t('wallChart.noMatch') : t('wallChart.noPeople')} />
+                  <PeopleRows cells={shownPeople(unit.id, unit.people)} scale={scale} marked={marked} me={session.userId} emptyText={active ? t('wallChart.noMatch') : t('wallChart.noPeople')} />
                 )}
               </div>
             </li>
           );
         })}
-        {chart.unplaced.length > 0 && (
+        {(chart.unplaced.length > 0 || joined.has(UNPLACED)) && (
           <li class="unit depth-0" data-unit-id="unplaced">
             <h2 class="unit-name">
               <button
@@ -333,7 +439,7 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
             <div id="people-unplaced" hidden={!showPeople('unplaced')}>
               {showPeople('unplaced') && (
                 <PeopleRows
-                  cells={chart.unplaced.map(cellOf).filter((cell) => matches(cell, filters, session.userId))}
+                  cells={shownPeople(UNPLACED, chart.unplaced)}
                   scale={scale}
                   marked={marked}
                   me={session.userId}
@@ -381,29 +487,50 @@ function FigureLine(props: { figures: Figures; scale: ScaleLevel[]; i18n: I18n; 
 }
 
 function PeopleRows(props: { cells: Cell[]; scale: ScaleLevel[]; marked: Set<string>; me: string; emptyText: string }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
   if (props.cells.length === 0) return <p class="empty">{props.emptyText}</p>;
   return (
     <ul class="people">
       {props.cells.map((cell) => (
-        <li key={cell.personId} class={`person-row${props.marked.has(cell.personId) ? ' changed' : ''}`} data-person-id={cell.personId}>
-          <Link href={`/people/${cell.personId}`} class="person-link">
-            <span class="person-name">{cell.name ?? t('person.hidden')}</span>
-            <LevelChip level={cell.level} scale={props.scale} />
-            <span class="person-meta">
-              {cell.organizerId == null
-                ? t('person.uncovered')
-                : cell.organizerId === props.me
-                  ? t('person.organizerYou')
-                  : t('person.organizerSomeone')}
-              {cell.followUp ? ` · ${t('person.followUp')}` : ''}
-            </span>
-            <LastContact at={cell.lastContact} />
-          </Link>
-        </li>
+        <PersonRow key={cell.personId} cell={cell} scale={props.scale} changed={props.marked.has(cell.personId)} me={props.me} i18n={i18n} />
       ))}
     </ul>
   );
+}
+
+interface PersonRowProps {
+  cell: Cell;
+  scale: ScaleLevel[];
+  changed: boolean;
+  me: string;
+  i18n: I18n;
+}
+
+/// One person's row. A unit of a large chart has hundreds: a live change re-renders only the rows whose cell
+/// or mark changed, not the whole unit.
+class PersonRow extends Component<PersonRowProps> {
+  shouldComponentUpdate(next: PersonRowProps): boolean {
+    const now = this.props;
+    return next.cell !== now.cell || next.changed !== now.changed || next.scale !== now.scale || next.me !== now.me || next.i18n !== now.i18n;
+  }
+
+  render() {
+    const { cell, scale, changed, me, i18n } = this.props;
+    const { t } = i18n;
+    return (
+      <li class={`person-row${changed ? ' changed' : ''}`} data-person-id={cell.personId}>
+        <Link href={`/people/${cell.personId}`} class="person-link">
+          <span class="person-name">{cell.name ?? t('person.hidden')}</span>
+          <LevelChip level={cell.level} scale={scale} />
+          <span class="person-meta">
+            {cell.organizerId == null ? t('person.uncovered') : cell.organizerId === me ? t('person.organizerYou') : t('person.organizerSomeone')}
+            {cell.followUp ? ` · ${t('person.followUp')}` : ''}
+          </span>
+          <LastContact at={cell.lastContact} />
+        </Link>
+      </li>
+    );
+  }
 }
 
 /// When the person was last contacted (their latest 1:1), short enough for a phone's row: "1:1 28 Nov".
