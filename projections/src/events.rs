@@ -23,6 +23,8 @@ pub(crate) enum Payload {
 #[derive(Debug, Clone)]
 pub(crate) struct Envelope {
     pub position: Position,
+    /// The event's number in its chapter's own sequence (ADR 19), what the chapter's callers are shown.
+    pub chapter_position: Option<u64>,
     pub stream_id: String,
     pub event_type: String,
     pub metadata: EventMetadata,
@@ -59,6 +61,7 @@ pub(crate) fn decode(recorded: &RecordedEvent) -> Result<Option<Envelope>, Proje
         .map_err(|error| undecodable(error.to_string()))?;
     Ok(Some(Envelope {
         position: recorded.position,
+        chapter_position: recorded.chapter_position,
         stream_id: recorded.stream_id.clone(),
         event_type: recorded.event_type.clone(),
         metadata,

@@ -24,5 +24,6 @@ pub use error::ProjectionError;
 pub use quarantine::QuarantinedEvent;
 pub use read::ReadModels;
 pub use runner::{
-    projection_tables, ProjectionStatus, ReadModelChange, Runner, RunnerOptions, PROJECTIONS,
+    projection_tables, ChapterProjectionStatus, ProjectionStatus, ReadModelChange, Runner,
+    RunnerOptions, PROJECTIONS,
 };

@@ -32,6 +32,10 @@ pub struct QuarantinedEvent {
     /// For an event held behind its stream's first quarantined event: that event's position.
     pub held_behind: Option<i64>,
     pub quarantined_at: DateTime<Utc>,
+    /// The event's number in its chapter (ADR 19), what the chapter's admins are shown.
+    pub chapter_position: Option<u64>,
+    /// The number in the chapter of the event it is held behind.
+    pub held_behind_chapter_position: Option<u64>,
 }
 
 /// An event about to be quarantined.
@@ -252,15 +256,18 @@ pub(crate) async fn list(
     db: &store::sql::Db,
     chapter: Option<ChapterId>,
 ) -> Result<Vec<QuarantinedEvent>, ProjectionError> {
-    let columns =
-        "projection, tx, position, stream_type, stream_id, event_type, chapter_id, reason, \
-                   held_behind, quarantined_at";
+    // With each event's number in its chapter, and that of the event it is held behind.
+    let columns = "q.projection, q.tx, q.position, q.stream_type, q.stream_id, q.event_type, \
+                   q.chapter_id, q.reason, q.held_behind, q.quarantined_at, \
+                   e.chapter_position, h.chapter_position AS held_behind_chapter_position \
+                   FROM projection_quarantine q LEFT JOIN events e ON e.position = q.position \
+                   LEFT JOIN events h ON h.position = q.held_behind";
     let rows = match chapter {
         Some(chapter) => {
             db.fetch(
                 &format!(
-                    "SELECT {columns} FROM projection_quarantine WHERE chapter_id = $1 \
-                     ORDER BY projection, tx, position"
+                    "SELECT {columns} WHERE q.chapter_id = $1 \
+                     ORDER BY q.projection, q.tx, q.position"
                 ),
                 &args![chapter.to_string()],
             )
@@ -268,9 +275,7 @@ pub(crate) async fn list(
         }
         None => {
             db.fetch(
-                &format!(
-                    "SELECT {columns} FROM projection_quarantine ORDER BY projection, tx, position"
-                ),
+                &format!("SELECT {columns} ORDER BY q.projection, q.tx, q.position"),
                 &[],
             )
             .await?
@@ -292,6 +297,12 @@ pub(crate) async fn list(
                 reason: row.text("reason")?,
                 held_behind: row.opt_int("held_behind")?,
                 quarantined_at: row.time("quarantined_at")?,
+                chapter_position: row
+                    .opt_int("chapter_position")?
+                    .and_then(|number| u64::try_from(number).ok()),
+                held_behind_chapter_position: row
+                    .opt_int("held_behind_chapter_position")?
+                    .and_then(|number| u64::try_from(number).ok()),
             })
         })
         .collect::<Result<_, sqlx::Error>>()

@@ -183,6 +183,22 @@ pub struct ProjectionStatus {
     pub quarantined: i64,
 }
 
+/// Where a projection stands as one chapter sees it (ADR 19): in the chapter's own numbers, so nothing in it
+/// moves with another chapter's writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChapterProjectionStatus {
+    pub name: String,
+    /// The number (in the chapter's own sequence) of the chapter's newest event the projection applied;
+    /// 0 before the first.
+    pub position: u64,
+    /// When the chapter's newest applied event was recorded.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// The chapter's events not yet applied.
+    pub lag_events: i64,
+    /// Age of the chapter's oldest event not yet applied (0 when caught up).
+    pub lag_seconds: f64,
+}
+
 #[derive(Debug, Clone)]
 pub struct RunnerOptions {
     /// Events per transaction.
@@ -948,6 +964,67 @@ impl ReadModels {
                 lag_events,
                 lag_seconds,
                 quarantined: quarantined.get(*name).copied().unwrap_or(0),
+            });
+        }
+        Ok(statuses)
+    }
+
+    /// Where each projection stands for one chapter, in the chapter's own numbers (ADR 19): the chapter's
+    /// newest event at or before the checkpoint, and the chapter's events after it. A chapter's numbers
+    /// follow the global order, so its lag is the distance from that number to the chapter's head.
+    pub async fn chapter_status(
+        &self,
+        chapter: ChapterId,
+    ) -> Result<Vec<ChapterProjectionStatus>, ProjectionError> {
+        let chapter = chapter.to_string();
+        let store = self.store();
+        let head = store.chapter_head(&chapter).await?;
+        let mut statuses = Vec::new();
+        for name in PROJECTIONS {
+            let checkpoint = match self
+                .db()
+                .fetch_optional(
+                    "SELECT tx, position FROM projection_checkpoints WHERE name = $1",
+                    &args![*name],
+                )
+                .await?
+            {
+                Some(row) => Position {
+                    tx: row.int("tx")?,
+                    position: row.int("position")?,
+                },
+                None => Position::START,
+            };
+            let position = if head == 0 {
+                0
+            } else {
+                store.chapter_position_at(&chapter, checkpoint).await?
+            };
+            let updated_at = if position == 0 {
+                None
+            } else {
+                store
+                    .chapter_event(&chapter, position)
+                    .await?
+                    .map(|(_, at)| at)
+            };
+            let lag_seconds = if head > position {
+                store
+                    .chapter_event(&chapter, position + 1)
+                    .await?
+                    .map(|(_, oldest)| {
+                        (Utc::now() - oldest).num_milliseconds().max(0) as f64 / 1000.0
+                    })
+                    .unwrap_or(0.0)
+            } else {
+                0.0
+            };
+            statuses.push(ChapterProjectionStatus {
+                name: name.to_string(),
+                position,
+                updated_at,
+                lag_events: i64::try_from(head.saturating_sub(position)).unwrap_or(i64::MAX),
+                lag_seconds,
             });
         }
         Ok(statuses)

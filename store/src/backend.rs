@@ -26,6 +26,9 @@ pub(crate) struct StoredRow {
     pub payload: String,
     pub metadata: String,
     pub recorded_at: DateTime<Utc>,
+    /// The event's number in its chapter's own sequence (ADR 19); `None` when its metadata names no chapter.
+    /// Not exported: an import numbers the events again, in the same global order.
+    pub chapter_position: Option<i64>,
 }
 
 /// A snapshot row exactly as stored.
@@ -83,6 +86,9 @@ pub(crate) struct EventInsert {
     pub data_subject: Option<String>,
     pub payload: String,
     pub metadata: String,
+    /// The chapter the event's metadata names, and its number in that chapter's sequence (ADR 19).
+    pub chapter: Option<String>,
+    pub chapter_position: Option<i64>,
 }
 
 /// One snapshot to write, borrowed from a sealed append.
@@ -102,7 +108,7 @@ pub(crate) const LOOKUP_BATCH: usize = 1_000;
 
 pub(crate) const EVENT_COLUMNS: &str =
     "position, tx_id, stream_type, stream_id, stream_version, event_type, \
-     schema_version, data_subject, payload, metadata, recorded_at";
+     schema_version, data_subject, payload, metadata, recorded_at, chapter_position";
 
 /// How many lines an import gathers per kind before it writes them (`Tx::insert_rows` splits them further
 /// where the backend needs it).
@@ -206,6 +212,7 @@ fn event_row(row: &AnyRow) -> Result<StoredRow, sqlx::Error> {
         payload: row.text("payload")?,
         metadata: row.text("metadata")?,
         recorded_at: row.time("recorded_at")?,
+        chapter_position: row.opt_int("chapter_position")?,
     })
 }
 
@@ -255,24 +262,138 @@ pub(crate) async fn head(db: &Db) -> Result<Option<(i64, i64)>, sqlx::Error> {
     .transpose()
 }
 
-/// The newest committed event whose metadata names `chapter`, through the `events_by_chapter` index (its
-/// expression is written here exactly as in the migration, or the planner would not use it).
+/// The chapter named by an event's metadata, as the `events_by_chapter` and `events_by_chapter_position`
+/// indexes compute it (written exactly as in the migrations, or the planner would not use them).
+fn chapter_of(kind: BackendKind) -> &'static str {
+    match kind {
+        BackendKind::Sqlite => "json_extract(metadata, '$.chapter')",
+        BackendKind::Postgres => "((metadata::jsonb) ->> 'chapter')",
+    }
+}
+
+/// The newest committed event whose metadata names `chapter`: its place in the global order and its number
+/// in the chapter (one backward step of `events_by_chapter_position`).
 pub(crate) async fn chapter_head(
     db: &Db,
     chapter: &str,
-) -> Result<Option<(i64, i64)>, sqlx::Error> {
-    let chapter_of = match db.kind() {
-        BackendKind::Sqlite => "json_extract(metadata, '$.chapter')",
-        BackendKind::Postgres => "((metadata::jsonb) ->> 'chapter')",
-    };
+) -> Result<Option<(i64, i64, i64)>, sqlx::Error> {
+    let chapter_of = chapter_of(db.kind());
     let sql = format!(
-        "SELECT tx_id, position FROM events WHERE {chapter_of} = $1 \
-         ORDER BY {chapter_of} DESC, tx_id DESC, position DESC LIMIT 1"
+        "SELECT tx_id, position, chapter_position FROM events \
+         WHERE {chapter_of} = $1 AND chapter_position IS NOT NULL \
+         ORDER BY {chapter_of} DESC, chapter_position DESC LIMIT 1"
     );
     db.fetch_optional(&sql, &args![chapter])
         .await?
-        .map(|row| Ok((row.int("tx_id")?, row.int("position")?)))
+        .map(|row| {
+            Ok((
+                row.int("tx_id")?,
+                row.int("position")?,
+                row.int("chapter_position")?,
+            ))
+        })
         .transpose()
+}
+
+/// The number of `chapter`'s newest event at or before `(tx, position)` in the global order (a chapter's
+/// numbers follow that order), through `events_by_chapter`; `None` when it has none there.
+pub(crate) async fn chapter_position_at(
+    db: &Db,
+    chapter: &str,
+    tx: i64,
+    position: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let chapter_of = chapter_of(db.kind());
+    let sql = format!(
+        "SELECT chapter_position FROM events \
+         WHERE {chapter_of} = $1 AND (tx_id, position) <= ($2, $3) \
+         ORDER BY {chapter_of} DESC, tx_id DESC, position DESC LIMIT 1"
+    );
+    db.fetch_optional(&sql, &args![chapter, tx, position])
+        .await?
+        .map(|row| row.opt_int("chapter_position"))
+        .transpose()
+        .map(Option::flatten)
+}
+
+/// The event at number `chapter_position` of `chapter`: its place in the global order and when it was
+/// recorded.
+pub(crate) async fn chapter_event(
+    db: &Db,
+    chapter: &str,
+    chapter_position: i64,
+) -> Result<Option<(i64, i64, DateTime<Utc>)>, sqlx::Error> {
+    let chapter_of = chapter_of(db.kind());
+    let sql = format!(
+        "SELECT tx_id, position, recorded_at FROM events \
+         WHERE {chapter_of} = $1 AND chapter_position = $2"
+    );
+    db.fetch_optional(&sql, &args![chapter, chapter_position])
+        .await?
+        .map(|row| {
+            Ok((
+                row.int("tx_id")?,
+                row.int("position")?,
+                row.time("recorded_at")?,
+            ))
+        })
+        .transpose()
+}
+
+/// Takes each chapter's append lock (PostgreSQL), before the transaction has an id. Held to the commit, it
+/// makes a chapter's appends one at a time: the next one takes its transaction id, and its numbers, only
+/// after this one committed, so a chapter's numbers follow the global order (ADR 19). Transaction-scoped
+/// advisory locks on two 32-bit keys, a space apart from the single 64-bit keys of the projection runners,
+/// leases and sign-in throttle. Taken in name order, so two groups of several chapters queue instead of
+/// deadlocking; two chapters whose names hash alike merely share a lock. SQLite has one writer already.
+pub(crate) async fn lock_chapters(tx: &mut Tx, chapters: &[&str]) -> Result<(), sqlx::Error> {
+    if chapters.is_empty() || tx.kind() == BackendKind::Sqlite {
+        return Ok(());
+    }
+    // VALUES rows are scanned in the order written.
+    let sql = format!(
+        "SELECT pg_advisory_xact_lock({CHAPTER_LOCK_CLASS}, hashtext(ids.chapter)) \
+         FROM (VALUES {}) AS ids (chapter)",
+        crate::sql::values_placeholders(tx.kind(), chapters.len(), 1)
+    );
+    let args: Vec<Arg> = chapters
+        .iter()
+        .flat_map(|chapter| args![*chapter])
+        .collect();
+    tx.execute(&sql, &args).await?;
+    Ok(())
+}
+
+/// The first of the two keys of a chapter's append lock ("GW" and 19).
+const CHAPTER_LOCK_CLASS: i32 = 0x4757_0019;
+
+/// The newest number of each of `chapters` (absent: none yet). Must run after `lock_chapters`, in a
+/// statement of its own: a statement's snapshot is taken when it starts, and this one must see the commit
+/// of whoever held the lock before.
+pub(crate) async fn chapter_numbers(
+    tx: &mut Tx,
+    chapters: &[&str],
+) -> Result<HashMap<String, i64>, sqlx::Error> {
+    let mut found = HashMap::with_capacity(chapters.len());
+    if chapters.is_empty() {
+        return Ok(found);
+    }
+    let chapter_of = chapter_of(tx.kind());
+    for chunk in chapters.chunks(LOOKUP_BATCH) {
+        let sql = format!(
+            "WITH ids (chapter) AS (VALUES {}) \
+             SELECT ids.chapter, (SELECT MAX(chapter_position) FROM events \
+             WHERE {chapter_of} = ids.chapter) AS newest FROM ids",
+            crate::sql::values_placeholders(tx.kind(), chunk.len(), 1)
+        );
+        let args: Vec<Arg> = chunk.iter().flat_map(|chapter| args![*chapter]).collect();
+        for row in tx.fetch(&sql, &args).await? {
+            if let Some(newest) = row.opt_int("newest")? {
+                found.insert(row.text("chapter")?, newest);
+            }
+        }
+    }
+    Ok(found)
 }
 
 pub(crate) async fn read_stream(
@@ -306,12 +427,13 @@ pub(crate) async fn load_latest(
             "SELECT CAST(0 AS BIGINT) AS kind, CAST(-1 AS BIGINT) AS position, CAST(0 AS BIGINT) AS tx_id, \
                stream_type, stream_id, version AS stream_version, '' AS event_type, \
                CAST(0 AS BIGINT) AS schema_version, \
-               data_subject, state AS payload, '' AS metadata, taken_at AS recorded_at \
+               data_subject, state AS payload, '' AS metadata, taken_at AS recorded_at, \
+               CAST(NULL AS BIGINT) AS chapter_position \
              FROM snapshots WHERE stream_type = $1 AND stream_id = $2 AND snapshot_version = $3 \
                AND version > $4 \
              UNION ALL \
              SELECT CAST(1 AS BIGINT), position, tx_id, stream_type, stream_id, stream_version, event_type, \
-               schema_version, data_subject, payload, metadata, recorded_at \
+               schema_version, data_subject, payload, metadata, recorded_at, chapter_position \
              FROM events WHERE stream_type = $1 AND stream_id = $2 AND stream_version > COALESCE( \
                (SELECT version FROM snapshots \
                 WHERE stream_type = $1 AND stream_id = $2 AND snapshot_version = $3 AND version > $4), $4) \
@@ -507,6 +629,7 @@ pub(crate) async fn insert_events(
             event.payload,
             event.metadata,
             now,
+            event.chapter_position,
         ]));
     }
     // Multi-row VALUES on both backends: on PostgreSQL the UNNEST form of the other bulk writes costs the
@@ -525,6 +648,7 @@ pub(crate) async fn insert_events(
                 "payload",
                 "metadata",
                 "recorded_at",
+                "chapter_position",
             ],
             rows,
             "RETURNING position, stream_type, stream_id, stream_version",
@@ -587,18 +711,20 @@ pub(crate) async fn write_snapshot(
 /// from the database files.
 pub(crate) async fn forget(db: &Db, person: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    forget_in(&mut tx, person, now).await?;
+    forget_in(&mut tx, person, now, None).await?;
     tx.commit().await?;
     scrub_after_forget(db).await
 }
 
 /// Destroys a person's key and snapshots and remembers them as forgotten, inside `tx` (an append's
 /// transaction when it carries the forgetting event, so both commit or neither does). The caller scrubs
-/// the database files after the commit.
+/// the database files after the commit. `tx_id` is the append's transaction id: read models ask which
+/// forgettings their checkpoint has not passed yet (`forgotten_people.tx_id`, ADR 19).
 pub(crate) async fn forget_in(
     tx: &mut Tx,
     person: Uuid,
     now: DateTime<Utc>,
+    tx_id: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     let person = person.to_string();
     tx.execute(
@@ -612,9 +738,9 @@ pub(crate) async fn forget_in(
     )
     .await?;
     tx.execute(
-        "INSERT INTO forgotten_people (person_id, forgotten_at) VALUES ($1, $2) \
+        "INSERT INTO forgotten_people (person_id, forgotten_at, tx_id) VALUES ($1, $2, $3) \
          ON CONFLICT (person_id) DO NOTHING",
-        &args![person, now],
+        &args![person, now, tx_id],
     )
     .await?;
     Ok(())
@@ -837,6 +963,20 @@ pub(crate) async fn import_events(tx: &mut Tx, events: Vec<StoredRow>) -> Result
 /// shift new transaction ids above the largest imported one (it may come from another cluster or from
 /// SQLite).
 pub(crate) async fn finish_import(mut tx: Tx) -> Result<(), sqlx::Error> {
+    // Each chapter's events are numbered in the global order, as the store numbers them when it appends
+    // them (and as the migration numbered the events stored before it): an export and its import show the
+    // same numbers.
+    let chapter_of = chapter_of(tx.kind());
+    tx.execute(
+        &format!(
+            "UPDATE events SET chapter_position = numbered.chapter_position FROM ( \
+             SELECT position, row_number() OVER (PARTITION BY {chapter_of} ORDER BY tx_id, position) \
+             AS chapter_position FROM events WHERE {chapter_of} IS NOT NULL) AS numbered \
+             WHERE events.position = numbered.position"
+        ),
+        &[],
+    )
+    .await?;
     match tx.kind() {
         BackendKind::Sqlite => {}
         BackendKind::Postgres => {

@@ -72,6 +72,9 @@ pub struct AppendedEvent {
     pub stream_id: String,
     pub stream_version: u64,
     pub position: Position,
+    /// The event's number in its chapter's own sequence (1, 2, 3, … per chapter, ADR 19); `None` when its
+    /// metadata names no chapter.
+    pub chapter_position: Option<u64>,
 }
 
 /// An event as stored, in both forms: `stored_payload`/`stored_metadata` are the exact stored text (sealed),
@@ -91,6 +94,8 @@ pub struct RecordedEvent {
     pub stored_metadata: String,
     pub payload: Value,
     pub metadata: HashMap<String, String>,
+    /// The event's number in its chapter's own sequence (ADR 19); `None` when its metadata names no chapter.
+    pub chapter_position: Option<u64>,
 }
 
 /// Where an event sits and what it is, without its payload (see `Store::peek_after`).

@@ -361,6 +361,8 @@ impl<'a, R: AsyncBufRead + Unpin> ImportReader<'a, R> {
                     // The exact text, so the next export reproduces it byte for byte.
                     payload: line.payload.get().to_string(),
                     metadata: line.metadata.get().to_string(),
+                    // Numbered again in the global order when the import finishes (ADR 19).
+                    chapter_position: None,
                 })))
             }
             "end" => {

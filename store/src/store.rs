@@ -74,8 +74,9 @@ struct Inner {
     /// is cheaper and fairer than SQLite's busy-timeout polling.
     sqlite_write_lock: tokio::sync::Mutex<()>,
     committed: watch::Sender<Position>,
-    /// Per chapter (the events' `chapter` metadata), the newest position this process committed.
-    chapter_heads: watch::Sender<HashMap<String, Position>>,
+    /// Per chapter (the events' `chapter` metadata), the number of the newest event this process committed
+    /// in the chapter's own sequence (ADR 19).
+    chapter_heads: watch::Sender<HashMap<String, u64>>,
     /// Appends waiting to be group-committed, in arrival order.
     pending: std::sync::Mutex<VecDeque<PendingAppend>>,
     /// Writer slots: whoever holds one writes the next group.
@@ -317,10 +318,11 @@ impl Store {
         self.inner.committed.subscribe()
     }
 
-    /// Per chapter, the newest position this process committed for it; changes whenever this process
-    /// commits events of some chapter (a subscriber looks at its own chapter's entry and ignores the rest).
-    /// Like [`Store::subscribe`], commits by other processes do not show here.
-    pub fn subscribe_chapters(&self) -> watch::Receiver<HashMap<String, Position>> {
+    /// Per chapter, the number (in the chapter's own sequence, ADR 19) of the newest event this process
+    /// committed for it; changes whenever this process commits events of some chapter (a subscriber looks at
+    /// its own chapter's entry and ignores the rest). Like [`Store::subscribe`], commits by other processes
+    /// do not show here.
+    pub fn subscribe_chapters(&self) -> watch::Receiver<HashMap<String, u64>> {
         self.inner.chapter_heads.subscribe()
     }
 
@@ -434,15 +436,18 @@ impl Store {
                 *position = (*position).max(newest);
             }
         });
-        let mut chapters: HashMap<&str, Position> = HashMap::new();
+        let mut chapters: HashMap<&str, u64> = HashMap::new();
         for (batch, answer) in batches.iter().zip(&answers) {
             let Ok(appended) = answer else { continue };
             // `appended` follows the batch's appends and their events in order.
             let metadata = batch.iter().flat_map(|append| &append.events);
             for (event, appended) in metadata.zip(appended) {
-                if let Some(chapter) = event.metadata.get(domain::context::CHAPTER) {
-                    let newest = chapters.entry(chapter).or_insert(appended.position);
-                    *newest = (*newest).max(appended.position);
+                if let (Some(chapter), Some(number)) = (
+                    event.metadata.get(domain::context::CHAPTER),
+                    appended.chapter_position,
+                ) {
+                    let newest = chapters.entry(chapter).or_insert(number);
+                    *newest = (*newest).max(number);
                 }
             }
         }
@@ -514,13 +519,28 @@ impl Store {
                 }
             }
         }
+        // Every chapter the well-formed appends write to, in name order (the order their locks are taken).
+        let chapters: Vec<&str> = batches
+            .iter()
+            .zip(&results)
+            .filter(|(_, result)| result.is_none())
+            .flat_map(|(batch, _)| batch.iter().flat_map(|append| &append.events))
+            .filter_map(|event| event.metadata.get(domain::context::CHAPTER))
+            .map(String::as_str)
+            .collect::<BTreeSet<&str>>()
+            .into_iter()
+            .collect();
         let writer = self.writer_turn().await;
         let mut tx = self.inner.db.begin().await?;
         let at = now();
+        // The chapters' locks come before the transaction id (ADR 19): a chapter's next append gets a larger
+        // id than this one, so each chapter's numbers follow the global order.
+        backend::lock_chapters(&mut tx, &chapters).await?;
         let mut versions: HashMap<(String, String), u64> = HashMap::new();
         let streams: Vec<(&str, &str)> = streams.iter().copied().collect();
         let (tx_id, stream_versions) =
             backend::tx_id_and_stream_versions(&mut tx, &streams).await?;
+        let mut chapter_numbers = backend::chapter_numbers(&mut tx, &chapters).await?;
         for (stream, version) in stream_versions {
             versions.insert(stream, backend::to_u64(version, "stream version")?);
         }
@@ -624,6 +644,14 @@ impl Store {
                             data_subject: append.data_subject.clone(),
                             payload: std::mem::take(&mut event.payload),
                             metadata: std::mem::take(&mut event.metadata),
+                            chapter: batches[*index]
+                                .get(*append_index)
+                                .and_then(|original| original.events.get(offset))
+                                .and_then(|original| {
+                                    original.metadata.get(domain::context::CHAPTER)
+                                })
+                                .cloned(),
+                            chapter_position: None,
                         },
                     ));
                 }
@@ -636,9 +664,23 @@ impl Store {
                 b.1.stream_version,
             ))
         });
+        // Each chapter's next numbers, in insertion order (which is the order of the positions the insert
+        // gives them; checked below).
+        for (_, row) in &mut rows {
+            if let Some(chapter) = &row.chapter {
+                let newest = chapter_numbers.entry(chapter.clone()).or_insert(0);
+                *newest += 1;
+                row.chapter_position = Some(*newest);
+            }
+        }
         let (places, inserts): (Vec<(usize, usize, usize)>, Vec<backend::EventInsert>) =
             rows.into_iter().unzip();
+        let numbered: Vec<(Option<String>, Option<i64>)> = inserts
+            .iter()
+            .map(|row| (row.chapter.clone(), row.chapter_position))
+            .collect();
         let positions = backend::insert_events(&mut tx, tx_id, at, inserts).await?;
+        check_chapter_order(&numbered, &positions)?;
         // An append that forgets its data subject destroys their key in this same transaction (ADR 3): the
         // log never says "forgotten" while the key still opens their data, whatever crashes when. Done before
         // the snapshots, so a snapshot written with the forgetting (it holds no personal data) stays.
@@ -646,7 +688,7 @@ impl Store {
         for (_, sealed) in &accepted {
             for (_, append) in sealed {
                 if let Some(person) = append.forgets {
-                    backend::forget_in(&mut tx, person, at).await?;
+                    backend::forget_in(&mut tx, person, at, Some(tx_id)).await?;
                     forgotten_now.push(person);
                 }
             }
@@ -691,13 +733,19 @@ impl Store {
                 tracing::warn!(%error, "the database files could not be scrubbed after forgetting");
             }
         }
-        let mut position_of: HashMap<(usize, usize, usize), i64> =
-            places.into_iter().zip(positions).collect();
+        let mut position_of: HashMap<(usize, usize, usize), (i64, Option<i64>)> = places
+            .into_iter()
+            .zip(
+                positions
+                    .into_iter()
+                    .zip(numbered.into_iter().map(|(_, n)| n)),
+            )
+            .collect();
         for (index, sealed) in accepted {
             let mut appended = Vec::new();
             for (append_index, append) in sealed {
                 for offset in 0..append.events.len() {
-                    let position = position_of
+                    let (position, chapter_position) = position_of
                         .remove(&(index, append_index, offset))
                         .ok_or_else(|| {
                             StoreError::Database(sqlx::Error::Protocol(
@@ -712,6 +760,9 @@ impl Store {
                             tx: tx_id,
                             position,
                         },
+                        chapter_position: chapter_position
+                            .map(|number| backend::to_u64(number, "chapter position"))
+                            .transpose()?,
                     });
                 }
             }
@@ -908,6 +959,10 @@ impl Store {
             stored_metadata: row.metadata,
             payload,
             metadata,
+            chapter_position: row
+                .chapter_position
+                .map(|number| backend::to_u64(number, "chapter position"))
+                .transpose()?,
         })
     }
 
@@ -1023,12 +1078,42 @@ impl Store {
         Ok(head.map_or(Position::START, |(tx, position)| Position { tx, position }))
     }
 
-    /// The newest committed event of one chapter (the events whose `chapter` metadata names it), by any
-    /// process; [`Position::START`] when it has none. It moves only when that chapter's events commit, so
-    /// it tells nothing of other chapters' activity (docs/adr/0018).
-    pub async fn chapter_head(&self, chapter: &str) -> Result<Position, StoreError> {
-        let head = backend::chapter_head(&self.inner.db, chapter).await?;
-        Ok(head.map_or(Position::START, |(tx, position)| Position { tx, position }))
+    /// The number of the newest committed event of one chapter (the events whose `chapter` metadata names
+    /// it) in the chapter's own sequence, by any process; 0 when it has none. It moves only when that
+    /// chapter's events commit, by one per event, so it tells nothing of other chapters' activity
+    /// (docs/adr/0018, docs/adr/0019).
+    pub async fn chapter_head(&self, chapter: &str) -> Result<u64, StoreError> {
+        match backend::chapter_head(&self.inner.db, chapter).await? {
+            Some((_, _, number)) => backend::to_u64(number, "chapter position"),
+            None => Ok(0),
+        }
+    }
+
+    /// How far a reader at global position `at` has come in `chapter`'s own sequence: the number of the
+    /// chapter's newest event at or before `at` (0 when none). A chapter's numbers follow the global order,
+    /// so every event of the chapter up to that number is at or before `at` too.
+    pub async fn chapter_position_at(
+        &self,
+        chapter: &str,
+        at: Position,
+    ) -> Result<u64, StoreError> {
+        match backend::chapter_position_at(&self.inner.db, chapter, at.tx, at.position).await? {
+            Some(number) => backend::to_u64(number, "chapter position"),
+            None => Ok(0),
+        }
+    }
+
+    /// Event number `number` of `chapter`: its place in the global order and when it was recorded. This
+    /// maps a chapter's position, as its callers see it, back to the log (ADR 19).
+    pub async fn chapter_event(
+        &self,
+        chapter: &str,
+        number: u64,
+    ) -> Result<Option<(Position, DateTime<Utc>)>, StoreError> {
+        let number = backend::to_i64(number, "chapter position")?;
+        Ok(backend::chapter_event(&self.inner.db, chapter, number)
+            .await?
+            .map(|(tx, position, at)| (Position { tx, position }, at)))
     }
 
     /// The current version of a stream (0 if it has no events).
@@ -1209,6 +1294,30 @@ fn writer_gone() -> StoreError {
 
 fn is_unique_violation(error: &StoreError) -> bool {
     matches!(error, StoreError::Database(sqlx::Error::Database(database)) if database.is_unique_violation())
+}
+
+/// Checks that each chapter's numbers, given in insertion order, rise with the positions the insert gave
+/// the rows. Both databases assign an identity in the order a multi-row `VALUES` is written, so this never
+/// fails; if it ever did, the transaction is abandoned rather than numbers committed out of order.
+fn check_chapter_order(
+    numbered: &[(Option<String>, Option<i64>)],
+    positions: &[i64],
+) -> Result<(), StoreError> {
+    let mut last: HashMap<&str, (i64, i64)> = HashMap::new();
+    for ((chapter, number), position) in numbered.iter().zip(positions) {
+        let (Some(chapter), Some(number)) = (chapter, number) else {
+            continue;
+        };
+        if let Some((last_number, last_position)) = last.get(chapter.as_str()) {
+            if (number > last_number) != (position > last_position) {
+                return Err(StoreError::Database(sqlx::Error::Protocol(format!(
+                    "chapter {chapter}'s numbers do not follow the positions of one insert"
+                ))));
+            }
+        }
+        last.insert(chapter.as_str(), (*number, *position));
+    }
+    Ok(())
 }
 
 /// An append that names the same stream twice cannot be stored as given.

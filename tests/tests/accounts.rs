@@ -849,7 +849,17 @@ async fn a_subscription_ends_when_its_token_is_revoked(backend: TestBackend) {
     assert_eq!(first["type"], "next", "{first:#}");
 
     // Revoked: the next change is not delivered; the subscription completes instead.
-    let head_before = setup.api.log_head().await.position;
+    // The chapter's own number of its newest event, as the subscription counts (ADR 19).
+    let head_before = i64::try_from(
+        setup
+            .api
+            .groundwork
+            .store()
+            .chapter_head(&setup.chapter.to_string())
+            .await
+            .unwrap(),
+    )
+    .unwrap();
     setup
         .api
         .groundwork

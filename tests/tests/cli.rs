@@ -1016,11 +1016,12 @@ fn webhooks_arrive_at_least_once_through_a_receiver_outage_and_a_killed_server(k
     });
     receiver.set_secret(&secret);
     let expected = |sandbox: &Sandbox| -> BTreeSet<String> {
+        // Each event's id is its number in its chapter (ADR 19).
         let rows: Vec<(i64,)> = sandbox.select(&format!(
-            "SELECT position FROM events WHERE position > {baseline} ORDER BY position"
+            "SELECT chapter_position FROM events WHERE position > {baseline} ORDER BY position"
         ));
         rows.into_iter()
-            .map(|(position,)| format!("evt_{position}"))
+            .map(|(number,)| format!("evt_c{number}"))
             .collect()
     };
     let so_far = expected(&sandbox);

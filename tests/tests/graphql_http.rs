@@ -142,14 +142,14 @@ async fn a_subscription_sees_a_mutation_over_a_websocket(backend: TestBackend) {
     .await;
     // The announcement is the head as the subscription starts listening.
     let listening = ws::listening(&mut socket).await;
-    let before = api.log_head().await.position.to_string();
+    let before = api.chapter_log_head().await.to_string();
     assert_eq!(
         listening["payload"]["data"]["logHeadChanges"]["position"],
         Value::String(before.clone())
     );
     api.create_campaign("Drive").await;
     // The newest change is delivered with its position.
-    let head = api.log_head().await.position.to_string();
+    let head = api.chapter_log_head().await.to_string();
     assert_ne!(head, before);
     let event = ws::next_json(&mut socket).await;
     assert_eq!(event["type"], "next", "{event:#}");

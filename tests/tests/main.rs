@@ -8,6 +8,7 @@ mod app_gaps;
 mod authz_matrix;
 mod authz_scope;
 mod backup_drill;
+mod chapter_positions;
 mod cli;
 mod control_characters;
 mod core_service;

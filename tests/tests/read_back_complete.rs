@@ -916,6 +916,11 @@ async fn a_slow_projection_answers_stale_rather_than_null(backend: TestBackend) 
         .unwrap()
         .parse::<i64>()
         .is_ok());
+    // The write's number in the chapter's own sequence, as `logHead` counts (ADR 19).
+    assert_eq!(
+        error["extensions"]["position"],
+        json!(api.chapter_log_head().await.to_string())
+    );
     // Once the projection runs again, the same caller reads the write.
     let runner = api.read_models.start(projections::RunnerOptions::default());
     api.runner = Some(runner);

@@ -23,6 +23,7 @@ backend_tests!(
     aliases_cannot_multiply_exports_or_wall_charts,
     contact_points_read_through_a_mutation_answer_are_logged,
     a_chapters_log_head_moves_only_with_its_own_events,
+    a_chapter_is_shown_its_own_positions_only,
 );
 
 const PASSWORD: &str = "a long enough passphrase";
@@ -611,12 +612,13 @@ async fn a_chapters_log_head_moves_only_with_its_own_events(backend: TestBackend
     );
     assert_eq!(log_head_of(&api, &b).await, b_before);
 
-    // B writes: B's next message is B's own write, so none came of A's.
+    // B writes: B's next message is B's own write, so none came of A's. Positions are B's own numbers
+    // (ADR 19), so B's head moved past its own last one only.
     let campaign = create_campaign_as(&api, &b, "B's second drive").await;
     let b_after = log_head_of(&api, &b).await;
     assert!(
-        number(&b_after) > number(&a_head),
-        "{b_after} after {a_head}"
+        number(&b_after) > number(&b_before),
+        "{b_after} after {b_before}"
     );
     let next = ws::next_json(&mut socket).await;
     assert_eq!(next["type"], "next", "{next:#}");
@@ -625,7 +627,7 @@ async fn a_chapters_log_head_moves_only_with_its_own_events(backend: TestBackend
         "{next:#}"
     );
 
-    // The head is a place in the log like any other: B's newest activity is at it.
+    // The head counts as the activity feed does: B's newest activity is at it.
     let activity = gql(
         &api.router,
         &b,
@@ -638,4 +640,110 @@ async fn a_chapters_log_head_moves_only_with_its_own_events(backend: TestBackend
         "{activity:#}"
     );
     api.stop().await;
+}
+
+/// The numbers of the activity of `campaign` as `credential` sees them, oldest first.
+async fn activity_positions(api: &TestApi, credential: &str, campaign: &str) -> Vec<i64> {
+    let answer = gql(
+        &api.router,
+        credential,
+        "query($c: ID!) { activity(campaignId: $c, first: 100) { edges { node { position } } } }",
+        json!({"c": campaign}),
+    )
+    .await;
+    let mut positions: Vec<i64> = answer["data"]["activity"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("activity: {answer:#}"))
+        .iter()
+        .map(|edge| edge["node"]["position"].as_str().unwrap().parse().unwrap())
+        .collect();
+    positions.reverse();
+    positions
+}
+
+/// `projectionStatus` as `credential`'s chapter sees it: (position, lagEvents) per projection.
+async fn projection_status_of(api: &TestApi, credential: &str) -> Vec<(i64, i64)> {
+    let answer = gql(
+        &api.router,
+        credential,
+        "{ projectionStatus { name position lagEvents } }",
+        json!({}),
+    )
+    .await;
+    answer["data"]["projectionStatus"]
+        .as_array()
+        .unwrap_or_else(|| panic!("projectionStatus: {answer:#}"))
+        .iter()
+        .map(|status| {
+            (
+                status["position"].as_str().unwrap().parse().unwrap(),
+                status["lagEvents"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Every position chapter B is shown counts B's events only (ADR 19): B's head, its activity and its
+/// projection status move by exactly B's own events while A writes in between, and B's lag counts only
+/// B's events that are not projected yet.
+async fn a_chapter_is_shown_its_own_positions_only(backend: TestBackend) {
+    // A query waits only briefly for its caller's last write: once the projections are held back below,
+    // that write is never projected.
+    let options = ApiOptions {
+        graphql: api::graphql::GraphqlSettings {
+            read_your_write_wait: std::time::Duration::from_millis(50),
+            ..api::graphql::GraphqlSettings::default()
+        },
+        ..ApiOptions::default()
+    };
+    let mut api = TestApi::with_options(backend, options).await;
+    let a = chapter_with_admin_token(&api, "a@example.org", "Chapter A").await;
+    let b = chapter_with_admin_token(&api, "b@example.org", "Chapter B").await;
+    let first = create_campaign_as(&api, &b, "B's drive").await;
+    caught_up(&api).await;
+    let b_head = number(&log_head_of(&api, &b).await);
+    // B's numbers run 1, 2, 3, … from the chapter's first event: its head is how many events it has.
+    let first_activity = activity_positions(&api, &b, &first).await;
+    assert_eq!(first_activity.last(), Some(&b_head), "{first_activity:?}");
+
+    // A writes a lot; B writes one campaign; B's numbers go on from where they were, without a gap.
+    for n in 0..5 {
+        create_campaign_as(&api, &a, &format!("A's drive {n}")).await;
+    }
+    let second = create_campaign_as(&api, &b, "B's second drive").await;
+    caught_up(&api).await;
+    let second_activity = activity_positions(&api, &b, &second).await;
+    let events = i64::try_from(second_activity.len()).unwrap();
+    assert!(events >= 1);
+    let expected: Vec<i64> = (b_head + 1..=b_head + events).collect();
+    assert_eq!(second_activity, expected);
+    let b_head = number(&log_head_of(&api, &b).await);
+    assert_eq!(b_head, expected[expected.len() - 1]);
+
+    // Caught up, B's projections stand at B's head with no lag, in B's numbers.
+    caught_up(&api).await;
+    for (position, lag) in projection_status_of(&api, &b).await {
+        assert_eq!((position, lag), (b_head, 0));
+    }
+
+    // The projections held back: each chapter's lag counts its own events only.
+    api.runner.take().unwrap().abort_and_wait().await;
+    let a_status_before = projection_status_of(&api, &a).await;
+    for n in 0..3 {
+        create_campaign_as(&api, &a, &format!("A's held drive {n}")).await;
+    }
+    create_campaign_as(&api, &b, "B's held drive").await;
+    let b_status = projection_status_of(&api, &b).await;
+    for (position, lag) in &b_status {
+        assert_eq!((*position, *lag), (b_head, events), "{b_status:?}");
+    }
+    assert_eq!(number(&log_head_of(&api, &b).await), b_head + events);
+    for ((position, lag), (position_before, lag_before)) in projection_status_of(&api, &a)
+        .await
+        .into_iter()
+        .zip(a_status_before)
+    {
+        assert_eq!(position, position_before);
+        assert_eq!(lag, lag_before + 3 * events);
+    }
 }

@@ -492,6 +492,16 @@ async fn deliveries_are_signed_thin_and_only_of_the_endpoints_chapter_and_types(
         assert!(!text.contains("Ana") && !text.contains("Rivera"), "{text}");
         assert!(delivery.body["timestamp"].is_string());
     }
+    // Ids are the chapter's own numbers (ADR 19): the other chapter's events in between leave no gap.
+    let number = |index: usize| -> i64 {
+        received[index]
+            .id
+            .strip_prefix("evt_c")
+            .and_then(|number| number.parse().ok())
+            .unwrap_or_else(|| panic!("{:?}", received[index].id))
+    };
+    assert_eq!(number(2), number(1) + 1);
+    assert_eq!(number(2), api.chapter_log_head().await);
     let ids: std::collections::BTreeSet<_> = received.iter().map(|r| r.id.clone()).collect();
     assert_eq!(ids.len(), 3, "each event once");
 

@@ -507,6 +507,9 @@ pub(super) async fn in_words(
                 .map(|id| (id, user.email))
         })
         .collect();
+    // The entries are the person's events, named by their numbers in the chapter (`Activity.position`).
+    let chapter_number =
+        |event: &store::RecordedEvent| event.chapter_position.unwrap_or(0).to_string();
     let wanted: HashMap<String, usize> = history
         .iter()
         .enumerate()
@@ -518,7 +521,7 @@ pub(super) async fn in_words(
         .await?;
     let first_entry = recorded
         .iter()
-        .find(|event| wanted.contains_key(&event.position.position.to_string()))
+        .find(|event| wanted.contains_key(&chapter_number(event)))
         .map_or(Position::START, |event| event.position);
     // The campaign as it was at each entry: its stream is replayed alongside the person's — unless it has
     // not changed since the first entry, when today's campaign (cached) is the campaign of every entry.
@@ -541,7 +544,7 @@ pub(super) async fn in_words(
     let mut state = Person::default();
     for event in &recorded {
         let payload = AggregateStore::<Person>::decode_event(event)?;
-        if let Some(index) = wanted.get(&event.position.position.to_string()) {
+        if let Some(index) = wanted.get(&chapter_number(event)) {
             let earlier = as_of(&campaign_events, event.position);
             for (_, change) in &earlier[campaign_applied..] {
                 cqrs_es::Aggregate::apply(&mut names.campaign, change.clone());

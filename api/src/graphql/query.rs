@@ -62,21 +62,25 @@ impl MembersQuery {
     }
 }
 
-/// A place in the global order of the event log.
+/// A place in the caller's chapter's own sequence of events (docs/adr/0019): the chapter's first event is
+/// 1, its next 2, and so on; other chapters' events never count.
 #[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
 pub struct LogPosition {
-    /// The writing transaction's number.
+    /// Always "0": positions are numbered per chapter, so no transaction number is shown.
+    #[graphql(deprecation = "positions are numbered per chapter; compare `position` alone")]
     pub tx: String,
-    /// The event's position inside the log.
+    /// The event's number in the chapter's own sequence (a 64-bit number as a string; "0" before the
+    /// chapter's first event).
     pub position: String,
 }
 
-impl From<store::Position> for LogPosition {
-    fn from(position: store::Position) -> Self {
+impl LogPosition {
+    /// The chapter's event number `number`.
+    pub fn of_chapter(number: u64) -> Self {
         // 64-bit numbers travel as strings: GraphQL's Int has 32 bits.
         Self {
-            tx: position.tx.to_string(),
-            position: position.position.to_string(),
+            tx: "0".to_string(),
+            position: number.to_string(),
         }
     }
 }
@@ -86,12 +90,15 @@ pub struct StatusQuery;
 
 #[Object]
 impl StatusQuery {
-    /// Where the caller's chapter stands in the log: the position of its newest committed event (by any
-    /// server). It moves only when the chapter's own events commit, never with another chapter's; compare
-    /// it with `projectionStatus.position` and `Activity.position`.
+    /// Where the caller's chapter stands in the log: the number, in the chapter's own sequence, of its
+    /// newest committed event (by any server). It moves only when the chapter's own events commit, by one
+    /// per event, never with another chapter's; compare it with `projectionStatus.position` and
+    /// `Activity.position`, which count the same way.
     async fn log_head(&self, ctx: &Context<'_>) -> Result<LogPosition, ApiError> {
         let access = Policy::read(ctx, Permission::Read)?;
         let chapter = access.chapter().to_string();
-        Ok(access.store().chapter_head(&chapter).await?.into())
+        Ok(LogPosition::of_chapter(
+            access.store().chapter_head(&chapter).await?,
+        ))
     }
 }

@@ -443,7 +443,8 @@ pub struct FieldResponse {
 /// A change: who did what, when (without personal data).
 #[derive(SimpleObject, Debug, Clone)]
 pub struct Activity {
-    /// The event's place in the log (a 64-bit number as a string).
+    /// The event's number in the chapter's own sequence of events (a 64-bit number as a string; as
+    /// `logHead` counts: other chapters' events never count).
     pub position: String,
     pub campaign_id: Option<ID>,
     pub actor_id: ID,
@@ -460,7 +461,7 @@ pub struct Activity {
 impl From<q::ActivityItem> for Activity {
     fn from(item: q::ActivityItem) -> Self {
         Self {
-            position: item.position.position.to_string(),
+            position: item.chapter_position.to_string(),
             campaign_id: item.campaign_id.map(id),
             actor_id: id(item.actor),
             at: item.at,
@@ -932,15 +933,20 @@ impl From<q::CurvePoint> for ParticipationDay {
     }
 }
 
-/// Where a projection stands and how far it lags the log.
+/// Where a projection stands and how far it lags the log, for the caller's chapter: in the chapter's own
+/// numbers, counting only its events.
 #[derive(SimpleObject, Debug, Clone)]
 #[graphql(complex)]
 pub struct ProjectionStatus {
     pub name: String,
-    /// The last projected event's place in the log (a 64-bit number as a string).
+    /// The number of the chapter's newest projected event (a 64-bit number as a string; as `logHead`
+    /// counts). Caught up with a write once it is at least `logHead` read after the write.
     pub position: String,
+    /// When the chapter's newest projected event was written.
     pub updated_at: Option<DateTime<Utc>>,
+    /// The chapter's events not yet projected.
     pub lag_events: i64,
+    /// How long ago the chapter's oldest event not yet projected was written (0 when caught up).
     pub lag_seconds: f64,
 }
 
@@ -950,7 +956,7 @@ pub struct ProjectionStatus {
 #[derive(SimpleObject, Debug, Clone)]
 pub struct QuarantinedEvent {
     pub projection: String,
-    /// The event's place in the log (a 64-bit number as a string).
+    /// The event's number in the chapter's own sequence (a 64-bit number as a string).
     pub position: String,
     /// The stream's type (`Person`, `Campaign`, `Task`, …) and id.
     pub stream_type: String,
@@ -978,23 +984,25 @@ impl ProjectionStatus {
             .filter(|event| event.projection == self.name)
             .map(|event| QuarantinedEvent {
                 projection: event.projection,
-                position: event.position.position.to_string(),
+                position: event.chapter_position.unwrap_or(0).to_string(),
                 stream_type: event.stream_type,
                 stream_id: ID(event.stream_id),
                 event_type: event.event_type,
                 reason: event.reason,
-                held_behind: event.held_behind.map(|position| position.to_string()),
+                held_behind: event
+                    .held_behind
+                    .map(|_| event.held_behind_chapter_position.unwrap_or(0).to_string()),
                 quarantined_at: event.quarantined_at,
             })
             .collect())
     }
 }
 
-impl From<projections::ProjectionStatus> for ProjectionStatus {
-    fn from(status: projections::ProjectionStatus) -> Self {
+impl From<projections::ChapterProjectionStatus> for ProjectionStatus {
+    fn from(status: projections::ChapterProjectionStatus) -> Self {
         Self {
             name: status.name,
-            position: status.position.position.to_string(),
+            position: status.position.to_string(),
             updated_at: status.updated_at,
             lag_events: status.lag_events,
             lag_seconds: status.lag_seconds,
@@ -1626,13 +1634,17 @@ impl ReadQuery {
         Ok(series(rows))
     }
 
-    /// Where each projection stands and how far it lags the log.
+    /// Where each projection stands and how far it lags the log, for the caller's chapter: in the
+    /// chapter's own numbers, counting only its events (as `logHead` does).
     async fn projection_status(
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<ProjectionStatus>, ApiError> {
         let access = Policy::read(ctx, Permission::Read)?;
-        let statuses = access.read_models().status().await?;
+        let statuses = access
+            .read_models()
+            .chapter_status(access.chapter())
+            .await?;
         Ok(statuses.into_iter().map(Into::into).collect())
     }
 }

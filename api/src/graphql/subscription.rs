@@ -20,7 +20,7 @@ pub struct LogSubscription;
 
 #[Subscription]
 impl LogSubscription {
-    /// Fires whenever this server commits events of the caller's chapter, with the position of the
+    /// Fires whenever this server commits events of the caller's chapter, with the number of the
     /// chapter's newest event (as `logHead` gives it); other chapters' events never fire it. With
     /// `announce`, the first message is the chapter's head as the subscription starts listening: once it
     /// arrives, no later commit of the chapter on this server is missed.
@@ -36,7 +36,7 @@ impl LogSubscription {
         let mut commits = access.store().subscribe_chapters();
         let seen = commits.borrow_and_update().get(&chapter).copied();
         let head = access.store().chapter_head(&chapter).await?;
-        let listening = announce.then(|| LogPosition::from(head));
+        let listening = announce.then(|| LogPosition::of_chapter(head));
         let positions = stream::unfold((commits, seen), move |(mut commits, mut seen)| {
             let chapter = chapter.clone();
             async move {
@@ -50,7 +50,7 @@ impl LogSubscription {
                     seen = newest;
                     match newest {
                         Some(newest) if newest != head => {
-                            return Some((LogPosition::from(newest), (commits, seen)))
+                            return Some((LogPosition::of_chapter(newest), (commits, seen)))
                         }
                         _ => continue,
                     }

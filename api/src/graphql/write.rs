@@ -25,6 +25,9 @@ pub struct Outcome {
     pub version: u64,
     /// Where the command's last event sits in the global order, when it caused one.
     pub position: Option<store::Position>,
+    /// That event's number in its chapter's own sequence (ADR 19), what the chapter is shown.
+    #[serde(default)]
+    pub chapter_position: Option<u64>,
     /// True when this is the stored answer of an earlier request with the same idempotency key.
     #[serde(skip)]
     pub replayed: bool,
@@ -39,6 +42,8 @@ pub struct MutationResult {
     pub target: StreamKind,
     #[graphql(skip)]
     pub position: Option<store::Position>,
+    #[graphql(skip)]
+    pub chapter_position: Option<u64>,
     /// The id of the changed (or created) aggregate: chapter, campaign, person, task or structure test.
     pub id: ID,
     /// The id of the part the mutation added inside it (a unit, field, response, contact point, note,
@@ -55,6 +60,7 @@ impl From<Outcome> for MutationResult {
         Self {
             target: outcome.target,
             position: outcome.position,
+            chapter_position: outcome.chapter_position,
             id: ID(outcome.id),
             created_id: outcome.created_id.map(ID),
             version: i32::try_from(outcome.version).unwrap_or(i32::MAX),
@@ -136,6 +142,7 @@ async fn run_mutation(
         created_id: command.created_part(),
         version: 0,
         position: None,
+        chapter_position: None,
         replayed: false,
     })
     .map_err(ApiError::internal)?;
@@ -251,6 +258,7 @@ async fn committed_under(
     Ok(last.map(|event| {
         outcome.version = event.stream_version;
         outcome.position = Some(event.position);
+        outcome.chapter_position = event.chapter_position;
         outcome
     }))
 }
@@ -295,6 +303,7 @@ async fn execute(
         created_id,
         version: committed.version,
         position: committed.position,
+        chapter_position: committed.chapter_position,
         replayed: false,
     })
 }
@@ -323,7 +332,8 @@ impl MutationResult {
                         "the change is saved (version {}) but not readable yet; read it again shortly",
                         self.version
                     ),
-                    position: position.position.to_string(),
+                    // The chapter's own number of the write, as `logHead` counts (ADR 19).
+                    position: self.chapter_position.unwrap_or(0).to_string(),
                 });
             }
         }

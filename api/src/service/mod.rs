@@ -160,6 +160,8 @@ pub struct Committed {
     pub version: u64,
     /// Where the last new event sits in the global order (`None` when the command caused no event).
     pub position: Option<Position>,
+    /// The last new event's number in its chapter's own sequence (ADR 19): what the chapter is shown.
+    pub chapter_position: Option<u64>,
     /// How many events the command caused.
     pub events: usize,
 }
@@ -432,6 +434,7 @@ impl Groundwork {
                         Ok(Committed {
                             version: loaded.version(),
                             position: None,
+                            chapter_position: None,
                             events: 0,
                         })
                     } else {
@@ -836,6 +839,7 @@ where
             return Ok(Committed {
                 version,
                 position: None,
+                chapter_position: None,
                 events: 0,
             });
         }
@@ -915,6 +919,7 @@ fn committed(version_before: u64, appended: &[AppendedEvent]) -> Committed {
             .last()
             .map_or(version_before, |event| event.stream_version),
         position: appended.last().map(|event| event.position),
+        chapter_position: appended.last().and_then(|event| event.chapter_position),
         events: appended.len(),
     }
 }

@@ -406,9 +406,12 @@ fn concerns(endpoint: &WebhookEndpointRow, event: &RecordedEvent) -> bool {
             .any(|wanted| wanted == "*" || wanted == event.event_type)
 }
 
-/// The id of an event, the `webhook-id` of every attempt at delivering it: its place in the log.
+/// The id of an event, the `webhook-id` of every attempt at delivering it: its number in its chapter's own
+/// sequence (ADR 19), so that a receiver learns nothing of other chapters' activity from the ids. The `c`
+/// keeps these ids apart from the global positions used before (`evt_1842`), so a receiver that
+/// de-duplicates on ids never mistakes a new event for an old one.
 pub fn event_id(event: &RecordedEvent) -> String {
-    format!("evt_{}", event.position.position)
+    format!("evt_c{}", event.chapter_position.unwrap_or(0))
 }
 
 /// The payload field that names a stream of this type.

@@ -126,6 +126,9 @@ pub(super) async fn apply_activity(
             task_id: task.map(ToString::to_string),
             test_id: test.map(ToString::to_string),
             summary: summary(&envelope.payload),
+            chapter_position: envelope
+                .chapter_position
+                .and_then(|number| i64::try_from(number).ok()),
         });
     }
     rows::insert(tx, rows, "ON CONFLICT DO NOTHING").await

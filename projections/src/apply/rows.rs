@@ -642,6 +642,8 @@ pub(super) struct ActivityRow {
     pub task_id: Option<String>,
     pub test_id: Option<String>,
     pub summary: String,
+    /// The event's number in its chapter (ADR 19): the position the chapter's callers are shown.
+    pub chapter_position: Option<i64>,
 }
 
 impl Row for ActivityRow {
@@ -658,6 +660,7 @@ impl Row for ActivityRow {
         "task_id",
         "test_id",
         "summary",
+        "chapter_position",
     ];
 
     fn into_args(self) -> Vec<Arg> {
@@ -673,6 +676,7 @@ impl Row for ActivityRow {
             Arg::from(self.task_id),
             Arg::from(self.test_id),
             Arg::from(self.summary),
+            Arg::from(self.chapter_position),
         ]
     }
 }
@@ -852,6 +856,7 @@ mod tests {
                 task_id: None,
                 test_id: None,
                 summary: "assessed".into(),
+                chapter_position: Some(1),
             }),
         ];
         for (index, (values, columns)) in widths.into_iter().enumerate() {

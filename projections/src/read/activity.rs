@@ -65,7 +65,7 @@ impl ReadModels {
         let skip = sql.arg(i64::try_from(offset).unwrap_or(i64::MAX));
         sql.push(&format!(
             "SELECT a.position, a.tx, a.chapter_id, a.campaign_id, a.actor, a.at, a.kind, a.person_id, a.task_id, \
-             a.test_id, a.summary FROM rm_activity a WHERE {filter_sql} ORDER BY a.tx DESC, a.position DESC \
+             a.test_id, a.summary, a.chapter_position FROM rm_activity a WHERE {filter_sql} ORDER BY a.tx DESC, a.position DESC \
              LIMIT {limit} OFFSET {skip}"
         ));
         let mut items = self.activity_rows(&sql.text, &sql.args).await?;
@@ -90,6 +90,10 @@ impl ReadModels {
                         tx: row.int("tx")?,
                         position: row.int("position")?,
                     },
+                    chapter_position: row
+                        .opt_int("chapter_position")?
+                        .and_then(|number| u64::try_from(number).ok())
+                        .unwrap_or(0),
                     chapter_id: chapter_id(row, "chapter_id")?,
                     campaign_id: opt_campaign_id(row, "campaign_id")?,
                     actor: user_id(row, "actor")?,

@@ -17,7 +17,7 @@ use crate::error::ProjectionError;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::ids::{CampaignId, ChapterId, PersonId, StructureTestId, UnitId};
 use domain::values::StepKind;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use store::sql::args;
 
@@ -272,6 +272,7 @@ impl ReadModels {
         campaign: CampaignId,
         test: Option<StructureTestId>,
         as_of: Option<DateTime<Utc>>,
+        pending: &HashSet<PersonId>,
     ) -> Result<ChartData, ProjectionError> {
         let units = self.load_units(campaign, as_of).await?;
         // People: the live row, or the history row valid at the moment, with the name as it was then (a
@@ -316,6 +317,21 @@ impl ReadModels {
                 ))
             })
             .collect::<Result<Vec<_>, ProjectionError>>()?;
+        // People forgotten in the log but not yet in the read models (ADR 19): gone from the live chart, and
+        // nameless at every moment, as they will be once the forgetting is projected.
+        if !pending.is_empty() {
+            match as_of {
+                None => people.retain(|(_, cell)| !pending.contains(&cell.person_id)),
+                Some(_) => {
+                    for (sort_name, cell) in &mut people {
+                        if pending.contains(&cell.person_id) {
+                            *sort_name = None;
+                            cell.name = None;
+                        }
+                    }
+                }
+            }
+        }
         let mut sql = Sql::default();
         let campaign_arg = sql.arg(campaign.to_string());
         match as_of {
@@ -441,6 +457,14 @@ impl ReadModels {
         as_of: Option<DateTime<Utc>>,
     ) -> Result<Option<WallChart>, ProjectionError> {
         let key: ChartKey = (chapter, campaign, test, as_of);
+        // While a forgetting is committed but not projected, charts are built for each request and never
+        // kept: one kept from before the forgetting would still show the person (ADR 19).
+        let pending = self.pending_forgettings().await?;
+        if !pending.is_empty() {
+            return self
+                .build_wall_chart(chapter, campaign, test, as_of, &pending)
+                .await;
+        }
         let checkpoint = self.checkpoint(crate::apply::CAMPAIGNS).await?;
         if let Some(chart) = self.inner.charts.get(&key, checkpoint) {
             return Ok(Some(chart.as_ref().clone()));
@@ -452,7 +476,7 @@ impl ReadModels {
             return Ok(Some(chart.as_ref().clone()));
         }
         let chart = self
-            .build_wall_chart(chapter, campaign, test, as_of)
+            .build_wall_chart(chapter, campaign, test, as_of, &pending)
             .await?;
         if let Some(chart) = &chart {
             self.inner
@@ -468,6 +492,7 @@ impl ReadModels {
         campaign: CampaignId,
         test: Option<StructureTestId>,
         as_of: Option<DateTime<Utc>>,
+        pending: &HashSet<PersonId>,
     ) -> Result<Option<WallChart>, ProjectionError> {
         let Some(campaign_view) = self.campaign(chapter, campaign).await? else {
             return Ok(None);
@@ -479,7 +504,7 @@ impl ReadModels {
             },
             None => None,
         };
-        let data = self.load_chart_data(campaign, test, as_of).await?;
+        let data = self.load_chart_data(campaign, test, as_of, pending).await?;
         let subtree = subtrees(&data.units);
         let scope_units: Option<BTreeSet<UnitId>> = test_record.as_ref().and_then(|record| {
             (!record.scope.is_empty()).then(|| {

@@ -95,6 +95,10 @@ impl ReadModels {
                     .push((row.text("system")?, row.text("value")?));
             }
         }
+        // Nobody forgotten is matched on what the read models still hold of them (ADR 19).
+        for person in self.pending_forgettings().await? {
+            candidates.remove(&person.to_string());
+        }
         let mut candidates: Vec<ImportCandidate> = candidates.into_values().collect();
         candidates.sort_by(|a, b| a.person_id.cmp(&b.person_id));
         Ok(candidates)
@@ -111,7 +115,9 @@ impl ReadModels {
             .fetch(
                 "SELECT e.system, e.value FROM rm_person_external_ids e \
                  JOIN rm_people p ON p.person_id = e.person_id \
-                 WHERE e.person_id = $1 AND p.chapter_id = $2 ORDER BY e.system",
+                 WHERE e.person_id = $1 AND p.chapter_id = $2 \
+                 AND NOT EXISTS (SELECT 1 FROM forgotten_people f WHERE f.person_id = e.person_id) \
+                 ORDER BY e.system",
                 &args![person.to_string(), chapter.to_string()],
             )
             .await?;

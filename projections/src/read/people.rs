@@ -153,6 +153,13 @@ impl ReadModels {
                 "(p.organizer = {organizer} OR EXISTS (SELECT 1 FROM rm_person_units pu WHERE pu.person_id = p.person_id AND pu.unit_id IN ({units})))"
             ));
         }
+        // People forgotten in the log but not yet in the read models are in no list, and no search by
+        // name finds them, from the moment the forgetting commits (ADR 19).
+        let pending = self.pending_forgettings().await?;
+        if !pending.is_empty() {
+            let list = sql.list(pending.iter().map(ToString::to_string));
+            conditions.push(format!("p.person_id NOT IN ({list})"));
+        }
         let filter_sql = conditions.join(" AND ");
         let order = match sort {
             PeopleSort::FamilyNameAsc => "p.sort_name IS NULL, p.sort_name, p.person_id",

@@ -7,7 +7,7 @@ use super::sql::{
 };
 use super::views::{
     AssessmentView, ConnectionView, ContactPointView, OneOnOneView, PageRequest, PersonDetail,
-    StepView, TaskFilter, UnitLabel, MAX_PAGE_SIZE,
+    PersonStatusView, StepView, TaskFilter, UnitLabel, MAX_PAGE_SIZE,
 };
 use super::ReadModels;
 use crate::error::ProjectionError;
@@ -33,13 +33,18 @@ impl ReadModels {
             .db()
             .fetch_optional(
                 "SELECT person_id, campaign_id, name, status, merged_into, preferred_language, level, organizer, \
-                 follow_up FROM rm_people WHERE person_id = $1 AND chapter_id = $2",
+                 follow_up, CASE WHEN EXISTS (SELECT 1 FROM forgotten_people f \
+                 WHERE f.person_id = rm_people.person_id) THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END \
+                 AS forgotten \
+                 FROM rm_people WHERE person_id = $1 AND chapter_id = $2",
                 &args![id.clone(), chapter.to_string()],
             )
             .await?
         else {
             return Ok(None);
         };
+        // Forgotten in the log, whether or not the read models have caught up (ADR 19).
+        let forgotten = row.int("forgotten")? != 0;
         let mut detail = PersonDetail {
             person_id: person,
             campaign_id: campaign_id(&row, "campaign_id")?,
@@ -239,8 +244,8 @@ impl ReadModels {
         };
         let history_args = args![id.clone(), chapter.to_string(), until];
         let history = self.activity_rows(
-            "SELECT position, tx, chapter_id, campaign_id, actor, at, kind, person_id, task_id, test_id, summary \
-             FROM rm_activity WHERE person_id = $1 AND chapter_id = $2 AND at <= $3 ORDER BY tx, position",
+            "SELECT position, tx, chapter_id, campaign_id, actor, at, kind, person_id, task_id, test_id, summary, \
+             chapter_position FROM rm_activity WHERE person_id = $1 AND chapter_id = $2 AND at <= $3 ORDER BY tx, position",
             &history_args,
         );
         let (
@@ -273,6 +278,15 @@ impl ReadModels {
         detail.steps = steps;
         detail.tasks = tasks;
         detail.history = history;
+        if forgotten {
+            // The forgetting has committed: nothing personal is shown from that moment on, even while the
+            // read models still hold it (the projection clears it when it applies the forgetting).
+            detail.name = None;
+            detail.status = PersonStatusView::Forgotten;
+            for point in &mut detail.contact_points {
+                point.value = None;
+            }
+        }
         Ok(Some(detail))
     }
 

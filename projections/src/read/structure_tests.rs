@@ -63,8 +63,9 @@ impl ReadModels {
         else {
             return Ok(None);
         };
+        let pending = self.pending_forgettings().await?;
         let data = self
-            .load_chart_data(record.campaign_id, Some(test), as_of)
+            .load_chart_data(record.campaign_id, Some(test), as_of, &pending)
             .await?;
         let subtree = subtrees(&data.units);
         let scope: Option<BTreeSet<UnitId>> = (!record.scope.is_empty()).then(|| {

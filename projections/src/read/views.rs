@@ -432,7 +432,10 @@ pub struct StructureTestView {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityItem {
+    /// The event's place in the global order (for the server's own use: never shown to a chapter).
     pub position: Position,
+    /// The event's number in its chapter's own sequence (ADR 19): the position the chapter is shown.
+    pub chapter_position: u64,
     pub chapter_id: ChapterId,
     pub campaign_id: Option<CampaignId>,
     pub actor: UserId,

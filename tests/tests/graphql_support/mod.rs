@@ -137,6 +137,16 @@ impl TestApi {
         )
     }
 
+    /// Another process on the same database that runs no projections (as the command line is, or a server
+    /// whose runner is stopped): its own pool and key cache. `server` gives it a GraphQL API; each call
+    /// gives a new one, with its own memory of its callers' writes.
+    pub async fn process_without_projections(&self) -> (Arc<Groundwork>, ReadModels) {
+        let store = self.backend.store(&self.master_key).await;
+        let groundwork = Arc::new(Groundwork::with_store(store));
+        let read_models = ReadModels::new(groundwork.store());
+        (groundwork, read_models)
+    }
+
     /// Stops the projection runner after its current batch (dropping the `TestApi` kills it instead).
     pub async fn stop(mut self) {
         if let Some(runner) = self.runner.take() {
@@ -147,6 +157,17 @@ impl TestApi {
     /// POSTs a GraphQL request and returns the JSON answer (GraphQL answers 200 even with errors).
     pub async fn graphql(&self, query: &str, variables: Value) -> Answer {
         post_graphql(&self.router, query, variables).await
+    }
+
+    /// The development chapter's head as `logHead` shows it: the number of its newest event in its own
+    /// sequence (ADR 19).
+    pub async fn chapter_log_head(&self) -> i64 {
+        let answer = self.graphql("{ logHead { position } }", json!({})).await;
+        answer.data()["logHead"]["position"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap()
     }
 
     /// The newest position of the log: unchanged when a request changed nothing.
