@@ -361,6 +361,7 @@ impl<'a, R: AsyncBufRead + Unpin> ImportReader<'a, R> {
                     // The exact text, so the next export reproduces it byte for byte.
                     payload: line.payload.get().to_string(),
                     metadata: line.metadata.get().to_string(),
+                    subject_key: None,
                 })))
             }
             "end" => {
