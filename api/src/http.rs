@@ -140,6 +140,10 @@ struct AppState {
     answers: WallChartAnswers,
     accounts: Arc<Accounts>,
     schema: GroundworkSchema,
+    /// Each caller's newest write on this server (read-your-writes), shared with the schema.
+    writes: Arc<graphql::read_your_writes::LastWrites>,
+    /// How long a read waits for its caller's newest write to be projected.
+    read_your_write_wait: std::time::Duration,
     dev_identity: Option<Identity>,
     secure_cookies: bool,
     metrics_token: Option<SecretString>,
@@ -183,12 +187,17 @@ pub fn app_with_answers(
             },
         );
     let graphiql = options.graphql.graphiql;
-    let schema = graphql::schema(SchemaDeps {
-        groundwork: groundwork.clone(),
-        read_models: read_models.clone(),
-        accounts: accounts.clone(),
-        settings: options.graphql,
-    });
+    let read_your_write_wait = options.graphql.read_your_write_wait;
+    let writes = Arc::new(graphql::read_your_writes::LastWrites::default());
+    let schema = graphql::schema_with_writes(
+        SchemaDeps {
+            groundwork: groundwork.clone(),
+            read_models: read_models.clone(),
+            accounts: accounts.clone(),
+            settings: options.graphql,
+        },
+        writes.clone(),
+    );
     let files = Arc::new(options.web);
     let graphql_route = if graphiql {
         let files = files.clone();
@@ -214,6 +223,8 @@ pub fn app_with_answers(
             answers,
             accounts: accounts.clone(),
             schema,
+            writes,
+            read_your_write_wait,
             dev_identity: options.dev_identity,
             secure_cookies: options.secure_cookies,
             metrics_token: options.metrics_token,
@@ -447,6 +458,22 @@ async fn wall_chart_answer(
         // The resolver meets the same failure and reports it in GraphQL's shape.
         Err(_) => return execute(state, identity, request).await,
     };
+    // Read-your-writes (`graphql::read_your_writes`): the caller's newest write on this server is in the
+    // charts before an answer is found or built. Charts read only the `campaigns` projection's tables, so
+    // its checkpoint is what is waited for, and the wait comes before the turn to build: a caller waiting
+    // for its own write never holds up the others (the schema's extension would wait inside the turn, for
+    // every projection), and a kept answer never predates the caller's write.
+    if let Some(position) = state.writes.of(identity.chapter, identity.user) {
+        // Not caught up within the wait: the answer is what is projected, as everywhere else.
+        if let Err(error) = state
+            .read_models
+            .wait_for_charts(position, state.read_your_write_wait)
+            .await
+        {
+            tracing::warn!(%error, "waiting for the caller's last write failed");
+        }
+    }
+    let request = request.data(graphql::read_your_writes::AlreadyAwaited);
     let key = graphql::answers::key(&identity, &scope, body);
     match state.answers.lookup(&key).await {
         Ok((Some(answer), _)) => return graphql_answer(&answer, coding).await,

@@ -454,37 +454,69 @@ async fn listen(models: ReadModels, mut shutdown: watch::Receiver<bool>) {
     }
 }
 
-/// Makes sure the projection has a checkpoint row, locks it for this transaction and reads it; on
-/// PostgreSQL also the transaction's id (the row lock has given it one).
-async fn lock_checkpoint(
+/// A projection's checkpoint row, locked for the batch's transaction.
+struct Locked {
+    checkpoint: Position,
+    /// PostgreSQL: the transaction's id (the row lock has given it one).
+    xid: Option<i64>,
+    /// Whether any of the projection's events are quarantined (ADR 13): only then are the held streams read.
+    quarantined: bool,
+}
+
+/// Makes sure the projection has a checkpoint row, locks it for this transaction and reads it.
+async fn lock_checkpoint(tx: &mut Tx, projection: &str) -> Result<Locked, sqlx::Error> {
+    lock_checkpoint_row(tx, projection, false).await
+}
+
+/// As [`lock_checkpoint`]; `seen` says the row was there a moment ago, which spares the statement that
+/// creates it (unless it has gone meanwhile: a migration of another process may delete it). The lock, the
+/// checkpoint, the transaction id and whether anything is quarantined come in one round trip.
+async fn lock_checkpoint_row(
     tx: &mut Tx,
     projection: &str,
-) -> Result<(Position, Option<i64>), sqlx::Error> {
-    tx.execute(
-        "INSERT INTO projection_checkpoints (name, tx, position, updated_at) VALUES ($1, 0, 0, $2) \
-         ON CONFLICT (name) DO NOTHING",
-        &args![projection, Utc::now()],
-    )
-    .await?;
+    seen: bool,
+) -> Result<Locked, sqlx::Error> {
     let sql = match tx.kind() {
         BackendKind::Postgres => {
-            "SELECT tx, position, pg_current_xact_id()::text::bigint AS xid FROM projection_checkpoints \
-             WHERE name = $1 FOR UPDATE"
+            "SELECT tx, position, pg_current_xact_id()::text::bigint AS xid, \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM projection_quarantine q WHERE q.projection = $1) \
+             THEN 1 ELSE 0 END AS BIGINT) AS quarantined \
+             FROM projection_checkpoints WHERE name = $1 FOR UPDATE"
         }
         BackendKind::Sqlite => {
-            "SELECT tx, position, NULL AS xid FROM projection_checkpoints WHERE name = $1"
+            "SELECT tx, position, NULL AS xid, \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM projection_quarantine q WHERE q.projection = $1) \
+             THEN 1 ELSE 0 END AS BIGINT) AS quarantined \
+             FROM projection_checkpoints WHERE name = $1"
         }
     };
-    let row = tx.fetch_optional(sql, &args![projection]).await?;
+    let mut row = None;
+    if seen {
+        row = tx.fetch_optional(sql, &args![projection]).await?;
+    }
+    if row.is_none() {
+        tx.execute(
+            "INSERT INTO projection_checkpoints (name, tx, position, updated_at) VALUES ($1, 0, 0, $2) \
+             ON CONFLICT (name) DO NOTHING",
+            &args![projection, Utc::now()],
+        )
+        .await?;
+        row = tx.fetch_optional(sql, &args![projection]).await?;
+    }
     Ok(match row {
-        Some(row) => (
-            Position {
+        Some(row) => Locked {
+            checkpoint: Position {
                 tx: row.int("tx")?,
                 position: row.int("position")?,
             },
-            row.opt_int("xid")?,
-        ),
-        None => (Position::START, None),
+            xid: row.opt_int("xid")?,
+            quarantined: row.int("quarantined")? != 0,
+        },
+        None => Locked {
+            checkpoint: Position::START,
+            xid: None,
+            quarantined: true,
+        },
     })
 }
 
@@ -514,7 +546,10 @@ impl ReadModels {
         projection: &str,
         batch_size: u32,
     ) -> Result<usize, ProjectionError> {
-        // A cheap look without any lock first: most wake-ups of an idle runner end here.
+        // The batch is read before any lock is taken: most wake-ups of an idle runner end with this read,
+        // and a batch holds its checkpoint's lock (on SQLite the database's one writer, which commands
+        // wait for) only while it is applied. Once locked, the checkpoint must still be where the batch
+        // was read from; if another runner moved it meanwhile, the batch is read again under the lock.
         let unlocked = self
             .db()
             .fetch_optional(
@@ -522,45 +557,66 @@ impl ReadModels {
                 &args![projection],
             )
             .await?;
-        if let Some(row) = unlocked {
-            let checkpoint = Position {
+        let mut early = None;
+        if let Some(row) = &unlocked {
+            let from = Position {
                 tx: row.int("tx")?,
                 position: row.int("position")?,
             };
             let passing = self.batch_transactions().open();
-            if self
+            match self
                 .store()
-                .read_all_passing(checkpoint, 1, &passing)
-                .await?
-                .is_empty()
+                .read_all_passing(from, batch_size, &passing)
+                .await
             {
-                return Ok(0);
+                Ok(recorded) if recorded.is_empty() => return Ok(0),
+                Ok(recorded) => early = Some((from, recorded)),
+                Err(error) => {
+                    let error = ProjectionError::from(error);
+                    // An event that cannot be read: read again under the lock, which passes it over.
+                    if !quarantine::is_poison(&error) {
+                        return Err(error);
+                    }
+                }
             }
         }
+        // On SQLite the batch writes as the database's one writer: it queues for the store's writer turn
+        // as appends do (`Store::writer_turn`) and holds it until its commit.
+        let _turn = self.store().writer_turn().await;
         let mut tx = self.db().begin().await?;
-        let (checkpoint, id) = lock_checkpoint(&mut tx, projection).await?;
-        let _open = OpenBatch::register(self, id);
-        let passing = self.batch_transactions().open();
-        let recorded = match self
-            .store()
-            .read_all_passing(checkpoint, batch_size, &passing)
-            .await
-        {
-            Ok(recorded) => recorded,
-            Err(error) => {
-                let error = ProjectionError::from(error);
-                if !quarantine::is_poison(&error) {
-                    return Err(error);
+        let locked = lock_checkpoint_row(&mut tx, projection, unlocked.is_some()).await?;
+        let checkpoint = locked.checkpoint;
+        let _open = OpenBatch::register(self, locked.xid);
+        let recorded = match early {
+            Some((from, recorded)) if from == checkpoint => recorded,
+            _ => {
+                let passing = self.batch_transactions().open();
+                match self
+                    .store()
+                    .read_all_passing(checkpoint, batch_size, &passing)
+                    .await
+                {
+                    Ok(recorded) => recorded,
+                    Err(error) => {
+                        let error = ProjectionError::from(error);
+                        if !quarantine::is_poison(&error) {
+                            return Err(error);
+                        }
+                        return self
+                            .pass_unreadable(projection, tx, checkpoint, &passing, error)
+                            .await;
+                    }
                 }
-                return self
-                    .pass_unreadable(projection, tx, checkpoint, &passing, error)
-                    .await;
             }
         };
         let Some(last) = recorded.last().map(|event| event.position) else {
             return Ok(0);
         };
-        let mut held = quarantine::held_streams(&mut tx, projection).await?;
+        let mut held = if locked.quarantined {
+            quarantine::held_streams(&mut tx, projection).await?
+        } else {
+            std::collections::HashMap::new()
+        };
         let (envelopes, entries) = quarantine::sort_out(&recorded, &mut held);
         quarantine::record(&mut tx, projection, &entries, &mut held).await?;
         match self.commit_batch(projection, tx, &envelopes, last).await {
@@ -587,11 +643,11 @@ impl ReadModels {
         let mut passed = 0;
         for event in recorded {
             let mut tx = self.db().begin().await?;
-            let (checkpoint, id) = lock_checkpoint(&mut tx, projection).await?;
-            if checkpoint >= event.position {
+            let locked = lock_checkpoint(&mut tx, projection).await?;
+            if locked.checkpoint >= event.position {
                 continue;
             }
-            let _open = OpenBatch::register(self, id);
+            let _open = OpenBatch::register(self, locked.xid);
             let mut held = quarantine::held_streams(&mut tx, projection).await?;
             let (envelopes, entries) = quarantine::sort_out(std::slice::from_ref(event), &mut held);
             quarantine::record(&mut tx, projection, &entries, &mut held).await?;
@@ -602,7 +658,7 @@ impl ReadModels {
                 Ok(()) => quarantine::report(projection, &entries),
                 Err(error) if quarantine::is_poison(&error) => {
                     let mut tx = self.db().begin().await?;
-                    let (checkpoint, _) = lock_checkpoint(&mut tx, projection).await?;
+                    let checkpoint = lock_checkpoint(&mut tx, projection).await?.checkpoint;
                     if checkpoint < event.position {
                         let entries =
                             vec![quarantine::Entry::recorded(event, error.to_string(), None)];
@@ -713,13 +769,14 @@ impl ReadModels {
         envelopes: &[events::Envelope],
         last: Position,
     ) -> Result<bool, ProjectionError> {
+        let _turn = self.store().writer_turn().await;
         let mut tx = self.db().begin().await?;
-        let (checkpoint, id) = lock_checkpoint(&mut tx, projection).await?;
-        if checkpoint != from {
+        let locked = lock_checkpoint(&mut tx, projection).await?;
+        if locked.checkpoint != from {
             tx.rollback().await?;
             return Ok(false);
         }
-        let _open = OpenBatch::register(self, id);
+        let _open = OpenBatch::register(self, locked.xid);
         self.commit_batch(projection, tx, envelopes, last).await?;
         Ok(true)
     }
@@ -1059,6 +1116,31 @@ impl ReadModels {
             reached.push(position);
         }
         Ok(reached.into_iter().min().unwrap_or(Position::START))
+    }
+
+    /// Waits until the `campaigns` projection, whose tables are all a wall chart reads, has passed
+    /// `position`; as [`Self::wait_until`] for a reader of wall charts only. Returns `false` on timeout.
+    pub async fn wait_for_charts(
+        &self,
+        position: Position,
+        timeout: Duration,
+    ) -> Result<bool, ProjectionError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut projected = self.projected_signal();
+        loop {
+            if self.checkpoint(CAMPAIGNS).await? >= position {
+                return Ok(true);
+            }
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                return Ok(false);
+            }
+            let pause = (deadline - now).min(Duration::from_millis(25));
+            tokio::select! {
+                _ = projected.changed() => {}
+                _ = tokio::time::sleep(pause) => {}
+            }
+        }
     }
 
     /// Waits until every projection has passed `position` (a mutation's `Committed::position`), so the API

@@ -29,6 +29,9 @@ pub(crate) struct StoredRow {
     /// The event's number in its chapter's own sequence (ADR 19); `None` when its metadata names no chapter.
     /// Not exported: an import numbers the events again, in the same global order.
     pub chapter_position: Option<i64>,
+    /// Whether the data subject's key was still stored when the row was read, checked in the same
+    /// statement ([`SUBJECT_KEY`]); `None` when the statement did not ask or the row has no data subject.
+    pub subject_key: Option<bool>,
 }
 
 /// A snapshot row exactly as stored.
@@ -37,6 +40,8 @@ pub(crate) struct StoredSnapshot {
     pub version: i64,
     pub data_subject: Option<String>,
     pub state: String,
+    /// As [`StoredRow::subject_key`].
+    pub subject_key: Option<bool>,
 }
 
 /// A person key row exactly as stored.
@@ -109,6 +114,14 @@ pub(crate) const LOOKUP_BATCH: usize = 1_000;
 pub(crate) const EVENT_COLUMNS: &str =
     "position, tx_id, stream_type, stream_id, stream_version, event_type, \
      schema_version, data_subject, payload, metadata, recorded_at, chapter_position";
+
+/// A column saying whether the row's data subject still has a stored key (1 or 0; NULL without a data
+/// subject). Read in the same statement as the rows, it sees the keys as of the rows' own snapshot: a read
+/// that starts after a forgetting committed never finds the forgotten person's key, and the store needs no
+/// second round trip to check the keys it holds in memory (`Store::keys_for_reading`).
+pub(crate) const SUBJECT_KEY: &str = "CAST(CASE WHEN data_subject IS NULL THEN NULL \
+     WHEN EXISTS (SELECT 1 FROM person_keys k WHERE k.person_id = data_subject) THEN 1 ELSE 0 END \
+     AS BIGINT) AS subject_key";
 
 /// How many lines an import gathers per kind before it writes them (`Tx::insert_rows` splits them further
 /// where the backend needs it).
@@ -213,7 +226,15 @@ fn event_row(row: &AnyRow) -> Result<StoredRow, sqlx::Error> {
         metadata: row.text("metadata")?,
         recorded_at: row.time("recorded_at")?,
         chapter_position: row.opt_int("chapter_position")?,
+        subject_key: None,
     })
+}
+
+/// An event row read with its [`SUBJECT_KEY`] column.
+fn keyed_event_row(row: &AnyRow) -> Result<StoredRow, sqlx::Error> {
+    let mut stored = event_row(row)?;
+    stored.subject_key = row.opt_int("subject_key")?.map(|present| present != 0);
+    Ok(stored)
 }
 
 pub(crate) async fn stream_version(
@@ -230,6 +251,22 @@ pub(crate) async fn stream_version(
     .int("version")
 }
 
+/// Where a stream's newest event sits in the log (one probe at the end of the stream's unique index).
+pub(crate) async fn stream_head(
+    db: &Db,
+    stream_type: &str,
+    stream_id: &str,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    db.fetch_optional(
+        "SELECT tx_id, position FROM events WHERE stream_type = $1 AND stream_id = $2 \
+         ORDER BY stream_version DESC LIMIT 1",
+        &args![stream_type, stream_id],
+    )
+    .await?
+    .map(|row| Ok((row.int("tx_id")?, row.int("position")?)))
+    .transpose()
+}
+
 pub(crate) async fn read_all(
     db: &Db,
     after_tx: i64,
@@ -238,7 +275,7 @@ pub(crate) async fn read_all(
     not_appending: &[i64],
 ) -> Result<Vec<StoredRow>, sqlx::Error> {
     let sql = format!(
-        "SELECT {EVENT_COLUMNS} FROM events WHERE (tx_id, position) > ($1, $2) {} \
+        "SELECT {EVENT_COLUMNS}, {SUBJECT_KEY} FROM events WHERE (tx_id, position) > ($1, $2) {} \
          ORDER BY tx_id, position LIMIT $3",
         visible_filter(db.kind(), not_appending)
     );
@@ -249,7 +286,7 @@ pub(crate) async fn read_all(
     } else {
         db.fetch_once(&sql, &args).await?
     };
-    rows.iter().map(event_row).collect()
+    rows.iter().map(keyed_event_row).collect()
 }
 
 pub(crate) async fn head(db: &Db) -> Result<Option<(i64, i64)>, sqlx::Error> {
@@ -403,13 +440,13 @@ pub(crate) async fn read_stream(
     after_version: i64,
 ) -> Result<Vec<StoredRow>, sqlx::Error> {
     let sql = format!(
-        "SELECT {EVENT_COLUMNS} FROM events WHERE stream_type = $1 AND stream_id = $2 \
+        "SELECT {EVENT_COLUMNS}, {SUBJECT_KEY} FROM events WHERE stream_type = $1 AND stream_id = $2 \
          AND stream_version > $3 ORDER BY stream_version"
     );
     let rows = db
         .fetch(&sql, &args![stream_type, stream_id, after_version])
         .await?;
-    rows.iter().map(event_row).collect()
+    rows.iter().map(keyed_event_row).collect()
 }
 
 /// A stream's snapshot (of this format version, if newer than `after_version`) and the events after it (or
@@ -422,22 +459,25 @@ pub(crate) async fn load_latest(
     snapshot_version: i64,
     after_version: i64,
 ) -> Result<(Option<StoredSnapshot>, Vec<StoredRow>), sqlx::Error> {
+    let sql = format!(
+        "SELECT CAST(0 AS BIGINT) AS kind, CAST(-1 AS BIGINT) AS position, CAST(0 AS BIGINT) AS tx_id, \
+           stream_type, stream_id, version AS stream_version, '' AS event_type, \
+           CAST(0 AS BIGINT) AS schema_version, \
+           data_subject, state AS payload, '' AS metadata, taken_at AS recorded_at, \
+           CAST(NULL AS BIGINT) AS chapter_position, {SUBJECT_KEY} \
+         FROM snapshots WHERE stream_type = $1 AND stream_id = $2 AND snapshot_version = $3 \
+           AND version > $4 \
+         UNION ALL \
+         SELECT CAST(1 AS BIGINT), position, tx_id, stream_type, stream_id, stream_version, event_type, \
+           schema_version, data_subject, payload, metadata, recorded_at, chapter_position, {SUBJECT_KEY} \
+         FROM events WHERE stream_type = $1 AND stream_id = $2 AND stream_version > COALESCE( \
+           (SELECT version FROM snapshots \
+            WHERE stream_type = $1 AND stream_id = $2 AND snapshot_version = $3 AND version > $4), $4) \
+         ORDER BY kind, stream_version"
+    );
     let rows = db
         .fetch(
-            "SELECT CAST(0 AS BIGINT) AS kind, CAST(-1 AS BIGINT) AS position, CAST(0 AS BIGINT) AS tx_id, \
-               stream_type, stream_id, version AS stream_version, '' AS event_type, \
-               CAST(0 AS BIGINT) AS schema_version, \
-               data_subject, state AS payload, '' AS metadata, taken_at AS recorded_at, \
-               CAST(NULL AS BIGINT) AS chapter_position \
-             FROM snapshots WHERE stream_type = $1 AND stream_id = $2 AND snapshot_version = $3 \
-               AND version > $4 \
-             UNION ALL \
-             SELECT CAST(1 AS BIGINT), position, tx_id, stream_type, stream_id, stream_version, event_type, \
-               schema_version, data_subject, payload, metadata, recorded_at, chapter_position \
-             FROM events WHERE stream_type = $1 AND stream_id = $2 AND stream_version > COALESCE( \
-               (SELECT version FROM snapshots \
-                WHERE stream_type = $1 AND stream_id = $2 AND snapshot_version = $3 AND version > $4), $4) \
-             ORDER BY kind, stream_version",
+            &sql,
             &args![stream_type, stream_id, snapshot_version, after_version],
         )
         .await?;
@@ -449,9 +489,10 @@ pub(crate) async fn load_latest(
                 version: row.int("stream_version")?,
                 data_subject: row.opt_text("data_subject")?,
                 state: row.text("payload")?,
+                subject_key: row.opt_int("subject_key")?.map(|present| present != 0),
             });
         } else {
-            events.push(event_row(row)?);
+            events.push(keyed_event_row(row)?);
         }
     }
     Ok((snapshot, events))
@@ -754,13 +795,30 @@ pub(crate) async fn unfinished_forgettings(
     stream_type: &str,
     event_type: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
+    // The event type is written into the statement, not bound: only then can the planner prove that the
+    // partial index `events_forgettings` (`WHERE event_type = 'PersonForgotten'`) holds every row it wants,
+    // instead of reading every event of the stream type at each start (`stream_type || ''` keeps SQLite,
+    // which has no statistics on `events`, from choosing the stream index instead). It is a name from the
+    // code; anything else is refused rather than quoted.
+    if event_type.is_empty()
+        || !event_type
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return Err(sqlx::Error::Protocol(format!(
+            "event type {event_type:?} is not a plain name"
+        )));
+    }
     let rows = db
         .fetch(
-            "SELECT DISTINCT e.stream_id AS person_id FROM events e \
-             WHERE e.stream_type = $1 AND e.event_type = $2 AND e.data_subject = e.stream_id \
-             AND (EXISTS (SELECT 1 FROM person_keys k WHERE k.person_id = e.stream_id) \
-                  OR NOT EXISTS (SELECT 1 FROM forgotten_people f WHERE f.person_id = e.stream_id))",
-            &args![stream_type, event_type],
+            &format!(
+                "SELECT DISTINCT e.stream_id AS person_id FROM events e \
+                 WHERE e.event_type = '{event_type}' AND e.stream_type || '' = $1 \
+                 AND e.data_subject = e.stream_id \
+                 AND (EXISTS (SELECT 1 FROM person_keys k WHERE k.person_id = e.stream_id) \
+                      OR NOT EXISTS (SELECT 1 FROM forgotten_people f WHERE f.person_id = e.stream_id))"
+            ),
+            &args![stream_type],
         )
         .await?;
     rows.iter().map(|row| row.text("person_id")).collect()

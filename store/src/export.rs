@@ -363,6 +363,7 @@ impl<'a, R: AsyncBufRead + Unpin> ImportReader<'a, R> {
                     metadata: line.metadata.get().to_string(),
                     // Numbered again in the global order when the import finishes (ADR 19).
                     chapter_position: None,
+                    subject_key: None,
                 })))
             }
             "end" => {

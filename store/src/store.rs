@@ -156,9 +156,37 @@ pub(crate) fn metadata_text(metadata: &HashMap<String, String>) -> Result<String
     })
 }
 
-/// A stored JSON text to open: the text, its data subject (whose key opens its sealed values), and where it
-/// was read from (for an error message).
-type StoredText<'a> = (&'a str, Option<&'a str>, &'a (dyn Fn() -> String + Sync));
+/// A stored JSON text to open: the text, its data subject (whose key opens its sealed values), whether that
+/// key was still stored when the text was read, and where it was read from (for an error message).
+struct StoredText<'a> {
+    text: &'a str,
+    data_subject: Option<&'a str>,
+    /// Read in the same statement as the text (`backend::SUBJECT_KEY`); `None`: not known.
+    subject_key: Option<bool>,
+    location: TextLocation<'a>,
+}
+
+/// Where a stored text was read from, written out only for an error message.
+#[derive(Clone, Copy)]
+enum TextLocation<'a> {
+    Event(i64),
+    Snapshot {
+        stream_type: &'a str,
+        stream_id: &'a str,
+    },
+}
+
+impl TextLocation<'_> {
+    fn describe(self) -> String {
+        match self {
+            Self::Event(position) => format!("event at position {position}"),
+            Self::Snapshot {
+                stream_type,
+                stream_id,
+            } => format!("snapshot of {}", stream_name(stream_type, stream_id)),
+        }
+    }
+}
 
 impl Store {
     /// Connects to `sqlite://path` (the file is created if missing) or `postgres://…`. Does not migrate.
@@ -294,8 +322,11 @@ impl Store {
     }
 
     /// This process's turn to write on SQLite, which allows one writer at a time anyway (see
-    /// `sqlite_write_lock`); PostgreSQL takes concurrent writers.
-    pub(crate) async fn writer_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+    /// `sqlite_write_lock`); PostgreSQL takes concurrent writers. Whoever writes to the database in this
+    /// process (the projection runner too) takes it before `BEGIN IMMEDIATE`, so writers queue here and are
+    /// woken as soon as the turn is free, instead of meeting in SQLite's busy handler, which sleeps in steps
+    /// of up to 100 ms.
+    pub async fn writer_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
         match self.inner.db.kind() {
             BackendKind::Sqlite => Some(self.inner.sqlite_write_lock.lock().await),
             BackendKind::Postgres => None,
@@ -839,35 +870,53 @@ impl Store {
     }
 
     /// The keys that open the sealed values of `subjects` (`None` once destroyed), checked against the
-    /// database in one query. Another process (a server, the command line) may forget a person at any
-    /// moment: their key is gone from `person_keys` the moment the forgetting commits, so a key this process
-    /// holds in memory is used only while it is still stored, and a read that starts after the forgetting
-    /// committed never opens their data. A destroyed key is remembered: it never comes back.
+    /// database. Another process (a server, the command line) may forget a person at any moment: their key is
+    /// gone from `person_keys` the moment the forgetting commits, so a key this process holds in memory is
+    /// used only while it is still stored, and a read that starts after the forgetting committed never opens
+    /// their data. A destroyed key is remembered: it never comes back.
+    ///
+    /// `stored` says, for subjects whose rows were read with `backend::SUBJECT_KEY`, whether their key was
+    /// still stored in the very statement that read the rows: a key held in memory is then used without
+    /// asking again, and a missing one is known destroyed. Only the others are looked up (one query).
     async fn keys_for_reading(
         &self,
         subjects: &BTreeSet<Uuid>,
+        stored: &HashMap<Uuid, bool>,
     ) -> Result<HashMap<Uuid, Option<Arc<DataKey>>>, StoreError> {
         let mut keys = HashMap::with_capacity(subjects.len());
         let mut ask = Vec::new();
+        let mut destroyed = Vec::new();
         for person in subjects {
-            match self.cached_key(*person) {
-                Some(CachedKey::Forgotten) => {
+            match (self.cached_key(*person), stored.get(person).copied()) {
+                (Some(CachedKey::Forgotten), _) => {
                     keys.insert(*person, None);
+                }
+                // Their data is sealed, so they had a key: it was destroyed, for good.
+                (_, Some(false)) => {
+                    keys.insert(*person, None);
+                    destroyed.push(*person);
+                }
+                (Some(CachedKey::Present(key)), Some(true)) => {
+                    keys.insert(*person, Some(key));
                 }
                 _ => ask.push(person.to_string()),
             }
         }
-        if ask.is_empty() {
-            return Ok(keys);
-        }
-        let stored: HashMap<String, Vec<u8>> = backend::keys_among(&self.inner.db, &ask)
-            .await?
+        let found: HashMap<String, Vec<u8>> = if ask.is_empty() {
+            HashMap::new()
+        } else {
+            backend::keys_among(&self.inner.db, &ask)
+                .await?
+                .into_iter()
+                .collect()
+        };
+        let mut cache: Vec<(Uuid, CachedKey)> = destroyed
             .into_iter()
+            .map(|person| (person, CachedKey::Forgotten))
             .collect();
-        let mut cache = Vec::new();
         for person in ask {
             let id = parse_person(&person)?;
-            let entry = match stored.get(&person) {
+            let entry = match found.get(&person) {
                 Some(wrapped) => match self.cached_key(id) {
                     Some(CachedKey::Present(key)) => CachedKey::Present(key),
                     _ => CachedKey::Present(Arc::new(crypto::unwrap_key(
@@ -888,44 +937,53 @@ impl Store {
             );
             cache.push((id, entry));
         }
-        let mut cached = self
-            .inner
-            .keys
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        for (person, entry) in cache {
-            cached.insert(person, entry);
+        if !cache.is_empty() {
+            let mut cached = self
+                .inner
+                .keys
+                .write()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            for (person, entry) in cache {
+                cached.insert(person, entry);
+            }
         }
         Ok(keys)
     }
 
     /// Opens stored JSON texts (event payloads, snapshot states), each with its data subject, fetching
-    /// the keys of every subject that has sealed values in one query.
+    /// the keys of the subjects that have sealed values, where the read did not already check them, in one
+    /// query.
     async fn open_texts(&self, texts: Vec<StoredText<'_>>) -> Result<Vec<Value>, StoreError> {
         let mut parsed = Vec::with_capacity(texts.len());
         let mut subjects = BTreeSet::new();
-        for (text, data_subject, location) in texts {
-            let value: Value =
-                serde_json::from_str(text).map_err(|source| StoreError::Deserialize {
-                    what: location(),
+        let mut stored = HashMap::new();
+        for stored_text in texts {
+            let location = stored_text.location;
+            let value: Value = serde_json::from_str(stored_text.text).map_err(|source| {
+                StoreError::Deserialize {
+                    what: location.describe(),
                     source,
-                })?;
+                }
+            })?;
             let sealed = crypto::has_sealed(&value);
-            let subject = data_subject.map(parse_person).transpose()?;
+            let subject = stored_text.data_subject.map(parse_person).transpose()?;
             if sealed {
                 if let Some(person) = subject {
                     subjects.insert(person);
+                    if let Some(present) = stored_text.subject_key {
+                        stored.insert(person, present);
+                    }
                 }
             }
             parsed.push((value, sealed, subject, location));
         }
-        let keys = self.keys_for_reading(&subjects).await?;
+        let keys = self.keys_for_reading(&subjects, &stored).await?;
         let mut opened = Vec::with_capacity(parsed.len());
         for (mut value, sealed, subject, location) in parsed {
             if sealed {
                 let subject = subject
                     .map(|person| (person, keys.get(&person).and_then(|key| key.as_deref())));
-                crypto::open_json(&mut value, subject, location)?;
+                crypto::open_json(&mut value, subject, &|| location.describe())?;
             }
             opened.push(value);
         }
@@ -966,29 +1024,24 @@ impl Store {
         })
     }
 
-    /// Opens stored rows (and a snapshot's state with them), with one key look-up for all of them.
+    /// Opens stored rows (and a snapshot's state with them), with at most one key look-up for all of them.
     async fn open_rows_and(
         &self,
         rows: Vec<StoredRow>,
         snapshot: Option<StoredText<'_>>,
     ) -> Result<(Option<Value>, Vec<RecordedEvent>), StoreError> {
-        let locations: Vec<String> = rows
-            .iter()
-            .map(|row| format!("event at position {}", row.position))
-            .collect();
-        let location_fns: Vec<Box<dyn Fn() -> String + Send + Sync + '_>> = locations
-            .iter()
-            .map(|location| {
-                Box::new(move || location.clone()) as Box<dyn Fn() -> String + Send + Sync>
-            })
-            .collect();
         let mut texts: Vec<StoredText<'_>> = Vec::with_capacity(rows.len() + 1);
         let has_snapshot = snapshot.is_some();
         if let Some(snapshot) = snapshot {
             texts.push(snapshot);
         }
-        for (row, location) in rows.iter().zip(&location_fns) {
-            texts.push((&row.payload, row.data_subject.as_deref(), &**location));
+        for row in &rows {
+            texts.push(StoredText {
+                text: &row.payload,
+                data_subject: row.data_subject.as_deref(),
+                subject_key: row.subject_key,
+                location: TextLocation::Event(row.position),
+            });
         }
         let mut opened = self.open_texts(texts).await?.into_iter();
         let state = if has_snapshot { opened.next() } else { None };
@@ -1116,6 +1169,18 @@ impl Store {
             .map(|(tx, position, at)| (Position { tx, position }, at)))
     }
 
+    /// Where a stream's newest event sits in the log; `None` for a stream without events. One query,
+    /// nothing opened.
+    pub async fn stream_head(
+        &self,
+        stream_type: &str,
+        stream_id: &str,
+    ) -> Result<Option<Position>, StoreError> {
+        Ok(backend::stream_head(&self.inner.db, stream_type, stream_id)
+            .await?
+            .map(|(tx, position)| Position { tx, position }))
+    }
+
     /// The current version of a stream (0 if it has no events).
     pub async fn stream_version(
         &self,
@@ -1146,16 +1211,17 @@ impl Store {
             after,
         )
         .await?;
-        let location = || format!("snapshot of {}", stream_name(stream_type, stream_id));
         let (state, events) = self
             .open_rows_and(
                 rows,
-                stored.as_ref().map(|stored| {
-                    (
-                        stored.state.as_str(),
-                        stored.data_subject.as_deref(),
-                        &location as &(dyn Fn() -> String + Sync),
-                    )
+                stored.as_ref().map(|stored| StoredText {
+                    text: stored.state.as_str(),
+                    data_subject: stored.data_subject.as_deref(),
+                    subject_key: stored.subject_key,
+                    location: TextLocation::Snapshot {
+                        stream_type,
+                        stream_id,
+                    },
                 }),
             )
             .await?;

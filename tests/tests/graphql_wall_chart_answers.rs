@@ -1,10 +1,12 @@
 //! Wall-chart answers kept in memory (`api::graphql::answers`), on every backend, over the HTTP surface: a
-//! write shows in the next answer, callers who may see different things never share one, a forgotten
-//! person's name leaves them, and errors still come back (and are never kept).
+//! write shows in the next answer, a caller's own write is waited for before a kept answer is used, callers who
+//! may see different things never share one, a forgotten person's name leaves them, and errors still come back
+//! (and are never kept).
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 use crate::graphql_support::{post_graphql, TestApi};
 use api::access::{Identity, Role, Scope, Via};
+use api::graphql::GraphqlSettings;
 use api::http::ApiOptions;
 use axum::Router;
 use serde_json::{json, Value};
@@ -12,6 +14,7 @@ use tests::{backend_tests, TestBackend};
 
 backend_tests!(
     a_write_shows_in_the_next_wall_chart,
+    a_callers_own_write_is_waited_for_before_a_kept_answer,
     callers_with_another_scope_never_share_an_answer,
     a_forgotten_persons_name_leaves_the_kept_answers,
     errors_still_come_back_and_are_not_kept,
@@ -84,6 +87,55 @@ async fn a_write_shows_in_the_next_wall_chart(backend: TestBackend) {
     let later = api.graphql(CHART, json!({"c": campaign})).await;
     assert_eq!(later.data()["wallChart"]["totals"]["people"], 2);
     assert!(later.0.to_string().contains(&ben) || later.0.to_string().contains("Ben Okafor"));
+    api.stop().await;
+}
+
+async fn a_callers_own_write_is_waited_for_before_a_kept_answer(backend: TestBackend) {
+    let mut api = TestApi::start(backend).await;
+    let (campaign, ana) = campaign_with_ana(&api).await;
+    let wait = std::time::Duration::from_millis(300);
+    let router = api.with_other_options(ApiOptions {
+        graphql: GraphqlSettings {
+            read_your_write_wait: wait,
+            ..GraphqlSettings::default()
+        },
+        ..ApiOptions::development()
+    });
+    let kept = post_graphql(&router, CHART, json!({"c": campaign})).await;
+    assert_eq!(
+        unplaced(kept.data()),
+        &json!([{"name": "Ana Rivera", "level": 3}])
+    );
+    // The projection stops, as one far behind under load would be, and the caller writes.
+    api.runner.take().unwrap().stop().await;
+    post_graphql(
+        &router,
+        "mutation($p: ID!) { assessPerson(input: {personId: $p, level: 1}) { id version } }",
+        json!({"p": ana}),
+    )
+    .await
+    .data();
+    // The kept answer is not handed out at once: the caller's next chart waits for their write (up to the
+    // wait, then answers with what is projected, as every read does).
+    let asked = std::time::Instant::now();
+    let waited = post_graphql(&router, CHART, json!({"c": campaign})).await;
+    assert!(
+        asked.elapsed() >= wait,
+        "answered after {:?} without the write projected",
+        asked.elapsed()
+    );
+    assert_eq!(
+        unplaced(waited.data()),
+        &json!([{"name": "Ana Rivera", "level": 3}])
+    );
+    // Once it is projected, the caller's chart shows it.
+    api.runner = Some(api.read_models.start(projections::RunnerOptions::default()));
+    projected(&api).await;
+    let shown = post_graphql(&router, CHART, json!({"c": campaign})).await;
+    assert_eq!(
+        unplaced(shown.data()),
+        &json!([{"name": "Ana Rivera", "level": 1}])
+    );
     api.stop().await;
 }
 

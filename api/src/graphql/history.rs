@@ -185,22 +185,6 @@ impl Names<'_> {
     }
 }
 
-/// Whether the campaign's newest event comes after `at` in the log (one event read).
-async fn campaign_changed_since(
-    access: &ReadAccess<'_>,
-    campaign: CampaignId,
-    at: Position,
-) -> Result<bool, ApiError> {
-    let stream = campaign.to_string();
-    let kind = <Campaign as cqrs_es::Aggregate>::TYPE;
-    let version = access.store().stream_version(kind, &stream).await?;
-    let newest = access
-        .store()
-        .read_stream(kind, &stream, version.saturating_sub(1))
-        .await?;
-    Ok(newest.last().is_some_and(|event| event.position > at))
-}
-
 /// The events of `replay` before `at` in the log.
 fn as_of<E>(replay: &[(Position, E)], at: Position) -> &[(Position, E)] {
     &replay[..replay.partition_point(|(position, _)| *position < at)]
@@ -496,10 +480,32 @@ pub(super) async fn in_words(
     if history.is_empty() {
         return Ok(history);
     }
-    let members = access
-        .store()
-        .members_of_chapter(&access.chapter().to_string())
-        .await?
+    // The four reads do not depend on each other: they go out together (the history is one field of a
+    // person whose other parts are read meanwhile, so its chain of round trips is the person's latency).
+    let chapter = access.chapter().to_string();
+    let person_stream = person.to_string();
+    let campaign_stream = campaign.to_string();
+    let (members, recorded, campaign_head, campaign_now) = tokio::try_join!(
+        async { Ok::<_, ApiError>(access.store().members_of_chapter(&chapter).await?) },
+        async {
+            Ok::<_, ApiError>(
+                access
+                    .store()
+                    .read_stream(<Person as cqrs_es::Aggregate>::TYPE, &person_stream, 0)
+                    .await?,
+            )
+        },
+        async {
+            Ok::<_, ApiError>(
+                access
+                    .store()
+                    .stream_head(<Campaign as cqrs_es::Aggregate>::TYPE, &campaign_stream)
+                    .await?,
+            )
+        },
+        super::fields::campaign(access, campaign),
+    )?;
+    let members = members
         .into_iter()
         .filter_map(|(membership, user)| {
             UserId::parse(&membership.user_id)
@@ -515,23 +521,19 @@ pub(super) async fn in_words(
         .enumerate()
         .map(|(index, item)| (item.position.clone(), index))
         .collect();
-    let recorded = access
-        .store()
-        .read_stream(<Person as cqrs_es::Aggregate>::TYPE, &person.to_string(), 0)
-        .await?;
     let first_entry = recorded
         .iter()
         .find(|event| wanted.contains_key(&chapter_number(event)))
         .map_or(Position::START, |event| event.position);
-    // The campaign as it was at each entry: its stream is replayed alongside the person's — unless it has
-    // not changed since the first entry, when today's campaign (cached) is the campaign of every entry.
-    let (campaign_now, campaign_events) =
-        if campaign_changed_since(access, campaign, first_entry).await? {
-            let events = replay::<Campaign>(access, &campaign.to_string()).await?;
-            (Campaign::default(), events)
-        } else {
-            (super::fields::campaign(access, campaign).await?, Vec::new())
-        };
+    // The campaign as it was at each entry: its stream is replayed alongside the person's — unless its
+    // newest event comes before the first entry, when today's campaign (cached) is the campaign of every
+    // entry.
+    let (campaign_now, campaign_events) = if campaign_head.is_some_and(|head| head > first_entry) {
+        let events = replay::<Campaign>(access, &campaign_stream).await?;
+        (Campaign::default(), events)
+    } else {
+        (campaign_now, Vec::new())
+    };
     let mut campaign_applied = 0;
     let mut names = Names {
         access,

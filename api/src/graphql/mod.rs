@@ -16,7 +16,7 @@ pub mod parse;
 mod person;
 mod query;
 mod read;
-mod read_your_writes;
+pub mod read_your_writes;
 mod sensitive;
 mod structure_test;
 mod subscription;
@@ -155,7 +155,15 @@ pub struct SchemaDeps {
 
 /// Builds the schema: roots, the boundary extension (error codes), one tracing span per resolver, limits.
 pub fn schema(deps: SchemaDeps) -> GroundworkSchema {
-    let writes = Arc::new(read_your_writes::LastWrites::default());
+    schema_with_writes(deps, Arc::new(read_your_writes::LastWrites::default()))
+}
+
+/// [`schema`], recording each caller's newest write in `writes`, which the HTTP layer reads too (a kept
+/// wall-chart answer is found without running the schema, after waiting for the caller's write itself).
+pub fn schema_with_writes(
+    deps: SchemaDeps,
+    writes: Arc<read_your_writes::LastWrites>,
+) -> GroundworkSchema {
     let builder = builder(&deps.settings)
         .extension(read_your_writes::ReadYourWrites {
             writes: writes.clone(),

@@ -40,6 +40,12 @@ impl LastWrites {
     }
 }
 
+/// Request data saying that the caller's last write was already waited for (by the HTTP layer, for a
+/// request made only of wall charts, which read only the `campaigns` projection's tables): the extension
+/// does not wait again.
+#[derive(Debug, Clone, Copy)]
+pub struct AlreadyAwaited;
+
 /// The schema extension that makes a query wait for its caller's last write.
 pub struct ReadYourWrites {
     pub writes: Arc<LastWrites>,
@@ -72,7 +78,7 @@ impl Extension for ReadYourWrites {
             .operations
             .iter()
             .any(|(_, operation)| operation.node.ty == OperationType::Query);
-        if reads {
+        if reads && ctx.data_opt::<AlreadyAwaited>().is_none() {
             if let Some(identity) = ctx.data_opt::<Identity>() {
                 if let Some(position) = self.writes.of(identity.chapter, identity.user) {
                     // Not caught up within the wait: the query answers with what is projected, as a

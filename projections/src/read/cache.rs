@@ -164,7 +164,7 @@ impl ReadModels {
     }
 
     /// Where a projection's checkpoint stands (the start if it has none yet).
-    pub(super) async fn checkpoint(&self, projection: &str) -> Result<Position, ProjectionError> {
+    pub(crate) async fn checkpoint(&self, projection: &str) -> Result<Position, ProjectionError> {
         Ok(
             match self
                 .db()
