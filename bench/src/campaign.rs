@@ -46,8 +46,8 @@ const ISSUES: &[&str] = &["Staffing", "Pay", "Scheduling", "Safety", "Respect"];
 /// How far back the synthetic history starts.
 pub const HISTORY_DAYS: i64 = 60;
 
-/// What was built, for the measurements that follow.
-#[derive(Debug, Clone)]
+/// What was built, for the measurements that follow (kept beside a kept campaign, `--campaign-dir`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct World {
     pub campaign: CampaignId,
     pub structure_test: StructureTestId,
@@ -67,7 +67,7 @@ pub struct World {
 }
 
 /// The import of the base population: how many, and how long until committed and until projected.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ImportFigures {
     pub people: usize,
     /// Each import transaction's time (one batch of `IMPORT_BATCH` people).
@@ -78,7 +78,7 @@ pub struct ImportFigures {
 }
 
 /// The history commands after the import.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct HistoryFigures {
     /// Each command's latency.
     pub latency: crate::figures::Samples,
@@ -87,6 +87,60 @@ pub struct HistoryFigures {
     pub elapsed: std::time::Duration,
     /// How many people got a history.
     pub people: usize,
+}
+
+/// The file beside a kept campaign's `bench.db` (`--campaign-dir`).
+const KEPT_WORLD_FILE: &str = "world.json";
+
+/// A kept campaign's description: what was built, and the master key its sealed data was written with (a
+/// key of the bench's synthetic data only).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct KeptWorld {
+    master_key: String,
+    world: World,
+}
+
+/// Writes what was built next to the campaign's database in `dir`, for later runs to reuse.
+pub fn keep(dir: &std::path::Path, key: &store::MasterKey, world: &World) -> anyhow::Result<()> {
+    use secrecy::ExposeSecret as _;
+    let kept = KeptWorld {
+        master_key: key.to_base64().expose_secret().to_string(),
+        world: world.clone(),
+    };
+    let path = dir.join(KEPT_WORLD_FILE);
+    std::fs::write(&path, serde_json::to_vec(&kept)?)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The campaign kept in `dir` by an earlier run, if there is one; it must have `people` people.
+pub fn load_kept(
+    dir: &std::path::Path,
+    people: usize,
+) -> anyhow::Result<Option<(store::MasterKey, World)>> {
+    let path = dir.join(KEPT_WORLD_FILE);
+    if !path.exists() {
+        if dir.join("bench.db").exists() {
+            anyhow::bail!(
+                "{} holds a bench.db without {KEPT_WORLD_FILE} (a build that did not finish?): remove it",
+                dir.display()
+            );
+        }
+        return Ok(None);
+    }
+    let text = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let kept: KeptWorld = serde_json::from_slice(&text)
+        .with_context(|| format!("{} is not a kept campaign", path.display()))?;
+    if kept.world.people.len() != people {
+        anyhow::bail!(
+            "the campaign kept in {} has {} people, not {people}",
+            dir.display(),
+            kept.world.people.len()
+        );
+    }
+    Ok(Some((
+        store::MasterKey::from_base64(&kept.master_key)?,
+        kept.world,
+    )))
 }
 
 /// The campaign's fields, shared by the people builders.

@@ -65,6 +65,18 @@ impl FreshDatabase {
         }
     }
 
+    /// The SQLite database `bench.db` in `dir` (created if missing), kept after the run (`--campaign-dir`).
+    pub fn in_directory(dir: &std::path::Path) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the directory {}", dir.display()))?;
+        Ok(Self {
+            url: format!("sqlite://{}", dir.join("bench.db").display()),
+            server_url: None,
+            postgres_name: None,
+            _sqlite_dir: None,
+        })
+    }
+
     /// Leaves the database where it is, for looking into it after the run (`--keep-database`): its URL goes
     /// to standard error.
     pub fn keep(mut self) {

@@ -57,6 +57,11 @@ struct Cli {
     /// Leave the database in place after the run (its URL goes to standard error), to look into it.
     #[arg(long)]
     keep_database: bool,
+    /// SQLite only: build the campaign in this directory and keep it there, or reuse the campaign an
+    /// earlier run built there (`bench.db` beside `world.json`, which also holds the bench's master key).
+    /// A reused campaign skips the build; its bulk-load rows are the figures of the run that built it.
+    #[arg(long)]
+    campaign_dir: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -177,12 +182,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     } else {
         format!("--size {}", plan.people)
     });
+    if cli.campaign_dir.is_some() && backends != [BackendChoice::Sqlite] {
+        anyhow::bail!("--campaign-dir keeps a SQLite campaign: use it with --backend sqlite");
+    }
     let mut reports = Vec::new();
     for backend in backends {
         let started = Instant::now();
         eprintln!("groundwork-bench: {} …", backend.name());
-        let database = FreshDatabase::create(backend, &cli.postgres).await?;
-        let outcome = run_backend(&database.url, &plan).await;
+        let database = match &cli.campaign_dir {
+            Some(dir) => FreshDatabase::in_directory(dir)?,
+            None => FreshDatabase::create(backend, &cli.postgres).await?,
+        };
+        let outcome = run_backend(&database.url, &plan, cli.campaign_dir.as_deref()).await;
         if cli.keep_database {
             database.keep();
         } else {
@@ -208,9 +219,20 @@ fn log(step: &str) {
     eprintln!("groundwork-bench:   {step}");
 }
 
-/// Every figure of one backend, on one fresh database.
-async fn run_backend(url: &str, plan: &Plan) -> anyhow::Result<Vec<Row>> {
-    let key = MasterKey::generate();
+/// Every figure of one backend, on one fresh database (or on the campaign kept in `campaign_dir`).
+async fn run_backend(
+    url: &str,
+    plan: &Plan,
+    campaign_dir: Option<&std::path::Path>,
+) -> anyhow::Result<Vec<Row>> {
+    let kept = match campaign_dir {
+        Some(dir) => campaign::load_kept(dir, plan.people)?,
+        None => None,
+    };
+    let key = match &kept {
+        Some((key, _)) => key.clone(),
+        None => MasterKey::generate(),
+    };
     let options = StoreOptions {
         max_connections: 24,
         ..StoreOptions::default()
@@ -251,7 +273,22 @@ async fn run_backend(url: &str, plan: &Plan) -> anyhow::Result<Vec<Row>> {
     // 4. Bulk load through the import path, fully projected; then histories through the commands.
     log("bulk load (importing the people, then their histories through the commands)");
     let runner = read_models.start(RunnerOptions::default());
-    let world = campaign::build(&groundwork, &read_models, plan.people, 8).await?;
+    let (world, build_note) = match kept {
+        Some((_, world)) => {
+            log("reusing the campaign kept in --campaign-dir");
+            (
+                world,
+                "; measured when the kept campaign was built, not in this run",
+            )
+        }
+        None => {
+            let world = campaign::build(&groundwork, &read_models, plan.people, 8).await?;
+            if let Some(dir) = campaign_dir {
+                campaign::keep(dir, &key, &world)?;
+            }
+            (world, "")
+        }
+    };
     let import = &world.import;
     let import_events = Rate::new(import.events as f64, import.projected, "events");
     rows.push(
@@ -266,7 +303,7 @@ async fn run_backend(url: &str, plan: &Plan) -> anyhow::Result<Vec<Row>> {
             .note(format!(
                 "{:.0} events/s; {} people, {} events in transactions of {} people (latency per \
                  transaction); {:.2} s to commit + {:.2} s until the read models show everyone \
-                 ({:.0} people/s committed)",
+                 ({:.0} people/s committed){build_note}",
                 import_events.per_second,
                 import.people,
                 import.events,
@@ -284,7 +321,7 @@ async fn run_backend(url: &str, plan: &Plan) -> anyhow::Result<Vec<Row>> {
             .latency(&history.latency)
             .note(format!(
                 "{} commands, {} events (1:1s, structure-test steps, tasks) for {} people; {} units in \
-                 4 levels; {} commands and {} events in the whole build",
+                 4 levels; {} commands and {} events in the whole build{build_note}",
                 history.commands,
                 history.events,
                 history.people,

@@ -222,6 +222,38 @@ impl Db {
         })
     }
 
+    /// As [`Db::fetch`], turning each row into a `T` as it arrives instead of holding every row first. For
+    /// reads of a whole campaign (the wall chart's 100,000 people): on SQLite a held row is a copy of each of
+    /// its values, made by SQLite's own allocator (the C library's, not the process's), so a read held whole
+    /// cost several times the memory of what is made of it, and left it scattered where it was freed.
+    pub async fn fetch_map<T, E>(
+        &self,
+        sql: &str,
+        args: &[Arg],
+        mut each: impl FnMut(&AnyRow) -> Result<T, E>,
+    ) -> Result<Vec<T>, E>
+    where
+        E: From<sqlx::Error>,
+    {
+        use futures::TryStreamExt as _;
+        let mut made = Vec::new();
+        match self {
+            Db::Sqlite(pool) => {
+                let mut rows = bind_sqlite(sqlx::query(sql), args).fetch(pool);
+                while let Some(row) = rows.try_next().await? {
+                    made.push(each(&AnyRow::Sqlite(row))?);
+                }
+            }
+            Db::Postgres(pool) => {
+                let mut rows = bind_postgres(sqlx::query(sql), args).fetch(pool);
+                while let Some(row) = rows.try_next().await? {
+                    made.push(each(&AnyRow::Postgres(row))?);
+                }
+            }
+        }
+        Ok(made)
+    }
+
     /// As [`Db::fetch`], for a statement whose text is used once (it names values in the text): it is not
     /// kept prepared on the connection, where it would only push useful statements out of the cache.
     pub async fn fetch_once(&self, sql: &str, args: &[Arg]) -> Result<Vec<AnyRow>, sqlx::Error> {

@@ -297,13 +297,11 @@ impl ReadModels {
         };
         // Each cell with its order: family name then given name, folded, as it was at the moment (the
         // forgotten, whose names are gone, last).
+        // Rows become cells as they arrive (`fetch_map`): a campaign's rows are never held all at once.
         let mut people = self
             .db()
-            .fetch(&sql.text, &sql.args)
-            .await?
-            .iter()
-            .map(|row| {
-                Ok((
+            .fetch_map(&sql.text, &sql.args, |row| {
+                Ok::<_, ProjectionError>((
                     row.opt_text("sort_name")?,
                     PersonCell {
                         person_id: person_id(row, "person_id")?,
@@ -316,7 +314,7 @@ impl ReadModels {
                     },
                 ))
             })
-            .collect::<Result<Vec<_>, ProjectionError>>()?;
+            .await?;
         // People forgotten in the log but not yet in the read models (ADR 19): gone from the live chart, and
         // nameless at every moment, as they will be once the forgetting is projected.
         if !pending.is_empty() {
@@ -348,11 +346,10 @@ impl ReadModels {
         };
         let memberships = self
             .db()
-            .fetch(&sql.text, &sql.args)
-            .await?
-            .iter()
-            .map(|row| Ok((person_id(row, "person_id")?, unit_id(row, "unit_id")?)))
-            .collect::<Result<Vec<_>, ProjectionError>>()?;
+            .fetch_map(&sql.text, &sql.args, |row| {
+                Ok::<_, ProjectionError>((person_id(row, "person_id")?, unit_id(row, "unit_id")?))
+            })
+            .await?;
         let mut steps = HashMap::new();
         if let Some(test) = test {
             let mut sql = Sql::default();
@@ -369,9 +366,14 @@ impl ReadModels {
                     ))
                 }
             };
-            for row in self.db().fetch(&sql.text, &sql.args).await? {
-                steps.insert(person_id(&row, "person_id")?, stored(&row, "step")?);
-            }
+            steps = self
+                .db()
+                .fetch_map(&sql.text, &sql.args, |row| {
+                    Ok::<_, ProjectionError>((person_id(row, "person_id")?, stored(row, "step")?))
+                })
+                .await?
+                .into_iter()
+                .collect();
         }
         // When each person was last contacted: their latest 1:1, among those logged by the moment (a 1:1
         // logged later is not on that day's chart, as `person` cuts them). One grouped read per chart.
@@ -390,10 +392,14 @@ impl ReadModels {
                 ))
             }
         };
-        let mut contacts = HashMap::new();
-        for row in self.db().fetch(&sql.text, &sql.args).await? {
-            contacts.insert(person_id(&row, "person_id")?, row.time("last_contact")?);
-        }
+        let contacts: HashMap<PersonId, DateTime<Utc>> = self
+            .db()
+            .fetch_map(&sql.text, &sql.args, |row| {
+                Ok::<_, ProjectionError>((person_id(row, "person_id")?, row.time("last_contact")?))
+            })
+            .await?
+            .into_iter()
+            .collect();
         for (_, person) in &mut people {
             person.step = steps.get(&person.person_id).copied();
             person.last_contact =
@@ -421,19 +427,22 @@ impl ReadModels {
         ));
         let active: BTreeSet<PersonId> = people.iter().map(|person| person.person_id).collect();
         let mut led = BTreeSet::new();
-        for row in self.db().fetch(&sql.text, &sql.args).await? {
-            if !super::organizes(&row.text("kind")?) {
-                continue;
-            }
-            let leader = person_id(&row, "person_id")?;
-            // A target that is not a person id cannot be one of the chart's people.
-            let Ok(target) = PersonId::parse(&row.text("target_id")?) else {
-                continue;
-            };
-            if leader != target && active.contains(&leader) {
-                led.insert(target);
-            }
-        }
+        self.db()
+            .fetch_map(&sql.text, &sql.args, |row| {
+                if !super::organizes(&row.text("kind")?) {
+                    return Ok::<_, ProjectionError>(());
+                }
+                let leader = person_id(row, "person_id")?;
+                // A target that is not a person id cannot be one of the chart's people.
+                let Ok(target) = PersonId::parse(&row.text("target_id")?) else {
+                    return Ok(());
+                };
+                if leader != target && active.contains(&leader) {
+                    led.insert(target);
+                }
+                Ok(())
+            })
+            .await?;
         Ok(ChartData {
             units,
             people,
