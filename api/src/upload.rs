@@ -86,7 +86,11 @@ pub fn parse_upload_limit(text: &str) -> Result<usize, String> {
         "" | "b" | "bytes" => 1,
         "kib" => 1024,
         "mib" => 1024 * 1024,
-        _ => return Err(format!("`{text}` is not a size: write bytes, or KiB or MiB (`64MiB`)")),
+        _ => {
+            return Err(format!(
+                "`{text}` is not a size: write bytes, or KiB or MiB (`64MiB`)"
+            ))
+        }
     };
     let bytes = number
         .parse::<usize>()
@@ -124,7 +128,8 @@ pub async fn receive(
     let limits = multer::SizeLimit::new()
         // The parts' own limits, and room for the boundaries and part headers between them.
         .whole_stream(
-            (max_upload_bytes * MAX_FILES + max_operations_bytes + MAX_MAP_BYTES + 16 * 1024) as u64,
+            (max_upload_bytes * MAX_FILES + max_operations_bytes + MAX_MAP_BYTES + 16 * 1024)
+                as u64,
         )
         .per_field(max_upload_bytes as u64)
         .for_field("operations", max_operations_bytes as u64)
@@ -176,18 +181,18 @@ pub async fn receive(
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(error @ (multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. })) => {
-                return Err(too_large(error, &map))
-            }
+            Err(
+                error @ (multer::Error::FieldSizeExceeded { .. }
+                | multer::Error::StreamSizeExceeded { .. }),
+            ) => return Err(too_large(error, &map)),
             Err(error) => return Err(malformed(&error)),
         };
         let name = field.name().unwrap_or_default().to_string();
         match name.as_str() {
             "operations" => {
                 let bytes = field.bytes().await.map_err(|error| match error {
-                    multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. } => {
-                        too_large(error, &map)
-                    }
+                    multer::Error::FieldSizeExceeded { .. }
+                    | multer::Error::StreamSizeExceeded { .. } => too_large(error, &map),
                     other => malformed(&other),
                 })?;
                 operations = Some(serde_json::from_slice(&bytes).map_err(|error| {
@@ -199,9 +204,8 @@ pub async fn receive(
             }
             "map" => {
                 let bytes = field.bytes().await.map_err(|error| match error {
-                    multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. } => {
-                        too_large(error, &map)
-                    }
+                    multer::Error::FieldSizeExceeded { .. }
+                    | multer::Error::StreamSizeExceeded { .. } => too_large(error, &map),
                     other => malformed(&other),
                 })?;
                 map = Some(serde_json::from_slice(&bytes).map_err(|_| {
@@ -266,9 +270,8 @@ pub async fn receive(
             }
         }
     }
-    let mut request = operations.ok_or_else(|| {
-        Refused::bad(None, "a multipart request needs an operations part")
-    })?;
+    let mut request = operations
+        .ok_or_else(|| Refused::bad(None, "a multipart request needs an operations part"))?;
     let mut map = map.ok_or_else(|| Refused::bad(None, "a multipart request needs a map part"))?;
     for (name, upload) in files {
         let Some(paths) = map.remove(&name) else {

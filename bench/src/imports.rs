@@ -217,7 +217,11 @@ fn mib(bytes: u64) -> f64 {
 }
 
 /// GraphQL over one connection: the answer's `data`, or the errors as a failure.
-async fn graphql(connection: &mut HttpConnection, query: &str, variables: Value) -> anyhow::Result<Value> {
+async fn graphql(
+    connection: &mut HttpConnection,
+    query: &str,
+    variables: Value,
+) -> anyhow::Result<Value> {
     let body = serde_json::to_vec(&json!({"query": query, "variables": variables}))?;
     let answer = connection.post_json("/graphql", &body).await?;
     let value: Value = serde_json::from_slice(&answer.decoded()?)
@@ -283,7 +287,9 @@ pub async fn measure(
         file_bytes as f64 / rows.max(1) as f64
     )));
 
-    crate::log(&format!("import through GraphQL: {rows} rows, {file_mib:.1} MiB"));
+    crate::log(&format!(
+        "import through GraphQL: {rows} rows, {file_mib:.1} MiB"
+    ));
     match import_through_graphql(&server, &through_graphql, &graphql_file, rows).await {
         Ok(done) => {
             let whole = done.upload + done.preview + done.commit;
@@ -336,8 +342,14 @@ pub async fn measure(
 
     crate::log(&format!("import on the command line: {rows} rows"));
     let (server_peak_before_cli, _) = server.memory()?;
-    match import_on_the_command_line(groundwork_binary, database_url, key, &through_cli, &cli_file)
-        .await
+    match import_on_the_command_line(
+        groundwork_binary,
+        database_url,
+        key,
+        &through_cli,
+        &cli_file,
+    )
+    .await
     {
         Ok(done) => {
             let rate = Rate::new(rows as f64, done.elapsed, "rows");
@@ -409,7 +421,8 @@ const PREVIEW: &str = "mutation($id: ID!) {
 const COMMIT: &str = "mutation($id: ID!) {
   commitImport(input: { importId: $id }) { totals { rows create error } events }
 }";
-const PROGRESS: &str = "query($id: ID!) { import(id: $id) { state progress { rowsDone rowsTotal } } }";
+const PROGRESS: &str =
+    "query($id: ID!) { import(id: $id) { state progress { rowsDone rowsTotal } } }";
 
 /// Samples a process's `VmHWM` every [`SAMPLE_EVERY`] until `stop`; the highest seen.
 fn watch_memory(pid: u32, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle<f64> {
@@ -544,7 +557,10 @@ async fn import_on_the_command_line(
         .with_context(|| format!("cannot start {}", binary.display()))?;
     let stop = Arc::new(AtomicBool::new(false));
     let watcher = watch_memory(child.id(), stop.clone());
-    let stderr = child.stderr.take().context("the child has no standard error")?;
+    let stderr = child
+        .stderr
+        .take()
+        .context("the child has no standard error")?;
     // Standard error is read to its end, which comes when the process exits.
     let lines = tokio::task::spawn_blocking(move || {
         std::io::BufReader::new(stderr)

@@ -278,7 +278,17 @@ async fn run_backend(url: &str, plan: &Plan) -> anyhow::Result<Vec<Row>> {
     };
 
     if plan.needs_world() {
-        world_phases(&store, &groundwork, &read_models, &key, url, plan, &probes, &mut rows).await?;
+        world_phases(
+            &store,
+            &groundwork,
+            &read_models,
+            &key,
+            url,
+            plan,
+            &probes,
+            &mut rows,
+        )
+        .await?;
     }
     if plan.runs(Phase::Import) {
         // 9. A people file through GraphQL and on the command line, with the server child running.

@@ -194,7 +194,11 @@ impl Store {
                 &args![import_id],
             )
             .await?;
-        match row.map(|row| row.opt_bytes("content")).transpose()?.flatten() {
+        match row
+            .map(|row| row.opt_bytes("content"))
+            .transpose()?
+            .flatten()
+        {
             Some(bytes) => {
                 out.write_all(&bytes)?;
                 Ok(true)

@@ -718,9 +718,8 @@ async fn post_multipart(
 /// A people file of `rows` rows with every column a chapter's list has, plus a long comment column that
 /// is ignored (so the file passes the size the test needs with few rows).
 fn large_people_file(rows: usize) -> String {
-    let mut text = String::from(
-        "First Name,Last Name,Email,Phone Number,Employee Number,unit,Comment\n",
-    );
+    let mut text =
+        String::from("First Name,Last Name,Email,Phone Number,Employee Number,unit,Comment\n");
     for row in 0..rows {
         text.push_str(&format!(
             "Given{row},Family{row},person{row}@example.org,+1 415 555 {:04},E{row:06},Ward 3,\"{}, row {row}\"\n",
