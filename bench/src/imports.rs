@@ -274,9 +274,10 @@ pub async fn measure(
         Role::Lead.as_str(),
     )
     .await?;
-    crate::workloads::wait_projected(groundwork, read_models).await?;
 
+    // The server child's runner projects the campaigns (this process runs none in this phase).
     let server = ServerChild::start(database_url, key).await?;
+    crate::workloads::wait_projected(groundwork, read_models).await?;
     // Idle: ready, and a first request answered.
     let mut connection = HttpConnection::open(server.address).await?;
     graphql(&mut connection, "{ importUploadLimit }", json!(null)).await?;
