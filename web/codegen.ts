@@ -13,7 +13,7 @@ const config: CodegenConfig = {
       config: {
         useTypeImports: true,
         enumsAsTypes: true,
-        scalars: { DateTime: 'string', NaiveDate: 'string' },
+        scalars: { DateTime: 'string', NaiveDate: 'string', Upload: 'File' },
         // The generated files are committed: no timestamps or machine paths in them.
         skipTypename: false,
       },

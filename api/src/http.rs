@@ -24,11 +24,12 @@ use crate::oidc::{self, Oidc, OidcRoutes};
 use crate::service::Groundwork;
 use crate::session::session_cookie_value;
 use crate::setup::{self, FirstStart};
+use crate::upload;
 use crate::web::{self, WebFiles};
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest as _, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -147,6 +148,8 @@ struct AppState {
     dev_identity: Option<Identity>,
     secure_cookies: bool,
     metrics_token: Option<SecretString>,
+    /// The largest file a multipart GraphQL request may carry.
+    max_upload_bytes: usize,
 }
 
 /// Builds the router with the default options (no development identity) and read models over the same
@@ -187,6 +190,7 @@ pub fn app_with_answers(
             },
         );
     let graphiql = options.graphql.graphiql;
+    let max_upload_bytes = options.graphql.max_upload_bytes;
     let read_your_write_wait = options.graphql.read_your_write_wait;
     let writes = Arc::new(graphql::read_your_writes::LastWrites::default());
     let schema = graphql::schema_with_writes(
@@ -228,6 +232,7 @@ pub fn app_with_answers(
             dev_identity: options.dev_identity,
             secure_cookies: options.secure_cookies,
             metrics_token: options.metrics_token,
+            max_upload_bytes,
         })
         .nest(
             crate::rest::BASE_PATH,
@@ -408,16 +413,40 @@ async fn caller_language(state: &AppState, identity: &Identity, headers: &Header
     request_language(headers)
 }
 
-/// `POST /graphql`. The body is read through axum's own extractor so that [`MAX_BODY_BYTES`] applies
-/// (a larger body gets 413 before anything is parsed).
-async fn graphql_post(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Response {
+/// `POST /graphql`. A JSON body is read through axum's own extractor so that [`MAX_BODY_BYTES`] applies (a
+/// larger body gets 413 before anything is parsed); a GraphQL multipart request (files, `crate::upload`) is
+/// read part by part, each within its own limit, once the caller is known.
+async fn graphql_post(State(state): State<AppState>, request: axum::extract::Request) -> Response {
+    let headers = request.headers().clone();
     let identity = match authenticate(&state, &headers, &Method::POST).await {
         Ok(identity) => identity,
         Err(refused) => return refused,
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string);
+    if upload::is_multipart(content_type.as_deref()) {
+        let language = caller_language(&state, &identity, &headers).await;
+        let received = upload::receive(
+            content_type.as_deref().unwrap_or_default(),
+            request.into_body(),
+            state.max_upload_bytes,
+            MAX_BODY_BYTES,
+        )
+        .await;
+        return match received {
+            Ok(request) => execute(&state, identity, request.data(language)).await,
+            Err(refused) => (
+                refused.status,
+                GraphQLResponse::from(graphql::boundary::refused(&refused.error, language)),
+            )
+                .into_response(),
+        };
+    }
+    let body = match axum::body::Bytes::from_request(request, &()).await {
+        Ok(body) => body,
+        Err(rejection) => return rejection.into_response(),
     };
     let request: async_graphql::Request = match serde_json::from_slice(&body) {
         Ok(request) => request,

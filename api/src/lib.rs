@@ -21,5 +21,6 @@ pub mod service;
 pub mod session;
 pub mod setup;
 pub mod throttle;
+pub mod upload;
 pub mod web;
 pub mod webhooks;

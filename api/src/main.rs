@@ -774,6 +774,19 @@ async fn import_file(
         return Ok(());
     }
     let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    // The whole file is planned before anything is stored: say how far that got too.
+    let mut planned = 0usize;
+    let on_plan = |plan: &api::import::plan::RowPlan| {
+        show(plan);
+        planned += 1;
+        if planned % PLANNING_REPORT_EVERY == 0 {
+            if terminal {
+                eprint!("\rgroundwork: checking the file: {planned} rows planned");
+            } else {
+                eprintln!("groundwork: checking the file: {planned} rows planned");
+            }
+        }
+    };
     let committed = run::commit(
         groundwork,
         read_models,
@@ -781,7 +794,7 @@ async fn import_file(
         &described.record,
         &source,
         skip_errors,
-        show,
+        on_plan,
         |done, total| progress_bar(terminal, done, total),
     )
     .await?;
@@ -802,6 +815,9 @@ async fn import_file(
 }
 
 /// The commit's progress: a bar redrawn in place on a terminal, a line per transaction otherwise.
+/// How many rows of a file's first pass (the plan) go between two reports of how far it got.
+const PLANNING_REPORT_EVERY: usize = 10_000;
+
 fn progress_bar(terminal: bool, done: usize, total: usize) {
     let total = total.max(1);
     if terminal {

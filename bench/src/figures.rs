@@ -159,6 +159,20 @@ pub struct Conditions {
     pub kernel: String,
     pub build: &'static str,
     pub mode: String,
+    /// `/proc/loadavg` when the run started (1, 5 and 15 minutes): the machine may be shared.
+    pub load_average: String,
+}
+
+/// The load average now (1, 5 and 15 minutes), as `/proc/loadavg` has it.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|_| "unknown".to_string())
 }
 
 impl Conditions {
@@ -195,6 +209,7 @@ impl Conditions {
                 "release"
             },
             mode,
+            load_average: load_average(),
         }
     }
 }
@@ -230,14 +245,15 @@ pub fn render(conditions: &Conditions, reports: &[BackendReport]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "groundwork-bench · {} · {} build · {} · {} CPUs ({}) · {} RAM · Linux {}",
+        "groundwork-bench · {} · {} build · {} · {} CPUs ({}) · {} RAM · Linux {} · load average {} at the start",
         conditions.date,
         conditions.build,
         conditions.mode,
         conditions.cpus,
         conditions.cpu_model,
         conditions.memory,
-        conditions.kernel
+        conditions.kernel,
+        conditions.load_average
     );
     let _ = writeln!(out);
     let header = [

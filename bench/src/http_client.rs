@@ -82,6 +82,41 @@ impl HttpConnection {
         self.read_answer().await
     }
 
+    /// A POST of a `multipart/form-data` body made of `head`, the file at `file` (streamed from disk, never
+    /// whole in memory) and `tail`.
+    pub async fn post_multipart_file(
+        &mut self,
+        path: &str,
+        boundary: &str,
+        head: &[u8],
+        file: &std::path::Path,
+        tail: &[u8],
+    ) -> anyhow::Result<Answer> {
+        let mut content = tokio::fs::File::open(file)
+            .await
+            .with_context(|| format!("cannot open {}", file.display()))?;
+        let file_length = content.metadata().await?.len() as usize;
+        let request_head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nAccept: application/json\r\nContent-Length: {}\r\n\r\n",
+            self.host,
+            head.len() + file_length + tail.len()
+        );
+        let writer = self.stream.get_mut();
+        writer.write_all(request_head.as_bytes()).await?;
+        writer.write_all(head).await?;
+        let mut buffer = vec![0; 64 * 1024];
+        loop {
+            let read = content.read(&mut buffer).await?;
+            if read == 0 {
+                break;
+            }
+            writer.write_all(&buffer[..read]).await?;
+        }
+        writer.write_all(tail).await?;
+        writer.flush().await?;
+        self.read_answer().await
+    }
+
     pub async fn get(&mut self, path: &str) -> anyhow::Result<Answer> {
         let head = format!("GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n", self.host);
         let writer = self.stream.get_mut();

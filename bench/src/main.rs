@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo run --release -p bench -- [--quick] [--size 10000|100000] [--backend sqlite|postgres|both]
+//!     [--only throughput,latency,lag,rebuild,graphql,import]
 //! ```
 //!
 //! See `docs/performance.md` for what each figure means and the targets of issue 5.
@@ -12,6 +13,7 @@ mod database;
 mod figures;
 mod graphql;
 mod http_client;
+mod imports;
 mod probes;
 mod server;
 mod workloads;
@@ -62,6 +64,10 @@ struct Cli {
     /// A reused campaign skips the build; its bulk-load rows are the figures of the run that built it.
     #[arg(long)]
     campaign_dir: Option<std::path::PathBuf>,
+    /// The `groundwork` binary the import phase runs `people import` with (by default the one beside this
+    /// bench, built into the same target folder).
+    #[arg(long)]
+    groundwork_bin: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -86,6 +92,9 @@ enum Phase {
     Rebuild,
     /// Figures 7 and 8: the server child, GraphQL over HTTP, memory.
     Graphql,
+    /// Figure 9: a people file of --size rows imported through GraphQL and on the command line: rows/s
+    /// and peak memory against the file's size. Alone, it skips building the synthetic campaign.
+    Import,
 }
 
 #[derive(Debug, Subcommand)]
@@ -111,12 +120,18 @@ struct Plan {
     lag_rate: u32,
     graphql_requests: usize,
     only: Vec<Phase>,
+    groundwork_bin: std::path::PathBuf,
 }
 
 impl Plan {
     /// Whether `phase` runs (every phase does unless `--only` names some).
     fn runs(&self, phase: Phase) -> bool {
         self.only.is_empty() || self.only.contains(&phase)
+    }
+
+    /// Whether a chosen phase needs the synthetic campaign (every phase but the import).
+    fn needs_world(&self) -> bool {
+        self.only.is_empty() || self.only.iter().any(|phase| *phase != Phase::Import)
     }
 
     fn new(cli: &Cli) -> Self {
@@ -132,6 +147,10 @@ impl Plan {
                 lag_rate: 1_000,
                 graphql_requests: 5,
                 only: cli.only.clone(),
+                groundwork_bin: cli
+                    .groundwork_bin
+                    .clone()
+                    .unwrap_or_else(imports::default_binary),
             }
         } else {
             Self {
@@ -145,6 +164,10 @@ impl Plan {
                 lag_rate: 1_000,
                 graphql_requests: if cli.size > 20_000 { 20 } else { 50 },
                 only: cli.only.clone(),
+                groundwork_bin: cli
+                    .groundwork_bin
+                    .clone()
+                    .unwrap_or_else(imports::default_binary),
             }
         }
     }
@@ -215,7 +238,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn log(step: &str) {
+pub(crate) fn log(step: &str) {
     eprintln!("groundwork-bench:   {step}");
 }
 
@@ -269,7 +292,69 @@ async fn run_backend(
             .latency(&batch.latency)
             .note("latency per batch"),
     );
+    let batch_rows_per_second = batch.rate.per_second;
+    let probes = Probes {
+        single_1,
+        single_8,
+        batch,
+    };
 
+    if plan.needs_world() {
+        world_phases(
+            &store,
+            &groundwork,
+            &read_models,
+            &key,
+            url,
+            plan,
+            &probes,
+            &mut rows,
+        )
+        .await?;
+    }
+    if plan.runs(Phase::Import) {
+        // 9. A people file through GraphQL and on the command line, with the server child running.
+        log("imports of a people file: GraphQL and the command line");
+        let figures = imports::measure(
+            &groundwork,
+            &read_models,
+            url,
+            &key,
+            plan.people,
+            batch_rows_per_second,
+            &plan.groundwork_bin,
+        )
+        .await?;
+        rows.extend(figures);
+    }
+    store.close().await;
+    Ok(rows)
+}
+
+/// The raw probes' results the later figures are judged against.
+struct Probes {
+    single_1: probes::ProbeResult,
+    single_8: probes::ProbeResult,
+    batch: probes::ProbeResult,
+}
+
+/// Figures 1 (ordered read) to 8: everything measured on the synthetic campaign, which is built first.
+#[allow(clippy::too_many_arguments)]
+async fn world_phases(
+    store: &Store,
+    groundwork: &Arc<Groundwork>,
+    read_models: &ReadModels,
+    key: &MasterKey,
+    url: &str,
+    plan: &Plan,
+    raw: &Probes,
+    rows: &mut Vec<Row>,
+) -> anyhow::Result<()> {
+    let Probes {
+        single_1,
+        single_8,
+        batch,
+    } = raw;
     // 4. Bulk load through the import path, fully projected; then histories through the commands.
     log("bulk load (importing the people, then their histories through the commands)");
     let runner = read_models.start(RunnerOptions::default());
@@ -344,10 +429,10 @@ async fn run_backend(
     );
 
     if plan.runs(Phase::Throughput) {
-        command_throughput(&groundwork, &world, plan, &single_1, &single_8, &mut rows).await?;
+        command_throughput(groundwork, &world, plan, single_1, single_8, rows).await?;
     }
     if plan.runs(Phase::Latency) {
-        history_latency(&groundwork, &read_models, &world, plan, &mut rows).await?;
+        history_latency(groundwork, read_models, &world, plan, rows).await?;
     }
 
     if plan.runs(Phase::Lag) {
@@ -493,8 +578,7 @@ async fn run_backend(
         )));
         drop(server);
     }
-    store.close().await;
-    Ok(rows)
+    Ok(())
 }
 
 /// Figure 2: command throughput on 1 and 8 clients, then where one command's time goes.

@@ -3,7 +3,7 @@
 //! the people an import wrote are found in the log itself, by the import id in each event's metadata.
 
 use crate::error::StoreError;
-use crate::sql::{args, AnyRow, Arg};
+use crate::sql::{args, AnyRow};
 use crate::store::{BackendKind, Store};
 use chrono::{DateTime, Utc};
 
@@ -39,6 +39,25 @@ pub struct ImportCounts {
     pub errors: i64,
 }
 
+/// The size of the pieces an uploaded file is stored in (`import_file_chunks`).
+pub const IMPORT_CHUNK_BYTES: usize = 256 * 1024;
+
+/// The next piece of `content`: [`IMPORT_CHUNK_BYTES`] bytes, fewer at the end, none past it.
+fn read_chunk(content: &mut (dyn std::io::Read + Send)) -> std::io::Result<Vec<u8>> {
+    let mut chunk = vec![0; IMPORT_CHUNK_BYTES];
+    let mut filled = 0;
+    while filled < chunk.len() {
+        match content.read(&mut chunk[filled..]) {
+            Ok(0) => break,
+            Ok(read) => filled += read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    chunk.truncate(filled);
+    Ok(chunk)
+}
+
 const COLUMNS: &str = "import_id, chapter_id, campaign_id, created_by, created_at, file_name, mapping, \
      options, state, rows_total, rows_done, created, updated, unchanged, errors, committed_at, undone_at, \
      undo_report";
@@ -69,30 +88,49 @@ fn import_row(row: &AnyRow) -> Result<ImportRow, sqlx::Error> {
 }
 
 impl Store {
-    /// Records a new import with its file's bytes (`None` when the file stays on the operator's disk).
+    /// Records a new import with its file's bytes, read from `content` a piece of [`IMPORT_CHUNK_BYTES`] at a
+    /// time and stored in `import_file_chunks` in the same transaction (`None` when the file stays on the
+    /// operator's disk). An import is recorded whole or not at all, and no more than a piece of its file is
+    /// in memory at once.
     pub async fn insert_import(
         &self,
         row: &ImportRow,
-        content: Option<&[u8]>,
+        content: Option<&mut (dyn std::io::Read + Send)>,
     ) -> Result<(), StoreError> {
-        self.db()
-            .execute(
-                "INSERT INTO imports (import_id, chapter_id, campaign_id, created_by, created_at, file_name, \
-                 content, mapping, options, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                &args![
-                    &row.import_id,
-                    &row.chapter_id,
-                    &row.campaign_id,
-                    &row.created_by,
-                    row.created_at,
-                    &row.file_name,
-                    Arg::Bytes(content.map(<[u8]>::to_vec)),
-                    &row.mapping,
-                    &row.options,
-                    &row.state
-                ],
-            )
-            .await?;
+        let _writer = self.writer_turn().await;
+        let mut tx = self.db().begin().await?;
+        tx.execute(
+            "INSERT INTO imports (import_id, chapter_id, campaign_id, created_by, created_at, file_name, \
+             content, mapping, options, state) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $9)",
+            &args![
+                &row.import_id,
+                &row.chapter_id,
+                &row.campaign_id,
+                &row.created_by,
+                row.created_at,
+                &row.file_name,
+                &row.mapping,
+                &row.options,
+                &row.state
+            ],
+        )
+        .await?;
+        if let Some(content) = content {
+            let mut seq: i64 = 0;
+            loop {
+                let chunk = read_chunk(content)?;
+                if chunk.is_empty() {
+                    break;
+                }
+                tx.execute(
+                    "INSERT INTO import_file_chunks (import_id, seq, bytes) VALUES ($1, $2, $3)",
+                    &args![&row.import_id, seq, chunk],
+                )
+                .await?;
+                seq += 1;
+            }
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -125,8 +163,30 @@ impl Store {
         Ok(row.map(|row| row.text("chapter_id")).transpose()?)
     }
 
-    /// The bytes of an import's file, if they were kept.
-    pub async fn import_content(&self, import_id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    /// Writes the kept bytes of an import's file to `out`, a piece at a time; `false` when they are not kept
+    /// (the import was committed, or its file stayed on the operator's disk).
+    pub async fn copy_import_content(
+        &self,
+        import_id: &str,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<bool, StoreError> {
+        let mut seq: i64 = 0;
+        loop {
+            let row = self
+                .db()
+                .fetch_optional(
+                    "SELECT bytes FROM import_file_chunks WHERE import_id = $1 AND seq = $2",
+                    &args![import_id, seq],
+                )
+                .await?;
+            let Some(row) = row else { break };
+            out.write_all(&row.bytes("bytes")?)?;
+            seq += 1;
+        }
+        if seq > 0 {
+            return Ok(true);
+        }
+        // A file uploaded before `import_file_chunks` existed is kept whole in `imports.content`.
         let row = self
             .db()
             .fetch_optional(
@@ -134,10 +194,17 @@ impl Store {
                 &args![import_id],
             )
             .await?;
-        Ok(match row {
-            Some(row) => row.opt_bytes("content")?,
-            None => None,
-        })
+        match row
+            .map(|row| row.opt_bytes("content"))
+            .transpose()?
+            .flatten()
+        {
+            Some(bytes) => {
+                out.write_all(&bytes)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
     }
 
     /// The imports of a campaign (of every campaign of the chapter without one), newest first.
@@ -213,12 +280,19 @@ impl Store {
         import_id: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.db()
-            .execute(
-                "UPDATE imports SET committed_at = $2, content = NULL WHERE import_id = $1",
-                &args![import_id, at],
-            )
-            .await?;
+        let _writer = self.writer_turn().await;
+        let mut tx = self.db().begin().await?;
+        tx.execute(
+            "UPDATE imports SET committed_at = $2, content = NULL WHERE import_id = $1",
+            &args![import_id, at],
+        )
+        .await?;
+        tx.execute(
+            "DELETE FROM import_file_chunks WHERE import_id = $1",
+            &args![import_id],
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -1,7 +1,8 @@
 //! Imports of people from files through GraphQL (issue 14): upload and mapping (Action Builder's column
 //! names included), a preview that writes nothing, matching by Groundwork id, external id, email and phone,
 //! fill or overwrite per column, a commit whose events carry the import's id, the list of imports, and an
-//! undo that leaves later changes alone unless told otherwise. Every test runs on SQLite and PostgreSQL.
+//! undo that leaves later changes alone unless told otherwise; files larger than a JSON body as GraphQL
+//! multipart uploads, within the upload limit. Every test runs on SQLite and PostgreSQL.
 
 use crate::graphql_support::{Answer, TestApi};
 use base64::Engine as _;
@@ -15,6 +16,8 @@ backend_tests!(
     files_as_people_have_them_read_the_same,
     the_mapping_is_saved_per_campaign_and_unknown_columns_must_be_mapped,
     only_roles_that_edit_people_import,
+    a_file_larger_than_a_json_body_is_uploaded_as_multipart_previewed_and_committed,
+    a_file_over_the_upload_limit_is_refused_naming_the_field_and_the_limit,
 );
 
 const UPLOAD: &str = "mutation($input: UploadImportInput!) {
@@ -652,5 +655,270 @@ async fn only_roles_that_edit_people_import(backend: TestBackend) {
     )
     .await;
     assert_eq!(answer.data()["import"], Value::Null);
+    api.stop().await;
+}
+
+/// The boundary of the multipart bodies the tests build (it appears in no file they send).
+const BOUNDARY: &str = "groundwork-test-boundary-7d41";
+
+/// A GraphQL multipart request (`operations`, `map`, then the file) uploading `bytes` as `input.file`.
+fn multipart_upload(campaign: &str, name: &str, bytes: &[u8]) -> Vec<u8> {
+    let operations = json!({
+        "query": UPLOAD,
+        "variables": {"input": {
+            "campaignId": campaign, "fileName": name, "file": null, "defaultRegion": "US"
+        }},
+    });
+    let mut body = Vec::with_capacity(bytes.len() + 2048);
+    body.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{operations}\r\n\
+             --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{{\"0\": [\"variables.input.file\"]}}\r\n\
+             --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"{name}\"\r\n\
+             Content-Type: text/csv\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// POSTs a multipart body to `router`; the status and the JSON answer.
+async fn post_multipart(
+    router: &axum::Router,
+    body: Vec<u8>,
+    language: Option<&str>,
+) -> (axum::http::StatusCode, Answer) {
+    use tower::ServiceExt as _;
+    let mut request = axum::http::Request::builder()
+        .method(axum::http::Method::POST)
+        .uri("/graphql")
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        );
+    if let Some(language) = language {
+        request = request.header(axum::http::header::ACCEPT_LANGUAGE, language);
+    }
+    let response = router
+        .clone()
+        .oneshot(request.body(axum::body::Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let value: Value = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| panic!("not JSON ({status}): {}", String::from_utf8_lossy(&bytes)));
+    (status, Answer(value))
+}
+
+/// A people file of `rows` rows with every column a chapter's list has, plus a long comment column that
+/// is ignored (so the file passes the size the test needs with few rows).
+fn large_people_file(rows: usize) -> String {
+    let mut text =
+        String::from("First Name,Last Name,Email,Phone Number,Employee Number,unit,Comment\n");
+    for row in 0..rows {
+        text.push_str(&format!(
+            "Given{row},Family{row},person{row}@example.org,+1 415 555 {:04},E{row:06},Ward 3,\"{}, row {row}\"\n",
+            row % 10_000,
+            "a comment that a spreadsheet of members carries along and the import leaves out ".repeat(2)
+        ));
+    }
+    text
+}
+
+async fn a_file_larger_than_a_json_body_is_uploaded_as_multipart_previewed_and_committed(
+    backend: TestBackend,
+) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Riverside").await;
+    api.add_unit(&campaign, "Ward 3", None).await;
+    let limit = api
+        .graphql("{ importUploadLimit }", json!(null))
+        .await
+        .data()["importUploadLimit"]
+        .clone();
+    assert_eq!(limit, json!(64 * 1024 * 1024), "64 MiB unless configured");
+    let rows = 5_000;
+    let file = large_people_file(rows);
+    assert!(
+        file.len() > api::http::MAX_BODY_BYTES,
+        "the file ({} bytes) must not fit in a JSON request",
+        file.len()
+    );
+    // In base64 it cannot go: the JSON body is over its limit.
+    let refused = {
+        use tower::ServiceExt as _;
+        let body = json!({"query": UPLOAD, "variables": {"input": {
+            "campaignId": campaign, "fileName": "members.csv", "contentBase64": base64(file.as_bytes())
+        }}});
+        api.router
+            .clone()
+            .oneshot(
+                axum::http::Request::post("/graphql")
+                    .header(axum::http::header::CONTENT_TYPE, "application/json")
+                    .body(axum::body::Body::from(body.to_string()))
+                    .unwrap(),
+            )
+            .await
+            .unwrap()
+            .status()
+    };
+    assert_eq!(refused, axum::http::StatusCode::PAYLOAD_TOO_LARGE);
+
+    let (status, answer) = post_multipart(
+        &api.router,
+        multipart_upload(&campaign, "members.csv", file.as_bytes()),
+        None,
+    )
+    .await;
+    assert_eq!(status, axum::http::StatusCode::OK, "{:#}", answer.0);
+    let uploaded = &answer.data()["uploadImport"];
+    assert_eq!(uploaded["import"]["fileName"], "members.csv");
+    assert_eq!(uploaded["encoding"], "UTF-8");
+    let id = uploaded["import"]["id"].as_str().unwrap().to_string();
+    let api_mapping = json!([{"column": "Comment", "target": "ignore"}]);
+    let mapped = api
+        .graphql(
+            "mutation($input: MapImportInput!) { mapImport(input: $input) { columns { column target } } }",
+            json!({"input": {"importId": id, "mapping": api_mapping}}),
+        )
+        .await;
+    let columns = mapped.data()["mapImport"]["columns"].clone();
+    assert!(
+        columns
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|column| !column["target"].is_null()),
+        "{columns:#}"
+    );
+
+    // The preview reads the kept file back (in pieces) and plans every row.
+    let plan = preview(&api, &id).await;
+    assert_eq!(
+        plan["totals"],
+        json!({"rows": rows, "create": rows, "update": 0, "unchanged": 0, "error": 0}),
+        "{:#}",
+        plan["rows"][0]
+    );
+    let committed = commit(&api, &id, false).await;
+    let committed = &committed.data()["commitImport"];
+    assert_eq!(committed["totals"]["create"], rows);
+    assert_eq!(committed["import"]["state"], "COMMITTED");
+    assert_eq!(
+        committed["import"]["progress"],
+        json!({"rowsDone": rows, "rowsTotal": rows})
+    );
+    let count = api
+        .graphql(
+            "query($campaign: ID!) { people(campaignId: $campaign, first: 1) { totalCount } }",
+            json!({"campaign": campaign}),
+        )
+        .await;
+    assert_eq!(count.data()["people"]["totalCount"], rows);
+    let last = api
+        .graphql(
+            "query($campaign: ID!) { people(campaignId: $campaign, filter: {nameSearch: \"Given4999\"}, first: 1) {
+                edges { node { id } } } }",
+            json!({"campaign": campaign}),
+        )
+        .await;
+    let last_id = last.data()["people"]["edges"][0]["node"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let last = person(&api, &last_id).await;
+    assert_eq!(last["name"], "Given4999 Family4999");
+    assert_eq!(
+        last["externalIds"],
+        json!([{"system": "employee_number", "value": "E004999"}])
+    );
+    // Once committed, the file's bytes are no longer kept.
+    let mut sink = Vec::new();
+    assert!(!api
+        .groundwork
+        .store()
+        .copy_import_content(&id, &mut sink)
+        .await
+        .unwrap());
+    api.stop().await;
+}
+
+async fn a_file_over_the_upload_limit_is_refused_naming_the_field_and_the_limit(
+    backend: TestBackend,
+) {
+    let api = TestApi::with_options(
+        backend,
+        api::http::ApiOptions {
+            graphql: api::graphql::GraphqlSettings {
+                max_upload_bytes: 64 * 1024,
+                ..api::graphql::GraphqlSettings::default()
+            },
+            ..api::http::ApiOptions::development()
+        },
+    )
+    .await;
+    let campaign = api.create_campaign("Riverside").await;
+    api.add_unit(&campaign, "Ward 3", None).await;
+    let limit = api.graphql("{ importUploadLimit }", json!(null)).await;
+    assert_eq!(limit.data()["importUploadLimit"], 64 * 1024);
+    let file = large_people_file(400);
+    assert!(file.len() > 64 * 1024);
+    let (status, answer) = post_multipart(
+        &api.router,
+        multipart_upload(&campaign, "members.csv", file.as_bytes()),
+        None,
+    )
+    .await;
+    assert_eq!(status, axum::http::StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(answer.error_code(), "VALIDATION");
+    assert_eq!(answer.first_error()["extensions"]["field"], "input.file");
+    assert_eq!(
+        answer.error_message(),
+        "input.file: the file is larger than the upload limit of 64 KiB; larger files go through \
+         `groundwork people import`"
+    );
+    let (_, spanish) = post_multipart(
+        &api.router,
+        multipart_upload(&campaign, "members.csv", file.as_bytes()),
+        Some("es"),
+    )
+    .await;
+    assert!(
+        spanish
+            .error_message()
+            .starts_with("input.file: el archivo supera el límite de subida de 64 KiB"),
+        "{}",
+        spanish.error_message()
+    );
+    // Nothing was recorded; a file within the limit goes through.
+    let list = api
+        .graphql(
+            "query($campaign: ID!) { imports(campaignId: $campaign) { id } }",
+            json!({"campaign": campaign}),
+        )
+        .await;
+    assert_eq!(list.data()["imports"], json!([]));
+    let small = large_people_file(100);
+    let (status, answer) = post_multipart(
+        &api.router,
+        multipart_upload(&campaign, "members.csv", small.as_bytes()),
+        None,
+    )
+    .await;
+    assert_eq!(status, axum::http::StatusCode::OK, "{:#}", answer.0);
+    // A request with both a file and base64, or with neither, says which to give.
+    let both = api
+        .graphql(
+            UPLOAD,
+            json!({"input": {"campaignId": campaign, "fileName": "a.csv"}}),
+        )
+        .await;
+    assert_eq!(both.error_code(), "VALIDATION");
+    assert_eq!(both.first_error()["extensions"]["field"], "input.file");
     api.stop().await;
 }

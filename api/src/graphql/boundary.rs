@@ -138,6 +138,17 @@ fn write_extensions(error: &ApiError, extensions: &mut ErrorExtensionValues) {
     }
 }
 
+/// A request refused before it ran (a multipart upload over its limit, say) as a GraphQL response: the
+/// error with its code and details, its message in `language`.
+pub fn refused(error: &ApiError, language: Language) -> Response {
+    let mut server_error =
+        ServerError::new(messages::translate(&error.to_string(), language), None);
+    let mut extensions = ErrorExtensionValues::default();
+    write_extensions(error, &mut extensions);
+    server_error.extensions = Some(extensions);
+    Response::from_errors(vec![server_error])
+}
+
 #[async_graphql::async_trait::async_trait]
 impl Extension for RequestErrors {
     /// Every error of the answer, whichever phase refused the request: parsing, validation or execution.

@@ -11,7 +11,7 @@ use crate::import::plan::{Action, RowPlan};
 use crate::import::run::{self, Described, ImportOptions, ImportRecord};
 use crate::import::undo::{self, UndoReport};
 use crate::messages::{self, Language};
-use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, Upload, ID};
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use domain::ids::CampaignId;
@@ -101,9 +101,13 @@ pub struct UploadImportInput {
     pub campaign_id: ID,
     /// The file's name, as the import list shows it.
     pub file_name: String,
-    /// The file's bytes in base64 (UTF-8, UTF-16 or Windows-1252; commas, semicolons or tabs). A request
-    /// holds at most 1 MiB: larger files go through `groundwork people import`.
-    pub content_base64: String,
+    /// The file (UTF-8, UTF-16 or Windows-1252; commas, semicolons or tabs), sent as a GraphQL multipart
+    /// request: up to the server's upload limit (`importUploadLimit`, 64 MiB by default), received into a
+    /// temporary file rather than memory. Give this or `contentBase64`.
+    pub file: Option<Upload>,
+    /// The file's bytes in base64, in a JSON request: such a request holds at most 1 MiB in all, so this
+    /// suits small files; larger ones go in `file`. Give this or `file`.
+    pub content_base64: Option<String>,
     /// Columns to map differently from what their names and the campaign's saved mapping say.
     pub mapping: Option<Vec<ColumnMappingInput>>,
     /// The region whose country code phone numbers without one take (`US`, `GB`…); the campaign's saved
@@ -418,11 +422,24 @@ fn options(default_region: Option<String>) -> Option<ImportOptions> {
     })
 }
 
+/// The largest file a multipart request may carry, as schema data (`GraphqlSettings::max_upload_bytes`).
+pub(crate) struct UploadLimit(pub usize);
+
 #[derive(Default)]
 pub struct ImportQuery;
 
 #[Object]
 impl ImportQuery {
+    /// The largest file `uploadImport` takes in `file`, in bytes: the server's upload limit
+    /// (`GROUNDWORK_MAX_UPLOAD_BYTES`, 64 MiB by default). Larger files go through `groundwork people import`.
+    async fn import_upload_limit(&self, ctx: &Context<'_>) -> Result<i32, ApiError> {
+        Policy::imports(ctx)?;
+        let limit = ctx
+            .data_opt::<UploadLimit>()
+            .map_or(crate::upload::DEFAULT_MAX_UPLOAD_BYTES, |limit| limit.0);
+        Ok(i32::try_from(limit).unwrap_or(i32::MAX))
+    }
+
     /// A campaign's imports, newest first: who, when, which file, counts and state.
     async fn imports(&self, ctx: &Context<'_>, campaign_id: ID) -> Result<Vec<Import>, ApiError> {
         let access = Policy::imports(ctx)?;
@@ -455,15 +472,36 @@ impl ImportMutation {
     ) -> Result<UploadedImport, ApiError> {
         let access = Policy::imports(ctx)?;
         let campaign: CampaignId = parse::id("input.campaignId", &input.campaign_id)?;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(input.content_base64.trim())
-            .map_err(|_| ApiError::invalid("input.contentBase64", "this is not base64"))?;
+        let source = match (&input.file, &input.content_base64) {
+            (Some(file), None) => {
+                // The file was received into a temporary file (crate::upload); it is read from there.
+                let upload = file.value(ctx).map_err(|_| {
+                    ApiError::invalid(
+                        "input.file",
+                        "the request carries no file for this variable; send the file as a GraphQL multipart request",
+                    )
+                })?;
+                Source::Open(std::sync::Arc::new(upload.content))
+            }
+            (None, Some(content)) => {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(content.trim())
+                    .map_err(|_| ApiError::invalid("input.contentBase64", "this is not base64"))?;
+                Source::Bytes(std::sync::Arc::new(bytes))
+            }
+            _ => {
+                return Err(ApiError::invalid(
+                    "input.file",
+                    "give the file either as `file` (a multipart upload) or as `contentBase64`, not both",
+                ))
+            }
+        };
         let described = run::upload(
             access.groundwork(),
             access.identity,
             campaign,
             &input.file_name,
-            &Source::Bytes(std::sync::Arc::new(bytes)),
+            &source,
             &rules(input.mapping),
             options(input.default_region),
         )

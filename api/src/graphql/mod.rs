@@ -4,7 +4,7 @@
 mod accounts;
 pub mod answers;
 pub mod authz;
-mod boundary;
+pub(crate) mod boundary;
 mod campaign;
 mod chapter;
 mod enums;
@@ -90,6 +90,9 @@ pub struct GraphqlSettings {
     /// retry after a crash takes over a claim only once its lease ran out. Shorter than the longest command
     /// only in tests that kill the server, where no request of the dead process can still commit.
     pub idempotency_lease: std::time::Duration,
+    /// The largest file a multipart request may carry (`GROUNDWORK_MAX_UPLOAD_BYTES`, 64 MiB by default):
+    /// an import's file for `uploadImport(input: {file})`.
+    pub max_upload_bytes: usize,
 }
 
 impl Default for GraphqlSettings {
@@ -107,6 +110,7 @@ impl Default for GraphqlSettings {
             idempotency_lease: write::IDEMPOTENCY_LEASE
                 .to_std()
                 .unwrap_or(std::time::Duration::from_secs(30)),
+            max_upload_bytes: crate::upload::DEFAULT_MAX_UPLOAD_BYTES,
         }
     }
 }
@@ -133,8 +137,14 @@ impl GraphqlSettings {
                 ),
             },
         };
+        let max_upload_bytes = match env.var("GROUNDWORK_MAX_UPLOAD_BYTES") {
+            None => defaults.max_upload_bytes,
+            Some(text) => crate::upload::parse_upload_limit(&text)
+                .map_err(|reason| anyhow::anyhow!("GROUNDWORK_MAX_UPLOAD_BYTES: {reason}"))?,
+        };
         Ok(Self {
             introspection: flag("GROUNDWORK_GRAPHQL_INTROSPECTION", defaults.introspection)?,
+            max_upload_bytes,
             graphiql: flag("GROUNDWORK_GRAPHIQL", defaults.graphiql)?,
             webhook_addresses: crate::webhooks::allowed_ranges(env)?,
             idempotency_lease,
@@ -177,7 +187,8 @@ pub fn schema_with_writes(
                 .unwrap_or(write::IDEMPOTENCY_LEASE),
         ))
         .data(Gate::new(deps.groundwork, deps.read_models, deps.accounts))
-        .data(WebhookAddresses(deps.settings.webhook_addresses));
+        .data(WebhookAddresses(deps.settings.webhook_addresses))
+        .data(imports::UploadLimit(deps.settings.max_upload_bytes));
     builder.finish()
 }
 

@@ -34,12 +34,15 @@ impl Encoding {
     }
 }
 
-/// Where an import's bytes come from: kept in memory (an upload) or a file on the operator's disk, read
-/// again for each pass (the preview, then the commit).
+/// Where an import's bytes come from, read again from the start for each pass (the preview, then the
+/// commit): bytes in memory (a small upload in base64), a file on the operator's disk (the command line), or
+/// an open file, such as the anonymous temporary file a multipart upload is received into or an upload's
+/// kept pieces are copied into, so a large upload is never held in memory.
 #[derive(Debug, Clone)]
 pub enum Source {
     Bytes(std::sync::Arc<Vec<u8>>),
     File(std::path::PathBuf),
+    Open(std::sync::Arc<std::fs::File>),
 }
 
 impl Source {
@@ -47,7 +50,13 @@ impl Source {
         Ok(match self {
             Source::Bytes(bytes) => Box::new(bytes.as_slice()),
             Source::File(path) => Box::new(std::fs::File::open(path)?),
+            Source::Open(file) => Box::new(FromStart { file, offset: 0 }),
         })
+    }
+
+    /// The file's bytes as they are (no decoding), from the start.
+    pub fn raw(&self) -> std::io::Result<impl Read + Send + '_> {
+        self.open_raw()
     }
 
     /// The file's encoding: its byte-order mark if it has one; otherwise UTF-8 if every byte sequence is valid
@@ -89,6 +98,31 @@ impl Source {
             .encoding(Some(encoding.codec()))
             .bom_override(true)
             .build(self.open_raw()?))
+    }
+}
+
+/// An open file read from its start with positioned reads, so the readers of one file never move each
+/// other (the file's own position is shared by every handle on it).
+struct FromStart<'a> {
+    file: &'a std::fs::File,
+    offset: u64,
+}
+
+impl Read for FromStart<'_> {
+    #[cfg(unix)]
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        use std::os::unix::fs::FileExt as _;
+        let read = self.file.read_at(out, self.offset)?;
+        self.offset += read as u64;
+        Ok(read)
+    }
+
+    #[cfg(windows)]
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        use std::os::windows::fs::FileExt as _;
+        let read = self.file.seek_read(out, self.offset)?;
+        self.offset += read as u64;
+        Ok(read)
     }
 }
 

@@ -229,13 +229,18 @@ pub async fn upload(
         undone_at: None,
         undo_report: None,
     };
-    let content = match source {
-        Source::Bytes(bytes) => Some(bytes.as_slice()),
+    // An upload's bytes are kept (in pieces) until the commit; an operator's file stays on their disk.
+    let mut kept = match source {
         Source::File(_) => None,
+        Source::Bytes(_) | Source::Open(_) => Some(source.raw().map_err(ApiError::internal)?),
     };
     groundwork
         .store()
-        .insert_import(&row, content)
+        .insert_import(
+            &row,
+            kept.as_mut()
+                .map(|content| content as &mut (dyn std::io::Read + Send)),
+        )
         .await
         .map_err(ApiError::store)?;
     Ok(Described {
@@ -297,23 +302,25 @@ pub async fn list(
     Ok(records)
 }
 
-/// The source of an uploaded import's file: the kept bytes.
+/// The source of an uploaded import's file: its kept pieces, copied one at a time into an anonymous
+/// temporary file (removed when the source is dropped), so the file is never whole in memory.
 pub async fn kept_source(
     groundwork: &Groundwork,
     record: &ImportRecord,
 ) -> Result<Source, ApiError> {
-    groundwork
+    let mut spool = tempfile::tempfile().map_err(ApiError::internal)?;
+    let kept = groundwork
         .store()
-        .import_content(&record.row.import_id)
+        .copy_import_content(&record.row.import_id, &mut spool)
         .await
-        .map_err(ApiError::store)?
-        .map(|bytes| Source::Bytes(std::sync::Arc::new(bytes)))
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "importId",
-                "the file of this import is no longer kept (it was committed)",
-            )
-        })
+        .map_err(ApiError::store)?;
+    if !kept {
+        return Err(ApiError::invalid(
+            "importId",
+            "the file of this import is no longer kept (it was committed)",
+        ));
+    }
+    Ok(Source::Open(std::sync::Arc::new(spool)))
 }
 
 /// Changes the mapping (and options) of an import that is not committed yet; with `save`, the campaign's

@@ -71,6 +71,7 @@ type Documents = {
     "\n  mutation CommitImport($input: CommitImportInput!) {\n    commitImport(input: $input) {\n      import {\n        ...ImportSummary\n      }\n      totals {\n        rows\n        create\n        update\n        unchanged\n        error\n      }\n    }\n  }\n": typeof types.CommitImportDocument,
     "\n  query ImportProgress($id: ID!) {\n    import(id: $id) {\n      id\n      state\n      progress {\n        rowsDone\n        rowsTotal\n      }\n    }\n  }\n": typeof types.ImportProgressDocument,
     "\n  mutation UndoImport($input: UndoImportInput!) {\n    undoImport(input: $input) {\n      import {\n        ...ImportSummary\n      }\n      people\n      laterChanges {\n        personId\n        aspect\n        changedAt\n        overwritten\n      }\n      refused {\n        personId\n        reason\n      }\n    }\n  }\n": typeof types.UndoImportDocument,
+    "\n  query ImportUploadLimit {\n    importUploadLimit\n  }\n": typeof types.ImportUploadLimitDocument,
     "\n  query MyApiTokens {\n    myApiTokens {\n      id\n      name\n      role\n      createdAt\n      lastUsedAt\n      revokedAt\n    }\n  }\n": typeof types.MyApiTokensDocument,
     "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": typeof types.RevokeApiTokenDocument,
@@ -158,6 +159,7 @@ const documents: Documents = {
     "\n  mutation CommitImport($input: CommitImportInput!) {\n    commitImport(input: $input) {\n      import {\n        ...ImportSummary\n      }\n      totals {\n        rows\n        create\n        update\n        unchanged\n        error\n      }\n    }\n  }\n": types.CommitImportDocument,
     "\n  query ImportProgress($id: ID!) {\n    import(id: $id) {\n      id\n      state\n      progress {\n        rowsDone\n        rowsTotal\n      }\n    }\n  }\n": types.ImportProgressDocument,
     "\n  mutation UndoImport($input: UndoImportInput!) {\n    undoImport(input: $input) {\n      import {\n        ...ImportSummary\n      }\n      people\n      laterChanges {\n        personId\n        aspect\n        changedAt\n        overwritten\n      }\n      refused {\n        personId\n        reason\n      }\n    }\n  }\n": types.UndoImportDocument,
+    "\n  query ImportUploadLimit {\n    importUploadLimit\n  }\n": types.ImportUploadLimitDocument,
     "\n  query MyApiTokens {\n    myApiTokens {\n      id\n      name\n      role\n      createdAt\n      lastUsedAt\n      revokedAt\n    }\n  }\n": types.MyApiTokensDocument,
     "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n      }\n    }\n  }\n": types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": types.RevokeApiTokenDocument,
@@ -430,6 +432,10 @@ export function graphql(source: "\n  query ImportProgress($id: ID!) {\n    impor
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation UndoImport($input: UndoImportInput!) {\n    undoImport(input: $input) {\n      import {\n        ...ImportSummary\n      }\n      people\n      laterChanges {\n        personId\n        aspect\n        changedAt\n        overwritten\n      }\n      refused {\n        personId\n        reason\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UndoImport($input: UndoImportInput!) {\n    undoImport(input: $input) {\n      import {\n        ...ImportSummary\n      }\n      people\n      laterChanges {\n        personId\n        aspect\n        changedAt\n        overwritten\n      }\n      refused {\n        personId\n        reason\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ImportUploadLimit {\n    importUploadLimit\n  }\n"): (typeof documents)["\n  query ImportUploadLimit {\n    importUploadLimit\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

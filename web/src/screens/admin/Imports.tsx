@@ -156,8 +156,18 @@ const UndoDoc = graphql(`
   }
 `);
 
-/// A request holds at most 1 MiB of file (uploadImport); larger files go through the command line.
-const MAX_BYTES = 1024 * 1024;
+const UploadLimitDoc = graphql(`
+  query ImportUploadLimit {
+    importUploadLimit
+  }
+`);
+
+/// The server's upload limit as people read sizes (64 MB, 512 KB).
+function sizeText(bytes: number): string {
+  const mb = 1024 * 1024;
+  return bytes >= mb ? `${Math.floor(bytes / mb)} MB` : `${Math.max(1, Math.floor(bytes / 1024))} KB`;
+}
+
 /// What the preview lists (the totals count every row).
 const PREVIEW_ROWS = 200;
 
@@ -178,16 +188,6 @@ type Step =
   | { name: 'preview'; importId: string; fileName: string; plan: Plan; onlyErrors: boolean }
   | { name: 'committing'; importId: string; fileName: string; done: number; total: number }
   | { name: 'done'; importId: string; fileName: string; totals: Totals };
-
-/// A file's bytes in base64, read in pieces so a large file does not overflow the call stack.
-async function base64Of(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = '';
-  for (let start = 0; start < bytes.length; start += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(start, start + 0x8000));
-  }
-  return btoa(binary);
-}
 
 async function previewOf(client: ReturnType<typeof useClient>, importId: string, onlyErrors: boolean) {
   const result = await client
@@ -218,6 +218,9 @@ export function Imports(props: { campaignId: string }) {
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
   const [listGeneration, setListGeneration] = useState(0);
+  // The largest file the server takes (files go as a multipart upload, not in memory on either side).
+  const [limitResult] = useQuery({ query: UploadLimitDoc });
+  const uploadLimit = limitResult.data?.importUploadLimit;
 
   const fail = (error: CombinedError) => {
     setErrors([problem(i18n, error)]);
@@ -259,16 +262,17 @@ export function Imports(props: { campaignId: string }) {
       {step.name === 'file' && (
         <ChooseFile
           busy={busy}
+          limit={uploadLimit}
           upload={async (file, region) => {
-            if (file.size > MAX_BYTES) {
-              setErrors([t('imports.tooLarge')]);
+            if (uploadLimit !== undefined && file.size > uploadLimit) {
+              setErrors([t('imports.tooLarge', { limit: sizeText(uploadLimit) })]);
               return;
             }
             setBusy(true);
             setStatus(t('imports.uploading'));
             const result = await client
               .mutation(UploadDoc, {
-                input: { campaignId: props.campaignId, fileName: file.name, contentBase64: await base64Of(file), defaultRegion: region || null },
+                input: { campaignId: props.campaignId, fileName: file.name, file, defaultRegion: region || null },
               })
               .toPromise();
             setBusy(false);
@@ -370,7 +374,7 @@ export function Imports(props: { campaignId: string }) {
   );
 }
 
-function ChooseFile(props: { busy: boolean; upload: (file: File, region: string) => Promise<void> }) {
+function ChooseFile(props: { busy: boolean; limit: number | undefined; upload: (file: File, region: string) => Promise<void> }) {
   const { t } = useI18n();
   const [file, setFile] = useState<File | null>(null);
   const [missing, setMissing] = useState(false);
@@ -389,7 +393,7 @@ function ChooseFile(props: { busy: boolean; upload: (file: File, region: string)
       <div class={`field${missing ? ' has-error' : ''}`}>
         <label for="import-file">{t('imports.file')}</label>
         <p class="hint" id="import-file-hint">
-          {t('imports.fileHint')}
+          {props.limit === undefined ? t('imports.fileHintNoLimit') : t('imports.fileHint', { limit: sizeText(props.limit) })}
         </p>
         {missing && (
           <p class="field-error" id="import-file-error">
