@@ -307,6 +307,7 @@ async fn run_backend(
             &key,
             url,
             plan,
+            (kept.map(|(_, world)| world), campaign_dir),
             &probes,
             &mut rows,
         )
@@ -347,6 +348,7 @@ async fn world_phases(
     key: &MasterKey,
     url: &str,
     plan: &Plan,
+    (kept, campaign_dir): (Option<campaign::World>, Option<&std::path::Path>),
     raw: &Probes,
     rows: &mut Vec<Row>,
 ) -> anyhow::Result<()> {
@@ -359,7 +361,7 @@ async fn world_phases(
     log("bulk load (importing the people, then their histories through the commands)");
     let runner = read_models.start(RunnerOptions::default());
     let (world, build_note) = match kept {
-        Some((_, world)) => {
+        Some(world) => {
             log("reusing the campaign kept in --campaign-dir");
             (
                 world,
@@ -367,9 +369,9 @@ async fn world_phases(
             )
         }
         None => {
-            let world = campaign::build(&groundwork, &read_models, plan.people, 8).await?;
+            let world = campaign::build(groundwork, read_models, plan.people, 8).await?;
             if let Some(dir) = campaign_dir {
-                campaign::keep(dir, &key, &world)?;
+                campaign::keep(dir, key, &world)?;
             }
             (world, "")
         }
