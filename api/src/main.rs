@@ -779,7 +779,7 @@ async fn import_file(
     let on_plan = |plan: &api::import::plan::RowPlan| {
         show(plan);
         planned += 1;
-        if planned % PLANNING_REPORT_EVERY == 0 {
+        if planned.is_multiple_of(PLANNING_REPORT_EVERY) {
             if terminal {
                 eprint!("\rgroundwork: checking the file: {planned} rows planned");
             } else {

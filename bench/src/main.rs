@@ -420,7 +420,7 @@ async fn world_phases(
 
     // 1 (cont.). The ordered read of the events table, now that it holds the campaign.
     log("raw ordered read");
-    let ordered = probes::ordered_read(&store, 3).await?;
+    let ordered = probes::ordered_read(store, 3).await?;
     rows.insert(
         3,
         Row::new("1", "raw ordered read of events")
@@ -442,9 +442,9 @@ async fn world_phases(
         // the machine is not saturated by the commands themselves).
         for rate in [plan.lag_rate, plan.lag_rate / 4] {
             log(&format!("projection lag at {rate} commands/s"));
-            workloads::wait_projected(&groundwork, &read_models).await?;
+            workloads::wait_projected(groundwork, read_models).await?;
             let lag =
-                workloads::projection_lag(&groundwork, &read_models, &world, rate, plan.lag_time)
+                workloads::projection_lag(groundwork, read_models, &world, rate, plan.lag_time)
                     .await?;
             let achieved = lag.commands as f64 / lag.elapsed.as_secs_f64();
             rows.push(
@@ -473,7 +473,7 @@ async fn world_phases(
     if plan.runs(Phase::Rebuild) {
         // 5. Projection rebuild from position zero.
         log("projection rebuild");
-        let head_events = probes::count_events(&store).await?;
+        let head_events = probes::count_events(store).await?;
         let started = Instant::now();
         read_models.rebuild_all().await?;
         let rebuilt = started.elapsed();
@@ -482,7 +482,7 @@ async fn world_phases(
         let mut written = 0;
         for projection in PROJECTIONS {
             for table in projections::projection_tables(projection) {
-                written += probes::count_rows(&store, table).await?;
+                written += probes::count_rows(store, table).await?;
             }
         }
         rows.push(
@@ -507,7 +507,7 @@ async fn world_phases(
     if plan.runs(Phase::Graphql) {
         // 7 and 8. The server as a child process: cold start, GraphQL over HTTP, peak memory.
         log("server: cold start, GraphQL, memory");
-        let server = server::ServerChild::start(url, &key).await?;
+        let server = server::ServerChild::start(url, key).await?;
         rows.push(
             Row::new("8", "cold start to serving")
                 .note(format!(
