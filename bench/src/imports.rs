@@ -7,7 +7,7 @@
 
 use crate::figures::{load_average, Rate, Row};
 use crate::http_client::HttpConnection;
-use crate::server::ServerChild;
+use crate::server::{memory_of, ServerChild};
 use anyhow::Context as _;
 use api::access::{Role, DEV_CHAPTER, DEV_USER};
 use api::service::Groundwork;
@@ -197,19 +197,6 @@ pub fn write_file(
     }
     out.flush()?;
     Ok(std::fs::metadata(path)?.len())
-}
-
-/// A child process's peak resident size (`VmHWM`) and resident size now (`VmRSS`), in MiB.
-pub fn memory_of(pid: u32) -> Option<(f64, f64)> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix(name))
-            .and_then(|rest| rest.split_whitespace().next()?.parse::<f64>().ok())
-            .map(|kib| kib / 1024.0)
-    };
-    Some((field("VmHWM:")?, field("VmRSS:")?))
 }
 
 fn mib(bytes: u64) -> f64 {

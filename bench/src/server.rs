@@ -98,20 +98,21 @@ impl ServerChild {
 
     /// The child's peak and current resident size in MiB (`VmHWM`, `VmRSS`).
     pub fn memory(&self) -> anyhow::Result<(f64, f64)> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .context("cannot read the server child's /proc status")?;
-        let field = |name: &str| {
-            status
-                .lines()
-                .find_map(|line| line.strip_prefix(name))
-                .and_then(|rest| rest.split_whitespace().next()?.parse::<f64>().ok())
-                .map(|kib| kib / 1024.0)
-        };
-        Ok((
-            field("VmHWM:").context("no VmHWM")?,
-            field("VmRSS:").context("no VmRSS")?,
-        ))
+        memory_of(self.child.id()).context("cannot read VmHWM and VmRSS of the server child")
     }
+}
+
+/// A process's peak resident size (`VmHWM`) and resident size now (`VmRSS`), in MiB.
+pub fn memory_of(pid: u32) -> Option<(f64, f64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| rest.split_whitespace().next()?.parse::<f64>().ok())
+            .map(|kib| kib / 1024.0)
+    };
+    Some((field("VmHWM:")?, field("VmRSS:")?))
 }
 
 impl Drop for ServerChild {

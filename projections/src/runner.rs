@@ -1125,22 +1125,8 @@ impl ReadModels {
         position: Position,
         timeout: Duration,
     ) -> Result<bool, ProjectionError> {
-        let deadline = tokio::time::Instant::now() + timeout;
-        let mut projected = self.projected_signal();
-        loop {
-            if self.checkpoint(CAMPAIGNS).await? >= position {
-                return Ok(true);
-            }
-            let now = tokio::time::Instant::now();
-            if now >= deadline {
-                return Ok(false);
-            }
-            let pause = (deadline - now).min(Duration::from_millis(25));
-            tokio::select! {
-                _ = projected.changed() => {}
-                _ = tokio::time::sleep(pause) => {}
-            }
-        }
+        self.wait_for(position, timeout, || self.checkpoint(CAMPAIGNS))
+            .await
     }
 
     /// Waits until every projection has passed `position` (a mutation's `Committed::position`), so the API
@@ -1150,10 +1136,26 @@ impl ReadModels {
         position: Position,
         timeout: Duration,
     ) -> Result<bool, ProjectionError> {
+        self.wait_for(position, timeout, || self.projected_position())
+            .await
+    }
+
+    /// Waits until `reached` (read again whenever this process projects something, and at least every
+    /// 25 ms for the other processes' projections) has passed `position`. Returns `false` on timeout.
+    async fn wait_for<F, R>(
+        &self,
+        position: Position,
+        timeout: Duration,
+        reached: F,
+    ) -> Result<bool, ProjectionError>
+    where
+        F: Fn() -> R,
+        R: std::future::Future<Output = Result<Position, ProjectionError>>,
+    {
         let deadline = tokio::time::Instant::now() + timeout;
         let mut projected = self.projected_signal();
         loop {
-            if self.projected_position().await? >= position {
+            if reached().await? >= position {
                 return Ok(true);
             }
             let now = tokio::time::Instant::now();
