@@ -583,7 +583,8 @@ impl ReadModels {
         // On SQLite the batch writes as the database's one writer: it queues for the store's writer turn
         // as appends do (`Store::writer_turn`) and holds it until its commit.
         let _turn = self.store().writer_turn().await;
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.batch_db().begin().await?;
+        tx.relax_commit().await?;
         let locked = lock_checkpoint_row(&mut tx, projection, unlocked.is_some()).await?;
         let checkpoint = locked.checkpoint;
         let _open = OpenBatch::register(self, locked.xid);
@@ -770,7 +771,8 @@ impl ReadModels {
         last: Position,
     ) -> Result<bool, ProjectionError> {
         let _turn = self.store().writer_turn().await;
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.batch_db().begin().await?;
+        tx.relax_commit().await?;
         let locked = lock_checkpoint(&mut tx, projection).await?;
         if locked.checkpoint != from {
             tx.rollback().await?;

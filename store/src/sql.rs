@@ -198,6 +198,11 @@ impl Db {
         store.db().clone()
     }
 
+    /// What projection batches write with ([`Store::batch_db`]).
+    pub fn batches_of(store: &Store) -> Db {
+        store.batch_db().clone()
+    }
+
     pub fn kind(&self) -> BackendKind {
         match self {
             Db::Sqlite(_) => BackendKind::Sqlite,
@@ -366,6 +371,16 @@ pub enum Tx {
 }
 
 impl Tx {
+    /// Lets this transaction's commit return before it is durable, for a projection batch begun on
+    /// [`Store::batch_db`] (which says why that is safe). On SQLite that pool's connections do it already.
+    pub async fn relax_commit(&mut self) -> Result<(), sqlx::Error> {
+        if self.kind() == BackendKind::Postgres {
+            self.execute("SET LOCAL synchronous_commit = off", &[])
+                .await?;
+        }
+        Ok(())
+    }
+
     pub fn kind(&self) -> BackendKind {
         match self {
             Tx::Sqlite(_) => BackendKind::Sqlite,

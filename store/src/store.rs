@@ -67,6 +67,8 @@ enum CachedKey {
 
 struct Inner {
     db: Db,
+    /// What projection batches write with (`Store::batch_db`).
+    batch_db: Db,
     master: MasterKey,
     keys: RwLock<HashMap<Uuid, CachedKey>>,
     options: StoreOptions,
@@ -195,7 +197,7 @@ impl Store {
         master_key: MasterKey,
         options: StoreOptions,
     ) -> Result<Store, StoreError> {
-        let db = if url.starts_with("sqlite:") {
+        let (db, batch_db) = if url.starts_with("sqlite:") {
             if url.contains(":memory:") || url.contains("mode=memory") {
                 return Err(StoreError::InvalidUrl {
                     reason: "in-memory SQLite is not supported: each pooled connection would see its own database"
@@ -217,10 +219,18 @@ impl Store {
             let pool = SqlitePoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(options.acquire_timeout)
-                .connect_with(connect_options)
+                .connect_with(connect_options.clone())
                 .await
                 .map_err(|error| connect_error(backend::name(BackendKind::Sqlite), error))?;
-            Db::Sqlite(pool)
+            // Projection batches commit without syncing (see `Store::batch_db`). Two connections: the
+            // writer turn lets one batch write at a time anyway.
+            let batches = SqlitePoolOptions::new()
+                .max_connections(2)
+                .acquire_timeout(options.acquire_timeout)
+                .connect_with(connect_options.synchronous(SqliteSynchronous::Normal))
+                .await
+                .map_err(|error| connect_error(backend::name(BackendKind::Sqlite), error))?;
+            (Db::Sqlite(pool), Db::Sqlite(batches))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let connect_options = PgConnectOptions::from_str(url)
                 .map_err(|error| StoreError::InvalidUrl {
@@ -249,7 +259,8 @@ impl Store {
                 other => other,
             }
             .map_err(|error| connect_error(backend::name(BackendKind::Postgres), error))?;
-            Db::Postgres(pool)
+            // One pool: a batch's transaction turns off its own commit's wait (`sql::Tx::relax_commit`).
+            (Db::Postgres(pool.clone()), Db::Postgres(pool))
         } else {
             let scheme = url.split(':').next().unwrap_or_default();
             return Err(StoreError::InvalidUrl {
@@ -264,6 +275,7 @@ impl Store {
         Ok(Store {
             inner: Arc::new(Inner {
                 db,
+                batch_db,
                 master: master_key,
                 keys: RwLock::new(HashMap::new()),
                 options,
@@ -339,7 +351,21 @@ impl Store {
 
     /// Closes the pool; pending operations finish first.
     pub async fn close(&self) {
+        self.inner.batch_db.close().await;
         self.inner.db.close().await;
+    }
+
+    /// What the projection runners write their batches with. A batch's commit need not be durable when it
+    /// is acknowledged: the read models are made of events that are, and a batch writes its checkpoint in
+    /// its own transaction, so a batch lost in a power failure is applied again from the log. So batches do
+    /// not wait for the disk, and leave it to the commands: on SQLite a second pool whose connections
+    /// commit with `synchronous=NORMAL` (in WAL mode the next synced commit, a command's, or a checkpoint
+    /// syncs everything written to the log file before it); on PostgreSQL the same pool, each batch's
+    /// transaction with `synchronous_commit` off ([`crate::sql::Tx::relax_commit`]; the WAL is flushed in
+    /// order, so a command's synced commit flushes the batches before it as well). Commands still commit
+    /// durably before they are acknowledged. Docs: docs/performance.md, round 8.
+    pub fn batch_db(&self) -> &Db {
+        &self.inner.batch_db
     }
 
     /// Fires after every append of this process that ended (committed or not: a rolled-back transaction

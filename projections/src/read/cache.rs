@@ -143,20 +143,40 @@ impl ReadModels {
     /// (in any process: `forgotten_people` is written in the transaction of the forgetting event) but the
     /// `campaigns` projection has not applied it yet. Every read leaves these people out of lists and
     /// charts, and masks their personal fields where it shows them, so a forgetting holds from the moment
-    /// it commits, not from the moment it is projected (ADR 19). Almost always empty; one query through the
-    /// index on the forgetting's transaction id, which only the forgettings after the checkpoint pass.
+    /// it commits, not from the moment it is projected (ADR 19).
+    ///
+    /// Almost always empty, and asked on every read of people and charts, so it is two statements that
+    /// each have one plan: the forgettings at or after the checkpoint's transaction (through the index on
+    /// the transaction id: only the newest few pass), and only when there are any, which of them the read
+    /// models still show. One joined statement let PostgreSQL's generic plan scan every person of the
+    /// campaigns and probe `forgotten_people` for each (11.5 ms at 10,000 people, on every request;
+    /// docs/performance.md, round 8).
     pub async fn pending_forgettings(&self) -> Result<HashSet<PersonId>, ProjectionError> {
-        self.db()
+        let committed = self
+            .db()
             .fetch(
                 "SELECT f.person_id FROM forgotten_people f \
-                 JOIN rm_people p ON p.person_id = f.person_id \
                  WHERE f.tx_id >= COALESCE((SELECT c.tx FROM projection_checkpoints c \
-                 WHERE c.name = $1), 0) AND p.status <> $2",
-                &args![
-                    crate::apply::CAMPAIGNS,
-                    super::views::PersonStatusView::Forgotten.as_str()
-                ],
+                 WHERE c.name = $1), 0)",
+                &args![crate::apply::CAMPAIGNS],
             )
+            .await?;
+        if committed.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let mut sql = super::sql::Sql::default();
+        let forgotten = sql.arg(super::views::PersonStatusView::Forgotten.as_str());
+        let people = sql.list(
+            committed
+                .iter()
+                .map(|row| row.text("person_id"))
+                .collect::<Result<Vec<_>, _>>()?,
+        );
+        sql.push(&format!(
+            "SELECT person_id FROM rm_people WHERE person_id IN ({people}) AND status <> {forgotten}"
+        ));
+        self.db()
+            .fetch(&sql.text, &sql.args)
             .await?
             .iter()
             .map(|row| super::sql::person_id(row, "person_id"))

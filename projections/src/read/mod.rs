@@ -47,6 +47,7 @@ pub struct ReadModels {
 struct Inner {
     store: Store,
     db: Db,
+    batch_db: Db,
     changes: broadcast::Sender<ReadModelChange>,
     /// Bumped whenever a batch is committed here or another process's changes arrive.
     projected: watch::Sender<u64>,
@@ -79,6 +80,7 @@ impl ReadModels {
             inner: Arc::new(Inner {
                 store: store.clone(),
                 db: Db::of(store),
+                batch_db: Db::batches_of(store),
                 changes,
                 projected,
                 wake,
@@ -97,6 +99,12 @@ impl ReadModels {
 
     pub(crate) fn db(&self) -> &Db {
         &self.inner.db
+    }
+
+    /// What the runners write their batches with (`Store::batch_db`: commits that do not wait for the
+    /// disk; the log they are made of has).
+    pub(crate) fn batch_db(&self) -> &Db {
+        &self.inner.batch_db
     }
 
     pub(crate) fn campaign_of(&self) -> &CampaignOf {
