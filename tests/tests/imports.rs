@@ -986,7 +986,10 @@ async fn an_import_leaves_the_in_process_caches_bounded(backend: TestBackend) {
     }
     let second = upload(&api, &campaign, "languages.csv", &updates, json!(null)).await;
     let committed = commit(&api, &second, false).await;
-    assert_eq!(committed.data()["commitImport"]["totals"]["update"], ROWS / 2);
+    assert_eq!(
+        committed.data()["commitImport"]["totals"]["update"],
+        ROWS / 2
+    );
     let (aggregates, campaigns, keys) = cached(&api);
     assert_eq!(
         (aggregates, campaigns),
@@ -1032,7 +1035,10 @@ async fn an_import_leaves_the_in_process_caches_bounded(backend: TestBackend) {
             ],
             "{shown:#}"
         );
-        assert_eq!(shown["preferredLanguage"], json!(if row < ROWS / 2 { Some("es") } else { None }));
+        assert_eq!(
+            shown["preferredLanguage"],
+            json!(if row < ROWS / 2 { Some("es") } else { None })
+        );
     }
     let someone = edges[0]["node"]["id"].as_str().unwrap();
     api.assess(someone, 3, None).await.data();
@@ -1044,9 +1050,7 @@ async fn an_import_leaves_the_in_process_caches_bounded(backend: TestBackend) {
 /// Two rows of one file that would add the same new person (the same email in other case, the same phone
 /// number written another way, the same external id) are refused, naming the earlier line; a row that
 /// matches two existing people is an error too.
-async fn two_rows_adding_one_person_are_refused_however_the_value_is_spelled(
-    backend: TestBackend,
-) {
+async fn two_rows_adding_one_person_are_refused_however_the_value_is_spelled(backend: TestBackend) {
     let api = TestApi::start(backend).await;
     let campaign = api.create_campaign("Riverside").await;
     let ana = api.add_person(&campaign, "Ana", "Silva").await;
