@@ -144,6 +144,17 @@ impl<A: StoredAggregate> AggregateStore<A> {
     /// the same single query, so events another process appended are never missed. Stored events never
     /// change, so a state at version `v` stays the state at version `v`.
     pub async fn load(&self, id: &str) -> Result<LoadedAggregate<A>, StoreError> {
+        self.load_and_keep(id, true).await
+    }
+
+    /// [`Self::load`] for a bulk reader that passes through many aggregates once (an import's matched
+    /// people): it starts from a cached state when there is one and moves that entry forward, but takes no
+    /// new place in the cache, so the people commands are working on stay in it.
+    pub async fn load_in_passing(&self, id: &str) -> Result<LoadedAggregate<A>, StoreError> {
+        self.load_and_keep(id, false).await
+    }
+
+    async fn load_and_keep(&self, id: &str, admit: bool) -> Result<LoadedAggregate<A>, StoreError> {
         let cached = self.store.cached_aggregate(A::TYPE, id).and_then(|cached| {
             let state = cached.state.downcast_ref::<A>()?.clone();
             Some((cached.version, state))
@@ -179,7 +190,7 @@ impl<A: StoredAggregate> AggregateStore<A> {
             version = event.stream_version;
         }
         if changed {
-            self.remember(id, version, &aggregate);
+            self.keep(id, version, &aggregate, admit);
         }
         Ok(LoadedAggregate::new(id, version, aggregate))
     }
@@ -187,6 +198,20 @@ impl<A: StoredAggregate> AggregateStore<A> {
     /// Keeps `state`, the aggregate as of `version` of stream `id`, for the next `load` in this process.
     /// Call it with committed states only: after a successful append of the events that lead to it.
     pub fn remember(&self, id: &str, version: u64, state: &A) {
+        self.keep(id, version, state, true);
+    }
+
+    /// [`Self::remember`] for bulk writers (an import): moves the entry of an aggregate the cache already
+    /// holds forward, and adds none.
+    pub fn refresh(&self, id: &str, version: u64, state: &A) {
+        self.keep(id, version, state, false);
+    }
+
+    fn keep(&self, id: &str, version: u64, state: &A, admit: bool) {
+        if !admit && !self.store.holds_aggregate(A::TYPE, id) {
+            // Not cloning a state that would not be kept.
+            return;
+        }
         self.store.remember_aggregate(
             A::TYPE,
             id,
@@ -195,6 +220,7 @@ impl<A: StoredAggregate> AggregateStore<A> {
                 data_subject: A::data_subject(id),
                 state: Arc::new(state.clone()),
             },
+            admit,
         );
     }
 

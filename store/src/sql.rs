@@ -212,18 +212,20 @@ impl Db {
 
     pub async fn fetch(&self, sql: &str, args: &[Arg]) -> Result<Vec<AnyRow>, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(pool) => bind_sqlite(sqlx::query(sql), args)
+            Db::Sqlite(pool) => bind_sqlite(sqlx::query(sql).persistent(keep_prepared(args)), args)
                 .fetch_all(pool)
                 .await?
                 .into_iter()
                 .map(AnyRow::Sqlite)
                 .collect(),
-            Db::Postgres(pool) => bind_postgres(sqlx::query(sql), args)
-                .fetch_all(pool)
-                .await?
-                .into_iter()
-                .map(AnyRow::Postgres)
-                .collect(),
+            Db::Postgres(pool) => {
+                bind_postgres(sqlx::query(sql).persistent(keep_prepared(args)), args)
+                    .fetch_all(pool)
+                    .await?
+                    .into_iter()
+                    .map(AnyRow::Postgres)
+                    .collect()
+            }
         })
     }
 
@@ -244,13 +246,16 @@ impl Db {
         let mut made = Vec::new();
         match self {
             Db::Sqlite(pool) => {
-                let mut rows = bind_sqlite(sqlx::query(sql), args).fetch(pool);
+                let mut rows =
+                    bind_sqlite(sqlx::query(sql).persistent(keep_prepared(args)), args).fetch(pool);
                 while let Some(row) = rows.try_next().await? {
                     made.push(each(&AnyRow::Sqlite(row))?);
                 }
             }
             Db::Postgres(pool) => {
-                let mut rows = bind_postgres(sqlx::query(sql), args).fetch(pool);
+                let mut rows =
+                    bind_postgres(sqlx::query(sql).persistent(keep_prepared(args)), args)
+                        .fetch(pool);
                 while let Some(row) = rows.try_next().await? {
                     made.push(each(&AnyRow::Postgres(row))?);
                 }
@@ -284,14 +289,16 @@ impl Db {
         args: &[Arg],
     ) -> Result<Option<AnyRow>, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(pool) => bind_sqlite(sqlx::query(sql), args)
+            Db::Sqlite(pool) => bind_sqlite(sqlx::query(sql).persistent(keep_prepared(args)), args)
                 .fetch_optional(pool)
                 .await?
                 .map(AnyRow::Sqlite),
-            Db::Postgres(pool) => bind_postgres(sqlx::query(sql), args)
-                .fetch_optional(pool)
-                .await?
-                .map(AnyRow::Postgres),
+            Db::Postgres(pool) => {
+                bind_postgres(sqlx::query(sql).persistent(keep_prepared(args)), args)
+                    .fetch_optional(pool)
+                    .await?
+                    .map(AnyRow::Postgres)
+            }
         })
     }
 
@@ -305,14 +312,16 @@ impl Db {
     /// Runs one statement outside any explicit transaction; returns the number of rows it changed.
     pub async fn execute(&self, sql: &str, args: &[Arg]) -> Result<u64, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(pool) => bind_sqlite(sqlx::query(sql), args)
+            Db::Sqlite(pool) => bind_sqlite(sqlx::query(sql).persistent(keep_prepared(args)), args)
                 .execute(pool)
                 .await?
                 .rows_affected(),
-            Db::Postgres(pool) => bind_postgres(sqlx::query(sql), args)
-                .execute(pool)
-                .await?
-                .rows_affected(),
+            Db::Postgres(pool) => {
+                bind_postgres(sqlx::query(sql).persistent(keep_prepared(args)), args)
+                    .execute(pool)
+                    .await?
+                    .rows_affected()
+            }
         })
     }
 
@@ -390,31 +399,35 @@ impl Tx {
 
     pub async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64, sqlx::Error> {
         Ok(match self {
-            Tx::Sqlite(tx) => bind_sqlite(sqlx::query(sql), args)
+            Tx::Sqlite(tx) => bind_sqlite(sqlx::query(sql).persistent(keep_prepared(args)), args)
                 .execute(&mut **tx)
                 .await?
                 .rows_affected(),
-            Tx::Postgres(tx) => bind_postgres(sqlx::query(sql), args)
-                .execute(&mut **tx)
-                .await?
-                .rows_affected(),
+            Tx::Postgres(tx) => {
+                bind_postgres(sqlx::query(sql).persistent(keep_prepared(args)), args)
+                    .execute(&mut **tx)
+                    .await?
+                    .rows_affected()
+            }
         })
     }
 
     pub async fn fetch(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<AnyRow>, sqlx::Error> {
         Ok(match self {
-            Tx::Sqlite(tx) => bind_sqlite(sqlx::query(sql), args)
+            Tx::Sqlite(tx) => bind_sqlite(sqlx::query(sql).persistent(keep_prepared(args)), args)
                 .fetch_all(&mut **tx)
                 .await?
                 .into_iter()
                 .map(AnyRow::Sqlite)
                 .collect(),
-            Tx::Postgres(tx) => bind_postgres(sqlx::query(sql), args)
-                .fetch_all(&mut **tx)
-                .await?
-                .into_iter()
-                .map(AnyRow::Postgres)
-                .collect(),
+            Tx::Postgres(tx) => {
+                bind_postgres(sqlx::query(sql).persistent(keep_prepared(args)), args)
+                    .fetch_all(&mut **tx)
+                    .await?
+                    .into_iter()
+                    .map(AnyRow::Postgres)
+                    .collect()
+            }
         })
     }
 
@@ -424,14 +437,16 @@ impl Tx {
         args: &[Arg],
     ) -> Result<Option<AnyRow>, sqlx::Error> {
         Ok(match self {
-            Tx::Sqlite(tx) => bind_sqlite(sqlx::query(sql), args)
+            Tx::Sqlite(tx) => bind_sqlite(sqlx::query(sql).persistent(keep_prepared(args)), args)
                 .fetch_optional(&mut **tx)
                 .await?
                 .map(AnyRow::Sqlite),
-            Tx::Postgres(tx) => bind_postgres(sqlx::query(sql), args)
-                .fetch_optional(&mut **tx)
-                .await?
-                .map(AnyRow::Postgres),
+            Tx::Postgres(tx) => {
+                bind_postgres(sqlx::query(sql).persistent(keep_prepared(args)), args)
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .map(AnyRow::Postgres)
+            }
         })
     }
 
@@ -449,14 +464,16 @@ impl Tx {
         args: &'a [Arg],
     ) -> BoxStream<'a, Result<AnyRow, sqlx::Error>> {
         match self {
-            Tx::Sqlite(tx) => bind_sqlite(sqlx::query(sql), args)
+            Tx::Sqlite(tx) => bind_sqlite(sqlx::query(sql).persistent(keep_prepared(args)), args)
                 .fetch(&mut **tx)
                 .map_ok(AnyRow::Sqlite)
                 .boxed(),
-            Tx::Postgres(tx) => bind_postgres(sqlx::query(sql), args)
-                .fetch(&mut **tx)
-                .map_ok(AnyRow::Postgres)
-                .boxed(),
+            Tx::Postgres(tx) => {
+                bind_postgres(sqlx::query(sql).persistent(keep_prepared(args)), args)
+                    .fetch(&mut **tx)
+                    .map_ok(AnyRow::Postgres)
+                    .boxed()
+            }
         }
     }
 
@@ -588,6 +605,18 @@ const POSTGRES_MAX_VARIABLES: usize = 65_535;
 /// Rows per multi-row `VALUES` statement on PostgreSQL ([`Tx::insert_values_returning`]).
 pub const POSTGRES_VALUES_ROWS: usize = 1_000;
 
+/// A statement that binds more values than this is not kept prepared on its connection. Such a text is made
+/// for a number of rows or ids (a batch's `VALUES` list, an `IN` list), so it seldom recurs, and on SQLite a
+/// prepared statement of hundreds of rows holds about a megabyte: in each connection's cache of 100
+/// statements, the statements of a long import's batches and of the projections that follow it made a server
+/// grow with the file (docs/performance.md, round 8). Short statements, the hot paths' included, stay
+/// prepared.
+const KEEP_PREPARED_ARGS: usize = 64;
+
+fn keep_prepared(args: &[Arg]) -> bool {
+    args.len() <= KEEP_PREPARED_ARGS
+}
+
 fn sqlite_rows_per_statement(width: usize) -> usize {
     (SQLITE_MAX_VARIABLES / width.max(1)).clamp(1, SQLITE_MAX_ROWS)
 }
@@ -704,7 +733,7 @@ impl Tx {
                 values_placeholders(BackendKind::Postgres, count, width)
             );
             returned.extend(
-                bind_postgres(sqlx::query(&sql), &args)
+                bind_postgres(sqlx::query(&sql).persistent(keep_prepared(&args)), &args)
                     .fetch_all(&mut **tx)
                     .await?
                     .into_iter()
@@ -764,7 +793,8 @@ impl Tx {
                         "INSERT INTO {table} ({column_list}) VALUES {} {tail}",
                         values_placeholders(BackendKind::Sqlite, count, width)
                     );
-                    let query = bind_sqlite(sqlx::query(&sql), &args);
+                    let query =
+                        bind_sqlite(sqlx::query(&sql).persistent(keep_prepared(&args)), &args);
                     if returning {
                         returned.extend(
                             query
@@ -833,7 +863,7 @@ impl Tx {
                         names.join(", "),
                         values_placeholders(BackendKind::Sqlite, count, width)
                     );
-                    bind_sqlite(sqlx::query(&sql), &args)
+                    bind_sqlite(sqlx::query(&sql).persistent(keep_prepared(&args)), &args)
                         .execute(&mut **tx)
                         .await?;
                 }
@@ -869,7 +899,7 @@ impl Tx {
                 for chunk in ids.chunks(SQLITE_MAX_VARIABLES) {
                     let placeholders = vec!["?"; chunk.len()].join(", ");
                     let sql = format!("{select} WHERE {column} IN ({placeholders})");
-                    let mut query = sqlx::query(&sql);
+                    let mut query = sqlx::query(&sql).persistent(chunk.len() <= KEEP_PREPARED_ARGS);
                     for id in chunk {
                         query = query.bind(id.as_str());
                     }

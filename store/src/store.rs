@@ -37,6 +37,10 @@ pub struct StoreOptions {
     /// How many aggregates (of all types together) this process keeps in memory with the version they
     /// reflect, so that loading one again reads only the events after that version. 0 turns it off.
     pub aggregate_cache: usize,
+    /// How many people's data keys (or the knowledge that a key was destroyed) this process keeps in
+    /// memory. A key that is not kept is read from `person_keys` again when needed (one query for all the
+    /// keys of a read), so the cap bounds memory without changing what anyone reads. 0 keeps none.
+    pub key_cache: usize,
 }
 
 impl Default for StoreOptions {
@@ -47,6 +51,7 @@ impl Default for StoreOptions {
             acquire_timeout: Duration::from_secs(10),
             concurrent_writers: 2,
             aggregate_cache: 20_000,
+            key_cache: 50_000,
         }
     }
 }
@@ -118,6 +123,30 @@ impl std::fmt::Debug for Store {
             .field("backend", &self.backend_kind())
             .finish_non_exhaustive()
     }
+}
+
+/// Inserts into the key cache, which holds at most `capacity` people: when it is full, an eighth of it (any
+/// entries: a key not held is read from the database again) makes room, so eviction costs O(1) a key.
+fn insert_capped(
+    cache: &mut HashMap<Uuid, CachedKey>,
+    capacity: usize,
+    person: Uuid,
+    entry: CachedKey,
+) {
+    if capacity == 0 {
+        return;
+    }
+    if cache.len() >= capacity && !cache.contains_key(&person) {
+        let mut evict = (capacity / 8).max(1);
+        cache.retain(|_, _| {
+            if evict == 0 {
+                return true;
+            }
+            evict -= 1;
+            false
+        });
+    }
+    cache.insert(person, entry);
 }
 
 /// Microsecond precision: what PostgreSQL keeps, so both backends store and export the same instant.
@@ -778,8 +807,9 @@ impl Store {
                 .keys
                 .write()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let capacity = self.inner.options.key_cache;
             for (person, key) in new_keys {
-                cache.insert(person, CachedKey::Present(key));
+                insert_capped(&mut cache, capacity, person, CachedKey::Present(key));
             }
         }
         if !forgotten_now.is_empty() {
@@ -840,6 +870,29 @@ impl Store {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// How many aggregates this process holds in its cache (at most `StoreOptions::aggregate_cache`). For
+    /// tests and diagnostics: the bounds of the in-process caches are checked through it.
+    pub fn aggregate_cache_len(&self) -> usize {
+        self.cached_aggregates().len()
+    }
+
+    /// How many people's keys (or destroyed keys) this process holds (at most `StoreOptions::key_cache`).
+    pub fn key_cache_len(&self) -> usize {
+        self.inner
+            .keys
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .len()
+    }
+
+    /// Whether this process holds a cached state of the stream.
+    pub(crate) fn holds_aggregate(&self, stream_type: &'static str, stream_id: &str) -> bool {
+        self.inner.options.aggregate_cache > 0
+            && self
+                .cached_aggregates()
+                .contains_key(&(stream_type, stream_id.to_string()))
+    }
+
     /// The cached state of a stream, if this process holds one.
     pub(crate) fn cached_aggregate(
         &self,
@@ -857,11 +910,16 @@ impl Store {
     /// Remembers a stream's state at `version` (only ever moving an entry forward). When the cache is
     /// full an arbitrary entry makes room: unlike least-recently-used, that keeps most of a working set
     /// that is cycled through and slightly too large, instead of evicting each entry just before its use.
+    ///
+    /// With `admit` false the state only moves an entry this process already holds forward and never takes
+    /// a new place: bulk writers (an import of 100,000 new people) keep the cache for the people commands
+    /// are working on instead of filling it with everyone they touched once.
     pub(crate) fn remember_aggregate(
         &self,
         stream_type: &'static str,
         stream_id: &str,
         cached: CachedAggregate,
+        admit: bool,
     ) {
         let capacity = self.inner.options.aggregate_cache;
         if capacity == 0 || cached.version == 0 {
@@ -875,6 +933,7 @@ impl Store {
                     *existing = cached;
                 }
             }
+            None if !admit => {}
             None => {
                 if cache.len() >= capacity {
                     if let Some(victim) = cache.keys().next().cloned() {
@@ -969,8 +1028,9 @@ impl Store {
                 .keys
                 .write()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let capacity = self.inner.options.key_cache;
             for (person, entry) in cache {
-                cached.insert(person, entry);
+                insert_capped(&mut cached, capacity, person, entry);
             }
         }
         Ok(keys)
@@ -1317,8 +1377,9 @@ impl Store {
             .keys
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let capacity = self.inner.options.key_cache;
         for person in people {
-            cache.insert(*person, CachedKey::Forgotten);
+            insert_capped(&mut cache, capacity, *person, CachedKey::Forgotten);
         }
     }
 

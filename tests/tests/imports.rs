@@ -5,8 +5,12 @@
 //! multipart uploads, within the upload limit. Every test runs on SQLite and PostgreSQL.
 
 use crate::graphql_support::{Answer, TestApi};
+use api::clock::SystemClock;
+use api::http::ApiOptions;
 use base64::Engine as _;
 use serde_json::{json, Value};
+use std::sync::Arc;
+use store::StoreOptions;
 use tests::{backend_tests, TestBackend};
 
 backend_tests!(
@@ -18,6 +22,8 @@ backend_tests!(
     only_roles_that_edit_people_import,
     a_file_larger_than_a_json_body_is_uploaded_as_multipart_previewed_and_committed,
     a_file_over_the_upload_limit_is_refused_naming_the_field_and_the_limit,
+    an_import_leaves_the_in_process_caches_bounded,
+    two_rows_adding_one_person_are_refused_however_the_value_is_spelled,
 );
 
 const UPLOAD: &str = "mutation($input: UploadImportInput!) {
@@ -920,5 +926,169 @@ async fn a_file_over_the_upload_limit_is_refused_naming_the_field_and_the_limit(
         .await;
     assert_eq!(both.error_code(), "VALIDATION");
     assert_eq!(both.first_error()["extensions"]["field"], "input.file");
+    api.stop().await;
+}
+
+/// An import of more people than the in-process caches may hold leaves them bounded (issue 14: a
+/// 100,000-row file imports with bounded memory). The people a file creates or updates take no new place in
+/// the aggregate cache nor in the person → campaign cache, and the key cache stays within its cap; reads
+/// and commands on those people then find what they need in the database. Before, every created person
+/// went into all three, so the caches grew with the file (up to 20,000 aggregates, without end for the
+/// other two).
+async fn an_import_leaves_the_in_process_caches_bounded(backend: TestBackend) {
+    const ROWS: usize = 120;
+    const KEYS: usize = 40;
+    let api = TestApi::with_store_options(
+        backend,
+        ApiOptions::development(),
+        Arc::new(SystemClock),
+        StoreOptions {
+            aggregate_cache: 1_000,
+            key_cache: KEYS,
+            ..StoreOptions::default()
+        },
+    )
+    .await;
+    let campaign = api.create_campaign("Riverside").await;
+    let store = api.groundwork.store().clone();
+    let aggregates_before = store.aggregate_cache_len();
+    let campaigns_before = api.groundwork.person_campaign_cache_len();
+    let mut file = String::from("First Name,Last Name,Email,Phone Number,Employee Number\n");
+    for row in 0..ROWS {
+        file.push_str(&format!(
+            "Given{row},Family{row},person{row}@example.org,+1 415 555 {row:04},E{row:06}\n"
+        ));
+    }
+    let first = upload(&api, &campaign, "members.csv", &file, json!(null)).await;
+    let plan = preview(&api, &first).await;
+    assert_eq!(plan["totals"]["create"], ROWS, "{:#}", plan["rows"][0]);
+    let committed = commit(&api, &first, false).await;
+    assert_eq!(committed.data()["commitImport"]["totals"]["create"], ROWS);
+    let cached = |api: &TestApi| {
+        (
+            store.aggregate_cache_len(),
+            api.groundwork.person_campaign_cache_len(),
+            store.key_cache_len(),
+        )
+    };
+    let (aggregates, campaigns, keys) = cached(&api);
+    assert_eq!(
+        (aggregates, campaigns),
+        (aggregates_before, campaigns_before),
+        "the {ROWS} people of the file took no place in the aggregate and person → campaign caches"
+    );
+    assert!(keys <= KEYS, "{keys} keys held, at most {KEYS}");
+
+    // A second file updates half of them (each person loaded in passing): still nothing added.
+    let mut updates = String::from("Employee Number,Preferred Language\n");
+    for row in 0..ROWS / 2 {
+        updates.push_str(&format!("E{row:06},es\n"));
+    }
+    let second = upload(&api, &campaign, "languages.csv", &updates, json!(null)).await;
+    let committed = commit(&api, &second, false).await;
+    assert_eq!(
+        committed.data()["commitImport"]["totals"]["update"],
+        ROWS / 2
+    );
+    let (aggregates, campaigns, keys) = cached(&api);
+    assert_eq!(
+        (aggregates, campaigns),
+        (aggregates_before, campaigns_before)
+    );
+    assert!(keys <= KEYS, "{keys} keys held, at most {KEYS}");
+
+    // What the caches do not hold is read from the database: each person's sealed values open (their key
+    // read again), and a command on one of them finds their campaign.
+    let people = api
+        .graphql(
+            "query($campaign: ID!) { people(campaignId: $campaign, filter: {nameSearch: \"Given7\"}, first: 20) {
+                edges { node { id name } } } }",
+            json!({"campaign": campaign}),
+        )
+        .await;
+    let edges = people.data()["people"]["edges"].as_array().unwrap().clone();
+    assert!(!edges.is_empty());
+    for edge in &edges {
+        let id = edge["node"]["id"].as_str().unwrap();
+        let shown = person(&api, id).await;
+        let row: usize = shown["name"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("Given")
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let mut contacts: Vec<&str> = shown["contactPoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|point| point["value"].as_str().unwrap())
+            .collect();
+        contacts.sort_unstable();
+        assert_eq!(
+            contacts,
+            [
+                format!("+1 415 555 {row:04}"),
+                format!("person{row}@example.org")
+            ],
+            "{shown:#}"
+        );
+        assert_eq!(
+            shown["preferredLanguage"],
+            json!(if row < ROWS / 2 { Some("es") } else { None })
+        );
+    }
+    let someone = edges[0]["node"]["id"].as_str().unwrap();
+    api.assess(someone, 3, None).await.data();
+    assert_eq!(person(&api, someone).await["level"], 3);
+    assert!(store.key_cache_len() <= KEYS);
+    api.stop().await;
+}
+
+/// Two rows of one file that would add the same new person (the same email in other case, the same phone
+/// number written another way, the same external id) are refused, naming the earlier line; a row that
+/// matches two existing people is an error too.
+async fn two_rows_adding_one_person_are_refused_however_the_value_is_spelled(backend: TestBackend) {
+    let api = TestApi::start(backend).await;
+    let campaign = api.create_campaign("Riverside").await;
+    let ana = api.add_person(&campaign, "Ana", "Silva").await;
+    add_email(&api, &ana, "shared@example.org").await;
+    let twin = api.add_person(&campaign, "Ann", "Silva").await;
+    add_email(&api, &twin, "SHARED@example.org").await;
+    let file = "First Name,Last Name,Email,Phone Number,Employee Number\n\
+         Bo,Chen,bo@example.org,(415) 555-0100,E1\n\
+         Cy,Diaz,BO@Example.org,,E2\n\
+         Di,Evans,,+1 415-555-0100,E3\n\
+         Ed,Fox,,,E1\n\
+         Fe,Gold,fe@example.org,,E4\n\
+         Gus,Ho,shared@example.org,,E5\n";
+    let id = upload(&api, &campaign, "members.csv", file, json!(null)).await;
+    let plan = preview(&api, &id).await;
+    assert_eq!(
+        plan["totals"],
+        json!({"rows": 6, "create": 2, "update": 0, "unchanged": 0, "error": 4}),
+        "{plan:#}"
+    );
+    for (line, column) in [(3, "Email"), (4, "Phone Number"), (5, "Employee Number")] {
+        let errors = &row(&plan, line)["errors"];
+        assert_eq!(errors[0]["column"], column, "line {line}: {errors:#}");
+        assert!(
+            errors[0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("line 2 adds a new person with the same value"),
+            "line {line}: {errors:#}"
+        );
+    }
+    assert_eq!(row(&plan, 6)["action"], "CREATE");
+    assert!(
+        row(&plan, 7)["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("matches 2 people"),
+        "{plan:#}"
+    );
     api.stop().await;
 }

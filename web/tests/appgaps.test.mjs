@@ -329,7 +329,7 @@ describe('the gaps of the app', () => {
       }
     });
     await page.goto(`/admin/campaigns/${data.campaignId}/import`);
-    await page.getByText('At most 64 MB here.').waitFor();
+    await page.getByText('At most 64 MiB here.').waitFor();
     await page.getByLabel('The spreadsheet, saved as CSV').setInputFiles({ name: 'large.csv', mimeType: 'text/csv', buffer: csv });
     await page.getByRole('button', { name: 'Read the file' }).click();
     await page.getByRole('heading', { name: 'What does each column of large.csv hold?' }).waitFor();

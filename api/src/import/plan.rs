@@ -102,15 +102,54 @@ impl Totals {
     }
 }
 
-/// The campaign's active people by what rows match them on.
+/// The campaign's active people by what rows match them on. It is as large as the campaign (the file
+/// never adds to it), so it is kept compact: every identifier (an external id, an email address, a phone
+/// number, a lower-case full name) is held as its 128-bit digest ([`key_digest`]) beside the one person
+/// it names — about 40 bytes an identifier however long it is — and the rare identifier of several people
+/// in a second, small map.
 #[derive(Debug, Default)]
 pub struct MatchIndex {
     ids: HashSet<PersonId>,
-    external: HashMap<(String, String), Vec<PersonId>>,
-    emails: HashMap<String, Vec<PersonId>>,
-    phones: HashMap<String, Vec<PersonId>>,
-    /// Lower-case full name → people with their units.
-    names: HashMap<String, Vec<(PersonId, Vec<UnitId>)>>,
+    /// External ids, email addresses and phone numbers (each digest says which of them it is).
+    keys: Keyed,
+    /// Full names, for resemblances only.
+    names: Keyed,
+    /// Who is in which unit (for a resemblance in the row's unit).
+    units: HashSet<(PersonId, UnitId)>,
+}
+
+/// People by the digests of an identifier.
+#[derive(Debug, Default)]
+struct Keyed {
+    one: HashMap<[u8; 16], PersonId>,
+    /// Identifiers shared by several people (the first of them stays in `one`).
+    more: HashMap<[u8; 16], Vec<PersonId>>,
+}
+
+impl Keyed {
+    fn insert(&mut self, key: [u8; 16], person: PersonId) {
+        match self.one.get(&key) {
+            None => {
+                self.one.insert(key, person);
+            }
+            Some(first) if *first == person => {}
+            Some(first) => {
+                let first = *first;
+                let others = self.more.entry(key).or_insert_with(|| vec![first]);
+                if !others.contains(&person) {
+                    others.push(person);
+                }
+            }
+        }
+    }
+
+    /// Everyone with the identifier.
+    fn get(&self, key: &[u8; 16]) -> &[PersonId] {
+        match self.more.get(key) {
+            Some(people) => people,
+            None => self.one.get(key).map(std::slice::from_ref).unwrap_or(&[]),
+        }
+    }
 }
 
 impl MatchIndex {
@@ -122,36 +161,27 @@ impl MatchIndex {
             };
             index.ids.insert(person);
             for (system, value) in &candidate.external_ids {
-                push_unique(
-                    index
-                        .external
-                        .entry((system.clone(), value.clone()))
-                        .or_default(),
-                    person,
-                );
+                index.keys.insert(external_key(system, value), person);
             }
             for email in &candidate.emails {
-                push_unique(
-                    index.emails.entry(email.trim().to_lowercase()).or_default(),
-                    person,
-                );
+                index
+                    .keys
+                    .insert(key_digest("email", &email.trim().to_lowercase()), person);
             }
             for number in &candidate.phones {
                 if let Some(number) = phone::normalize(number, region) {
-                    push_unique(index.phones.entry(number).or_default(), person);
+                    index.keys.insert(key_digest("phone", &number), person);
                 }
             }
             if let Some(name) = &candidate.name {
-                let units = candidate
-                    .units
-                    .iter()
-                    .filter_map(|unit| UnitId::parse(unit).ok())
-                    .collect();
                 index
                     .names
-                    .entry(name.to_lowercase())
-                    .or_default()
-                    .push((person, units));
+                    .insert(key_digest("name", &name.to_lowercase()), person);
+                for unit in &candidate.units {
+                    if let Ok(unit) = UnitId::parse(unit) {
+                        index.units.insert((person, unit));
+                    }
+                }
             }
         }
         index
@@ -166,10 +196,9 @@ impl MatchIndex {
     }
 }
 
-fn push_unique(people: &mut Vec<PersonId>, person: PersonId) {
-    if !people.contains(&person) {
-        people.push(person);
-    }
+/// The digest of an id in an external system.
+fn external_key(system: &str, value: &str) -> [u8; 16] {
+    key_digest(&format!("external:{system}"), value)
 }
 
 /// Why a row cannot be matched: the column to blame and why.
@@ -219,8 +248,24 @@ pub struct Planner<'a> {
     unit_paths: HashMap<Vec<String>, Option<UnitId>>,
     /// People earlier rows of the file matched, with their line.
     claimed: HashMap<PersonId, usize>,
-    /// Identifiers of the people earlier rows create, with their line.
-    new_keys: HashMap<String, usize>,
+    /// Identifiers of the people earlier rows create, as 128-bit digests ([`key_digest`]), with their
+    /// line: 20 bytes a key however long the identifier, the only thing a planner keeps per created row.
+    new_keys: HashMap<[u8; 16], u32>,
+}
+
+/// The first 128 bits of SHA-256 over an identifier's kind and value (a kind cannot run into its value: it
+/// ends at the first NUL). Two different identifiers share a digest with a chance of about n²/2¹²⁹ in a
+/// file of n of them (10⁻²⁶ for a million), so a row is refused as "the same value" only for the same value.
+fn key_digest(kind: &str, value: &str) -> [u8; 16] {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(kind.as_bytes());
+    hasher.update([0]);
+    hasher.update(value.as_bytes());
+    let digest = hasher.finalize();
+    let mut key = [0; 16];
+    key.copy_from_slice(&digest[..16]);
+    key
 }
 
 impl<'a> Planner<'a> {
@@ -292,7 +337,11 @@ impl<'a> Planner<'a> {
                 }
                 plan.person = Some(person);
                 plan.matched_by = Some(column);
-                let loaded = self.groundwork.people().load(&person.to_string()).await?;
+                let loaded = self
+                    .groundwork
+                    .people()
+                    .load_in_passing(&person.to_string())
+                    .await?;
                 let version = loaded.version();
                 let state = loaded.into_aggregate();
                 let commands = self.update_commands(&state, &values, &mut plan.changes);
@@ -514,30 +563,35 @@ impl<'a> Planner<'a> {
                 ))
             };
         }
-        let mut keys: Vec<(&str, Option<&Vec<PersonId>>)> = Vec::new();
+        let mut keys: Vec<(&str, &[PersonId])> = Vec::new();
         for cell in &values.external_ids {
             let (system, value) = &cell.value;
             keys.push((
                 cell.column.as_str(),
                 self.index
-                    .external
-                    .get(&(system.as_str().to_string(), value.as_str().to_string())),
+                    .keys
+                    .get(&external_key(system.as_str(), value.as_str())),
             ));
         }
         if let Some(cell) = &values.email {
             keys.push((
                 cell.column.as_str(),
-                self.index.emails.get(&cell.value.as_str().to_lowercase()),
+                self.index
+                    .keys
+                    .get(&key_digest("email", &cell.value.as_str().to_lowercase())),
             ));
         }
         if let Some(cell) = &values.phone {
-            keys.push((cell.column.as_str(), self.index.phones.get(&cell.value.1)));
+            keys.push((
+                cell.column.as_str(),
+                self.index.keys.get(&key_digest("phone", &cell.value.1)),
+            ));
         }
         for (column, people) in keys {
-            match people.map(Vec::as_slice) {
-                None | Some([]) => continue,
-                Some([person]) => return Ok(Some((*person, column.to_string()))),
-                Some(people) => {
+            match people {
+                [] => continue,
+                [person] => return Ok(Some((*person, column.to_string()))),
+                people => {
                     return Err((
                         Some(column.to_string()),
                         format!(
@@ -599,33 +653,34 @@ impl<'a> Planner<'a> {
 
     /// Remembers the identifiers of a new person; `Some` when an earlier row creates someone with one of them.
     fn claim_new_keys(&mut self, values: &Values, line: usize) -> Option<RowError> {
-        let mut keys: Vec<(String, String)> = Vec::new();
+        let mut keys: Vec<([u8; 16], &str)> = Vec::new();
         for cell in &values.external_ids {
             keys.push((
-                format!("external:{}:{}", cell.value.0, cell.value.1),
-                cell.column.clone(),
+                external_key(cell.value.0.as_str(), cell.value.1.as_str()),
+                &cell.column,
             ));
         }
         if let Some(cell) = &values.email {
             keys.push((
-                format!("email:{}", cell.value.as_str().to_lowercase()),
-                cell.column.clone(),
+                key_digest("email", &cell.value.as_str().to_lowercase()),
+                &cell.column,
             ));
         }
         if let Some(cell) = &values.phone {
-            keys.push((format!("phone:{}", cell.value.1), cell.column.clone()));
+            keys.push((key_digest("phone", &cell.value.1), &cell.column));
         }
         for (key, column) in &keys {
             if let Some(earlier) = self.new_keys.get(key) {
                 return Some(RowError {
                     line,
-                    column: Some(column.clone()),
+                    column: Some(column.to_string()),
                     message: format!(
                         "line {earlier} adds a new person with the same value; merge the two rows"
                     ),
                 });
             }
         }
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
         for (key, _) in keys {
             self.new_keys.insert(key, line);
         }
@@ -636,15 +691,13 @@ impl<'a> Planner<'a> {
     fn resemblances(&self, name: &PersonName, unit: Option<&Cell<UnitId>>) -> Vec<PersonId> {
         self.index
             .names
-            .get(&name.to_string().to_lowercase())
-            .map(|people| {
-                people
-                    .iter()
-                    .filter(|(_, units)| unit.is_none_or(|unit| units.contains(&unit.value)))
-                    .map(|(person, _)| *person)
-                    .collect()
+            .get(&key_digest("name", &name.to_string().to_lowercase()))
+            .iter()
+            .filter(|person| {
+                unit.is_none_or(|unit| self.index.units.contains(&(**person, unit.value)))
             })
-            .unwrap_or_default()
+            .copied()
+            .collect()
     }
 
     fn create_commands(

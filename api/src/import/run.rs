@@ -6,13 +6,13 @@
 use super::file::{self, FileError, Source};
 use super::mapping::{ColumnRule, Mapping, Target};
 use super::phone::Region;
-use super::plan::{Action, Decided, MatchIndex, Planner, RowPlan, Totals};
+use super::plan::{Decided, MatchIndex, Planner, RowPlan, Totals};
 use super::{campaign_directory, CampaignDirectory};
 use crate::access::{self, Identity, Permission};
 use crate::error::ApiError;
 use crate::service::Groundwork;
 use domain::context::References;
-use domain::ids::{CampaignId, PersonId};
+use domain::ids::CampaignId;
 use domain::person::{PersonContext, PersonFacts};
 use domain::{Actor, Context, EventMetadata};
 use projections::ReadModels;
@@ -689,7 +689,7 @@ async fn commit_rows(
         pass.region,
         &pass.index,
     );
-    let mut batch: Vec<(Action, Decided)> = Vec::with_capacity(COMMIT_BATCH);
+    let mut batch: Vec<Decided> = Vec::with_capacity(COMMIT_BATCH);
     let mut batch_totals = Totals::default();
     let mut rows_in_batch = 0;
     let mut events = 0;
@@ -703,10 +703,10 @@ async fn commit_rows(
         batch_totals.count(plan.action);
         rows_in_batch += 1;
         if let Some(decided) = decided {
-            batch.push((plan.action, decided));
+            batch.push(decided);
         }
         if rows_in_batch >= COMMIT_BATCH {
-            let (count, last) = append_batch(groundwork, pass.campaign, &metadata, &mut batch)
+            let (count, last) = append_batch(groundwork, &metadata, &mut batch)
                 .await
                 .map_err(|error| fail(error, &totals, done))?;
             events += count;
@@ -719,7 +719,7 @@ async fn commit_rows(
             progress(done, rows_total);
         }
     }
-    let (count, last) = append_batch(groundwork, pass.campaign, &metadata, &mut batch)
+    let (count, last) = append_batch(groundwork, &metadata, &mut batch)
         .await
         .map_err(|error| fail(error, &totals, done))?;
     events += count;
@@ -772,15 +772,14 @@ async fn report(
 /// Appends a batch of rows in one transaction and empties it.
 async fn append_batch(
     groundwork: &Groundwork,
-    campaign: CampaignId,
     metadata: &std::collections::HashMap<String, String>,
-    batch: &mut Vec<(Action, Decided)>,
+    batch: &mut Vec<Decided>,
 ) -> Result<(usize, Option<store::Position>), ApiError> {
     if batch.is_empty() {
         return Ok((0, None));
     }
     let mut appends = Vec::with_capacity(batch.len());
-    for (_, decided) in batch.iter() {
+    for decided in batch.iter() {
         appends.push(
             groundwork
                 .people()
@@ -807,19 +806,16 @@ async fn append_batch(
             ApiError::store(error)
         }
     })?;
-    let created: Vec<PersonId> = batch
-        .iter()
-        .filter(|(action, _)| *action == Action::Create)
-        .map(|(_, decided)| decided.person)
-        .collect();
-    for (_, decided) in batch.iter() {
-        groundwork.people().remember(
+    // The people of a file are not the people commands are about to work on: only the states this process
+    // already holds move forward; the new people take no place in the aggregate cache (memory stays bounded
+    // whatever the file's length), nor in the person → campaign cache (a miss reads the person again).
+    for decided in batch.iter() {
+        groundwork.people().refresh(
             &decided.person.to_string(),
             decided.version + decided.events.len() as u64,
             &decided.state,
         );
     }
-    groundwork.person_campaigns().extend(&created, campaign);
     batch.clear();
     Ok((
         appended.len(),

@@ -287,7 +287,8 @@ async fn append_batch(
         }
     })?;
     for (_, stream, version, state) in batch.drain(..) {
-        groundwork.people().remember(&stream, version, &state);
+        // Like the import, its undo keeps states this process already holds up to date and adds none.
+        groundwork.people().refresh(&stream, version, &state);
     }
     Ok(())
 }

@@ -254,9 +254,15 @@ impl Groundwork {
         &self.campaigns
     }
 
-    /// The cache of each person's campaign (bulk import fills it with the people it adds).
+    /// The cache of each person's campaign (`import_people` fills it with the people it adds).
     pub(crate) fn person_campaigns(&self) -> &PersonCampaigns {
         &self.person_campaigns
+    }
+
+    /// How many people's campaigns this process holds in memory (at most 100,000); for tests of the
+    /// caches' bounds, beside `Store::aggregate_cache_len` and `Store::key_cache_len`.
+    pub fn person_campaign_cache_len(&self) -> usize {
+        self.person_campaigns.len()
     }
 
     /// Runs `command` on its aggregate, whichever transport parsed it: `expected` is the version the client

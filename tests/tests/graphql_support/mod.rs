@@ -13,7 +13,7 @@ use axum::Router;
 use projections::{ReadModels, RunnerOptions};
 use serde_json::{json, Value};
 use std::sync::Arc;
-use store::MasterKey;
+use store::{MasterKey, StoreOptions};
 use tests::TestBackend;
 use tower::ServiceExt as _;
 
@@ -90,8 +90,18 @@ impl TestApi {
         options: ApiOptions,
         clock: Arc<dyn Clock>,
     ) -> Self {
+        Self::with_store_options(backend, options, clock, StoreOptions::default()).await
+    }
+
+    /// A server on a store with these options (small in-process caches, say).
+    pub async fn with_store_options(
+        backend: TestBackend,
+        options: ApiOptions,
+        clock: Arc<dyn Clock>,
+        store_options: StoreOptions,
+    ) -> Self {
         let master_key = MasterKey::generate();
-        let store = backend.store(&master_key).await;
+        let store = backend.store_with(&master_key, store_options).await;
         let groundwork = Arc::new(Groundwork::with_store(store).with_clock(clock));
         let read_models = ReadModels::new(groundwork.store());
         let runner = read_models.start(RunnerOptions::default());

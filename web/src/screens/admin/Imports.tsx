@@ -162,10 +162,15 @@ const UploadLimitDoc = graphql(`
   }
 `);
 
-/// The server's upload limit as people read sizes (64 MB, 512 KB).
-function sizeText(bytes: number): string {
-  const mb = 1024 * 1024;
-  return bytes >= mb ? `${Math.floor(bytes / mb)} MB` : `${Math.max(1, Math.floor(bytes / 1024))} KB`;
+/// The server's upload limit in the binary units it is counted in (64 MiB, 512 KiB, 1.5 MiB), written with
+/// `number` (the reader's language) and rounded down, so the screen never promises more than the server takes.
+function sizeText(bytes: number, number: (value: number) => string): string {
+  const kib = 1024;
+  const mib = kib * kib;
+  const down = (value: number) => number(Math.floor(value * 10) / 10);
+  if (bytes >= mib) return `${down(bytes / mib)} MiB`;
+  if (bytes >= kib) return `${down(bytes / kib)} KiB`;
+  return `${number(bytes)} bytes`;
 }
 
 /// What the preview lists (the totals count every row).
@@ -265,7 +270,7 @@ export function Imports(props: { campaignId: string }) {
           limit={uploadLimit}
           upload={async (file, region) => {
             if (uploadLimit !== undefined && file.size > uploadLimit) {
-              setErrors([t('imports.tooLarge', { limit: sizeText(uploadLimit) })]);
+              setErrors([t('imports.tooLarge', { limit: sizeText(uploadLimit, i18n.number) })]);
               return;
             }
             setBusy(true);
@@ -375,7 +380,7 @@ export function Imports(props: { campaignId: string }) {
 }
 
 function ChooseFile(props: { busy: boolean; limit: number | undefined; upload: (file: File, region: string) => Promise<void> }) {
-  const { t } = useI18n();
+  const { t, number } = useI18n();
   const [file, setFile] = useState<File | null>(null);
   const [missing, setMissing] = useState(false);
   const [region, setRegion] = useState('');
@@ -393,7 +398,7 @@ function ChooseFile(props: { busy: boolean; limit: number | undefined; upload: (
       <div class={`field${missing ? ' has-error' : ''}`}>
         <label for="import-file">{t('imports.file')}</label>
         <p class="hint" id="import-file-hint">
-          {props.limit === undefined ? t('imports.fileHintNoLimit') : t('imports.fileHint', { limit: sizeText(props.limit) })}
+          {props.limit === undefined ? t('imports.fileHintNoLimit') : t('imports.fileHint', { limit: sizeText(props.limit, number) })}
         </p>
         {missing && (
           <p class="field-error" id="import-file-error">
