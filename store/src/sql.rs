@@ -609,7 +609,7 @@ pub const POSTGRES_VALUES_ROWS: usize = 1_000;
 /// for a number of rows or ids (a batch's `VALUES` list, an `IN` list), so it seldom recurs, and on SQLite a
 /// prepared statement of hundreds of rows holds about a megabyte: in each connection's cache of 100
 /// statements, the statements of a long import's batches and of the projections that follow it made a server
-/// grow with the file (docs/performance.md, round 8). Short statements, the hot paths' included, stay
+/// grow with the file (docs/performance.md, round 8b). Short statements, the hot paths' included, stay
 /// prepared.
 const KEEP_PREPARED_ARGS: usize = 64;
 
