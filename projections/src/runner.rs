@@ -30,6 +30,11 @@ use tokio::task::JoinHandle;
 const QUICK_LOOKS: u32 = 50;
 const QUICK_LOOK_INTERVAL: Duration = Duration::from_millis(4);
 
+/// On SQLite a batch lets the commands go first (`Store::commands_first`): it waits until no command has been
+/// in flight for `BATCH_QUIET`, for at most `BATCH_PATIENCE` (docs/performance.md, round 9).
+const BATCH_QUIET: Duration = Duration::from_micros(500);
+const BATCH_PATIENCE: Duration = Duration::from_millis(10);
+
 /// Events per transaction when catching up or rebuilding: a batch costs a few statements whatever its size.
 const CATCH_UP_BATCH: u32 = 5_000;
 
@@ -550,6 +555,10 @@ impl ReadModels {
         // and a batch holds its checkpoint's lock (on SQLite the database's one writer, which commands
         // wait for) only while it is applied. Once locked, the checkpoint must still be where the batch
         // was read from; if another runner moved it meanwhile, the batch is read again under the lock.
+        // On SQLite the commands in flight go first; the batch read after them covers them as well.
+        self.store()
+            .commands_first(BATCH_QUIET, BATCH_PATIENCE)
+            .await;
         let unlocked = self
             .db()
             .fetch_optional(
@@ -583,8 +592,7 @@ impl ReadModels {
         // On SQLite the batch writes as the database's one writer: it queues for the store's writer turn
         // as appends do (`Store::writer_turn`) and holds it until its commit.
         let _turn = self.store().writer_turn().await;
-        let mut tx = self.batch_db().begin().await?;
-        tx.relax_commit().await?;
+        let mut tx = self.batch_db().begin_relaxed().await?;
         let locked = lock_checkpoint_row(&mut tx, projection, unlocked.is_some()).await?;
         let checkpoint = locked.checkpoint;
         let _open = OpenBatch::register(self, locked.xid);
@@ -771,8 +779,7 @@ impl ReadModels {
         last: Position,
     ) -> Result<bool, ProjectionError> {
         let _turn = self.store().writer_turn().await;
-        let mut tx = self.batch_db().begin().await?;
-        tx.relax_commit().await?;
+        let mut tx = self.batch_db().begin_relaxed().await?;
         let locked = lock_checkpoint(&mut tx, projection).await?;
         if locked.checkpoint != from {
             tx.rollback().await?;

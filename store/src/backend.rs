@@ -187,34 +187,32 @@ fn next_tx_id_sql(kind: BackendKind) -> &'static str {
 /// every other database on the server; a transaction that `pg_stat_activity` shows working in another
 /// database cannot write here and is passed. Anything not shown there (a backend the caller may not see, or
 /// one that finished between the snapshot and the look) is held back, which is safe. The horizon also
-/// passes running transactions the caller knows never append (`not_appending`: the projection runners' own
-/// batch transactions). It is the oldest running transaction left, or the snapshot's xmax when there is
-/// none. Every transaction below it has finished or is one that writes no events here, and every later one
-/// gets a larger id, so a reader that passed it still never has to look back. The ids are our own integers,
-/// written into the SQL. `pg_stat_activity` gives 32-bit ids, compared with the 64-bit ones modulo 2^32
-/// (the running ones are never 2^31 apart).
-fn visible_filter(kind: BackendKind, not_appending: &[i64]) -> String {
-    match kind {
-        BackendKind::Sqlite => String::new(),
-        BackendKind::Postgres => {
-            let named = if not_appending.is_empty() {
-                String::new()
-            } else {
-                let list = not_appending
-                    .iter()
-                    .map(i64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                format!("AND x::text::bigint NOT IN ({list}) ")
-            };
-            format!(
-                "AND tx_id < (SELECT COALESCE((SELECT MIN(x::text::bigint) FROM \
-                 pg_snapshot_xip(pg_current_snapshot()) AS x WHERE TRUE {named}\
-                 AND x::text::bigint % 4294967296 NOT IN (SELECT backend_xid::text::bigint \
-                 FROM pg_stat_activity WHERE backend_xid IS NOT NULL \
-                 AND datname <> current_database())), \
-                 pg_snapshot_xmax(pg_current_snapshot())::text::bigint) + tx_id_offset FROM store_settings)"
-            )
+/// passes running transactions the caller knows never append (`not_appending`, bound as an array in `$4`:
+/// the projection runners' own batch transactions). It is the oldest running transaction left, or the
+/// snapshot's xmax when there is none. Every transaction below it has finished or is one that writes no
+/// events here, and every later one gets a larger id, so a reader that passed it still never has to look
+/// back. `pg_stat_activity` gives 32-bit ids, compared with the 64-bit ones modulo 2^32 (the running ones
+/// are never 2^31 apart). Reading `pg_stat_activity` costs about a millisecond under load (it copies every
+/// backend's status), so that part of the look is taken only when `other_databases` says so
+/// (`Store::read_all_passing` decides when); without it, another database's transaction holds the horizon
+/// back like one of ours, which is safe.
+fn visible_filter(kind: BackendKind, other_databases: bool) -> &'static str {
+    match (kind, other_databases) {
+        (BackendKind::Sqlite, _) => "",
+        (BackendKind::Postgres, false) => {
+            "AND tx_id < (SELECT COALESCE((SELECT MIN(x::text::bigint) FROM \
+             pg_snapshot_xip(pg_current_snapshot()) AS x \
+             WHERE x::text::bigint <> ALL (CAST($4 AS BIGINT[]))), \
+             pg_snapshot_xmax(pg_current_snapshot())::text::bigint) + tx_id_offset FROM store_settings)"
+        }
+        (BackendKind::Postgres, true) => {
+            "AND tx_id < (SELECT COALESCE((SELECT MIN(x::text::bigint) FROM \
+             pg_snapshot_xip(pg_current_snapshot()) AS x \
+             WHERE x::text::bigint <> ALL (CAST($4 AS BIGINT[])) \
+             AND x::text::bigint % 4294967296 NOT IN (SELECT backend_xid::text::bigint \
+             FROM pg_stat_activity WHERE backend_xid IS NOT NULL \
+             AND datname <> current_database())), \
+             pg_snapshot_xmax(pg_current_snapshot())::text::bigint) + tx_id_offset FROM store_settings)"
         }
     }
 }
@@ -280,19 +278,20 @@ pub(crate) async fn read_all(
     after_position: i64,
     limit: i64,
     not_appending: &[i64],
+    other_databases: bool,
 ) -> Result<Vec<StoredRow>, sqlx::Error> {
     let sql = format!(
         "SELECT {EVENT_COLUMNS}, {SUBJECT_KEY} FROM events WHERE (tx_id, position) > ($1, $2) {} \
          ORDER BY tx_id, position LIMIT $3",
-        visible_filter(db.kind(), not_appending)
+        visible_filter(db.kind(), other_databases)
     );
-    let args = args![after_tx, after_position, limit];
-    // A statement naming transaction ids is used once: do not keep it prepared.
-    let rows = if not_appending.is_empty() {
-        db.fetch(&sql, &args).await?
-    } else {
-        db.fetch_once(&sql, &args).await?
-    };
+    let mut args = Vec::from(args![after_tx, after_position, limit]);
+    if db.kind() == BackendKind::Postgres {
+        // The transactions to pass, as an array literal: one prepared statement whatever they are.
+        let list: Vec<String> = not_appending.iter().map(i64::to_string).collect();
+        args.push(Arg::from(format!("{{{}}}", list.join(","))));
+    }
+    let rows = db.fetch(&sql, &args).await?;
     rows.iter().map(keyed_event_row).collect()
 }
 
@@ -536,62 +535,130 @@ pub(crate) async fn any_key(db: &Db) -> Result<Option<(String, Vec<u8>)>, sqlx::
     .transpose()
 }
 
-/// The write's transaction id, and the current version of each named stream (type and id) that has any
-/// event (absent: version 0), whatever their types, in one query per `LOOKUP_BATCH` streams. One index probe
-/// per stream (a correlated MAX, which both databases answer from the end of the unique index), so a stream's
-/// length does not matter. The transaction id (with the NOTIFY on PostgreSQL) comes from a CTE of the first
-/// query, evaluated once, so a group commit spends no round trip on it.
-pub(crate) async fn tx_id_and_stream_versions(
+/// What a group commit reads before it writes: the transaction id, each named stream's version and each
+/// chapter's newest number (absent: none yet).
+pub(crate) struct WriteState {
+    pub tx_id: i64,
+    pub versions: Vec<((String, String), i64)>,
+    pub chapters: HashMap<String, i64>,
+}
+
+/// The write's transaction id, the current version of each named stream (type and id) that has any event
+/// (absent: version 0), whatever their types, and the newest number of each of `chapters`, in one query per
+/// `LOOKUP_BATCH` streams. One index probe per stream (a correlated MAX, which both databases answer from
+/// the end of the unique index), so a stream's length does not matter. The transaction id (with the NOTIFY
+/// on PostgreSQL) comes from a CTE of the first query, evaluated once, and the chapters' numbers from the
+/// same query (up to `LOOKUP_BATCH` chapters; more in queries of their own), so a group commit spends no
+/// round trip on either. Must run after `lock_chapters`, in a statement of its own: a statement's snapshot
+/// is taken when it starts, and the chapters' numbers must include the commit of whoever held a chapter's
+/// lock before.
+pub(crate) async fn write_state(
     tx: &mut Tx,
     streams: &[(&str, &str)],
-) -> Result<(i64, Vec<((String, String), i64)>), sqlx::Error> {
+    chapters: &[&str],
+) -> Result<WriteState, sqlx::Error> {
     let kind = tx.kind();
-    if streams.is_empty() {
-        let tx_id = tx
-            .fetch_one(next_tx_id_sql(kind), &[])
-            .await?
-            .int("tx_id")?;
-        return Ok((tx_id, Vec::new()));
+    let mut state = WriteState {
+        tx_id: 0,
+        versions: Vec::with_capacity(streams.len()),
+        chapters: HashMap::with_capacity(chapters.len()),
+    };
+    let (chapters_here, chapters_later) = if chapters.len() <= LOOKUP_BATCH {
+        (chapters, &[][..])
+    } else {
+        (&[][..], chapters)
+    };
+    let mut chunks = streams.chunks(LOOKUP_BATCH);
+    // The first query: the transaction id, the first streams and the chapters.
+    let first = chunks.next().unwrap_or(&[]);
+    // SQLite names a VALUES list's columns only in a CTE.
+    let mut ctes = vec![format!("this_tx AS ({})", next_tx_id_sql(kind))];
+    let mut parts = Vec::new();
+    if first.is_empty() {
+        parts.push(
+            "SELECT tx_id, CAST(NULL AS TEXT) AS stream_type, CAST(NULL AS TEXT) AS stream_id, \
+             CAST(NULL AS BIGINT) AS version, CAST(NULL AS TEXT) AS chapter FROM this_tx"
+                .to_string(),
+        );
+    } else {
+        ctes.push(format!(
+            "ids (stream_type, stream_id) AS (VALUES {})",
+            crate::sql::values_placeholders(kind, first.len(), 2)
+        ));
+        parts.push(
+            "SELECT (SELECT tx_id FROM this_tx) AS tx_id, ids.stream_type, ids.stream_id, \
+             (SELECT MAX(stream_version) FROM events WHERE events.stream_type = ids.stream_type \
+             AND events.stream_id = ids.stream_id) AS version, CAST(NULL AS TEXT) AS chapter FROM ids"
+                .to_string(),
+        );
     }
-    let mut tx_id = None;
-    let mut found = Vec::with_capacity(streams.len());
-    for chunk in streams.chunks(LOOKUP_BATCH) {
-        let first = tx_id.is_none();
+    if !chapters_here.is_empty() {
+        let placeholders: Vec<String> = (0..chapters_here.len())
+            // No cast: on SQLite a TEXT column would compare with affinity and miss the expression index.
+            .map(|index| match kind {
+                BackendKind::Sqlite => "(?)".to_string(),
+                BackendKind::Postgres => format!("(${})", first.len() * 2 + index + 1),
+            })
+            .collect();
+        ctes.push(format!(
+            "chapter_ids (chapter) AS (VALUES {})",
+            placeholders.join(", ")
+        ));
+        parts.push(format!(
+            "SELECT (SELECT tx_id FROM this_tx), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
+             (SELECT MAX(chapter_position) FROM events WHERE {} = chapter_ids.chapter), chapter_ids.chapter \
+             FROM chapter_ids",
+            chapter_of(kind)
+        ));
+    }
+    let sql = format!("WITH {} {}", ctes.join(", "), parts.join(" UNION ALL "));
+    let mut args: Vec<Arg> = first
+        .iter()
+        .flat_map(|(stream_type, stream_id)| args![*stream_type, *stream_id])
+        .collect();
+    args.extend(chapters_here.iter().flat_map(|chapter| args![*chapter]));
+    let rows = tx.fetch(&sql, &args).await?;
+    let Some(row) = rows.first() else {
+        return Err(sqlx::Error::RowNotFound);
+    };
+    state.tx_id = row.int("tx_id")?;
+    read_state_rows(&rows, &mut state)?;
+    for chunk in chunks {
         let sql = format!(
-            "WITH {}ids (stream_type, stream_id) AS (VALUES {}) \
-             SELECT {} AS tx_id, ids.stream_type, ids.stream_id, (SELECT MAX(stream_version) FROM events \
-             WHERE events.stream_type = ids.stream_type AND events.stream_id = ids.stream_id) AS version \
-             FROM ids",
-            if first {
-                format!("this_tx AS ({}), ", next_tx_id_sql(kind))
-            } else {
-                String::new()
-            },
+            "WITH ids (stream_type, stream_id) AS (VALUES {}) \
+             SELECT ids.stream_type, ids.stream_id, (SELECT MAX(stream_version) FROM events \
+             WHERE events.stream_type = ids.stream_type AND events.stream_id = ids.stream_id) AS version, \
+             CAST(NULL AS TEXT) AS chapter FROM ids",
             crate::sql::values_placeholders(kind, chunk.len(), 2),
-            if first {
-                "(SELECT tx_id FROM this_tx)"
-            } else {
-                "CAST(0 AS BIGINT)"
-            },
         );
         let args: Vec<Arg> = chunk
             .iter()
             .flat_map(|(stream_type, stream_id)| args![*stream_type, *stream_id])
             .collect();
-        let rows = tx.fetch(&sql, &args).await?;
-        if first {
-            let Some(row) = rows.first() else {
-                return Err(sqlx::Error::RowNotFound);
-            };
-            tx_id = Some(row.int("tx_id")?);
-        }
-        for row in &rows {
-            if let Some(version) = row.opt_int("version")? {
-                found.push(((row.text("stream_type")?, row.text("stream_id")?), version));
+        read_state_rows(&tx.fetch(&sql, &args).await?, &mut state)?;
+    }
+    if !chapters_later.is_empty() {
+        state.chapters = chapter_numbers(tx, chapters_later).await?;
+    }
+    Ok(state)
+}
+
+/// A stream's version or a chapter's newest number, from a row of `write_state`'s queries.
+fn read_state_rows(rows: &[AnyRow], state: &mut WriteState) -> Result<(), sqlx::Error> {
+    for row in rows {
+        if let Some(chapter) = row.opt_text("chapter")? {
+            if let Some(newest) = row.opt_int("version")? {
+                state.chapters.insert(chapter, newest);
             }
+        } else if let (Some(stream_type), Some(version)) =
+            (row.opt_text("stream_type")?, row.opt_int("version")?)
+        {
+            state
+                .versions
+                .push(((stream_type, row.text("stream_id")?), version));
         }
     }
-    Ok((tx_id.ok_or(sqlx::Error::RowNotFound)?, found))
+    Ok(())
 }
 
 /// Which of `people` have been forgotten.

@@ -16,6 +16,7 @@ mod oidc;
 mod sign_in_attempts;
 pub mod sql;
 mod store;
+mod turns;
 mod webhooks;
 
 pub use accounts::{AccessLogDetailRow, TurfUnitRow};

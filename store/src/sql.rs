@@ -203,6 +203,12 @@ impl Db {
         store.batch_db().clone()
     }
 
+    /// `BEGIN IMMEDIATE` after setting how the commit syncs: SQLite's writer connection (`Store::batch_db`)
+    /// serves both durable commands and relaxed projection batches, and the mode can only change outside a
+    /// transaction, so every write transaction says which it wants (one `sqlite3_exec`, no extra round trip).
+    const SQLITE_BEGIN_DURABLE: &'static str = "PRAGMA synchronous = FULL; BEGIN IMMEDIATE";
+    const SQLITE_BEGIN_RELAXED: &'static str = "PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE";
+
     pub fn kind(&self) -> BackendKind {
         match self {
             Db::Sqlite(_) => BackendKind::Sqlite,
@@ -344,8 +350,22 @@ impl Db {
     /// upgrade (a deferred transaction gets SQLITE_BUSY there).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with(Self::SQLITE_BEGIN_DURABLE).await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// A write transaction whose commit returns before it is durable, for a projection batch on
+    /// [`Store::batch_db`] (which says why that is safe): on SQLite `synchronous=NORMAL` for this commit, on
+    /// PostgreSQL `synchronous_commit` off for this transaction.
+    pub async fn begin_relaxed(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with(Self::SQLITE_BEGIN_RELAXED).await?),
+            // One simple query, one round trip.
+            Db::Postgres(pool) => Tx::Postgres(
+                pool.begin_with("BEGIN; SET LOCAL synchronous_commit = off")
+                    .await?,
+            ),
         })
     }
 
@@ -380,16 +400,6 @@ pub enum Tx {
 }
 
 impl Tx {
-    /// Lets this transaction's commit return before it is durable, for a projection batch begun on
-    /// [`Store::batch_db`] (which says why that is safe). On SQLite that pool's connections do it already.
-    pub async fn relax_commit(&mut self) -> Result<(), sqlx::Error> {
-        if self.kind() == BackendKind::Postgres {
-            self.execute("SET LOCAL synchronous_commit = off", &[])
-                .await?;
-        }
-        Ok(())
-    }
-
     pub fn kind(&self) -> BackendKind {
         match self {
             Tx::Sqlite(_) => BackendKind::Sqlite,

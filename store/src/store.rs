@@ -80,6 +80,10 @@ struct Inner {
     /// Serializes this process's writers on SQLite, which allows one writer at a time anyway; waiting here
     /// is cheaper and fairer than SQLite's busy-timeout polling.
     sqlite_write_lock: tokio::sync::Mutex<()>,
+    /// This process's appends in flight (see `Store::commands_first`).
+    /// When the next catch-up read passes other databases' transactions (`Store::full_look_due`).
+    next_full_look: std::sync::Mutex<std::time::Instant>,
+    appends: crate::turns::AppendsInFlight,
     committed: watch::Sender<Position>,
     /// Per chapter (the events' `chapter` metadata), the number of the newest event this process committed
     /// in the chapter's own sequence (ADR 19).
@@ -110,6 +114,9 @@ struct PendingAppend {
 /// A group stops growing at this many events or appends (an append larger than that is a group alone).
 const GROUP_EVENTS: usize = 5_000;
 const GROUP_APPENDS: usize = 256;
+
+/// How often a catch-up read on PostgreSQL looks past other databases' transactions at most.
+const FULL_LOOK_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// The event store. Cheap to clone; clones share the pool, the key cache and the commit notifications.
 #[derive(Clone)]
@@ -251,15 +258,15 @@ impl Store {
                 .connect_with(connect_options.clone())
                 .await
                 .map_err(|error| connect_error(backend::name(BackendKind::Sqlite), error))?;
-            // Projection batches commit without syncing (see `Store::batch_db`). Two connections: the
-            // writer turn lets one batch write at a time anyway.
-            let batches = SqlitePoolOptions::new()
-                .max_connections(2)
+            // The writer connection (see `Store::batch_db`): the commands' group commits and the
+            // projection batches, one at a time under the writer turn.
+            let writer = SqlitePoolOptions::new()
+                .max_connections(1)
                 .acquire_timeout(options.acquire_timeout)
-                .connect_with(connect_options.synchronous(SqliteSynchronous::Normal))
+                .connect_with(connect_options)
                 .await
                 .map_err(|error| connect_error(backend::name(BackendKind::Sqlite), error))?;
-            (Db::Sqlite(pool), Db::Sqlite(batches))
+            (Db::Sqlite(pool), Db::Sqlite(writer))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let connect_options = PgConnectOptions::from_str(url)
                 .map_err(|error| StoreError::InvalidUrl {
@@ -288,7 +295,7 @@ impl Store {
                 other => other,
             }
             .map_err(|error| connect_error(backend::name(BackendKind::Postgres), error))?;
-            // One pool: a batch's transaction turns off its own commit's wait (`sql::Tx::relax_commit`).
+            // One pool: a batch's transaction turns off its own commit's wait (`sql::Db::begin_relaxed`).
             (Db::Postgres(pool.clone()), Db::Postgres(pool))
         } else {
             let scheme = url.split(':').next().unwrap_or_default();
@@ -309,6 +316,8 @@ impl Store {
                 keys: RwLock::new(HashMap::new()),
                 options,
                 sqlite_write_lock: tokio::sync::Mutex::new(()),
+                appends: crate::turns::AppendsInFlight::default(),
+                next_full_look: std::sync::Mutex::new(std::time::Instant::now()),
                 committed,
                 chapter_heads: watch::channel(HashMap::new()).0,
                 pending: std::sync::Mutex::new(VecDeque::new()),
@@ -374,6 +383,18 @@ impl Store {
         }
     }
 
+    /// Lets this process's commands go first on SQLite (a projection batch calls this before it reads and
+    /// takes the writer turn; PostgreSQL writes concurrently and returns at once): returns when no append
+    /// has been queued or written for `quiet`, or after `patience` at the latest. The batch then covers
+    /// every command that went before it: under a steady stream of commands a batch takes the turn once
+    /// per `patience` instead of after every group commit, and a command waits for at most the batch that
+    /// is already writing. Docs: docs/performance.md, round 9.
+    pub async fn commands_first(&self, quiet: std::time::Duration, patience: std::time::Duration) {
+        if self.inner.db.kind() == BackendKind::Sqlite {
+            self.inner.appends.quiet_for(quiet, patience).await;
+        }
+    }
+
     pub fn options(&self) -> &StoreOptions {
         &self.inner.options
     }
@@ -384,15 +405,21 @@ impl Store {
         self.inner.db.close().await;
     }
 
-    /// What the projection runners write their batches with. A batch's commit need not be durable when it
-    /// is acknowledged: the read models are made of events that are, and a batch writes its checkpoint in
-    /// its own transaction, so a batch lost in a power failure is applied again from the log. So batches do
-    /// not wait for the disk, and leave it to the commands: on SQLite a second pool whose connections
-    /// commit with `synchronous=NORMAL` (in WAL mode the next synced commit, a command's, or a checkpoint
-    /// syncs everything written to the log file before it); on PostgreSQL the same pool, each batch's
-    /// transaction with `synchronous_commit` off ([`crate::sql::Tx::relax_commit`]; the WAL is flushed in
-    /// order, so a command's synced commit flushes the batches before it as well). Commands still commit
-    /// durably before they are acknowledged. Docs: docs/performance.md, round 8.
+    /// What the projection runners write their batches with, in transactions from [`Db::begin_relaxed`]. A
+    /// batch's commit need not be durable when it is acknowledged: the read models are made of events that
+    /// are, and a batch writes its checkpoint in its own transaction, so a batch lost in a power failure is
+    /// applied again from the log. So batches do not wait for the disk, and leave it to the commands: on
+    /// SQLite a commit with `synchronous=NORMAL` (in WAL mode the next synced commit, a command's, or a
+    /// checkpoint syncs everything written to the log file before it); on PostgreSQL the same pool, each
+    /// batch's transaction with `synchronous_commit` off (the WAL is flushed in order, so a command's synced
+    /// commit flushes the batches before it as well). Commands still commit durably before they are
+    /// acknowledged. Docs: docs/performance.md, rounds 8 and 9.
+    ///
+    /// On SQLite this is the writer connection, a pool of one that the commands' group commits use too.
+    /// SQLite writes one transaction at a time anyway (the writer turn), and in WAL mode a connection that
+    /// finds the database changed by another connection since its last transaction drops its whole page
+    /// cache: with every write on one connection, the pages a command or a batch reads and writes stay in
+    /// its cache from one write to the next, and the other connections are left to the readers.
     pub fn batch_db(&self) -> &Db {
         &self.inner.batch_db
     }
@@ -421,6 +448,7 @@ impl Store {
     /// [`StoreError::Conflict`]; the others of its group commit. Each caller hears its own result only after
     /// the commit is durable.
     pub async fn append(&self, batch: Vec<StreamAppend>) -> Result<Vec<AppendedEvent>, StoreError> {
+        let _in_flight = self.inner.appends.enter();
         let (reply, mut answer) = oneshot::channel();
         self.pending().push_back(PendingAppend { batch, reply });
         loop {
@@ -617,16 +645,18 @@ impl Store {
             .into_iter()
             .collect();
         let writer = self.writer_turn().await;
-        let mut tx = self.inner.db.begin().await?;
+        let mut tx = self.inner.batch_db.begin().await?;
         let at = now();
         // The chapters' locks come before the transaction id (ADR 19): a chapter's next append gets a larger
         // id than this one, so each chapter's numbers follow the global order.
         backend::lock_chapters(&mut tx, &chapters).await?;
         let mut versions: HashMap<(String, String), u64> = HashMap::new();
         let streams: Vec<(&str, &str)> = streams.iter().copied().collect();
-        let (tx_id, stream_versions) =
-            backend::tx_id_and_stream_versions(&mut tx, &streams).await?;
-        let mut chapter_numbers = backend::chapter_numbers(&mut tx, &chapters).await?;
+        let backend::WriteState {
+            tx_id,
+            versions: stream_versions,
+            chapters: mut chapter_numbers,
+        } = backend::write_state(&mut tx, &streams, &chapters).await?;
         for (stream, version) in stream_versions {
             versions.insert(stream, backend::to_u64(version, "stream version")?);
         }
@@ -1164,15 +1194,41 @@ impl Store {
         not_appending: &[i64],
     ) -> Result<Vec<RecordedEvent>, StoreError> {
         let limit = i64::from(limit);
-        let rows = backend::read_all(
-            &self.inner.db,
-            after.tx,
-            after.position,
-            limit,
-            not_appending,
-        )
-        .await?;
+        let db = &self.inner.db;
+        let full = self.full_look_due();
+        let mut rows =
+            backend::read_all(db, after.tx, after.position, limit, not_appending, full).await?;
+        if !full && db.kind() == BackendKind::Postgres && rows.len() < limit as usize {
+            // Short of what this process has committed: perhaps a transaction of another database holds
+            // the horizon back. Look past those now, unless that was done a moment ago.
+            let reached = rows.last().map_or(after, |row| Position {
+                tx: row.tx_id,
+                position: row.position,
+            });
+            if reached < *self.inner.committed.borrow() && self.full_look_due() {
+                rows = backend::read_all(db, after.tx, after.position, limit, not_appending, true)
+                    .await?;
+            }
+        }
         self.open_rows(rows).await
+    }
+
+    /// Whether a catch-up read on PostgreSQL should pass the running transactions of other databases
+    /// (`backend::visible_filter`) now: at most once per `FULL_LOOK_EVERY`, so a transaction of another
+    /// database holds this process's readers back for at most that long, and the other reads spare
+    /// themselves `pg_stat_activity`.
+    fn full_look_due(&self) -> bool {
+        let mut next = self
+            .inner
+            .next_full_look
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let now = std::time::Instant::now();
+        if now < *next {
+            return false;
+        }
+        *next = now + FULL_LOOK_EVERY;
+        true
     }
 
     /// Where the next event after `after` sits and what it is, without opening it (as
@@ -1183,8 +1239,15 @@ impl Store {
         after: Position,
         not_appending: &[i64],
     ) -> Result<Option<UnopenedEvent>, StoreError> {
-        let rows =
-            backend::read_all(&self.inner.db, after.tx, after.position, 1, not_appending).await?;
+        let rows = backend::read_all(
+            &self.inner.db,
+            after.tx,
+            after.position,
+            1,
+            not_appending,
+            true,
+        )
+        .await?;
         Ok(rows.into_iter().next().map(|row| UnopenedEvent {
             position: Position {
                 tx: row.tx_id,

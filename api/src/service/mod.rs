@@ -27,8 +27,8 @@ pub(crate) use person_campaigns::PersonCampaigns;
 use secrecy::ExposeSecret;
 use std::sync::Arc;
 use store::{
-    AggregateStore, AppendedEvent, BackendKind, Position, Store, StoreError, StoreOptions,
-    StreamAppend,
+    AggregateStore, AppendedEvent, BackendKind, LoadedAggregate, Position, Store, StoreError,
+    StoreOptions, StreamAppend,
 };
 use tokio::io::AsyncWrite;
 
@@ -349,6 +349,7 @@ impl Groundwork {
             expected,
             actor,
             &[],
+            None,
             |_| Ok((command.clone(), context.clone())),
         )
         .await
@@ -368,6 +369,7 @@ impl Groundwork {
             expected,
             actor,
             &[],
+            None,
             |_| Ok((command.clone(), context.clone())),
         )
         .await;
@@ -392,9 +394,10 @@ impl Groundwork {
         command: PersonCommand,
     ) -> Result<Committed, ServiceError> {
         let stream = StreamId::new(StreamKind::Person, person);
-        let campaign = match &command {
-            PersonCommand::AddToCampaign { campaign_id, .. } => *campaign_id,
-            _ => self.campaign_of(person).await?,
+        // The person as loaded to find their campaign is the first attempt's state below: one load.
+        let (campaign, mut loaded) = match &command {
+            PersonCommand::AddToCampaign { campaign_id, .. } => (*campaign_id, None),
+            _ => self.campaign_and_person(person).await?,
         };
         // Merging and forgetting check the campaign's version with a query; every other command takes the
         // cached facts and lets the append check the version (below).
@@ -424,7 +427,7 @@ impl Groundwork {
         }
         if let PersonCommand::Forget = &command {
             // The store destroys the key in the transaction that appends `PersonForgotten` (ADR 3).
-            let outcome = execute(&self.people, &stream, expected, actor, &[], |_| {
+            let outcome = execute(&self.people, &stream, expected, actor, &[], loaded, |_| {
                 Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
             })
             .await;
@@ -460,9 +463,15 @@ impl Groundwork {
                 stream: StreamId::new(StreamKind::Campaign, campaign),
                 version: current.0,
             };
-            let outcome = execute(&self.people, &stream, expected, actor, &[condition], |_| {
-                Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
-            })
+            let outcome = execute(
+                &self.people,
+                &stream,
+                expected,
+                actor,
+                &[condition],
+                loaded.take(),
+                |_| Ok((command.clone(), Context::new(actor.clone(), facts.clone()))),
+            )
             .await;
             match outcome {
                 // The campaign moved on since the facts were cached: decide again on fresh facts.
@@ -593,21 +602,13 @@ impl Groundwork {
         command: TaskCommand,
     ) -> Result<Committed, ServiceError> {
         let stream = StreamId::new(StreamKind::Task, task);
-        let campaign = match &command {
-            TaskCommand::AssignTask { campaign_id, .. } => *campaign_id,
-            _ => self
-                .tasks
-                .load(&stream.id)
-                .await?
-                .aggregate()
-                .campaign()
-                .ok_or_else(|| ServiceError::NotFound {
-                    stream: stream.clone(),
-                })?,
+        let (campaign, loaded) = match &command {
+            TaskCommand::AssignTask { campaign_id, .. } => (*campaign_id, None),
+            _ => load_with_campaign(&self.tasks, &stream, Task::campaign).await?,
         };
         let references = self.task_references(actor, campaign, &command).await?;
         let facts = TaskFacts::new(self.campaign_facts(campaign).await?, references);
-        execute(&self.tasks, &stream, expected, actor, &[], |_| {
+        execute(&self.tasks, &stream, expected, actor, &[], loaded, |_| {
             Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
         })
         .await
@@ -621,22 +622,22 @@ impl Groundwork {
         command: StructureTestCommand,
     ) -> Result<Committed, ServiceError> {
         let stream = StreamId::new(StreamKind::StructureTest, test);
-        let campaign = match &command {
-            StructureTestCommand::CreateStructureTest { campaign_id, .. } => *campaign_id,
-            _ => self
-                .structure_tests
-                .load(&stream.id)
-                .await?
-                .aggregate()
-                .campaign()
-                .ok_or_else(|| ServiceError::NotFound {
-                    stream: stream.clone(),
-                })?,
+        let (campaign, loaded) = match &command {
+            StructureTestCommand::CreateStructureTest { campaign_id, .. } => (*campaign_id, None),
+            _ => {
+                load_with_campaign(&self.structure_tests, &stream, StructureTest::campaign).await?
+            }
         };
         let facts = self.campaign_facts(campaign).await?;
-        execute(&self.structure_tests, &stream, expected, actor, &[], |_| {
-            Ok((command.clone(), Context::new(actor.clone(), facts.clone())))
-        })
+        execute(
+            &self.structure_tests,
+            &stream,
+            expected,
+            actor,
+            &[],
+            loaded,
+            |_| Ok((command.clone(), Context::new(actor.clone(), facts.clone()))),
+        )
         .await
     }
 
@@ -782,24 +783,43 @@ impl Groundwork {
 
     /// The campaign a person belongs to (which never changes once they are added).
     async fn campaign_of(&self, person: PersonId) -> Result<CampaignId, ServiceError> {
+        Ok(self.campaign_and_person(person).await?.0)
+    }
+
+    /// The person's campaign, and the person when they had to be loaded to find it (a command goes on
+    /// from that state instead of loading them again).
+    async fn campaign_and_person(
+        &self,
+        person: PersonId,
+    ) -> Result<(CampaignId, Option<LoadedAggregate<Person>>), ServiceError> {
         if let Some(campaign) = self.person_campaigns.get(person) {
-            return Ok(campaign);
+            return Ok((campaign, None));
         }
-        let campaign = self
-            .people
-            .load(&person.to_string())
-            .await?
-            .aggregate()
-            .campaign()
-            .ok_or_else(|| ServiceError::NotFound {
-                stream: StreamId::new(StreamKind::Person, person),
-            })?;
+        let stream = StreamId::new(StreamKind::Person, person);
+        let (campaign, loaded) =
+            load_with_campaign(&self.people, &stream, Person::campaign).await?;
         self.person_campaigns.insert(person, campaign);
-        Ok(campaign)
+        Ok((campaign, loaded))
     }
 }
 
+/// Loads an aggregate to find its campaign (not found: it was never created); the loaded state goes on to
+/// [`execute`] as its first attempt's state.
+async fn load_with_campaign<A: StoredAggregate>(
+    aggregates: &AggregateStore<A>,
+    stream: &StreamId,
+    campaign: impl Fn(&A) -> Option<CampaignId>,
+) -> Result<(CampaignId, Option<LoadedAggregate<A>>), ServiceError> {
+    let loaded = aggregates.load(&stream.id).await?;
+    let found = campaign(loaded.aggregate()).ok_or_else(|| ServiceError::NotFound {
+        stream: stream.clone(),
+    })?;
+    Ok((found, Some(loaded)))
+}
+
 /// Loads, checks the version, decides and commits; retries on a race when the client gave no version.
+/// `loaded`, when the caller has just loaded the aggregate itself, is the first attempt's state (a state
+/// that is no longer the newest makes the append conflict, and the next attempt loads again).
 ///
 /// `prepare` sees the loaded aggregate and returns the command and its per-call services, so facts that depend
 /// on the aggregate's state (its campaign, say) are loaded fresh on each attempt.
@@ -809,6 +829,7 @@ async fn execute<A, F>(
     expected: Option<u64>,
     actor: &Actor,
     conditions: &[Condition],
+    mut loaded: Option<LoadedAggregate<A>>,
     mut prepare: F,
 ) -> Result<Committed, ServiceError>
 where
@@ -821,7 +842,10 @@ where
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let loaded = aggregates.load(id).await?;
+        let loaded = match loaded.take() {
+            Some(loaded) => loaded,
+            None => aggregates.load(id).await?,
+        };
         let version = loaded.version();
         if let Some(expected) = expected {
             if expected != version {
