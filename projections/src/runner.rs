@@ -38,6 +38,9 @@ const BATCH_PATIENCE: Duration = Duration::from_millis(10);
 /// Events per transaction when catching up or rebuilding: a batch costs a few statements whatever its size.
 const CATCH_UP_BATCH: u32 = 5_000;
 
+/// How long `ReadModels::catch_up` keeps looking for events that are still hidden (see there).
+const CATCH_UP_PATIENCE: Duration = Duration::from_secs(30);
+
 /// After this many events projected since the last time, a runner that has caught up refreshes the
 /// planner's statistics of its tables (see `ReadModels::analyze`).
 const ANALYZE_AFTER_EVENTS: usize = 20_000;
@@ -343,6 +346,7 @@ async fn run_projection(
 ) {
     let mut commits = models.store().subscribe();
     let mut wake = models.wake_signal();
+    let mut announced = models.announced_signal();
     loop {
         let mut lease = None;
         if models.db().kind() == BackendKind::Postgres {
@@ -351,12 +355,16 @@ async fn run_projection(
                 None => return,
             }
         }
-        // After a signal, events may still be hidden behind transactions that have not committed yet (on
-        // PostgreSQL a reader only sees below the oldest running transaction, and that may be another
-        // projection's batch, whose commit signals nothing). So for a short while after any activity the runner
-        // looks again every few milliseconds, or at once when the next commit signal comes, instead of waiting
-        // for the slow fallback poll.
+        // The runner knows what was committed: this process's commit signal says where its own appends
+        // reached, and on PostgreSQL every process's append NOTIFYs its tx id. After a signal the new events
+        // may still be hidden (on PostgreSQL a reader only sees below the oldest running transaction, and
+        // that may be another process's batch, whose commit signals nothing), so while a look comes up short
+        // of what is known to be committed, the runner looks again every few milliseconds; once it has read
+        // all of it, it waits for the next signal (or the slow poll). A wake-up that says nothing of what
+        // to look for (a rebuild, a lost LISTEN connection) gives it a short while of such looks whatever it
+        // finds.
         let mut quick_looks = 0u32;
+        let mut short_looks = 0u32;
         let mut since_analyze = 0usize;
         loop {
             if *shutdown.borrow() {
@@ -367,15 +375,18 @@ async fn run_projection(
             }
             match models.catch_up_once(&projection, options.batch_size).await {
                 // A full batch: there is probably more right away.
-                Ok(applied) if applied >= options.batch_size as usize => {
-                    since_analyze += applied;
+                Ok(look) if look.applied >= options.batch_size as usize => {
+                    since_analyze += look.applied;
                     continue;
                 }
-                Ok(applied) => {
-                    if applied > 0 {
-                        quick_looks = QUICK_LOOKS;
-                    }
-                    since_analyze += applied;
+                Ok(look) => {
+                    let known = (*commits.borrow()).max(Position {
+                        tx: *announced.borrow(),
+                        position: 0,
+                    });
+                    let short = look.reached.is_none_or(|reached| reached < known);
+                    short_looks = if short { short_looks + 1 } else { 0 };
+                    since_analyze += look.applied;
                     if since_analyze >= ANALYZE_AFTER_EVENTS {
                         since_analyze = 0;
                         if let Err(error) = models.analyze(&projection).await {
@@ -389,7 +400,9 @@ async fn run_projection(
                     continue;
                 }
             }
-            let pause = if quick_looks > 0 {
+            let pause = if (1..=QUICK_LOOKS).contains(&short_looks) {
+                QUICK_LOOK_INTERVAL
+            } else if quick_looks > 0 {
                 quick_looks -= 1;
                 QUICK_LOOK_INTERVAL
             } else {
@@ -402,7 +415,8 @@ async fn run_projection(
                 options.fallback_poll
             };
             tokio::select! {
-                _ = commits.changed() => quick_looks = QUICK_LOOKS,
+                _ = commits.changed() => short_looks = 0,
+                _ = announced.changed() => short_looks = 0,
                 _ = wake.changed() => quick_looks = QUICK_LOOKS,
                 _ = tokio::time::sleep(pause) => {}
                 _ = shutdown.changed() => {}
@@ -440,7 +454,14 @@ async fn listen(models: ReadModels, mut shutdown: watch::Receiver<bool>) {
         tokio::select! {
             _ = shutdown.changed() => return,
             notification = listener.recv() => match notification {
-                Ok(notification) if notification.channel() == EVENTS_CHANNEL => models.wake(),
+                // The payload is the appending transaction's tx id (`store::backend`); anything else wakes
+                // the runners without saying what to look for.
+                Ok(notification) if notification.channel() == EVENTS_CHANNEL => {
+                    match notification.payload().parse::<i64>() {
+                        Ok(tx) => models.announce(tx),
+                        Err(_) => models.wake(),
+                    }
+                }
                 Ok(notification) => {
                     match serde_json::from_str::<ReadModelChange>(notification.payload()) {
                         Ok(change) => models.publish(change),
@@ -525,8 +546,33 @@ async fn lock_checkpoint_row(
     })
 }
 
+/// What one look of a runner did.
+pub(crate) struct Look {
+    /// Events it read (applied or quarantined).
+    pub applied: usize,
+    /// The projection's checkpoint after it, when known.
+    pub reached: Option<Position>,
+}
+
+impl Look {
+    fn at(applied: usize, reached: Position) -> Self {
+        Self {
+            applied,
+            reached: Some(reached),
+        }
+    }
+
+    fn somewhere(applied: usize) -> Self {
+        Self {
+            applied,
+            reached: None,
+        }
+    }
+}
+
 impl ReadModels {
-    /// Applies at most one batch of the projection in one transaction; returns how many events it read.
+    /// Applies at most one batch of the projection in one transaction; says how many events it read and
+    /// where the checkpoint is now.
     ///
     /// The batch runs in a task of its own, so a caller that is cancelled (a dropped request, a stopped
     /// runner) never abandons a transaction half-way: sqlx cannot always roll back a transaction whose
@@ -535,7 +581,7 @@ impl ReadModels {
         &self,
         projection: &str,
         batch_size: u32,
-    ) -> Result<usize, ProjectionError> {
+    ) -> Result<Look, ProjectionError> {
         if !PROJECTIONS.contains(&projection) {
             return Err(ProjectionError::UnknownProjection(projection.to_string()));
         }
@@ -550,7 +596,7 @@ impl ReadModels {
         &self,
         projection: &str,
         batch_size: u32,
-    ) -> Result<usize, ProjectionError> {
+    ) -> Result<Look, ProjectionError> {
         // The batch is read before any lock is taken: most wake-ups of an idle runner end with this read,
         // and a batch holds its checkpoint's lock (on SQLite the database's one writer, which commands
         // wait for) only while it is applied. Once locked, the checkpoint must still be where the batch
@@ -578,7 +624,7 @@ impl ReadModels {
                 .read_all_passing(from, batch_size, &passing)
                 .await
             {
-                Ok(recorded) if recorded.is_empty() => return Ok(0),
+                Ok(recorded) if recorded.is_empty() => return Ok(Look::at(0, from)),
                 Ok(recorded) => early = Some((from, recorded)),
                 Err(error) => {
                     let error = ProjectionError::from(error);
@@ -613,13 +659,14 @@ impl ReadModels {
                         }
                         return self
                             .pass_unreadable(projection, tx, checkpoint, &passing, error)
-                            .await;
+                            .await
+                            .map(Look::somewhere);
                     }
                 }
             }
         };
         let Some(last) = recorded.last().map(|event| event.position) else {
-            return Ok(0);
+            return Ok(Look::at(0, checkpoint));
         };
         let mut held = if locked.quarantined {
             quarantine::held_streams(&mut tx, projection).await?
@@ -631,12 +678,14 @@ impl ReadModels {
         match self.commit_batch(projection, tx, &envelopes, last).await {
             Ok(()) => {
                 quarantine::report(projection, &entries);
-                Ok(recorded.len())
+                Ok(Look::at(recorded.len(), last))
             }
             // One of the events cannot be applied: find it by applying them one at a time.
             Err(error) if quarantine::is_poison(&error) => {
                 tracing::warn!(projection, %error, "a projection batch failed on its data; applying it event by event");
-                self.apply_one_by_one(projection, &recorded).await
+                self.apply_one_by_one(projection, &recorded)
+                    .await
+                    .map(Look::somewhere)
             }
             Err(error) => Err(error),
         }
@@ -755,6 +804,12 @@ impl ReadModels {
                 .collect();
             tx.notify_all(CHANGES_CHANNEL, payloads).await?;
         }
+        if effects.erased {
+            // Before the commit too: once the checkpoint is visible (to a reader waiting for it, woken by
+            // this batch's notification), no chart or answer built before may still show the forgotten
+            // person. Dropping them early costs a rebuild at most; one built meanwhile is dropped again below.
+            self.forget_charts();
+        }
         tx.commit().await?;
         if effects.erased {
             self.forget_charts();
@@ -790,10 +845,31 @@ impl ReadModels {
         Ok(true)
     }
 
-    /// Applies batches until the projection has read everything the log hands out.
+    /// Applies batches until the projection has read everything committed when it was called (the log's
+    /// head). On PostgreSQL a read may come up short for a moment: an event can be hidden behind a
+    /// transaction still running, of this database or, until the next full look (ADR 2's amendment), of
+    /// another; the read is then tried again a few milliseconds later, for at most `CATCH_UP_PATIENCE`.
     pub async fn catch_up(&self, projection: &str) -> Result<(), ProjectionError> {
-        while self.catch_up_once(projection, CATCH_UP_BATCH).await? > 0 {}
-        Ok(())
+        let head = self.store().head().await?;
+        let deadline = tokio::time::Instant::now() + CATCH_UP_PATIENCE;
+        loop {
+            let look = self.catch_up_once(projection, CATCH_UP_BATCH).await?;
+            if look.applied > 0 {
+                continue;
+            }
+            if look.reached.is_some_and(|reached| reached >= head) {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() >= deadline {
+                tracing::warn!(
+                    projection,
+                    ?head,
+                    "catching up: the log's head is still hidden; going on"
+                );
+                return Ok(());
+            }
+            tokio::time::sleep(QUICK_LOOK_INTERVAL).await;
+        }
     }
 
     /// Empties the projection's tables, resets its checkpoint and catches up from position zero.

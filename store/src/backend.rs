@@ -163,8 +163,8 @@ pub(crate) fn name(kind: BackendKind) -> &'static str {
 ///
 /// PostgreSQL: the transaction's own id (xid8 has no direct cast to bigint, hence the text detour), shifted
 /// above any imported tx ids. The same round trip wakes the projection runners of every process (LISTEN
-/// groundwork_events): NOTIFY is transactional, delivered when the append commits and not at all if it rolls
-/// back.
+/// groundwork_events) and tells them that tx id, so they know when they have read it: NOTIFY is
+/// transactional, delivered when the append commits and not at all if it rolls back.
 fn next_tx_id_sql(kind: BackendKind) -> &'static str {
     match kind {
         BackendKind::Sqlite => {
@@ -172,7 +172,8 @@ fn next_tx_id_sql(kind: BackendKind) -> &'static str {
         }
         BackendKind::Postgres => {
             "SELECT pg_current_xact_id()::text::bigint + tx_id_offset AS tx_id, \
-             pg_notify('groundwork_events', '')::text AS notified FROM store_settings"
+             pg_notify('groundwork_events', (pg_current_xact_id()::text::bigint + tx_id_offset)::text)::text \
+             AS notified FROM store_settings"
         }
     }
 }

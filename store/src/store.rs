@@ -1490,7 +1490,12 @@ impl Store {
             }
             backend::finish_import(tx).await?;
         }
-        self.inner.committed.send_modify(|_| {});
+        // Readers that compare what they read with what was committed (the projection runners) learn of
+        // the imported events here.
+        let head = self.head().await?;
+        self.inner
+            .committed
+            .send_modify(|position| *position = (*position).max(head));
         Ok(lines.summary())
     }
 }

@@ -158,6 +158,20 @@ impl WallChartAnswers {
             .map(|kept| Arc::clone(&kept.answer))
     }
 
+    /// For a request that read `stamp` and then waited for its turn to build: the newest answer kept under
+    /// `key` at that stamp's checkpoint or a later one (with the same forgettings seen and pending), if any.
+    /// It shows the tables as they were at some moment after the request came, as a fresh build would,
+    /// so requests that queued behind a build while writes go on share that build instead of each
+    /// building the chart of yet another checkpoint (docs/performance.md, round 10).
+    pub fn find_since(&self, key: &[u8], stamp: ChartStamp) -> Option<Arc<CompressedAnswer>> {
+        let answers = self.kept.answers();
+        answers
+            .iter()
+            .filter(|kept| kept.key == key && kept.stamp.same_or_later(stamp))
+            .max_by_key(|kept| kept.stamp.checkpoint())
+            .map(|kept| Arc::clone(&kept.answer))
+    }
+
     /// Keeps `answer` under `key`, built after reading `stamp`. The oldest answers make room; one larger
     /// than the whole budget is not kept, nor one built while a forgetting was projected (it may hold the
     /// forgotten name).

@@ -68,6 +68,17 @@ impl ChartCache {
             .map(|cached| Arc::clone(&cached.chart))
     }
 
+    /// For a request that read `checkpoint` and then waited for its turn to build: the newest chart of `key`
+    /// built at that checkpoint or a later one, if any (a state of the tables after the request came).
+    pub(super) fn get_since(&self, key: &ChartKey, checkpoint: Position) -> Option<Arc<WallChart>> {
+        let charts = locked(&self.charts);
+        charts
+            .iter()
+            .filter(|cached| cached.key == *key && cached.checkpoint >= checkpoint)
+            .max_by_key(|cached| cached.checkpoint)
+            .map(|cached| Arc::clone(&cached.chart))
+    }
+
     /// Keeps `chart`, built after reading `checkpoint`; the oldest chart makes room.
     pub(super) fn keep(&self, key: ChartKey, checkpoint: Position, chart: Arc<WallChart>) {
         let mut charts = locked(&self.charts);
@@ -101,6 +112,15 @@ impl ChartStamp {
     /// The `campaigns` checkpoint: what is kept at an older one is stale.
     pub fn checkpoint(&self) -> Position {
         self.checkpoint
+    }
+
+    /// Whether something built at this stamp may answer a request that read `earlier`: the tables are at
+    /// least as new, no forgetting was projected here in between, and as many forgettings were pending
+    /// (something built while a forgetting is pending masks the person; one built before does not).
+    pub fn same_or_later(&self, earlier: ChartStamp) -> bool {
+        self.checkpoint >= earlier.checkpoint
+            && self.forgettings == earlier.forgettings
+            && self.pending == earlier.pending
     }
 }
 
@@ -201,5 +221,32 @@ impl ReadModels {
                 None => Position::START,
             },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp(tx: i64, forgettings: u64, pending: usize) -> ChartStamp {
+        ChartStamp {
+            checkpoint: Position { tx, position: tx },
+            forgettings,
+            pending,
+        }
+    }
+
+    #[test]
+    fn only_a_later_state_with_the_same_forgettings_answers_an_earlier_request() {
+        let asked = stamp(10, 2, 0);
+        assert!(stamp(10, 2, 0).same_or_later(asked));
+        assert!(stamp(12, 2, 0).same_or_later(asked));
+        // Built before the request came: it may miss the caller's write.
+        assert!(!stamp(9, 2, 0).same_or_later(asked));
+        // A forgetting was projected here since: what was built may hold the name.
+        assert!(!stamp(12, 3, 0).same_or_later(asked));
+        // A forgetting is pending now and was not then, or the other way round.
+        assert!(!stamp(12, 2, 1).same_or_later(asked));
+        assert!(!stamp(12, 2, 0).same_or_later(stamp(10, 2, 1)));
     }
 }

@@ -479,11 +479,12 @@ impl ReadModels {
             return Ok(Some(chart.as_ref().clone()));
         }
         let _building = self.inner.charts.build.lock().await;
-        // Another request may have built it while this one waited.
-        let checkpoint = self.checkpoint(crate::apply::CAMPAIGNS).await?;
-        if let Some(chart) = self.inner.charts.get(&key, checkpoint) {
+        // Another request may have built it while this one waited, perhaps at a later checkpoint: that chart
+        // shows the tables after this request came, as a fresh build would.
+        if let Some(chart) = self.inner.charts.get_since(&key, checkpoint) {
             return Ok(Some(chart.as_ref().clone()));
         }
+        let checkpoint = self.checkpoint(crate::apply::CAMPAIGNS).await?;
         let chart = self
             .build_wall_chart(chapter, campaign, test, as_of, &pending)
             .await?;

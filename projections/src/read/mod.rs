@@ -51,8 +51,10 @@ struct Inner {
     changes: broadcast::Sender<ReadModelChange>,
     /// Bumped whenever a batch is committed here or another process's changes arrive.
     projected: watch::Sender<u64>,
-    /// Bumped when another process appended (PostgreSQL NOTIFY).
+    /// Bumped to wake the runners without saying what for (a rebuild, a lost LISTEN connection).
     wake: watch::Sender<u64>,
+    /// The largest tx id any process's append announced (PostgreSQL NOTIFY); 0 on SQLite.
+    announced: watch::Sender<i64>,
     /// The campaign of every aggregate the activity projection has seen.
     campaign_of: CampaignOf,
     /// The runners' open batch transactions, which never append (PostgreSQL reads pass them).
@@ -76,6 +78,7 @@ impl ReadModels {
         let (changes, _) = broadcast::channel(1024);
         let (projected, _) = watch::channel(0);
         let (wake, _) = watch::channel(0);
+        let (announced, _) = watch::channel(0);
         Self {
             inner: Arc::new(Inner {
                 store: store.clone(),
@@ -84,6 +87,7 @@ impl ReadModels {
                 changes,
                 projected,
                 wake,
+                announced,
                 campaign_of: CampaignOf::default(),
                 batch_transactions: runner::BatchTransactions::default(),
                 charts: cache::ChartCache::default(),
@@ -145,6 +149,19 @@ impl ReadModels {
 
     pub(crate) fn wake_signal(&self) -> watch::Receiver<u64> {
         self.inner.wake.subscribe()
+    }
+
+    /// An append committed with this tx id (PostgreSQL NOTIFY, of any process).
+    pub(crate) fn announce(&self, tx: i64) {
+        self.inner.announced.send_if_modified(|newest| {
+            let newer = tx > *newest;
+            *newest = (*newest).max(tx);
+            newer
+        });
+    }
+
+    pub(crate) fn announced_signal(&self) -> watch::Receiver<i64> {
+        self.inner.announced.subscribe()
     }
 }
 
