@@ -26,7 +26,8 @@ use store::{BackendKind, Position};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-/// How often, and how far apart, the runner looks again after activity (see `run_projection`).
+/// How often, and how far apart, the runner looks again while its last look came up short of what is known
+/// to be committed, or after a wake-up that says nothing of what to look for (see `run_projection`).
 const QUICK_LOOKS: u32 = 50;
 const QUICK_LOOK_INTERVAL: Duration = Duration::from_millis(4);
 
