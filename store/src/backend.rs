@@ -536,12 +536,13 @@ pub(crate) async fn any_key(db: &Db) -> Result<Option<(String, Vec<u8>)>, sqlx::
     .transpose()
 }
 
-/// What a group commit reads before it writes: the transaction id, each named stream's version and each
-/// chapter's newest number (absent: none yet).
+/// What a group commit reads before it writes: the transaction id, each named stream's version, each
+/// chapter's newest number (absent: none yet) and which of the data subjects have been forgotten.
 pub(crate) struct WriteState {
     pub tx_id: i64,
     pub versions: Vec<((String, String), i64)>,
     pub chapters: HashMap<String, i64>,
+    pub forgotten: Vec<String>,
 }
 
 /// The write's transaction id, the current version of each named stream (type and id) that has any event
@@ -549,25 +550,34 @@ pub(crate) struct WriteState {
 /// `LOOKUP_BATCH` streams. One index probe per stream (a correlated MAX, which both databases answer from
 /// the end of the unique index), so a stream's length does not matter. The transaction id (with the NOTIFY
 /// on PostgreSQL) comes from a CTE of the first query, evaluated once, and the chapters' numbers from the
-/// same query (up to `LOOKUP_BATCH` chapters; more in queries of their own), so a group commit spends no
-/// round trip on either. Must run after `lock_chapters`, in a statement of its own: a statement's snapshot
-/// is taken when it starts, and the chapters' numbers must include the commit of whoever held a chapter's
-/// lock before.
+/// same query (up to `LOOKUP_BATCH` chapters; more in queries of their own), and so do which of `subjects`
+/// are forgotten (up to `LOOKUP_BATCH`, else a query of its own), so a group commit spends no round trip on
+/// any of them: each would be one more round trip while the chapter's lock is held (docs/performance.md,
+/// round 11). Must run after `lock_chapters`, in a statement of its own: a statement's snapshot is taken
+/// when it starts, and the chapters' numbers must include the commit of whoever held a chapter's lock
+/// before.
 pub(crate) async fn write_state(
     tx: &mut Tx,
     streams: &[(&str, &str)],
     chapters: &[&str],
+    subjects: &[String],
 ) -> Result<WriteState, sqlx::Error> {
     let kind = tx.kind();
     let mut state = WriteState {
         tx_id: 0,
         versions: Vec::with_capacity(streams.len()),
         chapters: HashMap::with_capacity(chapters.len()),
+        forgotten: Vec::new(),
     };
     let (chapters_here, chapters_later) = if chapters.len() <= LOOKUP_BATCH {
         (chapters, &[][..])
     } else {
         (&[][..], chapters)
+    };
+    let (subjects_here, subjects_later) = if subjects.len() <= LOOKUP_BATCH {
+        (subjects, &[][..])
+    } else {
+        (&[][..], subjects)
     };
     let mut chunks = streams.chunks(LOOKUP_BATCH);
     // The first query: the transaction id, the first streams and the chapters.
@@ -578,7 +588,8 @@ pub(crate) async fn write_state(
     if first.is_empty() {
         parts.push(
             "SELECT tx_id, CAST(NULL AS TEXT) AS stream_type, CAST(NULL AS TEXT) AS stream_id, \
-             CAST(NULL AS BIGINT) AS version, CAST(NULL AS TEXT) AS chapter FROM this_tx"
+             CAST(NULL AS BIGINT) AS version, CAST(NULL AS TEXT) AS chapter, \
+             CAST(NULL AS TEXT) AS forgotten FROM this_tx"
                 .to_string(),
         );
     } else {
@@ -589,7 +600,8 @@ pub(crate) async fn write_state(
         parts.push(
             "SELECT (SELECT tx_id FROM this_tx) AS tx_id, ids.stream_type, ids.stream_id, \
              (SELECT MAX(stream_version) FROM events WHERE events.stream_type = ids.stream_type \
-             AND events.stream_id = ids.stream_id) AS version, CAST(NULL AS TEXT) AS chapter FROM ids"
+             AND events.stream_id = ids.stream_id) AS version, CAST(NULL AS TEXT) AS chapter, \
+             CAST(NULL AS TEXT) AS forgotten FROM ids"
                 .to_string(),
         );
     }
@@ -607,9 +619,25 @@ pub(crate) async fn write_state(
         ));
         parts.push(format!(
             "SELECT (SELECT tx_id FROM this_tx), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
-             (SELECT MAX(chapter_position) FROM events WHERE {} = chapter_ids.chapter), chapter_ids.chapter \
-             FROM chapter_ids",
+             (SELECT MAX(chapter_position) FROM events WHERE {} = chapter_ids.chapter), chapter_ids.chapter, \
+             CAST(NULL AS TEXT) FROM chapter_ids",
             chapter_of(kind)
+        ));
+    }
+    if !subjects_here.is_empty() {
+        let placeholders: Vec<String> = (0..subjects_here.len())
+            .map(|index| match kind {
+                BackendKind::Sqlite => "?".to_string(),
+                BackendKind::Postgres => {
+                    format!("${}", first.len() * 2 + chapters_here.len() + index + 1)
+                }
+            })
+            .collect();
+        parts.push(format!(
+            "SELECT (SELECT tx_id FROM this_tx), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
+             CAST(NULL AS BIGINT), CAST(NULL AS TEXT), f.person_id FROM forgotten_people f \
+             WHERE f.person_id IN ({})",
+            placeholders.join(", ")
         ));
     }
     let sql = format!("WITH {} {}", ctes.join(", "), parts.join(" UNION ALL "));
@@ -618,6 +646,11 @@ pub(crate) async fn write_state(
         .flat_map(|(stream_type, stream_id)| args![*stream_type, *stream_id])
         .collect();
     args.extend(chapters_here.iter().flat_map(|chapter| args![*chapter]));
+    args.extend(
+        subjects_here
+            .iter()
+            .flat_map(|person| args![person.as_str()]),
+    );
     let rows = tx.fetch(&sql, &args).await?;
     let Some(row) = rows.first() else {
         return Err(sqlx::Error::RowNotFound);
@@ -629,7 +662,7 @@ pub(crate) async fn write_state(
             "WITH ids (stream_type, stream_id) AS (VALUES {}) \
              SELECT ids.stream_type, ids.stream_id, (SELECT MAX(stream_version) FROM events \
              WHERE events.stream_type = ids.stream_type AND events.stream_id = ids.stream_id) AS version, \
-             CAST(NULL AS TEXT) AS chapter FROM ids",
+             CAST(NULL AS TEXT) AS chapter, CAST(NULL AS TEXT) AS forgotten FROM ids",
             crate::sql::values_placeholders(kind, chunk.len(), 2),
         );
         let args: Vec<Arg> = chunk
@@ -641,13 +674,18 @@ pub(crate) async fn write_state(
     if !chapters_later.is_empty() {
         state.chapters = chapter_numbers(tx, chapters_later).await?;
     }
+    if !subjects_later.is_empty() {
+        state.forgotten = forgotten_among(tx, subjects_later).await?;
+    }
     Ok(state)
 }
 
 /// A stream's version or a chapter's newest number, from a row of `write_state`'s queries.
 fn read_state_rows(rows: &[AnyRow], state: &mut WriteState) -> Result<(), sqlx::Error> {
     for row in rows {
-        if let Some(chapter) = row.opt_text("chapter")? {
+        if let Some(person) = row.opt_text("forgotten")? {
+            state.forgotten.push(person);
+        } else if let Some(chapter) = row.opt_text("chapter")? {
             if let Some(newest) = row.opt_int("version")? {
                 state.chapters.insert(chapter, newest);
             }

@@ -648,26 +648,27 @@ impl Store {
         let mut tx = self.inner.batch_db.begin().await?;
         let at = now();
         // The chapters' locks come before the transaction id (ADR 19): a chapter's next append gets a larger
-        // id than this one, so each chapter's numbers follow the global order.
+        // id than this one, so each chapter's numbers follow the global order. Which data subjects are
+        // forgotten comes with the state.
         backend::lock_chapters(&mut tx, &chapters).await?;
         let mut versions: HashMap<(String, String), u64> = HashMap::new();
         let streams: Vec<(&str, &str)> = streams.iter().copied().collect();
+        let subject_ids: Vec<String> = subjects.iter().map(Uuid::to_string).collect();
         let backend::WriteState {
             tx_id,
             versions: stream_versions,
             chapters: mut chapter_numbers,
-        } = backend::write_state(&mut tx, &streams, &chapters).await?;
+            forgotten,
+        } = backend::write_state(&mut tx, &streams, &chapters, &subject_ids).await?;
         for (stream, version) in stream_versions {
             versions.insert(stream, backend::to_u64(version, "stream version")?);
         }
-        // Keys, in person order (two transactions touching the same rows lock them in the same order, so
-        // they queue instead of deadlocking).
-        let subject_ids: Vec<String> = subjects.iter().map(Uuid::to_string).collect();
-        let forgotten: HashSet<Uuid> = backend::forgotten_among(&mut tx, &subject_ids)
-            .await?
+        let forgotten: HashSet<Uuid> = forgotten
             .iter()
             .map(|person| parse_person(person))
             .collect::<Result<_, _>>()?;
+        // Keys, in person order (two transactions touching the same rows lock them in the same order, so
+        // they queue instead of deadlocking).
         let mut keys: HashMap<Uuid, Arc<DataKey>> = HashMap::new();
         let mut uncached = Vec::new();
         for person in subjects.iter().filter(|person| !forgotten.contains(person)) {

@@ -13,7 +13,8 @@ use store::AggregateStore;
 pub struct Scope {
     /// `None`: every campaign of the chapter. Admins are never narrowed.
     pub campaigns: Option<BTreeSet<CampaignId>>,
-    /// The units assigned to the member as turf, per campaign (sub-units follow from the unit tree).
+    /// The units assigned to the member as turf, per campaign (sub-units follow from the unit tree); empty
+    /// for roles that are not turf-bound ([`Role::turf_bound`]), whom turf does not narrow.
     pub turf_units: BTreeMap<CampaignId, BTreeSet<UnitId>>,
 }
 
@@ -36,8 +37,15 @@ impl Scope {
                 )
             }
         };
+        // Only a turf-bound role reads by its turf ([`Turf`]); for every other role the units assigned to it
+        // change nothing it sees, so they are not read (a round trip on every request).
         let mut turf_units: BTreeMap<CampaignId, BTreeSet<UnitId>> = BTreeMap::new();
-        for row in store.turf_units(&user, &chapter).await? {
+        let assigned = if identity.role.turf_bound() {
+            store.turf_units(&user, &chapter).await?
+        } else {
+            Vec::new()
+        };
+        for row in assigned {
             let campaign = CampaignId::parse(&row.campaign_id).map_err(ApiError::internal)?;
             let unit = UnitId::parse(&row.unit_id).map_err(ApiError::internal)?;
             turf_units.entry(campaign).or_default().insert(unit);

@@ -146,16 +146,17 @@ impl ReadModels {
         self.inner.charts.forgettings.load(Ordering::SeqCst) != stamp.forgettings
     }
 
-    /// Where the wall charts' tables stand: the `campaigns` checkpoint (one primary-key read). Something
-    /// made only of wall charts (and of who asked) and built after reading it stays true for as long as the
-    /// stamp has not changed.
+    /// Where the wall charts' tables stand: the `campaigns` checkpoint and the forgettings pending at it.
+    /// Something made only of wall charts (and of who asked) and built after reading it stays true for as
+    /// long as the stamp has not changed.
     pub async fn chart_stamp(&self) -> Result<ChartStamp, ProjectionError> {
         // Read first: a forgetting projected after this read bumps the count past the stamp's.
         let forgettings = self.inner.charts.forgettings.load(Ordering::SeqCst);
+        let (checkpoint, pending) = self.charts_stand().await?;
         Ok(ChartStamp {
-            checkpoint: self.checkpoint(crate::apply::CAMPAIGNS).await?,
+            checkpoint,
             forgettings,
-            pending: self.pending_forgettings().await?.len(),
+            pending: pending.len(),
         })
     }
 
@@ -164,43 +165,61 @@ impl ReadModels {
     /// `campaigns` projection has not applied it yet. Every read leaves these people out of lists and
     /// charts, and masks their personal fields where it shows them, so a forgetting holds from the moment
     /// it commits, not from the moment it is projected (ADR 19).
-    ///
-    /// Almost always empty, and asked on every read of people and charts, so it is two statements that
-    /// each have one plan: the forgettings at or after the checkpoint's transaction (through the index on
-    /// the transaction id: only the newest few pass), and only when there are any, which of them the read
-    /// models still show. One joined statement let PostgreSQL's generic plan scan every person of the
-    /// campaigns and probe `forgotten_people` for each (11.5 ms at 10,000 people, on every request;
-    /// docs/performance.md, round 8).
     pub async fn pending_forgettings(&self) -> Result<HashSet<PersonId>, ProjectionError> {
-        let committed = self
+        Ok(self.charts_stand().await?.1)
+    }
+
+    /// The `campaigns` checkpoint and the forgettings pending at it ([`Self::pending_forgettings`]).
+    ///
+    /// Asked on every read of people and charts, and almost always nothing is pending, so it is one
+    /// statement with one plan: the checkpoint (a primary-key read) and the forgettings at or after its
+    /// transaction (through the index on the transaction id: only the newest few pass). Only when there are
+    /// any does a second statement ask which of them the read models still show. One statement joining
+    /// `rm_people` let PostgreSQL's generic plan scan every person of the campaigns and probe
+    /// `forgotten_people` for each (11.5 ms at 10,000 people, on every request; docs/performance.md, round
+    /// 8); the checkpoint read apart from the forgettings cost a round trip per request (round 11).
+    pub(crate) async fn charts_stand(
+        &self,
+    ) -> Result<(Position, HashSet<PersonId>), ProjectionError> {
+        let rows = self
             .db()
             .fetch(
-                "SELECT f.person_id FROM forgotten_people f \
-                 WHERE f.tx_id >= COALESCE((SELECT c.tx FROM projection_checkpoints c \
-                 WHERE c.name = $1), 0)",
+                "SELECT c.tx, c.position, f.person_id \
+                 FROM (SELECT CAST($1 AS TEXT) AS name) asked \
+                 LEFT JOIN projection_checkpoints c ON c.name = asked.name \
+                 LEFT JOIN forgotten_people f ON f.tx_id >= COALESCE(c.tx, 0)",
                 &args![crate::apply::CAMPAIGNS],
             )
             .await?;
+        let checkpoint = match rows.first() {
+            Some(row) => match (row.opt_int("tx")?, row.opt_int("position")?) {
+                (Some(tx), Some(position)) => Position { tx, position },
+                _ => Position::START,
+            },
+            None => Position::START,
+        };
+        let committed = rows
+            .iter()
+            .map(|row| row.opt_text("person_id"))
+            .filter_map(Result::transpose)
+            .collect::<Result<Vec<_>, _>>()?;
         if committed.is_empty() {
-            return Ok(HashSet::new());
+            return Ok((checkpoint, HashSet::new()));
         }
         let mut sql = super::sql::Sql::default();
         let forgotten = sql.arg(super::views::PersonStatusView::Forgotten.as_str());
-        let people = sql.list(
-            committed
-                .iter()
-                .map(|row| row.text("person_id"))
-                .collect::<Result<Vec<_>, _>>()?,
-        );
+        let people = sql.list(committed);
         sql.push(&format!(
             "SELECT person_id FROM rm_people WHERE person_id IN ({people}) AND status <> {forgotten}"
         ));
-        self.db()
+        let pending = self
+            .db()
             .fetch(&sql.text, &sql.args)
             .await?
             .iter()
             .map(|row| super::sql::person_id(row, "person_id"))
-            .collect()
+            .collect::<Result<_, _>>()?;
+        Ok((checkpoint, pending))
     }
 
     /// Where a projection's checkpoint stands (the start if it has none yet).

@@ -457,7 +457,8 @@ impl ReadModels {
     /// Charts are cached by the `campaigns` projection's checkpoint: every table a chart reads is written
     /// by that projection in the same transaction as its checkpoint, so while the checkpoint stands still
     /// the chart cannot change, and once it moves the cached chart is no longer used. Checking costs one
-    /// primary-key read, which also sees batches committed by other processes.
+    /// statement (the checkpoint and any pending forgettings, [`Self::charts_stand`]), which also sees
+    /// batches committed by other processes.
     pub async fn wall_chart(
         &self,
         chapter: ChapterId,
@@ -468,13 +469,12 @@ impl ReadModels {
         let key: ChartKey = (chapter, campaign, test, as_of);
         // While a forgetting is committed but not projected, charts are built for each request and never
         // kept: one kept from before the forgetting would still show the person (ADR 19).
-        let pending = self.pending_forgettings().await?;
+        let (checkpoint, pending) = self.charts_stand().await?;
         if !pending.is_empty() {
             return self
                 .build_wall_chart(chapter, campaign, test, as_of, &pending)
                 .await;
         }
-        let checkpoint = self.checkpoint(crate::apply::CAMPAIGNS).await?;
         if let Some(chart) = self.inner.charts.get(&key, checkpoint) {
             return Ok(Some(chart.as_ref().clone()));
         }
