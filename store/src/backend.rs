@@ -680,7 +680,8 @@ pub(crate) async fn write_state(
     Ok(state)
 }
 
-/// A stream's version or a chapter's newest number, from a row of `write_state`'s queries.
+/// A stream's version, a chapter's newest number or a forgotten data subject, from a row of `write_state`'s
+/// queries.
 fn read_state_rows(rows: &[AnyRow], state: &mut WriteState) -> Result<(), sqlx::Error> {
     for row in rows {
         if let Some(person) = row.opt_text("forgotten")? {
