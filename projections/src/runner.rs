@@ -606,33 +606,38 @@ impl ReadModels {
         self.store()
             .commands_first(BATCH_QUIET, BATCH_PATIENCE)
             .await;
-        let unlocked = self
-            .db()
-            .fetch_optional(
-                "SELECT tx, position FROM projection_checkpoints WHERE name = $1",
-                &args![projection],
-            )
-            .await?;
+        // Where the checkpoint was when this process last saw it (its own batch's commit, under load the
+        // usual case) saves reading it first; a batch that finds nothing after it looks at the stored
+        // checkpoint, which a rebuild or another process may have moved (docs/performance.md, round 12).
         let mut early = None;
-        if let Some(row) = &unlocked {
-            let from = Position {
-                tx: row.int("tx")?,
-                position: row.int("position")?,
-            };
-            let passing = self.batch_transactions().open();
-            match self
-                .store()
-                .read_all_passing(from, batch_size, &passing)
-                .await
-            {
-                Ok(recorded) if recorded.is_empty() => return Ok(Look::at(0, from)),
-                Ok(recorded) => early = Some((from, recorded)),
-                Err(error) => {
-                    let error = ProjectionError::from(error);
-                    // An event that cannot be read: read again under the lock, which passes it over.
-                    if !quarantine::is_poison(&error) {
-                        return Err(error);
+        let mut seen = false;
+        if let Some(from) = self.checkpoint_seen(projection) {
+            seen = true;
+            early = self
+                .read_early(from, batch_size)
+                .await?
+                .filter(|(_, recorded)| !recorded.is_empty());
+        }
+        if early.is_none() {
+            let unlocked = self
+                .db()
+                .fetch_optional(
+                    "SELECT tx, position FROM projection_checkpoints WHERE name = $1",
+                    &args![projection],
+                )
+                .await?;
+            if let Some(row) = &unlocked {
+                seen = true;
+                let from = Position {
+                    tx: row.int("tx")?,
+                    position: row.int("position")?,
+                };
+                match self.read_early(from, batch_size).await? {
+                    Some((_, recorded)) if recorded.is_empty() => {
+                        self.saw_checkpoint(projection, from);
+                        return Ok(Look::at(0, from));
                     }
+                    read => early = read,
                 }
             }
         }
@@ -640,7 +645,7 @@ impl ReadModels {
         // as appends do (`Store::writer_turn`) and holds it until its commit.
         let _turn = self.store().writer_turn().await;
         let mut tx = self.batch_db().begin_relaxed().await?;
-        let locked = lock_checkpoint_row(&mut tx, projection, unlocked.is_some()).await?;
+        let locked = lock_checkpoint_row(&mut tx, projection, seen).await?;
         let checkpoint = locked.checkpoint;
         let _open = OpenBatch::register(self, locked.xid);
         let recorded = match early {
@@ -678,6 +683,7 @@ impl ReadModels {
         quarantine::record(&mut tx, projection, &entries, &mut held).await?;
         match self.commit_batch(projection, tx, &envelopes, last).await {
             Ok(()) => {
+                self.saw_checkpoint(projection, last);
                 quarantine::report(projection, &entries);
                 Ok(Look::at(recorded.len(), last))
             }
@@ -689,6 +695,31 @@ impl ReadModels {
                     .map(Look::somewhere)
             }
             Err(error) => Err(error),
+        }
+    }
+
+    /// A batch read before the checkpoint is locked, from `from`: `None` when an event cannot be read (the
+    /// batch is read again under the lock, which passes it over).
+    async fn read_early(
+        &self,
+        from: Position,
+        batch_size: u32,
+    ) -> Result<Option<(Position, Vec<store::RecordedEvent>)>, ProjectionError> {
+        let passing = self.batch_transactions().open();
+        match self
+            .store()
+            .read_all_passing(from, batch_size, &passing)
+            .await
+        {
+            Ok(recorded) => Ok(Some((from, recorded))),
+            Err(error) => {
+                let error = ProjectionError::from(error);
+                if quarantine::is_poison(&error) {
+                    Ok(None)
+                } else {
+                    Err(error)
+                }
+            }
         }
     }
 

@@ -195,6 +195,16 @@ impl<A: StoredAggregate> AggregateStore<A> {
         Ok(LoadedAggregate::new(id, version, aggregate))
     }
 
+    /// The state this process holds of stream `id` (it loaded or committed it before), without asking the
+    /// database whether another process has appended since: for a writer that appends with the version it
+    /// decided on, whose append then conflicts if the stream moved (and who loads before deciding again).
+    /// `None` when the cache holds nothing for the stream (or is turned off).
+    pub fn cached(&self, id: &str) -> Option<LoadedAggregate<A>> {
+        let cached = self.store.cached_aggregate(A::TYPE, id)?;
+        let state = cached.state.downcast_ref::<A>()?.clone();
+        Some(LoadedAggregate::new(id, cached.version, state))
+    }
+
     /// Keeps `state`, the aggregate as of `version` of stream `id`, for the next `load` in this process.
     /// Call it with committed states only: after a successful append of the events that lead to it.
     pub fn remember(&self, id: &str, version: u64, state: &A) {

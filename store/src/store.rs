@@ -88,10 +88,12 @@ struct Inner {
     /// Per chapter (the events' `chapter` metadata), the number of the newest event this process committed
     /// in the chapter's own sequence (ADR 19).
     chapter_heads: watch::Sender<HashMap<String, u64>>,
-    /// Appends waiting to be group-committed, in arrival order.
-    pending: std::sync::Mutex<VecDeque<PendingAppend>>,
+    /// Appends waiting to be group-committed, and the chapters whose groups are being written.
+    queue: std::sync::Mutex<Queue>,
     /// Writer slots: whoever holds one writes the next group.
     writers: Arc<Semaphore>,
+    /// Fires when a group of this process is written (its chapters are free again).
+    group_done: tokio::sync::Notify,
     /// Recently loaded or committed aggregates (see `AggregateStore::load`).
     aggregates: std::sync::Mutex<HashMap<(&'static str, String), CachedAggregate>>,
 }
@@ -108,7 +110,41 @@ pub(crate) struct CachedAggregate {
 /// An append waiting for its group's commit, and where its caller waits for the answer.
 struct PendingAppend {
     batch: Vec<StreamAppend>,
+    /// The chapters its events belong to (their `chapter` metadata).
+    chapters: Vec<String>,
     reply: oneshot::Sender<Result<Vec<AppendedEvent>, StoreError>>,
+}
+
+/// What waits to be group-committed in this process.
+#[derive(Default)]
+struct Queue {
+    /// The appends, in arrival order.
+    appends: VecDeque<PendingAppend>,
+    /// The chapters that a group of this process is writing now. ADR 19's lock lets a chapter's groups
+    /// commit one at a time anyway, so a second group of a busy chapter would only wait for the lock with
+    /// the few appends that were queued when it formed. Its appends stay queued instead, gathering whatever
+    /// else arrives while the chapter's group commits, and go in one group when the chapter is free
+    /// (ADR 9; docs/performance.md, round 12). Groups of other chapters still commit side by side.
+    writing: HashSet<String>,
+}
+
+/// A group being written: its chapters are free again when it is dropped, whether the group committed,
+/// failed or its task panicked, and whoever waits for them is woken.
+struct Writing<'a> {
+    store: &'a Store,
+    chapters: Vec<String>,
+}
+
+impl Drop for Writing<'_> {
+    fn drop(&mut self) {
+        {
+            let mut queue = self.store.queue();
+            for chapter in &self.chapters {
+                queue.writing.remove(chapter);
+            }
+        }
+        self.store.inner.group_done.notify_waiters();
+    }
 }
 
 /// A group stops growing at this many events or appends (an append larger than that is a group alone).
@@ -320,8 +356,9 @@ impl Store {
                 next_full_look: std::sync::Mutex::new(std::time::Instant::now()),
                 committed,
                 chapter_heads: watch::channel(HashMap::new()).0,
-                pending: std::sync::Mutex::new(VecDeque::new()),
+                queue: std::sync::Mutex::new(Queue::default()),
                 writers: Arc::new(Semaphore::new(writers)),
+                group_done: tokio::sync::Notify::new(),
                 aggregates: std::sync::Mutex::new(HashMap::new()),
             }),
         })
@@ -450,8 +487,24 @@ impl Store {
     pub async fn append(&self, batch: Vec<StreamAppend>) -> Result<Vec<AppendedEvent>, StoreError> {
         let _in_flight = self.inner.appends.enter();
         let (reply, mut answer) = oneshot::channel();
-        self.pending().push_back(PendingAppend { batch, reply });
+        let chapters: Vec<String> = batch
+            .iter()
+            .flat_map(|append| &append.events)
+            .filter_map(|event| event.metadata.get(domain::context::CHAPTER))
+            .collect::<BTreeSet<&String>>()
+            .into_iter()
+            .cloned()
+            .collect();
+        self.queue().appends.push_back(PendingAppend {
+            batch,
+            chapters,
+            reply,
+        });
         loop {
+            // Registered before the queue is looked at, so a group that ends in between still wakes us.
+            let group_done = self.inner.group_done.notified();
+            tokio::pin!(group_done);
+            group_done.as_mut().enable();
             tokio::select! {
                 biased;
                 result = &mut answer => return result.unwrap_or_else(|_| Err(writer_gone())),
@@ -459,17 +512,24 @@ impl Store {
                     let Ok(permit) = permit else {
                         return Err(writer_gone());
                     };
-                    let group = self.take_group();
+                    let (group, chapters) = self.take_group();
                     if group.is_empty() {
-                        // Our append was taken into a group that is being written; its writer answers.
+                        // Our append was taken into a group that is being written (its writer answers), or
+                        // its chapter is being written (it goes in a group when that one is done).
                         drop(permit);
-                        return answer.await.unwrap_or_else(|_| Err(writer_gone()));
+                        tokio::select! {
+                            biased;
+                            result = &mut answer => return result.unwrap_or_else(|_| Err(writer_gone())),
+                            () = group_done => continue,
+                        }
                     }
                     // The group is written on its own task, so a caller that goes away (a dropped request)
                     // cannot abort a transaction that carries other callers' appends.
                     let store = self.clone();
                     tokio::spawn(async move {
+                        let writing = Writing { store: &store, chapters };
                         store.write_group(group).await;
+                        drop(writing);
                         drop(permit);
                     });
                 }
@@ -477,19 +537,30 @@ impl Store {
         }
     }
 
-    fn pending(&self) -> std::sync::MutexGuard<'_, VecDeque<PendingAppend>> {
+    fn queue(&self) -> std::sync::MutexGuard<'_, Queue> {
         self.inner
-            .pending
+            .queue
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The queued appends for one transaction: at least one, then more while they fit.
-    fn take_group(&self) -> Vec<PendingAppend> {
-        let mut pending = self.pending();
+    /// The queued appends for one transaction: at least one if any is queued whose chapters no group is
+    /// writing, then more of those while they fit; and the chapters of the group, now marked as written.
+    fn take_group(&self) -> (Vec<PendingAppend>, Vec<String>) {
+        let mut queue = self.queue();
+        let Queue { appends, writing } = &mut *queue;
         let mut group = Vec::new();
         let mut events = 0;
-        while let Some(next) = pending.front() {
+        let mut index = 0;
+        while let Some(next) = appends.get(index) {
+            if next
+                .chapters
+                .iter()
+                .any(|chapter| writing.contains(chapter))
+            {
+                index += 1;
+                continue;
+            }
             let size: usize = next
                 .batch
                 .iter()
@@ -499,9 +570,17 @@ impl Store {
                 break;
             }
             events += size;
-            group.extend(pending.pop_front());
+            group.extend(appends.remove(index));
         }
-        group
+        let chapters: Vec<String> = group
+            .iter()
+            .flat_map(|pending: &PendingAppend| &pending.chapters)
+            .collect::<BTreeSet<&String>>()
+            .into_iter()
+            .cloned()
+            .collect();
+        writing.extend(chapters.iter().cloned());
+        (group, chapters)
     }
 
     /// Writes one group and answers each of its callers.

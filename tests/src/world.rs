@@ -33,6 +33,8 @@ pub fn level(value: u8) -> AssessmentLevel {
 pub struct World {
     pub groundwork: Groundwork,
     pub backend: TestBackend,
+    /// The master key of the world's store, for another process on the same database.
+    pub key: MasterKey,
     pub chapter: ChapterId,
     pub campaign: CampaignId,
     pub lead: UserId,
@@ -53,7 +55,8 @@ impl World {
 
     /// The world on a store with these options (without the aggregate cache, say).
     pub async fn with_options(backend: TestBackend, options: StoreOptions) -> Self {
-        let store = backend.store_with(&MasterKey::generate(), options).await;
+        let key = MasterKey::generate();
+        let store = backend.store_with(&key, options).await;
         let groundwork = Groundwork::with_store(store);
         let chapter = ChapterId::new_random();
         let lead = UserId::new_random();
@@ -67,6 +70,7 @@ impl World {
         let world = Self {
             groundwork,
             backend,
+            key,
             chapter,
             campaign,
             lead,
@@ -213,6 +217,15 @@ impl World {
         self.groundwork
             .execute_person(&self.actor(user), person, None, command)
             .await
+    }
+
+    /// Another process on the world's database: its own store, with its own caches.
+    pub async fn another_process(&self) -> Groundwork {
+        Groundwork::with_store(
+            self.backend
+                .store_with(&self.key, StoreOptions::default())
+                .await,
+        )
     }
 
     pub async fn load(&self, person: PersonId) -> Person {

@@ -5,13 +5,13 @@
 
 use api::service::{Groundwork, ServiceError};
 use domain::ids::{ChapterId, ContactPointId, NoteId, PersonId, TaskId, UnitId, UserId};
-use domain::person::{PersonCommand, PersonStatus};
+use domain::person::{Person, PersonCommand, PersonStatus};
 use domain::task::TaskCommand;
 use domain::values::{
     ContactLabel, ContactValue, Email, NoteText, PersonName, Phone, StepKind, TaskKind,
 };
 use domain::{Actor, Sensitive};
-use store::MasterKey;
+use store::{AggregateStore, MasterKey, StoreOptions};
 use tests::world::{label, level, start, World};
 use tests::{backend_tests, TestBackend};
 
@@ -446,7 +446,112 @@ backend_tests!(
     forgetting_a_person_leaves_no_plaintext,
     the_demo_loads,
     a_person_command_decides_against_the_campaign_as_it_is_now,
+    a_command_on_a_person_another_process_changed_decides_on_the_change,
 );
+
+/// A command decides on the person as this process last saw them, without reading the stream first
+/// (docs/performance.md, round 12). When another process changed the person since, nothing rests on the
+/// stale state: a refusal, an expected version or an acceptance is decided again on the stored one.
+async fn a_command_on_a_person_another_process_changed_decides_on_the_change(backend: TestBackend) {
+    let world = World::new(backend, 100).await;
+    let [first, second] = world.departments;
+    // Added to the campaign and to the first unit: version 2, held in this process's cache.
+    let person = world.add_person("Stale", "State").await;
+    assert_eq!(world.load_version(person).await, 2);
+    let elsewhere = world.another_process().await;
+    let actor = world.actor(world.lead);
+    let join = |unit_id| PersonCommand::JoinUnit { unit_id };
+    let leave = |unit_id| PersonCommand::LeaveUnit { unit_id };
+
+    // Elsewhere she leaves the unit; here she is seen in it, yet joining it again is accepted.
+    elsewhere
+        .execute_person(&actor, person, None, leave(first))
+        .await
+        .unwrap();
+    let joined = world
+        .person(world.lead, person, join(first))
+        .await
+        .expect("she left the unit in another process");
+    assert_eq!(joined.version, 4);
+
+    // Elsewhere she joins another unit: the version this process saw last is no longer hers.
+    elsewhere
+        .execute_person(&actor, person, None, join(second))
+        .await
+        .unwrap();
+    let stale = world
+        .groundwork
+        .execute_person(&actor, person, Some(4), leave(first))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            stale,
+            ServiceError::Conflict {
+                expected: 4,
+                current: 5,
+                ..
+            }
+        ),
+        "{stale:?}"
+    );
+    // The version the client read elsewhere is the current one, though this process saw an older one.
+    let left = world
+        .groundwork
+        .execute_person(&actor, person, Some(5), leave(first))
+        .await
+        .expect("version 5 is hers");
+    assert_eq!(left.version, 6);
+
+    // Elsewhere she leaves the other unit; here she is seen in it, and joining it is accepted, once.
+    elsewhere
+        .execute_person(&actor, person, None, leave(second))
+        .await
+        .unwrap();
+    world
+        .person(world.lead, person, join(second))
+        .await
+        .expect("she left it elsewhere");
+    let again = world
+        .person(world.lead, person, join(second))
+        .await
+        .unwrap_err();
+    assert!(matches!(again, ServiceError::Rejected(_)), "{again:?}");
+
+    // A change accepted either way is decided on the stored state, and stored once.
+    elsewhere
+        .execute_person(
+            &actor,
+            person,
+            None,
+            world.one_on_one(world.lead, "elsewhere"),
+        )
+        .await
+        .unwrap();
+    world
+        .person(world.lead, person, world.one_on_one(world.lead, "here"))
+        .await
+        .unwrap();
+    let stored = AggregateStore::<Person>::new(
+        world
+            .backend
+            .store_with(
+                &world.key,
+                StoreOptions {
+                    aggregate_cache: 0,
+                    ..StoreOptions::default()
+                },
+            )
+            .await,
+    )
+    .load(&person.to_string())
+    .await
+    .unwrap();
+    // Version 8 after the unit changes; each 1:1 (with the issue it raised) is two events.
+    assert_eq!(stored.version(), 12);
+    assert_eq!(stored.aggregate().units(), [second].into_iter().collect());
+    assert_eq!(world.load(person).await.units(), stored.aggregate().units());
+}
 
 /// Campaign facts are cached between commands, yet a unit added a moment ago is already known to the next
 /// person command, and a unit retired a moment ago already refuses new members.

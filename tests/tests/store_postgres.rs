@@ -199,3 +199,79 @@ async fn a_transaction_in_another_database_does_not_hold_the_reader_back() {
     );
     sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
 }
+
+/// `tick`, of `chapter` (its events name the chapter in their metadata).
+fn chapter_tick(chapter: &str, stream: &str) -> StreamAppend {
+    let mut append = tick(stream);
+    for event in &mut append.events {
+        event
+            .metadata
+            .insert("chapter".to_string(), chapter.to_string());
+    }
+    append
+}
+
+/// While a chapter's group waits for the chapter's lock (another process holds it), the store's other
+/// writer slot goes on committing other chapters' appends; the waiting chapter's later appends stay queued
+/// instead of taking that slot to wait beside it (docs/performance.md, round 12), and commit once the lock
+/// is free, numbered in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chapter_that_waits_holds_up_only_its_own_appends() {
+    let backend = TestBackend::postgres().await;
+    let store = backend.store(&MasterKey::generate()).await;
+    let mut holder = sqlx::PgConnection::connect(&backend.url).await.unwrap();
+    sqlx::query("SELECT pg_advisory_lock(1196883993, hashtext('held'))")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    let first = tokio::spawn({
+        let store = store.clone();
+        async move { store.append(vec![chapter_tick("held", "held-1")]).await }
+    });
+    // The first group waits for the lock: seen in pg_locks, from another connection.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted \
+             AND classid = 1196883993 \
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        )
+        .fetch_one(&mut holder)
+        .await
+        .unwrap();
+        if waiting > 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the first group never waited for the lock"
+        );
+        tokio::task::yield_now().await;
+    }
+    let second = tokio::spawn({
+        let store = store.clone();
+        async move { store.append(vec![chapter_tick("held", "held-2")]).await }
+    });
+    for n in 0..3 {
+        let free = tokio::time::timeout(
+            Duration::from_secs(30),
+            store.append(vec![chapter_tick("free", &format!("free-{n}"))]),
+        )
+        .await
+        .expect("another chapter's append commits while the held chapter waits")
+        .unwrap();
+        assert_eq!(free[0].chapter_position, Some(n + 1));
+    }
+    assert!(!first.is_finished() && !second.is_finished());
+
+    sqlx::query("SELECT pg_advisory_unlock(1196883993, hashtext('held'))")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    let wait = |task| tokio::time::timeout(Duration::from_secs(30), task);
+    let first = wait(first).await.unwrap().unwrap().unwrap();
+    let second = wait(second).await.unwrap().unwrap().unwrap();
+    assert_eq!(first[0].chapter_position, Some(1));
+    assert_eq!(second[0].chapter_position, Some(2));
+    assert!(second[0].position > first[0].position);
+}

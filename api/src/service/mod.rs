@@ -842,13 +842,26 @@ where
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let loaded = match loaded.take() {
-            Some(loaded) => loaded,
-            None => aggregates.load(id).await?,
+        // The first attempt decides on the state this process holds, when it holds one, without a round
+        // trip: the append checks the version it was decided on, so a stream that another process moved
+        // makes it conflict, and the next attempt loads. What an unchecked state alone would answer (a
+        // version that is not the client's, a rejection, nothing to do) is decided again on a loaded one
+        // (docs/performance.md, round 12).
+        let (current, checked) = match loaded.take() {
+            Some(loaded) => (loaded, true),
+            None => match aggregates.cached(id).filter(|_| attempt == 1) {
+                Some(cached) => (cached, false),
+                None => (aggregates.load(id).await?, true),
+            },
         };
-        let version = loaded.version();
+        let version = current.version();
         if let Some(expected) = expected {
             if expected != version {
+                if !checked {
+                    loaded = Some(aggregates.load(id).await?);
+                    attempt -= 1;
+                    continue;
+                }
                 return Err(ServiceError::Conflict {
                     stream: stream.clone(),
                     moved: Moved::Target,
@@ -857,14 +870,17 @@ where
                 });
             }
         }
-        let mut aggregate = loaded.into_aggregate();
+        let mut aggregate = current.into_aggregate();
         let (command, services) = prepare(&aggregate)?;
         let sink = EventSink::<A>::default();
-        aggregate
-            .handle(command, &services, &sink)
-            .await
-            .map_err(rejection)?;
+        let decided = aggregate.handle(command, &services, &sink).await;
         let events = sink.collect().await;
+        if !checked && (decided.is_err() || events.is_empty()) {
+            loaded = Some(aggregates.load(id).await?);
+            attempt -= 1;
+            continue;
+        }
+        decided.map_err(rejection)?;
         if events.is_empty() {
             return Ok(Committed {
                 version,

@@ -61,6 +61,9 @@ struct Inner {
     batch_transactions: runner::BatchTransactions,
     /// Wall charts recently built, and who is told when a forgetting is projected.
     charts: cache::ChartCache,
+    /// Where each projection's checkpoint was when this process last saw it (a batch it committed): where
+    /// the next batch is read from before the checkpoint is locked and checked.
+    checkpoints_seen: std::sync::Mutex<std::collections::HashMap<String, store::Position>>,
     /// Tests only: batches made to fail before their commit.
     #[cfg(feature = "fault-injection")]
     faults: faults::Faults,
@@ -91,6 +94,7 @@ impl ReadModels {
                 campaign_of: CampaignOf::default(),
                 batch_transactions: runner::BatchTransactions::default(),
                 charts: cache::ChartCache::default(),
+                checkpoints_seen: std::sync::Mutex::default(),
                 #[cfg(feature = "fault-injection")]
                 faults: faults::Faults::default(),
             }),
@@ -117,6 +121,25 @@ impl ReadModels {
 
     pub(crate) fn batch_transactions(&self) -> &runner::BatchTransactions {
         &self.inner.batch_transactions
+    }
+
+    /// Where `projection`'s checkpoint was when this process last saw it, if it has.
+    pub(crate) fn checkpoint_seen(&self, projection: &str) -> Option<store::Position> {
+        self.checkpoints_seen().get(projection).copied()
+    }
+
+    /// Notes where `projection`'s checkpoint is now (after a batch's commit).
+    pub(crate) fn saw_checkpoint(&self, projection: &str, at: store::Position) {
+        self.checkpoints_seen().insert(projection.to_string(), at);
+    }
+
+    fn checkpoints_seen(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, store::Position>> {
+        self.inner
+            .checkpoints_seen
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Starts the projection runners (and, on PostgreSQL, the listener for other processes' appends and
