@@ -611,12 +611,14 @@ impl ReadModels {
         // checkpoint, which a rebuild or another process may have moved (docs/performance.md, round 12).
         let mut early = None;
         let mut seen = false;
+        // Where a read just now found nothing.
+        let mut nothing_after = None;
         if let Some(from) = self.checkpoint_seen(projection) {
             seen = true;
-            early = self
-                .read_early(from, batch_size)
-                .await?
-                .filter(|(_, recorded)| !recorded.is_empty());
+            match self.read_early(from, batch_size).await? {
+                Some((_, recorded)) if recorded.is_empty() => nothing_after = Some(from),
+                read => early = read,
+            }
         }
         if early.is_none() {
             let unlocked = self
@@ -632,7 +634,13 @@ impl ReadModels {
                     tx: row.int("tx")?,
                     position: row.int("position")?,
                 };
-                match self.read_early(from, batch_size).await? {
+                // The stored checkpoint is usually the remembered one, just read from.
+                let read = if nothing_after == Some(from) {
+                    Some((from, Vec::new()))
+                } else {
+                    self.read_early(from, batch_size).await?
+                };
+                match read {
                     Some((_, recorded)) if recorded.is_empty() => {
                         self.saw_checkpoint(projection, from);
                         return Ok(Look::at(0, from));

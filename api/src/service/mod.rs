@@ -849,7 +849,7 @@ where
         // (docs/performance.md, round 12).
         let (current, checked) = match loaded.take() {
             Some(loaded) => (loaded, true),
-            None => match aggregates.cached(id).filter(|_| attempt == 1) {
+            None => match (attempt == 1).then(|| aggregates.cached(id)).flatten() {
                 Some(cached) => (cached, false),
                 None => (aggregates.load(id).await?, true),
             },
