@@ -526,6 +526,7 @@ async fn world_phases(
         let mut live_p99 = std::collections::HashMap::new();
         for query in &queries {
             for clients in [1, 8] {
+                log(&format!("GraphQL {}, {clients} clients", query.name));
                 let measured =
                     graphql::measure(server.address, query, clients, plan.graphql_requests).await;
                 let (latency, rate, size) = match measured {

@@ -5,10 +5,14 @@
 //! checkpoint row is locked for the batch (`FOR UPDATE` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite), so two
 //! runners of one projection, or a runner and a rebuild, take turns instead of interleaving.
 //!
+//! One task runs all the projections of a process, and while their checkpoints stand where it last saw them a
+//! batch is read once and applied to all of them in one transaction (`catch_up_together_once`).
+//!
 //! Runners wake on this process's commit signal, on PostgreSQL `NOTIFY groundwork_events` (sent by every
 //! append, in any process) and, as a fallback, on a slow poll. On PostgreSQL each projection runs in exactly
-//! one process: the runner holds a session advisory lock on a dedicated connection for as long as it runs;
-//! other processes retry every second and take over when the holder's connection dies.
+//! one process: the runner holds session advisory locks (all of its projections' or none) on a dedicated
+//! connection for as long as it runs; other processes retry every second and take over when the holder's
+//! connection dies.
 
 use crate::apply::{self, BatchEffects, ACTIVITY, CAMPAIGNS};
 use crate::error::ProjectionError;
@@ -21,13 +25,13 @@ use serde::{Deserialize, Serialize};
 use sqlx::postgres::PgListener;
 use sqlx::{Connection, PgConnection};
 use std::time::Duration;
-use store::sql::{args, Db, Tx};
+use store::sql::{args, Arg, Db, Tx};
 use store::{BackendKind, Position};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// How often, and how far apart, the runner looks again while its last look came up short of what is known
-/// to be committed, or after a wake-up that says nothing of what to look for (see `run_projection`).
+/// to be committed, or after a wake-up that says nothing of what to look for (see `run_projections`).
 const QUICK_LOOKS: u32 = 50;
 const QUICK_LOOK_INTERVAL: Duration = Duration::from_millis(4);
 
@@ -291,46 +295,60 @@ pub(crate) fn start(models: &ReadModels, options: RunnerOptions) -> Runner {
     if models.db().kind() == BackendKind::Postgres {
         tasks.push(tokio::spawn(listen(models.clone(), shutdown.subscribe())));
     }
-    for name in &options.projections {
-        tasks.push(tokio::spawn(run_projection(
-            models.clone(),
-            name.clone(),
-            options.clone(),
-            shutdown.subscribe(),
-        )));
-    }
+    // The projections run by one task, together (`catch_up_together_once`); a process told to run only one
+    // of them runs just that one.
+    tasks.push(tokio::spawn(run_projections(
+        models.clone(),
+        options.projections.clone(),
+        options.clone(),
+        shutdown.subscribe(),
+    )));
     Runner { shutdown, tasks }
 }
 
-/// Holds a projection's advisory lock on its own connection; the lock goes when the connection does.
+/// Holds the projections' advisory locks on a connection of their own; the locks go when the connection does.
+/// All of them or none: a process that gets only some lets them go and tries again later, so two processes
+/// never split a set of projections between them and wait for each other.
 async fn acquire_lease(
     models: &ReadModels,
-    projection: &str,
+    projections: &[String],
     options: &RunnerOptions,
     shutdown: &mut watch::Receiver<bool>,
 ) -> Option<PgConnection> {
     let Db::Postgres(pool) = models.db() else {
         return None;
     };
+    let keys: Vec<i64> = projections.iter().map(|name| lock_key(name)).collect();
+    let names = projections.join(", ");
     loop {
         if *shutdown.borrow() {
             return None;
         }
         let attempt = async {
             let mut connection = pool.acquire().await?.detach();
-            let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-                .bind(lock_key(projection))
-                .fetch_one(&mut connection)
-                .await?;
-            Ok::<_, sqlx::Error>(locked.then_some(connection))
+            let locked: Vec<bool> = sqlx::query_scalar(
+                "SELECT pg_try_advisory_lock(key) FROM UNNEST($1::bigint[]) AS key",
+            )
+            .bind(&keys)
+            .fetch_all(&mut connection)
+            .await?;
+            if locked.iter().all(|locked| *locked) {
+                Ok::<_, sqlx::Error>(Some(connection))
+            } else {
+                // Closing the connection lets go of those it got.
+                connection.close().await?;
+                Ok(None)
+            }
         };
         match attempt.await {
             Ok(Some(connection)) => {
-                tracing::info!(projection, "took the projection's lock");
+                tracing::info!(projections = %names, "took the projections' lock");
                 return Some(connection);
             }
             Ok(None) => {}
-            Err(error) => tracing::warn!(projection, %error, "cannot try the projection's lock"),
+            Err(error) => {
+                tracing::warn!(projections = %names, %error, "cannot try the projections' lock")
+            }
         }
         tokio::select! {
             _ = tokio::time::sleep(options.lock_retry) => {}
@@ -339,19 +357,23 @@ async fn acquire_lease(
     }
 }
 
-async fn run_projection(
+async fn run_projections(
     models: ReadModels,
-    projection: String,
+    projections: Vec<String>,
     options: RunnerOptions,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    if projections.is_empty() {
+        return;
+    }
+    let names = projections.join(", ");
     let mut commits = models.store().subscribe();
     let mut wake = models.wake_signal();
     let mut announced = models.announced_signal();
     loop {
         let mut lease = None;
         if models.db().kind() == BackendKind::Postgres {
-            match acquire_lease(&models, &projection, &options, &mut shutdown).await {
+            match acquire_lease(&models, &projections, &options, &mut shutdown).await {
                 Some(connection) => lease = Some(connection),
                 None => return,
             }
@@ -374,7 +396,10 @@ async fn run_projection(
                 }
                 return;
             }
-            match models.catch_up_once(&projection, options.batch_size).await {
+            match models
+                .catch_up_together_once(&projections, options.batch_size)
+                .await
+            {
                 // A full batch: there is probably more right away.
                 Ok(look) if look.applied >= options.batch_size as usize => {
                     since_analyze += look.applied;
@@ -390,13 +415,15 @@ async fn run_projection(
                     since_analyze += look.applied;
                     if since_analyze >= ANALYZE_AFTER_EVENTS {
                         since_analyze = 0;
-                        if let Err(error) = models.analyze(&projection).await {
-                            tracing::warn!(projection, %error, "cannot refresh the read models' statistics");
+                        for projection in &projections {
+                            if let Err(error) = models.analyze(projection).await {
+                                tracing::warn!(projection, %error, "cannot refresh the read models' statistics");
+                            }
                         }
                     }
                 }
                 Err(error) => {
-                    tracing::error!(projection, %error, "a projection batch failed; retrying");
+                    tracing::error!(projections = %names, %error, "a projection batch failed; retrying");
                     tokio::time::sleep(Duration::from_millis(500)).await;
                     continue;
                 }
@@ -409,7 +436,7 @@ async fn run_projection(
             } else {
                 if let Some(connection) = lease.as_mut() {
                     if connection.ping().await.is_err() {
-                        tracing::warn!(projection, "lost the projection's lock connection");
+                        tracing::warn!(projections = %names, "lost the projections' lock connection");
                         break;
                     }
                 }
@@ -545,6 +572,89 @@ async fn lock_checkpoint_row(
             quarantined: true,
         },
     })
+}
+
+/// Where each of `projections` stands (`Position::START` for one without a checkpoint row), in one statement.
+async fn stored_checkpoints(
+    db: &Db,
+    projections: &[&str],
+) -> Result<Vec<Position>, ProjectionError> {
+    let placeholders: Vec<String> = (1..=projections.len())
+        .map(|index| format!("${index}"))
+        .collect();
+    let rows = db
+        .fetch(
+            &format!(
+                "SELECT name, tx, position FROM projection_checkpoints WHERE name IN ({})",
+                placeholders.join(", ")
+            ),
+            &projections
+                .iter()
+                .map(|name| Arg::from(*name))
+                .collect::<Vec<_>>(),
+        )
+        .await?;
+    let mut stored = vec![Position::START; projections.len()];
+    for row in rows {
+        let name = row.text("name")?;
+        if let Some(index) = projections
+            .iter()
+            .position(|projection| *projection == name)
+        {
+            stored[index] = Position {
+                tx: row.int("tx")?,
+                position: row.int("position")?,
+            };
+        }
+    }
+    Ok(stored)
+}
+
+/// Locks the checkpoint rows of `projections` for this transaction and reads them, in the order of
+/// `projections`, in one statement; a projection without a row is left out.
+async fn lock_checkpoint_rows(
+    tx: &mut Tx,
+    projections: &[&str],
+) -> Result<Vec<Locked>, sqlx::Error> {
+    let placeholders: Vec<String> = (1..=projections.len())
+        .map(|index| format!("${index}"))
+        .collect();
+    let (xid, lock) = match tx.kind() {
+        BackendKind::Postgres => ("pg_current_xact_id()::text::bigint", " FOR UPDATE"),
+        BackendKind::Sqlite => ("NULL", ""),
+    };
+    let sql = format!(
+        "SELECT name, tx, position, {xid} AS xid, \
+         CAST(CASE WHEN EXISTS (SELECT 1 FROM projection_quarantine q \
+         WHERE q.projection = projection_checkpoints.name) THEN 1 ELSE 0 END AS BIGINT) AS quarantined \
+         FROM projection_checkpoints WHERE name IN ({}) ORDER BY name{lock}",
+        placeholders.join(", ")
+    );
+    let args: Vec<Arg> = projections.iter().map(|name| Arg::from(*name)).collect();
+    let rows = tx.fetch(&sql, &args).await?;
+    let mut locked = Vec::with_capacity(projections.len());
+    for projection in projections {
+        for row in &rows {
+            if row.text("name")? == *projection {
+                locked.push(Locked {
+                    checkpoint: Position {
+                        tx: row.int("tx")?,
+                        position: row.int("position")?,
+                    },
+                    xid: row.opt_int("xid")?,
+                    quarantined: row.int("quarantined")? != 0,
+                });
+            }
+        }
+    }
+    Ok(locked)
+}
+
+/// Whether a batch of several projections was applied together.
+enum Together {
+    Done(Look),
+    /// It could not be: each projection goes on by itself.
+    Separately,
 }
 
 /// What one look of a runner did.
@@ -689,7 +799,10 @@ impl ReadModels {
         };
         let (envelopes, entries) = quarantine::sort_out(&recorded, &mut held);
         quarantine::record(&mut tx, projection, &entries, &mut held).await?;
-        match self.commit_batch(projection, tx, &envelopes, last).await {
+        match self
+            .commit_batch(&[(projection, &envelopes)], tx, last)
+            .await
+        {
             Ok(()) => {
                 self.saw_checkpoint(projection, last);
                 quarantine::report(projection, &entries);
@@ -731,6 +844,166 @@ impl ReadModels {
         }
     }
 
+    /// Applies at most one batch of several projections (a runner that runs them all). The log is read once
+    /// and applied to all of them in one transaction, each from its own checkpoint: one transaction, one
+    /// read, one checkpoint update and one commit instead of one each (docs/performance.md, round 13). When
+    /// that cannot be done (a checkpoint not seen yet, a quarantine, an event that cannot be read or
+    /// applied), each projection goes on by itself, as [`Self::catch_up_once`] does.
+    pub(crate) async fn catch_up_together_once(
+        &self,
+        projections: &[String],
+        batch_size: u32,
+    ) -> Result<Look, ProjectionError> {
+        if let Some(unknown) = projections
+            .iter()
+            .find(|projection| !PROJECTIONS.contains(&projection.as_str()))
+        {
+            return Err(ProjectionError::UnknownProjection(unknown.clone()));
+        }
+        let models = self.clone();
+        let projections = projections.to_vec();
+        tokio::spawn(async move {
+            if projections.len() > 1 {
+                if let Together::Done(look) =
+                    models.apply_joint_batch(&projections, batch_size).await?
+                {
+                    return Ok(look);
+                }
+            }
+            models.apply_each(&projections, batch_size).await
+        })
+        .await
+        .map_err(|error| ProjectionError::Interrupted(error.to_string()))?
+    }
+
+    /// One batch of each projection, each in its own transaction. An error of one does not keep the others
+    /// from their batch; it is returned after them.
+    async fn apply_each(
+        &self,
+        projections: &[String],
+        batch_size: u32,
+    ) -> Result<Look, ProjectionError> {
+        let mut together: Option<Look> = None;
+        let mut failed = None;
+        for projection in projections {
+            match self.apply_one_batch(projection, batch_size).await {
+                Ok(look) => {
+                    together = Some(match together {
+                        None => look,
+                        Some(so_far) => Look {
+                            applied: so_far.applied.max(look.applied),
+                            reached: so_far.reached.zip(look.reached).map(|(a, b)| a.min(b)),
+                        },
+                    })
+                }
+                Err(error) => {
+                    failed.get_or_insert(error);
+                }
+            }
+        }
+        match failed {
+            Some(error) => Err(error),
+            None => Ok(together.unwrap_or(Look::somewhere(0))),
+        }
+    }
+
+    /// The batch of [`Self::catch_up_together_once`], or [`Together::Separately`] when it cannot be one.
+    async fn apply_joint_batch(
+        &self,
+        projections: &[String],
+        batch_size: u32,
+    ) -> Result<Together, ProjectionError> {
+        let names: Vec<&str> = projections.iter().map(String::as_str).collect();
+        // Where this process last saw each checkpoint (after a joint batch they stand together); the batch
+        // is read from the earliest of them before any lock is taken, as `apply_one_batch` does.
+        let Some(seen) = names
+            .iter()
+            .map(|name| self.checkpoint_seen(name))
+            .collect::<Option<Vec<Position>>>()
+        else {
+            return Ok(Together::Separately);
+        };
+        let from = seen.iter().copied().min().unwrap_or(Position::START);
+        self.store()
+            .commands_first(BATCH_QUIET, BATCH_PATIENCE)
+            .await;
+        let Some((_, mut recorded)) = self.read_early(from, batch_size).await? else {
+            return Ok(Together::Separately);
+        };
+        if recorded.is_empty() {
+            // Nothing after them, unless a rebuild or another process moved a checkpoint meanwhile.
+            let stored = stored_checkpoints(self.db(), &names).await?;
+            return Ok(if stored == seen {
+                Together::Done(Look::at(0, from))
+            } else {
+                Together::Separately
+            });
+        }
+        let _turn = self.store().writer_turn().await;
+        let mut tx = self.batch_db().begin_relaxed().await?;
+        let locked = lock_checkpoint_rows(&mut tx, &names).await?;
+        if locked.len() != names.len() || locked.iter().any(|row| row.quarantined) {
+            tx.rollback().await?;
+            return Ok(Together::Separately);
+        }
+        let checkpoints: Vec<Position> = locked.iter().map(|row| row.checkpoint).collect();
+        let _open = OpenBatch::register(self, locked[0].xid);
+        if checkpoints != seen {
+            // Another runner moved a checkpoint since this process last saw it: read again, under the lock.
+            let from = checkpoints.iter().copied().min().unwrap_or(Position::START);
+            let passing = self.batch_transactions().open();
+            recorded = match self
+                .store()
+                .read_all_passing(from, batch_size, &passing)
+                .await
+            {
+                Ok(recorded) => recorded,
+                Err(error) => {
+                    let error = ProjectionError::from(error);
+                    if !quarantine::is_poison(&error) {
+                        return Err(error);
+                    }
+                    tx.rollback().await?;
+                    return Ok(Together::Separately);
+                }
+            };
+        }
+        let Some(last) = recorded.last().map(|event| event.position) else {
+            tx.rollback().await?;
+            let from = checkpoints.iter().copied().min().unwrap_or(Position::START);
+            return Ok(Together::Done(Look::at(0, from)));
+        };
+        let (envelopes, entries) = quarantine::sort_out(&recorded, &mut Default::default());
+        if !entries.is_empty() {
+            // An event that cannot be decoded: each projection quarantines it by itself (ADR 13).
+            tx.rollback().await?;
+            return Ok(Together::Separately);
+        }
+        // Each projection from its own checkpoint; one already past the batch's end is left as it is.
+        let batches: Vec<(&str, &[events::Envelope])> = names
+            .iter()
+            .zip(&checkpoints)
+            .filter(|(_, checkpoint)| **checkpoint < last)
+            .map(|(name, checkpoint)| {
+                let after = envelopes.partition_point(|envelope| envelope.position <= *checkpoint);
+                (*name, &envelopes[after..])
+            })
+            .collect();
+        match self.commit_batch(&batches, tx, last).await {
+            Ok(()) => {
+                for (name, _) in &batches {
+                    self.saw_checkpoint(name, last);
+                }
+                Ok(Together::Done(Look::at(recorded.len(), last)))
+            }
+            Err(error) if quarantine::is_poison(&error) => {
+                tracing::warn!(%error, "a joint projection batch failed on its data; applying it projection by projection");
+                Ok(Together::Separately)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
     /// After a batch failed because of one of its events: applies `recorded` one event per transaction, and
     /// quarantines the event that fails (ADR 13). Returns how many events it passed.
     async fn apply_one_by_one(
@@ -750,7 +1023,7 @@ impl ReadModels {
             let (envelopes, entries) = quarantine::sort_out(std::slice::from_ref(event), &mut held);
             quarantine::record(&mut tx, projection, &entries, &mut held).await?;
             match self
-                .commit_batch(projection, tx, &envelopes, event.position)
+                .commit_batch(&[(projection, &envelopes)], tx, event.position)
                 .await
             {
                 Ok(()) => quarantine::report(projection, &entries),
@@ -804,24 +1077,25 @@ impl ReadModels {
         }
     }
 
-    /// Applies decoded events to the projection inside `tx` (which holds the projection's checkpoint lock),
-    /// moves the checkpoint to `last` and commits; then tells the subscribers.
+    /// Applies each projection's decoded events inside `tx` (which holds the projections' checkpoint locks),
+    /// moves their checkpoints to `last` and commits; then tells the subscribers.
     async fn commit_batch(
         &self,
-        projection: &str,
+        batches: &[(&str, &[events::Envelope])],
         mut tx: Tx,
-        envelopes: &[events::Envelope],
         last: Position,
     ) -> Result<(), ProjectionError> {
         let mut effects = BatchEffects::default();
-        apply::apply_batch(
-            projection,
-            &mut tx,
-            envelopes,
-            &mut effects,
-            self.campaign_of(),
-        )
-        .await?;
+        for (projection, envelopes) in batches {
+            apply::apply_batch(
+                projection,
+                &mut tx,
+                envelopes,
+                &mut effects,
+                self.campaign_of(),
+            )
+            .await?;
+        }
         #[cfg(feature = "fault-injection")]
         if self.inject_fault() {
             // Tests: a crash after the read-model writes and before the commit; dropping the transaction
@@ -830,11 +1104,30 @@ impl ReadModels {
                 "injected fault before commit".to_string(),
             ));
         }
-        tx.execute(
-            "UPDATE projection_checkpoints SET tx = $2, position = $3, updated_at = $4 WHERE name = $1",
-            &args![projection, last.tx, last.position, Utc::now()],
-        )
-        .await?;
+        match batches {
+            [(projection, _)] => {
+                tx.execute(
+                    "UPDATE projection_checkpoints SET tx = $2, position = $3, updated_at = $4 \
+                     WHERE name = $1",
+                    &args![*projection, last.tx, last.position, Utc::now()],
+                )
+                .await?
+            }
+            [(first, _), (second, _)] => {
+                tx.execute(
+                    "UPDATE projection_checkpoints SET tx = $3, position = $4, updated_at = $5 \
+                     WHERE name IN ($1, $2)",
+                    &args![*first, *second, last.tx, last.position, Utc::now()],
+                )
+                .await?
+            }
+            _ => {
+                return Err(ProjectionError::Interrupted(format!(
+                    "a batch of {} projections at once",
+                    batches.len()
+                )))
+            }
+        };
         if tx.kind() == BackendKind::Postgres {
             // Delivered to every process's listener when (and only if) the batch commits.
             let payloads = effects
@@ -853,7 +1146,9 @@ impl ReadModels {
         tx.commit().await?;
         if effects.erased {
             self.forget_charts();
-            self.scrub(projection).await?;
+            for (projection, _) in batches {
+                self.scrub(projection).await?;
+            }
         }
         if self.db().kind() == BackendKind::Sqlite {
             for change in effects.changes {
@@ -881,7 +1176,8 @@ impl ReadModels {
             return Ok(false);
         }
         let _open = OpenBatch::register(self, locked.xid);
-        self.commit_batch(projection, tx, envelopes, last).await?;
+        self.commit_batch(&[(projection, envelopes)], tx, last)
+            .await?;
         Ok(true)
     }
 

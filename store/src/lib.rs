@@ -12,6 +12,7 @@ mod export;
 mod idempotency;
 mod imports;
 mod invitations;
+pub mod migrations;
 mod oidc;
 mod sign_in_attempts;
 pub mod sql;

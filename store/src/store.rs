@@ -367,9 +367,10 @@ impl Store {
     /// Applies the embedded migrations, then checks that the master key opens the stored person keys, so a
     /// wrong key fails at start-up rather than at the first read.
     pub async fn migrate(&self) -> Result<(), StoreError> {
+        let migrator = crate::migrations::migrator(self.inner.db.kind()).await?;
         match &self.inner.db {
-            Db::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
-            Db::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
+            Db::Sqlite(pool) => migrator.run(pool).await?,
+            Db::Postgres(pool) => migrator.run(pool).await?,
         }
         if let Some((person, wrapped)) = backend::any_key(&self.inner.db).await? {
             let person = parse_person(&person)?;

@@ -8,7 +8,7 @@
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use store::sql::{args, Db};
-use store::{MasterKey, NewEvent, Position, Store, StoreOptions, StreamAppend};
+use store::{BackendKind, MasterKey, NewEvent, Position, Store, StoreOptions, StreamAppend};
 use tests::{backend_tests, Kind, TestBackend};
 
 backend_tests!(
@@ -163,10 +163,12 @@ async fn concurrent_appends_of_two_processes_number_each_chapter_in_the_global_o
 
 /// The migrations before chapter numbering, run on a store that is not migrated yet.
 async fn migrate_before_numbering(store: &Store, kind: Kind) {
-    let mut migrator = match kind {
-        Kind::Sqlite => sqlx::migrate!("../migrations/sqlite"),
-        Kind::Postgres => sqlx::migrate!("../migrations/postgres"),
-    };
+    let mut migrator = store::migrations::migrator(match kind {
+        Kind::Sqlite => BackendKind::Sqlite,
+        Kind::Postgres => BackendKind::Postgres,
+    })
+    .await
+    .unwrap();
     migrator.migrations = std::borrow::Cow::Owned(
         migrator
             .migrations

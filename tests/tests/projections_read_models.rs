@@ -649,6 +649,52 @@ async fn a_rebuild_beside_a_running_runner_equals_a_clean_one(backend: TestBacke
     }
 }
 
+/// One projection rebuilt at a time while the runner runs them all and commands keep coming. The runner's
+/// batches are joint (docs/performance.md, round 13): read from the earlier of the two checkpoints, each
+/// projection given only the events after its own. So the projection that was not rebuilt is neither doubled
+/// nor skipped, both end at the log's head together, and the tables equal a clean rebuild.
+async fn one_projection_rebuilt_beside_a_running_runner_equals_a_clean_one(backend: TestBackend) {
+    let world = World::new(backend, 12).await;
+    let store = world.groundwork.store().clone();
+    let models = ReadModels::new(&store);
+    let mut workload = Workload::new(&world, 23, true);
+    workload.enrol_organizers().await;
+    for _ in 0..120 {
+        workload.step().await;
+    }
+    let runner = models.start(RunnerOptions {
+        batch_size: 7,
+        ..fast_options()
+    });
+    caught_up(&models, &store).await;
+    for projection in PROJECTIONS.iter().rev() {
+        let rebuild = {
+            let models = models.clone();
+            tokio::spawn(async move { models.rebuild(projection).await })
+        };
+        for _ in 0..30 {
+            workload.step().await;
+        }
+        rebuild.await.unwrap().unwrap();
+    }
+    caught_up(&models, &store).await;
+    let together = checkpoints(&models).await;
+    assert!(
+        together.windows(2).all(|pair| pair[0] == pair[1]),
+        "both projections end at the same place: {together:?}"
+    );
+    let beside = snapshot(&world.backend, &store).await;
+    runner.stop().await;
+    models.rebuild_all().await.unwrap();
+    let clean = snapshot(&world.backend, &store).await;
+    for ((table, beside_rows), (_, clean_rows)) in beside.iter().zip(&clean) {
+        assert_eq!(
+            beside_rows, clean_rows,
+            "table {table} after rebuilding one projection beside the runner differs from a clean rebuild"
+        );
+    }
+}
+
 /// After a rebuild the planner knows how big the tables are (its plans for an empty table would probe the
 /// people list's memberships once per person).
 async fn a_rebuild_leaves_planner_statistics(backend: TestBackend) {
@@ -1099,6 +1145,7 @@ backend_tests!(
     the_read_api_filters_sorts_and_pages,
     a_rebuild_equals_the_live_projection,
     a_rebuild_beside_a_running_runner_equals_a_clean_one,
+    one_projection_rebuilt_beside_a_running_runner_equals_a_clean_one,
     a_rebuild_leaves_planner_statistics,
     as_of_answers_equal_the_live_answers_of_the_time,
     a_killed_runner_resumes_without_doubles_or_gaps,
