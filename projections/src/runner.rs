@@ -819,8 +819,9 @@ impl ReadModels {
         }
     }
 
-    /// A batch read before the checkpoint is locked, from `from`: `None` when an event cannot be read (the
-    /// batch is read again under the lock, which passes it over).
+    /// A batch read from `from`, before the checkpoint is locked or again under the lock: `None` when an event
+    /// cannot be read (the caller goes the way that passes it over: a read under the lock, or each projection
+    /// by itself).
     async fn read_early(
         &self,
         from: Position,
@@ -951,18 +952,9 @@ impl ReadModels {
         if checkpoints != seen {
             // Another runner moved a checkpoint since this process last saw it: read again, under the lock.
             let from = checkpoints.iter().copied().min().unwrap_or(Position::START);
-            let passing = self.batch_transactions().open();
-            recorded = match self
-                .store()
-                .read_all_passing(from, batch_size, &passing)
-                .await
-            {
-                Ok(recorded) => recorded,
-                Err(error) => {
-                    let error = ProjectionError::from(error);
-                    if !quarantine::is_poison(&error) {
-                        return Err(error);
-                    }
+            recorded = match self.read_early(from, batch_size).await? {
+                Some((_, recorded)) => recorded,
+                None => {
                     tx.rollback().await?;
                     return Ok(Together::Separately);
                 }

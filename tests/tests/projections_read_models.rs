@@ -615,49 +615,30 @@ async fn a_killed_runner_resumes_without_doubles_or_gaps(backend: TestBackend) {
 /// A rebuild started while the runner keeps projecting new commands (a server beside `groundwork projections
 /// rebuild`): the two take turns on each projection's checkpoint, and the result equals a clean rebuild.
 async fn a_rebuild_beside_a_running_runner_equals_a_clean_one(backend: TestBackend) {
-    let world = World::new(backend, 11).await;
-    let store = world.groundwork.store().clone();
-    let models = ReadModels::new(&store);
-    let mut workload = Workload::new(&world, 17, true);
-    workload.enrol_organizers().await;
-    for _ in 0..120 {
-        workload.step().await;
-    }
-    let runner = models.start(RunnerOptions {
-        batch_size: 7,
-        ..fast_options()
-    });
-    caught_up(&models, &store).await;
-    let rebuild = {
-        let models = models.clone();
-        tokio::spawn(async move { models.rebuild_all().await })
-    };
-    for _ in 0..40 {
-        workload.step().await;
-    }
-    rebuild.await.unwrap().unwrap();
-    caught_up(&models, &store).await;
-    let beside = snapshot(&world.backend, &store).await;
-    runner.stop().await;
-    models.rebuild_all().await.unwrap();
-    let clean = snapshot(&world.backend, &store).await;
-    for ((table, beside_rows), (_, clean_rows)) in beside.iter().zip(&clean) {
-        assert_eq!(
-            beside_rows, clean_rows,
-            "table {table} after a rebuild beside the runner differs from a clean rebuild"
-        );
-    }
+    rebuilt_beside_a_running_runner(backend, 17, &[None]).await;
 }
 
 /// One projection rebuilt at a time while the runner runs them all and commands keep coming. The runner's
 /// batches are joint (docs/performance.md, round 13): read from the earlier of the two checkpoints, each
-/// projection given only the events after its own. So the projection that was not rebuilt is neither doubled
-/// nor skipped, both end at the log's head together, and the tables equal a clean rebuild.
+/// projection given only the events after its own. So the projection that was not rebuilt is not skipped,
+/// both end at the log's head together, and the tables equal a clean rebuild.
 async fn one_projection_rebuilt_beside_a_running_runner_equals_a_clean_one(backend: TestBackend) {
-    let world = World::new(backend, 12).await;
+    let one_then_the_other: Vec<Option<&'static str>> =
+        PROJECTIONS.iter().rev().copied().map(Some).collect();
+    rebuilt_beside_a_running_runner(backend, 23, &one_then_the_other).await;
+}
+
+/// Runs each rebuild (`None`: all projections) beside a runner while 40 commands go on, then checks that both
+/// projections stand at the same checkpoint and that their tables equal a clean rebuild.
+async fn rebuilt_beside_a_running_runner(
+    backend: TestBackend,
+    seed: u64,
+    rebuilds: &[Option<&'static str>],
+) {
+    let world = World::new(backend, 11).await;
     let store = world.groundwork.store().clone();
     let models = ReadModels::new(&store);
-    let mut workload = Workload::new(&world, 23, true);
+    let mut workload = Workload::new(&world, seed, true);
     workload.enrol_organizers().await;
     for _ in 0..120 {
         workload.step().await;
@@ -667,12 +648,17 @@ async fn one_projection_rebuilt_beside_a_running_runner_equals_a_clean_one(backe
         ..fast_options()
     });
     caught_up(&models, &store).await;
-    for projection in PROJECTIONS.iter().rev() {
+    for rebuild in rebuilds.iter().copied() {
         let rebuild = {
             let models = models.clone();
-            tokio::spawn(async move { models.rebuild(projection).await })
+            tokio::spawn(async move {
+                match rebuild {
+                    Some(projection) => models.rebuild(projection).await,
+                    None => models.rebuild_all().await,
+                }
+            })
         };
-        for _ in 0..30 {
+        for _ in 0..40 {
             workload.step().await;
         }
         rebuild.await.unwrap().unwrap();
@@ -690,7 +676,7 @@ async fn one_projection_rebuilt_beside_a_running_runner_equals_a_clean_one(backe
     for ((table, beside_rows), (_, clean_rows)) in beside.iter().zip(&clean) {
         assert_eq!(
             beside_rows, clean_rows,
-            "table {table} after rebuilding one projection beside the runner differs from a clean rebuild"
+            "table {table} after {rebuilds:?} beside the runner differs from a clean rebuild"
         );
     }
 }
