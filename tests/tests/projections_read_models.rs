@@ -977,6 +977,10 @@ async fn the_read_api_filters_sorts_and_pages(backend: TestBackend) {
             .await
             .unwrap();
         walked.extend(page.nodes().map(|row| row.person_id));
+        assert_eq!(
+            page.total_count, everyone.total_count,
+            "every page counts the whole list"
+        );
         if !page.has_next_page {
             break;
         }
@@ -1037,36 +1041,86 @@ async fn the_read_api_filters_sorts_and_pages(backend: TestBackend) {
         let has_first = page.nodes().any(|row| row.person_id == first);
         let expected = !matches!(index, 5 | 7) || has_first;
         assert_eq!(has_first, expected, "filter {index}: {filter:?}");
+        // The count is the filtered list's size on every page, a page past the end included (where no row
+        // can carry it).
+        let whole = models
+            .people(
+                world.chapter,
+                world.campaign,
+                filter,
+                PeopleSort::RecentlyChanged,
+                &PageRequest {
+                    after: None,
+                    first: 1000,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            whole.nodes().count() as i64,
+            whole.total_count,
+            "filter {index}"
+        );
+        assert_eq!(page.total_count, whole.total_count, "filter {index}");
+        let past_the_end = models
+            .people(
+                world.chapter,
+                world.campaign,
+                filter,
+                PeopleSort::RecentlyChanged,
+                &PageRequest {
+                    after: Some(format!("o{}", whole.total_count + 4)),
+                    first: 10,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(past_the_end.nodes().count(), 0, "filter {index}");
+        assert_eq!(
+            past_the_end.total_count, whole.total_count,
+            "filter {index}"
+        );
     }
+    let task_filter = TaskFilter {
+        assignee: Some(workload.organizers[0]),
+        status: Some(domain::values::TaskStatus::Open),
+        due_before: Some((workload.clock + Duration::days(30)).date_naive()),
+        overdue_at: Some((workload.clock + Duration::days(30)).date_naive()),
+        campaign: Some(world.campaign),
+        subject: None,
+        task: None,
+    };
     let my_tasks = models
-        .tasks(
-            world.chapter,
-            &TaskFilter {
-                assignee: Some(workload.organizers[0]),
-                status: Some(domain::values::TaskStatus::Open),
-                due_before: Some((workload.clock + Duration::days(30)).date_naive()),
-                overdue_at: Some((workload.clock + Duration::days(30)).date_naive()),
-                campaign: Some(world.campaign),
-                subject: None,
-                task: None,
-            },
-            &PageRequest::default(),
-        )
+        .tasks(world.chapter, &task_filter, &PageRequest::default())
         .await
         .unwrap();
     assert!(my_tasks
         .nodes()
         .all(|task| task.assignee == workload.organizers[0]));
+    let tasks_past_the_end = models
+        .tasks(
+            world.chapter,
+            &task_filter,
+            &PageRequest {
+                after: Some(format!("o{}", my_tasks.total_count + 2)),
+                first: 5,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(tasks_past_the_end.nodes().count(), 0);
+    assert_eq!(tasks_past_the_end.total_count, my_tasks.total_count);
+    let activity_filter = projections::read::ActivityFilter {
+        kinds: vec!["PersonAssessed".to_string()],
+        from: Some(start()),
+        to: Some(workload.clock + Duration::days(1)),
+        ..Default::default()
+    };
     let activity = models
         .activity(
             world.chapter,
             world.campaign,
-            &projections::read::ActivityFilter {
-                kinds: vec!["PersonAssessed".to_string()],
-                from: Some(start()),
-                to: Some(workload.clock + Duration::days(1)),
-                ..Default::default()
-            },
+            &activity_filter,
             &PageRequest {
                 after: None,
                 first: 10,
@@ -1075,6 +1129,20 @@ async fn the_read_api_filters_sorts_and_pages(backend: TestBackend) {
         .await
         .unwrap();
     assert!(activity.total_count > 0);
+    let activity_past_the_end = models
+        .activity(
+            world.chapter,
+            world.campaign,
+            &activity_filter,
+            &PageRequest {
+                after: Some(format!("o{}", activity.total_count)),
+                first: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(activity_past_the_end.nodes().count(), 0);
+    assert_eq!(activity_past_the_end.total_count, activity.total_count);
     assert!(activity
         .nodes()
         .all(|item| item.kind == "PersonAssessed" && !item.summary.contains("Aaron")));

@@ -10,6 +10,7 @@ import {
   ADMIN_EMAIL,
   ADMIN_PASSWORD,
   axeViolations,
+  focusReaches,
   freshData,
   graphql,
   inviteAndAccept,
@@ -166,7 +167,7 @@ describe('admin, set-up and sign-in', () => {
     assert.doesNotMatch(wrong, /disabled/, 'a wrong password must not learn that the account is disabled');
     const disabled = await signInError(page, 'soon.disabled@example.org', temporary);
     assert.match(disabled, /Your account is disabled\. Ask your chapter's admin/);
-    assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('error-summary')), true);
+    await focusReaches(page, 'the error summary', () => document.activeElement?.classList.contains('error-summary'));
 
     // Enabled again, the same password signs in.
     await admin.page.getByRole('button', { name: 'Enable account' }).click();

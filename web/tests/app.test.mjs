@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import {
   ADMIN_EMAIL,
   axeViolations,
+  focusReaches,
   freshData,
   graphql,
   launchBrowser,
@@ -81,7 +82,7 @@ describe('the browser app', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     const alert = page.locator('.error-summary');
     await alert.getByText('The email or password is not right').waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('error-summary')), true);
+    await focusReaches(page, 'the error summary', () => document.activeElement?.classList.contains('error-summary'));
 
     await signIn(page);
     await page.getByRole('link', { name: 'Me' }).click();
@@ -207,7 +208,7 @@ describe('the browser app', () => {
     const sheet = page.getByRole('dialog', { name: 'Log a 1:1' });
     await sheet.waitFor();
     // The form opens with today's date and the current level, and the next step field focused.
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'one-on-one-next-step');
+    await focusReaches(page, 'the next step field', () => document.activeElement?.id === 'one-on-one-next-step');
     const today = await page.evaluate(() => {
       const d = new Date();
       return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -223,7 +224,7 @@ describe('the browser app', () => {
     ]);
     await page.getByRole('status').getByText('The 1:1 is saved.').waitFor();
     // Focus went back to the button that opened the sheet.
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Log a 1:1');
+    await focusReaches(page, 'the “Log a 1:1” button', () => document.activeElement?.textContent?.trim() === 'Log a 1:1');
     const saved = (await graphql(context, server.url, PERSON, { id: person.personId })).person;
     assert.equal(saved.oneOnOnes.length, before.oneOnOnes.length + 1);
     assert.deepEqual(problems, []);

@@ -267,3 +267,17 @@ export async function axeViolations(page) {
   });
   return violations;
 }
+
+/**
+ * Waits until `predicate(arg)` holds in the page (a question about the focused element), up to WAIT_MS: focus
+ * moves in an effect that runs after the render a test sees, so asking once right after would race it. Fails
+ * naming where focus is.
+ */
+export async function focusReaches(page, what, predicate, arg) {
+  try {
+    await page.waitForFunction(predicate, arg, { timeout: WAIT_MS, polling: 'raf' });
+  } catch {
+    const focused = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200));
+    throw new Error(`focus never reached ${what}; it is on ${focused}`);
+  }
+}

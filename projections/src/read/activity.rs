@@ -2,13 +2,13 @@
 
 use super::sql::{
     chapter_id, opt_campaign_id, opt_person_id, opt_task_id, opt_test_id, parse_cursor, user_id,
-    Sql,
+    PageQuery, Sql,
 };
 use super::views::{ActivityFilter, ActivityItem, Page, PageRequest, MAX_PAGE_SIZE};
 use super::ReadModels;
 use crate::error::ProjectionError;
 use domain::ids::{CampaignId, ChapterId};
-use store::sql::Arg;
+use store::sql::{AnyRow, Arg};
 use store::Position;
 
 impl ReadModels {
@@ -50,25 +50,22 @@ impl ReadModels {
             conditions.push(format!("a.person_id = {person}"));
         }
         let filter_sql = conditions.join(" AND ");
-        let total = match self
-            .db()
-            .fetch_optional(
-                &format!("SELECT COUNT(*) AS total FROM rm_activity a WHERE {filter_sql}"),
-                &sql.args,
-            )
-            .await?
-        {
-            Some(row) => row.int("total")?,
-            None => 0,
-        };
-        let limit = sql.arg(i64::from(first) + 1);
-        let skip = sql.arg(i64::try_from(offset).unwrap_or(i64::MAX));
-        sql.push(&format!(
-            "SELECT a.position, a.tx, a.chapter_id, a.campaign_id, a.actor, a.at, a.kind, a.person_id, a.task_id, \
-             a.test_id, a.summary, a.chapter_position FROM rm_activity a WHERE {filter_sql} ORDER BY a.tx DESC, a.position DESC \
-             LIMIT {limit} OFFSET {skip}"
-        ));
-        let mut items = self.activity_rows(&sql.text, &sql.args).await?;
+        let from = format!("FROM rm_activity a WHERE {filter_sql}");
+        let (rows, total) = self
+            .counted_page(PageQuery {
+                sql,
+                columns: "a.position, a.tx, a.chapter_id, a.campaign_id, a.actor, a.at, a.kind, a.person_id, \
+                          a.task_id, a.test_id, a.summary, a.chapter_position",
+                from: &from,
+                order: "a.tx DESC, a.position DESC",
+                first,
+                offset,
+            })
+            .await?;
+        let mut items = rows
+            .iter()
+            .map(activity_item)
+            .collect::<Result<Vec<_>, _>>()?;
         let has_next_page = items.len() > first as usize;
         items.truncate(first as usize);
         Ok(Page::at_offset(items, offset, has_next_page, total))
@@ -84,27 +81,30 @@ impl ReadModels {
             .fetch(sql, args)
             .await?
             .iter()
-            .map(|row| {
-                Ok(ActivityItem {
-                    position: Position {
-                        tx: row.int("tx")?,
-                        position: row.int("position")?,
-                    },
-                    chapter_position: row
-                        .opt_int("chapter_position")?
-                        .and_then(|number| u64::try_from(number).ok())
-                        .unwrap_or(0),
-                    chapter_id: chapter_id(row, "chapter_id")?,
-                    campaign_id: opt_campaign_id(row, "campaign_id")?,
-                    actor: user_id(row, "actor")?,
-                    at: row.time("at")?,
-                    kind: row.text("kind")?,
-                    person_id: opt_person_id(row, "person_id")?,
-                    task_id: opt_task_id(row, "task_id")?,
-                    test_id: opt_test_id(row, "test_id")?,
-                    summary: row.text("summary")?,
-                })
-            })
+            .map(activity_item)
             .collect()
     }
+}
+
+/// An activity item from a row holding every column of `rm_activity`.
+fn activity_item(row: &AnyRow) -> Result<ActivityItem, ProjectionError> {
+    Ok(ActivityItem {
+        position: Position {
+            tx: row.int("tx")?,
+            position: row.int("position")?,
+        },
+        chapter_position: row
+            .opt_int("chapter_position")?
+            .and_then(|number| u64::try_from(number).ok())
+            .unwrap_or(0),
+        chapter_id: chapter_id(row, "chapter_id")?,
+        campaign_id: opt_campaign_id(row, "campaign_id")?,
+        actor: user_id(row, "actor")?,
+        at: row.time("at")?,
+        kind: row.text("kind")?,
+        person_id: opt_person_id(row, "person_id")?,
+        task_id: opt_task_id(row, "task_id")?,
+        test_id: opt_test_id(row, "test_id")?,
+        summary: row.text("summary")?,
+    })
 }

@@ -2,7 +2,7 @@
 
 use super::chart::subtrees;
 use super::sql::{
-    campaign_id, opt_level, opt_user_id, parse_cursor, person_id, stored, unit_id, Sql,
+    campaign_id, opt_level, opt_user_id, parse_cursor, person_id, stored, unit_id, PageQuery, Sql,
 };
 use super::views::{
     Page, PageRequest, PeopleFilter, PeopleSort, PersonRow, PersonStatusView, MAX_PAGE_SIZE,
@@ -170,18 +170,18 @@ impl ReadModels {
             PeopleSort::LevelDesc => "p.level IS NULL, p.level DESC, p.sort_name, p.person_id",
             PeopleSort::RecentlyChanged => "p.last_position DESC, p.person_id",
         };
-        let count_sql = format!("SELECT COUNT(*) AS total FROM rm_people p WHERE {filter_sql}");
-        let total = match self.db().fetch_optional(&count_sql, &sql.args).await? {
-            Some(row) => row.int("total")?,
-            None => 0,
-        };
-        let limit = sql.arg(i64::from(first) + 1);
-        let skip = sql.arg(i64::try_from(offset).unwrap_or(i64::MAX));
-        sql.push(&format!(
-            "SELECT p.person_id, p.campaign_id, p.name, p.level, p.organizer, p.follow_up, p.status, \
-             p.preferred_language FROM rm_people p WHERE {filter_sql} ORDER BY {order} LIMIT {limit} OFFSET {skip}"
-        ));
-        let rows = self.db().fetch(&sql.text, &sql.args).await?;
+        let from = format!("FROM rm_people p WHERE {filter_sql}");
+        let (rows, total) = self
+            .counted_page(PageQuery {
+                sql,
+                columns: "p.person_id, p.campaign_id, p.name, p.level, p.organizer, p.follow_up, p.status, \
+                          p.preferred_language",
+                from: &from,
+                order,
+                first,
+                offset,
+            })
+            .await?;
         let has_next_page = rows.len() > first as usize;
         let mut people = rows
             .iter()

@@ -29,6 +29,85 @@ impl ReadModels {
         as_of: Option<DateTime<Utc>>,
     ) -> Result<Option<PersonDetail>, ProjectionError> {
         let id = person.to_string();
+        // A far but ordinary moment: SQLite compares timestamps as text, and chrono's maximum has a sign.
+        let until = as_of.unwrap_or_else(|| {
+            end_of_day(NaiveDate::from_ymd_opt(9999, 12, 30).unwrap_or_default())
+        });
+        // The person's parts are independent reads: they go out together (each on its own pooled
+        // connection), so a person costs about one round trip. Someone of another chapter, or not yet added
+        // at `as_of`, is found by the first, and what the others read of them is dropped.
+        let one_on_one_args = args![id.clone(), until];
+        let one_on_ones = self.one_on_one_rows(
+            "SELECT conversation_id, person_id, organizer, held_at, assessment, logged_by, issues FROM rm_one_on_ones \
+             WHERE person_id = $1 AND logged_at <= $2 ORDER BY held_at, conversation_id",
+            &one_on_one_args,
+        );
+        let tasks = async {
+            Ok::<_, ProjectionError>(
+                self.tasks(
+                    chapter,
+                    &TaskFilter {
+                        subject: Some(person),
+                        ..TaskFilter::default()
+                    },
+                    &PageRequest {
+                        after: None,
+                        first: MAX_PAGE_SIZE,
+                    },
+                )
+                .await?
+                .edges
+                .into_iter()
+                .map(|edge| edge.node)
+                .collect::<Vec<_>>(),
+            )
+        };
+        let history_args = args![id.clone(), chapter.to_string(), until];
+        let history = self.activity_rows(
+            "SELECT position, tx, chapter_id, campaign_id, actor, at, kind, person_id, task_id, test_id, summary, \
+             chapter_position FROM rm_activity WHERE person_id = $1 AND chapter_id = $2 AND at <= $3 ORDER BY tx, position",
+            &history_args,
+        );
+        let (head, own, one_on_ones, tasks, history) = tokio::try_join!(
+            self.person_head(chapter, person, as_of),
+            self.person_own_rows(&id, as_of, until),
+            one_on_ones,
+            tasks,
+            history
+        )?;
+        let Some((mut detail, forgotten)) = head else {
+            return Ok(None);
+        };
+        detail.contact_points = own.contact_points;
+        detail.units = own.units;
+        detail.responses = own.responses;
+        detail.assessments = own.assessments;
+        detail.connections = own.connections;
+        detail.steps = own.steps;
+        detail.one_on_ones = one_on_ones;
+        detail.tasks = tasks;
+        detail.history = history;
+        if forgotten {
+            // The forgetting has committed: nothing personal is shown from that moment on, even while the
+            // read models still hold it (the projection clears it when it applies the forgetting).
+            detail.name = None;
+            detail.status = PersonStatusView::Forgotten;
+            for point in &mut detail.contact_points {
+                point.value = None;
+            }
+        }
+        Ok(Some(detail))
+    }
+
+    /// The person's own row (with whether the log has forgotten them), live or as of a moment; `None` for
+    /// someone not of `chapter` or not yet added at `as_of`. The parts are left empty.
+    async fn person_head(
+        &self,
+        chapter: ChapterId,
+        person: PersonId,
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<Option<(PersonDetail, bool)>, ProjectionError> {
+        let id = person.to_string();
         let Some(row) = self
             .db()
             .fetch_optional(
@@ -67,7 +146,7 @@ impl ReadModels {
         };
         if let Some(at) = as_of {
             let mut sql = Sql::default();
-            let person_arg = sql.arg(id.clone());
+            let person_arg = sql.arg(id);
             let valid = valid_at(&mut sql, "h", at);
             sql.push(&format!(
                 "SELECT h.level, h.organizer, h.follow_up, h.status, h.name, h.preferred_language \
@@ -87,207 +166,156 @@ impl ReadModels {
                 None => return Ok(None),
             }
         }
-        // The person's parts are independent reads: they go out together (each on its own pooled
-        // connection), so a person costs about one round trip after the first instead of ten.
-        let contact_points = async {
-            self.db()
-                .fetch(
-                    "SELECT contact_point_id, kind, label, value, do_not_contact FROM rm_contact_points \
-                     WHERE person_id = $1 ORDER BY contact_point_id",
-                    &args![id.clone()],
+        Ok(Some((detail, forgotten)))
+    }
+
+    /// The person's rows in six small tables (contact points, units, responses, assessments, connections
+    /// and structure-test steps), in one statement: each table's rows are one part of a `UNION ALL` whose
+    /// columns are shared slots ([`OWN_ROW_SLOTS`]). Six statements for a person were six round trips' work
+    /// on both sides for a few rows each (docs/performance.md, round 14).
+    async fn person_own_rows(
+        &self,
+        id: &str,
+        as_of: Option<DateTime<Utc>>,
+        until: DateTime<Utc>,
+    ) -> Result<OwnRows, ProjectionError> {
+        let mut sql = Sql::default();
+        let person = sql.arg(id.to_string());
+        let units = match as_of {
+            None => own_part(
+                "unit",
+                &[("t1", "m.unit_id")],
+                &format!("FROM rm_person_units m WHERE m.person_id = {person}"),
+            ),
+            Some(at) => {
+                let valid = valid_at(&mut sql, "m", at);
+                own_part(
+                    "unit",
+                    &[("t1", "m.unit_id")],
+                    &format!(
+                        "FROM rm_person_unit_history m WHERE m.person_id = {person} AND {valid}"
+                    ),
                 )
-                .await?
-                .iter()
-                .map(|row| {
-                    let text = row.text("contact_point_id")?;
-                    Ok(ContactPointView {
+            }
+        };
+        let steps = match as_of {
+            None => own_part(
+                "step",
+                &[
+                    ("t1", "s.test_id"),
+                    ("t2", "s.step"),
+                    ("ts1", "s.recorded_at"),
+                ],
+                &format!("FROM rm_test_steps s WHERE s.person_id = {person}"),
+            ),
+            Some(at) => {
+                let valid = valid_at(&mut sql, "s", at);
+                own_part(
+                    "step",
+                    &[
+                        ("t1", "s.test_id"),
+                        ("t2", "s.step"),
+                        ("ts1", "s.valid_from"),
+                    ],
+                    &format!(
+                        "FROM rm_test_step_history s WHERE s.person_id = {person} AND {valid}"
+                    ),
+                )
+            }
+        };
+        let until = sql.arg(until);
+        let parts = [
+            own_part(
+                "contact",
+                &[
+                    ("t1", "c.contact_point_id"),
+                    ("t2", "c.kind"),
+                    ("t3", "c.label"),
+                    ("t4", "c.value"),
+                    ("b1", "c.do_not_contact"),
+                ],
+                &format!("FROM rm_contact_points c WHERE c.person_id = {person}"),
+            ),
+            units,
+            own_part(
+                "response",
+                &[("t1", "r.field_id"), ("t2", "r.response_id")],
+                &format!("FROM rm_person_responses r WHERE r.person_id = {person}"),
+            ),
+            own_part(
+                "assessment",
+                &[
+                    ("s_int", "a.position"),
+                    ("t1", "a.assessed_by"),
+                    ("i1", "a.level"),
+                    ("i2", "a.previous_level"),
+                    ("ts1", "a.assessed_at"),
+                ],
+                &format!(
+                    "FROM rm_assessments a WHERE a.person_id = {person} AND a.recorded_at <= {until}"
+                ),
+            ),
+            own_part(
+                "connection",
+                &[
+                    ("t1", "n.connection_id"),
+                    ("t2", "n.target_kind"),
+                    ("t3", "n.target_id"),
+                    ("t4", "n.kind"),
+                    ("b1", "n.active"),
+                ],
+                &format!("FROM rm_connections n WHERE n.person_id = {person}"),
+            ),
+            steps,
+        ];
+        sql.push(&format!(
+            "{} ORDER BY part, s_int, t1, t2",
+            parts.join(" UNION ALL ")
+        ));
+        let mut own = OwnRows::default();
+        for row in self.db().fetch(&sql.text, &sql.args).await? {
+            match row.text("part")?.as_str() {
+                "contact" => {
+                    let text = row.text("t1")?;
+                    own.contact_points.push(ContactPointView {
                         contact_point_id: ContactPointId::parse(&text)
                             .map_err(|_| decode_error("contact point", &text))?,
-                        kind: row.text("kind")?,
-                        label: row.text("label")?,
-                        value: row.opt_text("value")?,
-                        do_not_contact: row.boolean("do_not_contact")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, ProjectionError>>()
-        };
-        let units = async {
-            let mut sql = Sql::default();
-            let person_arg = sql.arg(id.clone());
-            match as_of {
-                None => sql.push(&format!(
-                    "SELECT m.unit_id FROM rm_person_units m WHERE m.person_id = {person_arg} ORDER BY m.unit_id"
-                )),
-                Some(at) => {
-                    let valid = valid_at(&mut sql, "m", at);
-                    sql.push(&format!(
-                        "SELECT m.unit_id FROM rm_person_unit_history m WHERE m.person_id = {person_arg} AND {valid} \
-                         ORDER BY m.unit_id"
-                    ))
+                        kind: row.text("t2")?,
+                        label: row.text("t3")?,
+                        value: row.opt_text("t4")?,
+                        do_not_contact: row.boolean("b1")?,
+                    });
                 }
-            };
-            self.db()
-                .fetch(&sql.text, &sql.args)
-                .await?
-                .iter()
-                .map(|row| unit_id(row, "unit_id"))
-                .collect::<Result<Vec<_>, _>>()
-        };
-        let responses = async {
-            self.db()
-                .fetch(
-                    "SELECT field_id, response_id FROM rm_person_responses WHERE person_id = $1 \
-                     ORDER BY field_id, response_id",
-                    &args![id.clone()],
-                )
-                .await?
-                .iter()
-                .map(|row| Ok((field_id(row, "field_id")?, response_id(row, "response_id")?)))
-                .collect::<Result<Vec<_>, ProjectionError>>()
-        };
-        // A far but ordinary moment: SQLite compares timestamps as text, and chrono's maximum has a sign.
-        let until = as_of.unwrap_or_else(|| {
-            end_of_day(NaiveDate::from_ymd_opt(9999, 12, 30).unwrap_or_default())
-        });
-        let assessments = async {
-            self.db()
-                .fetch(
-                    "SELECT level, previous_level, assessed_by, assessed_at FROM rm_assessments \
-                     WHERE person_id = $1 AND recorded_at <= $2 ORDER BY position",
-                    &args![id.clone(), until],
-                )
-                .await?
-                .iter()
-                .map(|row| {
-                    Ok(AssessmentView {
-                        level: opt_level(row, "level")?,
-                        previous_level: opt_level(row, "previous_level")?,
-                        assessed_by: user_id(row, "assessed_by")?,
-                        at: row.time("assessed_at")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, ProjectionError>>()
-        };
-        let connections = async {
-            self.db()
-                .fetch(
-                    "SELECT connection_id, target_kind, target_id, kind, active FROM rm_connections \
-                     WHERE person_id = $1 ORDER BY connection_id",
-                    &args![id.clone()],
-                )
-                .await?
-                .iter()
-                .map(|row| {
-                    let text = row.text("connection_id")?;
-                    Ok(ConnectionView {
+                "unit" => own.units.push(unit_id(&row, "t1")?),
+                "response" => own
+                    .responses
+                    .push((field_id(&row, "t1")?, response_id(&row, "t2")?)),
+                "assessment" => own.assessments.push(AssessmentView {
+                    level: opt_level(&row, "i1")?,
+                    previous_level: opt_level(&row, "i2")?,
+                    assessed_by: user_id(&row, "t1")?,
+                    at: row.time("ts1")?,
+                }),
+                "connection" => {
+                    let text = row.text("t1")?;
+                    own.connections.push(ConnectionView {
                         connection_id: ConnectionId::parse(&text)
                             .map_err(|_| decode_error("connection", &text))?,
-                        target_kind: row.text("target_kind")?,
-                        target_id: row.text("target_id")?,
-                        kind: row.text("kind")?,
-                        active: row.boolean("active")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, ProjectionError>>()
-        };
-        let one_on_one_args = args![id.clone(), until];
-        let one_on_ones = self.one_on_one_rows(
-            "SELECT conversation_id, person_id, organizer, held_at, assessment, logged_by, issues FROM rm_one_on_ones \
-             WHERE person_id = $1 AND logged_at <= $2 ORDER BY held_at, conversation_id",
-            &one_on_one_args,
-        );
-        let steps = async {
-            let mut sql = Sql::default();
-            let person_arg = sql.arg(id.clone());
-            match as_of {
-                None => sql.push(&format!(
-                    "SELECT s.test_id, s.step, s.recorded_at AS at FROM rm_test_steps s WHERE s.person_id = {person_arg} \
-                     ORDER BY s.test_id"
-                )),
-                Some(at) => {
-                    let valid = valid_at(&mut sql, "s", at);
-                    sql.push(&format!(
-                        "SELECT s.test_id, s.step, s.valid_from AS at FROM rm_test_step_history s \
-                         WHERE s.person_id = {person_arg} AND {valid} ORDER BY s.test_id"
-                    ))
+                        target_kind: row.text("t2")?,
+                        target_id: row.text("t3")?,
+                        kind: row.text("t4")?,
+                        active: row.boolean("b1")?,
+                    });
                 }
-            };
-            let mut steps = Vec::new();
-            for row in self.db().fetch(&sql.text, &sql.args).await? {
-                steps.push(StepView {
-                    test_id: test_id(&row, "test_id")?,
-                    step: stored(&row, "step")?,
-                    at: row.time("at")?,
-                });
-            }
-            Ok::<_, ProjectionError>(steps)
-        };
-        let tasks = async {
-            Ok::<_, ProjectionError>(
-                self.tasks(
-                    chapter,
-                    &TaskFilter {
-                        subject: Some(person),
-                        ..TaskFilter::default()
-                    },
-                    &PageRequest {
-                        after: None,
-                        first: MAX_PAGE_SIZE,
-                    },
-                )
-                .await?
-                .edges
-                .into_iter()
-                .map(|edge| edge.node)
-                .collect::<Vec<_>>(),
-            )
-        };
-        let history_args = args![id.clone(), chapter.to_string(), until];
-        let history = self.activity_rows(
-            "SELECT position, tx, chapter_id, campaign_id, actor, at, kind, person_id, task_id, test_id, summary, \
-             chapter_position FROM rm_activity WHERE person_id = $1 AND chapter_id = $2 AND at <= $3 ORDER BY tx, position",
-            &history_args,
-        );
-        let (
-            contact_points,
-            units,
-            responses,
-            assessments,
-            connections,
-            one_on_ones,
-            steps,
-            tasks,
-            history,
-        ) = tokio::try_join!(
-            contact_points,
-            units,
-            responses,
-            assessments,
-            connections,
-            one_on_ones,
-            steps,
-            tasks,
-            history
-        )?;
-        detail.contact_points = contact_points;
-        detail.units = units;
-        detail.responses = responses;
-        detail.assessments = assessments;
-        detail.connections = connections;
-        detail.one_on_ones = one_on_ones;
-        detail.steps = steps;
-        detail.tasks = tasks;
-        detail.history = history;
-        if forgotten {
-            // The forgetting has committed: nothing personal is shown from that moment on, even while the
-            // read models still hold it (the projection clears it when it applies the forgetting).
-            detail.name = None;
-            detail.status = PersonStatusView::Forgotten;
-            for point in &mut detail.contact_points {
-                point.value = None;
+                "step" => own.steps.push(StepView {
+                    test_id: test_id(&row, "t1")?,
+                    step: stored(&row, "t2")?,
+                    at: row.time("ts1")?,
+                }),
+                other => return Err(decode_error("part of a person", other)),
             }
         }
-        Ok(Some(detail))
+        Ok(own)
     }
 
     /// 1:1s from a query selecting every column of `rm_one_on_ones` but the chapter, campaign and
@@ -330,6 +358,46 @@ impl ReadModels {
             })
             .collect()
     }
+}
+
+/// A person's rows in their six small tables ([`ReadModels::person_own_rows`]), each in its table's order.
+#[derive(Default)]
+struct OwnRows {
+    contact_points: Vec<ContactPointView>,
+    units: Vec<UnitId>,
+    responses: Vec<(FieldId, ResponseId)>,
+    assessments: Vec<AssessmentView>,
+    connections: Vec<ConnectionView>,
+    steps: Vec<StepView>,
+}
+
+/// The shared columns of [`ReadModels::person_own_rows`] and their types: `s_int` orders a part whose
+/// order is not its ids' (assessments, by position); a part leaves the slots it does not use NULL.
+const OWN_ROW_SLOTS: [(&str, &str); 9] = [
+    ("s_int", "BIGINT"),
+    ("t1", "TEXT"),
+    ("t2", "TEXT"),
+    ("t3", "TEXT"),
+    ("t4", "TEXT"),
+    ("i1", "BIGINT"),
+    ("i2", "BIGINT"),
+    ("b1", "BOOLEAN"),
+    ("ts1", "TIMESTAMPTZ"),
+];
+
+/// One part of [`ReadModels::person_own_rows`]: `SELECT '<part>' AS part, <every slot> <from>`, the slots
+/// named in `filled` from their expressions and the others NULL of the slot's type.
+fn own_part(part: &str, filled: &[(&str, &str)], from: &str) -> String {
+    let columns: Vec<String> = OWN_ROW_SLOTS
+        .iter()
+        .map(
+            |(slot, kind)| match filled.iter().find(|(name, _)| name == slot) {
+                Some((_, expression)) => format!("{expression} AS {slot}"),
+                None => format!("CAST(NULL AS {kind}) AS {slot}"),
+            },
+        )
+        .collect();
+    format!("SELECT '{part}' AS part, {} {from}", columns.join(", "))
 }
 
 impl ReadModels {

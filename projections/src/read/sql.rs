@@ -1,6 +1,7 @@
 //! Helpers every query uses: the SQL builder, page cursors, decoding of read-model columns (ids, levels,
 //! stored words) and the moments the time-travel and weekly queries compare with.
 
+use super::ReadModels;
 use crate::codec::StoredEnum;
 use crate::error::ProjectionError;
 use chrono::{DateTime, Datelike, Duration as ChronoDuration, NaiveDate, Utc};
@@ -8,6 +9,7 @@ use domain::ids::{
     CampaignId, ChapterId, FieldId, PersonId, ResponseId, StructureTestId, TaskId, UnitId, UserId,
 };
 use store::sql::{AnyRow, Arg};
+use store::BackendKind;
 
 /// The cursor of the item `offset` items into a list.
 pub(super) fn cursor(offset: u64) -> String {
@@ -54,6 +56,77 @@ impl Sql {
         } else {
             placeholders.join(", ")
         }
+    }
+}
+
+/// One page of a filtered list.
+pub(super) struct PageQuery<'a> {
+    /// The filter's arguments, which `from` refers to.
+    pub(super) sql: Sql,
+    /// The columns of each row, as after `SELECT`.
+    pub(super) columns: &'a str,
+    /// `FROM … WHERE …`: the whole list.
+    pub(super) from: &'a str,
+    /// As after `ORDER BY`.
+    pub(super) order: &'a str,
+    pub(super) first: u32,
+    pub(super) offset: u64,
+}
+
+impl ReadModels {
+    /// A page of a list and the size of the whole list: up to `first + 1` rows from `offset` (the extra row
+    /// tells whether another page follows).
+    ///
+    /// On PostgreSQL the page's own statement counts the list (`COUNT(*) OVER ()`): one scan and one round
+    /// trip where a `COUNT` and a page each filtered the whole list (docs/performance.md, round 14). A page
+    /// past the end has no row to carry the count, so then the count is asked apart. On SQLite, in the
+    /// process, the count stays its own statement: a window would have a page that an index hands out in
+    /// order, and that could stop after `first + 1` rows, read every row of the list.
+    pub(super) async fn counted_page(
+        &self,
+        query: PageQuery<'_>,
+    ) -> Result<(Vec<AnyRow>, i64), ProjectionError> {
+        let PageQuery {
+            mut sql,
+            columns,
+            from,
+            order,
+            first,
+            offset,
+        } = query;
+        let filter_args = sql.args.len();
+        let count_sql = format!("SELECT COUNT(*) AS total {from}");
+        let windowed = self.db().kind() == BackendKind::Postgres;
+        let counted = if windowed {
+            None
+        } else {
+            Some(self.count(&count_sql, &sql.args).await?)
+        };
+        let limit = sql.arg(i64::from(first) + 1);
+        let skip = sql.arg(i64::try_from(offset).unwrap_or(i64::MAX));
+        let total_column = if windowed {
+            ", COUNT(*) OVER () AS total"
+        } else {
+            ""
+        };
+        sql.push(&format!(
+            "SELECT {columns}{total_column} {from} ORDER BY {order} LIMIT {limit} OFFSET {skip}"
+        ));
+        let rows = self.db().fetch(&sql.text, &sql.args).await?;
+        let total = match (counted, rows.first()) {
+            (Some(total), _) => total,
+            (None, Some(row)) => row.int("total")?,
+            (None, None) if offset == 0 => 0,
+            (None, None) => self.count(&count_sql, &sql.args[..filter_args]).await?,
+        };
+        Ok((rows, total))
+    }
+
+    async fn count(&self, sql: &str, args: &[Arg]) -> Result<i64, ProjectionError> {
+        Ok(match self.db().fetch_optional(sql, args).await? {
+            Some(row) => row.int("total")?,
+            None => 0,
+        })
     }
 }
 

@@ -1,6 +1,6 @@
 //! Tasks of the caller's chapter: by assignee, status, due date, overdue and subject.
 
-use super::sql::{campaign_id, parse_cursor, person_id, stored, task_id, user_id, Sql};
+use super::sql::{campaign_id, parse_cursor, person_id, stored, task_id, user_id, PageQuery, Sql};
 use super::views::{Page, PageRequest, TaskFilter, TaskRow, MAX_PAGE_SIZE};
 use super::ReadModels;
 use crate::codec::StoredEnum;
@@ -77,25 +77,18 @@ impl ReadModels {
             conditions.push(format!("t.task_id = {task}"));
         }
         let filter_sql = conditions.join(" AND ");
-        let total = match self
-            .db()
-            .fetch_optional(
-                &format!("SELECT COUNT(*) AS total FROM rm_tasks t WHERE {filter_sql}"),
-                &sql.args,
-            )
-            .await?
-        {
-            Some(row) => row.int("total")?,
-            None => 0,
-        };
-        let limit = sql.arg(i64::from(first) + 1);
-        let skip = sql.arg(i64::try_from(offset).unwrap_or(i64::MAX));
-        sql.push(&format!(
-            "SELECT t.task_id, t.campaign_id, t.kind, t.title, t.assignee, t.assigned_by, t.due, t.status, \
-             t.created_at, t.updated_at FROM rm_tasks t WHERE {filter_sql} \
-             ORDER BY t.due IS NULL, t.due, t.created_at, t.task_id LIMIT {limit} OFFSET {skip}"
-        ));
-        let rows = self.db().fetch(&sql.text, &sql.args).await?;
+        let from = format!("FROM rm_tasks t WHERE {filter_sql}");
+        let (rows, total) = self
+            .counted_page(PageQuery {
+                sql,
+                columns: "t.task_id, t.campaign_id, t.kind, t.title, t.assignee, t.assigned_by, t.due, t.status, \
+                          t.created_at, t.updated_at",
+                from: &from,
+                order: "t.due IS NULL, t.due, t.created_at, t.task_id",
+                first,
+                offset,
+            })
+            .await?;
         let has_next_page = rows.len() > first as usize;
         let mut tasks = rows
             .iter()
