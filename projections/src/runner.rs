@@ -579,9 +579,7 @@ async fn stored_checkpoints(
     db: &Db,
     projections: &[&str],
 ) -> Result<Vec<Position>, ProjectionError> {
-    let placeholders: Vec<String> = (1..=projections.len())
-        .map(|index| format!("${index}"))
-        .collect();
+    let placeholders = store::sql::placeholders(db.kind(), projections.len());
     let rows = db
         .fetch(
             &format!(
@@ -616,9 +614,7 @@ async fn lock_checkpoint_rows(
     tx: &mut Tx,
     projections: &[&str],
 ) -> Result<Vec<Locked>, sqlx::Error> {
-    let placeholders: Vec<String> = (1..=projections.len())
-        .map(|index| format!("${index}"))
-        .collect();
+    let placeholders = store::sql::placeholders(tx.kind(), projections.len());
     let (xid, lock) = match tx.kind() {
         BackendKind::Postgres => ("pg_current_xact_id()::text::bigint", " FOR UPDATE"),
         BackendKind::Sqlite => ("NULL", ""),
@@ -948,11 +944,11 @@ impl ReadModels {
             return Ok(Together::Separately);
         }
         let checkpoints: Vec<Position> = locked.iter().map(|row| row.checkpoint).collect();
+        let locked_from = checkpoints.iter().copied().min().unwrap_or(Position::START);
         let _open = OpenBatch::register(self, locked[0].xid);
         if checkpoints != seen {
             // Another runner moved a checkpoint since this process last saw it: read again, under the lock.
-            let from = checkpoints.iter().copied().min().unwrap_or(Position::START);
-            recorded = match self.read_early(from, batch_size).await? {
+            recorded = match self.read_early(locked_from, batch_size).await? {
                 Some((_, recorded)) => recorded,
                 None => {
                     tx.rollback().await?;
@@ -962,8 +958,7 @@ impl ReadModels {
         }
         let Some(last) = recorded.last().map(|event| event.position) else {
             tx.rollback().await?;
-            let from = checkpoints.iter().copied().min().unwrap_or(Position::START);
-            return Ok(Together::Done(Look::at(0, from)));
+            return Ok(Together::Done(Look::at(0, locked_from)));
         };
         let (envelopes, entries) = quarantine::sort_out(&recorded, &mut Default::default());
         if !entries.is_empty() {
@@ -1096,30 +1091,23 @@ impl ReadModels {
                 "injected fault before commit".to_string(),
             ));
         }
-        match batches {
-            [(projection, _)] => {
-                tx.execute(
-                    "UPDATE projection_checkpoints SET tx = $2, position = $3, updated_at = $4 \
-                     WHERE name = $1",
-                    &args![*projection, last.tx, last.position, Utc::now()],
-                )
-                .await?
-            }
-            [(first, _), (second, _)] => {
-                tx.execute(
-                    "UPDATE projection_checkpoints SET tx = $3, position = $4, updated_at = $5 \
-                     WHERE name IN ($1, $2)",
-                    &args![*first, *second, last.tx, last.position, Utc::now()],
-                )
-                .await?
-            }
-            _ => {
-                return Err(ProjectionError::Interrupted(format!(
-                    "a batch of {} projections at once",
-                    batches.len()
-                )))
-            }
-        };
+        if !batches.is_empty() {
+            let marks = store::sql::placeholders(tx.kind(), 3 + batches.len());
+            let mut values = Vec::from(args![last.tx, last.position, Utc::now()]);
+            values.extend(batches.iter().map(|(projection, _)| Arg::from(*projection)));
+            tx.execute(
+                &format!(
+                    "UPDATE projection_checkpoints SET tx = {}, position = {}, updated_at = {} \
+                     WHERE name IN ({})",
+                    marks[0],
+                    marks[1],
+                    marks[2],
+                    marks[3..].join(", ")
+                ),
+                &values,
+            )
+            .await?;
+        }
         if tx.kind() == BackendKind::Postgres {
             // Delivered to every process's listener when (and only if) the batch commits.
             let payloads = effects

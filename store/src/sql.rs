@@ -651,6 +651,18 @@ fn check_widths(rows: &[Vec<Arg>], width: usize) -> Result<(), sqlx::Error> {
     }
 }
 
+/// `count` parameters, one string each, in the order they appear in the statement: numbered `$1, $2, …` on
+/// PostgreSQL, anonymous `?` on SQLite (see [`values_placeholders`]). A statement using them must have no
+/// other parameters, and binds its values in that order.
+pub fn placeholders(kind: BackendKind, count: usize) -> Vec<String> {
+    (1..=count)
+        .map(|index| match kind {
+            BackendKind::Sqlite => "?".to_string(),
+            BackendKind::Postgres => format!("${index}"),
+        })
+        .collect()
+}
+
 /// `(…), (…)` for `rows` rows of `width` parameters, to follow `VALUES`: numbered `$1, $2, …` on
 /// PostgreSQL, anonymous `?` on SQLite (which looks a numbered one up by name in a list, making thousands
 /// of them quadratic to bind). A statement using it must have no other parameters, and binds the rows'
@@ -965,6 +977,11 @@ mod tests {
             values_placeholders(BackendKind::Sqlite, 2, 2),
             "(?, ?), (?, ?)"
         );
+        assert_eq!(
+            placeholders(BackendKind::Postgres, 3).join(", "),
+            "$1, $2, $3"
+        );
+        assert_eq!(placeholders(BackendKind::Sqlite, 2).join(", "), "?, ?");
     }
 
     #[test]

@@ -442,13 +442,7 @@ async fn unit_figure_changes(
     let mut parents: HashMap<String, Option<String>> = HashMap::new();
     let all: Vec<&String> = all.into_iter().collect();
     for chunk in all.chunks(5_000) {
-        // Anonymous placeholders on SQLite (numbered ones are looked up by name, one by one).
-        let placeholders: Vec<String> = match tx.kind() {
-            store::BackendKind::Postgres => {
-                (1..=chunk.len()).map(|index| format!("${index}")).collect()
-            }
-            store::BackendKind::Sqlite => vec!["?".to_string(); chunk.len()],
-        };
+        let placeholders = store::sql::placeholders(tx.kind(), chunk.len());
         let sql = format!(
             "WITH RECURSIVE up(unit_id, parent_id) AS (\
              SELECT unit_id, parent_id FROM rm_units WHERE unit_id IN ({}) \
