@@ -456,6 +456,42 @@ pub(crate) async fn read_stream(
     rows.iter().map(keyed_event_row).collect()
 }
 
+/// [`read_stream`] and where another stream's newest event sits, in one round trip: every row carries the
+/// other stream's head (`beside_tx`, `beside_position`; computed once, the subqueries do not depend on the
+/// row). `None` for a head when the other stream has no events or the first has none after `after_version`.
+pub(crate) async fn read_stream_beside_head(
+    db: &Db,
+    stream: (&str, &str),
+    after_version: i64,
+    beside: (&str, &str),
+) -> Result<(Vec<StoredRow>, Option<(i64, i64)>), sqlx::Error> {
+    let sql = format!(
+        "SELECT {EVENT_COLUMNS}, {SUBJECT_KEY}, \
+           (SELECT h.tx_id FROM events h WHERE h.stream_type = $4 AND h.stream_id = $5 \
+            ORDER BY h.stream_version DESC LIMIT 1) AS beside_tx, \
+           (SELECT h.position FROM events h WHERE h.stream_type = $4 AND h.stream_id = $5 \
+            ORDER BY h.stream_version DESC LIMIT 1) AS beside_position \
+         FROM events WHERE stream_type = $1 AND stream_id = $2 AND stream_version > $3 ORDER BY stream_version"
+    );
+    let rows = db
+        .fetch(
+            &sql,
+            &args![stream.0, stream.1, after_version, beside.0, beside.1],
+        )
+        .await?;
+    let head = match rows.first() {
+        Some(row) => match (row.opt_int("beside_tx")?, row.opt_int("beside_position")?) {
+            (Some(tx), Some(position)) => Some((tx, position)),
+            _ => None,
+        },
+        None => None,
+    };
+    Ok((
+        rows.iter().map(keyed_event_row).collect::<Result<_, _>>()?,
+        head,
+    ))
+}
+
 /// A stream's snapshot (of this format version, if newer than `after_version`) and the events after it (or
 /// after `after_version` when there is no newer snapshot), in one round trip: the snapshot comes back as the
 /// first row (`kind` 0), the events after it in version order.

@@ -1399,6 +1399,25 @@ impl Store {
             .map(|(tx, position, at)| (Position { tx, position }, at)))
     }
 
+    /// [`Self::read_stream`] of `stream` (type and id) and [`Self::stream_head`] of `beside`, in one round
+    /// trip: for a reader that replays one stream against another (a person's history against their
+    /// campaign's changes). The head is `None` when `beside` has no events, and also when `stream` has none
+    /// after `after_version` (no row to carry it).
+    pub async fn read_stream_beside_head(
+        &self,
+        stream: (&str, &str),
+        after_version: u64,
+        beside: (&str, &str),
+    ) -> Result<(Vec<RecordedEvent>, Option<Position>), StoreError> {
+        let after = backend::to_i64(after_version, "stream version")?;
+        let (rows, head) =
+            backend::read_stream_beside_head(&self.inner.db, stream, after, beside).await?;
+        Ok((
+            self.open_rows(rows).await?,
+            head.map(|(tx, position)| Position { tx, position }),
+        ))
+    }
+
     /// Where a stream's newest event sits in the log; `None` for a stream without events. One query,
     /// nothing opened.
     pub async fn stream_head(

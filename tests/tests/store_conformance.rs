@@ -24,6 +24,7 @@ backend_tests!(
     of_many_conflicting_appends_exactly_one_wins,
     concurrent_appends_group_commit_with_the_right_winners_in_one_gap_free_order,
     a_multi_stream_append_is_atomic,
+    a_stream_is_read_with_where_another_ends,
     a_snapshot_load_equals_a_full_replay,
     a_long_stream_loads_from_its_snapshot_and_the_events_after_it,
     an_older_event_schema_is_upcast_on_load,
@@ -454,6 +455,53 @@ async fn concurrent_appends_group_commit_with_the_right_winners_in_one_gap_free_
             event.stream_id
         );
     }
+}
+
+async fn a_stream_is_read_with_where_another_ends(backend: TestBackend) {
+    let store = backend.store(&MasterKey::generate()).await;
+    store.append(vec![tick("read", 0, 3)]).await.unwrap();
+    store.append(vec![tick("beside", 0, 2)]).await.unwrap();
+    // The stream beside moves after the one read: its head is its newest event, wherever that is.
+    let newest = store.append(vec![tick("beside", 2, 1)]).await.unwrap();
+    let (events, head) = store
+        .read_stream_beside_head(("counter", "read"), 0, ("counter", "beside"))
+        .await
+        .unwrap();
+    let alone = store.read_stream("counter", "read", 0).await.unwrap();
+    assert_eq!(
+        events
+            .iter()
+            .map(|e| (e.position, e.stream_version))
+            .collect::<Vec<_>>(),
+        alone
+            .iter()
+            .map(|e| (e.position, e.stream_version))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(events.len(), 3);
+    assert_eq!(head, Some(newest[0].position));
+    assert_eq!(head, store.stream_head("counter", "beside").await.unwrap());
+    // From a version on; beside a stream without events; and with nothing after the version (no row to
+    // carry the head).
+    let (later, _) = store
+        .read_stream_beside_head(("counter", "read"), 2, ("counter", "beside"))
+        .await
+        .unwrap();
+    assert_eq!(
+        later.iter().map(|e| e.stream_version).collect::<Vec<_>>(),
+        vec![3]
+    );
+    let (_, nothing_beside) = store
+        .read_stream_beside_head(("counter", "read"), 0, ("counter", "empty"))
+        .await
+        .unwrap();
+    assert_eq!(nothing_beside, None);
+    let (none, no_head) = store
+        .read_stream_beside_head(("counter", "read"), 3, ("counter", "beside"))
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+    assert_eq!(no_head, None);
 }
 
 async fn a_multi_stream_append_is_atomic(backend: TestBackend) {

@@ -8,7 +8,7 @@ use super::views::{ActivityFilter, ActivityItem, Page, PageRequest, MAX_PAGE_SIZ
 use super::ReadModels;
 use crate::error::ProjectionError;
 use domain::ids::{CampaignId, ChapterId};
-use store::sql::{AnyRow, Arg};
+use store::sql::AnyRow;
 use store::Position;
 
 impl ReadModels {
@@ -69,20 +69,6 @@ impl ReadModels {
         let has_next_page = items.len() > first as usize;
         items.truncate(first as usize);
         Ok(Page::at_offset(items, offset, has_next_page, total))
-    }
-
-    /// Activity items from a query selecting every column of `rm_activity`.
-    pub(super) async fn activity_rows(
-        &self,
-        sql: &str,
-        args: &[Arg],
-    ) -> Result<Vec<ActivityItem>, ProjectionError> {
-        self.db()
-            .fetch(sql, args)
-            .await?
-            .iter()
-            .map(activity_item)
-            .collect()
     }
 }
 

@@ -2,12 +2,13 @@
 //! 1:1s, tasks and history, read together.
 
 use super::sql::{
-    campaign_id, decode_error, end_of_day, field_id, opt_level, opt_person_id, opt_user_id,
-    person_id, response_id, stored, test_id, unit_id, user_id, valid_at, Sql,
+    campaign_id, decode_error, end_of_day, field_id, opt_campaign_id, opt_level, opt_person_id,
+    opt_task_id, opt_test_id, opt_user_id, person_id, response_id, stored, test_id, unit_id,
+    user_id, valid_at, Sql,
 };
 use super::views::{
-    AssessmentView, ConnectionView, ContactPointView, OneOnOneView, PageRequest, PersonDetail,
-    PersonStatusView, StepView, TaskFilter, UnitLabel, MAX_PAGE_SIZE,
+    ActivityItem, AssessmentView, ConnectionView, ContactPointView, OneOnOneView, PageRequest,
+    PersonDetail, PersonStatusView, StepView, TaskFilter, UnitLabel, MAX_PAGE_SIZE,
 };
 use super::ReadModels;
 use crate::error::ProjectionError;
@@ -15,7 +16,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::ids::{
     ChapterId, ConnectionId, ContactPointId, ConversationId, FieldId, PersonId, ResponseId, UnitId,
 };
-use store::sql::{args, Arg};
+use store::sql::{args, AnyRow, Arg};
+use store::Position;
 
 impl ReadModels {
     /// One person of the caller's chapter, live or as of a moment (their name, language, wall-chart state,
@@ -28,20 +30,15 @@ impl ReadModels {
         person: PersonId,
         as_of: Option<DateTime<Utc>>,
     ) -> Result<Option<PersonDetail>, ProjectionError> {
-        let id = person.to_string();
         // A far but ordinary moment: SQLite compares timestamps as text, and chrono's maximum has a sign.
         let until = as_of.unwrap_or_else(|| {
             end_of_day(NaiveDate::from_ymd_opt(9999, 12, 30).unwrap_or_default())
         });
         // The person's parts are independent reads: they go out together (each on its own pooled
-        // connection), so a person costs about one round trip. Someone of another chapter, or not yet added
-        // at `as_of`, is found by the first, and what the others read of them is dropped.
-        let one_on_one_args = args![id.clone(), until];
-        let one_on_ones = self.one_on_one_rows(
-            "SELECT conversation_id, person_id, organizer, held_at, assessment, logged_by, issues FROM rm_one_on_ones \
-             WHERE person_id = $1 AND logged_at <= $2 ORDER BY held_at, conversation_id",
-            &one_on_one_args,
-        );
+        // connection), so a person costs about one round trip: the person's row and seven tables in one
+        // statement, their tasks in another; as of a moment, the row (and its history) in a third.
+        // Someone of another chapter, or not yet added at `as_of`, has no row, and what the others read of
+        // them is dropped.
         let tasks = async {
             Ok::<_, ProjectionError>(
                 self.tasks(
@@ -62,19 +59,15 @@ impl ReadModels {
                 .collect::<Vec<_>>(),
             )
         };
-        let history_args = args![id.clone(), chapter.to_string(), until];
-        let history = self.activity_rows(
-            "SELECT position, tx, chapter_id, campaign_id, actor, at, kind, person_id, task_id, test_id, summary, \
-             chapter_position FROM rm_activity WHERE person_id = $1 AND chapter_id = $2 AND at <= $3 ORDER BY tx, position",
-            &history_args,
-        );
-        let (head, own, one_on_ones, tasks, history) = tokio::try_join!(
-            self.person_head(chapter, person, as_of),
-            self.person_own_rows(&id, as_of, until),
-            one_on_ones,
-            tasks,
-            history
-        )?;
+        let own = self.person_own_rows(chapter, person, as_of, until);
+        let (head, own, tasks) = match as_of {
+            // Today's row comes with the parts.
+            None => {
+                let (mut own, tasks) = tokio::try_join!(own, tasks)?;
+                (own.head.take(), own, tasks)
+            }
+            Some(_) => tokio::try_join!(self.person_head(chapter, person, as_of), own, tasks)?,
+        };
         let Some((mut detail, forgotten)) = head else {
             return Ok(None);
         };
@@ -84,9 +77,9 @@ impl ReadModels {
         detail.assessments = own.assessments;
         detail.connections = own.connections;
         detail.steps = own.steps;
-        detail.one_on_ones = one_on_ones;
+        detail.one_on_ones = own.one_on_ones;
         detail.tasks = tasks;
-        detail.history = history;
+        detail.history = own.history;
         if forgotten {
             // The forgetting has committed: nothing personal is shown from that moment on, even while the
             // read models still hold it (the projection clears it when it applies the forgetting).
@@ -124,26 +117,20 @@ impl ReadModels {
         };
         // Forgotten in the log, whether or not the read models have caught up (ADR 19).
         let forgotten = row.int("forgotten")? != 0;
-        let mut detail = PersonDetail {
-            person_id: person,
-            campaign_id: campaign_id(&row, "campaign_id")?,
-            name: row.opt_text("name")?,
-            status: stored(&row, "status")?,
-            merged_into: opt_person_id(&row, "merged_into")?,
-            preferred_language: row.opt_text("preferred_language")?,
-            level: opt_level(&row, "level")?,
-            organizer: opt_user_id(&row, "organizer")?,
-            follow_up: row.boolean("follow_up")?,
-            contact_points: Vec::new(),
-            units: Vec::new(),
-            responses: Vec::new(),
-            assessments: Vec::new(),
-            connections: Vec::new(),
-            one_on_ones: Vec::new(),
-            tasks: Vec::new(),
-            steps: Vec::new(),
-            history: Vec::new(),
-        };
+        let mut detail = person_detail(
+            person,
+            &row,
+            [
+                "campaign_id",
+                "name",
+                "status",
+                "merged_into",
+                "preferred_language",
+                "level",
+                "organizer",
+                "follow_up",
+            ],
+        )?;
         if let Some(at) = as_of {
             let mut sql = Sql::default();
             let person_arg = sql.arg(id);
@@ -169,13 +156,14 @@ impl ReadModels {
         Ok(Some((detail, forgotten)))
     }
 
-    /// The person's rows in six small tables (contact points, units, responses, assessments, connections
-    /// and structure-test steps), in one statement: each table's rows are one part of a `UNION ALL` whose
-    /// columns are shared slots ([`OWN_ROW_SLOTS`]). Six statements for a person were six round trips' work
-    /// on both sides for a few rows each (docs/performance.md, round 14).
+    /// The person's rows in eight tables (contact points, units, responses, assessments, connections, 1:1s,
+    /// structure-test steps and the activity feed, as of `until`), in one statement: each table's rows are
+    /// one part of a `UNION ALL` whose columns are shared slots ([`OWN_ROW_SLOTS`]). A statement for each
+    /// was a round trip's work on both sides for a few rows each (docs/performance.md, round 14).
     async fn person_own_rows(
         &self,
-        id: &str,
+        chapter: ChapterId,
+        id: PersonId,
         as_of: Option<DateTime<Utc>>,
         until: DateTime<Utc>,
     ) -> Result<OwnRows, ProjectionError> {
@@ -224,7 +212,8 @@ impl ReadModels {
             }
         };
         let until = sql.arg(until);
-        let parts = [
+        let chapter_arg = sql.arg(chapter.to_string());
+        let mut parts = vec![
             own_part(
                 "contact",
                 &[
@@ -266,8 +255,63 @@ impl ReadModels {
                 ],
                 &format!("FROM rm_connections n WHERE n.person_id = {person}"),
             ),
+            own_part(
+                "one_on_one",
+                &[
+                    ("t1", "o.conversation_id"),
+                    ("t2", "o.organizer"),
+                    ("t3", "o.logged_by"),
+                    ("t4", "o.issues"),
+                    ("i1", "o.assessment"),
+                    ("ts1", "o.held_at"),
+                ],
+                &format!(
+                    "FROM rm_one_on_ones o WHERE o.person_id = {person} AND o.logged_at <= {until}"
+                ),
+            ),
             steps,
+            own_part(
+                "history",
+                &[
+                    ("s_int", "h.tx"),
+                    ("i1", "h.position"),
+                    ("i2", "h.chapter_position"),
+                    ("t1", "h.campaign_id"),
+                    ("t2", "h.actor"),
+                    ("t3", "h.kind"),
+                    ("t4", "h.task_id"),
+                    ("t5", "h.test_id"),
+                    ("t6", "h.summary"),
+                    ("ts1", "h.at"),
+                ],
+                &format!(
+                    "FROM rm_activity h WHERE h.person_id = {person} AND h.chapter_id = {chapter_arg} \
+                     AND h.at <= {until}"
+                ),
+            ),
         ];
+        if as_of.is_none() {
+            // The person's own row, with whether the log has forgotten them ([`Self::person_head`]).
+            parts.push(own_part(
+                "head",
+                &[
+                    ("t1", "p.campaign_id"),
+                    ("t2", "p.name"),
+                    ("t3", "p.status"),
+                    ("t4", "p.merged_into"),
+                    ("t5", "p.preferred_language"),
+                    ("t6", "p.organizer"),
+                    ("i1", "p.level"),
+                    ("b1", "p.follow_up"),
+                    (
+                        "i2",
+                        "CASE WHEN EXISTS (SELECT 1 FROM forgotten_people f WHERE f.person_id = p.person_id) \
+                         THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END",
+                    ),
+                ],
+                &format!("FROM rm_people p WHERE p.person_id = {person} AND p.chapter_id = {chapter_arg}"),
+            ));
+        }
         sql.push(&format!(
             "{} ORDER BY part, s_int, t1, t2",
             parts.join(" UNION ALL ")
@@ -307,6 +351,35 @@ impl ReadModels {
                         active: row.boolean("b1")?,
                     });
                 }
+                "one_on_one" => own.one_on_ones.push(one_on_one(
+                    &row,
+                    id,
+                    ["t1", "t2", "ts1", "i1", "t3", "t4"],
+                )?),
+                "head" => {
+                    let detail =
+                        person_detail(id, &row, ["t1", "t2", "t3", "t4", "t5", "i1", "t6", "b1"])?;
+                    own.head = Some((detail, row.int("i2")? != 0));
+                }
+                "history" => own.history.push(ActivityItem {
+                    position: Position {
+                        tx: row.int("s_int")?,
+                        position: row.int("i1")?,
+                    },
+                    chapter_position: row
+                        .opt_int("i2")?
+                        .and_then(|number| u64::try_from(number).ok())
+                        .unwrap_or(0),
+                    chapter_id: chapter,
+                    campaign_id: opt_campaign_id(&row, "t1")?,
+                    actor: user_id(&row, "t2")?,
+                    at: row.time("ts1")?,
+                    kind: row.text("t3")?,
+                    person_id: Some(id),
+                    task_id: opt_task_id(&row, "t4")?,
+                    test_id: opt_test_id(&row, "t5")?,
+                    summary: row.text("t6")?,
+                }),
                 "step" => own.steps.push(StepView {
                     test_id: test_id(&row, "t1")?,
                     step: stored(&row, "t2")?,
@@ -315,6 +388,11 @@ impl ReadModels {
                 other => return Err(decode_error("part of a person", other)),
             }
         }
+        // By when they were held: the part's rows came in the order of their ids.
+        own.one_on_ones
+            .sort_by_key(|talk| (talk.held_at, talk.conversation_id));
+        // In the log's order (the part's rows came ordered by transaction alone).
+        own.history.sort_by_key(|item| item.position);
         Ok(own)
     }
 
@@ -330,37 +408,89 @@ impl ReadModels {
             .await?
             .iter()
             .map(|row| {
-                let text = row.text("conversation_id")?;
-                Ok(OneOnOneView {
-                    conversation_id: ConversationId::parse(&text)
-                        .map_err(|_| decode_error("conversation", &text))?,
-                    person_id: person_id(row, "person_id")?,
-                    organizer: user_id(row, "organizer")?,
-                    held_at: row.time("held_at")?,
-                    assessment: opt_level(row, "assessment")?,
-                    logged_by: user_id(row, "logged_by")?,
-                    issues: row
-                        .text("issues")?
-                        .split(',')
-                        .filter(|pair| !pair.is_empty())
-                        .map(|pair| {
-                            let (field, response) = pair
-                                .split_once(':')
-                                .ok_or_else(|| decode_error("1:1 issue", pair))?;
-                            Ok((
-                                FieldId::parse(field).map_err(|_| decode_error("field", field))?,
-                                ResponseId::parse(response)
-                                    .map_err(|_| decode_error("response", response))?,
-                            ))
-                        })
-                        .collect::<Result<Vec<_>, ProjectionError>>()?,
-                })
+                one_on_one(
+                    row,
+                    person_id(row, "person_id")?,
+                    [
+                        "conversation_id",
+                        "organizer",
+                        "held_at",
+                        "assessment",
+                        "logged_by",
+                        "issues",
+                    ],
+                )
             })
             .collect()
     }
 }
 
-/// A person's rows in their six small tables ([`ReadModels::person_own_rows`]), each in its table's order.
+/// `person`'s detail from their own row, whose columns `[campaign, name, status, merged into, preferred
+/// language, level, organizer, follow-up]` are named in `columns`; the parts are left empty.
+fn person_detail(
+    person: PersonId,
+    row: &AnyRow,
+    columns: [&str; 8],
+) -> Result<PersonDetail, ProjectionError> {
+    let [campaign, name, status, merged_into, language, level, organizer, follow_up] = columns;
+    Ok(PersonDetail {
+        person_id: person,
+        campaign_id: campaign_id(row, campaign)?,
+        name: row.opt_text(name)?,
+        status: stored(row, status)?,
+        merged_into: opt_person_id(row, merged_into)?,
+        preferred_language: row.opt_text(language)?,
+        level: opt_level(row, level)?,
+        organizer: opt_user_id(row, organizer)?,
+        follow_up: row.boolean(follow_up)?,
+        contact_points: Vec::new(),
+        units: Vec::new(),
+        responses: Vec::new(),
+        assessments: Vec::new(),
+        connections: Vec::new(),
+        one_on_ones: Vec::new(),
+        tasks: Vec::new(),
+        steps: Vec::new(),
+        history: Vec::new(),
+    })
+}
+
+/// A 1:1 of `person` from a row whose columns `[conversation, organizer, held at, assessment, logged by,
+/// issues]` are named in `columns`.
+fn one_on_one(
+    row: &AnyRow,
+    person: PersonId,
+    columns: [&str; 6],
+) -> Result<OneOnOneView, ProjectionError> {
+    let [conversation, organizer, held_at, assessment, logged_by, issues] = columns;
+    let text = row.text(conversation)?;
+    Ok(OneOnOneView {
+        conversation_id: ConversationId::parse(&text)
+            .map_err(|_| decode_error("conversation", &text))?,
+        person_id: person,
+        organizer: user_id(row, organizer)?,
+        held_at: row.time(held_at)?,
+        assessment: opt_level(row, assessment)?,
+        logged_by: user_id(row, logged_by)?,
+        issues: row
+            .text(issues)?
+            .split(',')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (field, response) = pair
+                    .split_once(':')
+                    .ok_or_else(|| decode_error("1:1 issue", pair))?;
+                Ok((
+                    FieldId::parse(field).map_err(|_| decode_error("field", field))?,
+                    ResponseId::parse(response).map_err(|_| decode_error("response", response))?,
+                ))
+            })
+            .collect::<Result<Vec<_>, ProjectionError>>()?,
+    })
+}
+
+/// A person's rows in eight tables ([`ReadModels::person_own_rows`]), each in its table's
+/// order.
 #[derive(Default)]
 struct OwnRows {
     contact_points: Vec<ContactPointView>,
@@ -368,17 +498,23 @@ struct OwnRows {
     responses: Vec<(FieldId, ResponseId)>,
     assessments: Vec<AssessmentView>,
     connections: Vec<ConnectionView>,
+    one_on_ones: Vec<OneOnOneView>,
     steps: Vec<StepView>,
+    history: Vec<ActivityItem>,
+    /// The person's own row and whether the log has forgotten them (read with the parts only when live).
+    head: Option<(PersonDetail, bool)>,
 }
 
 /// The shared columns of [`ReadModels::person_own_rows`] and their types: `s_int` orders a part whose
 /// order is not its ids' (assessments, by position); a part leaves the slots it does not use NULL.
-const OWN_ROW_SLOTS: [(&str, &str); 9] = [
+const OWN_ROW_SLOTS: [(&str, &str); 11] = [
     ("s_int", "BIGINT"),
     ("t1", "TEXT"),
     ("t2", "TEXT"),
     ("t3", "TEXT"),
     ("t4", "TEXT"),
+    ("t5", "TEXT"),
+    ("t6", "TEXT"),
     ("i1", "BIGINT"),
     ("i2", "BIGINT"),
     ("b1", "BOOLEAN"),
