@@ -219,7 +219,10 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
     }),
     [props.campaignId, props.asOf, testId, filters.responseId],
   );
-  const [{ data, fetching, error }, reload] = useQuery({ query: WallChartDoc, variables, requestPolicy: 'network-only' });
+  const [{ data, fetching, error, operation }, reload] = useQuery({ query: WallChartDoc, variables, requestPolicy: 'network-only' });
+  // The chart on screen was loaded for other variables (a filter just changed, and the query that answers it
+  // has not started yet): busy too, so nobody reads the old chart as the narrowed one.
+  const loadedForOthers = data?.wallChart != null && operation != null && JSON.stringify(operation.variables) !== JSON.stringify(variables);
   const [live, setLive] = useState<Map<string, LivePerson>>(new Map());
   const [figures, setFigures] = useState<Map<string, Figures & { seq: number }>>(new Map());
   const [marked, setMarked] = useState<Set<string>>(new Set());
@@ -355,7 +358,7 @@ export function WallChart(props: { campaignId: string; asOf: string | null }) {
     });
 
   return (
-    <section class={`wall-chart${printView ? ' print-view' : ''}${unitPerPage ? ' unit-per-page' : ''}`} aria-busy={fetching} data-live={listening && props.asOf == null ? 'listening' : undefined}>
+    <section class={`wall-chart${printView ? ' print-view' : ''}${unitPerPage ? ' unit-per-page' : ''}`} aria-busy={fetching || loadedForOthers} data-live={listening && props.asOf == null ? 'listening' : undefined}>
       <PageTitle>{t('wallChart.heading', { campaign: chart.campaign.name })}</PageTitle>
       <p class="print-stamp">
         {props.asOf
