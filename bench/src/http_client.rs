@@ -20,11 +20,13 @@ pub struct Answer {
 }
 
 impl Answer {
-    /// The body decoded from its `Content-Encoding` (gzip or brotli).
-    pub fn decoded(&self) -> anyhow::Result<Vec<u8>> {
-        let mut decoded = Vec::with_capacity(self.body.len() * 4);
+    /// The body decoded from its `Content-Encoding` (gzip or brotli); an uncompressed body is lent, not
+    /// copied: the client shares the server's cores, and a copy of each 1.7 MiB wall chart made the server
+    /// look slower than it was (docs/performance.md, round 15).
+    pub fn decoded(&self) -> anyhow::Result<std::borrow::Cow<'_, [u8]>> {
+        let mut decoded = Vec::new();
         match self.content_encoding.as_deref() {
-            None => return Ok(self.body.clone()),
+            None => return Ok(std::borrow::Cow::Borrowed(&self.body)),
             Some("gzip") => {
                 std::io::Read::read_to_end(
                     &mut flate2::read::GzDecoder::new(&self.body[..]),
@@ -39,7 +41,7 @@ impl Answer {
             }
             Some(other) => anyhow::bail!("an answer in an unknown content coding: {other}"),
         }
-        Ok(decoded)
+        Ok(std::borrow::Cow::Owned(decoded))
     }
 }
 

@@ -151,6 +151,13 @@ impl Drop for Writing<'_> {
 const GROUP_EVENTS: usize = 5_000;
 const GROUP_APPENDS: usize = 256;
 
+/// How many rows a SQLite connection's own thread may step ahead of the reader (sqlx's default is 50). Each
+/// time the bounded channel between them fills or empties, one side sleeps and the other wakes it: a read of
+/// a whole campaign (10,000 rows for a wall chart) spent more time in those wake-ups than in SQLite. Larger
+/// was faster still but kept more memory: the waiting rows are SQLite's own copies, allocated on the
+/// connection's thread (docs/performance.md, round 15).
+const SQLITE_ROW_CHANNEL: usize = 1_024;
+
 /// How often a catch-up read on PostgreSQL looks past other databases' transactions at most.
 const FULL_LOOK_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
@@ -287,7 +294,8 @@ impl Store {
                 .foreign_keys(true)
                 .busy_timeout(options.acquire_timeout)
                 // Deleted rows (destroyed person keys) are overwritten with zeros, not just unlinked.
-                .pragma("secure_delete", "ON");
+                .pragma("secure_delete", "ON")
+                .row_buffer_size(SQLITE_ROW_CHANNEL);
             let pool = SqlitePoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(options.acquire_timeout)

@@ -8,8 +8,7 @@
 use crate::error::ApiError;
 use crate::messages::{self, Language};
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest,
-    NextSubscribe,
+    Extension, ExtensionContext, NextParseQuery, NextPrepareRequest, NextRequest, NextSubscribe,
 };
 use async_graphql::futures_util::stream::{BoxStream, StreamExt};
 use async_graphql::parser::types::ExecutableDocument;
@@ -19,20 +18,12 @@ use std::any::TypeId;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-/// Adds error codes to responses and writes their messages in the request's language.
-pub struct ErrorCodes;
-
-impl ExtensionFactory for ErrorCodes {
-    /// One instance per request (or subscription), which remembers the request's language.
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RequestErrors::default())
-    }
-}
-
-/// The extension of one request: its language, read when the request is prepared (before GraphQL parses
-/// and validates it, so its own errors can be translated too), and whether the query failed to parse.
+/// The hooks of one request (or subscription), run by the schema's extension (`super::extension`): they add
+/// error codes to the response and write its messages in the request's language. Remembers the language,
+/// read when the request is prepared (before GraphQL parses and validates it, so its own errors can be
+/// translated too), and whether the query failed to parse.
 #[derive(Default)]
-struct RequestErrors {
+pub(super) struct RequestErrors {
     language: OnceLock<Language>,
     /// Shared with a subscription's stream, which outlives the hook that builds it.
     syntax_error: Arc<AtomicBool>,

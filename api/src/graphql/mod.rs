@@ -8,6 +8,7 @@ pub(crate) mod boundary;
 mod campaign;
 mod chapter;
 mod enums;
+mod extension;
 mod fields;
 mod history;
 mod imports;
@@ -163,7 +164,8 @@ pub struct SchemaDeps {
     pub settings: GraphqlSettings,
 }
 
-/// Builds the schema: roots, the boundary extension (error codes), one tracing span per resolver, limits.
+/// Builds the schema: roots, its one extension (error codes, read-your-writes, tracing spans per request and
+/// phase: `extension`), limits.
 pub fn schema(deps: SchemaDeps) -> GroundworkSchema {
     schema_with_writes(deps, Arc::new(read_your_writes::LastWrites::default()))
 }
@@ -174,12 +176,12 @@ pub fn schema_with_writes(
     deps: SchemaDeps,
     writes: Arc<read_your_writes::LastWrites>,
 ) -> GroundworkSchema {
-    let builder = builder(&deps.settings)
-        .extension(read_your_writes::ReadYourWrites {
-            writes: writes.clone(),
-            read_models: deps.read_models.clone(),
-            wait: deps.settings.read_your_write_wait,
-        })
+    let read_your_writes = read_your_writes::ReadYourWrites {
+        writes: writes.clone(),
+        read_models: deps.read_models.clone(),
+        wait: deps.settings.read_your_write_wait,
+    };
+    let builder = builder(&deps.settings, Some(read_your_writes))
         .data(writes)
         .data(write::ReadYourWriteWait(deps.settings.read_your_write_wait))
         .data(write::IdempotencyLease(
@@ -197,20 +199,19 @@ pub(crate) struct WebhookAddresses(pub crate::webhooks::AllowedRanges);
 
 /// The schema's SDL, as committed in `schema.graphql`. Needs no database.
 pub fn sdl() -> String {
-    builder(&GraphqlSettings::default()).finish().sdl()
+    builder(&GraphqlSettings::default(), None).finish().sdl()
 }
 
 fn builder(
     settings: &GraphqlSettings,
+    read_your_writes: Option<read_your_writes::ReadYourWrites>,
 ) -> async_graphql::SchemaBuilder<Query, Mutation, Subscription> {
     let builder = Schema::build(
         Query::default(),
         Mutation::default(),
         Subscription::default(),
     )
-    .extension(boundary::ErrorCodes)
-    .extension(sensitive::ExportsPerRequest)
-    .extension(async_graphql::extensions::Tracing)
+    .extension(extension::Hooks { read_your_writes })
     .limit_depth(settings.max_depth)
     .limit_complexity(settings.max_complexity);
     if settings.introspection {

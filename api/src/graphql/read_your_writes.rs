@@ -5,9 +5,8 @@
 //! the way (`docs/api.md`).
 
 use crate::access::Identity;
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::extensions::ExtensionContext;
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
-use async_graphql::{ServerResult, Variables};
 use domain::ids::{ChapterId, UserId};
 use projections::ReadModels;
 use std::collections::HashMap;
@@ -46,7 +45,9 @@ impl LastWrites {
 #[derive(Debug, Clone, Copy)]
 pub struct AlreadyAwaited;
 
-/// The schema extension that makes a query wait for its caller's last write.
+/// What makes a query wait for its caller's last write (called by the schema's extension,
+/// `super::extension`, once the query is parsed).
+#[derive(Clone)]
 pub struct ReadYourWrites {
     pub writes: Arc<LastWrites>,
     pub read_models: ReadModels,
@@ -54,41 +55,30 @@ pub struct ReadYourWrites {
     pub wait: std::time::Duration,
 }
 
-impl ExtensionFactory for ReadYourWrites {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ReadYourWrites {
-            writes: self.writes.clone(),
-            read_models: self.read_models.clone(),
-            wait: self.wait,
-        })
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for ReadYourWrites {
-    async fn parse_query(
+impl ReadYourWrites {
+    /// Waits, if `document` reads and its caller wrote on this server, until that write is projected
+    /// (unless the HTTP layer already waited: [`AlreadyAwaited`]).
+    pub(super) async fn wait_for_caller(
         &self,
         ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
+        document: &ExecutableDocument,
+    ) {
         let reads = document
             .operations
             .iter()
             .any(|(_, operation)| operation.node.ty == OperationType::Query);
-        if reads && ctx.data_opt::<AlreadyAwaited>().is_none() {
-            if let Some(identity) = ctx.data_opt::<Identity>() {
-                if let Some(position) = self.writes.of(identity.chapter, identity.user) {
-                    // Not caught up within the wait: the query answers with what is projected, as a
-                    // mutation's selected object does.
-                    if let Err(error) = self.read_models.wait_until(position, self.wait).await {
-                        tracing::warn!(%error, "waiting for the caller's last write failed");
-                    }
-                }
+        if !reads || ctx.data_opt::<AlreadyAwaited>().is_some() {
+            return;
+        }
+        let Some(identity) = ctx.data_opt::<Identity>() else {
+            return;
+        };
+        if let Some(position) = self.writes.of(identity.chapter, identity.user) {
+            // Not caught up within the wait: the query answers with what is projected, as a mutation's
+            // selected object does.
+            if let Err(error) = self.read_models.wait_until(position, self.wait).await {
+                tracing::warn!(%error, "waiting for the caller's last write failed");
             }
         }
-        Ok(document)
     }
 }

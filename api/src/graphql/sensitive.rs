@@ -513,30 +513,14 @@ fn csv_line(cells: impl IntoIterator<Item = String>) -> String {
 /// whole campaign; two fit in a request beside little else, and only the first of them runs.
 pub const EXPORT_COMPLEXITY: usize = 900;
 
-/// Whether this request has run its export (see [`ExportsPerRequest`]).
+/// Whether this request has run its export (see [`with_export_untaken`]).
 struct ExportTaken(std::sync::atomic::AtomicBool);
 
-/// The schema extension that allows one export per request, however many aliases ask for it: each request
-/// starts with its export untaken, and the first `exportPeople` to run takes it.
-pub struct ExportsPerRequest;
-
-impl async_graphql::extensions::ExtensionFactory for ExportsPerRequest {
-    fn create(&self) -> std::sync::Arc<dyn async_graphql::extensions::Extension> {
-        std::sync::Arc::new(ExportsPerRequest)
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl async_graphql::extensions::Extension for ExportsPerRequest {
-    async fn prepare_request(
-        &self,
-        ctx: &async_graphql::extensions::ExtensionContext<'_>,
-        request: async_graphql::Request,
-        next: async_graphql::extensions::NextPrepareRequest<'_>,
-    ) -> async_graphql::ServerResult<async_graphql::Request> {
-        let request = request.data(ExportTaken(std::sync::atomic::AtomicBool::new(false)));
-        next.run(ctx, request).await
-    }
+/// One export per request, however many aliases ask for it: each request starts with its export untaken
+/// (the schema's extension, `super::extension`, calls this as it prepares the request), and the first
+/// `exportPeople` to run takes it.
+pub(super) fn with_export_untaken(request: async_graphql::Request) -> async_graphql::Request {
+    request.data(ExportTaken(std::sync::atomic::AtomicBool::new(false)))
 }
 
 /// Every person the filter selects, page by page.
