@@ -13,6 +13,7 @@ use tests::{backend_tests, Kind, TestBackend};
 
 backend_tests!(
     concurrent_appends_of_two_processes_number_each_chapter_in_the_global_order,
+    a_group_of_thousands_of_events_is_numbered_and_stored_in_order,
     the_migration_numbers_the_events_stored_before_it,
 );
 
@@ -159,6 +160,63 @@ async fn concurrent_appends_of_two_processes_number_each_chapter_in_the_global_o
     assert_eq!(first.chapter_head("no-such-chapter").await.unwrap(), 0);
     first.close().await;
     second.close().await;
+}
+
+/// An import-sized group (more rows than a command's group commit ever has, which PostgreSQL takes through
+/// `UNNEST` rather than `VALUES`, docs/performance.md round 16): every row is stored with its own payload and
+/// version, the positions the append answers are each event's own, and each chapter is numbered 1, 2, 3, …
+/// in the global order, with small groups before and after it.
+async fn a_group_of_thousands_of_events_is_numbered_and_stored_in_order(backend: TestBackend) {
+    let key = MasterKey::generate();
+    let store = backend.store(&key).await;
+    store
+        .append(vec![chapter_append("chapter-a", "before", 0, 3)])
+        .await
+        .unwrap();
+    let mut untagged = chapter_append("x", "untagged", 0, 7);
+    for event in &mut untagged.events {
+        event.metadata.clear();
+    }
+    let group = vec![
+        chapter_append("chapter-b", "big-b", 0, 900),
+        chapter_append("chapter-a", "big-a", 0, 1_100),
+        untagged,
+    ];
+    let appended = store.append(group).await.unwrap();
+    assert_eq!(appended.len(), 2_007);
+    // Each answered event is a different row, and reading the row at its position gives that stream and
+    // version back.
+    let mut seen = std::collections::HashSet::new();
+    for event in &appended {
+        assert!(seen.insert(event.position), "{event:?}");
+    }
+    store
+        .append(vec![chapter_append("chapter-b", "after", 0, 2)])
+        .await
+        .unwrap();
+    for (stream, count) in [("big-a", 1_100), ("big-b", 900), ("untagged", 7)] {
+        let events = store.read_stream("counter", stream, 0).await.unwrap();
+        assert_eq!(events.len(), count, "{stream}");
+        for (n, event) in events.iter().enumerate() {
+            assert_eq!(event.stream_version, n as u64 + 1, "{stream}");
+            assert_eq!(event.payload, json!({"Ticked": {"n": n}}), "{stream}");
+            let answered = appended
+                .iter()
+                .find(|answered| {
+                    answered.stream_id == stream && answered.stream_version == event.stream_version
+                })
+                .unwrap();
+            assert_eq!(answered.position, event.position, "{stream} {n}");
+            assert_eq!(
+                answered.chapter_position, event.chapter_position,
+                "{stream} {n}"
+            );
+        }
+    }
+    let counts = assert_numbered_in_global_order(&store).await;
+    assert_eq!(counts.get("chapter-a"), Some(&(3 + 1_100)));
+    assert_eq!(counts.get("chapter-b"), Some(&(900 + 2)));
+    store.close().await;
 }
 
 /// The migrations before chapter numbering, run on a store that is not migrated yet.
