@@ -184,8 +184,7 @@ async fn a_group_of_thousands_of_events_is_numbered_and_stored_in_order(backend:
     ];
     let appended = store.append(group).await.unwrap();
     assert_eq!(appended.len(), 2_007);
-    // Each answered event is a different row, and reading the row at its position gives that stream and
-    // version back.
+    // Each answered event is a different row (below, each stream read back has its answered positions).
     let mut seen = std::collections::HashSet::new();
     for event in &appended {
         assert!(seen.insert(event.position), "{event:?}");
