@@ -306,8 +306,8 @@ pub(crate) async fn head(db: &Db) -> Result<Option<(i64, i64)>, sqlx::Error> {
     .transpose()
 }
 
-/// The chapter named by an event's metadata, as the `events_by_chapter` and `events_by_chapter_position`
-/// indexes compute it (written exactly as in the migrations, or the planner would not use them).
+/// The chapter named by an event's metadata, as the index `events_by_chapter_position` computes it (written
+/// exactly as in the migrations, or the planner would not use it).
 fn chapter_of(kind: BackendKind) -> &'static str {
     match kind {
         BackendKind::Sqlite => "json_extract(metadata, '$.chapter')",
@@ -337,27 +337,6 @@ pub(crate) async fn chapter_head(
             ))
         })
         .transpose()
-}
-
-/// The number of `chapter`'s newest event at or before `(tx, position)` in the global order (a chapter's
-/// numbers follow that order), through `events_by_chapter`; `None` when it has none there.
-pub(crate) async fn chapter_position_at(
-    db: &Db,
-    chapter: &str,
-    tx: i64,
-    position: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    let chapter_of = chapter_of(db.kind());
-    let sql = format!(
-        "SELECT chapter_position FROM events \
-         WHERE {chapter_of} = $1 AND (tx_id, position) <= ($2, $3) \
-         ORDER BY {chapter_of} DESC, tx_id DESC, position DESC LIMIT 1"
-    );
-    db.fetch_optional(&sql, &args![chapter, tx, position])
-        .await?
-        .map(|row| row.opt_int("chapter_position"))
-        .transpose()
-        .map(Option::flatten)
 }
 
 /// The event at number `chapter_position` of `chapter`: its place in the global order and when it was

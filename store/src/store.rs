@@ -732,6 +732,16 @@ impl Store {
             .collect::<BTreeSet<&str>>()
             .into_iter()
             .collect();
+        // Keys and sealing come first, outside the transaction: on PostgreSQL a chapter's lock is held from
+        // before the transaction id to the commit (ADR 19), and an import's thousands of events would
+        // otherwise be sealed while the chapter's next group waits. What they assumed (no subject forgotten,
+        // no key stored by someone else meanwhile) is checked under the lock below.
+        let mut prepared = self.prepare_keys(&subjects).await?;
+        let mut sealed: Vec<Option<SealedBatch>> = batches
+            .iter()
+            .zip(&results)
+            .map(|(batch, result)| result.is_none().then(|| seal_batch(batch, &prepared.keys)))
+            .collect();
         let writer = self.writer_turn().await;
         let mut tx = self.inner.batch_db.begin().await?;
         let at = now();
@@ -755,67 +765,59 @@ impl Store {
             .iter()
             .map(|person| parse_person(person))
             .collect::<Result<_, _>>()?;
-        // Keys, in person order (two transactions touching the same rows lock them in the same order, so
-        // they queue instead of deadlocking).
-        let mut keys: HashMap<Uuid, Arc<DataKey>> = HashMap::new();
-        let mut uncached = Vec::new();
-        for person in subjects.iter().filter(|person| !forgotten.contains(person)) {
-            match self.cached_key(*person) {
-                Some(CachedKey::Present(key)) => {
-                    keys.insert(*person, key);
-                }
-                _ => uncached.push(person.to_string()),
-            }
-        }
+        // The fresh keys of people not forgotten go in, in person order (two transactions touching the same
+        // rows lock them in the same order, so they queue instead of deadlocking). A concurrent writer may
+        // have stored some first: for those, whatever is stored is the key, and their appends are sealed
+        // again with it.
         let mut new_keys = Vec::new();
-        if !uncached.is_empty() {
-            let mut stored: HashMap<String, Vec<u8>> = backend::wrapped_keys(&mut tx, &uncached)
-                .await?
-                .into_iter()
-                .collect();
-            let mut fresh_keys: HashMap<String, DataKey> = HashMap::new();
-            let mut missing: Vec<(String, Vec<u8>)> = Vec::new();
-            for person in uncached
-                .iter()
-                .filter(|person| !stored.contains_key(*person))
-            {
-                let fresh = DataKey::generate();
-                missing.push((
-                    person.clone(),
-                    crypto::wrap_key(&self.inner.master, parse_person(person)?, &fresh)?,
-                ));
-                fresh_keys.insert(person.clone(), fresh);
+        let mut resealed: HashSet<Uuid> = HashSet::new();
+        let missing: Vec<(String, Vec<u8>)> = std::mem::take(&mut prepared.fresh)
+            .into_iter()
+            .filter(|(person, _)| !forgotten.contains(person))
+            .map(|(person, wrapped)| (person.to_string(), wrapped))
+            .collect();
+        if !missing.is_empty() {
+            let mut lost: BTreeSet<String> =
+                missing.iter().map(|(person, _)| person.clone()).collect();
+            for person in backend::insert_keys(&mut tx, missing, at).await? {
+                lost.remove(&person);
             }
-            if !missing.is_empty() {
-                // The keys that went in are ours; a concurrent writer may have stored some first: for
-                // those, use whatever is stored.
-                for person in backend::insert_keys(&mut tx, missing, at).await? {
-                    if let Some(key) = fresh_keys.remove(&person) {
-                        let key = Arc::new(key);
-                        let person = parse_person(&person)?;
-                        new_keys.push((person, key.clone()));
-                        keys.insert(person, key);
-                    }
-                }
-                let lost: Vec<String> = fresh_keys.into_keys().collect();
-                if !lost.is_empty() {
-                    stored.extend(backend::wrapped_keys(&mut tx, &lost).await?);
-                }
+            let lost: Vec<String> = lost.into_iter().collect();
+            // A key that is neither ours nor stored (forgotten just now) seals nothing.
+            for person in &lost {
+                let person = parse_person(person)?;
+                prepared.keys.remove(&person);
+                resealed.insert(person);
             }
-            for (person, wrapped) in stored {
+            for (person, wrapped) in backend::wrapped_keys(&mut tx, &lost).await? {
                 let person = parse_person(&person)?;
                 let key = Arc::new(crypto::unwrap_key(&self.inner.master, person, &wrapped)?);
-                new_keys.push((person, key.clone()));
-                keys.insert(person, key);
+                prepared.keys.insert(person, key);
+            }
+        }
+        for (person, key) in &prepared.keys {
+            if !forgotten.contains(person) && !prepared.cached.contains(person) {
+                new_keys.push((*person, key.clone()));
             }
         }
         // Each append on its own, in queue order: versions move as earlier appends are accepted.
         let mut accepted: Vec<(usize, Vec<(usize, SealedAppend)>)> = Vec::new();
         for (index, batch) in batches.iter().enumerate() {
-            if results[index].is_some() {
+            let Some(mut seal) = sealed[index].take() else {
+                continue;
+            };
+            if let Err(error) = check_append(batch, &versions, &forgotten) {
+                results[index] = Some(Err(error));
                 continue;
             }
-            match decide_append(batch, &versions, &forgotten, &keys) {
+            if batch.iter().any(|append| {
+                append
+                    .data_subject
+                    .is_some_and(|person| resealed.contains(&person))
+            }) {
+                seal = seal_batch(batch, &prepared.keys);
+            }
+            match seal {
                 Ok(sealed) => {
                     for (_, append) in &sealed {
                         versions.insert(
@@ -1062,6 +1064,48 @@ impl Store {
                 cache.insert(key, cached);
             }
         }
+    }
+
+    /// The keys of `subjects` for sealing, read before the write's transaction: from this process's cache,
+    /// else from `person_keys`, else fresh (generated and wrapped here, stored by the write). A forgotten
+    /// person may be among them; the write leaves their appends and keys out.
+    async fn prepare_keys(&self, subjects: &BTreeSet<Uuid>) -> Result<PreparedKeys, StoreError> {
+        let mut prepared = PreparedKeys::default();
+        let mut uncached = Vec::new();
+        for person in subjects {
+            match self.cached_key(*person) {
+                Some(CachedKey::Present(key)) => {
+                    prepared.keys.insert(*person, key);
+                    prepared.cached.insert(*person);
+                }
+                _ => uncached.push(person.to_string()),
+            }
+        }
+        if uncached.is_empty() {
+            return Ok(prepared);
+        }
+        let stored = {
+            let mut read = self.inner.db.begin_snapshot().await?;
+            let stored = backend::wrapped_keys(&mut read, &uncached).await?;
+            read.rollback().await?;
+            stored
+        };
+        let mut stored: HashMap<String, Vec<u8>> = stored.into_iter().collect();
+        for person in uncached {
+            let id = parse_person(&person)?;
+            let key = match stored.remove(&person) {
+                Some(wrapped) => crypto::unwrap_key(&self.inner.master, id, &wrapped)?,
+                None => {
+                    let fresh = DataKey::generate();
+                    prepared
+                        .fresh
+                        .push((id, crypto::wrap_key(&self.inner.master, id, &fresh)?));
+                    fresh
+                }
+            };
+            prepared.keys.insert(id, Arc::new(key));
+        }
+        Ok(prepared)
     }
 
     fn cached_key(&self, person: Uuid) -> Option<CachedKey> {
@@ -1381,17 +1425,50 @@ impl Store {
     }
 
     /// How far a reader at global position `at` has come in `chapter`'s own sequence: the number of the
-    /// chapter's newest event at or before `at` (0 when none). A chapter's numbers follow the global order,
-    /// so every event of the chapter up to that number is at or before `at` too.
+    /// chapter's newest event at or before `at` (0 when none). A chapter's numbers follow the global order
+    /// and have no gaps, so every event of the chapter up to that number is at or before `at` too, and the
+    /// number is found by looking up numbers (`events_by_chapter_position`): the head alone for a reader
+    /// that has caught up, else steps back from the head that double in length, then halving, so a reader
+    /// far behind costs a few dozen look-ups, not a walk over what it has not read.
     pub async fn chapter_position_at(
         &self,
         chapter: &str,
         at: Position,
     ) -> Result<u64, StoreError> {
-        match backend::chapter_position_at(&self.inner.db, chapter, at.tx, at.position).await? {
-            Some(number) => backend::to_u64(number, "chapter position"),
-            None => Ok(0),
+        let db = &self.inner.db;
+        let Some((tx, position, head)) = backend::chapter_head(db, chapter).await? else {
+            return Ok(0);
+        };
+        if (Position { tx, position }) <= at {
+            return backend::to_u64(head, "chapter position");
         }
+        let at_or_before = |number: i64| async move {
+            match backend::chapter_event(db, chapter, number).await? {
+                Some((tx, position, _)) => Ok(Position { tx, position } <= at),
+                None => Err(StoreError::Database(sqlx::Error::Protocol(format!(
+                    "chapter {chapter} has no event number {number} below its head"
+                )))),
+            }
+        };
+        // `after` is a number after `at`; `before` is at or before it (0: none is).
+        let (mut before, mut after, mut step) = (0, head, 1);
+        while after - step >= 1 {
+            if at_or_before(after - step).await? {
+                before = after - step;
+                break;
+            }
+            after -= step;
+            step *= 2;
+        }
+        while after - before > 1 {
+            let middle = before + (after - before) / 2;
+            if at_or_before(middle).await? {
+                before = middle;
+            } else {
+                after = middle;
+            }
+        }
+        backend::to_u64(before, "chapter position")
     }
 
     /// Event number `number` of `chapter`: its place in the global order and when it was recorded. This
@@ -1664,14 +1741,14 @@ fn check_batch(batch: &[StreamAppend]) -> Result<(), StoreError> {
 
 /// Decides whether one append can go in, against the stream versions as they stand in this transaction
 /// (after the group's earlier appends), and seals it. Returns each stream's sealed append with its index.
-fn decide_append(
+/// Whether a batch may be written: every stream at the version its append expects, no data subject forgotten.
+/// The first append that may not decides the error.
+fn check_append(
     batch: &[StreamAppend],
     versions: &HashMap<(String, String), u64>,
     forgotten: &HashSet<Uuid>,
-    keys: &HashMap<Uuid, Arc<DataKey>>,
-) -> Result<Vec<(usize, SealedAppend)>, StoreError> {
-    let mut sealed = Vec::with_capacity(batch.len());
-    for (index, append) in batch.iter().enumerate() {
+) -> Result<(), StoreError> {
+    for append in batch {
         let actual = versions
             .get(&(append.stream_type.clone(), append.stream_id.clone()))
             .copied()
@@ -1683,18 +1760,43 @@ fn decide_append(
                 actual,
             });
         }
-        let subject = match append.data_subject {
-            Some(person) if append_needs_key(append) => {
-                if forgotten.contains(&person) {
-                    return Err(StoreError::PersonForgotten { person_id: person });
-                }
-                keys.get(&person).map(|key| (person, &**key))
+        if let Some(person) = append.data_subject.filter(|_| append_needs_key(append)) {
+            if forgotten.contains(&person) {
+                return Err(StoreError::PersonForgotten { person_id: person });
             }
-            _ => None,
-        };
-        sealed.push((index, seal_append(append, subject)?));
+        }
     }
-    Ok(sealed)
+    Ok(())
+}
+
+/// A batch's appends, each sealed and with its index in the batch.
+type SealedBatch = Result<Vec<(usize, SealedAppend)>, StoreError>;
+
+/// Every append of a batch sealed with its data subject's key (none in `keys`: its personal values cannot
+/// be sealed, an error).
+fn seal_batch(batch: &[StreamAppend], keys: &HashMap<Uuid, Arc<DataKey>>) -> SealedBatch {
+    batch
+        .iter()
+        .enumerate()
+        .map(|(index, append)| {
+            let subject = append
+                .data_subject
+                .filter(|_| append_needs_key(append))
+                .and_then(|person| keys.get(&person).map(|key| (person, &**key)));
+            Ok((index, seal_append(append, subject)?))
+        })
+        .collect()
+}
+
+/// The keys a write seals with, found before its transaction.
+#[derive(Default)]
+struct PreparedKeys {
+    /// Every data subject's key.
+    keys: HashMap<Uuid, Arc<DataKey>>,
+    /// Those that came from this process's cache.
+    cached: HashSet<Uuid>,
+    /// Those generated for the write, wrapped, in person order: stored by it unless someone stored one first.
+    fresh: Vec<(Uuid, Vec<u8>)>,
 }
 
 fn append_needs_key(append: &StreamAppend) -> bool {

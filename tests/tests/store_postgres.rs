@@ -271,3 +271,109 @@ async fn a_chapter_that_waits_holds_up_only_its_own_appends() {
     assert_eq!(second[0].chapter_position, Some(2));
     assert!(second[0].position > first[0].position);
 }
+
+/// A store seals an append's personal values before it takes the chapter's lock (an import's thousands of
+/// events are not sealed while the chapter's other writers wait), with keys read or made before the write's
+/// transaction. Two processes that both make a key for one new person meanwhile: the first to write stores
+/// its key, the second finds that key stored and seals its values again with it, so both people's values
+/// open in a third process and the person has one key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_that_made_a_key_for_one_new_person_both_seal_with_the_stored_one() {
+    let backend = TestBackend::postgres().await;
+    let key = MasterKey::generate();
+    let first_process = backend.store(&key).await;
+    let second_process = backend.store(&key).await;
+    let person = uuid::Uuid::new_v4();
+    let personal = |stream: &str, value: &str| {
+        let mut append = chapter_tick("keys", stream);
+        append.stream_type = "note".into();
+        append.data_subject = Some(person);
+        append.events[0].payload = json!({"Noted": {"text": {"$personal": value}}});
+        append
+    };
+    let mut holder = sqlx::PgConnection::connect(&backend.url).await.unwrap();
+    sqlx::query("SELECT pg_advisory_lock(1196883993, hashtext('keys'))")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    let writes: Vec<_> = [
+        (first_process.clone(), "first", "Ana of the first process"),
+        (
+            second_process.clone(),
+            "second",
+            "Ana of the second process",
+        ),
+    ]
+    .into_iter()
+    .map(|(store, stream, value)| {
+        let append = personal(stream, value);
+        tokio::spawn(async move { store.append(vec![append]).await })
+    })
+    .collect();
+    // Both wait for the chapter's lock (seen in pg_locks), so both have sealed with keys of their own.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted \
+             AND classid = 1196883993 \
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        )
+        .fetch_one(&mut holder)
+        .await
+        .unwrap();
+        if waiting == 2 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the two writes never both waited for the lock"
+        );
+        tokio::task::yield_now().await;
+    }
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM person_keys")
+        .fetch_one(&mut holder)
+        .await
+        .unwrap();
+    assert_eq!(
+        stored, 0,
+        "no key is stored before the writes have the lock"
+    );
+    sqlx::query("SELECT pg_advisory_unlock(1196883993, hashtext('keys'))")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    for write in writes {
+        tokio::time::timeout(Duration::from_secs(30), write)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+    }
+    let keys: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM person_keys WHERE person_id = $1")
+        .bind(person.to_string())
+        .fetch_one(&mut holder)
+        .await
+        .unwrap();
+    assert_eq!(keys, 1);
+
+    let third_process = backend.store(&key).await;
+    for (stream, value) in [
+        ("first", "Ana of the first process"),
+        ("second", "Ana of the second process"),
+    ] {
+        let events = third_process.read_stream("note", stream, 0).await.unwrap();
+        assert_eq!(
+            events[0].payload["Noted"]["text"],
+            json!({"$personal": value}),
+            "the {stream} process's value opens with the stored key"
+        );
+    }
+    // And in the process whose own key lost: its cache holds the stored key, not the one it made.
+    for store in [&first_process, &second_process] {
+        let events = store.read_stream("note", "second", 0).await.unwrap();
+        assert_eq!(
+            events[0].payload["Noted"]["text"],
+            json!({"$personal": "Ana of the second process"})
+        );
+    }
+}
