@@ -225,25 +225,8 @@ async fn a_chapter_that_waits_holds_up_only_its_own_appends() {
         async move { store.append(vec![chapter_tick("held", "held-1")]).await }
     });
     // The first group waits for the lock: seen in pg_locks, from another connection.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let waiting: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted \
-             AND classid = 1196883993 \
-             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-        )
-        .fetch_one(&mut holder)
-        .await
-        .unwrap();
-        if waiting > 0 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the first group never waited for the lock"
-        );
-        tokio::task::yield_now().await;
-    }
+    wait_for_chapter_lock_waiters(&mut holder, 1, "the first group never waited for the lock")
+        .await;
     let second = tokio::spawn({
         let store = store.clone();
         async move { store.append(vec![chapter_tick("held", "held-2")]).await }
@@ -311,25 +294,12 @@ async fn two_processes_that_made_a_key_for_one_new_person_both_seal_with_the_sto
     })
     .collect();
     // Both wait for the chapter's lock (seen in pg_locks), so both have sealed with keys of their own.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let waiting: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted \
-             AND classid = 1196883993 \
-             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-        )
-        .fetch_one(&mut holder)
-        .await
-        .unwrap();
-        if waiting == 2 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the two writes never both waited for the lock"
-        );
-        tokio::task::yield_now().await;
-    }
+    wait_for_chapter_lock_waiters(
+        &mut holder,
+        2,
+        "the two writes never both waited for the lock",
+    )
+    .await;
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM person_keys")
         .fetch_one(&mut holder)
         .await
@@ -375,5 +345,30 @@ async fn two_processes_that_made_a_key_for_one_new_person_both_seal_with_the_sto
             events[0].payload["Noted"]["text"],
             json!({"$personal": "Ana of the second process"})
         );
+    }
+}
+
+/// Returns once `count` connections of this database wait for a chapter's append lock (seen in `pg_locks`
+/// from `connection`); fails with `failure` after 30 seconds.
+async fn wait_for_chapter_lock_waiters(
+    connection: &mut sqlx::PgConnection,
+    count: i64,
+    failure: &str,
+) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted \
+             AND classid = 1196883993 \
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        )
+        .fetch_one(&mut *connection)
+        .await
+        .unwrap();
+        if waiting >= count {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{failure}");
+        tokio::task::yield_now().await;
     }
 }
