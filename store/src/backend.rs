@@ -771,6 +771,22 @@ pub(crate) async fn insert_keys(
     .collect()
 }
 
+/// The columns of `events` that both an append and an import write, in the order their rows give them (an
+/// append adds `chapter_position` after them; an import puts the kept `position` before them and numbers
+/// chapters afterwards).
+const WRITTEN_EVENT_COLUMNS: [&str; 10] = [
+    "tx_id",
+    "stream_type",
+    "stream_id",
+    "stream_version",
+    "event_type",
+    "schema_version",
+    "data_subject",
+    "payload",
+    "metadata",
+    "recorded_at",
+];
+
 /// Above this many rows a group's events go in through `UNNEST` on PostgreSQL (SQLite takes `VALUES` either
 /// way).
 const UNNEST_EVENTS_FROM: usize = 200;
@@ -806,28 +822,19 @@ pub(crate) async fn insert_events(
             event.chapter_position,
         ]));
     }
-    const COLUMNS: [&str; 11] = [
-        "tx_id",
-        "stream_type",
-        "stream_id",
-        "stream_version",
-        "event_type",
-        "schema_version",
-        "data_subject",
-        "payload",
-        "metadata",
-        "recorded_at",
-        "chapter_position",
-    ];
+    let columns: Vec<&str> = WRITTEN_EVENT_COLUMNS
+        .into_iter()
+        .chain(["chapter_position"])
+        .collect();
     const RETURNING: &str = "RETURNING position, stream_type, stream_id, stream_version";
     // Multi-row VALUES for a command's group commit: on PostgreSQL the UNNEST form costs the server twice the
     // CPU for a few rows. An import's group of thousands of rows goes in as one UNNEST statement instead of
     // one VALUES statement per 1,000 rows (docs/performance.md, round 16).
     let returned = if rows.len() > UNNEST_EVENTS_FROM {
-        tx.insert_rows_returning("events", &COLUMNS, rows, RETURNING)
+        tx.insert_rows_returning("events", &columns, rows, RETURNING)
             .await?
     } else {
-        tx.insert_values_returning("events", &COLUMNS, rows, RETURNING)
+        tx.insert_values_returning("events", &columns, rows, RETURNING)
             .await?
     };
     // The rows come back in insertion order in practice; matching them by key makes that an assumption we
@@ -1126,25 +1133,11 @@ pub(crate) async fn import_events(tx: &mut Tx, events: Vec<StoredRow>) -> Result
             ])
         })
         .collect();
-    tx.insert_rows(
-        "events",
-        &[
-            "position",
-            "tx_id",
-            "stream_type",
-            "stream_id",
-            "stream_version",
-            "event_type",
-            "schema_version",
-            "data_subject",
-            "payload",
-            "metadata",
-            "recorded_at",
-        ],
-        rows,
-        "",
-    )
-    .await
+    let columns: Vec<&str> = ["position"]
+        .into_iter()
+        .chain(WRITTEN_EVENT_COLUMNS)
+        .collect();
+    tx.insert_rows("events", &columns, rows, "").await
 }
 
 /// Commits an import.
