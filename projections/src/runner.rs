@@ -42,6 +42,9 @@ const BATCH_PATIENCE: Duration = Duration::from_millis(10);
 
 /// Events per transaction when catching up or rebuilding: a batch costs a few statements whatever its size.
 const CATCH_UP_BATCH: u32 = 5_000;
+/// PostgreSQL: a batch of several projections this long is applied by each in its own transaction, side by
+/// side ([`ReadModels::apply_side_by_side`]); a shorter one in one transaction for all (round 13).
+const SIDE_BY_SIDE_FROM: usize = 256;
 
 /// How long `ReadModels::catch_up` keeps looking for events that are still hidden (see there).
 const CATCH_UP_PATIENCE: Duration = Duration::from_secs(30);
@@ -936,6 +939,9 @@ impl ReadModels {
                 Together::Separately
             });
         }
+        if self.db().kind() == BackendKind::Postgres && recorded.len() >= SIDE_BY_SIDE_FROM {
+            return self.apply_side_by_side(&names, &seen, &recorded).await;
+        }
         let _turn = self.store().writer_turn().await;
         let mut tx = self.batch_db().begin_relaxed().await?;
         let locked = lock_checkpoint_rows(&mut tx, &names).await?;
@@ -988,6 +994,57 @@ impl ReadModels {
                 Ok(Together::Separately)
             }
             Err(error) => Err(error),
+        }
+    }
+
+    /// PostgreSQL, a long batch of several projections (a runner catching up, as after an import): each
+    /// projection applies it in a transaction of its own, side by side, each from the checkpoint this process
+    /// saw (`seen`, in the order of `names`). One transaction for all would apply them one after the other,
+    /// and a long batch's statements, not its commit, are what costs (docs/performance.md, round 18). A
+    /// projection whose checkpoint moved meanwhile, or that holds quarantined events, is left for
+    /// [`Together::Separately`], as is every projection after an event that cannot be decoded or applied.
+    async fn apply_side_by_side(
+        &self,
+        names: &[&str],
+        seen: &[Position],
+        recorded: &[store::RecordedEvent],
+    ) -> Result<Together, ProjectionError> {
+        let Some(last) = recorded.last().map(|event| event.position) else {
+            return Ok(Together::Separately);
+        };
+        let (envelopes, entries) = quarantine::sort_out(recorded, &mut Default::default());
+        if !entries.is_empty() {
+            return Ok(Together::Separately);
+        }
+        let applying = names
+            .iter()
+            .zip(seen)
+            .filter(|(_, seen)| **seen < last)
+            .map(|(name, seen)| {
+                let after = envelopes.partition_point(|envelope| envelope.position <= *seen);
+                let envelopes = &envelopes[after..];
+                async move {
+                    let applied = self.apply_shared_batch(name, *seen, envelopes, last).await;
+                    (*name, applied)
+                }
+            });
+        let mut together = true;
+        let mut failed = None;
+        for (name, applied) in futures::future::join_all(applying).await {
+            match applied {
+                Ok(true) => self.saw_checkpoint(name, last),
+                Ok(false) => together = false,
+                Err(error) if quarantine::is_poison(&error) => {
+                    tracing::warn!(projection = name, %error, "a projection batch failed on its data; applying it projection by projection");
+                    together = false;
+                }
+                Err(error) => failed = Some(error),
+            }
+        }
+        match failed {
+            Some(error) => Err(error),
+            None if together => Ok(Together::Done(Look::at(recorded.len(), last))),
+            None => Ok(Together::Separately),
         }
     }
 
@@ -1151,7 +1208,7 @@ impl ReadModels {
         let _turn = self.store().writer_turn().await;
         let mut tx = self.batch_db().begin_relaxed().await?;
         let locked = lock_checkpoint(&mut tx, projection).await?;
-        if locked.checkpoint != from {
+        if locked.checkpoint != from || locked.quarantined {
             tx.rollback().await?;
             return Ok(false);
         }

@@ -612,6 +612,53 @@ async fn a_killed_runner_resumes_without_doubles_or_gaps(backend: TestBackend) {
     }
 }
 
+/// A runner that starts far behind, with its two projections at different checkpoints, catches up in long
+/// batches (on PostgreSQL each projection applies such a batch in its own transaction, side by side): both
+/// reach the log's head and every table equals a clean rebuild.
+async fn a_runner_far_behind_catches_up_in_long_batches(backend: TestBackend) {
+    let world = World::new(backend, 100).await;
+    let store = world.groundwork.store().clone();
+    let models = ReadModels::new(&store);
+    let mut workload = Workload::new(&world, 31, true);
+    workload.enrol_organizers().await;
+    for _ in 0..100 {
+        workload.step().await;
+    }
+    models.catch_up(PROJECTIONS[0]).await.unwrap();
+    for _ in 0..1200 {
+        workload.step().await;
+    }
+    let before = checkpoints(&models).await;
+    let head = store.head().await.unwrap();
+    assert!(
+        before[0] != before[1] && before.iter().all(|checkpoint| *checkpoint < head),
+        "the projections start apart and behind: {before:?}, head {head:?}"
+    );
+    let furthest_behind = before.iter().copied().min().unwrap();
+    let behind = store
+        .read_all(furthest_behind, 100_000)
+        .await
+        .unwrap()
+        .len();
+    assert!(behind >= 700, "{behind} events to catch up");
+    let runner = models.start(RunnerOptions {
+        batch_size: 300,
+        ..fast_options()
+    });
+    caught_up(&models, &store).await;
+    runner.stop().await;
+    assert_eq!(checkpoints(&models).await, vec![head; PROJECTIONS.len()]);
+    let live = snapshot(&world.backend, &store).await;
+    models.rebuild_all().await.unwrap();
+    let rebuilt = snapshot(&world.backend, &store).await;
+    for ((table, live_rows), (_, rebuilt_rows)) in live.iter().zip(&rebuilt) {
+        assert_eq!(
+            live_rows, rebuilt_rows,
+            "table {table} after catching up differs from a clean rebuild"
+        );
+    }
+}
+
 /// A rebuild started while the runner keeps projecting new commands (a server beside `groundwork projections
 /// rebuild`): the two take turns on each projection's checkpoint, and the result equals a clean rebuild.
 async fn a_rebuild_beside_a_running_runner_equals_a_clean_one(backend: TestBackend) {
@@ -1203,6 +1250,7 @@ backend_tests!(
     a_rebuild_leaves_planner_statistics,
     as_of_answers_equal_the_live_answers_of_the_time,
     a_killed_runner_resumes_without_doubles_or_gaps,
+    a_runner_far_behind_catches_up_in_long_batches,
     forgetting_erases_the_read_models,
     committed_batches_publish_changes,
 );
