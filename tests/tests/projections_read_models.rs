@@ -370,6 +370,23 @@ async fn snapshot(backend: &TestBackend, store: &Store) -> Vec<(String, Vec<Stri
     tables
 }
 
+/// Rebuilds every projection from position zero and checks that each table equals `before`, row for row.
+async fn assert_equal_to_a_clean_rebuild(
+    world: &World,
+    models: &ReadModels,
+    before: &[(String, Vec<String>)],
+    when: &str,
+) {
+    models.rebuild_all().await.unwrap();
+    let rebuilt = snapshot(&world.backend, world.groundwork.store()).await;
+    for ((table, rows), (_, rebuilt_rows)) in before.iter().zip(&rebuilt) {
+        assert_eq!(
+            rows, rebuilt_rows,
+            "table {table} {when} differs from a clean rebuild"
+        );
+    }
+}
+
 /// A random workload projected live, then rebuilt from position zero: every table is identical, row for row.
 async fn a_rebuild_equals_the_live_projection(backend: TestBackend) {
     let world = World::new(backend, 7).await;
@@ -409,14 +426,7 @@ async fn a_rebuild_equals_the_live_projection(backend: TestBackend) {
         );
     }
     runner.stop().await;
-    models.rebuild_all().await.unwrap();
-    let rebuilt = snapshot(&world.backend, &store).await;
-    for ((table, live_rows), (_, rebuilt_rows)) in live.iter().zip(&rebuilt) {
-        assert_eq!(
-            live_rows, rebuilt_rows,
-            "table {table} differs after a rebuild"
-        );
-    }
+    assert_equal_to_a_clean_rebuild(&world, &models, &live, "after the live projection").await;
     let status = models.status().await.unwrap();
     assert!(
         status.iter().all(|status| status.lag_events == 0),
@@ -602,14 +612,7 @@ async fn a_killed_runner_resumes_without_doubles_or_gaps(backend: TestBackend) {
         vec![all_events.len() as i64],
         "one activity row per event"
     );
-    models.rebuild_all().await.unwrap();
-    let rebuilt = snapshot(&world.backend, &store).await;
-    for ((table, resumed_rows), (_, rebuilt_rows)) in resumed.iter().zip(&rebuilt) {
-        assert_eq!(
-            resumed_rows, rebuilt_rows,
-            "table {table} after kills differs from a clean rebuild"
-        );
-    }
+    assert_equal_to_a_clean_rebuild(&world, &models, &resumed, "after kills").await;
 }
 
 /// A runner that starts far behind, with its two projections at different checkpoints, catches up in long
@@ -649,14 +652,7 @@ async fn a_runner_far_behind_catches_up_in_long_batches(backend: TestBackend) {
     runner.stop().await;
     assert_eq!(checkpoints(&models).await, vec![head; PROJECTIONS.len()]);
     let live = snapshot(&world.backend, &store).await;
-    models.rebuild_all().await.unwrap();
-    let rebuilt = snapshot(&world.backend, &store).await;
-    for ((table, live_rows), (_, rebuilt_rows)) in live.iter().zip(&rebuilt) {
-        assert_eq!(
-            live_rows, rebuilt_rows,
-            "table {table} after catching up differs from a clean rebuild"
-        );
-    }
+    assert_equal_to_a_clean_rebuild(&world, &models, &live, "after catching up").await;
 }
 
 /// A rebuild started while the runner keeps projecting new commands (a server beside `groundwork projections
