@@ -649,6 +649,24 @@ async fn lock_checkpoint_rows(
     Ok(locked)
 }
 
+/// Each projection of a joint batch with the events after its own checkpoint (`checkpoints`, in the order of
+/// `names`); a projection already at or past `last`, the batch's end, is left out.
+fn each_from_its_checkpoint<'a>(
+    names: &'a [&'a str],
+    checkpoints: &'a [Position],
+    envelopes: &'a [events::Envelope],
+    last: Position,
+) -> impl Iterator<Item = (&'a str, Position, &'a [events::Envelope])> {
+    names
+        .iter()
+        .zip(checkpoints)
+        .filter(move |(_, checkpoint)| **checkpoint < last)
+        .map(|(name, checkpoint)| {
+            let after = envelopes.partition_point(|envelope| envelope.position <= *checkpoint);
+            (*name, *checkpoint, &envelopes[after..])
+        })
+}
+
 /// Whether a batch of several projections was applied together.
 enum Together {
     Done(Look),
@@ -973,15 +991,10 @@ impl ReadModels {
             return Ok(Together::Separately);
         }
         // Each projection from its own checkpoint; one already past the batch's end is left as it is.
-        let batches: Vec<(&str, &[events::Envelope])> = names
-            .iter()
-            .zip(&checkpoints)
-            .filter(|(_, checkpoint)| **checkpoint < last)
-            .map(|(name, checkpoint)| {
-                let after = envelopes.partition_point(|envelope| envelope.position <= *checkpoint);
-                (*name, &envelopes[after..])
-            })
-            .collect();
+        let batches: Vec<(&str, &[events::Envelope])> =
+            each_from_its_checkpoint(&names, &checkpoints, &envelopes, last)
+                .map(|(name, _, envelopes)| (name, envelopes))
+                .collect();
         match self.commit_batch(&batches, tx, last).await {
             Ok(()) => {
                 for (name, _) in &batches {
@@ -1016,18 +1029,12 @@ impl ReadModels {
         if !entries.is_empty() {
             return Ok(Together::Separately);
         }
-        let applying = names
-            .iter()
-            .zip(seen)
-            .filter(|(_, seen)| **seen < last)
-            .map(|(name, seen)| {
-                let after = envelopes.partition_point(|envelope| envelope.position <= *seen);
-                let envelopes = &envelopes[after..];
-                async move {
-                    let applied = self.apply_shared_batch(name, *seen, envelopes, last).await;
-                    (*name, applied)
-                }
-            });
+        let applying = each_from_its_checkpoint(names, seen, &envelopes, last).map(
+            |(name, seen, envelopes)| async move {
+                let applied = self.apply_shared_batch(name, seen, envelopes, last).await;
+                (name, applied)
+            },
+        );
         let mut together = true;
         let mut failed = None;
         for (name, applied) in futures::future::join_all(applying).await {
