@@ -139,6 +139,8 @@ struct AppState {
     read_models: ReadModels,
     /// Serialised wall-chart answers (`graphql::answers`).
     answers: WallChartAnswers,
+    /// Parsed documents of recent query texts (`graphql::parsed`).
+    parsed: Arc<graphql::parsed::ParsedQueries>,
     accounts: Arc<Accounts>,
     schema: GroundworkSchema,
     /// Each caller's newest write on this server (read-your-writes), shared with the schema.
@@ -225,6 +227,7 @@ pub fn app_with_answers(
             groundwork: groundwork.clone(),
             read_models: read_models.clone(),
             answers,
+            parsed: Arc::default(),
             accounts: accounts.clone(),
             schema,
             writes,
@@ -463,8 +466,9 @@ async fn graphql_post(State(state): State<AppState>, request: axum::extract::Req
     };
     // Error messages in the language asked for (kept wall-chart answers hold no errors, so they serve
     // every language).
-    let request = request.data(caller_language(&state, &identity, &headers).await);
-    if graphql::answers::only_wall_charts(&request) {
+    let mut request = request.data(caller_language(&state, &identity, &headers).await);
+    state.parsed.attach(&mut request);
+    if graphql::answers::only_wall_charts(&mut request) {
         let coding = Coding::preferred(&headers);
         return wall_chart_answer(&state, identity, request, &body, coding).await;
     }

@@ -316,7 +316,10 @@ fn chapter_of(kind: BackendKind) -> &'static str {
 }
 
 /// The newest committed event whose metadata names `chapter`: its place in the global order and its number
-/// in the chapter (one backward step of `events_by_chapter_position`).
+/// in the chapter (one backward step of `events_by_chapter_position`). Ordered by the number alone: with
+/// the chapter's expression in the `ORDER BY` as well, SQLite read every event of the chapter into a
+/// temporary B-tree to sort them (89,000 `json_extract` calls for each `logHead` and three for each
+/// `projectionStatus` of the bench's campaign; docs/performance.md, round 19).
 pub(crate) async fn chapter_head(
     db: &Db,
     chapter: &str,
@@ -325,7 +328,7 @@ pub(crate) async fn chapter_head(
     let sql = format!(
         "SELECT tx_id, position, chapter_position FROM events \
          WHERE {chapter_of} = $1 AND chapter_position IS NOT NULL \
-         ORDER BY {chapter_of} DESC, chapter_position DESC LIMIT 1"
+         ORDER BY chapter_position DESC LIMIT 1"
     );
     db.fetch_optional(&sql, &args![chapter])
         .await?

@@ -12,10 +12,10 @@ use domain::person::{FieldResponseRef, OneOnOne, PersonCommand};
 use domain::task::TaskCommand;
 use domain::values::{
     ConnectionKind, ContactLabel, ContactValue, Email, EntityRef, NoteText, PersonName, Phone,
-    StepKind, TaskKind,
+    StepKind, TaskKind, TaskStatus,
 };
 use domain::Actor;
-use projections::read::{PageRequest, PeopleFilter, PeopleSort, TaskFilter};
+use projections::read::{PageRequest, PeopleFilter, PeopleSort, TaskFilter, TaskRow};
 use projections::{projection_tables, ReadModels, RunnerOptions, PROJECTIONS};
 use std::time::Duration as StdDuration;
 use store::{Position, Store};
@@ -1238,8 +1238,134 @@ async fn the_read_api_filters_sorts_and_pages(backend: TestBackend) {
     runner.stop().await;
 }
 
+/// An assignee's tasks come in a page's order — soonest due first, undated last, then oldest, then id (the
+/// order `rm_tasks_assignee_order` keeps, so a page reads only its own rows) — page after page, with and
+/// without a status filter, and another assignee's task never among them.
+async fn an_assignees_tasks_page_soonest_due_first(backend: TestBackend) {
+    let world = World::new(backend, 100).await;
+    let store = world.groundwork.store().clone();
+    let models = ReadModels::new(&store);
+    let runner = models.start(fast_options());
+    let assignee = world.add_organizer().await;
+    let other = world.add_organizer().await;
+    let subject = world.add_person("Dana", "Doe").await;
+    let mut mine = Vec::new();
+    for index in 0..14_i64 {
+        let task = TaskId::new_random();
+        let mut actor = world.actor(world.lead);
+        // Three creation times and repeated due dates, so ties fall to the next key and then to the id.
+        actor.at = start() + Duration::hours(1) + Duration::minutes(index % 3);
+        let due = match index % 4 {
+            0 => None,
+            n => Some((start() + Duration::days(n * 2 - index % 2)).date_naive()),
+        };
+        world
+            .groundwork
+            .execute_task(
+                &actor,
+                task,
+                None,
+                TaskCommand::AssignTask {
+                    task_id: task,
+                    campaign_id: world.campaign,
+                    kind: TaskKind::FollowUp,
+                    title: label("Call back"),
+                    assignee: if index == 13 { other } else { assignee },
+                    subjects: vec![subject],
+                    due,
+                },
+            )
+            .await
+            .unwrap();
+        if index != 13 {
+            mine.push(task);
+        }
+    }
+    for task in mine.iter().step_by(4) {
+        world
+            .groundwork
+            .execute_task(
+                &world.actor(world.lead),
+                *task,
+                None,
+                TaskCommand::CompleteTask,
+            )
+            .await
+            .unwrap();
+    }
+    caught_up(&models, &store).await;
+    for status in [None, Some(TaskStatus::Open), Some(TaskStatus::Done)] {
+        let filter = TaskFilter {
+            assignee: Some(assignee),
+            status,
+            ..TaskFilter::default()
+        };
+        let whole = models
+            .tasks(
+                world.chapter,
+                &filter,
+                &PageRequest {
+                    after: None,
+                    first: 100,
+                },
+            )
+            .await
+            .unwrap();
+        let mut expected: Vec<TaskRow> = whole.nodes().cloned().collect();
+        expected.sort_by_key(|task| {
+            (
+                task.due.is_none(),
+                task.due,
+                task.created_at,
+                task.task_id.to_string(),
+            )
+        });
+        let ids = |rows: &[TaskRow]| rows.iter().map(|task| task.task_id).collect::<Vec<_>>();
+        let whole_rows: Vec<TaskRow> = whole.nodes().cloned().collect();
+        assert_eq!(ids(&whole_rows), ids(&expected), "status {status:?}");
+        let mut wanted: Vec<TaskId> = mine.clone();
+        let mut found = ids(&whole_rows);
+        if let Some(status) = status {
+            assert!(whole_rows.iter().all(|task| task.status == status));
+            wanted.retain(|task| whole_rows.iter().any(|row| row.task_id == *task));
+            assert!(!found.is_empty(), "status {status:?}");
+        }
+        wanted.sort();
+        found.sort();
+        assert_eq!(found, wanted, "status {status:?}");
+        assert_eq!(whole.total_count, whole_rows.len() as i64);
+        if status.is_none() {
+            assert_eq!(whole.total_count, 13);
+        }
+        let mut paged = Vec::new();
+        let mut after = None;
+        loop {
+            let page = models
+                .tasks(
+                    world.chapter,
+                    &filter,
+                    &PageRequest {
+                        after: after.clone(),
+                        first: 4,
+                    },
+                )
+                .await
+                .unwrap();
+            assert_eq!(page.total_count, whole.total_count, "status {status:?}");
+            paged.extend(page.nodes().cloned());
+            if !page.has_next_page {
+                break;
+            }
+            after = page.end_cursor().map(str::to_string);
+        }
+        assert_eq!(ids(&paged), ids(&whole_rows), "status {status:?}");
+    }
+    runner.stop().await;
+}
+
 backend_tests!(
     the_read_api_filters_sorts_and_pages,
+    an_assignees_tasks_page_soonest_due_first,
     a_rebuild_equals_the_live_projection,
     a_rebuild_beside_a_running_runner_equals_a_clean_one,
     one_projection_rebuilt_beside_a_running_runner_equals_a_clean_one,

@@ -14,6 +14,7 @@ mod history;
 mod imports;
 pub mod pagination;
 pub mod parse;
+pub mod parsed;
 mod person;
 mod query;
 mod read;
