@@ -220,24 +220,9 @@ impl<'a> Workload<'a> {
                 let task = TaskId::new_random();
                 let actor = self.actor();
                 let assignee = self.organizers[self.rng.below(self.organizers.len())];
-                let result = self
-                    .world
-                    .groundwork
-                    .execute_task(
-                        &actor,
-                        task,
-                        None,
-                        TaskCommand::AssignTask {
-                            task_id: task,
-                            campaign_id: self.world.campaign,
-                            kind: TaskKind::FollowUp,
-                            title: label("Follow up"),
-                            assignee,
-                            subjects: vec![person],
-                            due: Some((self.clock + Duration::days(3)).date_naive()),
-                        },
-                    )
-                    .await;
+                let due = Some((self.clock + Duration::days(3)).date_naive());
+                let result =
+                    assign_follow_up(self.world, &actor, task, assignee, person, due).await;
                 if result.is_ok() {
                     self.tasks.push(task);
                 }
@@ -1238,6 +1223,34 @@ async fn the_read_api_filters_sorts_and_pages(backend: TestBackend) {
     runner.stop().await;
 }
 
+/// Assigns `task`, a follow-up with `subject`, to `assignee` in the world's campaign.
+async fn assign_follow_up(
+    world: &World,
+    actor: &Actor,
+    task: TaskId,
+    assignee: UserId,
+    subject: PersonId,
+    due: Option<chrono::NaiveDate>,
+) -> Result<api::service::Committed, ServiceError> {
+    world
+        .groundwork
+        .execute_task(
+            actor,
+            task,
+            None,
+            TaskCommand::AssignTask {
+                task_id: task,
+                campaign_id: world.campaign,
+                kind: TaskKind::FollowUp,
+                title: label("Follow up"),
+                assignee,
+                subjects: vec![subject],
+                due,
+            },
+        )
+        .await
+}
+
 /// An assignee's tasks come in a page's order — soonest due first, undated last, then oldest, then id (the
 /// order `rm_tasks_assignee_order` keeps, so a page reads only its own rows) — page after page, with and
 /// without a status filter, and another assignee's task never among them.
@@ -1259,22 +1272,8 @@ async fn an_assignees_tasks_page_soonest_due_first(backend: TestBackend) {
             0 => None,
             n => Some((start() + Duration::days(n * 2 - index % 2)).date_naive()),
         };
-        world
-            .groundwork
-            .execute_task(
-                &actor,
-                task,
-                None,
-                TaskCommand::AssignTask {
-                    task_id: task,
-                    campaign_id: world.campaign,
-                    kind: TaskKind::FollowUp,
-                    title: label("Call back"),
-                    assignee: if index == 13 { other } else { assignee },
-                    subjects: vec![subject],
-                    due,
-                },
-            )
+        let to = if index == 13 { other } else { assignee };
+        assign_follow_up(&world, &actor, task, to, subject, due)
             .await
             .unwrap();
         if index != 13 {
