@@ -43,18 +43,19 @@ impl ParsedQueries {
         kept.insert(request.query.clone(), document);
     }
 
-    /// How many texts are kept.
-    pub fn len(&self) -> usize {
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, ExecutableDocument>> {
+        self.kept.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+impl ParsedQueries {
+    fn len(&self) -> usize {
         self.lock().len()
     }
 
-    /// Whether none is kept.
-    pub fn is_empty(&self) -> bool {
+    fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-
-    fn lock(&self) -> MutexGuard<'_, HashMap<String, ExecutableDocument>> {
-        self.kept.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
