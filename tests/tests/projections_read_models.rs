@@ -922,6 +922,113 @@ async fn committed_batches_publish_changes(backend: TestBackend) {
     runner.stop().await;
 }
 
+/// The people list filtered by a unit holds the people of the unit and of every unit under it, however deep,
+/// as the tree stands now (a unit moved away takes its people along), and nobody of a unit beside it; a
+/// unit the campaign does not have selects nobody.
+async fn a_units_people_are_those_of_its_whole_subtree(backend: TestBackend) {
+    let world = World::new(backend, 100).await;
+    let store = world.groundwork.store().clone();
+    let models = ReadModels::new(&store);
+    let actor = world.actor(world.lead);
+    let [department, beside] = world.departments;
+    let (shift, crew, moved) = (
+        UnitId::new_random(),
+        UnitId::new_random(),
+        UnitId::new_random(),
+    );
+    for (unit, parent) in [(shift, department), (crew, shift), (moved, shift)] {
+        world
+            .groundwork
+            .execute_campaign(
+                &actor,
+                world.campaign,
+                None,
+                CampaignCommand::AddUnit {
+                    unit_id: unit,
+                    name: label("Unit"),
+                    kind: label("Shift"),
+                    parent: Some(parent),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let mut people = Vec::new();
+    for (index, unit) in [department, shift, crew, moved, beside]
+        .into_iter()
+        .enumerate()
+    {
+        // `add_person` places everyone in the first department; the others leave it for their unit.
+        let person = world.add_person("Unit", &format!("Member {index}")).await;
+        if unit != department {
+            for command in [
+                PersonCommand::JoinUnit { unit_id: unit },
+                PersonCommand::LeaveUnit {
+                    unit_id: department,
+                },
+            ] {
+                world.person(world.lead, person, command).await.unwrap();
+            }
+        }
+        people.push(person);
+    }
+    world
+        .groundwork
+        .execute_campaign(
+            &actor,
+            world.campaign,
+            None,
+            CampaignCommand::MoveUnit {
+                unit_id: moved,
+                parent: Some(beside),
+            },
+        )
+        .await
+        .unwrap();
+    models.catch_up(PROJECTIONS[0]).await.unwrap();
+    let of = |unit: UnitId| {
+        let models = models.clone();
+        let world = &world;
+        async move {
+            let page = models
+                .people(
+                    world.chapter,
+                    world.campaign,
+                    &PeopleFilter {
+                        unit: Some(unit),
+                        ..PeopleFilter::default()
+                    },
+                    PeopleSort::RecentlyChanged,
+                    &PageRequest {
+                        after: None,
+                        first: 100,
+                    },
+                )
+                .await
+                .unwrap();
+            assert_eq!(page.total_count, page.nodes().count() as i64);
+            let mut ids: Vec<PersonId> = page.nodes().map(|row| row.person_id).collect();
+            ids.sort();
+            ids
+        }
+    };
+    let sorted = |mut ids: Vec<PersonId>| {
+        ids.sort();
+        ids
+    };
+    let [in_department, in_shift, in_crew, in_moved, in_beside] = people[..] else {
+        unreachable!()
+    };
+    assert_eq!(
+        of(department).await,
+        sorted(vec![in_department, in_shift, in_crew])
+    );
+    assert_eq!(of(shift).await, sorted(vec![in_shift, in_crew]));
+    assert_eq!(of(crew).await, vec![in_crew]);
+    assert_eq!(of(beside).await, sorted(vec![in_moved, in_beside]));
+    assert_eq!(of(UnitId::new_random()).await, Vec::<PersonId>::new());
+}
+
 /// Every query and filter of the read API runs on the backend and answers sensibly.
 async fn the_read_api_filters_sorts_and_pages(backend: TestBackend) {
     let world = World::new(backend, 100).await;
@@ -1364,6 +1471,7 @@ async fn an_assignees_tasks_page_soonest_due_first(backend: TestBackend) {
 
 backend_tests!(
     the_read_api_filters_sorts_and_pages,
+    a_units_people_are_those_of_its_whole_subtree,
     an_assignees_tasks_page_soonest_due_first,
     a_rebuild_equals_the_live_projection,
     a_rebuild_beside_a_running_runner_equals_a_clean_one,

@@ -39,10 +39,7 @@ impl ReadModels {
             ));
         }
         if let Some(unit) = filter.unit {
-            let units = self.load_units(campaign, None).await?;
-            let subtree = subtrees(&units)
-                .remove(&unit)
-                .unwrap_or_else(|| BTreeSet::from([unit]));
+            let subtree = self.unit_subtree(campaign, unit).await?;
             let list = sql.list(subtree.iter().map(ToString::to_string));
             // `person_id IN (members of these units)`, not a correlated EXISTS: SQLite then walks the
             // units' members (rm_person_units_unit_person) and looks each one up, instead of probing the
