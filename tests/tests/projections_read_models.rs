@@ -936,22 +936,20 @@ async fn a_units_people_are_those_of_its_whole_subtree(backend: TestBackend) {
         UnitId::new_random(),
         UnitId::new_random(),
     );
-    for (unit, parent) in [(shift, department), (crew, shift), (moved, shift)] {
+    let campaign = |command| {
         world
             .groundwork
-            .execute_campaign(
-                &actor,
-                world.campaign,
-                None,
-                CampaignCommand::AddUnit {
-                    unit_id: unit,
-                    name: label("Unit"),
-                    kind: label("Shift"),
-                    parent: Some(parent),
-                },
-            )
-            .await
-            .unwrap();
+            .execute_campaign(&actor, world.campaign, None, command)
+    };
+    for (unit, parent) in [(shift, department), (crew, shift), (moved, shift)] {
+        campaign(CampaignCommand::AddUnit {
+            unit_id: unit,
+            name: label("Unit"),
+            kind: label("Shift"),
+            parent: Some(parent),
+        })
+        .await
+        .unwrap();
     }
     let mut people = Vec::new();
     for (index, unit) in [department, shift, crew, moved, beside]
@@ -972,19 +970,12 @@ async fn a_units_people_are_those_of_its_whole_subtree(backend: TestBackend) {
         }
         people.push(person);
     }
-    world
-        .groundwork
-        .execute_campaign(
-            &actor,
-            world.campaign,
-            None,
-            CampaignCommand::MoveUnit {
-                unit_id: moved,
-                parent: Some(beside),
-            },
-        )
-        .await
-        .unwrap();
+    campaign(CampaignCommand::MoveUnit {
+        unit_id: moved,
+        parent: Some(beside),
+    })
+    .await
+    .unwrap();
     models.catch_up(PROJECTIONS[0]).await.unwrap();
     let of = |unit: UnitId| {
         let models = models.clone();
