@@ -132,8 +132,8 @@ pub(crate) const EVENT_COLUMNS: &str =
 /// column for them. The test is on the text as stored, where every sealed value is an object with the key
 /// `"$sealed"` ([`crate::crypto::SEALED_MARKER`]; the domain's own data may not use that key); a text that
 /// only mentions it asks needlessly, never wrongly. Most events of a person carry no sealed value (an
-/// assessment, a step, a unit): at 10,000 people 34,000 of the 87,000 events with a data subject do, and a
-/// PostgreSQL rebuild spent 0.36 s of 2.9 s on the probes (docs/performance.md, round 20).
+/// assessment, a step, a unit): at 10,000 people 34,000 of the 87,000 events with a data subject do, and the
+/// probes made a PostgreSQL rebuild's read of the log 360 ms instead of 133 ms (docs/performance.md, round 20).
 macro_rules! subject_key {
     ($text:literal) => {
         concat!(
